@@ -1,0 +1,49 @@
+# Bulkhead top-level Makefile.
+#   make run     - install what is missing, build, boot the hypervisor through U-Boot on QEMU
+#   make check   - install what is missing, build, run every test (unit + QEMU system tests)
+#   make bench   - sizes and emulated boot time (docs/benchmarks.md)
+# Each part of the build lives in a fragment under mk/ or arch/$(ARCH)/; the fragments add
+# their outputs to ALL_TARGETS and their test prerequisites to CHECK_DEPS.
+
+ARCH    ?= powerpc
+B       := build
+BA      := $(B)/$(ARCH)
+PYTEST  := /usr/bin/python3 -m pytest
+ALL_TARGETS :=
+CHECK_DEPS  :=
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+# Debian packages: installed once (scripts/deps.sh does nothing when all are present).
+DEPS_STAMP := $(B)/.deps-ok
+$(DEPS_STAMP): scripts/deps.sh
+	@scripts/deps.sh
+	@mkdir -p $(B) && touch $@
+
+include arch/$(ARCH)/arch.mk
+include mk/target-libs.mk
+include mk/hv.mk
+include mk/host.mk
+-include mk/*.part.mk
+
+.PHONY: all deps check run bench clean distclean
+deps: $(DEPS_STAMP)
+all: $(DEPS_STAMP) $(ALL_TARGETS)
+
+# One runner for everything: pytest drives the unit-test binaries and the QEMU system tests,
+# and prints the closing "N passed, N failed" line.
+check: all $(CHECK_DEPS)
+	$(PYTEST) -q tests $(PYTEST_ARGS)
+
+run: all
+	@tools/run-qemu.sh --uboot $(RUN_ARGS)
+
+bench: all
+	@bench/run.sh
+
+clean:
+	rm -rf $(BA) $(B)/host
+distclean:
+	rm -rf $(B)

@@ -1,0 +1,22 @@
+# PowerPC e500mc (32-bit, Book E) build settings and image rules.
+CROSS          := powerpc-linux-gnu-
+TGT_CC         := $(CROSS)gcc
+NEWLIB_TRIPLE  := powerpc-eabi
+TGT_CPU_FLAGS  := -mcpu=e500mc -m32 -mbig-endian -msoft-float -mlong-double-64 -fno-pic -mno-sdata
+TGT_CFLAGS_LIBC := -O2 -g $(TGT_CPU_FLAGS) -ffunction-sections -fdata-sections
+TGT_CFLAGS      = -O2 -g $(TGT_CPU_FLAGS) -ffreestanding -nostdinc \
+		  -isystem $(shell $(TGT_CC) -print-file-name=include) -isystem $(NEWLIB_INC) \
+		  -fno-stack-protector -fno-asynchronous-unwind-tables -ffunction-sections \
+		  -Wa,-mregnames
+ARCH_SRCS := arch/powerpc/head.S arch/powerpc/vectors.S arch/powerpc/trap.c arch/powerpc/mmu.c \
+	     arch/powerpc/smp.c arch/powerpc/cpu.c
+# Image load address (U-Boot uImage and -kernel ELF), see arch/powerpc/include/arch/layout.h.
+HV_LOAD_ADDR := 0x01000000
+
+# uImage for U-Boot's bootm: type kernel, OS linux, so bootm passes r3 = DTB, r6 = ePAPR magic.
+$(BA)/bulkhead.bin: $(BA)/bulkhead.elf
+	$(CROSS)objcopy -O binary $< $@
+$(BA)/bulkhead.uimg: $(BA)/bulkhead.bin
+	mkimage -A powerpc -O linux -T kernel -C none -a $(HV_LOAD_ADDR) -e $(HV_LOAD_ADDR) \
+		-n bulkhead -d $< $@ > /dev/null
+ALL_TARGETS += $(BA)/bulkhead.uimg

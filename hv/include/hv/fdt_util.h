@@ -1,0 +1,47 @@
+/* fdt_util.h - device-tree helpers on top of libfdt: cells, address translation, lookups.
+ * Shared by the hypervisor and the host tools (compiled against libfdt on both sides). */
+#ifndef HV_FDT_UTIL_H
+#define HV_FDT_UTIL_H
+
+#include <stdint.h>
+#include <libfdt.h>
+
+/* A translated bus region: CPU physical address and size. */
+struct fdt_region {
+	uint64_t addr;
+	uint64_t size;
+};
+
+/* Read n (1 or 2) big-endian cells as one number; n == 0 gives 0. */
+uint64_t fdt_read_cells(const fdt32_t *cells, int n);
+
+/* #address-cells / #size-cells that apply to the children of node (ePAPR defaults 2 / 1). */
+int fdt_child_addr_cells(const void *fdt, int node);
+int fdt_child_size_cells(const void *fdt, int node);
+
+/* Translate a bus address seen by the children of parent up to a CPU physical address,
+ * through every "ranges" on the way to the root. -FDT_ERR_NOTFOUND if a bus has no
+ * window for it, -FDT_ERR_BADVALUE on malformed ranges. */
+int fdt_translate_addr(const void *fdt, int parent, uint64_t bus_addr, uint64_t *phys);
+
+/* Entry index of node's "reg", translated to CPU physical. -FDT_ERR_NOTFOUND when there is no
+ * such entry, -FDT_ERR_BADNCELLS/-FDT_ERR_BADVALUE on malformed properties. */
+int fdt_reg_phys(const void *fdt, int node, int index, struct fdt_region *out);
+
+/* Number of entries in node's "reg" (0 when absent), negative on malformed length. */
+int fdt_reg_count(const void *fdt, int node);
+
+/* Resolve "/full/path" or an alias name (optionally followed by "/rest") to a node offset. */
+int fdt_resolve_path(const void *fdt, const char *path_or_alias);
+
+/* Path of the node that /chosen/stdout-path (or linux,stdout-path) names, options after ':'
+ * stripped; node offset or negative error. */
+int fdt_stdout_node(const void *fdt);
+
+/* Number of strings in a stringlist property and whether it contains str. */
+int fdt_node_is_compatible(const void *fdt, int node, const char *compat);
+
+/* Value of a u32 property, or dflt when absent or not 4 bytes. */
+uint32_t fdt_get_u32(const void *fdt, int node, const char *name, uint32_t dflt);
+
+#endif

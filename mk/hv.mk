@@ -1,0 +1,27 @@
+# The hypervisor image: portable core (hv/) + arch/$(ARCH), linked with libfdt and newlib.
+HV_SRCS := $(wildcard hv/*.c) $(ARCH_SRCS)
+HV_OBJS := $(HV_SRCS:%=$(BA)/obj/%.o)
+HV_CFLAGS = $(TGT_CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror=implicit \
+	    -Ihv/include -Iinclude -Iarch/$(ARCH)/include -I$(LIBFDT_SRC) -MMD -MP \
+	    -DBULKHEAD_VERSION='"$(HV_VERSION)"' $(HV_DEBUG_CFLAGS)
+HV_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+$(BA)/obj/%.c.o: %.c $(LIBFDT_SRC)/libfdt.h $(NEWLIB_LIBC)
+	@mkdir -p $(@D)
+	$(TGT_CC) $(HV_CFLAGS) -c $< -o $@
+$(BA)/obj/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(TGT_CC) $(HV_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+# link.ld is shared by the architectures; arch/$(ARCH)/include/arch/layout.h gives the numbers.
+$(BA)/link.ld: link.ld arch/$(ARCH)/include/arch/layout.h
+	@mkdir -p $(@D)
+	$(TGT_CC) -E -P -x c -undef -D__ASSEMBLY__ -Iarch/$(ARCH)/include $< -o $@
+
+$(BA)/bulkhead.elf: $(HV_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) $(BA)/link.ld
+	$(TGT_CC) $(TGT_CPU_FLAGS) -nostdlib -static -no-pie -Wl,-T,$(BA)/link.ld -Wl,--gc-sections \
+		-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-Map,$@.map \
+		$(HV_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) -lgcc -o $@
+ALL_TARGETS += $(BA)/bulkhead.elf
+
+-include $(HV_OBJS:.o=.d)

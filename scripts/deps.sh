@@ -1,0 +1,18 @@
+#!/bin/sh
+# Install the Debian packages Bulkhead needs; do nothing when all are present.
+# Usage: scripts/deps.sh        (run as root, or with sudo available)
+set -eu
+PKGS="gcc-powerpc-linux-gnu binutils-powerpc-linux-gnu qemu-system-ppc qemu-system-x86 \
+u-boot-qemu u-boot-tools device-tree-compiler libfdt-dev linux-source-6.1 newlib-source \
+python3-pytest python3-pexpect clang make gcc xz-utils"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
