@@ -25,7 +25,7 @@ $(DEPS_STAMP): scripts/deps.sh
 include arch/$(ARCH)/arch.mk
 include mk/target-libs.mk
 include mk/hv.mk
-include mk/host.mk
+-include mk/host.mk
 -include mk/*.part.mk
 
 .PHONY: all deps check run bench clean distclean

@@ -181,3 +181,57 @@ uint32_t fdt_get_u32(const void *fdt, int node, const char *name, uint32_t dflt)
 
 	return (p && len == 4) ? fdt32_to_cpu(*p) : dflt;
 }
+
+static int check_prop(const void *fdt, int offset)
+{
+	int len;
+	const struct fdt_property *prop = fdt_get_property_by_offset(fdt, offset, &len);
+
+	if (!prop)
+		return len;
+	if (!fdt_get_string(fdt, fdt32_to_cpu(prop->nameoff), &len))
+		return len;
+	return 0;
+}
+
+int fdt_check_blob(const void *fdt, size_t bufsize)
+{
+	int offset = 0, depth = 0, err = fdt_check_header(fdt);
+
+	if (err)
+		return err;
+	if (fdt_totalsize(fdt) > bufsize)
+		return -FDT_ERR_TRUNCATED;
+	for (;;) {
+		int next;
+		uint32_t tag = fdt_next_tag(fdt, offset, &next);
+
+		if (next < 0)
+			return next;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			if (!fdt_get_name(fdt, offset, &err))
+				return err;
+			depth++;
+			break;
+		case FDT_END_NODE:
+			if (--depth < 0)
+				return -FDT_ERR_BADSTRUCTURE;
+			break;
+		case FDT_PROP:
+			if (depth < 1)
+				return -FDT_ERR_BADSTRUCTURE;
+			err = check_prop(fdt, offset);
+			if (err)
+				return err;
+			break;
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			return depth ? -FDT_ERR_BADSTRUCTURE : 0;
+		default:
+			return -FDT_ERR_BADSTRUCTURE;
+		}
+		offset = next;
+	}
+}

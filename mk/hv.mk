@@ -18,9 +18,14 @@ $(BA)/link.ld: link.ld arch/$(ARCH)/include/arch/layout.h
 	@mkdir -p $(@D)
 	$(TGT_CC) -E -P -x c -undef -D__ASSEMBLY__ -Iarch/$(ARCH)/include $< -o $@
 
+# The hypervisor does no floating point: the formatted-output calls bind to newlib's integer-only
+# variants, so no soft-float helpers are needed (the cross libgcc is hard-float only).
+HV_LDFLAGS := -Wl,--defsym=snprintf=sniprintf -Wl,--defsym=vsnprintf=vsniprintf \
+	      -Wl,--defsym=printf=iprintf -Wl,--defsym=sprintf=siprintf
+
 $(BA)/bulkhead.elf: $(HV_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) $(BA)/link.ld
 	$(TGT_CC) $(TGT_CPU_FLAGS) -nostdlib -static -no-pie -Wl,-T,$(BA)/link.ld -Wl,--gc-sections \
-		-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-Map,$@.map \
+		-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-Map,$@.map $(HV_LDFLAGS) \
 		$(HV_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) -lgcc -o $@
 ALL_TARGETS += $(BA)/bulkhead.elf
 

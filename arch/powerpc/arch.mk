@@ -2,10 +2,11 @@
 CROSS          := powerpc-linux-gnu-
 TGT_CC         := $(CROSS)gcc
 NEWLIB_TRIPLE  := powerpc-eabi
+TGT_GCC_INC    := $(shell $(TGT_CC) -print-file-name=include 2>/dev/null)
 TGT_CPU_FLAGS  := -mcpu=e500mc -m32 -mbig-endian -msoft-float -mlong-double-64 -fno-pic -mno-sdata
 TGT_CFLAGS_LIBC := -O2 -g $(TGT_CPU_FLAGS) -ffunction-sections -fdata-sections
 TGT_CFLAGS      = -O2 -g $(TGT_CPU_FLAGS) -ffreestanding -nostdinc \
-		  -isystem $(shell $(TGT_CC) -print-file-name=include) -isystem $(NEWLIB_INC) \
+		  -isystem $(NEWLIB_INC) -isystem $(TGT_GCC_INC) \
 		  -fno-stack-protector -fno-asynchronous-unwind-tables -ffunction-sections \
 		  -Wa,-mregnames
 ARCH_SRCS := arch/powerpc/head.S arch/powerpc/vectors.S arch/powerpc/trap.c arch/powerpc/mmu.c \

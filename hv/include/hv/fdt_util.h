@@ -3,6 +3,7 @@
 #ifndef HV_FDT_UTIL_H
 #define HV_FDT_UTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <libfdt.h>
 
@@ -11,6 +12,11 @@ struct fdt_region {
 	uint64_t addr;
 	uint64_t size;
 };
+
+/* Iterate over every node whose "compatible" list contains compat. */
+#define fdt_for_each_compatible(fdt, node, compat)                                  \
+	for ((node) = fdt_node_offset_by_compatible((fdt), -1, (compat)); (node) >= 0; \
+	     (node) = fdt_node_offset_by_compatible((fdt), (node), (compat)))
 
 /* Read n (1 or 2) big-endian cells as one number; n == 0 gives 0. */
 uint64_t fdt_read_cells(const fdt32_t *cells, int n);
@@ -43,5 +49,10 @@ int fdt_node_is_compatible(const void *fdt, int node, const char *compat);
 
 /* Value of a u32 property, or dflt when absent or not 4 bytes. */
 uint32_t fdt_get_u32(const void *fdt, int node, const char *name, uint32_t dflt);
+
+/* Full structural check of a blob of at most bufsize bytes: header, every tag of the
+ * structure block, node nesting, property lengths and name offsets into the strings block.
+ * (Linux 6.1's libfdt copy declares fdt_check_full() but does not ship it.) */
+int fdt_check_blob(const void *fdt, size_t bufsize);
 
 #endif

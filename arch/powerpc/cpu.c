@@ -1,0 +1,70 @@
+/* cpu.c - e500mc CPU entry from head.S, identity, time base, parking. */
+#include <libfdt.h>
+#include <hv/arch.h>
+#include <hv/fdt_util.h>
+#include <arch/spr.h>
+#include "powerpc.h"
+
+const char arch_name[] = "powerpc";
+static uint64_t tb_freq;
+
+/* Boot CPU, from head.S with the boot mapping in place and a stack. */
+void arch_boot_cpu_entry(const void *fdt, unsigned int slot)
+{
+	arch_install_vectors();
+	powerpc_mmu_init_boot(fdt, slot);
+	powerpc_time_init(fdt);
+	hv_main(fdt);
+}
+
+/* Secondary CPU released from the spin table (smp.c). */
+void arch_secondary_entry(unsigned int cpu, unsigned int slot)
+{
+	powerpc_mmu_init_secondary(slot);	/* console mapped before any trap can print */
+	arch_install_vectors();
+	hv_secondary_main(cpu);
+}
+
+unsigned int arch_cpu_id(void)
+{
+	return (unsigned int)mfspr(SPRN_SPRG3);
+}
+
+/* Time base frequency: /cpus/<first cpu>/timebase-frequency (ePAPR 3.7.1). */
+void powerpc_time_init(const void *fdt)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int cpu = cpus < 0 ? cpus : fdt_first_subnode(fdt, cpus);
+
+	tb_freq = cpu < 0 ? 0 : fdt_get_u32(fdt, cpu, "timebase-frequency", 0);
+}
+
+uint64_t arch_time_now(void)
+{
+	uint32_t hi, lo, hi2;
+
+	do {
+		__asm__ volatile("mftbu %0; mftb %1; mftbu %2" : "=r"(hi), "=r"(lo), "=r"(hi2));
+	} while (hi != hi2);
+	return ((uint64_t)hi << 32) | lo;
+}
+
+uint64_t arch_time_freq(void)
+{
+	return tb_freq;
+}
+
+/* Park: external, critical and machine-check interrupts off, then wait forever. */
+void arch_cpu_park(void)
+{
+	unsigned long msr = mfmsr() & ~(MSR_EE | MSR_CE | MSR_ME | MSR_DE);
+
+	__asm__ volatile("mtmsr %0; isync" : : "r"(msr) : "memory");
+	for (;;)
+		__asm__ volatile("wait" ::: "memory");
+}
+
+void arch_inject_illegal(void)
+{
+	__asm__ volatile(".long 0x00000000" ::: "memory");	/* primary opcode 0: illegal */
+}

@@ -1,0 +1,50 @@
+/* smp.c - release secondary e500mc CPUs through the ePAPR spin table (ePAPR 1.1, 5.5).
+ * Each cpu node has enable-method = "spin-table" and cpu-release-addr (64-bit physical). */
+#include <errno.h>
+#include <string.h>
+#include <libfdt.h>
+#include <hv/arch.h>
+#include <hv/console.h>
+#include <hv/fdt_util.h>
+#include "powerpc.h"
+
+/* ePAPR spin table entry (big-endian, 64-bit fields). */
+struct spin_table {
+	uint32_t entry_hi, entry_lo;
+	uint32_t r3_hi, r3_lo;
+	uint32_t rsvd;
+	uint32_t pir;
+};
+
+int arch_cpu_start(unsigned int cpu, const void *fdt, int node)
+{
+	const char *method = fdt_getprop(fdt, node, "enable-method", NULL);
+	const fdt32_t *rel;
+	int len;
+	volatile struct spin_table *st;
+
+	if (!method || strcmp(method, "spin-table")) {
+		hv_printf("cpu %u: %s: enable-method is not \"spin-table\"\n", cpu,
+			  fdt_get_name(fdt, node, NULL));
+		return -ENODEV;
+	}
+	rel = fdt_getprop(fdt, node, "cpu-release-addr", &len);
+	if (!rel || len != 8) {
+		hv_printf("cpu %u: %s: cpu-release-addr missing or not 2 cells\n", cpu,
+			  fdt_get_name(fdt, node, NULL));
+		return -EINVAL;
+	}
+	st = arch_ioremap(((uint64_t)fdt32_to_cpu(rel[0]) << 32) | fdt32_to_cpu(rel[1]),
+			  sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	/* r3 and PIR first; writing entry_lo last releases the CPU (ePAPR 5.5.2). */
+	st->r3_hi = 0;
+	st->r3_lo = cpu;
+	st->pir = fdt_get_u32(fdt, node, "reg", cpu);
+	st->entry_hi = 0;
+	arch_mb();
+	st->entry_lo = (uint32_t)(uintptr_t)_secondary_start;
+	arch_mb();
+	return 0;
+}

@@ -1,0 +1,96 @@
+/* cpu.c - discover the board's CPUs, bring the secondaries up, park a CPU after a fault. */
+#include <string.h>
+#include <libfdt.h>
+#include <hv/arch.h>
+#include <hv/console.h>
+#include <hv/cpu.h>
+#include <hv/fdt_util.h>
+
+#define START_TIMEOUT_MS 1000
+
+struct hv_cpu hv_cpus[HV_NR_CPUS];
+unsigned int hv_nr_cpus;
+int hv_inject_illegal_cpu = -1;
+
+const char *cpu_state_name(enum cpu_state s)
+{
+	static const char *const names[] = { "absent", "starting", "online", "parked" };
+
+	return (unsigned int)s < 4 ? names[s] : "?";
+}
+
+/* CPUs are the children of /cpus with device_type = "cpu", numbered in tree order;
+ * the first one is the boot CPU. */
+void cpus_discover(const void *fdt)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int node;
+
+	if (cpus < 0)
+		return;
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+
+		if (!type || strcmp(type, "cpu"))
+			continue;
+		if (hv_nr_cpus == HV_NR_CPUS) {
+			hv_printf("cpus: more than %d CPUs in the hardware tree; the rest stay off\n",
+				  HV_NR_CPUS);
+			break;
+		}
+		hv_cpus[hv_nr_cpus].node = node;
+		hv_cpus[hv_nr_cpus].hw_id = fdt_get_u32(fdt, node, "reg", hv_nr_cpus);
+		hv_nr_cpus++;
+	}
+}
+
+static int wait_online(unsigned int cpu)
+{
+	uint64_t t0 = arch_time_now(), limit = arch_time_freq() / 1000 * START_TIMEOUT_MS;
+
+	while (hv_cpus[cpu].state == CPU_STARTING) {
+		if (limit && arch_time_now() - t0 > limit)
+			return -1;
+		arch_cpu_relax();
+	}
+	return 0;
+}
+
+void cpus_start_secondaries(const void *fdt)
+{
+	for (unsigned int cpu = 1; cpu < hv_nr_cpus; cpu++) {
+		hv_cpus[cpu].state = CPU_STARTING;
+		arch_mb();
+		if (arch_cpu_start(cpu, fdt, hv_cpus[cpu].node)) {
+			hv_cpus[cpu].state = CPU_ABSENT;
+			continue;
+		}
+		if (wait_online(cpu)) {
+			hv_printf("cpu %u: did not come online within %d ms\n", cpu,
+				  START_TIMEOUT_MS);
+			hv_cpus[cpu].state = CPU_ABSENT;
+		}
+	}
+}
+
+void hv_secondary_main(unsigned int cpu)
+{
+	hv_cpus[cpu].state = CPU_ONLINE;
+	hv_printf("cpu %u online\n", cpu);
+	if (hv_inject_illegal_cpu == (int)cpu)
+		arch_inject_illegal();
+	for (;;) {
+		hv_cpus[cpu].heartbeat++;
+		arch_cpu_relax();
+	}
+}
+
+void cpu_fatal_park(void)
+{
+	unsigned int cpu = arch_cpu_id();
+
+	if (cpu < HV_NR_CPUS)
+		hv_cpus[cpu].state = CPU_PARKED;
+	hv_printf("cpu %u parked\n", cpu);
+	arch_cpu_park();
+}

@@ -1,0 +1,19 @@
+/* shell.h - the hypervisor's command shell on the console. */
+#ifndef HV_SHELL_H
+#define HV_SHELL_H
+
+/* One shell command: name, one-line usage, handler (argv[0] is the name). */
+struct shell_cmd {
+	const char *name;
+	const char *usage;
+	const char *help;
+	int (*run)(int argc, char **argv);
+};
+
+/* Feed one input character; runs a command when a line is complete. */
+void shell_input(int c);
+
+/* Print the prompt. */
+void shell_prompt(void);
+
+#endif

@@ -1,0 +1,146 @@
+/* main.c - hypervisor start-up on the boot CPU: console, inventory, configuration, CPUs,
+ * then the console shell. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libfdt.h>
+#include <hv/arch.h>
+#include <hv/bootargs.h>
+#include <hv/console.h>
+#include <hv/cpu.h>
+#include <hv/fdt_util.h>
+#include <hv/hv.h>
+#include <hv/inventory.h>
+#include <hv/shell.h>
+
+#define CONFIG_MAX_SIZE	(1u << 20)	/* largest config blob we accept */
+
+static void banner(const void *fdt)
+{
+	const char *model = fdt_getprop(fdt, 0, "model", NULL);
+
+	hv_printf("\nBulkhead %s (%s) - partitioning hypervisor\n", BULKHEAD_VERSION, arch_name);
+	if (model && strstr(model, "QEMU"))
+		hv_printf("(QEMU: press Ctrl-A then X to leave the emulator)\n");
+}
+
+/* Test hook: "bulkhead.inject=illegal@N" makes CPU N execute an illegal instruction. */
+static void read_debug_args(const void *fdt)
+{
+	char v[32];
+
+	if (bootargs_get(fdt, "bulkhead.inject", v, sizeof(v)) > 0 && !strncmp(v, "illegal@", 8))
+		hv_inject_illegal_cpu = atoi(v + 8);
+}
+
+/* Largest size a blob at addr may have: up to the end of the RAM region holding it. */
+static uint64_t room_in_ram(const void *fdt, uint64_t addr)
+{
+	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
+	struct fdt_region r;
+
+	for (int i = 0; node >= 0 && fdt_reg_phys(fdt, node, i, &r) == 0; i++)
+		if (addr >= r.addr && addr < r.addr + r.size)
+			return r.addr + r.size - addr;
+	return 0;
+}
+
+/* Locate the config blob from bootargs "config-addr=<phys>"; NULL (reported) when absent. */
+static const void *find_config(const void *fdt, size_t *max)
+{
+	char v[32], *end;
+	uint64_t addr, room;
+
+	if (bootargs_get(fdt, "config-addr", v, sizeof(v)) <= 0) {
+		hv_printf("config: no config-addr=<address> in /chosen/bootargs\n");
+		return NULL;
+	}
+	addr = strtoull(v, &end, 0);
+	if (*end || end == v) {
+		hv_printf("config: config-addr=%s is not a number\n", v);
+		return NULL;
+	}
+	room = room_in_ram(fdt, addr);
+	if (!room || addr + 64 > addr + room || (addr >> 32)) {
+		hv_printf("config: config-addr=0x%" PRIx64 " is not in RAM\n", addr);
+		return NULL;
+	}
+	*max = room < CONFIG_MAX_SIZE ? (size_t)room : CONFIG_MAX_SIZE;
+	return (const void *)(uintptr_t)addr;
+}
+
+/* Blob-level checks before anything reads the config: header, size, structure. */
+static int check_blob(const void *blob, size_t max)
+{
+	int err = fdt_check_header(blob);
+
+	if (!err && fdt_totalsize(blob) > max) {
+		hv_printf("config: blob at %p: totalsize %u is larger than the %zu bytes available\n",
+			  blob, (unsigned)fdt_totalsize(blob), max);
+		return -EINVAL;
+	}
+	if (!err)
+		err = fdt_check_blob(blob, max);
+	if (err) {
+		hv_printf("config: blob at %p: %s (magic 0x%08x, version %u, totalsize %u)\n",
+			  blob, fdt_strerror(err), (unsigned)fdt_magic(blob),
+			  (unsigned)fdt_version(blob), (unsigned)fdt_totalsize(blob));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void list_partitions(const void *blob)
+{
+	int node, n = 0;
+	char names[256] = "";
+
+	fdt_for_each_compatible(blob, node, "partition") {
+		const char *label = fdt_getprop(blob, node, "label", NULL);
+
+		if (strlen(names) < sizeof(names) - 40) {
+			strcat(names, " ");
+			strcat(names, label ? label : fdt_get_name(blob, node, NULL));
+		}
+		n++;
+	}
+	hv_printf("config   %u bytes  %d partition%s:%s\n", (unsigned)fdt_totalsize(blob), n,
+		  n == 1 ? "" : "s", names);
+}
+
+static void load_config(const void *fdt)
+{
+	size_t max;
+	const void *blob = find_config(fdt, &max);
+
+	if (!blob || check_blob(blob, max)) {
+		hv_printf("config: refused; no partition started\n");
+		return;
+	}
+	list_partitions(blob);
+}
+
+void hv_main(const void *fdt)
+{
+	if (console_init(fdt))
+		cpu_fatal_park();	/* nowhere to say anything */
+	banner(fdt);
+	read_debug_args(fdt);
+	cpus_discover(fdt);
+	hv_cpus[0].state = CPU_ONLINE;
+	inventory_show(fdt);
+	load_config(fdt);
+	hv_printf("cpu 0 online\n");
+	cpus_start_secondaries(fdt);
+	hv_printf("hypervisor ready\n");
+	shell_prompt();
+	for (;;) {
+		int c = console_getc();
+
+		if (c >= 0)
+			shell_input(c);
+		hv_cpus[0].heartbeat++;
+		arch_cpu_relax();
+	}
+}
