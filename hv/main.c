@@ -16,10 +16,13 @@
 
 #define CONFIG_MAX_SIZE	(1u << 20)	/* largest config blob we accept */
 
+uint64_t hv_banner_time;	/* time counter when the banner was printed (for bench/) */
+
 static void banner(const void *fdt)
 {
 	const char *model = fdt_getprop(fdt, 0, "model", NULL);
 
+	hv_banner_time = arch_time_now();
 	hv_printf("\nBulkhead %s (%s) - partitioning hypervisor\n", BULKHEAD_VERSION, arch_name);
 	if (model && strstr(model, "QEMU"))
 		hv_printf("(QEMU: press Ctrl-A then X to leave the emulator)\n");

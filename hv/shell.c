@@ -17,7 +17,12 @@ static int cmd_help(int argc, char **argv);
 
 static int cmd_version(int argc, char **argv)
 {
+	uint64_t f = arch_time_freq();
+
 	hv_printf("Bulkhead %s (%s)\n", BULKHEAD_VERSION, arch_name);
+	hv_printf("boot: banner at %llu time-base ticks (%llu us at %llu Hz)\n",
+		  (unsigned long long)hv_banner_time,
+		  (unsigned long long)(f ? hv_banner_time * 1000000 / f : 0), (unsigned long long)f);
 	return 0;
 }
 
