@@ -4,7 +4,7 @@
 set -eu
 PKGS="gcc-powerpc-linux-gnu binutils-powerpc-linux-gnu qemu-system-ppc qemu-system-x86 \
 u-boot-qemu u-boot-tools device-tree-compiler libfdt-dev linux-source-6.1 newlib-source \
-python3-pytest python3-pexpect clang make gcc xz-utils"
+python3-pytest python3-pexpect clang libclang-rt-14-dev make gcc xz-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

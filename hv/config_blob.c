@@ -1,0 +1,90 @@
+/* config_blob.c - blob-level checks: a tree must be a whole, well-formed FDT before it is read. */
+#include <stdio.h>
+#include <string.h>
+#include "config_priv.h"
+
+#define FDT_V17_HEADER_SIZE 40u
+
+/* Why a blob is unusable, or NULL. buf holds the formatted reason. */
+static const char *blob_problem(const void *blob, size_t max, char *buf, size_t len)
+{
+	const struct fdt_header *h = blob;
+	uint32_t total, ver, last, off_st, sz_st, off_str, sz_str, off_rsv;
+	int err;
+
+	if (max < FDT_V17_HEADER_SIZE) {
+		snprintf(buf, len, "truncated: %zu bytes is less than an FDT header (40 bytes)", max);
+		return buf;
+	}
+	if (fdt32_to_cpu(h->magic) != FDT_MAGIC) {
+		snprintf(buf, len, "bad magic 0x%08x (expected 0xd00dfeed): not a flattened "
+			 "device tree", fdt32_to_cpu(h->magic));
+		return buf;
+	}
+	ver = fdt32_to_cpu(h->version);
+	last = fdt32_to_cpu(h->last_comp_version);
+	if (ver < 16 || last > 17) {
+		snprintf(buf, len, "unsupported FDT version %u (last compatible %u); Bulkhead "
+			 "reads versions 16 and 17", ver, last);
+		return buf;
+	}
+	total = fdt32_to_cpu(h->totalsize);
+	if (total > max) {
+		snprintf(buf, len, "truncated: header totalsize is %u bytes but only %zu are "
+			 "available", total, max);
+		return buf;
+	}
+	if (total < FDT_V17_HEADER_SIZE) {
+		snprintf(buf, len, "header totalsize %u is smaller than the header itself", total);
+		return buf;
+	}
+	off_rsv = fdt32_to_cpu(h->off_mem_rsvmap);
+	off_st = fdt32_to_cpu(h->off_dt_struct);
+	sz_st = fdt32_to_cpu(h->size_dt_struct);
+	off_str = fdt32_to_cpu(h->off_dt_strings);
+	sz_str = fdt32_to_cpu(h->size_dt_strings);
+	if (off_rsv < FDT_V17_HEADER_SIZE || off_rsv > total) {
+		snprintf(buf, len, "memory reservation block offset %u is outside the blob "
+			 "(totalsize %u)", off_rsv, total);
+		return buf;
+	}
+	if (off_st > total || sz_st > total - off_st) {
+		snprintf(buf, len, "structure block (offset %u, %u bytes) extends past totalsize "
+			 "%u", off_st, sz_st, total);
+		return buf;
+	}
+	if (off_str > total || sz_str > total - off_str) {
+		snprintf(buf, len, "strings block (offset %u, %u bytes) extends past totalsize %u",
+			 off_str, sz_str, total);
+		return buf;
+	}
+	err = fdt_check_header(blob);
+	if (!err)
+		err = fdt_check_full(blob, total);
+	if (err) {
+		snprintf(buf, len, "malformed device tree (libfdt: %s)", fdt_strerror(err));
+		return buf;
+	}
+	return NULL;
+}
+
+int cfg_check_blob_as(struct cfg_ctx *c, const void *blob, size_t max_size, const char *path)
+{
+	if (!blob_problem(blob, max_size, c->msg, sizeof(c->msg)))
+		return 0;
+	c->errors++;
+	if (c->report)
+		c->report(c->rctx, path, NULL, c->msg);
+	return 1;
+}
+
+int config_check_blob(const void *blob, size_t max_size, config_report_fn report, void *ctx)
+{
+	char buf[256];
+
+	if (!blob_problem(blob, max_size, buf, sizeof(buf)))
+		return 0;
+	if (report)
+		report(ctx, "/", NULL, buf);
+	return 1;
+}

@@ -1,0 +1,112 @@
+/* config_devices.c - pass 3 for device assignments: assignable, once, not nested, translatable. */
+#include <stdio.h>
+#include <string.h>
+#include <hv/fdt_util.h>
+#include "config_priv.h"
+
+/* Why the hardware node cannot be given to owner, or NULL. */
+static const char *not_assignable(struct cfg_ctx *c, int hw_node, const char *path, int owner)
+{
+	const char *type = fdt_getprop(c->hw, hw_node, "device_type", NULL);
+
+	if (hw_node == 0)
+		return "is the root of the hardware tree, not a device";
+	if ((type && !strcmp(type, "cpu")) || !strncmp(path, "/cpus", 5))
+		return "is a CPU; give CPUs with the partition's cpus property";
+	if (type && !strcmp(type, "memory"))
+		return "is RAM; give memory with phys-mem-area and guest-phys-mem-area";
+	if (!strcmp(path, "/chosen") || !strcmp(path, "/aliases"))
+		return "is not a device";
+	if (owner != CFG_OWNER_HV && fdt_getprop(c->hw, hw_node, "interrupt-controller", NULL))
+		return "is the interrupt controller and cannot be assigned to a partition "
+		       "(the hypervisor virtualises it)";
+	return NULL;
+}
+
+static void owner_desc(const struct hv_config *cfg, int owner, char *buf, size_t len)
+{
+	if (owner == CFG_OWNER_HV)
+		snprintf(buf, len, "the hypervisor");
+	else
+		snprintf(buf, len, "partition \"%s\"", cfg->part[owner].label);
+}
+
+/* Is path a strict descendant of anc? */
+static bool path_inside(const char *path, const char *anc)
+{
+	size_t n = strlen(anc);
+
+	if (!strcmp(anc, "/"))
+		return path[1] != '\0';
+	return !strncmp(path, anc, n) && path[n] == '/';
+}
+
+static void check_pair(struct cfg_ctx *c, int i, int j)
+{
+	struct hv_config *cfg = c->cfg;
+	struct cfg_device *d = &cfg->device[i], *o = &cfg->device[j];
+	char who[64];
+
+	owner_desc(cfg, o->owner, who, sizeof(who));
+	if (d->hw_node == o->hw_node) {
+		if (o->owner == CFG_OWNER_HV || d->owner == CFG_OWNER_HV)
+			cfg_err(c, d->node, "device", "%s is owned by the hypervisor (%s)",
+				c->devpath[i], cfg_path(c, o->owner == CFG_OWNER_HV ? o->node :
+							d->node));
+		else
+			cfg_err(c, d->node, "device", "%s is already assigned to %s (%s)",
+				c->devpath[i], who, cfg_path(c, o->node));
+	} else if (path_inside(c->devpath[i], c->devpath[j])) {
+		cfg_err(c, d->node, "device", "%s is inside %s, which is assigned to %s (%s)",
+			c->devpath[i], c->devpath[j], who, cfg_path(c, o->node));
+	} else if (path_inside(c->devpath[j], c->devpath[i])) {
+		cfg_err(c, d->node, "device", "%s contains %s, which is assigned to %s (%s)",
+			c->devpath[i], c->devpath[j], who, cfg_path(c, o->node));
+	}
+}
+
+static void check_regs(struct cfg_ctx *c, int i)
+{
+	struct cfg_device *d = &c->cfg->device[i];
+	int n = fdt_reg_count(c->hw, d->hw_node);
+	struct fdt_region r;
+
+	if (n < 0) {
+		cfg_err(c, d->node, "device", "%s has a malformed reg property", c->devpath[i]);
+		return;
+	}
+	for (int k = 0; k < n; k++) {
+		int err = fdt_reg_phys(c->hw, d->hw_node, k, &r);
+
+		if (err) {
+			cfg_err(c, d->node, "device", "reg entry %d of %s cannot be translated to a "
+				"CPU address (libfdt: %s)", k, c->devpath[i], fdt_strerror(err));
+			return;
+		}
+	}
+}
+
+void cfg_check_devices(struct cfg_ctx *c)
+{
+	struct hv_config *cfg = c->cfg;
+
+	for (int i = 0; i < cfg->nr_devices; i++) {
+		struct cfg_device *d = &cfg->device[i];
+		const char *why;
+
+		if (d->hw_node < 0)
+			continue;
+		if (fdt_get_path(c->hw, d->hw_node, c->devpath[i], sizeof(c->devpath[i])) < 0)
+			snprintf(c->devpath[i], sizeof(c->devpath[i]), "%s", d->device);
+		why = not_assignable(c, d->hw_node, c->devpath[i], d->owner);
+		if (why) {
+			cfg_err(c, d->node, "device", "%s %s", c->devpath[i], why);
+			d->hw_node = -1;	/* keep it out of the pair checks */
+			continue;
+		}
+		for (int j = 0; j < i; j++)
+			if (cfg->device[j].hw_node >= 0)
+				check_pair(c, i, j);
+		check_regs(c, i);
+	}
+}

@@ -1,0 +1,67 @@
+# Host build: the config parser/validator (hv/config_*.c, hv/fdt_util.c) compiled for the build
+# machine against Debian's libfdt, the bhctl tool, the sanitizer unit tests and the fuzz target.
+#   make build/host/bhctl     the host control tool
+#   make fuzz                 libFuzzer on the config parser for FUZZ_SECONDS (default 60)
+
+BH           := $(B)/host
+HOST_CC      ?= gcc
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+HOST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=implicit \
+		-Ihv/include -Iinclude -Itools/bhctl -MMD -MP
+SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+HOST_LIB_SRCS := hv/fdt_util.c $(wildcard hv/config_*.c)
+BHCTL_SRCS    := $(wildcard tools/bhctl/*.c)
+UNIT_TESTS    := $(patsubst tests/unit/%.c,$(BH)/unit/%,$(wildcard tests/unit/test_*.c))
+CONFIG_DTS    := $(wildcard tests/configs/good/*.dts tests/configs/bad/*.dts)
+
+# Release objects (bhctl, bench) and sanitizer objects (bhctl-san, unit tests).
+$(BH)/obj/%.c.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+$(BH)/san/%.c.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -O1 $(SAN_FLAGS) -c $< -o $@
+
+$(BH)/bhctl: $(patsubst %,$(BH)/obj/%.o,$(HOST_LIB_SRCS) $(BHCTL_SRCS))
+	$(HOST_CC) $^ -lfdt -o $@
+$(BH)/bhctl-san: $(patsubst %,$(BH)/san/%.o,$(HOST_LIB_SRCS) $(BHCTL_SRCS))
+	$(HOST_CC) $(SAN_FLAGS) $^ -lfdt -o $@
+$(BH)/unit/%: $(BH)/san/tests/unit/%.c.o $(patsubst %,$(BH)/san/%.o,$(HOST_LIB_SRCS))
+	@mkdir -p $(@D)
+	$(HOST_CC) $(SAN_FLAGS) $^ -lfdt -o $@
+
+# The fuzz target links libfdt built from source with the same instrumentation, so that
+# libFuzzer sees coverage inside it and ASan checks its reads.
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SRCS  := $(HOST_LIB_SRCS) tests/fuzz/fuzz_config.c
+$(BH)/fuzz/fuzz_config: $(FUZZ_SRCS) hv/config_priv.h hv/include/hv/config.h $(LIBFDT_SRC)/libfdt.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -Ihv/include -I$(LIBFDT_SRC) $(FUZZ_SRCS) \
+		$(addprefix $(LIBFDT_SRC)/,$(addsuffix .c,$(LIBFDT_NAMES))) -o $@
+
+# Seed corpus: every good and bad config, compiled; plus the hardware tree the target loads.
+$(BH)/fuzz/hw.dtb: tests/configs/hw/qemu-ppce500.dts | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	dtc -q -I dts -O dtb -o $@ $<
+$(BH)/fuzz/seeds.stamp: $(CONFIG_DTS)
+	@rm -rf $(BH)/fuzz/seeds && mkdir -p $(BH)/fuzz/seeds
+	@for f in $(CONFIG_DTS); do \
+		n=$$(basename $$(dirname $$f))-$$(basename $$f .dts); \
+		dtc -q -I dts -O dtb -o $(BH)/fuzz/seeds/$$n.dtb $$f || exit 1; done
+	@touch $@
+
+FUZZ_DEPS := $(BH)/fuzz/fuzz_config $(BH)/fuzz/hw.dtb $(BH)/fuzz/seeds.stamp
+
+.PHONY: fuzz
+fuzz: $(FUZZ_DEPS)
+	@mkdir -p $(BH)/fuzz/corpus $(BH)/fuzz/crashes
+	BULKHEAD_FUZZ_HW=$(BH)/fuzz/hw.dtb $(BH)/fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=65536 -artifact_prefix=$(BH)/fuzz/crashes/ \
+		$(BH)/fuzz/corpus $(BH)/fuzz/seeds
+
+ALL_TARGETS += $(BH)/bhctl
+CHECK_DEPS  += $(BH)/bhctl $(BH)/bhctl-san $(UNIT_TESTS) $(FUZZ_DEPS)
+
+-include $(shell find $(BH) -name '*.d' 2>/dev/null)

@@ -1,0 +1,170 @@
+/* config_explain.c - "bhctl config explain": the model as a readable table or as JSON. */
+#include <string.h>
+#include <hv/fdt_util.h>
+#include "bhctl.h"
+
+typedef unsigned long long ull;
+
+static const char *cpath(const struct bhctl_cfg *b, int node, char *buf, int len)
+{
+	if (fdt_get_path(b->cfg, node, buf, len) < 0)
+		snprintf(buf, (size_t)len, "?");
+	return buf;
+}
+
+static void fmt_cpus(uint32_t mask, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	snprintf(buf, len, "none");
+	for (int i = 0; i < CFG_MAX_CPUS && n < len; i++) {
+		int j = i;
+
+		if (!(mask & (1u << i)))
+			continue;
+		while (j + 1 < CFG_MAX_CPUS && (mask & (1u << (j + 1))))
+			j++;
+		n += (size_t)snprintf(buf + n, len - n, j > i ? "%s%d-%d" : "%s%d", n ? "," : "",
+				      i, j);
+		i = j;
+	}
+}
+
+/* Where a byte channel leads, as text. */
+static void bc_peer(const struct bhctl_cfg *b, int i, char *buf, size_t len)
+{
+	const struct hv_config *cfg = &b->model;
+	const struct cfg_byte_channel *bc = &cfg->bc[i];
+	char p[256];
+
+	if (bc->peer_kind == CFG_BC_MUX) {
+		snprintf(buf, len, "mux %s channel %u", cpath(b, cfg->mux[bc->peer].node, p,
+							      sizeof(p)), bc->mux_channel);
+		return;
+	}
+	for (int j = 0; bc->peer_kind == CFG_BC_UNCONNECTED && j < cfg->nr_bcs; j++)
+		if (cfg->bc[j].peer_kind == CFG_BC_CHANNEL && cfg->bc[j].peer == i) {
+			snprintf(buf, len, "%s (%s)", cpath(b, cfg->bc[j].node, p, sizeof(p)),
+				 config_owner_name(cfg, cfg->bc[j].owner));
+			return;
+		}
+	if (bc->peer_kind == CFG_BC_CHANNEL)
+		snprintf(buf, len, "%s (%s)", cpath(b, cfg->bc[bc->peer].node, p, sizeof(p)),
+			 config_owner_name(cfg, cfg->bc[bc->peer].owner));
+	else
+		snprintf(buf, len, "unconnected");
+}
+
+static void text_memory(FILE *out, const struct bhctl_cfg *b, int pi)
+{
+	const struct hv_config *cfg = &b->model;
+	char p[256];
+
+	fprintf(out, "  memory (guest -> physical):\n");
+	for (int g = 0; g < cfg->nr_gpmas; g++) {
+		const struct cfg_gpma *m = &cfg->gpma[g];
+		const struct cfg_pma *a = &cfg->pma[m->pma];
+
+		if (m->part != pi)
+			continue;
+		fprintf(out, "    0x%09llx-0x%09llx -> 0x%09llx-0x%09llx %6llu MiB  %s%s\n",
+			(ull)m->guest, (ull)(m->guest + a->phys.size - 1), (ull)a->phys.base,
+			(ull)(a->phys.base + a->phys.size - 1), (ull)(a->phys.size >> 20),
+			cpath(b, m->node, p, sizeof(p)), a->shared ? " [shared]" : "");
+	}
+}
+
+static void text_devices(FILE *out, const struct bhctl_cfg *b, int owner)
+{
+	const struct hv_config *cfg = &b->model;
+	char p[256];
+
+	fprintf(out, "  devices:\n");
+	for (int d = 0; d < cfg->nr_devices; d++) {
+		const struct cfg_device *dev = &cfg->device[d];
+		struct fdt_region r;
+		unsigned int irqs[16];
+		int n;
+
+		if (dev->owner != owner)
+			continue;
+		fprintf(out, "    %s\n", fdt_get_path(b->hw, dev->hw_node, p, sizeof(p)) ? "?" : p);
+		for (int k = 0; !fdt_reg_phys(b->hw, dev->hw_node, k, &r); k++)
+			fprintf(out, "      region 0x%09llx-0x%09llx (%llu bytes)\n", (ull)r.addr,
+				(ull)(r.addr + r.size - 1), (ull)r.size);
+		n = device_irqs(b->hw, dev->hw_node, irqs, 16);
+		if (n) {
+			fprintf(out, "      interrupts");
+			for (int k = 0; k < n; k++)
+				fprintf(out, " %u", irqs[k]);
+			fputc('\n', out);
+		}
+		if (dev->dma_window >= 0) {
+			const struct cfg_range *w = &cfg->dma_window[dev->dma_window].guest;
+
+			fprintf(out, "      dma-window guest 0x%llx-0x%llx%s\n", (ull)w->base,
+				(ull)(w->base + w->size - 1),
+				dev->no_dma_disable ? " (no-dma-disable)" : "");
+		}
+	}
+}
+
+static void text_links(FILE *out, const struct bhctl_cfg *b, int owner)
+{
+	const struct hv_config *cfg = &b->model;
+	char p[256], q[320];
+
+	for (int i = 0; i < cfg->nr_bcs; i++) {
+		if (cfg->bc[i].owner != owner)
+			continue;
+		bc_peer(b, i, q, sizeof(q));
+		fprintf(out, "  byte-channel %s <-> %s\n", cpath(b, cfg->bc[i].node, p, sizeof(p)),
+			q);
+	}
+	for (int i = 0; i < cfg->nr_dbell_ends; i++) {
+		const struct cfg_dbell_end *e = &cfg->dbell_end[i];
+
+		if (e->part == owner)
+			fprintf(out, "  doorbell %s %s\n", e->send ? "send" : "receive",
+				cpath(b, cfg->doorbell[e->doorbell].node, p, sizeof(p)));
+	}
+	for (int i = 0; i < cfg->nr_managers; i++)
+		if (cfg->manager[i].manager == owner)
+			fprintf(out, "  manages \"%s\"\n", cfg->part[cfg->manager[i].managed].label);
+}
+
+void config_explain_text(FILE *out, const struct bhctl_cfg *b)
+{
+	const struct hv_config *cfg = &b->model;
+	char p[256], cpus[96];
+
+	for (int pi = 0; pi < cfg->nr_parts; pi++) {
+		const struct cfg_partition *pt = &cfg->part[pi];
+
+		fmt_cpus(pt->cpus, cpus, sizeof(cpus));
+		fprintf(out, "partition \"%s\" (%s)\n  cpus: %s\n  start: %s\n", pt->label,
+			cpath(b, pt->node, p, sizeof(p)), cpus,
+			pt->no_auto_start ? "by a manager (no-auto-start)" : "at boot");
+		text_memory(out, b, pi);
+		if (pt->has_image)
+			fprintf(out, "  image: 0x%llx bytes from physical 0x%llx to guest 0x%llx\n",
+				(ull)pt->image_size, (ull)pt->image_src, (ull)pt->image_guest);
+		if (pt->has_dtb_window)
+			fprintf(out, "  dtb-window: guest 0x%llx-0x%llx\n",
+				(ull)pt->dtb_window.base,
+				(ull)(pt->dtb_window.base + pt->dtb_window.size - 1));
+		if (pt->watchdog_ms)
+			fprintf(out, "  watchdog: %u ms\n", pt->watchdog_ms);
+		text_devices(out, b, pi);
+		text_links(out, b, pi);
+		fputc('\n', out);
+	}
+	fprintf(out, "hypervisor (%s)\n", cpath(b, cfg->hv.node, p, sizeof(p)));
+	if (cfg->hv.memory_pma >= 0)
+		fprintf(out, "  memory: 0x%09llx-0x%09llx\n",
+			(ull)cfg->pma[cfg->hv.memory_pma].phys.base,
+			(ull)(cfg->pma[cfg->hv.memory_pma].phys.base +
+			      cfg->pma[cfg->hv.memory_pma].phys.size - 1));
+	text_devices(out, b, CFG_OWNER_HV);
+	text_links(out, b, CFG_OWNER_HV);
+}
