@@ -1,0 +1,158 @@
+#!/bin/bash
+# run-qemu.sh - boot Bulkhead on QEMU ppce500 (e500mc). The one launcher used by "make run",
+# the system tests (tests/) and the bench (bench/). See docs/boot.md.
+#
+#   tools/run-qemu.sh [options] [-- extra QEMU args]
+#
+# The last line before QEMU starts says how to leave it (Ctrl-A then X). Generated files (the
+# U-Boot control DTB, compiled configs) go to build/qemu/; nothing generated is committed.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+GEN="$ROOT/build/qemu"
+QEMU=${QEMU:-qemu-system-ppc}
+UBOOT_ELF=${UBOOT_ELF:-/usr/lib/u-boot/qemu-ppce500/uboot.elf}
+HV_ELF="$ROOT/build/powerpc/bulkhead.elf"
+HV_UIMG="$ROOT/build/powerpc/bulkhead.uimg"
+
+# Memory map of the launch (docs/boot.md): U-Boot finds the uImage at UIMG_ADDR (bootm copies
+# it to the load address 0x01000000), the config blob sits at CONFIG_ADDR, and U-Boot moves its
+# hardware tree to FDT_ADDR (with room to grow) before setting /chosen/bootargs.
+UIMG_ADDR=0x02000000
+FDT_ADDR=0x05000000
+FDT_ROOM=0x20000
+CONFIG_ADDR=0x06000000
+
+usage() {
+	cat <<'EOF'
+usage: tools/run-qemu.sh [options] [-- extra QEMU args]
+  --uboot               boot through U-Boot (-bios uboot.elf, bootm of the uImage) [default]
+  --direct              firmware-less: -kernel build/powerpc/bulkhead.elf (ePAPR entry)
+  --smp N               number of CPUs (default 4)
+  --mem SIZE            RAM size in MiB, QEMU -m syntax (default 512)
+  --config FILE         partition config, .dts (compiled with dtc) or .dtb
+                        (default dts/qemu-ppce500/demo.dts)
+  --no-config           load no config blob and pass no config-addr= boot argument
+  --config-addr ADDR    where the blob is loaded and what config-addr= says (default 0x06000000)
+  --append ARGS         extra hypervisor boot arguments (repeatable), e.g. bulkhead.inject=illegal@2
+  --serial-socket PATH  console on a Unix socket (QEMU listens on PATH) instead of stdio
+  --icount[=OPTS]       deterministic emulated time: -icount OPTS (default shift=0)
+  --elf FILE / --uimg FILE   other hypervisor images (default build/powerpc/bulkhead.{elf,uimg})
+  --dry-run             print the QEMU command line instead of running it
+  -h, --help            this text
+Leave QEMU with Ctrl-A then X.
+EOF
+}
+
+die() { echo "run-qemu: $*" >&2; exit 2; }
+
+mode=uboot smp=4 mem=512 config="$ROOT/dts/qemu-ppce500/demo.dts" config_addr=$CONFIG_ADDR
+appends=() serial_socket="" icount="" dry=0 extra=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--uboot) mode=uboot ;;
+	--direct) mode=direct ;;
+	--smp) smp=${2:?--smp needs a number}; shift ;;
+	--mem) mem=${2:?--mem needs a size}; shift ;;
+	--config) config=${2:?--config needs a file}; shift ;;
+	--no-config) config="" ;;
+	--config-addr) config_addr=${2:?--config-addr needs an address}; shift ;;
+	--append) appends+=("${2?--append needs arguments}"); shift ;;
+	--serial-socket) serial_socket=${2:?--serial-socket needs a path}; shift ;;
+	--icount) icount="shift=0" ;;
+	--icount=*) icount=${1#--icount=} ;;
+	--elf) HV_ELF=${2:?}; shift ;;
+	--uimg) HV_UIMG=${2:?}; shift ;;
+	--dry-run) dry=1 ;;
+	-h|--help) usage; exit 0 ;;
+	--) shift; extra=("$@"); break ;;
+	*) usage >&2; die "unknown option '$1'" ;;
+	esac
+	shift
+done
+[[ $smp =~ ^[0-9]+$ ]] && [ "$smp" -ge 1 ] || die "--smp wants a positive number, got '$smp'"
+
+mkdir -p "$GEN"
+
+# Compile a .dts config into build/qemu/ (named by its content, so reruns reuse it).
+config_blob() {
+	local src=$1 sum out
+	case "$src" in
+	*.dtb) [ -f "$src" ] || die "config $src not found"; echo "$src"; return ;;
+	esac
+	[ -f "$src" ] || die "config $src not found"
+	sum=$(sha1sum < "$src" | cut -c1-16)
+	out="$GEN/config-$(basename "$src" .dts)-$sum.dtb"
+	if [ ! -f "$out" ]; then
+		dtc -q -I dts -O dtb -o "$out.tmp.$$" "$src" || die "dtc failed on $src"
+		mv -f "$out.tmp.$$" "$out"
+	fi
+	echo "$out"
+}
+
+bootargs=""
+qemu=("$QEMU" -M ppce500 -cpu e500mc -m "$mem" -smp "$smp" -nographic -monitor none)
+if [ -n "$serial_socket" ]; then
+	qemu+=(-chardev "socket,id=con0,path=$serial_socket,server=on,wait=off" -serial chardev:con0)
+else
+	qemu+=(-serial stdio)
+fi
+if [ -n "$config" ]; then
+	blob=$(config_blob "$config")
+	qemu+=(-device "loader,file=$blob,addr=$config_addr,force-raw=on")
+	bootargs="config-addr=$config_addr"
+fi
+for a in ${appends[@]+"${appends[@]}"}; do
+	bootargs="${bootargs:+$bootargs }$a"
+done
+[ -n "$icount" ] && qemu+=(-icount "$icount")
+
+if [ "$mode" = direct ]; then
+	[ -f "$HV_ELF" ] || die "$HV_ELF is missing: run 'make' first"
+	qemu+=(-kernel "$HV_ELF" -append "$bootargs")
+else
+	[ -f "$HV_UIMG" ] || die "$HV_UIMG is missing: run 'make' first"
+	[ -f "$UBOOT_ELF" ] || die "$UBOOT_ELF is missing: install u-boot-qemu (scripts/deps.sh)"
+	case "$bootargs" in
+	*[\"\\\;\$]*) die "boot arguments for the U-Boot path may not contain \" \\ ; or \$" ;;
+	esac
+	# U-Boot's control DTB is QEMU's own tree for these options plus a /config node whose
+	# bootcmd boots without a prompt: move the tree to a place with room, put the boot
+	# arguments into /chosen, bootm the preloaded uImage with that tree.
+	bootcmd="fdt addr \${fdtcontroladdr}; fdt move \${fdtcontroladdr} $FDT_ADDR $FDT_ROOM;"
+	bootcmd+=" fdt set /chosen bootargs \\\"$bootargs\\\"; bootm $UIMG_ADDR - $FDT_ADDR;"
+	bootcmd+=" echo BOOT FAILED; poweroff"
+	base=("$QEMU" -M ppce500 -cpu e500mc -m "$mem" -smp "$smp" -nographic -monitor none)
+	key=$(printf '%s\n' "${base[@]}" ${extra[@]+"${extra[@]}"} "$bootcmd" \
+		"$(stat -c %Y:%s "$(command -v "$QEMU")" "$UBOOT_ELF")" | sha1sum | cut -c1-16)
+	ubdtb="$GEN/uboot-$key.dtb"
+	if [ ! -f "$ubdtb" ]; then
+		hw="$GEN/hw.$$.dtb"
+		"${base[@]}" -M "ppce500,dumpdtb=$hw" -bios "$UBOOT_ELF" -serial null \
+			${extra[@]+"${extra[@]}"} >/dev/null 2>&1 </dev/null || true
+		[ -s "$hw" ] || die "QEMU did not dump its device tree ($QEMU -M ppce500,dumpdtb=...)"
+		fdtput -d "$hw" /chosen rng-seed 2>/dev/null || true
+		{
+			dtc -q -I dtb -O dts "$hw"
+			printf '/ {\n\tconfig {\n\t\tbootdelay = <0>;\n\t\tbootcmd = "%s";\n\t};\n};\n' \
+				"$bootcmd"
+		} > "$hw.dts"
+		dtc -q -I dts -O dtb -o "$ubdtb.tmp.$$" "$hw.dts" || die "dtc failed on $hw.dts"
+		mv -f "$ubdtb.tmp.$$" "$ubdtb"
+		rm -f "$hw" "$hw.dts"
+	fi
+	qemu+=(-bios "$UBOOT_ELF" -dtb "$ubdtb"
+	       -device "loader,file=$HV_UIMG,addr=$UIMG_ADDR,force-raw=on")
+fi
+qemu+=(${extra[@]+"${extra[@]}"})
+
+if [ "$dry" = 1 ]; then
+	printf '%q ' "${qemu[@]}"; echo
+	exit 0
+fi
+if [ -n "$serial_socket" ]; then
+	echo "run-qemu: console on $serial_socket; stop QEMU with Ctrl-C" >&2
+else
+	echo "run-qemu: booting Bulkhead ($mode, $smp CPUs, $mem MiB) - leave QEMU with Ctrl-A then X" >&2
+fi
+exec "${qemu[@]}"
