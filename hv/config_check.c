@@ -212,6 +212,16 @@ static void check_dtb_window(struct cfg_ctx *c, int pi)
 			rng(a, w->base, w->size), rng(b, img.base, img.size));
 }
 
+/* All of the partition's guest memory is well-formed (else image checks would only echo). */
+static bool memory_valid(const struct hv_config *cfg, int pi)
+{
+	for (int i = 0; i < cfg->nr_gpmas; i++)
+		if (cfg->gpma[i].part == pi &&
+		    (cfg->gpma[i].pma < 0 || !cfg->pma[cfg->gpma[i].pma].phys.size))
+			return false;
+	return true;
+}
+
 static bool has_memory(const struct hv_config *cfg, int pi)
 {
 	for (int i = 0; i < cfg->nr_gpmas; i++)
@@ -236,6 +246,8 @@ void cfg_check_partitions(struct cfg_ctx *c)
 					cfg_path(c, cfg->part[q].node));
 		if (!has_memory(cfg, pi))
 			cfg_err(c, p->node, NULL, "no memory: add a guest-phys-mem-area child");
+		if (!memory_valid(cfg, pi))
+			continue;
 		check_image(c, pi);
 		check_dtb_window(c, pi);
 	}

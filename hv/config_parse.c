@@ -83,6 +83,35 @@ void cfg_parse_node_update(struct cfg_ctx *c, int node)
 		cfg_parse_node_update(c, child);
 }
 
+/* addr and size of a phys-mem-area; false (reported) unless both are present and valid. */
+static bool pma_addr_size(struct cfg_ctx *c, int node, uint64_t *addr, uint64_t *size)
+{
+	bool ok = cfg_read_u64s(c, node, "addr", addr, 1, "<addr-hi addr-lo>", true) > 0;
+
+	if (ok && *addr % CFG_PAGE_SIZE) {
+		cfg_err(c, node, "addr", "0x%llx is not 4 KiB aligned (e500 TLB pages are "
+			"4 KiB * 4^n: areas start and end on 4 KiB boundaries)",
+			(unsigned long long)*addr);
+		ok = false;
+	}
+	if (cfg_read_u64s(c, node, "size", size, 1, "<size-hi size-lo>", true) <= 0)
+		return false;
+	if (!*size) {
+		cfg_err(c, node, "size", "must not be zero");
+		return false;
+	}
+	if (*size % CFG_PAGE_SIZE) {
+		cfg_err(c, node, "size", "0x%llx is not a multiple of 4 KiB (e500 TLB pages are "
+			"4 KiB * 4^n)", (unsigned long long)*size);
+		return false;
+	}
+	if (ok && *addr + (*size - 1) < *addr) {
+		cfg_err(c, node, "size", "addr + size wraps past the 64-bit address space");
+		return false;
+	}
+	return ok;
+}
+
 static void parse_pma(struct cfg_ctx *c, int node)
 {
 	static const char *const props[] = { "compatible", "addr", "size", "bulkhead,shared",
@@ -99,21 +128,8 @@ static void parse_pma(struct cfg_ctx *c, int node)
 	p = &c->cfg->pma[c->cfg->nr_pmas++];
 	p->node = node;
 	p->shared = cfg_read_flag(c, node, "bulkhead,shared");
-	if (cfg_read_u64s(c, node, "addr", &addr, 1, "<addr-hi addr-lo>", true) > 0 &&
-	    addr % CFG_PAGE_SIZE)
-		cfg_err(c, node, "addr", "0x%llx is not 4 KiB aligned (e500 TLB pages are "
-			"4 KiB * 4^n: areas start and end on 4 KiB boundaries)",
-			(unsigned long long)addr);
-	if (cfg_read_u64s(c, node, "size", &size, 1, "<size-hi size-lo>", true) > 0) {
-		if (!size)
-			cfg_err(c, node, "size", "must not be zero");
-		else if (size % CFG_PAGE_SIZE)
-			cfg_err(c, node, "size", "0x%llx is not a multiple of 4 KiB (e500 TLB "
-				"pages are 4 KiB * 4^n)", (unsigned long long)size);
-		else if (addr + (size - 1) < addr)
-			cfg_err(c, node, "size", "addr + size wraps past the 64-bit address space");
-	}
-	p->phys = (struct cfg_range){ addr, size };
+	if (pma_addr_size(c, node, &addr, &size))
+		p->phys = (struct cfg_range){ addr, size };	/* else size 0: skipped later */
 }
 
 static bool is_pow2(uint64_t v)
