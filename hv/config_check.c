@@ -63,7 +63,7 @@ void cfg_check_memory(struct cfg_ctx *c)
 	}
 }
 
-static void fmt_cpus(uint32_t mask, char *buf, size_t len)
+static void fmt_cpus(uint64_t mask, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -71,9 +71,9 @@ static void fmt_cpus(uint32_t mask, char *buf, size_t len)
 	for (int i = 0; i < CFG_MAX_CPUS && n < len; i++) {
 		int j = i;
 
-		if (!(mask & (1u << i)))
+		if (!(mask & (1ull << i)))
 			continue;
-		while (j + 1 < CFG_MAX_CPUS && (mask & (1u << (j + 1))))
+		while (j + 1 < CFG_MAX_CPUS && (mask & (1ull << (j + 1))))
 			j++;
 		n += (size_t)snprintf(buf + n, len - n, j > i ? "%s%d-%d" : "%s%d", n ? "," : "",
 				      i, j);
@@ -85,19 +85,19 @@ static void check_cpus(struct cfg_ctx *c, int pi)
 {
 	struct hv_config *cfg = c->cfg;
 	struct cfg_partition *p = &cfg->part[pi];
-	char have[64];
+	char have[160];
 
 	fmt_cpus(cfg->hw.cpus, have, sizeof(have));
 	for (int cpu = 0; cpu < CFG_MAX_CPUS; cpu++) {
-		if (!(p->cpus & (1u << cpu)))
+		if (!(p->cpus & (1ull << cpu)))
 			continue;
-		if (!(cfg->hw.cpus & (1u << cpu))) {
+		if (!(cfg->hw.cpus & (1ull << cpu))) {
 			cfg_err(c, p->node, "cpus", "CPU %d does not exist (the hardware tree has "
 				"CPUs %s)", cpu, have);
 			continue;
 		}
 		for (int q = 0; q < pi; q++)
-			if (cfg->part[q].cpus & (1u << cpu))
+			if (cfg->part[q].cpus & (1ull << cpu))
 				cfg_err(c, p->node, "cpus", "CPU %d is already assigned to partition "
 					"\"%s\" (%s)", cpu, cfg->part[q].label,
 					cfg_path(c, cfg->part[q].node));

@@ -207,9 +207,9 @@ static void parse_cpus(struct cfg_ctx *c, int node, struct cfg_partition *p)
 					"CPUs", cpu, CFG_MAX_CPUS);
 				break;
 			}
-			if (p->cpus & (1u << cpu))
+			if (p->cpus & (1ull << cpu))
 				cfg_err(c, node, "cpus", "CPU %u is listed twice", cpu);
-			p->cpus |= 1u << cpu;
+			p->cpus |= 1ull << cpu;
 		}
 	}
 }

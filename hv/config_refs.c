@@ -84,8 +84,8 @@ void cfg_read_hw(struct cfg_ctx *c)
 		const char *type = fdt_getprop(c->hw, node, "device_type", NULL);
 		uint32_t id = fdt_get_u32(c->hw, node, "reg", UINT32_MAX);
 
-		if (type && !strcmp(type, "cpu") && id < CFG_MAX_CPUS && !(hw->cpus & (1u << id))) {
-			hw->cpus |= 1u << id;
+		if (type && !strcmp(type, "cpu") && id < CFG_MAX_CPUS && !(hw->cpus & (1ull << id))) {
+			hw->cpus |= 1ull << id;
 			hw->nr_cpus++;
 		}
 	}

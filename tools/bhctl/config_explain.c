@@ -12,7 +12,7 @@ static const char *cpath(const struct bhctl_cfg *b, int node, char *buf, int len
 	return buf;
 }
 
-static void fmt_cpus(uint32_t mask, char *buf, size_t len)
+static void fmt_cpus(uint64_t mask, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -20,9 +20,9 @@ static void fmt_cpus(uint32_t mask, char *buf, size_t len)
 	for (int i = 0; i < CFG_MAX_CPUS && n < len; i++) {
 		int j = i;
 
-		if (!(mask & (1u << i)))
+		if (!(mask & (1ull << i)))
 			continue;
-		while (j + 1 < CFG_MAX_CPUS && (mask & (1u << (j + 1))))
+		while (j + 1 < CFG_MAX_CPUS && (mask & (1ull << (j + 1))))
 			j++;
 		n += (size_t)snprintf(buf + n, len - n, j > i ? "%s%d-%d" : "%s%d", n ? "," : "",
 				      i, j);

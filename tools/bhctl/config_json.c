@@ -94,7 +94,7 @@ static void json_partition(FILE *out, const struct bhctl_cfg *b, int pi)
 	node_str(out, b->cfg, p->node);
 	fprintf(out, ", \"cpus\": [");
 	for (int c = 0; c < CFG_MAX_CPUS; c++)
-		if (p->cpus & (1u << c))
+		if (p->cpus & (1ull << c))
 			fprintf(out, "%s%d", first ? "" : ", ", c), first = 0;
 	fprintf(out, "], \"auto_start\": %s, \"no_dma_disable\": %s, \"watchdog_ms\": %u",
 		p->no_auto_start ? "false" : "true", p->no_dma_disable ? "true" : "false",

@@ -53,7 +53,9 @@ static int legend(FILE *out, const struct hv_config *cfg)
 	char col[32];
 	int y = 50;
 
-	for (int o = -1; o < cfg->nr_parts; o++, y += 18) {
+	for (int i = -1; i < cfg->nr_parts; i++, y += 18) {
+		int o = i < 0 ? CFG_OWNER_HV : i;
+
 		colour(o, REG_PMA, col, sizeof(col));
 		fprintf(out, "<rect x=\"20\" y=\"%d\" width=\"14\" height=\"14\" fill=\"%s\"/>"
 			"<text x=\"40\" y=\"%d\">%s</text>\n", y, col, y + 12,

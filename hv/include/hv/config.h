@@ -15,7 +15,7 @@
 
 #define CFG_VERSION		1	/* "bulkhead,config-1" */
 #define CFG_MAX_PARTITIONS	64
-#define CFG_MAX_CPUS		32	/* CPU ids 0..31 (the hardware tree's /cpus reg values) */
+#define CFG_MAX_CPUS		64	/* CPU ids 0..63 (the hardware tree's /cpus reg values) */
 #define CFG_MAX_PMAS		256
 #define CFG_MAX_GPMAS		256	/* guest memory mappings, all partitions together */
 #define CFG_MAX_DEVICES		256	/* device assignments, hypervisor's included */
@@ -30,7 +30,7 @@
 #define CFG_PAGE_SIZE		0x1000ull	/* smallest e500 TLB page: 4 KiB * 4^n */
 #define CFG_WATCHDOG_MAX_MS	3600000u
 
-#define CFG_OWNER_HV		(-1)	/* owner index of things the hypervisor keeps */
+#define CFG_OWNER_HV		(-2)	/* owner index of things the hypervisor keeps */
 #define CFG_NONE		(-1)	/* "no entity" in any index field */
 
 /* Error codes of the config API (negative). */
@@ -124,7 +124,7 @@ struct cfg_manager {
 struct cfg_partition {
 	int node;
 	char label[CFG_LABEL_MAX];	/* "label" or, when absent, the node name */
-	uint32_t cpus;			/* bit n: hardware CPU n */
+	uint64_t cpus;			/* bit n: hardware CPU n */
 	bool has_image;
 	uint64_t image_src;		/* guest-image: physical source address */
 	uint64_t image_guest;		/*              guest load address (= entry point) */
@@ -151,7 +151,7 @@ struct cfg_hv {
 struct cfg_hw {
 	int nr_ram;
 	struct cfg_range ram[CFG_MAX_RAM];
-	uint32_t cpus;			/* bit n: /cpus has a cpu with reg = n */
+	uint64_t cpus;			/* bit n: /cpus has a cpu with reg = n */
 	int nr_cpus;
 };
 
