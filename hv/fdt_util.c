@@ -1,4 +1,5 @@
 /* fdt_util.c - device-tree helpers on top of libfdt: cells, address translation, lookups. */
+#include <stdbool.h>
 #include <string.h>
 #include <hv/fdt_util.h>
 
@@ -59,7 +60,7 @@ static int translate_one(const void *fdt, int bus, uint64_t *addr)
 		return 0;
 	int stride = cac + pac + csc;
 
-	if (cac > 2 || len % (4 * stride))
+	if (!stride || cac > 2 || len % (4 * stride))
 		return -FDT_ERR_BADVALUE;
 	for (int i = 0; i < len / 4; i += stride) {
 		uint64_t child = fdt_read_cells(r + i, cac);
@@ -139,12 +140,32 @@ int fdt_reg_phys(const void *fdt, int node, int index, struct fdt_region *out)
 	return fdt_translate_addr(fdt, parent, fdt_read_cells(reg, ac), &out->addr);
 }
 
+#define MAX_ALIAS_HOPS 8
+
+/* libfdt follows an alias whose value is another alias recursively, without a limit: refuse
+ * cycles and long chains before handing it a path. */
+static bool alias_chain_ok(const void *fdt, const char *p, int len)
+{
+	for (int hops = 0; hops < MAX_ALIAS_HOPS; hops++) {
+		const char *slash;
+
+		if (!p || !len || *p == '/')
+			return true;
+		slash = memchr(p, '/', (size_t)len);
+		p = fdt_get_alias_namelen(fdt, p, slash ? (int)(slash - p) : len);
+		len = p ? (int)strlen(p) : 0;
+	}
+	return false;
+}
+
 int fdt_resolve_path(const void *fdt, const char *path)
 {
 	if (!path || !*path)
 		return -FDT_ERR_BADPATH;
 	if (path[0] == '/')
 		return fdt_path_offset(fdt, path);
+	if (!alias_chain_ok(fdt, path, (int)strlen(path)))
+		return -FDT_ERR_BADPATH;
 	/* libfdt resolves a leading alias itself ("serial0" or "serial0/child"). */
 	return fdt_path_offset(fdt, path);
 }
@@ -166,6 +187,8 @@ int fdt_stdout_node(const void *fdt)
 		return -FDT_ERR_BADVALUE;
 	const char *colon = strchr(p, ':');
 
+	if (!alias_chain_ok(fdt, p, colon ? (int)(colon - p) : (int)strlen(p)))
+		return -FDT_ERR_BADPATH;
 	return colon ? fdt_path_offset_namelen(fdt, p, (int)(colon - p)) : fdt_path_offset(fdt, p);
 }
 

@@ -1,0 +1,42 @@
+"""Host unit tests in C (tests/unit/test_*.c), built with ASan+UBSan by mk/host.mk."""
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+UNIT = ROOT / 'build/host/unit'
+CONFIGS = ROOT / 'tests/configs'
+
+
+@pytest.fixture(scope='module')
+def dtbs(tmp_path_factory):
+    d = tmp_path_factory.mktemp('dtb')
+    for src, name in ((CONFIGS / 'hw/qemu-ppce500.dts', 'hw.dtb'),
+                      (CONFIGS / 'good/topaz-2p-linux.dts', 'topaz.dtb')):
+        subprocess.run(['dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', d / name, src], check=True)
+    return d
+
+
+def run_unit(name, *args):
+    r = subprocess.run([str(UNIT / name), *map(str, args)], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stderr == '', 'sanitizer or other report: ' + r.stderr
+    assert r.stdout.endswith(' 0 failed\n'), r.stdout
+    return r.stdout
+
+
+def test_fdt_util():
+    out = run_unit('test_fdt_util')
+    assert int(out.split(': ')[1].split()[0]) >= 50
+
+
+def test_config_model(dtbs):
+    out = run_unit('test_config_model', dtbs / 'hw.dtb', dtbs / 'topaz.dtb')
+    assert int(out.split(': ')[1].split()[0]) >= 100
+
+
+def test_config_model_usage():
+    r = subprocess.run([str(UNIT / 'test_config_model')], capture_output=True, text=True)
+    assert r.returncode == 2
