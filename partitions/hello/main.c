@@ -1,0 +1,21 @@
+/* hello - prints a greeting and "tick K" lines at a steady interval, then exits 0.
+ * bootargs: count=N (default 3, 0 = forever), interval=MS (default 10). */
+#include <stdio.h>
+#include <guest/guest.h>
+
+int main(void)
+{
+	uint64_t count = guest_arg_u64("count", 3);
+	uint64_t interval = guest_arg_u64("interval", 10);
+	uint64_t step = guest_us_to_tb(interval * 1000), next = guest_tb() + step;
+	uint64_t k;
+
+	printf("hello from %s\n", guest_boot.guest_name);
+	for (k = 1; !count || k <= count; k++) {
+		while ((int64_t)(guest_tb() - next) < 0)
+			;
+		next += step;
+		printf("tick %llu\n", (unsigned long long)k);
+	}
+	return 0;
+}

@@ -1,0 +1,131 @@
+/* guest/spr.h - e500mc register numbers and bits used by the guest runtime and test guests.
+ * Source: e500mc Core Reference Manual (E500MCRM) rev. 3, ch. 2 "Register Model" and
+ * ch. 6 "Memory Management Units". Safe to include from assembly (__ASSEMBLY__). */
+#ifndef GUEST_SPR_H
+#define GUEST_SPR_H
+
+/* Special-purpose registers (E500MCRM 2.2, table 2-2) */
+#define SPRN_DEC	22
+#define SPRN_SRR0	26
+#define SPRN_SRR1	27
+#define SPRN_PID	48
+#define SPRN_DECAR	54
+#define SPRN_CSRR0	58
+#define SPRN_CSRR1	59
+#define SPRN_DEAR	61
+#define SPRN_ESR	62
+#define SPRN_IVPR	63
+#define SPRN_TBL_R	268	/* user read of the timebase */
+#define SPRN_TBU_R	269
+#define SPRN_SPRG0	272
+#define SPRN_SPRG1	273
+#define SPRN_SPRG2	274
+#define SPRN_SPRG3	275
+#define SPRN_PIR	286
+#define SPRN_PVR	287
+#define SPRN_TSR	336
+#define SPRN_TCR	340
+#define SPRN_IVOR0	400	/* IVOR0..15 are SPR 400..415 */
+#define SPRN_MCSRR0	570
+#define SPRN_MCSRR1	571
+#define SPRN_MAS0	624
+#define SPRN_MAS1	625
+#define SPRN_MAS2	626
+#define SPRN_MAS3	627
+#define SPRN_MAS4	628
+#define SPRN_MAS6	630
+#define SPRN_TLB0CFG	688
+#define SPRN_TLB1CFG	689
+#define SPRN_MAS7	944
+#define SPRN_L1CSR0	1010
+#define SPRN_MMUCSR0	1012
+#define SPRN_SVR	1023
+
+/* Machine state register (E500MCRM 2.7.1) */
+#define MSR_GS		0x10000000
+#define MSR_CE		0x00020000
+#define MSR_EE		0x00008000
+#define MSR_PR		0x00004000
+#define MSR_ME		0x00001000
+#define MSR_DE		0x00000200
+#define MSR_IS		0x00000020
+#define MSR_DS		0x00000010
+
+/* Exception syndrome register (E500MCRM 2.9.6) */
+#define ESR_PIL		0x08000000	/* program: illegal instruction */
+#define ESR_PPR		0x04000000	/* program: privileged instruction */
+#define ESR_PTR		0x02000000	/* program: trap */
+#define ESR_ST		0x00800000	/* storage: the access was a store */
+#define ESR_DLK		0x00200000
+#define ESR_ILK		0x00100000
+#define ESR_BO		0x00020000
+#define ESR_EPID	0x00000040
+
+/* Timer control / status (E500MCRM 2.8.1, 2.8.2) */
+#define TCR_WIE		0x08000000	/* watchdog interrupt enable */
+#define TCR_DIE		0x04000000	/* decrementer interrupt enable */
+#define TCR_FIE		0x00800000	/* fixed-interval interrupt enable */
+#define TCR_ARE		0x00400000	/* decrementer auto-reload from DECAR */
+#define TSR_ENW		0x80000000
+#define TSR_WIS		0x40000000
+#define TSR_DIS		0x08000000	/* decrementer interrupt status (write 1 to clear) */
+#define TSR_FIS		0x04000000
+
+/* MMU assist registers (E500MCRM 6.10.3) */
+#define MAS0_TLBSEL1	0x10000000
+#define MAS0_TLBSEL(x)	(((x) & 3) << 28)
+#define MAS0_ESEL(n)	(((n) & 0xfff) << 16)
+#define MAS0_GET_TLBSEL(m) (((m) >> 28) & 3)
+#define MAS0_GET_ESEL(m) (((m) >> 16) & 0xfff)
+#define MAS0_NV(n)	((n) & 0xfff)
+#define MAS1_VALID	0x80000000
+#define MAS1_IPROT	0x40000000
+#define MAS1_TID(t)	(((t) & 0x3fff) << 16)
+#define MAS1_GET_TID(m)	(((m) >> 16) & 0x3fff)
+#define MAS1_TS		0x00001000
+#define MAS1_TSIZE(s)	(((s) & 0xf) << 8)	/* page = 4^TSIZE KiB (MAV 1.0) */
+#define MAS1_GET_TSIZE(m) (((m) >> 8) & 0xf)
+#define MAS2_EPN_MASK	0xfffff000
+#define MAS2_W		0x00000010
+#define MAS2_I		0x00000008
+#define MAS2_M		0x00000004
+#define MAS2_G		0x00000002
+#define MAS2_E		0x00000001
+#define MAS3_RPN_MASK	0xfffff000
+#define MAS3_UX		0x00000020
+#define MAS3_SX		0x00000010
+#define MAS3_UW		0x00000008
+#define MAS3_SW		0x00000004
+#define MAS3_UR		0x00000002
+#define MAS3_SR		0x00000001
+#define MAS6_SPID(p)	(((p) & 0x3fff) << 16)
+#define MAS6_SAS	0x00000001
+#define MMUCSR0_TLB0FI	0x00000004
+#define MMUCSR0_TLB1FI	0x00000002
+#define TLBnCFG_N_ENTRY(c) ((c) & 0xfff)
+#define TLBnCFG_ASSOC(c) (((c) >> 24) & 0xff)
+
+/* tlbivax effective-address flags (E500MCRM 6.11.3, "tlbivax") */
+#define TLBIVAX_TLB1	0x8
+#define TLBIVAX_ALL	0x4
+
+/* Interrupt vector numbers: IVORn (E500MCRM 4.8, table 4-2) */
+#define IVOR_CRITICAL		0
+#define IVOR_MACHINE_CHECK	1
+#define IVOR_DATA_STORAGE	2
+#define IVOR_INST_STORAGE	3
+#define IVOR_EXTERNAL		4
+#define IVOR_ALIGNMENT		5
+#define IVOR_PROGRAM		6
+#define IVOR_FP_UNAVAIL		7
+#define IVOR_SYSCALL		8
+#define IVOR_AP_UNAVAIL		9
+#define IVOR_DECREMENTER	10
+#define IVOR_FIT		11
+#define IVOR_WATCHDOG		12
+#define IVOR_DTLB_MISS		13
+#define IVOR_ITLB_MISS		14
+#define IVOR_DEBUG		15
+#define GUEST_NR_IVORS		16	/* the guest runtime installs IVOR0..15 */
+
+#endif
