@@ -1,4 +1,5 @@
 /* config_blob.c - blob-level checks: a tree must be a whole, well-formed FDT before it is read. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "config_priv.h"
@@ -84,6 +85,13 @@ static const char *blob_problem(const void *blob, size_t max, char *buf, size_t 
 	sz_st = fdt32_to_cpu(h->size_dt_struct);
 	off_str = fdt32_to_cpu(h->off_dt_strings);
 	sz_str = fdt32_to_cpu(h->size_dt_strings);
+	if ((uintptr_t)blob % 4 || off_st % 4 || off_rsv % 8) {
+		snprintf(buf, len, "misaligned: %s is not %d-byte aligned",
+			 (uintptr_t)blob % 4 ? "the blob's address" : off_st % 4 ?
+			 "the structure block offset" : "the memory reservation block offset",
+			 off_rsv % 8 && !(off_st % 4) && !((uintptr_t)blob % 4) ? 8 : 4);
+		return buf;
+	}
 	if (off_rsv < FDT_V17_HEADER_SIZE || off_rsv > total) {
 		snprintf(buf, len, "memory reservation block offset %u is outside the blob "
 			 "(totalsize %u)", off_rsv, total);

@@ -51,9 +51,15 @@ def cases(good):
     yield ('strings-block-out-of-range', patch(good, off_dt_strings=total - 8),
            'strings block (offset %d, %d bytes) extends past totalsize %d'
            % (total - 8, h['size_dt_strings'], total))
-    yield ('rsvmap-out-of-range', patch(good, off_mem_rsvmap=total + 8),
+    beyond = (total + 15) // 8 * 8
+    yield ('rsvmap-out-of-range', patch(good, off_mem_rsvmap=beyond),
            'memory reservation block offset %d is outside the blob (totalsize %d)'
-           % (total + 8, total))
+           % (beyond, total))
+    # Found by the fuzzer: libfdt reads the structure block with 4-byte loads.
+    yield ('struct-block-misaligned', patch(good, off_dt_struct=h['off_dt_struct'] + 1),
+           'misaligned: the structure block offset is not 4-byte aligned')
+    yield ('rsvmap-misaligned', patch(good, off_mem_rsvmap=h['off_mem_rsvmap'] + 4),
+           'misaligned: the memory reservation block offset is not 8-byte aligned')
     yield ('property-name-out-of-range', bytes(bad_name),
            'malformed device tree (libfdt: FDT_ERR_BADOFFSET)')
 
