@@ -344,6 +344,7 @@ int config_load(const void *hw_fdt, const void *cfg_blob, size_t max_size, struc
 	    cfg_check_blob_as(c, cfg_blob, max_size, "/"))
 		return c->errors;
 	cfg_read_hw(c);
+	cfg_index_phandles(c);
 	cfg_parse_tree(c);
 	cfg_resolve_refs(c);
 	cfg_check_memory(c);

@@ -157,7 +157,7 @@ static void parse_aliases(struct cfg_ctx *c, int node, int part_node)
 
 		if (!v || !name || !strcmp(name, "phandle") || len != 4 || is_string(v, len))
 			continue;	/* a path string: the guest resolves it */
-		target = fdt_node_offset_by_phandle(c->fdt, fdt32_to_cpu(*v));
+		target = cfg_phandle_node(c, fdt32_to_cpu(*v));
 		if (target < 0)
 			cfg_err(c, node, name, "phandle 0x%x does not refer to any node",
 				fdt32_to_cpu(*v));

@@ -8,6 +8,7 @@
 
 #define CFG_MAX_REFS	1024	/* phandle references waiting for pass 2 */
 #define CFG_MAX_DEPTH	4	/* nesting of container nodes */
+#define CFG_MAX_PHANDLES 2048	/* phandle index of the config tree (beyond: slow lookups) */
 
 /* Entity kinds a phandle may be required to point at (bit mask). */
 enum cfg_kind {
@@ -42,6 +43,8 @@ struct cfg_ctx {
 	int nr_refs;
 	int hv_stdout, hv_stdout_kind;	/* hv-config stdout, before it is sorted by kind */
 	int hv_memory_node;
+	int nr_phandles;		/* -1: index overflowed, use libfdt's linear search */
+	struct { uint32_t ph; int node; } phandles[CFG_MAX_PHANDLES];	/* sorted by ph */
 	int bc_kind[CFG_MAX_BYTE_CHANNELS];	/* endpoint kind (K_BC/K_MUX), pass 2 */
 	struct cfg_ref refs[CFG_MAX_REFS];
 	char path[256];		/* path of the node an error is about */
@@ -66,6 +69,8 @@ const char *cfg_read_string(struct cfg_ctx *c, int node, const char *prop, bool 
 int cfg_read_ref(struct cfg_ctx *c, int node, const char *prop, unsigned int kinds, int *slot,
 		 int *kind_slot, bool required);
 bool cfg_has_compat(struct cfg_ctx *c, int node, const char *compat);
+void cfg_index_phandles(struct cfg_ctx *c);
+int cfg_phandle_node(struct cfg_ctx *c, uint32_t ph);
 bool cfg_ranges_overlap(const struct cfg_range *a, const struct cfg_range *b);
 bool cfg_range_inside(const struct cfg_range *in, const struct cfg_range *out);
 uint64_t cfg_range_end(const struct cfg_range *r);	/* last byte, inclusive */

@@ -148,7 +148,7 @@ int cfg_read_ref(struct cfg_ctx *c, int node, const char *prop, unsigned int kin
 		return -1;
 	}
 	ph = fdt32_to_cpu(*p);
-	target = (ph == 0 || ph == ~0u) ? -1 : fdt_node_offset_by_phandle(c->fdt, ph);
+	target = (ph == 0 || ph == ~0u) ? -1 : cfg_phandle_node(c, ph);
 	if (target < 0) {
 		cfg_err(c, node, prop, "phandle 0x%x does not refer to any node", ph);
 		return -1;
@@ -159,6 +159,47 @@ int cfg_read_ref(struct cfg_ctx *c, int node, const char *prop, unsigned int kin
 	}
 	c->refs[c->nr_refs++] = (struct cfg_ref){ node, prop, target, kinds, slot, kind_slot };
 	return 1;
+}
+
+/* One pass over the tree instead of a whole-tree search per phandle reference. */
+void cfg_index_phandles(struct cfg_ctx *c)
+{
+	int node, n = 0;
+
+	for (node = 0; node >= 0; node = fdt_next_node(c->fdt, node, NULL)) {
+		uint32_t ph = fdt_get_phandle(c->fdt, node);
+		int i;
+
+		if (!ph)
+			continue;
+		if (n == CFG_MAX_PHANDLES) {
+			c->nr_phandles = -1;
+			return;
+		}
+		for (i = n++; i > 0 && c->phandles[i - 1].ph > ph; i--)	/* insertion sort */
+			c->phandles[i] = c->phandles[i - 1];
+		c->phandles[i].ph = ph;
+		c->phandles[i].node = node;
+	}
+	c->nr_phandles = n;
+}
+
+int cfg_phandle_node(struct cfg_ctx *c, uint32_t ph)
+{
+	int lo = 0, hi = c->nr_phandles;
+
+	if (c->nr_phandles < 0)
+		return fdt_node_offset_by_phandle(c->fdt, ph);
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (c->phandles[mid].ph < ph)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->nr_phandles && c->phandles[lo].ph == ph ? c->phandles[lo].node :
+								  -FDT_ERR_NOTFOUND;
 }
 
 bool cfg_has_compat(struct cfg_ctx *c, int node, const char *compat)
