@@ -193,10 +193,38 @@ void *guest_ioremap(uint64_t pa, uint32_t size, int keep)
 	return (void *)(va + (uint32_t)(pa - base));
 }
 
+/* A TLB1 entry of this CPU that is invalid (tlbre), -1 if all are in use. */
+static int tlb1_free_here(void)
+{
+	struct tlb_entry e;
+	uint32_t i;
+
+	for (i = 0; i < tlb1_n; i++) {
+		tlb_read(1, i, 0, &e);
+		if (!(e.mas1 & MAS1_VALID))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* On a secondary CPU: install the kept mappings. The loader's initial mapping of this CPU
+ * may sit in another entry than the boot CPU's (QEMU uses ESEL 1 for released CPUs, 0 for
+ * the boot CPU), so an entry that is in use here is moved to a free one. */
 void guest_tlb_replay(void)
 {
+	struct tlb_entry e, cur;
 	unsigned int i;
+	int esel;
 
-	for (i = 0; i < nr_kept; i++)
-		tlb_write(&kept[i]);
+	for (i = 0; i < nr_kept; i++) {
+		e = kept[i];
+		tlb_read(1, MAS0_GET_ESEL(e.mas0), 0, &cur);
+		if (cur.mas1 & MAS1_VALID) {
+			esel = tlb1_free_here();
+			if (esel < 0)
+				continue;
+			e.mas0 = MAS0_TLBSEL1 | MAS0_ESEL(esel);
+		}
+		tlb_write(&e);
+	}
 }
