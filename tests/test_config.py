@@ -210,3 +210,31 @@ def test_sanitizer_build_agrees_on_every_config(blobs):
         for cfg in GOOD:
             r = bhctl('config', *sub, HW, cfg, exe=BHCTL_SAN)
             assert r.returncode == 0 and 'runtime error' not in r.stderr, cfg.name
+
+
+def test_documented_example_is_valid(tmp_path):
+    """The complete annotated example in docs/config.md passes the validator."""
+    doc = (ROOT / 'docs/config.md').read_text()
+    example = re.search(r'```dts\n(.*?)```', doc, re.S).group(1)
+    cfg = tmp_path / 'doc-example.dts'
+    cfg.write_text(example)
+    r = bhctl('config', 'check', HW, cfg)
+    assert (r.returncode, r.stderr, r.stdout) == (0, '', '%s: valid (2 partitions)\n' % cfg)
+
+
+def test_generated_64_partition_config_is_valid(tmp_path):
+    """The bench's generated config (bench/gen-config.py) is valid, at the 64-partition maximum."""
+    hw, cfg = tmp_path / 'hw.dts', tmp_path / 'cfg.dts'
+    subprocess.run(['python3', ROOT / 'bench/gen-config.py', '64', hw, cfg], check=True)
+    r = bhctl('config', 'check', hw, cfg)
+    assert (r.returncode, r.stdout) == (0, '%s: valid (64 partitions)\n' % cfg)
+    doc = json.loads(bhctl('config', 'explain', '--json', hw, cfg).stdout)
+    assert len(doc['partitions']) == 64 and doc['partitions'][0]['manages'][-1] == 'guest63'
+
+
+def test_65th_partition_rejected(tmp_path):
+    hw, cfg = tmp_path / 'hw.dts', tmp_path / 'cfg.dts'
+    subprocess.run(['python3', ROOT / 'bench/gen-config.py', '65', hw, cfg], check=True)
+    r = bhctl('config', 'check', hw, cfg)
+    assert r.returncode == 1
+    assert '%s: /part64: too many partitions (max 64)\n' % cfg in r.stderr
