@@ -5,6 +5,7 @@
 #include <hv/console.h>
 #include <hv/cpu.h>
 #include <hv/fdt_util.h>
+#include <hv/partition.h>
 
 #define START_TIMEOUT_MS 1000
 
@@ -79,10 +80,7 @@ void hv_secondary_main(unsigned int cpu)
 	hv_printf("cpu %u online\n", cpu);
 	if (hv_inject_illegal_cpu == (int)cpu)
 		arch_inject_illegal();
-	for (;;) {
-		hv_cpus[cpu].heartbeat++;
-		arch_cpu_relax();
-	}
+	pcpu_loop(cpu);
 }
 
 void cpu_fatal_park(void)
@@ -93,4 +91,9 @@ void cpu_fatal_park(void)
 		hv_cpus[cpu].state = CPU_PARKED;
 	hv_printf("cpu %u parked\n", cpu);
 	arch_cpu_park();
+}
+
+int hv_cpu_node(unsigned int cpu)
+{
+	return cpu < hv_nr_cpus ? hv_cpus[cpu].node : -1;
 }

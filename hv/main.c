@@ -7,11 +7,13 @@
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/bootargs.h>
+#include <hv/config.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
 #include <hv/fdt_util.h>
 #include <hv/hv.h>
 #include <hv/inventory.h>
+#include <hv/partition.h>
 #include <hv/shell.h>
 
 #define CONFIG_MAX_SIZE	(1u << 20)	/* largest config blob we accept */
@@ -73,51 +75,47 @@ static const void *find_config(const void *fdt, size_t *max)
 	return (const void *)(uintptr_t)addr;
 }
 
-/* Blob-level checks before anything reads the config: header, size, structure. */
-static int check_blob(const void *blob, size_t max)
-{
-	int err = fdt_check_header(blob);
+static struct hv_config config;
 
-	if (!err && fdt_totalsize(blob) > max) {
-		hv_printf("config: blob at %p: totalsize %u is larger than the %zu bytes available\n",
-			  blob, (unsigned)fdt_totalsize(blob), max);
-		return -EINVAL;
-	}
-	if (!err)
-		err = fdt_check_blob(blob, max);
-	if (err) {
-		hv_printf("config: blob at %p: %s (magic 0x%08x, version %u, totalsize %u)\n",
-			  blob, fdt_strerror(err), (unsigned)fdt_magic(blob),
-			  (unsigned)fdt_version(blob), (unsigned)fdt_totalsize(blob));
-		return -EINVAL;
-	}
-	return 0;
+/* Each config error on one line: config: /node: property: message */
+static void report(void *ctx, const char *path, const char *prop, const char *msg)
+{
+	int *count = ctx;
+
+	(*count)++;
+	if (prop)
+		hv_printf("config: %s: %s: %s\n", path, prop, msg);
+	else
+		hv_printf("config: %s: %s\n", path, msg);
 }
 
 static void list_partitions(const void *blob)
 {
-	int node, n = 0;
 	char names[256] = "";
 
-	fdt_for_each_compatible(blob, node, "partition") {
-		const char *label = fdt_getprop(blob, node, "label", NULL);
-
-		if (strlen(names) < sizeof(names) - 40) {
-			strcat(names, " ");
-			strcat(names, label ? label : fdt_get_name(blob, node, NULL));
-		}
-		n++;
+	for (int i = 0; i < config.nr_parts; i++) {
+		if (strlen(names) + strlen(config.part[i].label) + 2 >= sizeof(names))
+			break;
+		strcat(names, " ");
+		strcat(names, config.part[i].label);
 	}
-	hv_printf("config   %u bytes  %d partition%s:%s\n", (unsigned)fdt_totalsize(blob), n,
-		  n == 1 ? "" : "s", names);
+	hv_printf("config   %u bytes  %d partition%s:%s\n", (unsigned)fdt_totalsize(blob),
+		  config.nr_parts, config.nr_parts == 1 ? "" : "s", names);
 }
 
+/* Validate the config against the hardware tree and build the partitions; on any error
+ * nothing is started and the console stays up. */
 static void load_config(const void *fdt)
 {
 	size_t max;
+	int errors = 0;
 	const void *blob = find_config(fdt, &max);
 
-	if (!blob || check_blob(blob, max)) {
+	if (blob)
+		config_load(fdt, blob, max, &config, report, &errors);
+	if (!blob || errors || partitions_create(fdt, blob, &config)) {
+		if (errors)
+			hv_printf("config: %d error%s\n", errors, errors == 1 ? "" : "s");
 		hv_printf("config: refused; no partition started\n");
 		return;
 	}
@@ -136,14 +134,8 @@ void hv_main(const void *fdt)
 	load_config(fdt);
 	hv_printf("cpu 0 online\n");
 	cpus_start_secondaries(fdt);
+	partitions_autostart();
 	hv_printf("hypervisor ready\n");
 	shell_prompt();
-	for (;;) {
-		int c = console_getc();
-
-		if (c >= 0)
-			shell_input(c);
-		hv_cpus[0].heartbeat++;
-		arch_cpu_relax();
-	}
+	pcpu_loop(0);
 }

@@ -4,7 +4,9 @@
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/dt_print.h>
 #include <hv/hv.h>
+#include <hv/partition.h>
 #include <hv/shell.h>
 
 #define LINE_MAX_LEN	128
@@ -34,10 +36,44 @@ static int cmd_cpus(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_list(int argc, char **argv)
+{
+	if (!nr_partitions)
+		hv_printf("no partitions\n");
+	for (unsigned int i = 0; i < nr_partitions; i++) {
+		const struct partition *p = &partitions[i];
+
+		hv_printf("%u  %-16s %-8s  vcpus %u  faults %u\n", (unsigned)p->id, p->name,
+			  part_state_name(p->state), p->nr_vcpus, (unsigned)p->faults);
+	}
+	return 0;
+}
+
+/* gdt P: the device tree partition P booted with (read back from its dtb window). */
+static int cmd_gdt(int argc, char **argv)
+{
+	struct partition *p = argc == 2 ? partition_by_name(argv[1]) : NULL;
+	uint64_t hpa;
+
+	if (argc != 2) {
+		hv_printf("usage: gdt PARTITION\n");
+		return -EINVAL;
+	}
+	if (!p) {
+		hv_printf("gdt: no partition named '%s'\n", argv[1]);
+		return -ENOENT;
+	}
+	if (gpa_to_hpa(p, p->dtb_gpa, p->dtb_size, &hpa))
+		return -EFAULT;
+	return dt_print((const void *)(uintptr_t)hpa);
+}
+
 static const struct shell_cmd commands[] = {
 	{ "help", "help", "list the commands", cmd_help },
 	{ "version", "version", "print the hypervisor version", cmd_version },
 	{ "cpus", "cpus", "physical CPUs: state and idle heartbeat", cmd_cpus },
+	{ "list", "list", "partitions: state, vCPUs, faults", cmd_list },
+	{ "gdt", "gdt PARTITION", "print a partition's device tree", cmd_gdt },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -72,6 +108,14 @@ static void run_line(char *s)
 		}
 	}
 	hv_printf("unknown command '%s' (try 'help')\n", argv[0]);
+}
+
+void shell_poll(void)
+{
+	int c = console_getc();
+
+	if (c >= 0)
+		shell_input(c);
 }
 
 void shell_prompt(void)

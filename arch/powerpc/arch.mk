@@ -9,8 +9,7 @@ TGT_CFLAGS      = -O2 -g $(TGT_CPU_FLAGS) -ffreestanding -nostdinc \
 		  -isystem $(NEWLIB_INC) -isystem $(TGT_GCC_INC) \
 		  -fno-stack-protector -fno-asynchronous-unwind-tables -ffunction-sections \
 		  -Wa,-mregnames
-ARCH_SRCS := arch/powerpc/head.S arch/powerpc/vectors.S arch/powerpc/trap.c arch/powerpc/mmu.c \
-	     arch/powerpc/smp.c arch/powerpc/cpu.c
+ARCH_SRCS := $(wildcard arch/powerpc/*.S arch/powerpc/*.c)
 # Image load address (U-Boot uImage and -kernel ELF), see arch/powerpc/include/arch/layout.h.
 HV_LOAD_ADDR := 0x01000000
 

@@ -3,7 +3,10 @@
 #include <hv/arch.h>
 #include <hv/fdt_util.h>
 #include <arch/spr.h>
+#include <arch/layout.h>
 #include "powerpc.h"
+
+extern char __stacks_start[];
 
 const char arch_name[] = "powerpc";
 static uint64_t tb_freq;
@@ -25,9 +28,15 @@ void arch_secondary_entry(unsigned int cpu, unsigned int slot)
 	hv_secondary_main(cpu);
 }
 
+/* SPRG2 holds the top of this CPU's exception stack (head.S); the stacks are laid out per
+ * CPU in link.ld order, so the CPU number follows. (SPRG3 is user-readable: it belongs to
+ * the guest.) */
 unsigned int arch_cpu_id(void)
 {
-	return (unsigned int)mfspr(SPRN_SPRG3);
+	uintptr_t top = mfspr(SPRN_SPRG2);
+
+	return (unsigned int)((top - (uintptr_t)__stacks_start - 1) /
+			      (HV_STACK_SIZE + HV_EXC_STACK_SIZE));
 }
 
 /* Time base frequency: /cpus/<first cpu>/timebase-frequency (ePAPR 3.7.1). */

@@ -93,7 +93,7 @@ early_tlb:
 	blr
 
 /* set_stacks(r3 = cpu): r1 = top of that CPU's C stack, SPRG2 = top of its exception stack,
- * SPRG3 = cpu.
+
  * Layout (link.ld): __stacks_start + cpu * (HV_STACK_SIZE + HV_EXC_STACK_SIZE). */
 set_stacks:
 	lis	r4, (HV_STACK_SIZE + HV_EXC_STACK_SIZE)@h
@@ -109,6 +109,5 @@ set_stacks:
 	mtspr	SPRN_SPRG2, r6
 	li	r0, 0
 	stwu	r0, -16(r1)		/* terminate the back chain */
-	mtspr	SPRN_SPRG3, r3		/* logical CPU number, for arch_cpu_id() */
 	blr
 

@@ -13,3 +13,42 @@ void powerpc_trap(struct trap_frame *tf, unsigned int vclass);
 void _secondary_start(void);
 
 #endif
+
+/* ---- vCPU support (vcpu.c, vtlb.c, emulate.c, guest_trap.c) ---- */
+#include <stdbool.h>
+#include <arch/vcpu_arch.h>
+
+struct vcpu;
+
+uint64_t vtlb_entry_size(const struct vtlb_entry *e);
+struct vtlb_entry *vtlb_lookup(struct vcpu_arch *a, uint32_t ea, unsigned int as, uint32_t pid,
+			       unsigned int *tlbsel, unsigned int *esel);
+uint64_t vtlb_translate(const struct vtlb_entry *e, uint32_t ea);
+struct vtlb_entry *vtlb_select(struct vcpu_arch *a, uint32_t mas0, uint32_t mas2);
+void vtlb_shadow_flush(void);
+void vtlb_invalidate(struct vcpu_arch *a, bool tlb0, bool tlb1,
+		     bool (*pred)(const struct vtlb_entry *, const void *), const void *arg);
+void vtlb_shadow_install(struct vcpu_arch *a, const struct vtlb_entry *e, uint32_t ea,
+			 uint64_t hpa, bool device);
+void vtlb_reset(struct vcpu_arch *a, uint32_t base, unsigned int tsize);
+unsigned int vtlb_mas6_as(uint32_t mas6);
+uint32_t vtlb_mas6_pid(uint32_t mas6);
+
+/* Real MSR while v's guest code runs; applies the shadow-TLB flush on mode changes. */
+uint32_t vcpu_shadow_msr(struct vcpu_arch *a);
+/* Deliver a base-class interrupt to the guest: SRR0/1, MSR, PC = IVPR | IVORn. */
+void vcpu_reflect(struct vcpu *v, struct trap_frame *tf, unsigned int ivor, uint32_t srr0);
+/* Deliver pending virtual interrupts (decrementer) the guest's MSR now allows. */
+void vcpu_deliver_pending(struct vcpu *v, struct trap_frame *tf);
+/* Read the guest instruction at guest virtual pc (its current instruction space). */
+int vcpu_fetch_insn(struct vcpu *v, uint32_t pc, uint32_t *insn);
+
+/* Emulate the privileged instruction at tf->pc; 0 when done (pc advanced), -1 when the
+ * guest must get a program interrupt instead. */
+int emulate_privileged(struct vcpu *v, struct trap_frame *tf, uint32_t insn);
+int emulate_mfspr(struct vcpu *v, unsigned int spr, uint32_t *val);
+int emulate_mtspr(struct vcpu *v, unsigned int spr, uint32_t val);
+void emulate_tlbwe(struct vcpu *v, struct trap_frame *tf);
+
+/* Guest exits (traps taken with MSR[PR] = 1). */
+void guest_trap(struct vcpu *v, struct trap_frame *tf);

@@ -6,6 +6,7 @@
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/fdt_util.h>
+#include <hv/cpu.h>
 #include "powerpc.h"
 
 /* ePAPR spin table entry (big-endian, 64-bit fields). */
@@ -47,4 +48,20 @@ int arch_cpu_start(unsigned int cpu, const void *fdt, int node)
 	st->entry_lo = (uint32_t)(uintptr_t)_secondary_start;
 	arch_mb();
 	return 0;
+}
+
+/* Processor doorbell to cpu (msgsnd, E500MCRM 4.9.19): type 0 = doorbell, PIRTAG = its PIR. */
+void arch_cpu_kick(unsigned int cpu)
+{
+	uint32_t rb = hv_cpus[cpu].hw_id & 0x3fff;
+
+	__asm__ volatile("msync; msgsnd %0" : : "r"(rb) : "memory");
+}
+
+int arch_hcall_instructions(uint32_t *words, int max)
+{
+	if (max < 1)
+		return 0;
+	words[0] = 0x44000022;	/* sc 1 (ePAPR 1.1, B.4) */
+	return 1;
 }

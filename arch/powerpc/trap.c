@@ -3,6 +3,7 @@
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/vcpu.h>
 #include <arch/spr.h>
 #include "powerpc.h"
 
@@ -41,6 +42,12 @@ static void dump_frame(const struct trap_frame *tf)
 
 void powerpc_trap(struct trap_frame *tf, unsigned int vclass)
 {
+	struct vcpu *v = vcpu_current();
+
+	if ((tf->msr & MSR_PR) && v) {
+		guest_trap(v, tf);
+		return;
+	}
 	hv_printf("cpu %u: unexpected %s exception (IVOR%u) in the hypervisor\n", arch_cpu_id(),
 		  ivor_name(tf->vec), (unsigned)tf->vec);
 	dump_frame(tf);

@@ -68,7 +68,8 @@ save_\class:
 	stw	r0, TF_PC(r1)
 	mfspr	r0, \srr1
 	stw	r0, TF_MSR(r1)
-	li	r4, \cls
+	stw	r4, TF_GPR(4)(r1)
+	li	r4, \cls		/* vector class for save_common */
 	b	save_common
 	.endm
 
@@ -99,7 +100,6 @@ save_\class:
 
 save_common:
 	stmw	r5, TF_GPR(5)(r1)
-	stw	r4, TF_GPR(4)(r1)	/* r4 is clobbered: the stub used it for the class */
 	mfcr	r0
 	stw	r0, TF_CR(r1)
 	mflr	r0

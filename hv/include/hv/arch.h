@@ -33,6 +33,26 @@ uint64_t arch_time_freq(void);
 /* Test hook: execute an instruction the architecture defines as illegal. */
 void arch_inject_illegal(void);
 
+/* ---- vCPUs (struct vcpu in <hv/vcpu.h>, register state in <arch/vcpu_arch.h>) ---- */
+struct vcpu;
+
+/* Put v in the state a boot program expects (ePAPR 1.1, 5.4 on PowerPC): pc = entry, the
+ * device-tree address in the first argument register, an initial mapping of ima_size. */
+void vcpu_arch_reset(struct vcpu *v, uint64_t entry, uint64_t dtb_gpa, uint64_t ima_size);
+
+/* Run v's guest on the calling CPU; returns only after vcpu_arch_stop(v). */
+int vcpu_arch_run(struct vcpu *v);
+
+/* From a guest exit on v's CPU: leave guest context, vcpu_arch_run() returns. */
+void vcpu_arch_stop(struct vcpu *v) __attribute__((noreturn));
+
+/* Make physical CPU cpu take an exit soon (inter-processor doorbell / IPI). */
+void arch_cpu_kick(unsigned int cpu);
+
+/* Guest device-tree facts the architecture owns: the hypercall instruction sequence for
+ * /hypervisor/hcall-instructions (returns the number of 32-bit words written). */
+int arch_hcall_instructions(uint32_t *words, int max);
+
 /* Core entry points called by the architecture code. */
 void hv_main(const void *fdt) __attribute__((noreturn));
 void hv_secondary_main(unsigned int cpu) __attribute__((noreturn));

@@ -37,4 +37,7 @@ extern int hv_inject_illegal_cpu;
 
 const char *cpu_state_name(enum cpu_state s);
 
+/* Hardware-tree node of physical CPU cpu, or -1. */
+int hv_cpu_node(unsigned int cpu);
+
 #endif

@@ -13,6 +13,9 @@ struct shell_cmd {
 /* Feed one input character; runs a command when a line is complete. */
 void shell_input(int c);
 
+/* Process console input if any is waiting (called from the boot CPU's idle loop). */
+void shell_poll(void);
+
 /* Print the prompt. */
 void shell_prompt(void);
 

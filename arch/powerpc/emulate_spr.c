@@ -1,0 +1,194 @@
+/* emulate_spr.c - mfspr/mtspr of privileged SPRs by a guest: each SPR is either virtual
+ * (kept in struct vcpu_arch), passed to the real register (timer, user-readable SPRGs), or
+ * refused (the guest then gets a program interrupt). SPR numbers: E500MCRM table 2-2. */
+#include <hv/partition.h>
+#include <arch/spr.h>
+#include "powerpc.h"
+
+#define SPRN_TBWL	284
+#define SPRN_TBWU	285
+#define SPRN_SPRG4W	276
+#define SPRN_SPRG7W	279
+#define SPRN_SPRG4R	260
+#define SPRN_SPRG7R	263
+#define SPRN_DBSR	304
+#define SPRN_DBCR0	308
+#define SPRN_DBCR2	310
+#define SPRN_MCAR	573
+#define SPRN_L1CFG0	515
+#define SPRN_L1CFG1	516
+#define SPRN_TLB0CFG	688
+#define SPRN_HID0	1008
+#define SPRN_HID1	1009
+#define SPRN_L1CSR0	1010
+#define SPRN_L1CSR1	1011
+#define SPRN_MMUCFG	1015
+#define SPRN_SVR	1023
+#define L1CSR_CFI	0x2u		/* cache flash invalidate: completes at once here */
+#define TSR_DIS		0x08000000u
+
+/* Guest-visible TLB geometry (TLBnCFG: ASSOC, MINSIZE, MAXSIZE, IPROT, AVAIL, NENTRY). */
+#define VTLB0CFG	((VTLB0_WAYS << 24) | (1 << 20) | (1 << 16) | (VTLB0_SETS * VTLB0_WAYS))
+#define VTLB1CFG	((VTLB1_ENTRIES << 24) | (1 << 20) | (11 << 16) | (1 << 15) | (1 << 14) | \
+			 VTLB1_ENTRIES)
+
+/* IVOR SPR number -> IVOR index, or -1 (IVOR32-35 do not exist on e500mc; 38-41 are the
+ * hypervisor's). */
+static int ivor_index(unsigned int spr)
+{
+	if (spr >= SPRN_IVOR0 && spr <= SPRN_IVOR0 + 15)
+		return (int)(spr - SPRN_IVOR0);
+	if (spr == SPRN_IVOR32 + 4 || spr == SPRN_IVOR32 + 5)
+		return (int)(spr - SPRN_IVOR32 + 32);
+	return -1;
+}
+
+/* Registers that are plain storage in struct vcpu_arch. */
+static uint32_t *virtual_spr(struct vcpu_arch *a, unsigned int spr)
+{
+	int ivor = ivor_index(spr);
+
+	if (ivor >= 0)
+		return &a->ivor[ivor];
+	switch (spr) {
+	case SPRN_SRR0: return &a->srr0;
+	case SPRN_SRR1: return &a->srr1;
+	case SPRN_CSRR0: return &a->csrr0;
+	case SPRN_CSRR1: return &a->csrr1;
+	case SPRN_MCSRR0: return &a->mcsrr0;
+	case SPRN_MCSRR1: return &a->mcsrr1;
+	case SPRN_DEAR: return &a->dear;
+	case SPRN_ESR: return &a->esr;
+	case SPRN_IVPR: return &a->ivpr;
+	case SPRN_SPRG0: return &a->sprg[0];
+	case SPRN_SPRG1: return &a->sprg[1];
+	case SPRN_SPRG2: return &a->sprg[2];
+	case SPRN_MAS0: return &a->mas0;
+	case SPRN_MAS1: return &a->mas1;
+	case SPRN_MAS2: return &a->mas2;
+	case SPRN_MAS3: return &a->mas3;
+	case SPRN_MAS4: return &a->mas4;
+	case SPRN_MAS6: return &a->mas6;
+	case SPRN_MAS7: return &a->mas7;
+	case SPRN_HID0: return &a->hid0;
+	case SPRN_HID1: return &a->hid1;
+	case SPRN_DBCR0: return &a->dbcr0;
+	}
+	return NULL;
+}
+
+int emulate_mfspr(struct vcpu *v, unsigned int spr, uint32_t *val)
+{
+	struct vcpu_arch *a = &v->arch;
+	uint32_t *p = virtual_spr(a, spr);
+
+	if (p) {
+		*val = *p;
+		return 0;
+	}
+	if (spr >= SPRN_SPRG4R && spr <= SPRN_SPRG7R) {
+		*val = a->sprg[spr - SPRN_SPRG4R + 4];
+		return 0;
+	}
+	switch (spr) {
+	case SPRN_SPRG3: *val = a->sprg[3]; return 0;
+	case SPRN_PID: *val = a->pid; return 0;
+	case SPRN_PIR: *val = a->pir; return 0;
+	case SPRN_PVR: *val = (uint32_t)mfspr(SPRN_PVR); return 0;
+	case SPRN_SVR: *val = (uint32_t)mfspr(SPRN_SVR); return 0;
+	case SPRN_DEC: *val = (uint32_t)mfspr(SPRN_DEC); return 0;
+	case SPRN_DECAR: *val = a->decar; return 0;
+	case SPRN_TCR: *val = a->tcr; return 0;
+	case SPRN_TSR: *val = a->tsr; return 0;
+	case SPRN_MCSR: *val = a->mcsr; return 0;
+	case SPRN_TLB0CFG: *val = VTLB0CFG; return 0;
+	case SPRN_TLB1CFG: *val = VTLB1CFG; return 0;
+	case SPRN_MMUCFG: *val = (uint32_t)mfspr(SPRN_MMUCFG); return 0;
+	case SPRN_L1CFG0: *val = (uint32_t)mfspr(SPRN_L1CFG0); return 0;
+	case SPRN_L1CFG1: *val = (uint32_t)mfspr(SPRN_L1CFG1); return 0;
+	case SPRN_L1CSR0: *val = a->l1csr0; return 0;
+	case SPRN_L1CSR1: *val = a->l1csr1; return 0;
+	case SPRN_MMUCSR0: *val = 0; return 0;
+	case SPRN_DBSR: case SPRN_DBCR0 + 1: case SPRN_DBCR2: case SPRN_MCAR:
+		*val = 0;
+		return 0;
+	}
+	return -1;
+}
+
+static int mtspr_timer(struct vcpu_arch *a, unsigned int spr, uint32_t val)
+{
+	switch (spr) {
+	case SPRN_DEC:
+		mtspr(SPRN_DEC, val);
+		return 0;
+	case SPRN_DECAR:
+		a->decar = val;
+		mtspr(SPRN_DECAR, val);
+		return 0;
+	case SPRN_TCR:
+		a->tcr = val;
+		mtspr(SPRN_TCR, val & 0x04400000u);	/* DIE | ARE; watchdog/FIT stay ours */
+		return 0;
+	case SPRN_TSR:				/* write 1 to clear (E500MCRM 2.8.2) */
+		a->tsr &= ~val;
+		if (val & TSR_DIS)
+			a->dec_pending = 0;
+		return 0;
+	}
+	return -1;
+}
+
+static int mtspr_special(struct vcpu *v, unsigned int spr, uint32_t val)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	if (spr >= SPRN_SPRG4W && spr <= SPRN_SPRG7W) {
+		a->sprg[spr - SPRN_SPRG4W + 4] = val;
+		switch (spr) {	/* mtspr needs a constant SPR number */
+		case SPRN_SPRG4W: mtspr(SPRN_SPRG4W, val); break;
+		case SPRN_SPRG4W + 1: mtspr(SPRN_SPRG4W + 1, val); break;
+		case SPRN_SPRG4W + 2: mtspr(SPRN_SPRG4W + 2, val); break;
+		default: mtspr(SPRN_SPRG7W, val); break;
+		}
+		return 0;
+	}
+	switch (spr) {
+	case SPRN_SPRG3:
+		a->sprg[3] = val;
+		mtspr(SPRN_SPRG3, val);
+		return 0;
+	case SPRN_PID:
+		a->pid = val & 0x3fff;
+		vtlb_shadow_flush();
+		return 0;
+	case SPRN_MMUCSR0:
+		if (val & 0x6)
+			vtlb_invalidate(a, val & 0x4, val & 0x2, NULL, NULL);
+		return 0;
+	case SPRN_L1CSR0:
+		a->l1csr0 = val & ~L1CSR_CFI;
+		return 0;
+	case SPRN_L1CSR1:
+		a->l1csr1 = val & ~L1CSR_CFI;
+		return 0;
+	case SPRN_MCSR:
+		a->mcsr &= ~val;
+		return 0;
+	case SPRN_TBWL: case SPRN_TBWU:		/* the time base is shared: ignore */
+	case SPRN_DBSR: case SPRN_DBCR0 + 1: case SPRN_DBCR2:
+		return 0;
+	}
+	return mtspr_timer(a, spr, val);
+}
+
+int emulate_mtspr(struct vcpu *v, unsigned int spr, uint32_t val)
+{
+	uint32_t *p = virtual_spr(&v->arch, spr);
+
+	if (p) {
+		*p = val;
+		return 0;
+	}
+	return mtspr_special(v, spr, val);
+}

@@ -1,0 +1,156 @@
+/* guest_trap.c - everything that brings a running guest back into the hypervisor: emulation
+ * of privileged instructions, hypercalls, shadow-TLB refills, the guest's decrementer, and
+ * exceptions that belong to the guest and are delivered to its own vectors. */
+#include <hv/arch.h>
+#include <hv/hcall.h>
+#include <hv/partition.h>
+#include <arch/spr.h>
+#include "powerpc.h"
+
+#define IVOR_DSI	2
+#define IVOR_ISI	3
+#define IVOR_EXTERNAL	4
+#define IVOR_ALIGN	5
+#define IVOR_PROGRAM	6
+#define IVOR_FPU	7
+#define IVOR_SYSCALL	8
+#define IVOR_DEC	10
+#define IVOR_FIT	11
+#define IVOR_DTLB	13
+#define IVOR_ITLB	14
+#define IVOR_DEBUG	15
+#define IVOR_DOORBELL	36
+#define IVOR_HCALL	40
+#define SC_LEV1		0x44000022u	/* "sc 1": the ePAPR hypercall instruction */
+#define TSR_DIS		0x08000000u
+
+/* Program interrupt: emulate a privileged instruction, else hand the interrupt to the guest
+ * with its ESR (illegal, privileged or trap) as the architecture defines. */
+static void program(struct vcpu *v, struct trap_frame *tf)
+{
+	uint32_t insn;
+
+	if ((tf->esr & ESR_PPR) && !vcpu_fetch_insn(v, tf->pc, &insn) &&
+	    !emulate_privileged(v, tf, insn))
+		return;
+	v->arch.esr = tf->esr & (ESR_PIL | ESR_PPR | ESR_PTR);
+	vcpu_reflect(v, tf, IVOR_PROGRAM, tf->pc);
+}
+
+/* sc: LEV = 1 is a hypercall (IVOR8 under QEMU, IVOR40 on E.HV silicon), LEV = 0 is the
+ * guest's own system call. SRR0 already points after the sc. */
+static void syscall(struct vcpu *v, struct trap_frame *tf)
+{
+	uint32_t insn;
+	struct hcall_regs r;
+
+	if (vcpu_fetch_insn(v, tf->pc - 4, &insn) || insn != SC_LEV1) {
+		vcpu_reflect(v, tf, IVOR_SYSCALL, tf->pc);
+		return;
+	}
+	r.token = tf->gpr[11];
+	for (int i = 0; i < HCALL_NR_REGS; i++)
+		r.reg[i] = tf->gpr[3 + i];
+	hcall_dispatch(v, &r);
+	for (int i = 0; i < HCALL_NR_REGS; i++)
+		tf->gpr[3 + i] = (uint32_t)r.reg[i];
+}
+
+/* Guest physical range -> host address for a shadow entry, or an isolation fault. */
+static uint64_t backing_or_fault(struct vcpu *v, uint64_t gpa, uint32_t ea, uint32_t pc)
+{
+	uint64_t hpa;
+
+	if (gpa_to_hpa(v->part, gpa & ~0xfffull, 0x1000, &hpa))
+		partition_fault(v, "access to guest physical 0x%llx (virtual 0x%08x) outside the "
+				"partition's memory, pc 0x%08x", (unsigned long long)gpa,
+				(unsigned)ea, (unsigned)pc);
+	return hpa;
+}
+
+/* Real TLB miss in guest context: fill from the guest's TLB, or deliver the miss to it. */
+static void tlb_miss(struct vcpu *v, struct trap_frame *tf, bool data)
+{
+	struct vcpu_arch *a = &v->arch;
+	uint32_t ea = data ? tf->dear : tf->pc;
+	unsigned int tlbsel, esel;
+	const struct vtlb_entry *e = vtlb_lookup(a, ea, !!(a->msr & (data ? MSR_DS : MSR_IS)),
+						 a->pid, &tlbsel, &esel);
+
+	if (e) {
+		uint64_t hpa = backing_or_fault(v, vtlb_translate(e, ea), ea, tf->pc);
+
+		vtlb_shadow_install(a, e, ea, hpa, false);
+		v->stats.tlb_refills++;
+		return;
+	}
+	if (data) {
+		a->dear = ea;
+		a->esr = tf->esr & ESR_ST;
+	}
+	a->mas0 = a->mas4 & 0x30000000u;
+	a->mas1 = MAS1_VALID | MAS1_TID(a->pid) | (a->mas4 & 0xf00u) |
+		  ((a->msr & (data ? MSR_DS : MSR_IS)) ? MAS1_TS : 0);
+	a->mas2 = (ea & 0xfffff000u) | (a->mas4 & 0x1fu);
+	vcpu_reflect(v, tf, data ? IVOR_DTLB : IVOR_ITLB, tf->pc);
+}
+
+/* tlbwe: store into the guest's TLB; a valid entry whose guest-physical range does not touch
+ * the partition's memory at all is an isolation fault (E500MCRM 6.5.3.1 for the MAS use). */
+void emulate_tlbwe(struct vcpu *v, struct trap_frame *tf)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct vtlb_entry *e = vtlb_select(a, a->mas0, a->mas2);
+	struct vtlb_entry n = { a->mas1, a->mas2, a->mas3, a->mas7 };
+	uint64_t size = vtlb_entry_size(&n), gpa = ((uint64_t)n.mas7 << 32) | (n.mas3 & ~0xfffu);
+	uint64_t hpa;
+
+	if (!e)
+		return;
+	if ((n.mas1 & MAS1_VALID) && gpa_overlaps_partition(v->part, gpa & ~(size - 1), size,
+							     &hpa) < 0)
+		partition_fault(v, "tlbwe maps guest physical 0x%llx-0x%llx outside the "
+				"partition's memory, pc 0x%08x",
+				(unsigned long long)(gpa & ~(size - 1)),
+				(unsigned long long)((gpa & ~(size - 1)) + size - 1),
+				(unsigned)tf->pc);
+	*e = n;
+	vtlb_shadow_flush();
+}
+
+static void decrementer(struct vcpu *v, struct trap_frame *tf)
+{
+	mtspr(SPRN_TSR, TSR_DIS);	/* ack the real one; the guest sees its virtual TSR */
+	v->arch.tsr |= TSR_DIS;
+}
+
+static void reflect_storage(struct vcpu *v, struct trap_frame *tf, unsigned int ivor)
+{
+	if (ivor != IVOR_ISI)
+		v->arch.dear = tf->dear;
+	v->arch.esr = tf->esr;
+	vcpu_reflect(v, tf, ivor, tf->pc);
+}
+
+void guest_trap(struct vcpu *v, struct trap_frame *tf)
+{
+	v->stats.traps++;
+	switch (tf->vec) {
+	case IVOR_PROGRAM: program(v, tf); break;
+	case IVOR_SYSCALL: case IVOR_HCALL: syscall(v, tf); break;
+	case IVOR_DTLB: tlb_miss(v, tf, true); break;
+	case IVOR_ITLB: tlb_miss(v, tf, false); break;
+	case IVOR_DEC: decrementer(v, tf); break;
+	case IVOR_DSI: case IVOR_ALIGN: reflect_storage(v, tf, tf->vec); break;
+	case IVOR_ISI: reflect_storage(v, tf, IVOR_ISI); break;
+	case IVOR_FPU: vcpu_reflect(v, tf, IVOR_FPU, tf->pc); break;
+	case IVOR_DOORBELL: case IVOR_EXTERNAL: case IVOR_FIT: case IVOR_DEBUG: break;
+	default:
+		partition_fault(v, "unexpected exception IVOR%u at pc 0x%08x",
+				(unsigned)tf->vec, (unsigned)tf->pc);
+	}
+	if (v->part->state != PART_RUNNING)
+		vcpu_arch_stop(v);
+	vcpu_deliver_pending(v, tf);
+	tf->msr = vcpu_shadow_msr(&v->arch);
+}

@@ -1,0 +1,41 @@
+/* vcpu_arch.h - the virtual e500mc CPU state a partition's vCPU carries (trap-and-emulate:
+ * the guest runs in problem state and every privileged resource below is virtual). */
+#ifndef ARCH_VCPU_ARCH_H
+#define ARCH_VCPU_ARCH_H
+
+#include <stdint.h>
+#include <arch/trap_frame.h>
+
+#define VTLB1_ENTRIES	16	/* guest-visible TLB1 (fully associative) */
+#define VTLB0_WAYS	4	/* guest-visible TLB0: 4-way set associative */
+#define VTLB0_SETS	128	/* 512 entries, like e500mc (E500MCRM 6.3.2) */
+#define NR_IVORS	42
+
+/* One guest TLB entry, in MAS terms (E500MCRM 6.11): mas1 (V, IPROT, TID, TS, TSIZE),
+ * mas2 (EPN, WIMGE), mas3 (RPN low, U0-U3, permissions), mas7 (RPN high). */
+struct vtlb_entry {
+	uint32_t mas1, mas2, mas3, mas7;
+};
+
+/* Guest-visible privileged registers and the guest's TLBs. */
+struct vcpu_arch {
+	struct trap_frame frame;	/* GPRs, CR, LR, CTR, XER, pc, real MSR (while stopped) */
+	uint32_t msr;			/* the guest's MSR as it believes it is */
+	uint32_t srr0, srr1, csrr0, csrr1, mcsrr0, mcsrr1;
+	uint32_t dear, esr, mcsr, ivpr;
+	uint32_t ivor[NR_IVORS];
+	uint32_t sprg[8];
+	uint32_t pid, pir;
+	uint32_t mas0, mas1, mas2, mas3, mas4, mas6, mas7;
+	uint32_t tcr, tsr, decar;
+	uint32_t hid0, hid1, l1csr0, l1csr1, dbcr0;
+	uint32_t dec_pending;		/* the real DEC fired while the guest masked it */
+	struct vtlb_entry tlb1[VTLB1_ENTRIES];
+	struct vtlb_entry tlb0[VTLB0_SETS][VTLB0_WAYS];
+	unsigned int tlb0_victim[VTLB0_SETS];
+	uint32_t shadow_tid;		/* TID of this vCPU's shadow entries (never 0) */
+	uint32_t shadow_mode;		/* guest PR/IS/DS the shadow TLB was built for */
+	uint32_t host_ctx[24];		/* hypervisor context while the guest runs */
+};
+
+#endif

@@ -1,0 +1,124 @@
+/* vcpu.c - run a virtual e500mc in problem state: reset to the ePAPR entry state, enter and
+ * leave guest context, deliver interrupts to the guest's own vectors. */
+#include <string.h>
+#include <hv/arch.h>
+#include <hv/partition.h>
+#include <arch/spr.h>
+#include "powerpc.h"
+
+#define EPAPR_MAGIC	0x45504150u
+#define TSR_DIS		0x08000000u	/* decrementer interrupt status (E500MCRM 2.8.2) */
+#define TCR_DIE		0x04000000u	/* decrementer interrupt enable */
+#define TCR_ARE		0x00400000u	/* auto-reload enable */
+/* MSR bits the guest may hold; the rest (GS, and hypervisor-only bits) read as 0. */
+#define GUEST_MSR_MASK	(MSR_CE | MSR_EE | MSR_PR | MSR_ME | MSR_DE | MSR_IS | MSR_DS | \
+			 0x00040000u /* WE */ | 0x02000000u /* UCLE */)
+#define SHADOW_MODE(m)	((m) & (MSR_PR | MSR_IS | MSR_DS))
+
+int vcpu_arch_enter(uint32_t *host_ctx, struct trap_frame *frame);
+void vcpu_arch_leave(uint32_t *host_ctx, int value) __attribute__((noreturn));
+
+static unsigned int tsize_for(uint64_t size)
+{
+	unsigned int t = 1;
+
+	while (t < 11 && (1ull << (10 + 2 * (t + 1))) <= size)
+		t++;
+	return t;
+}
+
+void vcpu_arch_reset(struct vcpu *v, uint64_t entry, uint64_t r3, uint64_t ima_size)
+{
+	struct vcpu_arch *a = &v->arch;
+	unsigned int tsize = tsize_for(ima_size);
+	uint32_t base = (uint32_t)entry & ~(uint32_t)((1ull << (10 + 2 * tsize)) - 1);
+
+	memset(a, 0, sizeof(*a));
+	a->frame.pc = (uint32_t)entry;
+	a->frame.gpr[3] = (uint32_t)r3;
+	a->frame.gpr[6] = EPAPR_MAGIC;
+	a->frame.gpr[7] = (uint32_t)(1ull << (10 + 2 * tsize));
+	a->pir = v->index;
+	a->shadow_tid = (uint32_t)v->part->id;
+	vtlb_reset(a, base, tsize);
+}
+
+uint32_t vcpu_shadow_msr(struct vcpu_arch *a)
+{
+	if (SHADOW_MODE(a->msr) != a->shadow_mode) {
+		a->shadow_mode = SHADOW_MODE(a->msr);
+		vtlb_shadow_flush();
+	}
+	return MSR_PR | MSR_EE | MSR_ME | MSR_IS | MSR_DS;
+}
+
+/* Real timer registers follow the guest's: its decrementer is the CPU's decrementer. */
+static void load_timer(struct vcpu_arch *a)
+{
+	mtspr(SPRN_TCR, a->tcr & (TCR_DIE | TCR_ARE));
+	mtspr(SPRN_DECAR, a->decar);
+}
+
+int vcpu_arch_run(struct vcpu *v)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	mtspr(SPRN_PID, a->shadow_tid);
+	mtspr(SPRN_SPRG3, a->sprg[3]);	/* user-readable SPRGs hold the guest's values */
+	mtspr(260 + 16, a->sprg[4]);	/* SPRG4..7 writes: SPRN 276..279 */
+	mtspr(261 + 16, a->sprg[5]);
+	mtspr(262 + 16, a->sprg[6]);
+	mtspr(263 + 16, a->sprg[7]);
+	load_timer(a);
+	a->shadow_mode = SHADOW_MODE(a->msr);
+	vtlb_shadow_flush();
+	a->frame.msr = vcpu_shadow_msr(a);
+	return vcpu_arch_enter(a->host_ctx, &a->frame);	/* returns at vcpu_arch_stop() */
+}
+
+/* Leave guest context for good (partition stopped); called on v's own CPU from a trap. */
+void vcpu_arch_stop(struct vcpu *v)
+{
+	mtspr(SPRN_TCR, 0);
+	mtspr(SPRN_TSR, TSR_DIS);
+	mtspr(SPRN_PID, 0);
+	vtlb_shadow_flush();
+	vcpu_arch_leave(v->arch.host_ctx, 1);
+}
+
+/* Base-class interrupt delivery (E500MCRM 4.6): SRR0/SRR1 saved, MSR[WE,EE,PR,IS,DS] and
+ * friends cleared, CE/ME/DE kept, execution at IVPR | IVORn. */
+void vcpu_reflect(struct vcpu *v, struct trap_frame *tf, unsigned int ivor, uint32_t srr0)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	a->srr0 = srr0;
+	a->srr1 = a->msr;
+	a->msr &= MSR_CE | MSR_ME | MSR_DE;
+	tf->pc = (a->ivpr & 0xffff0000u) | (a->ivor[ivor] & 0xfff0u);
+	v->stats.reflected++;
+}
+
+void vcpu_deliver_pending(struct vcpu *v, struct trap_frame *tf)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	if ((a->tsr & TSR_DIS) && (a->tcr & TCR_DIE) && (a->msr & MSR_EE))
+		vcpu_reflect(v, tf, 10, tf->pc);
+}
+
+int vcpu_fetch_insn(struct vcpu *v, uint32_t pc, uint32_t *insn)
+{
+	struct vcpu_arch *a = &v->arch;
+	unsigned int tlbsel, esel;
+	const struct vtlb_entry *e = vtlb_lookup(a, pc, !!(a->msr & MSR_IS), a->pid, &tlbsel,
+						  &esel);
+	uint64_t hpa;
+
+	if (!e || (pc & 3))
+		return -1;
+	if (gpa_to_hpa(v->part, vtlb_translate(e, pc), 4, &hpa))
+		return -1;
+	*insn = *(const volatile uint32_t *)(uintptr_t)hpa;
+	return 0;
+}

@@ -1,0 +1,242 @@
+/* guest_tree.c - the device tree each partition boots with (ePAPR 1.1 guest bindings):
+ * /hypervisor (hcall-instructions, guest id and name, handles), memory, /cpus (spin table for
+ * secondaries), /chosen (stdout = the console byte channel), then the config's node-update. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <libfdt.h>
+#include <hv/arch.h>
+#include <hv/byte_chan.h>
+#include <bulkhead/abi.h>
+#include <hv/config.h>
+#include <hv/cpu.h>
+#include <hv/fdt_util.h>
+#include <hv/guest_tree.h>
+#include <hv/partition.h>
+
+#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
+
+static int setprop_u64(void *fdt, int node, const char *name, uint64_t v)
+{
+	return fdt_setprop_u64(fdt, node, name, v);
+}
+
+static int add_root(void *fdt, const struct partition *p)
+{
+	TRY(fdt_setprop_u32(fdt, 0, "#address-cells", 2));
+	TRY(fdt_setprop_u32(fdt, 0, "#size-cells", 2));
+	TRY(fdt_setprop_string(fdt, 0, "model", "Bulkhead partition"));
+	return fdt_setprop_string(fdt, 0, "compatible", "bulkhead,partition");
+}
+
+static int add_byte_channels(void *fdt, int handles, const struct partition *p,
+			     const void *cfg_fdt, const struct hv_config *cfg)
+{
+	char name[32];
+
+	for (int h = 0; h < PART_MAX_HANDLES; h++) {
+		const struct handle *hd = p->handles[h];
+		const struct byte_chan *c = hd && hd->type == HANDLE_BYTE_CHANNEL ? hd->obj : NULL;
+		int node;
+
+		if (!c)
+			continue;
+		snprintf(name, sizeof(name), "byte-channel@%d", h);
+		node = fdt_add_subnode(fdt, handles, name);
+		TRY(node);
+		TRY(fdt_setprop_string(fdt, node, "compatible", "epapr,hv-byte-channel"));
+		TRY(fdt_setprop_u32(fdt, node, "reg", (uint32_t)h));
+		TRY(fdt_setprop_u32(fdt, node, "hv-handle", (uint32_t)h));
+		TRY(fdt_setprop_string(fdt, node, "label",
+				       fdt_get_name(cfg_fdt, cfg->bc[c->cfg_index].node, NULL)));
+	}
+	return 0;
+}
+
+static int add_hypervisor(void *fdt, const struct partition *p, const void *cfg_fdt,
+			  const struct hv_config *cfg)
+{
+	uint32_t insns[8];
+	fdt32_t be[8];
+	int n = arch_hcall_instructions(insns, 8);
+	int hv = fdt_add_subnode(fdt, 0, "hypervisor"), handles;
+
+	TRY(hv);
+	for (int i = 0; i < n; i++)
+		be[i] = cpu_to_fdt32(insns[i]);
+	TRY(fdt_setprop_string(fdt, hv, "compatible", "epapr,hypervisor-1"));
+	TRY(fdt_setprop(fdt, hv, "hcall-instructions", be, n * 4));
+	TRY(fdt_setprop_u32(fdt, hv, "guest-id", (uint32_t)p->id));
+	TRY(fdt_setprop_string(fdt, hv, "guest-name", p->name));
+	TRY(fdt_setprop_u32(fdt, hv, "bulkhead,abi-version", BULKHEAD_ABI_MAJOR));
+	TRY(fdt_setprop_u32(fdt, hv, "#address-cells", 1));
+	TRY(fdt_setprop_u32(fdt, hv, "#size-cells", 0));
+	handles = fdt_add_subnode(fdt, hv, "handles");
+	TRY(handles);
+	TRY(fdt_setprop_u32(fdt, handles, "#address-cells", 1));
+	TRY(fdt_setprop_u32(fdt, handles, "#size-cells", 0));
+	return add_byte_channels(fdt, handles, p, cfg_fdt, cfg);
+}
+
+static int add_memory(void *fdt, const struct partition *p)
+{
+	char name[32];
+
+	for (unsigned int i = 0; i < p->nr_mem; i++) {
+		int node;
+
+		snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)p->mem[i].gpa);
+		node = fdt_add_subnode(fdt, 0, name);
+		TRY(node);
+		TRY(fdt_setprop_string(fdt, node, "device_type", "memory"));
+		TRY(fdt_appendprop_u64(fdt, node, "reg", p->mem[i].gpa));
+		TRY(fdt_appendprop_u64(fdt, node, "reg", p->mem[i].size));
+	}
+	return 0;
+}
+
+/* Properties of the physical CPU a guest CPU node inherits. */
+static int copy_cpu_props(void *fdt, int node, const void *hw, int hw_cpu)
+{
+	static const char *const props[] = { "timebase-frequency", "clock-frequency",
+					     "bus-frequency", "d-cache-size", "i-cache-size",
+					     "d-cache-line-size", "i-cache-line-size" };
+	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
+		int len;
+		const void *v = hw_cpu >= 0 ? fdt_getprop(hw, hw_cpu, props[i], &len) : NULL;
+
+		if (v)
+			TRY(fdt_setprop(fdt, node, props[i], v, len));
+	}
+	return 0;
+}
+
+static int add_cpus(void *fdt, const struct partition *p, const void *hw, int hw_cpu)
+{
+	int cpus = fdt_add_subnode(fdt, 0, "cpus");
+	char name[32];
+
+	TRY(cpus);
+	TRY(fdt_setprop_u32(fdt, cpus, "#address-cells", 1));
+	TRY(fdt_setprop_u32(fdt, cpus, "#size-cells", 0));
+	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
+		int node;
+
+		snprintf(name, sizeof(name), "cpu@%u", i);
+		node = fdt_add_subnode(fdt, cpus, name);
+		TRY(node);
+		TRY(fdt_setprop_string(fdt, node, "device_type", "cpu"));
+		TRY(fdt_setprop_string(fdt, node, "compatible", "fsl,e500mc"));
+		TRY(fdt_setprop_u32(fdt, node, "reg", i));
+		TRY(copy_cpu_props(fdt, node, hw, hw_cpu));
+		if (!i) {
+			TRY(fdt_setprop_string(fdt, node, "status", "okay"));
+			continue;
+		}
+		TRY(fdt_setprop_string(fdt, node, "status", "disabled"));
+		TRY(fdt_setprop_string(fdt, node, "enable-method", "spin-table"));
+		TRY(setprop_u64(fdt, node, "cpu-release-addr", p->vcpu[i].spin_gpa));
+	}
+	return 0;
+}
+
+static int add_chosen(void *fdt, const struct partition *p)
+{
+	int chosen = fdt_add_subnode(fdt, 0, "chosen");
+	char path[64];
+
+	TRY(chosen);
+	if (p->stdout_handle < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/hypervisor/handles/byte-channel@%d", p->stdout_handle);
+	return fdt_setprop_string(fdt, chosen, "stdout-path", path);
+}
+
+/* ---- node-update (config "node-update" nodes: verbs, plain properties, child nodes) ---- */
+
+static int update_verb(void *fdt, int node, const char *verb, const char *val, int len)
+{
+	if (!strcmp(verb, "delete-prop")) {
+		for (const char *s = val; s < val + len; s += strlen(s) + 1)
+			fdt_delprop(fdt, node, s);
+	} else if (!strcmp(verb, "delete-node")) {
+		for (const char *s = val; s < val + len; s += strlen(s) + 1) {
+			int child = fdt_subnode_offset(fdt, node, s);
+
+			if (child >= 0)
+				TRY(fdt_del_node(fdt, child));
+		}
+	} else if (!strcmp(verb, "delete-subnodes")) {
+		int child;
+
+		while ((child = fdt_first_subnode(fdt, node)) >= 0)
+			TRY(fdt_del_node(fdt, child));
+	} else {
+		return 1;	/* not a verb */
+	}
+	return 0;
+}
+
+/* prepend-stringlist = "prop", "s1", ...: the strings go in front of prop's list. */
+static int prepend(void *fdt, int node, const char *val, int len)
+{
+	char buf[256];
+	int old_len, n = len - (int)strlen(val) - 1;
+	const char *old = fdt_getprop(fdt, node, val, &old_len);
+
+	if (!old)
+		old_len = 0;
+	if (n + old_len > (int)sizeof(buf))
+		return -FDT_ERR_NOSPACE;
+	memcpy(buf, val + strlen(val) + 1, n);
+	if (old_len)
+		memcpy(buf + n, old, old_len);
+	return fdt_setprop(fdt, node, val, buf, n + old_len);
+}
+
+int guest_tree_node_update(void *fdt, int node, const void *cfg_fdt, int update)
+{
+	int prop, child;
+
+	fdt_for_each_property_offset(prop, cfg_fdt, update) {
+		const char *name;
+		int len, r;
+		const char *val = fdt_getprop_by_offset(cfg_fdt, prop, &name, &len);
+
+		if (!strcmp(name, "prepend-stringlist")) {
+			TRY(prepend(fdt, node, val, len));
+			continue;
+		}
+		r = update_verb(fdt, node, name, val, len);
+		TRY(r);
+		if (r)
+			TRY(fdt_setprop(fdt, node, name, val, len));
+	}
+	fdt_for_each_subnode(child, cfg_fdt, update) {
+		const char *name = fdt_get_name(cfg_fdt, child, NULL);
+		int target = fdt_subnode_offset(fdt, node, name);
+
+		if (target < 0)
+			target = fdt_add_subnode(fdt, node, name);
+		TRY(target);
+		TRY(guest_tree_node_update(fdt, target, cfg_fdt, child));
+	}
+	return 0;
+}
+
+int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_fdt,
+		     const struct hv_config *cfg, void *buf, size_t size)
+{
+	const struct cfg_partition *cp = &cfg->part[p->cfg_index];
+	int hw_cpu = p->nr_vcpus ? hv_cpu_node(p->vcpu[0].pcpu) : -1;
+
+	TRY(fdt_create_empty_tree(buf, (int)size));
+	TRY(add_root(buf, p));
+	TRY(add_hypervisor(buf, p, cfg_fdt, cfg));
+	TRY(add_memory(buf, p));
+	TRY(add_cpus(buf, p, hw, hw_cpu));
+	TRY(add_chosen(buf, p));
+	if (cp->node_update >= 0)
+		TRY(guest_tree_node_update(buf, 0, cfg_fdt, cp->node_update));
+	return fdt_pack(buf);
+}

@@ -1,0 +1,130 @@
+/* hcall.c - hypercall dispatch: token -> handler; unknown tokens get EV_UNIMPLEMENTED.
+ * Byte-channel data travels in registers, packed big-endian (ePAPR 1.1, B.4.2). */
+#include <string.h>
+#include <hv/byte_chan.h>
+#include <hv/console.h>
+#include <hv/hcall.h>
+#include <hv/partition.h>
+
+#define BYTES_PER_REG	sizeof(unsigned long)
+#define BC_DATA_REG	2	/* reg[2..5] carry the bytes */
+#define BC_MAX_BYTES	(4 * BYTES_PER_REG)
+
+struct hcall_entry {
+	unsigned long token;
+	void (*fn)(struct vcpu *v, struct hcall_regs *r);
+};
+
+static void unpack(const struct hcall_regs *r, uint8_t *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (uint8_t)(r->reg[BC_DATA_REG + i / BYTES_PER_REG] >>
+				   (8 * (BYTES_PER_REG - 1 - i % BYTES_PER_REG)));
+}
+
+static void pack(struct hcall_regs *r, const uint8_t *buf, size_t n)
+{
+	for (size_t i = 0; i < 4; i++)
+		r->reg[BC_DATA_REG + i] = 0;
+	for (size_t i = 0; i < n; i++)
+		r->reg[BC_DATA_REG + i / BYTES_PER_REG] |=
+			(unsigned long)buf[i] << (8 * (BYTES_PER_REG - 1 - i % BYTES_PER_REG));
+}
+
+static struct byte_chan *bc_arg(struct vcpu *v, struct hcall_regs *r)
+{
+	struct handle *h = handle_get(v->part, r->reg[0], HANDLE_BYTE_CHANNEL);
+
+	if (!h)
+		r->reg[0] = EV_EINVAL;
+	return h ? h->obj : NULL;
+}
+
+/* in: handle, count, data; out: status, count sent */
+static void hc_bc_send(struct vcpu *v, struct hcall_regs *r)
+{
+	struct byte_chan *c = bc_arg(v, r);
+	uint8_t buf[BC_MAX_BYTES];
+	size_t n = r->reg[1], sent;
+
+	if (!c)
+		return;
+	if (n > BC_MAX_BYTES) {
+		r->reg[0] = EV_EINVAL;
+		return;
+	}
+	unpack(r, buf, n);
+	sent = byte_chan_send(c, buf, n);
+	r->reg[0] = (sent || !n) ? EV_SUCCESS : EV_EAGAIN;
+	r->reg[1] = sent;
+}
+
+/* in: handle, max count; out: status, count, data */
+static void hc_bc_receive(struct vcpu *v, struct hcall_regs *r)
+{
+	struct byte_chan *c = bc_arg(v, r);
+	uint8_t buf[BC_MAX_BYTES];
+	size_t n = r->reg[1] < BC_MAX_BYTES ? r->reg[1] : BC_MAX_BYTES;
+
+	if (!c)
+		return;
+	n = byte_chan_receive(c, buf, n);
+	pack(r, buf, n);
+	r->reg[0] = EV_SUCCESS;
+	r->reg[1] = n;
+}
+
+/* in: handle; out: status, bytes waiting to be received, room to send */
+static void hc_bc_poll(struct vcpu *v, struct hcall_regs *r)
+{
+	struct byte_chan *c = bc_arg(v, r);
+
+	if (!c)
+		return;
+	r->reg[0] = EV_SUCCESS;
+	r->reg[1] = byte_chan_rx_count(c);
+	r->reg[2] = byte_chan_tx_space(c);
+}
+
+static void hc_abi_version(struct vcpu *v, struct hcall_regs *r)
+{
+	r->reg[0] = EV_SUCCESS;
+	r->reg[1] = BULKHEAD_ABI_MAJOR;
+	r->reg[2] = BULKHEAD_ABI_MINOR;
+}
+
+static void hc_null(struct vcpu *v, struct hcall_regs *r)
+{
+	r->reg[0] = EV_SUCCESS;
+}
+
+/* The guest asks to stop; its console shows the code. */
+static void hc_guest_exit(struct vcpu *v, struct hcall_regs *r)
+{
+	v->part->exit_code = (int)r->reg[0];
+	hv_printf("partition %s: exited with code %d\n", v->part->name, v->part->exit_code);
+	partition_stop(v->part, NULL);
+	r->reg[0] = EV_SUCCESS;
+}
+
+static const struct hcall_entry table[] = {
+	{ EV_BYTE_CHANNEL_SEND, hc_bc_send },
+	{ EV_BYTE_CHANNEL_RECEIVE, hc_bc_receive },
+	{ EV_BYTE_CHANNEL_POLL, hc_bc_poll },
+	{ BH_ABI_VERSION, hc_abi_version },
+	{ BH_NULL, hc_null },
+	{ BH_GUEST_EXIT, hc_guest_exit },
+};
+
+void hcall_dispatch(struct vcpu *v, struct hcall_regs *r)
+{
+	v->stats.hcalls++;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		if (table[i].token == r->token) {
+			table[i].fn(v, r);
+			return;
+		}
+	}
+	v->part->bad_hcalls++;
+	r->reg[0] = EV_UNIMPLEMENTED;
+}

@@ -1,0 +1,50 @@
+/* byte_chan.h - ePAPR byte channels: partition <-> partition pipes and partition consoles
+ * multiplexed on the hypervisor's UART. */
+#ifndef HV_BYTE_CHAN_H
+#define HV_BYTE_CHAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <hv/config.h>
+#include <hv/handle.h>
+
+#define BC_RING_SIZE	1024
+#define BC_LINE_MAX	160
+#define BC_MAX		32
+
+/* Bytes waiting to be received by the channel's owner. */
+struct bc_ring {
+	uint8_t buf[BC_RING_SIZE];
+	volatile uint32_t head, tail;	/* head: next write, tail: next read */
+};
+
+/* One end of a byte channel. peer is the other end, or NULL when the channel is a console
+ * on the multiplexed UART (mux_channel >= 0). */
+struct byte_chan {
+	struct handle handle;
+	struct partition *owner;	/* NULL: the hypervisor's */
+	struct byte_chan *peer;
+	int mux_channel;
+	int cfg_index;
+	struct bc_ring rx;
+	char line[BC_LINE_MAX];		/* console output not yet terminated by a newline */
+	size_t line_len;
+};
+
+/* Create the channels of a validated config and connect them. */
+int byte_chans_create(const struct hv_config *cfg);
+
+/* The channel built for config byte channel cfg_index, or NULL. */
+struct byte_chan *byte_chan_of_cfg(int cfg_index);
+
+/* Send up to len bytes from c's owner; returns bytes taken (0: peer full). */
+size_t byte_chan_send(struct byte_chan *c, const uint8_t *data, size_t len);
+
+/* Receive up to len bytes for c's owner; returns bytes copied. */
+size_t byte_chan_receive(struct byte_chan *c, uint8_t *data, size_t len);
+
+/* Bytes waiting for c's owner, and room to send. */
+size_t byte_chan_rx_count(const struct byte_chan *c);
+size_t byte_chan_tx_space(const struct byte_chan *c);
+
+#endif

@@ -1,0 +1,14 @@
+/* image.h - guest image loading (ELF32 big-endian, U-Boot uImage, raw). */
+#ifndef HV_IMAGE_H
+#define HV_IMAGE_H
+
+#include <stdint.h>
+
+struct partition;
+
+/* Load the image found at host physical src (size bytes) into p's memory; raw images go to
+ * guest_addr. Sets *entry. -EINVAL for a malformed image, -EFAULT when it does not fit. */
+int image_load(const struct partition *p, uint64_t src, uint64_t size, uint64_t guest_addr,
+	       uint64_t *entry);
+
+#endif

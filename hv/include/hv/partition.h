@@ -1,0 +1,91 @@
+/* partition.h - partitions: memory map, vCPUs, handles, life cycle. */
+#ifndef HV_PARTITION_H
+#define HV_PARTITION_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <hv/config.h>
+#include <hv/vcpu.h>
+
+#define PART_MAX		8
+#define PART_MAX_VCPUS		8
+#define PART_MAX_MEM		8
+#define PART_MAX_HANDLES	32
+#define PART_NAME_MAX		CFG_LABEL_MAX
+
+/* Life-cycle states (the Topaz set). */
+enum part_state {
+	PART_STOPPED = 0,
+	PART_STARTING,
+	PART_RUNNING,
+	PART_STOPPING,
+};
+
+/* One guest-physical range backed by host memory. */
+struct part_mem {
+	uint64_t gpa, hpa, size;
+	int shared;			/* bulkhead,shared area: not scrubbed */
+};
+
+struct handle;
+
+/* A partition and everything it owns. */
+struct partition {
+	int id;				/* 1-based; also the guest-id in its tree */
+	int cfg_index;			/* index into the config's part[] */
+	char name[PART_NAME_MAX];
+	volatile enum part_state state;
+	unsigned int nr_vcpus;
+	struct vcpu vcpu[PART_MAX_VCPUS];
+	unsigned int nr_mem;
+	struct part_mem mem[PART_MAX_MEM];
+	struct handle *handles[PART_MAX_HANDLES];
+	uint64_t entry;			/* guest entry point from the image */
+	uint64_t dtb_gpa, dtb_size;	/* where its device tree goes */
+	int stdout_handle;		/* byte channel of its console, -1 if none */
+	int exit_code;
+	uint32_t faults;		/* isolation faults */
+	uint32_t bad_hcalls;		/* unknown hypercall tokens */
+};
+
+extern struct partition partitions[PART_MAX];
+extern unsigned int nr_partitions;
+
+/* Build every partition from a validated config; print and return a negative error if a
+ * partition cannot be built (then none is started). */
+int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_config *cfg);
+
+/* Start the partitions without no-auto-start. */
+void partitions_autostart(void);
+
+/* Load images, build the guest tree and make the vCPUs runnable. */
+int partition_start(struct partition *p);
+
+/* Stop p (from any CPU): its vCPUs leave guest context at their next exit. */
+void partition_stop(struct partition *p, const char *why);
+
+/* Isolation fault on the calling vCPU: report and stop its partition; does not return. */
+void partition_fault(struct vcpu *v, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+
+struct partition *partition_by_name(const char *name);
+const char *part_state_name(enum part_state s);
+
+/* Guest-physical -> host-physical for len bytes inside one memory range; 0 or -EFAULT. */
+int gpa_to_hpa(const struct partition *p, uint64_t gpa, uint64_t len, uint64_t *hpa);
+
+/* 0 if [gpa, gpa + len) touches the partition's memory at all (hpa of that range). */
+int gpa_overlaps_partition(const struct partition *p, uint64_t gpa, uint64_t len,
+			   uint64_t *hpa);
+
+/* Zero the partition's private memory before (re)loading it. */
+void guest_scrub(const struct partition *p);
+
+/* Copy to/from guest memory; -EFAULT if any byte is outside the partition's memory. */
+int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t len);
+int guest_read(const struct partition *p, uint64_t gpa, void *dst, size_t len);
+
+/* Per physical CPU: run whatever vCPU is placed here, forever. */
+void pcpu_loop(unsigned int cpu) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,42 @@
+/* vcpu.h - a partition's virtual CPU, as the core sees it; the register state is the
+ * architecture's (struct vcpu_arch). */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
+
+#include <stdint.h>
+#include <arch/vcpu_arch.h>
+
+struct partition;
+
+/* Why a vCPU is not running guest code. */
+enum vcpu_state {
+	VCPU_OFF = 0,		/* partition stopped */
+	VCPU_WAIT_SPIN,		/* secondary: waiting for the guest's spin-table release */
+	VCPU_RUNNABLE,		/* has guest state, should run */
+	VCPU_RUNNING,		/* in guest context on its physical CPU */
+};
+
+/* Per-vCPU exit statistics (shown by the shell's stats). */
+struct vcpu_stats {
+	uint32_t traps;		/* all exits to the hypervisor */
+	uint32_t emulated;	/* privileged instructions emulated */
+	uint32_t hcalls;	/* hypercalls */
+	uint32_t tlb_refills;	/* shadow TLB misses filled */
+	uint32_t reflected;	/* exceptions delivered to the guest */
+};
+
+/* One virtual CPU, pinned to one physical CPU for the life of the configuration. */
+struct vcpu {
+	struct partition *part;
+	unsigned int index;		/* vCPU number inside the partition (guest PIR) */
+	unsigned int pcpu;		/* physical CPU it runs on */
+	volatile enum vcpu_state state;
+	uint64_t spin_gpa;		/* guest spin-table entry (secondaries) */
+	struct vcpu_stats stats;
+	struct vcpu_arch arch;
+};
+
+/* The vCPU running on the calling physical CPU, or NULL. */
+struct vcpu *vcpu_current(void);
+
+#endif

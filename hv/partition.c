@@ -1,0 +1,273 @@
+/* partition.c - partitions built from the validated config: memory map, vCPUs on their
+ * physical CPUs, handles; start (scrub, load, device tree, release vCPU 0), stop, fault. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libfdt.h>
+#include <hv/arch.h>
+#include <hv/byte_chan.h>
+#include <hv/console.h>
+#include <hv/cpu.h>
+#include <hv/guest_tree.h>
+#include <hv/image.h>
+#include <hv/partition.h>
+
+#define IMA_MAX		(64ull << 20)	/* ePAPR initial mapping: at most 64 MiB */
+#define SPIN_ENTRY_SIZE	32		/* ePAPR spin table entry (5.5.2), 8-byte aligned */
+#define DEFAULT_DTB	0x10000ull	/* dtb window when the config names none */
+
+struct partition partitions[PART_MAX];
+unsigned int nr_partitions;
+static const void *hw_tree, *cfg_tree;
+static const struct hv_config *config;
+
+const char *part_state_name(enum part_state s)
+{
+	static const char *const names[] = { "stopped", "starting", "running", "stopping" };
+
+	return (unsigned int)s < 4 ? names[s] : "?";
+}
+
+struct partition *partition_by_name(const char *name)
+{
+	for (unsigned int i = 0; i < nr_partitions; i++)
+		if (!strcmp(partitions[i].name, name))
+			return &partitions[i];
+	return NULL;
+}
+
+static int pcpu_of_hw_id(unsigned int hw_id)
+{
+	for (unsigned int c = 0; c < hv_nr_cpus; c++)
+		if (hv_cpus[c].hw_id == hw_id)
+			return (int)c;
+	return -1;
+}
+
+static int setup_vcpus(struct partition *p, uint32_t cpus)
+{
+	for (unsigned int hw = 0; hw < 32; hw++) {
+		int pcpu = (cpus >> hw) & 1 ? pcpu_of_hw_id(hw) : -2;
+
+		if (pcpu == -2)
+			continue;
+		if (pcpu < 0 || p->nr_vcpus == PART_MAX_VCPUS) {
+			hv_printf("partition %s: CPU %u cannot be used\n", p->name, hw);
+			return -EINVAL;
+		}
+		p->vcpu[p->nr_vcpus] = (struct vcpu){ .part = p, .index = p->nr_vcpus,
+						      .pcpu = (unsigned int)pcpu };
+		p->nr_vcpus++;
+	}
+	return 0;
+}
+
+static void setup_memory(struct partition *p, const struct hv_config *cfg, int idx)
+{
+	for (int g = 0; g < cfg->nr_gpmas && p->nr_mem < PART_MAX_MEM; g++) {
+		const struct cfg_gpma *gm = &cfg->gpma[g];
+		const struct cfg_pma *pma = &cfg->pma[gm->pma];
+
+		if (gm->part != idx)
+			continue;
+		p->mem[p->nr_mem++] = (struct part_mem){ .gpa = gm->guest, .hpa = pma->phys.base,
+							 .size = pma->phys.size,
+							 .shared = pma->shared };
+	}
+}
+
+/* The dtb window, with the secondaries' spin-table entries at its end. */
+static void setup_dtb_window(struct partition *p, const struct cfg_partition *cp)
+{
+	if (cp->has_dtb_window) {
+		p->dtb_gpa = cp->dtb_window.base;
+		p->dtb_size = cp->dtb_window.size;
+	} else if (p->nr_mem) {
+		p->dtb_gpa = p->mem[0].gpa + p->mem[0].size - DEFAULT_DTB;
+		p->dtb_size = DEFAULT_DTB;
+	}
+	for (unsigned int i = 1; i < p->nr_vcpus; i++)
+		p->vcpu[i].spin_gpa = p->dtb_gpa + p->dtb_size - SPIN_ENTRY_SIZE * i;
+}
+
+/* aliases { stdout = <&channel>; } names the console byte channel. */
+static int stdout_cfg_bc(const void *cfg_fdt, const struct hv_config *cfg, int aliases)
+{
+	int len, node;
+	const fdt32_t *ph = aliases < 0 ? NULL : fdt_getprop(cfg_fdt, aliases, "stdout", &len);
+
+	if (!ph || len != 4)
+		return -1;
+	node = fdt_node_offset_by_phandle(cfg_fdt, fdt32_to_cpu(*ph));
+	for (int i = 0; i < cfg->nr_bcs; i++)
+		if (cfg->bc[i].node == node)
+			return i;
+	return -1;
+}
+
+static int add_channels(struct partition *p, int idx, const struct hv_config *cfg,
+			const void *cfg_fdt)
+{
+	int out = stdout_cfg_bc(cfg_fdt, cfg, cfg->part[idx].aliases);
+
+	p->stdout_handle = -1;
+	for (int i = 0; i < cfg->nr_bcs; i++) {
+		struct byte_chan *c = cfg->bc[i].owner == idx ? byte_chan_of_cfg(i) : NULL;
+		int h = c ? handle_add(p, &c->handle) : 0;
+
+		if (h < 0)
+			return h;
+		if (c && i == out)
+			p->stdout_handle = h;
+	}
+	return 0;
+}
+
+static int create_one(int idx, const void *cfg_fdt, const struct hv_config *cfg)
+{
+	struct partition *p = &partitions[idx];
+	const struct cfg_partition *cp = &cfg->part[idx];
+
+	memset(p, 0, sizeof(*p));
+	p->id = idx + 1;
+	p->cfg_index = idx;
+	strncpy(p->name, cp->label, sizeof(p->name) - 1);
+	if (setup_vcpus(p, cp->cpus))
+		return -EINVAL;
+	setup_memory(p, cfg, idx);
+	setup_dtb_window(p, cp);
+	return 0;
+}
+
+int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_config *cfg)
+{
+	if (cfg->nr_parts > PART_MAX) {
+		hv_printf("config: %d partitions; this build supports %d\n", cfg->nr_parts, PART_MAX);
+		return -ENOSPC;
+	}
+	hw_tree = hw_fdt;
+	cfg_tree = cfg_fdt;
+	config = cfg;
+	for (int i = 0; i < cfg->nr_parts; i++)
+		if (create_one(i, cfg_fdt, cfg))
+			return -EINVAL;
+	nr_partitions = (unsigned int)cfg->nr_parts;
+	if (byte_chans_create(cfg))
+		return -ENOSPC;
+	for (int i = 0; i < cfg->nr_parts; i++)
+		if (add_channels(&partitions[i], i, cfg, cfg_fdt))
+			return -ENOSPC;
+	return 0;
+}
+
+static int load_tree(struct partition *p)
+{
+	void *buf = malloc((size_t)p->dtb_size);
+	int err = buf ? guest_tree_build(p, hw_tree, cfg_tree, config, buf, (size_t)p->dtb_size)
+		      : -FDT_ERR_NOSPACE;
+
+	if (err)
+		hv_printf("partition %s: cannot build its device tree: %s\n", p->name,
+			  fdt_strerror(err));
+	else if (guest_write(p, p->dtb_gpa, buf, fdt_totalsize(buf)))
+		err = -EFAULT;
+	free(buf);
+	return err;
+}
+
+/* ePAPR spin table entries start "not released": entry_addr = 1. */
+static void init_spin_table(struct partition *p)
+{
+	for (unsigned int i = 1; i < p->nr_vcpus; i++) {
+		uint32_t e[8] = { 0, cpu_to_fdt32(1), 0, 0, 0, cpu_to_fdt32(i), 0, 0 };
+
+		guest_write(p, p->vcpu[i].spin_gpa, e, sizeof(e));
+		p->vcpu[i].state = VCPU_WAIT_SPIN;
+	}
+}
+
+static int load_image(struct partition *p)
+{
+	const struct cfg_partition *cp = &config->part[p->cfg_index];
+	int err;
+
+	if (!cp->has_image) {
+		hv_printf("partition %s: no guest-image to start\n", p->name);
+		return -ENOENT;
+	}
+	err = image_load(p, cp->image_src, cp->image_size, cp->image_guest, &p->entry);
+	if (err)
+		hv_printf("partition %s: guest-image at 0x%llx: %s\n", p->name,
+			  (unsigned long long)cp->image_src,
+			  err == -EFAULT ? "does not fit in the partition's memory"
+					 : "not a valid ELF, uImage or binary");
+	return err;
+}
+
+int partition_start(struct partition *p)
+{
+	uint64_t ima = p->nr_mem && p->mem[0].size < IMA_MAX ? p->mem[0].size : IMA_MAX;
+
+	if (p->state != PART_STOPPED)
+		return -EBUSY;
+	p->state = PART_STARTING;
+	guest_scrub(p);
+	handles_postreset(p);
+	if (load_image(p) || load_tree(p)) {
+		p->state = PART_STOPPED;
+		return -EINVAL;
+	}
+	init_spin_table(p);
+	vcpu_arch_reset(&p->vcpu[0], p->entry, p->dtb_gpa, ima);
+	p->vcpu[0].state = VCPU_RUNNABLE;
+	arch_mb();
+	p->state = PART_RUNNING;
+	hv_printf("partition %s: started on cpu%s", p->name, p->nr_vcpus > 1 ? "s" : "");
+	for (unsigned int i = 0; i < p->nr_vcpus; i++)
+		hv_printf(" %u", p->vcpu[i].pcpu);
+	hv_printf("\n");
+	return 0;
+}
+
+void partitions_autostart(void)
+{
+	for (unsigned int i = 0; i < nr_partitions; i++)
+		if (!config->part[i].no_auto_start)
+			partition_start(&partitions[i]);
+}
+
+void partition_stop(struct partition *p, const char *why)
+{
+	unsigned int self = arch_cpu_id();
+
+	p->state = PART_STOPPING;
+	arch_mb();
+	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
+		struct vcpu *v = &p->vcpu[i];
+
+		if (v->state == VCPU_RUNNING && v->pcpu != self)
+			arch_cpu_kick(v->pcpu);
+		if (v->state != VCPU_RUNNING)
+			v->state = VCPU_OFF;
+	}
+	handles_prereset(p);
+	p->state = PART_STOPPED;
+	if (why)
+		hv_printf("partition %s: stopped (%s)\n", p->name, why);
+}
+
+void partition_fault(struct vcpu *v, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	v->part->faults++;
+	hv_printf("partition %s: isolation fault on vcpu %u: %s\n", v->part->name, v->index, msg);
+	partition_stop(v->part, "isolation fault");
+	vcpu_arch_stop(v);
+}

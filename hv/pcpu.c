@@ -1,0 +1,75 @@
+/* pcpu.c - what each physical CPU does: run the vCPU placed on it while its partition runs,
+ * start secondary vCPUs when the guest releases them (ePAPR spin table), else idle. */
+#include <libfdt.h>
+#include <hv/arch.h>
+#include <hv/console.h>
+#include <hv/cpu.h>
+#include <hv/partition.h>
+#include <hv/shell.h>
+
+#define IMA_SECONDARY	(64ull << 20)
+
+static struct vcpu *running[HV_NR_CPUS];
+
+struct vcpu *vcpu_current(void)
+{
+	unsigned int cpu = arch_cpu_id();
+
+	return cpu < HV_NR_CPUS ? running[cpu] : NULL;
+}
+
+/* The vCPU placed on cpu whose partition is running, or NULL. */
+static struct vcpu *placed_vcpu(unsigned int cpu)
+{
+	for (unsigned int i = 0; i < nr_partitions; i++) {
+		struct partition *p = &partitions[i];
+
+		if (p->state != PART_RUNNING)
+			continue;
+		for (unsigned int k = 0; k < p->nr_vcpus; k++)
+			if (p->vcpu[k].pcpu == cpu && p->vcpu[k].state != VCPU_OFF)
+				return &p->vcpu[k];
+	}
+	return NULL;
+}
+
+/* ePAPR 5.5.2: the guest writes r3 and then entry_addr (not 1) to release the vCPU. */
+static void check_spin(struct vcpu *v)
+{
+	uint32_t e[4];
+
+	if (guest_read(v->part, v->spin_gpa, e, sizeof(e)))
+		return;
+	if (fdt32_to_cpu(e[1]) & 1)
+		return;
+	vcpu_arch_reset(v, ((uint64_t)fdt32_to_cpu(e[0]) << 32) | fdt32_to_cpu(e[1]),
+			fdt32_to_cpu(e[3]), IMA_SECONDARY);
+	v->state = VCPU_RUNNABLE;
+}
+
+static void run(unsigned int cpu, struct vcpu *v)
+{
+	running[cpu] = v;
+	v->state = VCPU_RUNNING;
+	vcpu_arch_run(v);
+	v->state = VCPU_OFF;
+	running[cpu] = NULL;
+}
+
+void pcpu_loop(unsigned int cpu)
+{
+	for (;;) {
+		struct vcpu *v = placed_vcpu(cpu);
+
+		if (v && v->state == VCPU_WAIT_SPIN)
+			check_spin(v);
+		if (v && v->state == VCPU_RUNNABLE) {
+			run(cpu, v);
+			continue;
+		}
+		if (cpu == 0)
+			shell_poll();
+		hv_cpus[cpu].heartbeat++;
+		arch_cpu_relax();
+	}
+}
