@@ -39,6 +39,7 @@ usage: tools/run-qemu.sh [options] [-- extra QEMU args]
   --icount[=OPTS]       deterministic emulated time: -icount OPTS (default shift=0)
   --elf FILE / --uimg FILE   other hypervisor images (default build/powerpc/bulkhead.{elf,uimg})
   --dry-run             print the QEMU command line instead of running it
+  --dump-dtb FILE       write the device tree QEMU generates for these options to FILE, exit
   -h, --help            this text
 Leave QEMU with Ctrl-A then X.
 EOF
@@ -47,7 +48,7 @@ EOF
 die() { echo "run-qemu: $*" >&2; exit 2; }
 
 mode=uboot smp=4 mem=512 config="$ROOT/dts/qemu-ppce500/demo.dts" config_addr=$CONFIG_ADDR
-appends=() serial_socket="" icount="" dry=0 extra=()
+appends=() serial_socket="" icount="" dry=0 dump_dtb="" extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--uboot) mode=uboot ;;
@@ -64,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--elf) HV_ELF=${2:?}; shift ;;
 	--uimg) HV_UIMG=${2:?}; shift ;;
 	--dry-run) dry=1 ;;
+	--dump-dtb) dump_dtb=${2:?--dump-dtb needs a file}; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; extra=("$@"); break ;;
 	*) usage >&2; die "unknown option '$1'" ;;
@@ -106,6 +108,20 @@ for a in ${appends[@]+"${appends[@]}"}; do
 	bootargs="${bootargs:+$bootargs }$a"
 done
 [ -n "$icount" ] && qemu+=(-icount "$icount")
+
+# The hardware tree QEMU builds for these options (what the tests compare the inventory with).
+if [ -n "$dump_dtb" ]; then
+	rm -f "$dump_dtb"
+	if [ "$mode" = direct ]; then
+		qemu+=(-kernel "$HV_ELF" -append "$bootargs")
+	else
+		qemu+=(-bios "$UBOOT_ELF")
+	fi
+	"${qemu[@]}" ${extra[@]+"${extra[@]}"} -M "ppce500,dumpdtb=$dump_dtb" \
+		>/dev/null 2>&1 </dev/null || true
+	[ -s "$dump_dtb" ] || die "QEMU did not dump its device tree to $dump_dtb"
+	exit 0
+fi
 
 if [ "$mode" = direct ]; then
 	[ -f "$HV_ELF" ] || die "$HV_ELF is missing: run 'make' first"

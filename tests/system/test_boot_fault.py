@@ -1,0 +1,76 @@
+"""An unexpected exception in the hypervisor: the boot argument bulkhead.inject=illegal@N makes
+CPU N execute an illegal instruction. The console shows which exception, the PC and the
+registers, the CPU is parked, and the other CPUs keep running."""
+import re
+import subprocess
+import time
+
+import pytest
+
+from qemu_console import parse_cpus_table
+
+HEX8 = r"[0-9a-f]{8}"
+
+
+def symbol_range(elf, name):
+    """[start, end) of a symbol in the ELF, from the cross nm."""
+    out = subprocess.run(["powerpc-linux-gnu-nm", "-S", str(elf)], capture_output=True,
+                         text=True, check=True, timeout=30).stdout
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 4 and f[3] == name:
+            return int(f[0], 16), int(f[0], 16) + int(f[1], 16)
+    pytest.fail(f"symbol {name} not found in {elf}")
+
+
+@pytest.mark.parametrize("path", ["--direct", "--uboot"])
+def test_illegal_instruction_on_cpu2_is_reported_and_parked(qemu, hv_elf, path):
+    con = qemu(path, "--smp", "4", "--append", "bulkhead.inject=illegal@2")
+    con.expect_line(r"cpu 2: unexpected program exception \(IVOR6\) in the hypervisor")
+    pc_line = con.expect_line(rf"  PC  ({HEX8})  MSR ({HEX8})  ESR ({HEX8})  DEAR ({HEX8})")
+    con.expect_line(rf"  LR  {HEX8}  CR  {HEX8}  CTR {HEX8}  XER  {HEX8}")
+    gprs = []
+    for first in range(0, 32, 4):
+        m = con.expect_line(rf"  r{first:<2d} ({HEX8}) ({HEX8}) ({HEX8}) ({HEX8})")
+        gprs += [int(v, 16) for v in m.groups()]
+    con.expect_line(r"cpu 2 parked")
+    out = con.wait_ready()
+
+    # The PC is the illegal instruction inside arch_inject_illegal; ESR says "illegal" (PIL).
+    pc, esr = int(pc_line.group(1), 16), int(pc_line.group(3), 16)
+    start, end = symbol_range(hv_elf, "arch_inject_illegal")
+    assert start <= pc < end, f"PC {pc:#x} outside arch_inject_illegal [{start:#x}, {end:#x})"
+    assert esr & 0x08000000, f"ESR {esr:#010x} has no PIL bit"
+    assert len(gprs) == 32 and gprs[1] != 0, "r1 (stack pointer) should be set"
+
+    # Only CPU 2 is affected: the others came online, nobody else faulted.
+    assert sorted(int(n) for n in re.findall(r"(?m)^cpu (\d+) online$", out)) == [0, 1, 2, 3]
+    assert re.findall(r"(?m)^cpu (\d+) parked$", out) == ["2"]
+    assert len(re.findall(r"unexpected .* exception", out)) == 1
+
+    # The other CPUs keep running: their idle heartbeats grow while CPU 2's stays put. QEMU
+    # runs the vCPUs in turns, so a CPU's counter moves in steps: ask again until every live
+    # CPU has moved (bounded by the console timeout), never sleep.
+    first = parse_cpus_table(con.command("cpus"))
+    assert sorted(first) == [0, 1, 2, 3]
+    assert first[2][0] == "parked"
+    deadline = time.monotonic() + con.timeout
+    while True:
+        now = parse_cpus_table(con.command("cpus"))
+        assert sorted(now) == [0, 1, 2, 3]
+        assert now[2] == first[2], "the parked CPU's heartbeat moved"
+        for cpu in (0, 1, 3):
+            assert now[cpu][0] == "online", now
+        grown = [cpu for cpu in (0, 1, 3) if now[cpu][1] > first[cpu][1]]
+        if grown == [0, 1, 3]:
+            break
+        assert time.monotonic() < deadline, (
+            f"heartbeats of CPUs {sorted({0, 1, 3} - set(grown))} did not grow: {first} -> {now}")
+
+
+def test_no_injection_without_boot_argument(qemu):
+    con = qemu("--direct", "--smp", "4")
+    out = con.wait_ready()
+    assert "unexpected" not in out and "parked" not in out
+    table = parse_cpus_table(con.command("cpus"))
+    assert [s for s, _ in table.values()] == ["online"] * 4
