@@ -238,3 +238,13 @@ def test_65th_partition_rejected(tmp_path):
     r = bhctl('config', 'check', hw, cfg)
     assert r.returncode == 1
     assert '%s: /part64: too many partitions (max 64)\n' % cfg in r.stderr
+
+
+def test_map_escapes_xml(tmp_path):
+    cfg = tmp_path / 'a&b.dts'
+    cfg.write_text((CONFIGS / 'good/minimal.dts').read_text().replace(
+        'linux {', 'linux {\n\t\tlabel = "<x&y>";'))
+    svg = tmp_path / 'map.svg'
+    assert bhctl('config', 'map', HW, cfg, '-o', svg).returncode == 0
+    texts = [t.text for t in ET.parse(svg).getroot().iter('{http://www.w3.org/2000/svg}text')]
+    assert 'memory guest-mem: <x&y> (448 MiB)' in texts

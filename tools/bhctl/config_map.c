@@ -12,6 +12,24 @@
 
 typedef unsigned long long ull;
 
+/* s with XML's special characters escaped, in buf. */
+static const char *xml(const char *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 7 < len; s++) {
+		const char *e = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" :
+				*s == '"' ? "&quot;" : NULL;
+
+		if (e)
+			n += (size_t)snprintf(buf + n, len - n, "%s", e);
+		else
+			buf[n++] = *s;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 static void colour(int owner, enum region_kind kind, char *buf, size_t len)
 {
 	if (owner == CFG_OWNER_HV)
@@ -50,7 +68,7 @@ static void size_text(uint64_t size, char *buf, size_t len)
 
 static int legend(FILE *out, const struct hv_config *cfg)
 {
-	char col[32];
+	char col[32], name[128];
 	int y = 50;
 
 	for (int i = -1; i < cfg->nr_parts; i++, y += 18) {
@@ -59,14 +77,14 @@ static int legend(FILE *out, const struct hv_config *cfg)
 		colour(o, REG_PMA, col, sizeof(col));
 		fprintf(out, "<rect x=\"20\" y=\"%d\" width=\"14\" height=\"14\" fill=\"%s\"/>"
 			"<text x=\"40\" y=\"%d\">%s</text>\n", y, col, y + 12,
-			config_owner_name(cfg, o));
+			xml(config_owner_name(cfg, o), name, sizeof(name)));
 	}
 	return y + 10;
 }
 
 static int draw_row(FILE *out, const struct hv_config *cfg, const struct region *r, int y)
 {
-	char col[32], sz[32];
+	char col[32], sz[32], name[256], owner[128];
 	int h = row_height(r->size);
 
 	colour(r->owner, r->kind, col, sizeof(col));
@@ -77,16 +95,17 @@ static int draw_row(FILE *out, const struct hv_config *cfg, const struct region 
 	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0x%09llx</text>\n", BAR_X - 8,
 		y + 12, (ull)r->base);
 	fprintf(out, "<text x=\"%d\" y=\"%d\">%s %s: %s (%s)</text>\n", BAR_X + BAR_W + 10, y + 12,
-		r->kind == REG_DEVICE ? "device" : r->kind == REG_PMA ? "memory" : "RAM", r->name,
-		owner_text(cfg, r->owner), sz);
+		r->kind == REG_DEVICE ? "device" : r->kind == REG_PMA ? "memory" : "RAM",
+		xml(r->name, name, sizeof(name)), xml(owner_text(cfg, r->owner), owner, sizeof(owner)),
+		sz);
 	return y + h;
 }
 
 int config_map_svg(FILE *out, const struct bhctl_cfg *b)
 {
 	struct region *r = calloc(MAX_REGIONS, sizeof(*r));
+	char cfgf[512], hwf[512];
 	int n, y, height = 0;
-	long body;
 
 	if (!r)
 		return -1;
@@ -98,9 +117,8 @@ int config_map_svg(FILE *out, const struct bhctl_cfg *b)
 		"font-family=\"monospace\" font-size=\"12\">\n"
 		"<title>Bulkhead physical address map: %s</title>\n"
 		"<text x=\"20\" y=\"24\" font-size=\"16\">Physical address space of %s on %s</text>\n",
-		WIDTH, height + 120 + 18 * (b->model.nr_parts + 1), b->cfg_file, b->cfg_file,
-		b->hw_file);
-	body = 0;
+		WIDTH, height + 120 + 18 * (b->model.nr_parts + 1), xml(b->cfg_file, cfgf, sizeof(cfgf)),
+		cfgf, xml(b->hw_file, hwf, sizeof(hwf)));
 	y = legend(out, &b->model);
 	for (int i = 0; i < n; i++) {
 		if (i && r[i].base > r[i - 1].base + r[i - 1].size) {
@@ -110,9 +128,8 @@ int config_map_svg(FILE *out, const struct bhctl_cfg *b)
 			y += GAP_H;
 		}
 		y = draw_row(out, &b->model, &r[i], y);
-		body++;
 	}
 	fprintf(out, "</svg>\n");
 	free(r);
-	return body >= 0 ? 0 : -1;
+	return ferror(out) ? -1 : 0;
 }
