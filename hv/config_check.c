@@ -124,6 +124,12 @@ static void check_gpma(struct cfg_ctx *c, int gi)
 		return;
 	}
 	gr = (struct cfg_range){ g->guest, pma->phys.size };
+	if (gr.size && cfg_range_end(&gr) < gr.base) {
+		cfg_err(c, g->node, "guest-addr", "guest 0x%llx + size 0x%llx wraps past the 64-bit "
+			"address space", (ull)gr.base, (ull)gr.size);
+		g->pma = CFG_NONE;	/* keep it out of the range checks */
+		return;
+	}
 	for (int j = 0; j < gi; j++) {
 		struct cfg_gpma *o = &cfg->gpma[j];
 		struct cfg_range or;

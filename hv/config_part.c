@@ -232,6 +232,9 @@ static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *
 		p->image_size = v[2];
 		if (!v[2])
 			cfg_err(c, node, "guest-image", "image size must not be zero");
+		else if (v[0] + (v[2] - 1) < v[0] || v[1] + (v[2] - 1) < v[1])
+			cfg_err(c, node, "guest-image", "address + size wraps past the 64-bit "
+				"address space");
 	}
 	if (cfg_read_u64s(c, node, "dtb-window", v, 2, "<guest-hi guest-lo size-hi size-lo>",
 			  false) > 0) {
@@ -239,6 +242,9 @@ static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *
 		p->dtb_window = (struct cfg_range){ v[0], v[1] };
 		if (!v[1])
 			cfg_err(c, node, "dtb-window", "size must not be zero");
+		else if (v[0] + (v[1] - 1) < v[0])
+			cfg_err(c, node, "dtb-window", "address + size wraps past the 64-bit address "
+				"space");
 		else if (v[0] % CFG_PAGE_SIZE)
 			cfg_err(c, node, "dtb-window", "guest 0x%llx is not 4 KiB aligned",
 				(unsigned long long)v[0]);
