@@ -36,7 +36,8 @@ usage: tools/run-qemu.sh [options] [-- extra QEMU args]
   --config-addr ADDR    where the blob is loaded and what config-addr= says (default 0x06000000)
   --append ARGS         extra hypervisor boot arguments (repeatable), e.g. bulkhead.inject=illegal@2
   --serial-socket PATH  console on a Unix socket (QEMU listens on PATH) instead of stdio
-  --icount[=OPTS]       deterministic emulated time: -icount OPTS (default shift=0)
+  --icount[=OPTS]       deterministic emulated time: -icount OPTS (default shift=0,sleep=off:
+                        one instruction per ns and no warping to host time while CPUs idle)
   --elf FILE / --uimg FILE   other hypervisor images (default build/powerpc/bulkhead.{elf,uimg})
   --dry-run             print the QEMU command line instead of running it
   --dump-dtb FILE       write the device tree QEMU generates for these options to FILE, exit
@@ -60,7 +61,7 @@ while [ $# -gt 0 ]; do
 	--config-addr) config_addr=${2:?--config-addr needs an address}; shift ;;
 	--append) appends+=("${2?--append needs arguments}"); shift ;;
 	--serial-socket) serial_socket=${2:?--serial-socket needs a path}; shift ;;
-	--icount) icount="shift=0" ;;
+	--icount) icount="shift=0,sleep=off" ;;
 	--icount=*) icount=${1#--icount=} ;;
 	--elf) HV_ELF=${2:?}; shift ;;
 	--uimg) HV_UIMG=${2:?}; shift ;;

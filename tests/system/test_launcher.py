@@ -41,7 +41,7 @@ def test_direct_command_line():
     assert opt_values(argv, "-smp") == ["2"] and opt_values(argv, "-m") == ["256"]
     assert opt_values(argv, "-kernel") == [str(ROOT / "build/powerpc/bulkhead.elf")]
     assert opt_values(argv, "-append") == ["config-addr=0x06000000 a=1 b=2"]
-    assert opt_values(argv, "-icount") == ["shift=0"]
+    assert opt_values(argv, "-icount") == ["shift=0,sleep=off"]
     assert "-bios" not in argv
     (loader,) = opt_values(argv, "-device")
     assert re.fullmatch(r"loader,file=.*/build/qemu/config-demo-[0-9a-f]+\.dtb,"
