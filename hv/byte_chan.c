@@ -99,8 +99,9 @@ struct byte_chan *byte_chan_of_cfg(int cfg_index)
 	return NULL;
 }
 
-/* Restart of the owner: whatever it had not read is gone, a partial console line is shown. */
-static void bc_postreset(struct handle *h)
+/* The owner stops: whatever it had not read is dropped (bytes sent to it before its first
+ * start are kept), and a partial console line is shown. */
+static void bc_prereset(struct handle *h)
 {
 	struct byte_chan *c = h->obj;
 
@@ -109,7 +110,7 @@ static void bc_postreset(struct handle *h)
 		console_flush_line(c);
 }
 
-static const struct handle_ops bc_ops = { .postreset = bc_postreset };
+static const struct handle_ops bc_ops = { .prereset = bc_prereset };
 
 static void connect(const struct hv_config *cfg, int i)
 {

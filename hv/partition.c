@@ -206,6 +206,18 @@ static int load_image(struct partition *p)
 	return err;
 }
 
+/* One console line, written at once so guest output cannot split it. */
+static void report_started(const struct partition *p)
+{
+	char cpus[4 * PART_MAX_VCPUS + 1] = "";
+	size_t n = 0;
+
+	for (unsigned int i = 0; i < p->nr_vcpus; i++)
+		n += (size_t)snprintf(cpus + n, sizeof(cpus) - n, " %u", p->vcpu[i].pcpu);
+	hv_printf("partition %s: started on cpu%s%s\n", p->name, p->nr_vcpus > 1 ? "s" : "",
+		  cpus);
+}
+
 int partition_start(struct partition *p)
 {
 	uint64_t ima = p->nr_mem && p->mem[0].size < IMA_MAX ? p->mem[0].size : IMA_MAX;
@@ -224,10 +236,10 @@ int partition_start(struct partition *p)
 	p->vcpu[0].state = VCPU_RUNNABLE;
 	arch_mb();
 	p->state = PART_RUNNING;
-	hv_printf("partition %s: started on cpu%s", p->name, p->nr_vcpus > 1 ? "s" : "");
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
-		hv_printf(" %u", p->vcpu[i].pcpu);
-	hv_printf("\n");
+		if (p->vcpu[i].pcpu != arch_cpu_id())
+			arch_cpu_kick(p->vcpu[i].pcpu);
+	report_started(p);
 	return 0;
 }
 

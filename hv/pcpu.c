@@ -8,6 +8,9 @@
 #include <hv/shell.h>
 
 #define IMA_SECONDARY	(64ull << 20)
+/* Idle CPUs wake this often to poll the console and guest spin tables; arch_cpu_kick()
+ * wakes them at once when a partition starts. */
+#define IDLE_HZ		1000
 
 static struct vcpu *running[HV_NR_CPUS];
 
@@ -70,6 +73,6 @@ void pcpu_loop(unsigned int cpu)
 		if (cpu == 0)
 			shell_poll();
 		hv_cpus[cpu].heartbeat++;
-		arch_cpu_relax();
+		arch_cpu_idle(arch_time_freq() / IDLE_HZ);
 	}
 }

@@ -73,6 +73,23 @@ void arch_cpu_park(void)
 		__asm__ volatile("wait" ::: "memory");
 }
 
+#define TSR_DIS		0x08000000u
+#define TCR_DIE		0x04000000u
+
+/* Sleep until the decrementer (ticks from now) or a doorbell wakes the CPU: "wait" with
+ * MSR[EE] = 1 (E500MCRM 4.9.18); the wake-up interrupt is taken by powerpc_trap() in
+ * hypervisor state and simply returns. Spinning instead would starve the other emulated
+ * CPUs of host time (their timers then fire hundreds of milliseconds late). */
+void arch_cpu_idle(uint64_t ticks)
+{
+	mtspr(SPRN_DEC, ticks > 0x7fffffffu ? 0x7fffffffu : (uint32_t)ticks);
+	mtspr(SPRN_TSR, TSR_DIS);
+	mtspr(SPRN_TCR, TCR_DIE);
+	__asm__ volatile("wrteei 1; wait; wrteei 0" ::: "memory");
+	mtspr(SPRN_TCR, 0);
+	mtspr(SPRN_TSR, TSR_DIS);
+}
+
 void arch_inject_illegal(void)
 {
 	__asm__ volatile(".long 0x00000000" ::: "memory");	/* primary opcode 0: illegal */

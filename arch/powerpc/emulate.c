@@ -163,7 +163,9 @@ static int emulate_op31(struct vcpu *v, struct trap_frame *tf, uint32_t insn)
 	case XO_DCBI:
 		return 0;
 	case XO_WAIT:
-		__asm__ volatile("wait" ::: "memory");
+		/* Not a real wait: the hypervisor runs with MSR[EE] = 0 and would sleep through
+		 * the guest's own interrupts. Return at once, as after a wake-up; the guest's
+		 * idle loop waits again (E500MCRM 4.9.18 allows it to resume on any event). */
 		return 0;
 	}
 	return -1;

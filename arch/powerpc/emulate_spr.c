@@ -26,6 +26,7 @@
 #define SPRN_SVR	1023
 #define L1CSR_CFI	0x2u		/* cache flash invalidate: completes at once here */
 #define TSR_DIS		0x08000000u
+#define TCR_DIE		0x04000000u
 
 /* Guest-visible TLB geometry (TLBnCFG: ASSOC, MINSIZE, MAXSIZE, IPROT, AVAIL, NENTRY). */
 #define VTLB0CFG	((VTLB0_WAYS << 24) | (1 << 20) | (1 << 16) | (VTLB0_SETS * VTLB0_WAYS))
@@ -122,18 +123,17 @@ static int mtspr_timer(struct vcpu_arch *a, unsigned int spr, uint32_t val)
 	case SPRN_DEC:
 		mtspr(SPRN_DEC, val);
 		return 0;
-	case SPRN_DECAR:
+	case SPRN_DECAR:			/* reloaded by guest_trap.c, not the CPU */
 		a->decar = val;
-		mtspr(SPRN_DECAR, val);
 		return 0;
 	case SPRN_TCR:
 		a->tcr = val;
-		mtspr(SPRN_TCR, val & 0x04400000u);	/* DIE | ARE; watchdog/FIT stay ours */
+		mtspr(SPRN_TCR, val & TCR_DIE);	/* watchdog, FIT and ARE stay ours */
 		return 0;
 	case SPRN_TSR:				/* write 1 to clear (E500MCRM 2.8.2) */
 		a->tsr &= ~val;
 		if (val & TSR_DIS)
-			a->dec_pending = 0;
+			mtspr(SPRN_TSR, TSR_DIS);
 		return 0;
 	}
 	return -1;

@@ -23,6 +23,7 @@
 #define IVOR_HCALL	40
 #define SC_LEV1		0x44000022u	/* "sc 1": the ePAPR hypercall instruction */
 #define TSR_DIS		0x08000000u
+#define TCR_ARE		0x00400000u
 
 /* Program interrupt: emulate a privileged instruction, else hand the interrupt to the guest
  * with its ESR (illegal, privileged or trap) as the architecture defines. */
@@ -118,9 +119,14 @@ void emulate_tlbwe(struct vcpu *v, struct trap_frame *tf)
 	vtlb_shadow_flush();
 }
 
+/* The guest's decrementer is the CPU's: ack the real interrupt, raise the virtual TSR[DIS]
+ * and do the TCR[ARE] reload from DECAR here (QEMU 7.2's e500mc reload is unreliable;
+ * E500MCRM 2.8.4 for the semantics). */
 static void decrementer(struct vcpu *v, struct trap_frame *tf)
 {
-	mtspr(SPRN_TSR, TSR_DIS);	/* ack the real one; the guest sees its virtual TSR */
+	mtspr(SPRN_TSR, TSR_DIS);
+	if (v->arch.tcr & TCR_ARE)
+		mtspr(SPRN_DEC, v->arch.decar);
 	v->arch.tsr |= TSR_DIS;
 }
 

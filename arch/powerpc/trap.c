@@ -7,6 +7,9 @@
 #include <arch/spr.h>
 #include "powerpc.h"
 
+#define IVOR_DEC	10
+#define IVOR_DOORBELL	36
+
 /* Interrupt names by IVOR number (E500MCRM 4.9, table 4-2). */
 static const char *const ivor_names[] = {
 	[0] = "critical input", [1] = "machine check", [2] = "data storage",
@@ -46,6 +49,12 @@ void powerpc_trap(struct trap_frame *tf, unsigned int vclass)
 
 	if ((tf->msr & MSR_PR) && v) {
 		guest_trap(v, tf);
+		return;
+	}
+	if (tf->vec == IVOR_DEC || tf->vec == IVOR_DOORBELL) {
+		/* wake-up from arch_cpu_idle(): the decrementer is acked, doorbells need nothing */
+		mtspr(SPRN_TSR, 0x08000000u);
+		tf->msr &= ~MSR_EE;
 		return;
 	}
 	hv_printf("cpu %u: unexpected %s exception (IVOR%u) in the hypervisor\n", arch_cpu_id(),

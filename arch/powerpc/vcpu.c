@@ -55,8 +55,7 @@ uint32_t vcpu_shadow_msr(struct vcpu_arch *a)
 /* Real timer registers follow the guest's: its decrementer is the CPU's decrementer. */
 static void load_timer(struct vcpu_arch *a)
 {
-	mtspr(SPRN_TCR, a->tcr & (TCR_DIE | TCR_ARE));
-	mtspr(SPRN_DECAR, a->decar);
+	mtspr(SPRN_TCR, a->tcr & TCR_DIE);
 }
 
 int vcpu_arch_run(struct vcpu *v)

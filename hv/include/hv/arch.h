@@ -23,6 +23,9 @@ unsigned int arch_cpu_id(void);
  * hv_secondary_main(cpu). 0 on success, -ENODEV/-EINVAL with the reason printed otherwise. */
 int arch_cpu_start(unsigned int cpu, const void *fdt, int cpu_node);
 
+/* Sleep until an inter-processor kick or until ticks of the time counter have passed. */
+void arch_cpu_idle(uint64_t ticks);
+
 /* Stop the calling CPU for good with interrupts off (used after a fatal fault). */
 void arch_cpu_park(void) __attribute__((noreturn));
 

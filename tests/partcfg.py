@@ -1,0 +1,115 @@
+"""partcfg.py - build partition configs (DTS text) for the QEMU tests and the bench.
+
+Each partition gets 16 MiB of RAM at 0x10000000 + 16 MiB * index (guest physical 0), a console
+byte channel on the UART mux, its image preloaded by QEMU's loader at 0x1c000000 + 8 MiB *
+index, and optional byte channels to other partitions. partition(...) describes one; config()
+returns (dts_text, extra_qemu_args)."""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUESTS = ROOT / "build" / "powerpc" / "partitions"
+MEM_BASE, MEM_SIZE = 0x10000000, 0x01000000
+IMG_BASE, IMG_SIZE = 0x1C000000, 0x00800000
+DTB_WINDOW = (0x00F00000, 0x00010000)
+
+
+def partition(label, guest, cpu, ncpus=1, bootargs="", channels=(), no_auto_start=False,
+              extra=""):
+    """channels: [(my_label, peer_partition_label, peer_channel_label)]."""
+    return dict(label=label, guest=guest, cpu=cpu, ncpus=ncpus, bootargs=bootargs,
+                channels=list(channels), no_auto_start=no_auto_start, extra=extra)
+
+
+def _cells64(v):
+    return f"0x{v >> 32:x} 0x{v & 0xffffffff:x}"
+
+
+def _part_dts(i, p):
+    mem = MEM_BASE + i * MEM_SIZE
+    img = IMG_BASE + i * IMG_SIZE
+    chans = "".join(
+        f"""
+		{p['label']}_{mine}: {mine} {{
+			compatible = "byte-channel";
+			endpoint = <&{peer}_{theirs}>;
+		}};""" for mine, peer, theirs in p["channels"])
+    return f"""
+	{p['label']}_mem: mem-{p['label']} {{
+		compatible = "phys-mem-area";
+		addr = <{_cells64(mem)}>;
+		size = <{_cells64(MEM_SIZE)}>;
+	}};
+
+	part-{p['label']} {{
+		compatible = "partition";
+		label = "{p['label']}";
+		cpus = <{p['cpu']} {p['ncpus']}>;
+		guest-image = <{_cells64(img)} 0x0 0x00100000 {_cells64(IMG_SIZE)}>;
+		dtb-window = <0x0 0x{DTB_WINDOW[0]:x} 0x0 0x{DTB_WINDOW[1]:x}>;
+		{"no-auto-start;" if p['no_auto_start'] else ""}
+		{p['extra']}
+
+		gpma {{
+			compatible = "guest-phys-mem-area";
+			phys-mem = <&{p['label']}_mem>;
+			guest-addr = <0x0 0x0>;
+		}};
+		aliases {{
+			stdout = <&{p['label']}_console>;
+		}};
+		{p['label']}_console: console {{
+			compatible = "byte-channel";
+			endpoint = <&mux>;
+			mux-channel = <{i + 1}>;
+		}};{chans}
+		node-update {{
+			chosen {{
+				bootargs = "{p['bootargs']}";
+			}};
+		}};
+	}};
+"""
+
+
+def config(parts):
+    """DTS text for these partitions, and the QEMU args that preload their images."""
+    body = "".join(_part_dts(i, p) for i, p in enumerate(parts))
+    dts = f"""/dts-v1/;
+/ {{
+	compatible = "fsl,hv-config", "bulkhead,config-1";
+
+	hv_mem: hv-mem {{
+		compatible = "phys-mem-area";
+		addr = <0x0 0x0>;
+		size = <0x0 0x08000000>;
+	}};
+
+	hv-config {{
+		compatible = "hv-config";
+		stdout = <&hv_con>;
+
+		hv-memory {{
+			compatible = "hv-memory";
+			phys-mem = <&hv_mem>;
+		}};
+		hv_con: byte-channel {{
+			compatible = "byte-channel";
+			endpoint = <&mux>;
+			mux-channel = <0>;
+		}};
+		uart: serial0 {{
+			device = "serial0";
+		}};
+	}};
+
+	mux: uart-mux {{
+		compatible = "byte-channel-mux";
+		endpoint = <&uart>;
+	}};
+{body}}};
+"""
+    qemu = []
+    for i, p in enumerate(parts):
+        qemu += ["-device", f"loader,file={GUESTS / (p['guest'] + '.elf')},"
+                 f"addr=0x{IMG_BASE + i * IMG_SIZE:x},force-raw=on"]
+    return dts, qemu
