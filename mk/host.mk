@@ -34,17 +34,28 @@ $(BH)/unit/%: $(BH)/san/tests/unit/%.c.o $(patsubst %,$(BH)/san/%.o,$(HOST_LIB_S
 
 # The fuzz target links libfdt built from source with the same instrumentation, so that
 # libFuzzer sees coverage inside it and ASan checks its reads.
+# Two targets: fuzz_config (arbitrary config, QEMU ppce500 hardware tree) and fuzz_hw (arbitrary
+# hardware tree, the Topaz example config).
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_SRCS  := $(HOST_LIB_SRCS) tests/fuzz/fuzz_config.c
-$(BH)/fuzz/fuzz_config: $(FUZZ_SRCS) hv/config_priv.h hv/include/hv/config.h $(LIBFDT_SRC)/libfdt.h
+$(BH)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(HOST_LIB_SRCS) hv/config_priv.h hv/include/hv/config.h \
+		   hv/include/hv/fdt_util.h $(LIBFDT_SRC)/libfdt.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -Ihv/include -I$(LIBFDT_SRC) $(FUZZ_SRCS) \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -Ihv/include -I$(LIBFDT_SRC) $< $(HOST_LIB_SRCS) \
 		$(addprefix $(LIBFDT_SRC)/,$(addsuffix .c,$(LIBFDT_NAMES))) -o $@
 
-# Seed corpus: every good and bad config, compiled; plus the hardware tree the target loads.
+# Seed corpora: every good and bad config, compiled; the fixed trees the targets load.
 $(BH)/fuzz/hw.dtb: tests/configs/hw/qemu-ppce500.dts | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	dtc -q -I dts -O dtb -o $@ $<
+$(BH)/fuzz/cfg.dtb: tests/configs/good/topaz-2p-linux.dts | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	dtc -q -I dts -O dtb -o $@ $<
+$(BH)/fuzz/hw-seeds.stamp: $(BH)/fuzz/hw.dtb bench/gen-config.py
+	@rm -rf $(BH)/fuzz/hw-seeds && mkdir -p $(BH)/fuzz/hw-seeds
+	cp $< $(BH)/fuzz/hw-seeds/qemu-ppce500.dtb
+	python3 bench/gen-config.py 8 $(BH)/fuzz/hw8.dts $(BH)/fuzz/cfg8.dts
+	dtc -q -I dts -O dtb -o $(BH)/fuzz/hw-seeds/qemu-8cpu.dtb $(BH)/fuzz/hw8.dts
+	@touch $@
 $(BH)/fuzz/seeds.stamp: $(CONFIG_DTS)
 	@rm -rf $(BH)/fuzz/seeds && mkdir -p $(BH)/fuzz/seeds
 	@for f in $(CONFIG_DTS); do \
@@ -52,14 +63,20 @@ $(BH)/fuzz/seeds.stamp: $(CONFIG_DTS)
 		dtc -q -I dts -O dtb -o $(BH)/fuzz/seeds/$$n.dtb $$f || exit 1; done
 	@touch $@
 
-FUZZ_DEPS := $(BH)/fuzz/fuzz_config $(BH)/fuzz/hw.dtb $(BH)/fuzz/seeds.stamp
+FUZZ_DEPS := $(BH)/fuzz/fuzz_config $(BH)/fuzz/fuzz_hw $(BH)/fuzz/hw.dtb $(BH)/fuzz/cfg.dtb \
+	     $(BH)/fuzz/seeds.stamp $(BH)/fuzz/hw-seeds.stamp
 
+# Each target runs FUZZ_SECONDS; crashes land in build/host/fuzz/crashes/ (copy them into
+# tests/fuzz/regress/ once fixed: the tests replay that directory).
 .PHONY: fuzz
 fuzz: $(FUZZ_DEPS)
-	@mkdir -p $(BH)/fuzz/corpus $(BH)/fuzz/crashes
+	@mkdir -p $(BH)/fuzz/corpus $(BH)/fuzz/hw-corpus $(BH)/fuzz/crashes
 	BULKHEAD_FUZZ_HW=$(BH)/fuzz/hw.dtb $(BH)/fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=65536 -artifact_prefix=$(BH)/fuzz/crashes/ \
 		$(BH)/fuzz/corpus $(BH)/fuzz/seeds
+	BULKHEAD_FUZZ_CFG=$(BH)/fuzz/cfg.dtb $(BH)/fuzz/fuzz_hw -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=65536 -artifact_prefix=$(BH)/fuzz/crashes/hw- \
+		$(BH)/fuzz/hw-corpus $(BH)/fuzz/hw-seeds
 
 ALL_TARGETS += $(BH)/bhctl
 CHECK_DEPS  += $(BH)/bhctl $(BH)/bhctl-san $(UNIT_TESTS) $(FUZZ_DEPS)

@@ -1,36 +1,42 @@
-"""libFuzzer on the config parser+validator (tests/fuzz/fuzz_config.c): every past crash input in
-tests/fuzz/regress/ must run clean, and a short smoke run from the good/bad seeds must find
-nothing. 'make fuzz FUZZ_SECONDS=N' runs it for longer."""
+"""libFuzzer on the config parser+validator: fuzz_config (arbitrary config blob against QEMU
+ppce500's hardware tree) and fuzz_hw (arbitrary hardware tree against the Topaz example config).
+Past crash inputs in tests/fuzz/regress/<target>/ must run clean, and a short smoke run of each
+target from its seeds must find nothing. 'make fuzz FUZZ_SECONDS=N' runs them for longer."""
 import os
 import pathlib
 import shutil
 import subprocess
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FUZZ = ROOT / 'build/host/fuzz'
-TARGET = FUZZ / 'fuzz_config'
-SMOKE_SECONDS = int(os.environ.get('FUZZ_SMOKE_SECONDS', '20'))
+SMOKE_SECONDS = int(os.environ.get('FUZZ_SMOKE_SECONDS', '10'))
+TARGETS = {'config': ('seeds', 40), 'hw': ('hw-seeds', 2)}
 
 
-def fuzz(*args, timeout):
-    env = dict(os.environ, BULKHEAD_FUZZ_HW=str(FUZZ / 'hw.dtb'))
-    return subprocess.run([str(TARGET), *map(str, args)], capture_output=True, text=True,
-                          env=env, timeout=timeout)
+def fuzz(target, *args, timeout):
+    env = dict(os.environ, BULKHEAD_FUZZ_HW=str(FUZZ / 'hw.dtb'),
+               BULKHEAD_FUZZ_CFG=str(FUZZ / 'cfg.dtb'))
+    return subprocess.run([str(FUZZ / ('fuzz_' + target)), *map(str, args)],
+                          capture_output=True, text=True, env=env, timeout=timeout)
 
 
-def test_regressions_run_clean():
-    inputs = sorted((ROOT / 'tests/fuzz/regress').iterdir())
+def test_config_regressions_run_clean():
+    inputs = sorted((ROOT / 'tests/fuzz/regress/config').iterdir())
     assert inputs
-    r = fuzz(*inputs, timeout=60)
+    r = fuzz('config', *inputs, timeout=60)
     assert r.returncode == 0, r.stderr[-3000:]
     assert 'Executed %s in' % inputs[-1] in r.stderr
 
 
-def test_smoke_run_finds_nothing(tmp_path):
+@pytest.mark.parametrize('target', sorted(TARGETS))
+def test_smoke_run_finds_nothing(target, tmp_path):
+    seeds, min_seeds = TARGETS[target]
     corpus = tmp_path / 'corpus'
-    shutil.copytree(FUZZ / 'seeds', corpus)
-    assert len(list(corpus.iterdir())) >= 40
-    r = fuzz('-max_total_time=%d' % SMOKE_SECONDS, '-max_len=65536',
+    shutil.copytree(FUZZ / seeds, corpus)
+    assert len(list(corpus.iterdir())) >= min_seeds
+    r = fuzz(target, '-max_total_time=%d' % SMOKE_SECONDS, '-max_len=65536',
              '-artifact_prefix=%s/' % tmp_path, corpus, timeout=SMOKE_SECONDS + 60)
     assert r.returncode == 0, r.stderr[-3000:]
     assert 'Done ' in r.stderr
