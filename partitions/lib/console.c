@@ -52,12 +52,14 @@ static void cons_unlock(void)
 {
 	if (--cons_depth)
 		return;
-	__asm__ volatile("sync" ::: "memory");	/* stores before the release (E500MCRM 3.3.1) */
+	/* order the critical section's stores before the release (E500MCRM, Instruction
+	 * Model: memory barriers) */
+	__asm__ volatile("sync" ::: "memory");
 	cons_owner = 0;
 }
 
 /* UART registers are cache-inhibited, guarded: mbar orders the stores, the loads are
- * issued in program order to guarded storage (E500MCRM 3.3.1.5). */
+ * issued in program order to guarded storage (E500MCRM, Instruction Model: mbar). */
 static uint8_t uart_in(unsigned int reg)
 {
 	return cons.uart[reg << cons.shift];
@@ -126,7 +128,7 @@ static int uart_init(int node)
 	return 0;
 }
 
-/* /chosen/stdout-path (or linux,stdout-path), without ":options" (ePAPR 1.1 3.6). */
+/* /chosen/stdout-path (or linux,stdout-path), without ":options" (ePAPR 1.1, /chosen). */
 static int stdout_node(const void *fdt)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");

@@ -27,8 +27,8 @@ uint32_t guest_fdt_u32(int node, const char *prop, uint32_t dflt)
 	return p && len >= 4 ? fdt32_to_cpu(*p) : dflt;
 }
 
-/* Translate a child bus address through the "ranges" of bus (ePAPR 1.1 2.3.8); an empty
- * ranges is identity, a missing one means the address is not reachable. */
+/* Translate a child bus address through the "ranges" of bus (ePAPR 1.1, "ranges"
+ * property); an empty ranges is identity, a missing one means not reachable. */
 static int translate_one(int bus, uint64_t *addr)
 {
 	const void *fdt = guest_boot.fdt;

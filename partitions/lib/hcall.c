@@ -1,4 +1,4 @@
-/* hcall.c - ePAPR hypercalls (ePAPR 1.1, B.4): token in r11, arguments in r3..r10, the
+/* hcall.c - ePAPR hypercalls (ePAPR 1.1 hypercall ABI): token in r11, arguments in r3..r10, the
  * instruction sequence from /hypervisor/hcall-instructions ("sc 1" on Bulkhead), status
  * in r3 and results in r4..r10. Volatile registers are clobbered as for a function call. */
 #include <string.h>

@@ -1,5 +1,5 @@
-/* smp.c - starting secondary CPUs through the ePAPR spin table (ePAPR 1.1 5.5.2) and
- * telling CPUs apart. */
+/* smp.c - starting secondary CPUs through the ePAPR spin table (ePAPR 1.1, SMP boot: spin
+ * table) and telling CPUs apart. */
 #include <string.h>
 #include <libfdt.h>
 #include <guest/guest.h>
@@ -8,7 +8,7 @@
 extern char __sec_stacks[], __sec_stacks_end[];
 extern void _secondary_start(void);
 
-/* One ePAPR spin-table entry (ePAPR 1.1 5.5.2.2, table 5-3); 64-bit fields are written as
+/* One ePAPR spin-table entry (ePAPR 1.1, spin table entry); 64-bit fields are written as
  * two big-endian words, the low word of entry_addr last: that store releases the CPU. */
 struct spin_table {
 	uint32_t entry_hi, entry_lo;	/* 1 while the CPU spins */

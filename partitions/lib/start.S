@@ -1,13 +1,14 @@
 /* start.S - guest entry points and exception vectors (plain e500mc supervisor code).
  *
- * _start: ePAPR 1.1 boot entry (5.4.1): r3 = device tree, r6 = 0x45504150, r7 = size of the
- * initial mapping (TLB1, virtual 0 -> physical 0, TS 0), MSR = 0. Sets the boot stack,
- * clears BSS and calls guest_start(fdt, magic, ima_size) in C.
- * _secondary_start: target of an ePAPR spin-table release (5.5.2): r3 = the value the boot
- * CPU put in the entry's r3 field, our CPU index.
- * Vectors: one 16-byte stub per IVOR (E500MCRM 4.8: IVORn holds the offset from IVPR, 16-byte
- * aligned), a common save path that builds a struct guest_frame on the interrupted stack
- * and calls guest_exc_dispatch(frame), and the matching return (rfi / rfci / rfmci). */
+ * _start: ePAPR 1.1 boot entry (initial CPU state): r3 = device tree, r6 = 0x45504150,
+ * r7 = size of the initial mapping (TLB1, virtual 0 -> physical 0, TS 0), MSR = 0. Sets the
+ * boot stack, clears BSS and calls guest_start(fdt, magic, ima_size) in C.
+ * _secondary_start: target of an ePAPR spin-table release: r3 = the value the boot CPU put
+ * in the entry's r3 field, our CPU index.
+ * Vectors: one 16-byte stub per IVOR (E500MCRM, Interrupts and Exceptions: IVORn holds the
+ * offset from IVPR, 16-byte aligned), a common save path that builds a struct guest_frame
+ * on the interrupted stack and calls guest_exc_dispatch(frame), and the matching return
+ * (rfi / rfci / rfmci). */
 #include <guest/spr.h>
 #include "frame.h"
 
@@ -174,7 +175,7 @@ exc_ret_mchk:
 	rfmci
 
 /* void guest_vectors_init(void): IVPR = 64 KiB-aligned image start, IVORn = offset of
- * guest_vec_n from it (E500MCRM 2.9.3 IVPR, 2.9.4 IVORs). Per CPU. */
+ * guest_vec_n from it (E500MCRM, Register Model: IVPR, IVORs). Per CPU. */
 	.text
 	.macro	SETIVOR n
 	lis	r3, guest_vec_\n@ha

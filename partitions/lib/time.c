@@ -1,5 +1,5 @@
 /* time.c - timebase conversions. The timebase (and DEC) tick at tb_freq from the device
- * tree (/cpus/cpu/timebase-frequency, E500MCRM 2.8). */
+ * tree (/cpus/cpu/timebase-frequency, E500MCRM, Register Model: timer registers). */
 #include <guest/guest.h>
 
 uint64_t guest_us_to_tb(uint64_t us)

@@ -1,13 +1,14 @@
-/* tlb.c - TLB maintenance from the guest (E500MCRM ch. 6 "Memory Management Units").
+/* tlb.c - TLB maintenance from the guest (E500MCRM, "Memory Management Units").
  *
  * Every instruction sequence here is the architected one: the MAS registers are written
  * with mtspr, then isync makes them visible to tlbwe/tlbsx/tlbre, and an isync after the
  * TLB instruction makes the new translation (or the MAS results) visible to the following
- * instructions (E500MCRM 6.11.4, "Synchronization requirements"). Under Bulkhead each of
+ * instructions (E500MCRM, Memory Management Units, and
+ * the EREF's synchronization requirements for MMU instructions). Under Bulkhead each of
  * these traps and is emulated against the partition's virtual TLB. */
 #include <guest/guest.h>
 
-#define TLB1_MAX	64		/* e500mc TLB1 has 64 entries (E500MCRM 6.3.2) */
+#define TLB1_MAX	64		/* e500mc TLB1 size (E500MCRM, MMU: TLB1) */
 #define IOMAP_BASE	0xe0000000u	/* virtual window for guest_ioremap() */
 #define IOMAP_END	0xf0000000u
 #define MAX_KEPT	8
@@ -31,7 +32,8 @@ void tlb_write(const struct tlb_entry *e)
 	__asm__ volatile("isync; tlbwe; isync" ::: "memory");
 }
 
-/* tlbre: MAS0 selects TLB and entry (E500MCRM 6.11.2); for TLB0, MAS2[EPN] selects the set. */
+/* tlbre: MAS0 selects TLB and entry, for TLB0 MAS2[EPN] selects the set (E500MCRM, Memory
+ * Management Units: tlbre). */
 void tlb_read(uint32_t tlbsel, uint32_t esel, uint32_t ea, struct tlb_entry *e)
 {
 	mtspr(SPRN_MAS0, MAS0_TLBSEL(tlbsel) | MAS0_ESEL(esel));
@@ -45,7 +47,7 @@ void tlb_read(uint32_t tlbsel, uint32_t esel, uint32_t ea, struct tlb_entry *e)
 }
 
 /* tlbsx: search with PID = MAS6[SPID], AS = MAS6[SAS]; MAS1[V] tells hit or miss
- * (E500MCRM 6.11.3). */
+ * (E500MCRM, Memory Management Units: tlbsx). */
 int tlb_search(uint32_t ea, uint32_t pid, int as, struct tlb_entry *e)
 {
 	mtspr(SPRN_MAS6, MAS6_SPID(pid) | (as ? MAS6_SAS : 0));
@@ -59,7 +61,8 @@ int tlb_search(uint32_t ea, uint32_t pid, int as, struct tlb_entry *e)
 }
 
 /* tlbivax: invalidate the entries translating ea (TID = MAS6[SPID]) in TLB0 or TLB1 on
- * every CPU, then tlbsync to wait for the broadcast (E500MCRM 6.11.5). */
+ * every CPU, then tlbsync to wait for the broadcast (E500MCRM, Memory Management Units:
+ * tlbivax, tlbsync). */
 void tlb_ivax(uint32_t ea, int tlb1)
 {
 	uint32_t v = (ea & MAS2_EPN_MASK) | (tlb1 ? TLBIVAX_TLB1 : 0);
@@ -126,7 +129,7 @@ uint32_t tlb_tsize(uint32_t size)
 {
 	uint32_t ts;
 
-	for (ts = 1; ts <= 11; ts++)	/* 4 KiB .. 4 GiB (E500MCRM 6.10.3.2, MAS1[TSIZE]) */
+	for (ts = 1; ts <= 11; ts++)	/* 4 KiB .. 4 GiB (E500MCRM, Memory Management Units: MAS1[TSIZE]) */
 		if (size == (4096u << (2 * (ts - 1))))
 			return ts;
 	return 0;

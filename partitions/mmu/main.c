@@ -1,7 +1,7 @@
 /* mmu - the guest manages its own MMU: TLB1 and TLB0 entries written with tlbwe, found with
  * tlbsx, read back with tlbre, removed with tlbwe (V = 0), tlbivax and tlbilx; an access
  * after unmapping takes a data TLB miss in the guest's own handler, which refills the
- * entry in TLB0 (E500MCRM 6.5 "TLB miss handling") and lets the access complete.
+ * entry in TLB0 (E500MCRM, MMU: TLB miss handling) and lets the access complete.
  * Prints PASS/FAIL lines, exits 0 when all pass. No bootargs. */
 #include <stdio.h>
 #include <guest/guest.h>

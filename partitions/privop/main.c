@@ -20,7 +20,8 @@ static struct {
 	uint32_t esr, pc, msr;
 } prog;
 
-/* IVOR6: record and skip the instruction (SRR0 points at it for PPR/PIL, E500MCRM 4.9.8). */
+/* IVOR6: record and skip the instruction (SRR0 points at it for PPR/PIL; E500MCRM,
+ * Interrupts and Exceptions: program interrupt). */
 static void program_handler(struct guest_frame *f)
 {
 	prog.count++;

@@ -1,7 +1,8 @@
-/* timer - the guest's own decrementer (E500MCRM 2.8.4 "Decrementer", 4.9.12 "Decrementer
- * interrupt"): TCR[DIE] + TCR[ARE] with DECAR give a periodic interrupt whose handler
- * clears TSR[DIS]; count=N of them must arrive within a time bound; with MSR[EE] = 0 none is
- * taken but TSR[DIS] stays pending until wrteei 1; with TCR[ARE] = 0 it fires once.
+/* timer - the guest's own decrementer (E500MCRM, Register Model: DEC, DECAR, TCR, TSR;
+ * Interrupts and Exceptions: decrementer interrupt): TCR[DIE] + TCR[ARE] with DECAR give a
+ * periodic interrupt whose handler clears TSR[DIS]; count=N of them must arrive within a
+ * time bound; with MSR[EE] = 0 none is taken but TSR[DIS] stays pending until wrteei 1;
+ * with TCR[ARE] = 0 it fires once.
  * bootargs: count=N (default 20), period=US (default 1000), slack=X (upper bound factor,
  * default 50: N interrupts within N * period * X; emulated time follows the host). */
 #include <stdio.h>
@@ -12,7 +13,8 @@ static struct {
 	volatile uint32_t count;
 } dec;
 
-/* IVOR10: acknowledge by writing 1 to TSR[DIS] (write-one-to-clear, E500MCRM 2.8.2). */
+/* IVOR10: acknowledge by writing 1 to TSR[DIS] (write-one-to-clear; E500MCRM, Register
+ * Model: TSR). */
 static void dec_handler(struct guest_frame *f)
 {
 	dec.count++;

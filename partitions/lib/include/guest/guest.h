@@ -93,7 +93,7 @@ static inline uint32_t hcall1(uint32_t token, uint32_t a0)
 	return r3;
 }
 
-/* Byte channels (ePAPR 1.1 B.5). send: up to 16 bytes; *sent = bytes taken. */
+/* Byte channels (ePAPR 1.1 byte-channel hypercalls). send: up to 16 bytes; *sent = bytes taken. */
 uint32_t bc_send(uint32_t handle, const void *buf, uint32_t len, uint32_t *sent);
 /* receive: up to min(max, 16) bytes into buf; *got = bytes received. */
 uint32_t bc_receive(uint32_t handle, void *buf, uint32_t max, uint32_t *got);
@@ -117,7 +117,7 @@ uint32_t guest_fdt_u32(int node, const char *prop, uint32_t dflt);
 
 /* ---- MMU ------------------------------------------------------------------------- */
 
-/* One TLB entry as the MAS registers describe it (E500MCRM 6.10.3). */
+/* One TLB entry as the MAS registers describe it (E500MCRM, MMU: MAS registers). */
 struct tlb_entry {
 	uint32_t mas0, mas1, mas2, mas3, mas7;
 };
@@ -146,7 +146,7 @@ static inline uint64_t guest_tb(void)
 {
 	uint32_t hi, lo, hi2;
 
-	do {	/* mftbu / mftb / mftbu: retry on a carry into TBU (E500MCRM 2.8.3) */
+	do {	/* mftbu / mftb / mftbu: retry on a carry into TBU (E500MCRM, Register Model: TBU/TBL) */
 		__asm__ volatile("mfspr %0,269; mfspr %1,268; mfspr %2,269"
 				 : "=r"(hi), "=r"(lo), "=r"(hi2));
 	} while (hi != hi2);
@@ -196,7 +196,8 @@ static inline uint32_t atomic_add_return(volatile uint32_t *p, uint32_t n)
 {
 	uint32_t v;
 
-	__asm__ volatile("1: lwarx %0,0,%1\n"	/* reservation loop (E500MCRM 3.3.1.3) */
+	/* reservation loop (E500MCRM, Instruction Model: lwarx/stwcx.) */
+	__asm__ volatile("1: lwarx %0,0,%1\n"
 			 "   add %0,%0,%2\n"
 			 "   stwcx. %0,0,%1\n"
 			 "   bne- 1b"

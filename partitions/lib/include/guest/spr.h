@@ -1,10 +1,10 @@
 /* guest/spr.h - e500mc register numbers and bits used by the guest runtime and test guests.
- * Source: e500mc Core Reference Manual (E500MCRM) rev. 3, ch. 2 "Register Model" and
- * ch. 6 "Memory Management Units". Safe to include from assembly (__ASSEMBLY__). */
+ * Source: e500mc Core Reference Manual (E500MCRM), chapters "Register Model" and
+ * "Memory Management Units". Safe to include from assembly (__ASSEMBLY__). */
 #ifndef GUEST_SPR_H
 #define GUEST_SPR_H
 
-/* Special-purpose registers (E500MCRM 2.2, table 2-2) */
+/* Special-purpose registers (E500MCRM, Register Model: SPR summary) */
 #define SPRN_DEC	22
 #define SPRN_SRR0	26
 #define SPRN_SRR1	27
@@ -41,7 +41,7 @@
 #define SPRN_MMUCSR0	1012
 #define SPRN_SVR	1023
 
-/* Machine state register (E500MCRM 2.7.1) */
+/* Machine state register (E500MCRM, Register Model: MSR) */
 #define MSR_GS		0x10000000
 #define MSR_CE		0x00020000
 #define MSR_EE		0x00008000
@@ -51,7 +51,7 @@
 #define MSR_IS		0x00000020
 #define MSR_DS		0x00000010
 
-/* Exception syndrome register (E500MCRM 2.9.6) */
+/* Exception syndrome register (E500MCRM, Register Model: ESR) */
 #define ESR_PIL		0x08000000	/* program: illegal instruction */
 #define ESR_PPR		0x04000000	/* program: privileged instruction */
 #define ESR_PTR		0x02000000	/* program: trap */
@@ -61,7 +61,7 @@
 #define ESR_BO		0x00020000
 #define ESR_EPID	0x00000040
 
-/* Timer control / status (E500MCRM 2.8.1, 2.8.2) */
+/* Timer control / status (E500MCRM, Register Model: TCR, TSR) */
 #define TCR_WIE		0x08000000	/* watchdog interrupt enable */
 #define TCR_DIE		0x04000000	/* decrementer interrupt enable */
 #define TCR_FIE		0x00800000	/* fixed-interval interrupt enable */
@@ -71,7 +71,7 @@
 #define TSR_DIS		0x08000000	/* decrementer interrupt status (write 1 to clear) */
 #define TSR_FIS		0x04000000
 
-/* MMU assist registers (E500MCRM 6.10.3) */
+/* MMU assist registers (E500MCRM, Memory Management Units: MAS registers) */
 #define MAS0_TLBSEL1	0x10000000
 #define MAS0_TLBSEL(x)	(((x) & 3) << 28)
 #define MAS0_ESEL(n)	(((n) & 0xfff) << 16)
@@ -105,11 +105,11 @@
 #define TLBnCFG_N_ENTRY(c) ((c) & 0xfff)
 #define TLBnCFG_ASSOC(c) (((c) >> 24) & 0xff)
 
-/* tlbivax effective-address flags (E500MCRM 6.11.3, "tlbivax") */
+/* tlbivax effective-address flags (E500MCRM, Memory Management Units: tlbivax) */
 #define TLBIVAX_TLB1	0x8
 #define TLBIVAX_ALL	0x4
 
-/* Interrupt vector numbers: IVORn (E500MCRM 4.8, table 4-2) */
+/* Interrupt vector numbers: IVORn (E500MCRM, Interrupts and Exceptions: IVORs) */
 #define IVOR_CRITICAL		0
 #define IVOR_MACHINE_CHECK	1
 #define IVOR_DATA_STORAGE	2
