@@ -9,6 +9,7 @@
 
 #define IVOR_DEC	10
 #define IVOR_DOORBELL	36
+#define INSN_WAIT	0x7c00007cu
 
 /* Interrupt names by IVOR number (E500MCRM 4.9, table 4-2). */
 static const char *const ivor_names[] = {
@@ -52,8 +53,13 @@ void powerpc_trap(struct trap_frame *tf, unsigned int vclass)
 		return;
 	}
 	if (tf->vec == IVOR_DEC || tf->vec == IVOR_DOORBELL) {
-		/* wake-up from arch_cpu_idle(): the decrementer is acked, doorbells need nothing */
+		/* Wake-up from arch_cpu_idle(): ack the decrementer (doorbells need nothing). If
+		 * it arrived between "wrteei 1" and "wait", step over the wait, or the CPU would
+		 * sleep with its wake-up already consumed. */
 		mtspr(SPRN_TSR, 0x08000000u);
+		mtspr(SPRN_TCR, 0);
+		if (*(const uint32_t *)(uintptr_t)tf->pc == INSN_WAIT)
+			tf->pc += 4;
 		tf->msr &= ~MSR_EE;
 		return;
 	}

@@ -1,0 +1,128 @@
+"""Partitions on QEMU ppce500 (issue 4): guests run in problem state under trap-and-emulate,
+print through their console byte channels, talk over guest<->guest channels, and an isolation
+fault stops only the offender. Configs come from tests/partcfg.py; guests from partitions/."""
+import re
+
+import pytest
+
+from partcfg import config, partition
+from qemu_console import parse_cpus_table
+
+
+@pytest.fixture
+def boot(qemu, tmp_path):
+    """boot(parts, smp=4) -> console of a hypervisor running these partitions (direct boot)."""
+    def start(parts, smp=4):
+        dts, extra = config(parts)
+        cfg = tmp_path / "partitions.dts"
+        cfg.write_text(dts)
+        con = qemu("--direct", "--smp", str(smp), "--config", cfg, "--", *extra)
+        con.wait_ready()
+        return con
+    return start
+
+
+def guest_lines(con, label):
+    """What partition label printed on its console, in order (prefix removed)."""
+    return re.findall(r"(?m)^(?:bulkhead> )?\[" + re.escape(label) + r"\] (.*)$", con.output)
+
+
+def wait_line(con, regex):
+    """A console line matching regex, printed already or still to come."""
+    m = re.search(r"(?m)^" + regex + r"$", con.output)
+    return m or con.expect_line(regex)
+
+
+def wait_exit(con, label, code=0):
+    wait_line(con, rf"partition {re.escape(label)}: exited with code {code}")
+
+
+def test_two_partitions_print_through_their_consoles(boot):
+    con = boot([partition("a", "hello", 1, bootargs="count=3 interval=1"),
+                partition("b", "hello", 2, bootargs="count=4 interval=1")])
+    wait_exit(con, "a")
+    wait_exit(con, "b")
+    assert guest_lines(con, "a") == ["hello from a", "tick 1", "tick 2", "tick 3", "exit 0"]
+    assert guest_lines(con, "b") == ["hello from b", "tick 1", "tick 2", "tick 3", "tick 4",
+                                     "exit 0"]
+    assert "partition a: started on cpu 1" in con.output
+    assert "partition b: started on cpu 2" in con.output
+
+
+def test_guest_to_guest_byte_channel_both_ways(boot):
+    con = boot([partition("a", "chat", 1, bootargs="count=3",
+                          channels=[("peer", "b", "peer")]),
+                partition("b", "chat", 2, bootargs="count=3",
+                          channels=[("peer", "a", "peer")])])
+    wait_exit(con, "a")
+    wait_exit(con, "b")
+    for me, other in (("a", "b"), ("b", "a")):
+        got = [l for l in guest_lines(con, me) if l.startswith("recv: ")]
+        assert got == [f"recv: msg {k} from {other}" for k in (1, 2, 3)]
+        assert "PASS: chat: sent 3 and received 3 lines" in guest_lines(con, me)
+
+
+def test_attacker_is_stopped_and_neighbour_keeps_running(boot):
+    con = boot([partition("victim", "hello", 1, bootargs="count=0 interval=20"),
+                partition("attacker", "attacker", 2, bootargs="target=0x1000000")])
+    wait_line(con, r"partition attacker: isolation fault on vcpu 0: tlbwe maps guest "
+              r"physical 0x1000000-0x1000fff outside the partition's memory, "
+              r"pc 0x[0-9a-f]{8}")
+    wait_line(con, r"partition attacker: stopped \(isolation fault\)")
+    # the neighbour goes on printing after the fault
+    ticks = len([l for l in guest_lines(con, "victim") if l.startswith("tick")])
+    con.expect_line(rf"\[victim\] tick {ticks + 3}")
+    out = con.output
+    assert "[attacker] attacker: reading 0x1000000" in out
+    assert "attacker: read 0x" not in out           # the load never happened
+    assert "partition victim: stopped" not in out and "victim: isolation" not in out
+
+
+def test_attacker_reaching_beyond_its_memory_is_stopped(boot):
+    con = boot([partition("attacker", "attacker", 1, bootargs="target=0x01000000")])
+    wait_line(con, r"partition attacker: isolation fault on vcpu 0: tlbwe maps guest "
+              r"physical 0x1000000-0x1000fff outside the partition's memory, pc 0x[0-9a-f]+")
+    listing = con.command("list")
+    assert re.search(r"(?m)^1\s+attacker\s+stopped\s+vcpus 1\s+faults 1$", listing), listing
+    cpus = parse_cpus_table(con.command("cpus"))
+    assert [state for state, _ in cpus.values()] == ["online"] * 4, cpus
+
+
+@pytest.mark.parametrize("guest,checks", [("mmu", 13), ("timer", 6), ("privop", 3)])
+def test_guest_self_checks_pass_under_the_hypervisor(boot, guest, checks):
+    con = boot([partition("g", guest, 1)])
+    wait_exit(con, "g")
+    lines = guest_lines(con, "g")
+    assert not [l for l in lines if l.startswith("FAIL")], lines
+    assert len([l for l in lines if l.startswith("PASS")]) == checks, lines
+
+
+def test_privileged_instruction_is_reflected_to_the_guest(boot):
+    con = boot([partition("g", "privop", 1)])
+    wait_exit(con, "g")
+    lines = guest_lines(con, "g")
+    assert "PASS: program interrupt reflected" in lines
+    assert any(re.match(r"privop: program interrupt ESR 0x04000000 ", l) for l in lines), lines
+
+
+def test_smp_guest_with_two_vcpus(boot):
+    con = boot([partition("s", "smp", 1, ncpus=2)])
+    wait_exit(con, "s")
+    lines = guest_lines(con, "s")
+    assert "partition s: started on cpus 1 2" in con.output
+    assert "PASS: cpu 1 released through the spin table" in lines
+    assert "PASS: lwarx/stwcx. counter is exact on 2 cpus" in lines
+    assert not [l for l in lines if l.startswith("FAIL")], lines
+
+
+def test_guest_tree_describes_the_partition(boot):
+    con = boot([partition("a", "hello", 1, bootargs="count=1 interval=1")])
+    wait_exit(con, "a")
+    tree = con.command("gdt a")
+    assert 'compatible = "epapr,hypervisor-1";' in tree
+    assert "hcall-instructions = <0x44000022>;" in tree
+    assert 'guest-name = "a";' in tree
+    assert 'stdout-path = "/hypervisor/handles/byte-channel@0";' in tree
+    assert "reg = <0x0 0x0 0x0 0x1000000>;" in tree
+    assert 'bootargs = "count=1 interval=1";' in tree
+    assert "gdt: no partition named 'nope'" in con.command("gdt nope")
