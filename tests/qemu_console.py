@@ -41,6 +41,17 @@ class _Tee:
     def flush(self):
         self.file.flush()
 
+    def quit_qemu(self, timeout=None):
+        """Leave QEMU the way a user does (Ctrl-A then X) and wait until it has exited."""
+        t = self.timeout if timeout is None else timeout
+        self.child.send("\x01x")
+        try:
+            self.child.expect(pexpect.EOF, timeout=t)
+        except pexpect.TIMEOUT:
+            self._fail("QEMU to exit after Ctrl-A X", t)
+        self.child.close()
+        return self.child.exitstatus
+
     def close(self):
         self.file.close()
 
@@ -111,6 +122,17 @@ class QemuConsole:
         self.child.send(line + "\r")
         self.expect_exact(line, timeout)          # the shell echoes what is typed
         return self.expect_exact(PROMPT, timeout).lstrip("\n")
+
+    def quit_qemu(self, timeout=None):
+        """Leave QEMU the way a user does (Ctrl-A then X) and wait until it has exited."""
+        t = self.timeout if timeout is None else timeout
+        self.child.send("\x01x")
+        try:
+            self.child.expect(pexpect.EOF, timeout=t)
+        except pexpect.TIMEOUT:
+            self._fail("QEMU to exit after Ctrl-A X", t)
+        self.child.close()
+        return self.child.exitstatus
 
     def close(self):
         """Kill QEMU (no-op if it already exited) and close the log."""

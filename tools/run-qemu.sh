@@ -98,7 +98,8 @@ qemu=("$QEMU" -M ppce500 -cpu e500mc -m "$mem" -smp "$smp" -nographic -monitor n
 if [ -n "$serial_socket" ]; then
 	qemu+=(-chardev "socket,id=con0,path=$serial_socket,server=on,wait=off" -serial chardev:con0)
 else
-	qemu+=(-serial stdio)
+	# A multiplexed stdio: QEMU's escape keys work (Ctrl-A X quits, Ctrl-A H lists them).
+	qemu+=(-chardev stdio,id=con0,mux=on -serial chardev:con0)
 fi
 if [ -n "$config" ]; then
 	blob=$(config_blob "$config")

@@ -36,6 +36,8 @@ def test_boot_reaches_banner_and_shell(qemu, path):
     helptext = con.command("help")
     for cmd in ("help", "version", "cpus"):
         assert re.search(rf"(?m)^  {cmd}\s+\S", helptext), f"help does not list {cmd}"
+    # What the banner promises: Ctrl-A then X leaves QEMU.
+    con.quit_qemu()
 
 
 @pytest.mark.parametrize("path,smp", [("--direct", 4), ("--direct", 2), ("--uboot", 4),

@@ -43,6 +43,9 @@ def test_direct_command_line():
     assert opt_values(argv, "-append") == ["config-addr=0x06000000 a=1 b=2"]
     assert opt_values(argv, "-icount") == ["shift=0,sleep=off"]
     assert "-bios" not in argv
+    # The console is a multiplexed stdio, so Ctrl-A X (QEMU's escape) works.
+    assert opt_values(argv, "-chardev") == ["stdio,id=con0,mux=on"]
+    assert opt_values(argv, "-serial") == ["chardev:con0"]
     (loader,) = opt_values(argv, "-device")
     assert re.fullmatch(r"loader,file=.*/build/qemu/config-demo-[0-9a-f]+\.dtb,"
                         r"addr=0x06000000,force-raw=on", loader)
