@@ -51,6 +51,7 @@ $(GUEST_OUT)/%.uimg: $(GUEST_OUT)/%.bin
 guests: $(GUEST_ELFS) $(GUEST_UIMGS)
 ALL_TARGETS += $(GUEST_ELFS) $(GUEST_UIMGS)
 CHECK_DEPS += $(GUEST_ELFS)
-.SECONDARY: $(GUEST_START) $(GUEST_NAMES:%=$(GUEST_OBJDIR)/partitions/%/main.c.o) $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
+.SECONDARY: $(GUEST_START) $(GUEST_NAMES:%=$(GUEST_OBJDIR)/partitions/%/main.c.o) \
+	    $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
 
 -include $(GUEST_LIB_OBJS:.o=.d) $(GUEST_NAMES:%=$(GUEST_OBJDIR)/partitions/%/main.c.d)

@@ -93,6 +93,7 @@ static const struct {
 	{ "mmucsr0", "mtspr MMUCSR0", op_mmucsr0 },
 };
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MSR_CHECKED	(MSR_CE | MSR_EE | MSR_PR | MSR_ME | MSR_DE | MSR_IS | MSR_DS)
 
 int main(void)
@@ -101,9 +102,9 @@ int main(void)
 	uint32_t i, insn = 0, v, msr;
 
 	guest_arg_str("op", name, sizeof(name));
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]) && strcmp(ops[i].name, name); i++)
+	for (i = 0; i < ARRAY_SIZE(ops) && strcmp(ops[i].name, name); i++)
 		;
-	if (i == sizeof(ops) / sizeof(ops[0])) {
+	if (i == ARRAY_SIZE(ops)) {
 		printf("privop: unknown op=%s\n", name);
 		return 2;
 	}
