@@ -36,6 +36,16 @@ static struct vcpu *placed_vcpu(unsigned int cpu)
 	return NULL;
 }
 
+/* The console shell runs on the lowest-numbered CPU that has no vCPU of a running
+ * partition: the one CPU that is otherwise idle polls the UART. */
+static unsigned int console_cpu(void)
+{
+	for (unsigned int cpu = 0; cpu < hv_nr_cpus; cpu++)
+		if (hv_cpus[cpu].state == CPU_ONLINE && !placed_vcpu(cpu))
+			return cpu;
+	return 0;
+}
+
 /* ePAPR 5.5.2: the guest writes r3 and then entry_addr (not 1) to release the vCPU. */
 static void check_spin(struct vcpu *v)
 {
@@ -70,7 +80,7 @@ void pcpu_loop(unsigned int cpu)
 			run(cpu, v);
 			continue;
 		}
-		if (cpu == 0)
+		if (cpu == console_cpu())
 			shell_poll();
 		hv_cpus[cpu].heartbeat++;
 		arch_cpu_idle(arch_time_freq() / IDLE_HZ);

@@ -110,12 +110,18 @@ static void run_line(char *s)
 	hv_printf("unknown command '%s' (try 'help')\n", argv[0]);
 }
 
+/* Only one CPU at a time runs the shell (the console CPU can change as partitions start). */
 void shell_poll(void)
 {
-	int c = console_getc();
+	static arch_spinlock_t lock;
+	int c;
 
+	if (!arch_spin_trylock(&lock))
+		return;
+	c = console_getc();
 	if (c >= 0)
 		shell_input(c);
+	arch_spin_unlock(&lock);
 }
 
 void shell_prompt(void)

@@ -128,7 +128,7 @@ static int mtspr_timer(struct vcpu_arch *a, unsigned int spr, uint32_t val)
 		return 0;
 	case SPRN_TCR:
 		a->tcr = val;
-		mtspr(SPRN_TCR, val & TCR_DIE);	/* watchdog, FIT and ARE stay ours */
+		vcpu_load_tcr(a);		/* watchdog, FIT and ARE stay ours */
 		return 0;
 	case SPRN_TSR:				/* write 1 to clear (E500MCRM 2.8.2) */
 		a->tsr &= ~val;

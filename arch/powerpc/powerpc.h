@@ -34,6 +34,8 @@ void vtlb_reset(struct vcpu_arch *a, uint32_t base, unsigned int tsize);
 unsigned int vtlb_mas6_as(uint32_t mas6);
 uint32_t vtlb_mas6_pid(uint32_t mas6);
 
+/* Write the real TCR for the guest running on this CPU (its DIE + the hypervisor tick). */
+void vcpu_load_tcr(struct vcpu_arch *a);
 /* Real MSR while v's guest code runs; applies the shadow-TLB flush on mode changes. */
 uint32_t vcpu_shadow_msr(struct vcpu_arch *a);
 /* Deliver a base-class interrupt to the guest: SRR0/1, MSR, PC = IVPR | IVORn. */

@@ -52,10 +52,16 @@ uint32_t vcpu_shadow_msr(struct vcpu_arch *a)
 	return MSR_PR | MSR_EE | MSR_ME | MSR_IS | MSR_DS;
 }
 
-/* Real timer registers follow the guest's: its decrementer is the CPU's decrementer. */
-static void load_timer(struct vcpu_arch *a)
+/* The real TCR while a guest runs: only the guest's decrementer enable; its watchdog and
+ * fixed-interval timer are not passed to the CPU (and ARE is done by guest_trap.c). */
+void vcpu_load_tcr(struct vcpu_arch *a)
 {
 	mtspr(SPRN_TCR, a->tcr & TCR_DIE);
+}
+
+static void load_timer(struct vcpu_arch *a)
+{
+	vcpu_load_tcr(a);
 }
 
 int vcpu_arch_run(struct vcpu *v)
