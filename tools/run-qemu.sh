@@ -130,6 +130,8 @@ if [ "$mode" = direct ]; then
 	qemu+=(-kernel "$HV_ELF" -append "$bootargs")
 else
 	[ -f "$HV_UIMG" ] || die "$HV_UIMG is missing: run 'make' first"
+	[ "$HV_UIMG" -nt "$HV_ELF" ] || [ ! -f "$HV_ELF" ] ||
+		echo "run-qemu: warning: $HV_UIMG is older than $HV_ELF (run make)" >&2
 	[ -f "$UBOOT_ELF" ] || die "$UBOOT_ELF is missing: install u-boot-qemu (scripts/deps.sh)"
 	case "$bootargs" in
 	*[\"\\\;\$]*) die "boot arguments for the U-Boot path may not contain \" \\ ; or \$" ;;

@@ -23,8 +23,18 @@ def symbol_range(elf, name):
     pytest.fail(f"symbol {name} not found in {elf}")
 
 
+def assert_uimg_matches_elf(elf, tmp_path):
+    """The uImage U-Boot booted carries the ELF's bytes (else its symbols say nothing)."""
+    binary = tmp_path / "hv.bin"
+    subprocess.run(["powerpc-linux-gnu-objcopy", "-O", "binary", str(elf), str(binary)],
+                   check=True, timeout=30)
+    uimg = elf.with_suffix(".uimg")
+    assert uimg.read_bytes()[64:] == binary.read_bytes(), \
+        f"{uimg} was not made from {elf} (run make)"
+
+
 @pytest.mark.parametrize("path", ["--direct", "--uboot"])
-def test_illegal_instruction_on_cpu2_is_reported_and_parked(qemu, hv_elf, path):
+def test_illegal_instruction_on_cpu2_is_reported_and_parked(qemu, hv_elf, tmp_path, path):
     con = qemu(path, "--smp", "4", "--append", "bulkhead.inject=illegal@2")
     con.expect_line(r"cpu 2: unexpected program exception \(IVOR6\) in the hypervisor")
     pc_line = con.expect_line(rf"  PC  ({HEX8})  MSR ({HEX8})  ESR ({HEX8})  DEAR ({HEX8})")
@@ -38,6 +48,8 @@ def test_illegal_instruction_on_cpu2_is_reported_and_parked(qemu, hv_elf, path):
 
     # The PC is the illegal instruction inside arch_inject_illegal; ESR says "illegal" (PIL).
     pc, esr = int(pc_line.group(1), 16), int(pc_line.group(3), 16)
+    if path == "--uboot":
+        assert_uimg_matches_elf(hv_elf, tmp_path)
     start, end = symbol_range(hv_elf, "arch_inject_illegal")
     assert start <= pc < end, f"PC {pc:#x} outside arch_inject_illegal [{start:#x}, {end:#x})"
     assert esr & 0x08000000, f"ESR {esr:#010x} has no PIL bit"
