@@ -35,7 +35,8 @@ usage: tools/run-qemu.sh [options] [-- extra QEMU args]
   --no-config           load no config blob and pass no config-addr= boot argument
   --config-addr ADDR    where the blob is loaded and what config-addr= says (default 0x06000000)
   --append ARGS         extra hypervisor boot arguments (repeatable), e.g. bulkhead.inject=illegal@2
-  --serial-socket PATH  console on a Unix socket (QEMU listens on PATH) instead of stdio
+  --serial-socket PATH  console on a Unix socket instead of stdio: QEMU listens on PATH and
+                        starts the machine once a client has connected
   --icount[=OPTS]       deterministic emulated time: -icount OPTS (default shift=0,sleep=off:
                         one instruction per ns and no warping to host time while CPUs idle)
   --elf FILE / --uimg FILE   other hypervisor images (default build/powerpc/bulkhead.{elf,uimg})
@@ -96,7 +97,7 @@ config_blob() {
 bootargs=""
 qemu=("$QEMU" -M ppce500 -cpu e500mc -m "$mem" -smp "$smp" -nographic -monitor none)
 if [ -n "$serial_socket" ]; then
-	qemu+=(-chardev "socket,id=con0,path=$serial_socket,server=on,wait=off" -serial chardev:con0)
+	qemu+=(-chardev "socket,id=con0,path=$serial_socket,server=on,wait=on" -serial chardev:con0)
 else
 	# A multiplexed stdio: QEMU's escape keys work (Ctrl-A X quits, Ctrl-A H lists them).
 	qemu+=(-chardev stdio,id=con0,mux=on -serial chardev:con0)
@@ -171,7 +172,7 @@ if [ "$dry" = 1 ]; then
 	exit 0
 fi
 if [ -n "$serial_socket" ]; then
-	echo "run-qemu: console on $serial_socket; stop QEMU with Ctrl-C" >&2
+	echo "run-qemu: console on $serial_socket (connect to start); stop QEMU with Ctrl-C" >&2
 else
 	echo "run-qemu: booting Bulkhead ($mode, $smp CPUs, $mem MiB) - leave QEMU with Ctrl-A then X" >&2
 fi

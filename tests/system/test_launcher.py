@@ -1,13 +1,17 @@
 """tools/run-qemu.sh: options, the QEMU command it builds, the U-Boot control DTB it generates,
 and the demo config it boots by default."""
+import os
 import re
+import selectors
 import shlex
+import socket
 import subprocess
+import time
 
 import pytest
 
 from hwtree import Tree
-from qemu_console import LAUNCHER, ROOT
+from qemu_console import LAUNCHER, ROOT, TIMEOUT
 
 DEMO = ROOT / "dts" / "qemu-ppce500" / "demo.dts"
 
@@ -57,7 +61,7 @@ def test_no_config_and_serial_socket():
     assert opt_values(argv, "-append") == [""]
     assert "-device" not in argv
     assert opt_values(argv, "-serial") == ["chardev:con0"]
-    assert opt_values(argv, "-chardev") == ["socket,id=con0,path=/tmp/bh.sock,server=on,wait=off"]
+    assert opt_values(argv, "-chardev") == ["socket,id=con0,path=/tmp/bh.sock,server=on,wait=on"]
 
 
 def test_uboot_command_line_and_control_dtb():
@@ -99,3 +103,45 @@ def test_demo_config_is_valid_for_the_board(tmp_path):
                        text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "valid (2 partitions)" in r.stdout
+
+
+def test_console_on_a_unix_socket(tmp_path):
+    """--serial-socket: QEMU waits for a client on the socket, then the console works there."""
+    sock_path = tmp_path / "console.sock"
+    proc = subprocess.Popen([str(LAUNCHER), "--direct", "--smp", "1", "--serial-socket",
+                             str(sock_path)], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(ROOT))
+    sel = selectors.DefaultSelector()
+    try:
+        # QEMU says on stderr when it is listening; wait for that line, not for time.
+        err = read_until(proc.stderr, sel, b"waiting for connection")
+        assert b"console on" in err
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.connect(str(sock_path))
+            out = read_until(s, sel, b"bulkhead> ")
+            assert re.search(rb"Bulkhead \S+ \(powerpc\) - partitioning hypervisor", out)
+            s.sendall(b"version\r")
+            out = read_until(s, sel, b"bulkhead> ")
+            assert re.search(rb"boot: banner at \d+ time-base ticks", out)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+def read_until(src, sel, marker, timeout=TIMEOUT):
+    """Read from a pipe or socket until marker appears; fail after timeout seconds."""
+    data = b""
+    deadline = time.monotonic() + timeout
+    sel.register(src, selectors.EVENT_READ)
+    try:
+        while marker not in data:
+            left = deadline - time.monotonic()
+            assert left > 0, f"no {marker!r} within {timeout} s; got {data[-500:]!r}"
+            if sel.select(left):
+                chunk = src.recv(4096) if isinstance(src, socket.socket) else \
+                    os.read(src.fileno(), 4096)
+                assert chunk, f"end of stream before {marker!r}; got {data[-500:]!r}"
+                data += chunk
+    finally:
+        sel.unregister(src)
+    return data
