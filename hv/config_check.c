@@ -248,7 +248,9 @@ void cfg_check_partitions(struct cfg_ctx *c)
 		check_cpus(c, pi);
 		for (int q = 0; q < pi; q++)
 			if (p->label[0] && !strcmp(p->label, cfg->part[q].label))
-				cfg_err(c, p->node, "label", "\"%s\" is already used by %s", p->label,
+				cfg_err(c, p->node, "label", "\"%s\"%s is already used by %s", p->label,
+					fdt_getprop(c->fdt, p->node, "label", NULL) ? "" :
+					" (the node name, as there is no label)",
 					cfg_path(c, cfg->part[q].node));
 		if (!has_memory(cfg, pi))
 			cfg_err(c, p->node, NULL, "no memory: add a guest-phys-mem-area child");

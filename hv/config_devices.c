@@ -86,6 +86,32 @@ static void check_regs(struct cfg_ctx *c, int i)
 	}
 }
 
+/* A partition sees its devices at their physical addresses (as in Topaz), so its guest memory
+ * must leave their registers free. */
+static void check_guest_overlap(struct cfg_ctx *c, int i)
+{
+	struct hv_config *cfg = c->cfg;
+	struct cfg_device *d = &cfg->device[i];
+	struct fdt_region r;
+
+	for (int k = 0; !fdt_reg_phys(c->hw, d->hw_node, k, &r); k++) {
+		struct cfg_range regs = { r.addr, r.size };
+
+		for (int g = 0; g < cfg->nr_gpmas; g++) {
+			struct cfg_gpma *m = &cfg->gpma[g];
+			struct cfg_range gr = { m->guest, config_gpma_size(cfg, g) };
+
+			if (m->part != d->owner || m->pma < 0 || !cfg_ranges_overlap(&gr, &regs))
+				continue;
+			cfg_err(c, m->node, "guest-addr", "guest 0x%llx-0x%llx covers the registers "
+				"of %s (0x%llx-0x%llx), which the partition sees at their physical "
+				"address", (unsigned long long)gr.base,
+				(unsigned long long)cfg_range_end(&gr), c->devpath[i],
+				(unsigned long long)regs.base, (unsigned long long)cfg_range_end(&regs));
+		}
+	}
+}
+
 void cfg_check_devices(struct cfg_ctx *c)
 {
 	struct hv_config *cfg = c->cfg;
@@ -108,5 +134,7 @@ void cfg_check_devices(struct cfg_ctx *c)
 			if (cfg->device[j].hw_node >= 0)
 				check_pair(c, i, j);
 		check_regs(c, i);
+		if (d->owner != CFG_OWNER_HV)
+			check_guest_overlap(c, i);
 	}
 }

@@ -289,7 +289,10 @@ static void parse_root(struct cfg_ctx *c)
 		if (!strcmp(p + i, "fsl,hv-config")) {
 			fsl = true;
 		} else if (!strncmp(p + i, bh, sizeof(bh) - 1)) {
-			c->cfg->version = atoi(p + i + sizeof(bh) - 1);
+			const char *v = p + i + sizeof(bh) - 1;
+
+			c->cfg->version = strspn(v, "0123456789") == strlen(v) && *v && strlen(v) < 6 ?
+					  atoi(v) : -1;
 			if (c->cfg->version != CFG_VERSION)
 				cfg_err(c, 0, "compatible", "\"%s\": unsupported config version "
 					"(this Bulkhead reads bulkhead,config-%d)", p + i,
