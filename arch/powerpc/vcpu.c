@@ -112,17 +112,36 @@ void vcpu_deliver_pending(struct vcpu *v, struct trap_frame *tf)
 		vcpu_reflect(v, tf, 10, tf->pc);
 }
 
+/* Fast path: the instruction that trapped was just fetched through a 4 KiB shadow entry
+ * still in the real TLB (TS = 1, our TID): tlbsx finds it (E500MCRM 6.5.3.3). */
+static int fetch_via_shadow(const struct vcpu_arch *a, uint32_t pc, uint32_t *insn)
+{
+	uint32_t mas1, mas3;
+
+	mtspr(SPRN_MAS6, (a->shadow_tid << 16) | 1);	/* SPID, SAS = 1 */
+	__asm__ volatile("tlbsx 0, %0; isync" : : "r"(pc) : "memory");
+	mas1 = (uint32_t)mfspr(SPRN_MAS1);
+	if (!(mas1 & MAS1_VALID) || ((mas1 >> 8) & 0xf) != 1)
+		return -1;
+	mas3 = (uint32_t)mfspr(SPRN_MAS3);
+	*insn = *(const volatile uint32_t *)(uintptr_t)((((uint64_t)mfspr(SPRN_MAS7)) << 32) |
+							 (mas3 & 0xfffff000u) | (pc & 0xfffu));
+	return 0;
+}
+
 int vcpu_fetch_insn(struct vcpu *v, uint32_t pc, uint32_t *insn)
 {
 	struct vcpu_arch *a = &v->arch;
 	unsigned int tlbsel, esel;
-	const struct vtlb_entry *e = vtlb_lookup(a, pc, !!(a->msr & MSR_IS), a->pid, &tlbsel,
-						  &esel);
+	const struct vtlb_entry *e;
 	uint64_t hpa;
 
-	if (!e || (pc & 3))
+	if (pc & 3)
 		return -1;
-	if (gpa_to_hpa(v->part, vtlb_translate(e, pc), 4, &hpa))
+	if (!fetch_via_shadow(a, pc, insn))
+		return 0;
+	e = vtlb_lookup(a, pc, !!(a->msr & MSR_IS), a->pid, &tlbsel, &esel);
+	if (!e || gpa_to_hpa(v->part, vtlb_translate(e, pc), 4, &hpa))
 		return -1;
 	*insn = *(const volatile uint32_t *)(uintptr_t)hpa;
 	return 0;
