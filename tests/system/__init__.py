@@ -1,0 +1,2 @@
+"""QEMU system tests of the hypervisor (a package, so test module names cannot clash with
+those in tests/)."""
