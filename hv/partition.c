@@ -17,6 +17,7 @@
 #define IMA_MAX		(64ull << 20)	/* ePAPR initial mapping: at most 64 MiB */
 #define SPIN_ENTRY_SIZE	32		/* ePAPR spin table entry (5.5.2), 8-byte aligned */
 #define DEFAULT_DTB	0x10000ull	/* dtb window when the config names none */
+#define STOP_TIMEOUT_MS	100		/* vCPUs leave guest context well within this */
 
 struct partition partitions[PART_MAX];
 unsigned int nr_partitions;
@@ -206,6 +207,8 @@ static int load_image(struct partition *p)
 	return err;
 }
 
+static int start_locked(struct partition *p, uint64_t ima);
+
 /* One console line, written at once so guest output cannot split it. */
 static void report_started(const struct partition *p)
 {
@@ -221,9 +224,20 @@ static void report_started(const struct partition *p)
 int partition_start(struct partition *p)
 {
 	uint64_t ima = p->nr_mem && p->mem[0].size < IMA_MAX ? p->mem[0].size : IMA_MAX;
+	int err;
 
-	if (p->state != PART_STOPPED)
+	if (!arch_spin_trylock(&p->lock))
 		return -EBUSY;
+	err = p->state == PART_STOPPED ? start_locked(p, ima) : -EINVAL;
+	arch_spin_unlock(&p->lock);
+	return err;
+}
+
+static int start_locked(struct partition *p, uint64_t ima)
+{
+	for (unsigned int i = 0; i < p->nr_vcpus; i++)
+		if (p->vcpu[i].state == VCPU_RUNNING)
+			return -EBUSY;	/* still leaving guest context */
 	p->state = PART_STARTING;
 	guest_scrub(p);
 	handles_postreset(p);
@@ -250,24 +264,61 @@ void partitions_autostart(void)
 			partition_start(&partitions[i]);
 }
 
-void partition_stop(struct partition *p, const char *why)
+/* Wait until every vCPU of p but self has left guest context (they were kicked). */
+static int wait_vcpus_out(struct partition *p, const struct vcpu *self)
 {
-	unsigned int self = arch_cpu_id();
+	uint64_t t0 = arch_time_now(), limit = arch_time_freq() / 1000 * STOP_TIMEOUT_MS;
 
+	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
+		const struct vcpu *v = &p->vcpu[i];
+
+		while (v != self && v->state == VCPU_RUNNING) {
+			if (arch_time_now() - t0 > limit)
+				return -ETIMEDOUT;
+			arch_cpu_relax();
+		}
+	}
+	return 0;
+}
+
+int partition_stop(struct partition *p, const char *why)
+{
+	struct vcpu *self = vcpu_current();
+
+	if (self && self->part != p)
+		self = NULL;
+	if (!arch_spin_trylock(&p->lock))
+		return -EBUSY;		/* another CPU is stopping or starting it */
+	if (p->state != PART_RUNNING) {
+		arch_spin_unlock(&p->lock);
+		return -EINVAL;
+	}
 	p->state = PART_STOPPING;
 	arch_mb();
 	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
 		struct vcpu *v = &p->vcpu[i];
 
-		if (v->state == VCPU_RUNNING && v->pcpu != self)
+		if (v->state == VCPU_RUNNING && v != self)
 			arch_cpu_kick(v->pcpu);
-		if (v->state != VCPU_RUNNING)
+		else if (v->state != VCPU_RUNNING)
 			v->state = VCPU_OFF;
 	}
+	if (wait_vcpus_out(p, self))
+		hv_printf("partition %s: a vCPU did not leave guest context within %d ms\n",
+			  p->name, STOP_TIMEOUT_MS);
 	handles_prereset(p);
 	p->state = PART_STOPPED;
+	arch_spin_unlock(&p->lock);
 	if (why)
 		hv_printf("partition %s: stopped (%s)\n", p->name, why);
+	return 0;
+}
+
+int partition_restart(struct partition *p)
+{
+	int err = p->state == PART_RUNNING ? partition_stop(p, "restart") : 0;
+
+	return err ? err : partition_start(p);
 }
 
 void partition_fault(struct vcpu *v, const char *fmt, ...)

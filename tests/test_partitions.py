@@ -125,4 +125,21 @@ def test_guest_tree_describes_the_partition(boot):
     assert 'stdout-path = "/hypervisor/handles/byte-channel@0";' in tree
     assert "reg = <0x0 0x0 0x0 0x1000000>;" in tree
     assert 'bootargs = "count=1 interval=1";' in tree
-    assert "gdt: no partition named 'nope'" in con.command("gdt nope")
+    assert "gdt: no partition 'nope' (see 'list')" in con.command("gdt nope")
+
+
+def test_stop_start_restart_from_the_shell(boot):
+    con = boot([partition("a", "hello", 1, bootargs="count=0 interval=50")])
+    con.expect_line(r"\[a\] tick 1")
+    out = con.command("stop a")
+    assert "partition a: stopped (stopped from the console)" in out
+    assert re.search(r"(?m)^1\s+a\s+stopped\s", con.command("list"))
+    assert "stop a: not in a state that allows it" in con.command("stop a")
+    con.command("start 1")
+    con.expect_line(r"(?:bulkhead> )?\[a\] hello from a")
+    con.expect_line(r"\[a\] tick 1")
+    out = con.command("restart a")
+    assert "partition a: stopped (restart)" in out and "partition a: started on cpu 1" in out
+    con.expect_line(r"(?:bulkhead> )?\[a\] hello from a")
+    assert "stop: no partition 'nope'" in con.command("stop nope")
+    assert "usage: start PARTITION" in con.command("start")

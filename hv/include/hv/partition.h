@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <hv/arch.h>
 #include <hv/config.h>
 #include <hv/vcpu.h>
 
@@ -35,6 +36,7 @@ struct partition {
 	int cfg_index;			/* index into the config's part[] */
 	char name[PART_NAME_MAX];
 	volatile enum part_state state;
+	arch_spinlock_t lock;		/* held while starting or stopping */
 	unsigned int nr_vcpus;
 	struct vcpu vcpu[PART_MAX_VCPUS];
 	unsigned int nr_mem;
@@ -58,11 +60,17 @@ int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_c
 /* Start the partitions without no-auto-start. */
 void partitions_autostart(void);
 
-/* Load images, build the guest tree and make the vCPUs runnable. */
+/* Load images, build the guest tree and make the vCPUs runnable. 0, -EINVAL if p is not
+ * stopped, -EBUSY if it is being started/stopped, other negative errors (reported). */
 int partition_start(struct partition *p);
 
-/* Stop p (from any CPU): its vCPUs leave guest context at their next exit. */
-void partition_stop(struct partition *p, const char *why);
+/* Stop p from any CPU (also from one of its own vCPUs): its vCPUs are kicked out of guest
+ * context and waited for, then its handles' prereset operations run. why (if not NULL) is
+ * printed. 0, -EINVAL if p is not running, -EBUSY if another CPU is starting/stopping it. */
+int partition_stop(struct partition *p, const char *why);
+
+/* Stop (if running) and start again: scrub, reload, rebuild the tree. */
+int partition_restart(struct partition *p);
 
 /* Isolation fault on the calling vCPU: report and stop its partition; does not return. */
 void partition_fault(struct vcpu *v, const char *fmt, ...)

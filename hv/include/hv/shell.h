@@ -10,6 +10,17 @@ struct shell_cmd {
 	int (*run)(int argc, char **argv);
 };
 
+/* The command table (shell_cmds.c). */
+extern const struct shell_cmd shell_commands[];
+extern const size_t shell_nr_commands;
+
+/* "help": every command's usage and summary. */
+int shell_help(int argc, char **argv);
+
+struct partition;
+/* The partition argv[1] names (label or number); NULL after printing usage/why. */
+struct partition *shell_partition_arg(int argc, char **argv, const char *usage);
+
 /* Feed one input character; runs a command when a line is complete. */
 void shell_input(int c);
 
