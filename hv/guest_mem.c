@@ -25,18 +25,68 @@ int gpa_to_hpa(const struct partition *p, uint64_t gpa, uint64_t len, uint64_t *
 	return 0;
 }
 
+static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
 int gpa_overlaps_partition(const struct partition *p, uint64_t gpa, uint64_t len,
 			   uint64_t *hpa)
 {
 	for (unsigned int i = 0; i < p->nr_mem; i++) {
-		const struct part_mem *m = &p->mem[i];
-
-		if (gpa < m->gpa + m->size && m->gpa < gpa + len) {
-			*hpa = m->hpa;
+		if (overlaps(gpa, len, p->mem[i].gpa, p->mem[i].size)) {
+			*hpa = p->mem[i].hpa;
+			return 0;
+		}
+	}
+	for (unsigned int i = 0; i < p->nr_regions; i++) {
+		if (overlaps(gpa, len, p->regions[i].gpa, p->regions[i].size)) {
+			*hpa = p->regions[i].hpa;
 			return 0;
 		}
 	}
 	return -EFAULT;
+}
+
+const struct part_region *partition_region(const struct partition *p, uint64_t gpa)
+{
+	for (unsigned int i = 0; i < p->nr_regions; i++) {
+		const struct part_region *r = &p->regions[i];
+
+		if (gpa >= r->gpa && gpa - r->gpa < r->size)
+			return r;
+	}
+	return NULL;
+}
+
+static int add_region(struct partition *p, const struct part_region *r)
+{
+	uint64_t unused;
+
+	if ((r->gpa | r->size) & 0xfff || !r->size || r->gpa + r->size < r->gpa)
+		return -EINVAL;
+	if (!gpa_overlaps_partition(p, r->gpa, r->size, &unused))
+		return -EINVAL;
+	if (p->nr_regions == PART_MAX_REGIONS)
+		return -ENOSPC;
+	p->regions[p->nr_regions++] = *r;
+	return 0;
+}
+
+int partition_map_device(struct partition *p, uint64_t gpa, uint64_t hpa, uint64_t size)
+{
+	struct part_region r = { .gpa = gpa, .size = size, .kind = REGION_DEVICE, .hpa = hpa };
+
+	return hpa & 0xfff ? -EINVAL : add_region(p, &r);
+}
+
+int partition_map_emulated(struct partition *p, uint64_t gpa, uint64_t size,
+			   const struct mmio_ops *ops, void *ctx)
+{
+	struct part_region r = { .gpa = gpa, .size = size, .kind = REGION_EMULATED, .ops = ops,
+				 .ctx = ctx };
+
+	return add_region(p, &r);
 }
 
 static void *host_ptr(uint64_t hpa)

@@ -249,6 +249,7 @@ static int start_locked(struct partition *p, uint64_t ima)
 	vcpu_arch_reset(&p->vcpu[0], p->entry, p->dtb_gpa, ima);
 	p->vcpu[0].state = VCPU_RUNNABLE;
 	arch_mb();
+	p->start_time = arch_time_now();
 	p->state = PART_RUNNING;
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
 		if (p->vcpu[i].pcpu != arch_cpu_id())
@@ -287,8 +288,13 @@ int partition_stop(struct partition *p, const char *why)
 
 	if (self && self->part != p)
 		self = NULL;
-	if (!arch_spin_trylock(&p->lock))
-		return -EBUSY;		/* another CPU is stopping or starting it */
+	while (!arch_spin_trylock(&p->lock)) {
+		/* Another CPU is starting or stopping p. A vCPU of p stopping its own partition
+		 * waits for a start to finish; if p is being stopped, it just leaves. */
+		if (!self || p->state == PART_STOPPING)
+			return -EBUSY;
+		arch_cpu_relax();
+	}
 	if (p->state != PART_RUNNING) {
 		arch_spin_unlock(&p->lock);
 		return -EINVAL;

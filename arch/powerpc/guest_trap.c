@@ -4,6 +4,8 @@
 #include <hv/arch.h>
 #include <hv/hcall.h>
 #include <hv/partition.h>
+#include <hv/vpic.h>
+#include <hv/stats.h>
 #include <arch/spr.h>
 #include "powerpc.h"
 
@@ -57,19 +59,36 @@ static void syscall(struct vcpu *v, struct trap_frame *tf)
 		tf->gpr[3 + i] = (uint32_t)r.reg[i];
 }
 
-/* Guest physical range -> host address for a shadow entry, or an isolation fault. */
-static uint64_t backing_or_fault(struct vcpu *v, uint64_t gpa, uint32_t ea, uint32_t pc)
+/* A data or instruction access the guest's TLB translates to gpa: RAM and device regions get
+ * a shadow entry; emulated regions are emulated (data only); anything else is not the
+ * partition's and stops it. */
+static void refill(struct vcpu *v, struct trap_frame *tf, const struct vtlb_entry *e,
+		   uint32_t ea, bool data)
 {
-	uint64_t hpa;
+	uint64_t gpa = vtlb_translate(e, ea), hpa;
+	const struct part_region *r;
 
-	if (gpa_to_hpa(v->part, gpa & ~0xfffull, 0x1000, &hpa))
-		partition_fault(v, "access to guest physical 0x%llx (virtual 0x%08x) outside the "
-				"partition's memory, pc 0x%08x", (unsigned long long)gpa,
-				(unsigned)ea, (unsigned)pc);
-	return hpa;
+	if (!gpa_to_hpa(v->part, gpa & ~0xfffull, 0x1000, &hpa)) {
+		vtlb_shadow_install(&v->arch, e, ea, hpa, false);
+		v->stats.tlb_refills++;
+		return;
+	}
+	r = partition_region(v->part, gpa);
+	if (r && r->kind == REGION_DEVICE) {
+		vtlb_shadow_install(&v->arch, e, ea, r->hpa + ((gpa - r->gpa) & ~0xfffull), true);
+		v->stats.tlb_refills++;
+		return;
+	}
+	if (r && data && !emulate_mmio(v, tf, r, ea, gpa))
+		return;
+	partition_fault(v, "%s guest physical 0x%llx (virtual 0x%08x) %s, pc 0x%08x",
+			data ? "access to" : "instruction fetch from", (unsigned long long)gpa,
+			(unsigned)ea, r ? "cannot be emulated" : "outside the partition's memory",
+			(unsigned)tf->pc);
 }
 
-/* Real TLB miss in guest context: fill from the guest's TLB, or deliver the miss to it. */
+/* Real TLB miss in guest context: fill from the guest's TLB, or deliver the miss to it with
+ * DEAR, ESR[ST] and the MAS registers loaded from its MAS4 defaults (E500MCRM 4.9.15). */
 static void tlb_miss(struct vcpu *v, struct trap_frame *tf, bool data)
 {
 	struct vcpu_arch *a = &v->arch;
@@ -79,10 +98,7 @@ static void tlb_miss(struct vcpu *v, struct trap_frame *tf, bool data)
 						 a->pid, &tlbsel, &esel);
 
 	if (e) {
-		uint64_t hpa = backing_or_fault(v, vtlb_translate(e, ea), ea, tf->pc);
-
-		vtlb_shadow_install(a, e, ea, hpa, false);
-		v->stats.tlb_refills++;
+		refill(v, tf, e, ea, data);
 		return;
 	}
 	if (data) {
@@ -140,7 +156,7 @@ static void reflect_storage(struct vcpu *v, struct trap_frame *tf, unsigned int 
 
 void guest_trap(struct vcpu *v, struct trap_frame *tf)
 {
-	v->stats.traps++;
+	stats_count_exit(v, tf->vec);
 	switch (tf->vec) {
 	case IVOR_PROGRAM: program(v, tf); break;
 	case IVOR_SYSCALL: case IVOR_HCALL: syscall(v, tf); break;
@@ -150,7 +166,8 @@ void guest_trap(struct vcpu *v, struct trap_frame *tf)
 	case IVOR_DSI: case IVOR_ALIGN: reflect_storage(v, tf, tf->vec); break;
 	case IVOR_ISI: reflect_storage(v, tf, IVOR_ISI); break;
 	case IVOR_FPU: vcpu_reflect(v, tf, IVOR_FPU, tf->pc); break;
-	case IVOR_DOORBELL: case IVOR_EXTERNAL: case IVOR_FIT: case IVOR_DEBUG: break;
+	case IVOR_EXTERNAL: vpic_external(v); break;	/* issue 5: device interrupts */
+	case IVOR_DOORBELL: case IVOR_FIT: case IVOR_DEBUG: break;
 	default:
 		partition_fault(v, "unexpected exception IVOR%u at pc 0x%08x",
 				(unsigned)tf->vec, (unsigned)tf->pc);
@@ -158,5 +175,7 @@ void guest_trap(struct vcpu *v, struct trap_frame *tf)
 	if (v->part->state != PART_RUNNING)
 		vcpu_arch_stop(v);
 	vcpu_deliver_pending(v, tf);
+	if (vpic_pending(v) && (v->arch.msr & MSR_EE))	/* issue 5: virtual PIC */
+		vcpu_reflect(v, tf, IVOR_EXTERNAL, tf->pc);
 	tf->msr = vcpu_shadow_msr(&v->arch);
 }

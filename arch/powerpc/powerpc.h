@@ -52,5 +52,10 @@ int emulate_mfspr(struct vcpu *v, unsigned int spr, uint32_t *val);
 int emulate_mtspr(struct vcpu *v, unsigned int spr, uint32_t val);
 void emulate_tlbwe(struct vcpu *v, struct trap_frame *tf);
 
+struct part_region;
+/* A load/store to an emulated MMIO region (emulate_mmio.c); 0 done, -1 not emulable. */
+int emulate_mmio(struct vcpu *v, struct trap_frame *tf, const struct part_region *r,
+		 uint32_t ea, uint64_t gpa);
+
 /* Guest exits (traps taken with MSR[PR] = 1). */
 void guest_trap(struct vcpu *v, struct trap_frame *tf);

@@ -11,6 +11,7 @@
 #define PART_MAX		8
 #define PART_MAX_VCPUS		8
 #define PART_MAX_MEM		8
+#define PART_MAX_REGIONS	16
 #define PART_MAX_HANDLES	32
 #define PART_NAME_MAX		CFG_LABEL_MAX
 
@@ -30,6 +31,29 @@ struct part_mem {
 
 struct handle;
 
+/* Emulated MMIO: value is the bytes at offset read big-endian (what a plain lwz/lhz/lbz of
+ * that size sees); size is 1, 2 or 4. Return 0, or a negative error (the access then faults
+ * the partition). */
+struct mmio_ops {
+	int (*read)(void *ctx, uint64_t offset, unsigned int size, uint64_t *value);
+	int (*write)(void *ctx, uint64_t offset, unsigned int size, uint64_t value);
+};
+
+/* A guest-physical range that is not RAM: a device mapped straight through (shadow entries
+ * cache-inhibited and guarded), or an emulated one whose accesses trap to ops. */
+enum region_kind {
+	REGION_DEVICE,
+	REGION_EMULATED,
+};
+
+struct part_region {
+	uint64_t gpa, size;
+	enum region_kind kind;
+	uint64_t hpa;			/* REGION_DEVICE */
+	const struct mmio_ops *ops;	/* REGION_EMULATED */
+	void *ctx;
+};
+
 /* A partition and everything it owns. */
 struct partition {
 	int id;				/* 1-based; also the guest-id in its tree */
@@ -41,11 +65,14 @@ struct partition {
 	struct vcpu vcpu[PART_MAX_VCPUS];
 	unsigned int nr_mem;
 	struct part_mem mem[PART_MAX_MEM];
+	unsigned int nr_regions;
+	struct part_region regions[PART_MAX_REGIONS];
 	struct handle *handles[PART_MAX_HANDLES];
 	uint64_t entry;			/* guest entry point from the image */
 	uint64_t dtb_gpa, dtb_size;	/* where its device tree goes */
 	int stdout_handle;		/* byte channel of its console, -1 if none */
 	int exit_code;
+	uint64_t start_time;		/* arch_time_now() at the last start */
 	uint32_t faults;		/* isolation faults */
 	uint32_t bad_hcalls;		/* unknown hypercall tokens */
 };
@@ -82,9 +109,20 @@ const char *part_state_name(enum part_state s);
 /* Guest-physical -> host-physical for len bytes inside one memory range; 0 or -EFAULT. */
 int gpa_to_hpa(const struct partition *p, uint64_t gpa, uint64_t len, uint64_t *hpa);
 
-/* 0 if [gpa, gpa + len) touches the partition's memory at all (hpa of that range). */
+/* 0 if [gpa, gpa + len) touches the partition's memory or one of its regions at all. */
 int gpa_overlaps_partition(const struct partition *p, uint64_t gpa, uint64_t len,
 			   uint64_t *hpa);
+
+/* Map device MMIO [hpa, hpa + size) at guest physical gpa (4 KiB aligned). 0, -EINVAL if
+ * misaligned or overlapping the partition's memory or another region, -ENOSPC if full. */
+int partition_map_device(struct partition *p, uint64_t gpa, uint64_t hpa, uint64_t size);
+
+/* Trap and emulate guest accesses to [gpa, gpa + size) through ops. Errors as above. */
+int partition_map_emulated(struct partition *p, uint64_t gpa, uint64_t size,
+			   const struct mmio_ops *ops, void *ctx);
+
+/* The non-RAM region holding gpa, or NULL. */
+const struct part_region *partition_region(const struct partition *p, uint64_t gpa);
 
 /* Zero the partition's private memory before (re)loading it. */
 void guest_scrub(const struct partition *p);
