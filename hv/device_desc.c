@@ -1,0 +1,216 @@
+/* device_desc.c - descriptors of an assigned device-tree device: its reg entries translated
+ * through the parents' ranges, its interrupts resolved through interrupt-parent, numbered
+ * handles, and the BH_DEVICE_* answers built from them (include/bulkhead/device.h).
+ * Shared by the hypervisor and bhctl: libfdt and libc only. */
+#include <errno.h>
+#include <string.h>
+#include <hv/device_desc.h>
+#include <hv/fdt_util.h>
+
+#define MAX_PARENT_HOPS	16
+
+/* MPIC interrupt sense (Linux's powerpc/fsl/mpic.txt binding, 2nd specifier cell). */
+#define MPIC_SENSE_RISING	0
+#define MPIC_SENSE_LOW		1
+#define MPIC_SENSE_HIGH		2
+#define MPIC_SENSE_FALLING	3
+
+static int add_regions(const void *hw, struct dev_desc *d)
+{
+	int n = fdt_reg_count(hw, d->hw_node);
+
+	if (n < 0)
+		return n;
+	if (n > DEV_MAX_REGIONS)
+		return -FDT_ERR_NOSPACE;
+	for (int i = 0; i < n; i++) {
+		struct dev_region *r = &d->region[i];
+		struct fdt_region fr;
+		int err = fdt_reg_phys(hw, d->hw_node, i, &fr);
+
+		if (err)
+			return err;
+		*r = (struct dev_region){ .phys = fr.addr, .size = fr.size, .guest = fr.addr,
+					  .prop = BH_DT_PROP_REG, .prop_index = (uint32_t)i };
+		r->flags = BH_REGION_FLAG_READ | BH_REGION_FLAG_WRITE | BH_REGION_FLAG_PHYS_VALID;
+		/* whole pages go straight through; a smaller region shares its page with other
+		 * registers, so the hypervisor forwards accesses to it one by one */
+		if (!((fr.addr | fr.size) & (DEV_PAGE_SIZE - 1)) && fr.size)
+			r->flags |= BH_REGION_FLAG_MMAP;
+	}
+	d->nr_regions = (unsigned int)n;
+	return 0;
+}
+
+/* The interrupt parent of node: its own or an ancestor's interrupt-parent phandle. */
+static int irq_parent(const void *hw, int node)
+{
+	for (int hops = 0; node >= 0 && hops < MAX_PARENT_HOPS; hops++) {
+		int len;
+		const fdt32_t *ph = fdt_getprop(hw, node, "interrupt-parent", &len);
+
+		if (ph && len == 4)
+			return fdt_node_offset_by_phandle(hw, fdt32_to_cpu(*ph));
+		node = fdt_parent_offset(hw, node);
+	}
+	return -FDT_ERR_NOTFOUND;
+}
+
+static uint32_t sense_flags(uint32_t sense)
+{
+	switch (sense) {
+	case MPIC_SENSE_LOW: return BH_IRQ_FLAG_LEVEL | BH_IRQ_FLAG_ACTIVE_LOW;
+	case MPIC_SENSE_HIGH: return BH_IRQ_FLAG_LEVEL;
+	case MPIC_SENSE_FALLING: return BH_IRQ_FLAG_ACTIVE_LOW;
+	default: return 0;
+	}
+}
+
+/* interrupts = <spec...>, each #interrupt-cells of the parent controller long. Only a direct
+ * interrupt controller is resolved here (an interrupt-map nexus in between is refused). */
+static int add_irqs(const void *hw, struct dev_desc *d)
+{
+	int len, ctrl, cells;
+	const fdt32_t *p = fdt_getprop(hw, d->hw_node, "interrupts", &len);
+
+	if (!p)
+		return 0;
+	ctrl = irq_parent(hw, d->hw_node);
+	if (ctrl < 0 || !fdt_getprop(hw, ctrl, "interrupt-controller", NULL))
+		return -FDT_ERR_BADVALUE;
+	cells = (int)fdt_get_u32(hw, ctrl, "#interrupt-cells", 0);
+	if (cells < 1 || cells > 4 || len % (4 * cells))
+		return -FDT_ERR_BADNCELLS;
+	if (len / (4 * cells) > DEV_MAX_IRQS)
+		return -FDT_ERR_NOSPACE;
+	for (int i = 0; i < len / (4 * cells); i++) {
+		struct dev_irq *q = &d->irq[i];
+		const fdt32_t *spec = p + i * cells;
+
+		*q = (struct dev_irq){ .ctrl = ctrl, .src = fdt32_to_cpu(spec[0]),
+				       .sense = cells > 1 ? fdt32_to_cpu(spec[1]) : 0,
+				       .node = d->hw_node, .prop = BH_DT_PROP_INTERRUPTS,
+				       .prop_index = (uint32_t)i };
+		q->flags = sense_flags(q->sense) | BH_IRQ_FLAG_MASKABLE;
+	}
+	d->nr_irqs = (unsigned int)(len / (4 * cells));
+	return 0;
+}
+
+int dev_desc_build(const void *hw, const struct hv_config *cfg, int index, struct dev_desc *d)
+{
+	const struct cfg_device *cd = &cfg->device[index];
+	int err;
+
+	memset(d, 0, sizeof(*d));
+	d->cfg_index = index;
+	d->hw_node = cd->hw_node;
+	d->owner = cd->owner;
+	d->flags = BH_DEVICE_FLAG_DT;
+	if (cd->hw_node < 0)
+		return -FDT_ERR_NOTFOUND;
+	err = add_regions(hw, d);
+	return err ? err : add_irqs(hw, d);
+}
+
+uint32_t dev_desc_number(struct dev_desc *d, uint32_t first)
+{
+	d->handle = first++;
+	for (unsigned int i = 0; i < d->nr_irqs; i++)
+		d->irq[i].handle = first++;
+	return first;
+}
+
+uint32_t dev_desc_first_handle(const struct hv_config *cfg, int part)
+{
+	uint32_t n = 0;
+
+	for (int i = 0; i < cfg->nr_bcs; i++)
+		n += cfg->bc[i].owner == part;
+	return n;
+}
+
+void dev_desc_info(const struct dev_desc *d, struct bh_device_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->argsz = sizeof(*out);
+	out->flags = d->flags;
+	out->num_regions = d->nr_regions;
+	out->num_irqs = d->nr_irqs;
+}
+
+int dev_desc_region(const struct dev_desc *d, uint32_t index, struct bh_region_info *out)
+{
+	const struct dev_region *r = &d->region[index];
+
+	if (index >= d->nr_regions)
+		return -ENOENT;
+	memset(out, 0, sizeof(*out));
+	out->argsz = sizeof(*out);
+	out->flags = r->flags;
+	out->index = index;
+	out->guest_addr = r->guest;
+	out->size = r->size;
+	out->phys_addr = (r->flags & BH_REGION_FLAG_PHYS_VALID) ? r->phys : 0;
+	return 0;
+}
+
+int dev_desc_irq(const struct dev_desc *d, uint32_t index, struct bh_irq_info *out,
+		 uint32_t *handles, uint32_t max_handles)
+{
+	if (index >= d->nr_irqs)
+		return -ENOENT;
+	memset(out, 0, sizeof(*out));
+	out->argsz = sizeof(*out) + sizeof(uint32_t);
+	out->flags = d->irq[index].flags;
+	out->index = index;
+	out->count = 1;
+	if (max_handles)
+		handles[0] = d->irq[index].handle;
+	return 0;
+}
+
+int dev_desc_dt_path(const void *hw, const struct dev_desc *d, uint32_t kind, uint32_t index,
+		     char *buf, size_t len, size_t *needed, uint32_t *prop, uint32_t *pidx)
+{
+	char path[256];
+	int node = d->hw_node;
+
+	switch (kind) {
+	case BH_DT_KIND_DEVICE:
+		*prop = BH_DT_PROP_NONE;
+		*pidx = 0;
+		break;
+	case BH_DT_KIND_REGION:
+		if (index >= d->nr_regions)
+			return -ENOENT;
+		*prop = d->region[index].prop;
+		*pidx = d->region[index].prop_index;
+		break;
+	case BH_DT_KIND_IRQ:
+		if (index >= d->nr_irqs)
+			return -ENOENT;
+		node = d->irq[index].node;
+		*prop = d->irq[index].prop;
+		*pidx = d->irq[index].prop_index;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (fdt_get_path(hw, node, path, sizeof(path)) < 0)
+		return -EINVAL;
+	*needed = strlen(path) + 1;
+	if (len && len < *needed)
+		return -EOVERFLOW;
+	if (len)
+		memcpy(buf, path, *needed);
+	return 0;
+}
+
+const char *dev_desc_prop_name(uint32_t prop)
+{
+	static const char *const names[] = { "node", "reg", "ranges", "interrupts",
+					     "interrupt-map" };
+
+	return prop < sizeof(names) / sizeof(names[0]) ? names[prop] : "?";
+}

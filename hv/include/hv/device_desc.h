@@ -1,0 +1,75 @@
+/* device_desc.h - what a partition learns about an assigned device (the descriptors of
+ * include/bulkhead/device.h), computed from the hardware tree and the config alone.
+ *
+ * Portable and free of target-only code: the hypervisor builds one per assignment at
+ * partition start, and "bhctl devices" builds the same ones offline. */
+#ifndef HV_DEVICE_DESC_H
+#define HV_DEVICE_DESC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <bulkhead/device.h>
+#include <hv/config.h>
+
+#define DEV_MAX_REGIONS		8
+#define DEV_MAX_IRQS		8
+#define DEV_PAGE_SIZE		0x1000ull
+
+/* One MMIO region: a reg entry translated through the parents' ranges. */
+struct dev_region {
+	uint64_t phys, size;		/* CPU physical */
+	uint64_t guest;			/* guest physical (= phys: devices appear where they are) */
+	uint32_t flags;			/* BH_REGION_FLAG_* */
+	uint32_t prop, prop_index;	/* BH_DT_PROP_* and entry it came from */
+};
+
+/* One interrupt: the controller's specifier, the guest's handle for it. */
+struct dev_irq {
+	int ctrl;			/* interrupt-controller node in the hardware tree */
+	uint32_t src;			/* first specifier cell: the controller's source number */
+	uint32_t sense;			/* second cell (MPIC: 0 rising, 1 low, 2 high, 3 falling) */
+	uint32_t flags;			/* BH_IRQ_FLAG_* */
+	int node;			/* node whose property it came from */
+	uint32_t prop, prop_index;	/* BH_DT_PROP_* and entry */
+	uint32_t handle;		/* the guest's virtual-PIC handle */
+};
+
+/* A device as one partition sees it. */
+struct dev_desc {
+	int cfg_index;			/* index into cfg->device[] */
+	int hw_node;			/* node in the hardware tree */
+	int owner;			/* partition index */
+	uint32_t flags;			/* BH_DEVICE_FLAG_* */
+	uint32_t handle;		/* the guest's device handle */
+	unsigned int nr_regions, nr_irqs;
+	struct dev_region region[DEV_MAX_REGIONS];
+	struct dev_irq irq[DEV_MAX_IRQS];
+};
+
+/* Build the descriptor of cfg->device[index] (which must be owned by a partition). 0, or a
+ * negative libfdt error (-FDT_ERR_NOSPACE: more regions/irqs than this build handles,
+ * -FDT_ERR_BADVALUE: an interrupt that does not reach an interrupt controller). */
+int dev_desc_build(const void *hw, const struct hv_config *cfg, int index, struct dev_desc *d);
+
+/* Handle numbers of a partition's devices, in config order starting at first: each device
+ * takes one for itself, then one per interrupt vector. Returns the next free number. */
+uint32_t dev_desc_number(struct dev_desc *d, uint32_t first);
+
+/* Handles a partition holds before its devices' (its byte channels, in config order). */
+uint32_t dev_desc_first_handle(const struct hv_config *cfg, int part);
+
+/* The ABI structures, filled in full (the caller copies what argsz allows). */
+void dev_desc_info(const struct dev_desc *d, struct bh_device_info *out);
+int dev_desc_region(const struct dev_desc *d, uint32_t index, struct bh_region_info *out);
+int dev_desc_irq(const struct dev_desc *d, uint32_t index, struct bh_irq_info *out,
+		 uint32_t *handles, uint32_t max_handles);
+
+/* DT path answer: path of the node into buf (when len is enough), *needed, *prop, *pidx.
+ * 0, -EINVAL (kind), -ENOENT (index), -EOVERFLOW (len too small and non-zero). */
+int dev_desc_dt_path(const void *hw, const struct dev_desc *d, uint32_t kind, uint32_t index,
+		     char *buf, size_t len, size_t *needed, uint32_t *prop, uint32_t *pidx);
+
+/* Names for printers. */
+const char *dev_desc_prop_name(uint32_t prop);
+
+#endif
