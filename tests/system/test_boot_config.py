@@ -62,15 +62,11 @@ def error_lines(out):
     return errs
 
 
-def assert_error(out, *patterns):
-    """Exactly one error line, matching one of the patterns (regexes, whole line).
-
-    Blob errors have two accepted wordings while the boot path moves from its own header
-    checks ("config: blob at ADDR: FDT_ERR_...") to the config validator's
-    ("config: /: ..."); drop the first once hv/main.c uses config_load everywhere."""
+def assert_error(out, pattern):
+    """Exactly one error line, matching pattern (a regex, whole line)."""
     errs = error_lines(out)
     assert len(errs) == 1, errs
-    assert any(re.fullmatch(p, errs[0]) for p in patterns), errs[0]
+    assert re.fullmatch(pattern, errs[0]), errs[0]
     return errs[0]
 
 
@@ -100,18 +96,12 @@ def test_config_addr_outside_ram(qemu, addr):
 
 
 # --- what the blob is ------------------------------------------------------------------------
-def old_blob_error(what, magic, version, totalsize, addr=CONFIG_ADDR):
-    return re.escape(f"config: blob at 0x{addr:x}: {what} (magic 0x{magic:08x}, "
-                     f"version {version}, totalsize {totalsize})")
-
-
 def test_bad_magic(qemu, good_dtb, tmp_path):
     f = tmp_path / "bad-magic.dtb"
     f.write_bytes(with_header(good_dtb, magic=0xdeadbeef))
     out = boot_refused(qemu, "--config", f)
-    assert_error(out, old_blob_error("FDT_ERR_BADMAGIC", 0xdeadbeef, 17, len(good_dtb)),
-                 re.escape("config: /: bad magic 0xdeadbeef (expected 0xd00dfeed): "
-                           "not a flattened device tree"))
+    assert_error(out, re.escape("config: /: bad magic 0xdeadbeef (expected 0xd00dfeed): "
+                                "not a flattened device tree"))
 
 
 @pytest.mark.parametrize("version,last_comp", [(1, 1), (32, 32)])
@@ -119,9 +109,8 @@ def test_wrong_version(qemu, good_dtb, tmp_path, version, last_comp):
     f = tmp_path / "bad-version.dtb"
     f.write_bytes(with_header(good_dtb, version=version, last_comp_version=last_comp))
     out = boot_refused(qemu, "--config", f)
-    assert_error(out, old_blob_error("FDT_ERR_BADVERSION", 0xd00dfeed, version, len(good_dtb)),
-                 re.escape(f"config: /: unsupported FDT version {version} (last compatible "
-                           f"{last_comp}); Bulkhead reads versions 16 and 17"))
+    assert_error(out, re.escape(f"config: /: unsupported FDT version {version} (last "
+                                f"compatible {last_comp}); Bulkhead reads versions 16 and 17"))
 
 
 def test_truncated_blob(qemu, good_dtb, tmp_path):
@@ -130,8 +119,8 @@ def test_truncated_blob(qemu, good_dtb, tmp_path):
     f = tmp_path / "cut.dtb"
     f.write_bytes(good_dtb[:len(good_dtb) // 2])
     out = boot_refused(qemu, "--config", f)
-    assert_error(out, old_blob_error("FDT_ERR_BADSTRUCTURE", 0xd00dfeed, 17, len(good_dtb)),
-                 re.escape("config: /: malformed device tree (libfdt: FDT_ERR_BADSTRUCTURE)"))
+    assert_error(out, re.escape("config: /: malformed device tree "
+                                "(libfdt: FDT_ERR_BADSTRUCTURE)"))
 
 
 def test_totalsize_smaller_than_its_blocks(qemu, good_dtb, tmp_path):
@@ -143,15 +132,12 @@ def test_totalsize_smaller_than_its_blocks(qemu, good_dtb, tmp_path):
     f = tmp_path / "short.dtb"
     f.write_bytes(with_header(good_dtb, totalsize=half)[:half])
     out = boot_refused(qemu, "--config", f)
-    assert_error(out, old_blob_error("FDT_ERR_TRUNCATED", 0xd00dfeed, 17, half),
-                 re.escape(f"config: /: structure block (offset {off_struct}, {size_struct} "
-                           f"bytes) extends past totalsize {half}"))
+    assert_error(out, re.escape(f"config: /: structure block (offset {off_struct}, "
+                                f"{size_struct} bytes) extends past totalsize {half}"))
 
 
-def larger_patterns(addr, size, room):
-    return (rf"config: blob at 0x{addr:x}: totalsize {size} is larger than the ({room}|zu) "
-            r"bytes available",
-            rf"config: /: truncated: header totalsize is {size} bytes but only ({room}|zu) "
+def larger_pattern(size, room):
+    return (rf"config: /: truncated: header totalsize is {size} bytes but only ({room}|zu) "
             r"are available")
 
 
@@ -163,7 +149,7 @@ def test_totalsize_larger_than_space(qemu, good_dtb, tmp_path, addr, size, room)
     f = tmp_path / "big.dtb"
     f.write_bytes(with_header(good_dtb, totalsize=size))
     out = boot_refused(qemu, "--mem", "512", "--config", f, "--config-addr", hex(addr))
-    assert_error(out, *larger_patterns(addr, size, room))
+    assert_error(out, larger_pattern(size, room))
 
 
 @pytest.mark.xfail(strict=True, reason="the room is printed with %zu, which the target's "
@@ -174,7 +160,7 @@ def test_totalsize_error_names_the_room(qemu, good_dtb, tmp_path, addr, size, ro
     f = tmp_path / "big.dtb"
     f.write_bytes(with_header(good_dtb, totalsize=size))
     out = boot_refused(qemu, "--mem", "512", "--config", f, "--config-addr", hex(addr))
-    assert_error(out, *(p.replace("|zu", "") for p in larger_patterns(addr, size, room)))
+    assert_error(out, larger_pattern(size, room).replace("|zu", ""))
 
 
 def test_good_config_is_accepted(qemu, good_dtb, tmp_path):
