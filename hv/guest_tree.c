@@ -10,8 +10,10 @@
 #include <bulkhead/abi.h>
 #include <hv/config.h>
 #include <hv/cpu.h>
+#include <hv/device.h>
 #include <hv/fdt_util.h>
 #include <hv/guest_tree.h>
+#include <hv/manager.h>
 #include <hv/partition.h>
 
 #define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
@@ -29,6 +31,22 @@ static int add_root(void *fdt, const struct partition *p)
 	return fdt_setprop_string(fdt, 0, "compatible", "bulkhead,partition");
 }
 
+/* A managed partition: "fsl,hv-partition-handle", reg = handle, label = its name. */
+static int add_partition_handle(void *fdt, int handles, int h, const struct handle *hd)
+{
+	const struct partition *target = manager_handle_target(hd);
+	char name[32];
+	int node;
+
+	snprintf(name, sizeof(name), "partition@%d", h);
+	node = fdt_add_subnode(fdt, handles, name);
+	TRY(node);
+	TRY(fdt_setprop_string(fdt, node, "compatible", "fsl,hv-partition-handle"));
+	TRY(fdt_setprop_u32(fdt, node, "reg", (uint32_t)h));
+	TRY(fdt_setprop_u32(fdt, node, "hv-handle", (uint32_t)h));
+	return fdt_setprop_string(fdt, node, "label", target->name);
+}
+
 static int add_byte_channels(void *fdt, int handles, const struct partition *p,
 			     const void *cfg_fdt, const struct hv_config *cfg)
 {
@@ -39,6 +57,10 @@ static int add_byte_channels(void *fdt, int handles, const struct partition *p,
 		const struct byte_chan *c = hd && hd->type == HANDLE_BYTE_CHANNEL ? hd->obj : NULL;
 		int node;
 
+		if (hd && hd->type == HANDLE_PARTITION) {
+			TRY(add_partition_handle(fdt, handles, h, hd));
+			continue;
+		}
 		if (!c)
 			continue;
 		snprintf(name, sizeof(name), "byte-channel@%d", h);
@@ -236,6 +258,7 @@ int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_
 	TRY(add_memory(buf, p));
 	TRY(add_cpus(buf, p, hw, hw_cpu));
 	TRY(add_chosen(buf, p));
+	TRY(device_tree_add(buf, p, hw, cfg_fdt, cfg));	/* issue 5: assigned devices */
 	if (cp->node_update >= 0)
 		TRY(guest_tree_node_update(buf, 0, cfg_fdt, cp->node_update));
 	return fdt_pack(buf);

@@ -3,8 +3,11 @@
 #include <string.h>
 #include <hv/byte_chan.h>
 #include <hv/console.h>
+#include <hv/device_hcall.h>	/* issue 5: device ABI and vPIC */
 #include <hv/hcall.h>
+#include <hv/manager.h>
 #include <hv/partition.h>
+#include <hv/stats.h>
 
 #define BYTES_PER_REG	sizeof(unsigned long)
 #define BC_DATA_REG	2	/* reg[2..5] carry the bytes */
@@ -114,11 +117,29 @@ static const struct hcall_entry table[] = {
 	{ BH_ABI_VERSION, hc_abi_version },
 	{ BH_NULL, hc_null },
 	{ BH_GUEST_EXIT, hc_guest_exit },
+	/* issue 7: partition managers (hv/manager.c) */
+	{ FH_PARTITION_GET_STATUS, hc_partition_get_status },
+	{ FH_PARTITION_START, hc_partition_start },
+	{ FH_PARTITION_STOP, hc_partition_stop },
+	{ FH_PARTITION_RESTART, hc_partition_restart },
+	{ FH_PARTITION_MEMCPY, hc_partition_memcpy },
+	/* issue 5: device descriptors (hv/device_hcall.c), virtual PIC (hv/vpic.c) */
+	{ BH_DEVICE_GET_INFO, hc_device_get_info },
+	{ BH_DEVICE_GET_REGION_INFO, hc_device_get_region_info },
+	{ BH_DEVICE_GET_IRQ_INFO, hc_device_get_irq_info },
+	{ BH_DEVICE_GET_DT_PATH, hc_device_get_dt_path },
+	{ BH_DEVICE_RESET, hc_device_reset },
+	{ EV_INT_SET_CONFIG, hc_int_set_config },
+	{ EV_INT_GET_CONFIG, hc_int_get_config },
+	{ EV_INT_SET_MASK, hc_int_set_mask },
+	{ EV_INT_GET_MASK, hc_int_get_mask },
+	{ EV_INT_IACK, hc_int_iack },
+	{ EV_INT_EOI, hc_int_eoi },
 };
 
 void hcall_dispatch(struct vcpu *v, struct hcall_regs *r)
 {
-	v->stats.hcalls++;
+	stats_count_hcall(v, r->token);
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
 		if (table[i].token == r->token) {
 			table[i].fn(v, r);

@@ -12,6 +12,7 @@
 #include <hv/cpu.h>
 #include <hv/guest_tree.h>
 #include <hv/image.h>
+#include <hv/manager.h>
 #include <hv/partition.h>
 
 #define IMA_MAX		(64ull << 20)	/* ePAPR initial mapping: at most 64 MiB */
@@ -160,7 +161,7 @@ int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_c
 	for (int i = 0; i < cfg->nr_parts; i++)
 		if (add_channels(&partitions[i], i, cfg, cfg_fdt))
 			return -ENOSPC;
-	return 0;
+	return manager_handles_create(cfg);
 }
 
 static int load_tree(struct partition *p)
@@ -207,7 +208,7 @@ static int load_image(struct partition *p)
 	return err;
 }
 
-static int start_locked(struct partition *p, uint64_t ima);
+static int start_locked(struct partition *p, uint64_t ima, bool load);
 
 /* One console line, written at once so guest output cannot split it. */
 static void report_started(const struct partition *p)
@@ -223,25 +224,34 @@ static void report_started(const struct partition *p)
 
 int partition_start(struct partition *p)
 {
+	return partition_start_at(p, 0, true);
+}
+
+int partition_start_at(struct partition *p, uint64_t entry, bool load)
+{
 	uint64_t ima = p->nr_mem && p->mem[0].size < IMA_MAX ? p->mem[0].size : IMA_MAX;
 	int err;
 
 	if (!arch_spin_trylock(&p->lock))
 		return -EBUSY;
-	err = p->state == PART_STOPPED ? start_locked(p, ima) : -EINVAL;
+	if (!load)
+		p->entry = entry;
+	err = p->state == PART_STOPPED ? start_locked(p, ima, load) : -EINVAL;
 	arch_spin_unlock(&p->lock);
 	return err;
 }
 
-static int start_locked(struct partition *p, uint64_t ima)
+/* load: scrub and load the config's image (else keep memory: a manager filled it). */
+static int start_locked(struct partition *p, uint64_t ima, bool load)
 {
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
 		if (p->vcpu[i].state == VCPU_RUNNING)
 			return -EBUSY;	/* still leaving guest context */
 	p->state = PART_STARTING;
-	guest_scrub(p);
+	if (load)
+		guest_scrub(p);
 	handles_postreset(p);
-	if (load_image(p) || load_tree(p)) {
+	if ((load && load_image(p)) || load_tree(p)) {
 		p->state = PART_STOPPED;
 		return -EINVAL;
 	}

@@ -14,10 +14,12 @@ DTB_WINDOW = (0x00F00000, 0x00010000)
 
 
 def partition(label, guest, cpu, ncpus=1, bootargs="", channels=(), no_auto_start=False,
-              extra=""):
-    """channels: [(my_label, peer_partition_label, peer_channel_label)]."""
+              extra="", manages=()):
+    """channels: [(my_label, peer_partition_label, peer_channel_label)];
+    manages: labels of the partitions this one manages (managed-partition)."""
     return dict(label=label, guest=guest, cpu=cpu, ncpus=ncpus, bootargs=bootargs,
-                channels=list(channels), no_auto_start=no_auto_start, extra=extra)
+                channels=list(channels), no_auto_start=no_auto_start, extra=extra,
+                manages=list(manages))
 
 
 def _cells64(v):
@@ -33,6 +35,12 @@ def _part_dts(i, p):
 			compatible = "byte-channel";
 			endpoint = <&{peer}_{theirs}>;
 		}};""" for mine, peer, theirs in p["channels"])
+    managed = "".join(
+        f"""
+		manages-{m} {{
+			compatible = "managed-partition";
+			partition = <&part_{m}>;
+		}};""" for m in p["manages"])
     return f"""
 	{p['label']}_mem: mem-{p['label']} {{
 		compatible = "phys-mem-area";
@@ -40,7 +48,7 @@ def _part_dts(i, p):
 		size = <{_cells64(MEM_SIZE)}>;
 	}};
 
-	part-{p['label']} {{
+	part_{p['label']}: part-{p['label']} {{
 		compatible = "partition";
 		label = "{p['label']}";
 		cpus = <{p['cpu']} {p['ncpus']}>;
@@ -61,7 +69,7 @@ def _part_dts(i, p):
 			compatible = "byte-channel";
 			endpoint = <&mux>;
 			mux-channel = <{i + 1}>;
-		}};{chans}
+		}};{chans}{managed}
 		node-update {{
 			chosen {{
 				bootargs = "{p['bootargs']}";

@@ -143,3 +143,25 @@ def test_stop_start_restart_from_the_shell(boot):
     con.expect_line(r"(?:bulkhead> )?\[a\] hello from a")
     assert "stop: no partition 'nope'" in con.command("stop nope")
     assert "usage: start PARTITION" in con.command("start")
+
+
+def test_manager_partition_drives_only_what_it_manages(boot):
+    con = boot([partition("mgr", "partman", 1, manages=["worker"]),
+                partition("worker", "hello", 2, bootargs="count=0 interval=300"),
+                partition("other", "hello", 3, bootargs="count=0 interval=300")])
+    wait_exit(con, "mgr")
+    lines = guest_lines(con, "mgr")
+    assert not [l for l in lines if l.startswith("FAIL")], lines
+    for check in ("PARTITION_STOP", "PARTITION_START (reload)", "PARTITION_RESTART",
+                  "PARTITION_MEMCPY to the worker and back",
+                  "PARTITION_MEMCPY outside the worker's memory is refused",
+                  "a handle that is not a managed partition is refused",
+                  "an unknown handle is refused"):
+        assert f"PASS: {check}" in lines, (check, lines)
+    out = con.output
+    assert "partition worker: stopped (stopped by its manager)" in out
+    assert "partition worker: stopped (restart)" in out
+    assert "partition other: stopped" not in out     # the unmanaged partition is untouched
+    tree = con.command("gdt mgr")
+    assert 'compatible = "fsl,hv-partition-handle";' in tree and 'label = "worker";' in tree
+    assert 'label = "other";' not in tree

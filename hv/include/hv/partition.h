@@ -3,6 +3,7 @@
 #define HV_PARTITION_H
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <hv/arch.h>
 #include <hv/config.h>
@@ -90,6 +91,10 @@ void partitions_autostart(void);
 /* Load images, build the guest tree and make the vCPUs runnable. 0, -EINVAL if p is not
  * stopped, -EBUSY if it is being started/stopped, other negative errors (reported). */
 int partition_start(struct partition *p);
+
+/* Start at a given entry point: load = true is partition_start(); load = false keeps the
+ * partition's memory as it is (a manager put an image there) and enters at entry. */
+int partition_start_at(struct partition *p, uint64_t entry, bool load);
 
 /* Stop p from any CPU (also from one of its own vCPUs): its vCPUs are kicked out of guest
  * context and waited for, then its handles' prereset operations run. why (if not NULL) is

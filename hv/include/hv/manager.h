@@ -1,0 +1,29 @@
+/* manager.h - partition managers: the FSL partition-management hypercalls a partition may
+ * apply to the partitions its config names (managed-partition), by handle. */
+#ifndef HV_MANAGER_H
+#define HV_MANAGER_H
+
+#include <hv/config.h>
+#include <hv/hcall.h>
+
+/* Status values of FH_PARTITION_GET_STATUS (Linux include/uapi/linux/fsl_hypervisor.h). */
+#define FH_PARTITION_STOPPED	0
+#define FH_PARTITION_RUNNING	1
+#define FH_PARTITION_STARTING	2
+#define FH_PARTITION_STOPPING	3
+
+/* Give every manager partition a handle for each partition it manages. */
+int manager_handles_create(const struct hv_config *cfg);
+
+struct handle;
+struct partition;
+/* The partition a HANDLE_PARTITION handle names. */
+const struct partition *manager_handle_target(const struct handle *h);
+
+void hc_partition_get_status(struct vcpu *v, struct hcall_regs *r);
+void hc_partition_start(struct vcpu *v, struct hcall_regs *r);
+void hc_partition_stop(struct vcpu *v, struct hcall_regs *r);
+void hc_partition_restart(struct vcpu *v, struct hcall_regs *r);
+void hc_partition_memcpy(struct vcpu *v, struct hcall_regs *r);
+
+#endif

@@ -1,0 +1,134 @@
+/* partman - a manager partition: drives the partition its tree names through the FSL
+ * partition-management hypercalls and checks each answer, then shows that a handle which
+ * is not a managed partition is refused.
+ * bootargs: target=LABEL (default "worker"). Prints "PASS:"/"FAIL:" lines. */
+#include <stdio.h>
+#include <string.h>
+#include <libfdt.h>
+#include <guest/guest.h>
+
+#define FH_STOPPED	0
+#define FH_RUNNING	1
+#define SG_SIZE		32
+#define PROBE_GPA	0x00e00000u	/* scratch page in the target's memory */
+
+/* The handle of the managed partition labelled name, or -1. */
+static int partition_handle(const char *name)
+{
+	const void *fdt = guest_boot.fdt;
+	int node = -1;
+
+	while ((node = fdt_node_offset_by_compatible(fdt, node, "fsl,hv-partition-handle")) >= 0) {
+		const char *label = fdt_getprop(fdt, node, "label", NULL);
+
+		if (label && !strcmp(label, name))
+			return (int)guest_fdt_u32(node, "reg", ~0u);
+	}
+	return -1;
+}
+
+static uint32_t status_of(uint32_t h, uint32_t *state)
+{
+	uint32_t r[8] = { h };
+	uint32_t st = hcall(FH_PARTITION_GET_STATUS, r);
+
+	*state = r[1];
+	return st;
+}
+
+static uint32_t call1(uint32_t token, uint32_t h)
+{
+	uint32_t r[8] = { h };
+
+	return hcall(token, r);
+}
+
+static uint32_t start(uint32_t h, uint32_t entry, uint32_t load)
+{
+	uint32_t r[8] = { h, entry, load };
+
+	return hcall(FH_PARTITION_START, r);
+}
+
+static void expect_state(uint32_t h, uint32_t want, const char *when)
+{
+	uint32_t state, st = status_of(h, &state);
+
+	guest_check(st == EV_SUCCESS && state == want, when, "status %lu state %lu",
+		    (unsigned long)st, (unsigned long)state);
+}
+
+/* The hypervisor starts partitions one after the other: wait (bounded) for the target. */
+static void wait_running(uint32_t h)
+{
+	uint64_t t0 = guest_tb(), limit = guest_us_to_tb(5000000);
+	uint32_t state = FH_STOPPED;
+
+	while (status_of(h, &state) == EV_SUCCESS && state != FH_RUNNING &&
+	       guest_tb() - t0 < limit)
+		;
+}
+
+/* One scatter-gather entry (big-endian u64 source, target, size, reserved). */
+static uint32_t memcpy_one(uint32_t src_h, uint32_t dst_h, uint32_t src, uint32_t dst,
+			   uint32_t size)
+{
+	static uint32_t sg[SG_SIZE / 4] __attribute__((aligned(32)));
+	uint32_t r[8];
+
+	memset(sg, 0, sizeof(sg));
+	sg[1] = src;
+	sg[3] = dst;
+	sg[5] = size;
+	r[0] = src_h;
+	r[1] = dst_h;
+	r[2] = (uint32_t)sg;
+	r[3] = 0;
+	r[4] = 1;
+	return hcall(FH_PARTITION_MEMCPY, r);
+}
+
+static void test_memcpy(uint32_t h)
+{
+	static char out[64] = "written into the worker by its manager", back[64];
+	uint32_t st1 = memcpy_one(0xffffffffu, h, (uint32_t)out, PROBE_GPA, sizeof(out));
+	uint32_t st2 = memcpy_one(h, 0xffffffffu, PROBE_GPA, (uint32_t)back, sizeof(back));
+
+	guest_check(st1 == EV_SUCCESS && st2 == EV_SUCCESS && !memcmp(out, back, sizeof(out)),
+		    "PARTITION_MEMCPY to the worker and back", "status %lu/%lu",
+		    (unsigned long)st1, (unsigned long)st2);
+	st1 = memcpy_one(0xffffffffu, h, (uint32_t)out, 0x7ffff000u, sizeof(out));
+	guest_check(st1 == EV_EFAULT, "PARTITION_MEMCPY outside the worker's memory is refused",
+		    "status %lu", (unsigned long)st1);
+}
+
+int main(void)
+{
+	char target[32] = "worker";
+	uint32_t state;
+	int h;
+
+	guest_arg_str("target", target, sizeof(target));
+	h = partition_handle(target);
+	if (h < 0) {
+		printf("FAIL: no fsl,hv-partition-handle labelled \"%s\"\n", target);
+		return 1;
+	}
+	printf("partman: %s is handle %d\n", target, h);
+	wait_running((uint32_t)h);
+	expect_state(h, FH_RUNNING, "the worker is running");
+	guest_check(call1(FH_PARTITION_STOP, h) == EV_SUCCESS, "PARTITION_STOP", NULL);
+	expect_state(h, FH_STOPPED, "the worker is stopped");
+	guest_check(call1(FH_PARTITION_STOP, h) == EV_INVALID_STATE,
+		    "stopping a stopped partition is refused", NULL);
+	guest_check(start(h, 0, 1) == EV_SUCCESS, "PARTITION_START (reload)", NULL);
+	expect_state(h, FH_RUNNING, "the worker runs again");
+	guest_check(call1(FH_PARTITION_RESTART, h) == EV_SUCCESS, "PARTITION_RESTART", NULL);
+	expect_state(h, FH_RUNNING, "the worker runs after the restart");
+	test_memcpy((uint32_t)h);
+	guest_check(status_of(0, &state) == EV_EINVAL,
+		    "a handle that is not a managed partition is refused", NULL);
+	guest_check(call1(FH_PARTITION_STOP, 31) == EV_EINVAL, "an unknown handle is refused",
+		    NULL);
+	guest_finish("partman");
+}
