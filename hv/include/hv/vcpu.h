@@ -16,13 +16,22 @@ enum vcpu_state {
 	VCPU_RUNNING,		/* in guest context on its physical CPU */
 };
 
-/* Per-vCPU exit statistics (shown by the shell's stats). */
+#define STATS_EXIT_REASONS	64	/* exception numbers counted one by one; the last: above */
+#define STATS_HCALL_SLOTS	16	/* distinct hypercall tokens counted one by one */
+
+/* Per-vCPU exit statistics (hv/stats.c counts, the shell's stats prints). */
 struct vcpu_stats {
 	uint32_t traps;		/* all exits to the hypervisor */
 	uint32_t emulated;	/* privileged instructions emulated */
 	uint32_t hcalls;	/* hypercalls */
 	uint32_t tlb_refills;	/* shadow TLB misses filled */
-	uint32_t reflected;	/* exceptions delivered to the guest */
+	uint32_t reflected;	/* exceptions and interrupts delivered to the guest */
+	uint32_t exits[STATS_EXIT_REASONS];	/* exits by the architecture's exception number */
+	struct {
+		uint32_t token;
+		uint32_t count;		/* 0: slot free */
+	} hcall[STATS_HCALL_SLOTS];	/* hypercalls by token, in order of first use */
+	uint32_t hcall_other;		/* hypercalls whose token found no free slot */
 };
 
 /* One virtual CPU, pinned to one physical CPU for the life of the configuration. */
