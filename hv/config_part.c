@@ -214,11 +214,30 @@ static void parse_cpus(struct cfg_ctx *c, int node, struct cfg_partition *p)
 	}
 }
 
+/* bulkhead,watchdog-action = "reset" (default) | "stop" | "notify"; needs watchdog-timeout. */
+static void parse_watchdog_action(struct cfg_ctx *c, int node, struct cfg_partition *p)
+{
+	static const char *const names[] = { "reset", "stop", "notify" };
+	const char *a = cfg_read_string(c, node, "bulkhead,watchdog-action", false);
+
+	p->watchdog_action = CFG_WATCHDOG_RESET;
+	if (!a)
+		return;
+	for (unsigned int i = 0; i < 3; i++)
+		if (!strcmp(a, names[i]))
+			p->watchdog_action = (enum cfg_watchdog_action)i;
+	if (strcmp(a, names[p->watchdog_action]))
+		cfg_err(c, node, "bulkhead,watchdog-action", "\"%s\" is not one of \"reset\", "
+			"\"stop\", \"notify\"", a);
+	else if (!fdt_getprop(c->fdt, node, "watchdog-timeout", NULL))
+		cfg_err(c, node, "bulkhead,watchdog-action", "needs watchdog-timeout");
+}
+
 static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *p)
 {
 	static const char *const props[] = { "compatible", "label", "cpus", "guest-image",
 					     "dtb-window", "no-auto-start", "no-dma-disable",
-					     "watchdog-timeout", NULL };
+					     "watchdog-timeout", "bulkhead,watchdog-action", NULL };
 	uint64_t v[3];
 
 	cfg_check_props(c, node, props);
@@ -255,6 +274,7 @@ static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *
 	    (!p->watchdog_ms || p->watchdog_ms > CFG_WATCHDOG_MAX_MS))
 		cfg_err(c, node, "watchdog-timeout", "%u ms is outside 1..%u ms", p->watchdog_ms,
 			CFG_WATCHDOG_MAX_MS);
+	parse_watchdog_action(c, node, p);
 }
 
 static void parse_part_child(struct cfg_ctx *c, int child, int idx)

@@ -14,6 +14,7 @@
 #include <hv/image.h>
 #include <hv/manager.h>
 #include <hv/partition.h>
+#include <hv/watchdog.h>
 
 #define IMA_MAX		(64ull << 20)	/* ePAPR initial mapping: at most 64 MiB */
 #define SPIN_ENTRY_SIZE	32		/* ePAPR spin table entry (5.5.2), 8-byte aligned */
@@ -140,6 +141,9 @@ static int create_one(int idx, const void *cfg_fdt, const struct hv_config *cfg)
 		return -EINVAL;
 	setup_memory(p, cfg, idx);
 	setup_dtb_window(p, cp);
+	p->wd_timeout_ms = cp->watchdog_ms;
+	p->wd_timeout = arch_time_freq() / 1000 * cp->watchdog_ms;
+	p->wd_action = cp->watchdog_action;
 	return 0;
 }
 
@@ -256,6 +260,7 @@ static int start_locked(struct partition *p, uint64_t ima, bool load)
 		return -EINVAL;
 	}
 	init_spin_table(p);
+	watchdog_reset(p);
 	vcpu_arch_reset(&p->vcpu[0], p->entry, p->dtb_gpa, ima);
 	p->vcpu[0].state = VCPU_RUNNABLE;
 	arch_mb();

@@ -6,6 +6,7 @@
 #include <hv/cpu.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
+#include <hv/watchdog.h>
 
 #define IMA_SECONDARY	(64ull << 20)
 /* Idle CPUs wake this often to poll the console and guest spin tables; arch_cpu_kick()
@@ -80,8 +81,10 @@ void pcpu_loop(unsigned int cpu)
 			run(cpu, v);
 			continue;
 		}
-		if (cpu == console_cpu())
+		if (cpu == console_cpu()) {
 			shell_poll();
+			watchdog_poll();
+		}
 		hv_cpus[cpu].heartbeat++;
 		arch_cpu_idle(arch_time_freq() / IDLE_HZ);
 	}

@@ -165,3 +165,22 @@ def test_manager_partition_drives_only_what_it_manages(boot):
     tree = con.command("gdt mgr")
     assert 'compatible = "fsl,hv-partition-handle";' in tree and 'label = "worker";' in tree
     assert 'label = "other";' not in tree
+
+
+@pytest.mark.parametrize("action,outcome", [
+    ("reset", "restarting it"), ("stop", "stopping it"), ("notify", "reported only")])
+def test_watchdog_catches_a_hung_guest(boot, action, outcome):
+    extra = f'watchdog-timeout = <100>; bulkhead,watchdog-action = "{action}";'
+    con = boot([partition("w", "wdog", 1, bootargs="feeds=3 interval=20", extra=extra)])
+    wait_line(con, rf"partition w: watchdog expired \(no feed for 100 ms\): {outcome}")
+    out = con.output
+    fed = out.index("[w] wdog: fed 3")
+    hang = out.index("[w] wdog: hanging")
+    assert fed < hang < out.index("partition w: watchdog expired")
+    if action == "reset":
+        con.expect_line(r"(?:bulkhead> )?\[w\] wdog: fed 1")     # it boots again
+    elif action == "stop":
+        wait_line(con, r"partition w: stopped \(watchdog\)")
+        assert re.search(r"(?m)^1\s+w\s+stopped\s", con.command("list"))
+    else:
+        assert re.search(r"(?m)^1\s+w\s+running\s", con.command("list"))

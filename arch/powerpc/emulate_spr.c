@@ -2,6 +2,7 @@
  * (kept in struct vcpu_arch), passed to the real register (timer, user-readable SPRGs), or
  * refused (the guest then gets a program interrupt). SPR numbers: E500MCRM table 2-2. */
 #include <hv/partition.h>
+#include <hv/watchdog.h>
 #include <arch/spr.h>
 #include "powerpc.h"
 
@@ -26,6 +27,8 @@
 #define SPRN_SVR	1023
 #define L1CSR_CFI	0x2u		/* cache flash invalidate: completes at once here */
 #define TSR_DIS		0x08000000u
+#define TSR_ENW		0x80000000u	/* watchdog: enable next watchdog time */
+#define TSR_WIS		0x40000000u	/* watchdog interrupt status */
 #define TCR_DIE		0x04000000u
 
 /* Guest-visible TLB geometry (TLBnCFG: ASSOC, MINSIZE, MAXSIZE, IPROT, AVAIL, NENTRY). */
@@ -117,8 +120,10 @@ int emulate_mfspr(struct vcpu *v, unsigned int spr, uint32_t *val)
 	return -1;
 }
 
-static int mtspr_timer(struct vcpu_arch *a, unsigned int spr, uint32_t val)
+static int mtspr_timer(struct vcpu *v, unsigned int spr, uint32_t val)
 {
+	struct vcpu_arch *a = &v->arch;
+
 	switch (spr) {
 	case SPRN_DEC:
 		mtspr(SPRN_DEC, val);
@@ -132,6 +137,8 @@ static int mtspr_timer(struct vcpu_arch *a, unsigned int spr, uint32_t val)
 		return 0;
 	case SPRN_TSR:				/* write 1 to clear (E500MCRM 2.8.2) */
 		a->tsr &= ~val;
+		if (val & (TSR_ENW | TSR_WIS))
+			watchdog_feed(v->part);
 		if (val & TSR_DIS)
 			mtspr(SPRN_TSR, TSR_DIS);
 		return 0;
@@ -179,7 +186,7 @@ static int mtspr_special(struct vcpu *v, unsigned int spr, uint32_t val)
 	case SPRN_DBSR: case SPRN_DBCR0 + 1: case SPRN_DBCR2:
 		return 0;
 	}
-	return mtspr_timer(a, spr, val);
+	return mtspr_timer(v, spr, val);
 }
 
 int emulate_mtspr(struct vcpu *v, unsigned int spr, uint32_t val)

@@ -120,6 +120,13 @@ struct cfg_manager {
 	int managed;
 };
 
+/* What the hypervisor does when a partition's watchdog expires. */
+enum cfg_watchdog_action {
+	CFG_WATCHDOG_RESET,		/* restart the partition (default) */
+	CFG_WATCHDOG_STOP,		/* stop it */
+	CFG_WATCHDOG_NOTIFY,		/* report it on the console (and to managers) only */
+};
+
 /* A partition (compatible "partition"). The lists it owns are found by their part field. */
 struct cfg_partition {
 	int node;
@@ -134,6 +141,7 @@ struct cfg_partition {
 	bool no_auto_start;
 	bool no_dma_disable;
 	uint32_t watchdog_ms;		/* watchdog-timeout, 0 = no watchdog */
+	enum cfg_watchdog_action watchdog_action;	/* bulkhead,watchdog-action */
 	int node_update;		/* config offset of the partition's node-update, or -1 */
 	int aliases;			/* config offset of the partition's aliases node, or -1 */
 };

@@ -73,6 +73,11 @@ struct partition {
 	uint64_t dtb_gpa, dtb_size;	/* where its device tree goes */
 	int stdout_handle;		/* byte channel of its console, -1 if none */
 	int exit_code;
+	/* watchdog (hv/watchdog.c): timeout in time-base ticks, 0 = none */
+	uint64_t wd_timeout, wd_last_feed;
+	uint32_t wd_timeout_ms, wd_expiries;
+	enum cfg_watchdog_action wd_action;
+	volatile bool wd_armed, wd_fired;
 	uint64_t start_time;		/* arch_time_now() at the last start */
 	uint32_t faults;		/* isolation faults */
 	uint32_t bad_hcalls;		/* unknown hypercall tokens */
