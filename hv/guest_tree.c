@@ -174,6 +174,48 @@ static int add_chosen(void *fdt, const struct partition *p)
 	return fdt_setprop_string(fdt, chosen, "stdout-path", path);
 }
 
+/* Guest path of the config node a partition's alias names (its byte channels), or NULL. */
+static const char *alias_target(const struct partition *p, const struct hv_config *cfg,
+				int cfg_node, char *buf, size_t len)
+{
+	for (int h = 0; h < PART_MAX_HANDLES; h++) {
+		const struct handle *hd = p->handles[h];
+		const struct byte_chan *c = hd && hd->type == HANDLE_BYTE_CHANNEL ? hd->obj : NULL;
+
+		if (c && cfg->bc[c->cfg_index].node == cfg_node) {
+			snprintf(buf, len, "/hypervisor/handles/byte-channel@%d", h);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+/* The partition's config "aliases": phandles become guest paths, strings pass through. */
+static int add_aliases(void *fdt, const struct partition *p, const void *cfg_fdt,
+		       const struct hv_config *cfg, int cfg_aliases)
+{
+	int node, prop;
+	char path[64];
+
+	if (cfg_aliases < 0)
+		return 0;
+	node = fdt_add_subnode(fdt, 0, "aliases");
+	TRY(node);
+	fdt_for_each_property_offset(prop, cfg_fdt, cfg_aliases) {
+		const char *name;
+		int len;
+		const void *v = fdt_getprop_by_offset(cfg_fdt, prop, &name, &len);
+		const char *target = len == 4 ? alias_target(p, cfg, fdt_node_offset_by_phandle(
+				cfg_fdt, fdt32_ld(v)), path, sizeof(path)) : NULL;
+
+		if (target)
+			TRY(fdt_setprop_string(fdt, node, name, target));
+		else if (len != 4)
+			TRY(fdt_setprop(fdt, node, name, v, len));
+	}
+	return 0;
+}
+
 /* ---- node-update (config "node-update" nodes: verbs, plain properties, child nodes) ---- */
 
 static int update_verb(void *fdt, int node, const char *verb, const char *val, int len)
@@ -259,6 +301,7 @@ int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_
 	TRY(add_cpus(buf, p, hw, hw_cpu));
 	TRY(add_chosen(buf, p));
 	TRY(device_tree_add(buf, p, hw, cfg_fdt, cfg));	/* issue 5: assigned devices */
+	TRY(add_aliases(buf, p, cfg_fdt, cfg, cp->aliases));
 	if (cp->node_update >= 0)
 		TRY(guest_tree_node_update(buf, 0, cfg_fdt, cp->node_update));
 	return fdt_pack(buf);

@@ -125,6 +125,7 @@ def test_guest_tree_describes_the_partition(boot):
     assert 'stdout-path = "/hypervisor/handles/byte-channel@0";' in tree
     assert "reg = <0x0 0x0 0x0 0x1000000>;" in tree
     assert 'bootargs = "count=1 interval=1";' in tree
+    assert re.search(r'aliases \{\n\s+stdout = "/hypervisor/handles/byte-channel@0";', tree), tree
     assert "gdt: no partition 'nope' (see 'list')" in con.command("gdt nope")
 
 
