@@ -4,6 +4,7 @@
 #include <hv/byte_chan.h>
 #include <hv/console.h>
 #include <hv/device_hcall.h>	/* issue 5: device ABI and vPIC */
+#include <hv/dma_hcall.h>	/* issue 6: DMA enable/disable */
 #include <hv/hcall.h>
 #include <hv/manager.h>
 #include <hv/partition.h>
@@ -135,6 +136,9 @@ static const struct hcall_entry table[] = {
 	{ EV_INT_GET_MASK, hc_int_get_mask },
 	{ EV_INT_IACK, hc_int_iack },
 	{ EV_INT_EOI, hc_int_eoi },
+	/* issue 6: DMA of assigned devices (hv/dma_hcall.c) */
+	{ FH_DMA_ENABLE, hc_dma_enable },
+	{ FH_DMA_DISABLE, hc_dma_disable },
 };
 
 void hcall_dispatch(struct vcpu *v, struct hcall_regs *r)

@@ -13,6 +13,7 @@
 #include <hv/fdt_util.h>
 #include <hv/hv.h>
 #include <hv/inventory.h>
+#include <hv/iommu.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
 
@@ -132,6 +133,7 @@ void hv_main(const void *fdt)
 	hv_cpus[0].state = CPU_ONLINE;
 	inventory_show(fdt);
 	load_config(fdt);
+	iommu_init(fdt);	/* issue 6: DMA fences closed (before the secondaries map) */
 	hv_printf("cpu 0 online\n");
 	cpus_start_secondaries(fdt);
 	partitions_autostart();

@@ -1,0 +1,123 @@
+/* iommu.h - DMA ownership: one DMA domain per partition (the guest-physical ranges its devices
+ * may reach, already translated to host physical through the partition's memory map), DMA
+ * sources (a PAMU LIODN, a PCI requester id) attached to a domain, enabled and disabled, faults
+ * recorded, and the quiesce sequence partition reset runs before it scrubs memory.
+ *
+ * The core never touches hardware: the architecture's back ends (PAMU, the Freescale PCI
+ * controller's inbound windows, later Intel VT-d) implement the iommu_arch_* hooks declared in
+ * <hv/arch.h>. docs/dma.md describes the sequence, its guarantees and each back end. */
+#ifndef HV_IOMMU_H
+#define HV_IOMMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <hv/handle.h>
+
+#define IOMMU_MAX_WINDOWS	8	/* translated ranges per domain */
+#define IOMMU_MAX_SOURCES	32	/* DMA sources in the whole system */
+
+#define IOMMU_READ		0x1	/* the device may read the window */
+#define IOMMU_WRITE		0x2	/* the device may write the window */
+
+/* What a source id means: which hardware names the DMA initiator. */
+enum iommu_src_kind {
+	IOMMU_SRC_LIODN,	/* PAMU logical I/O device number (hardware tree fsl,liodn) */
+	IOMMU_SRC_PCI,		/* PCI requester id: bus << 8 | device << 3 | function */
+};
+
+/* One translated range: device addresses [gpa, gpa + size) reach host [hpa, hpa + size). */
+struct iommu_window {
+	uint64_t gpa, hpa, size;
+	uint32_t prot;		/* IOMMU_READ | IOMMU_WRITE */
+};
+
+struct partition;
+
+/* The DMA address space of one partition: its devices use guest-physical addresses. */
+struct iommu_domain {
+	struct partition *part;
+	unsigned int nr_windows;
+	struct iommu_window win[IOMMU_MAX_WINDOWS];	/* sorted by gpa, not overlapping */
+};
+
+/* One blocked access, as far as the back end could decode it. */
+struct iommu_fault {
+	uint64_t addr;		/* device address of the access */
+	uint32_t flags;		/* IOMMU_READ or IOMMU_WRITE when known, else 0 */
+	uint32_t reason;	/* back end's own code (PAMU AVS1, VT-d fault reason), for the log */
+};
+
+/* Called before DMA is disabled in a quiesce: mask the device's interrupts, clear PCI Bus
+ * Master Enable, mask MSI/MSI-X. Supplied by the device layer; may be NULL. */
+typedef void (*iommu_mask_fn)(void *ctx);
+
+/* A DMA source of an assigned device. Its handle is the guest's fsl,hv-dma-handle; the
+ * handle's prereset quiesces it and its postreset puts it back in its start state. */
+struct iommu_source {
+	struct handle handle;		/* HANDLE_DEVICE type, told apart by its ops */
+	enum iommu_src_kind kind;
+	uint32_t id;			/* LIODN or requester id */
+	int unit;			/* hardware tree offset of the IOMMU or PCI controller */
+	struct iommu_domain *dom;	/* NULL when detached */
+	bool enabled;			/* DMA allowed now */
+	bool no_dma_disable;		/* config: enabled from the start, never by the guest */
+	iommu_mask_fn mask;
+	void *mask_ctx;
+	uint32_t faults;		/* blocked accesses recorded */
+	struct iommu_fault last_fault;
+	void *arch;			/* back end state */
+};
+
+/* Probe the back ends in the hardware tree (called once at boot, after the partitions are
+ * built) and run the self-test if bootargs say bulkhead.selftest=dma. 0 or -ENODEV when no
+ * DMA fence exists (DMA sources then cannot be enabled). */
+int iommu_init(const void *hw_fdt);
+
+/* The domain of p, built on first use from p's memory ranges (all of them, read-write). */
+struct iommu_domain *iommu_domain_of(struct partition *p);
+
+/* (Re)build d as p's memory restricted to [gpa, gpa + size) (size 0: no restriction). */
+int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa,
+		       uint64_t size);
+
+/* Add one window to d. 0, -EINVAL (unaligned, empty, overlapping), -ENOSPC (full). */
+int iommu_domain_add(struct iommu_domain *d, uint64_t gpa, uint64_t hpa, uint64_t size,
+		     uint32_t prot);
+
+/* For the device layer (hv/device.c): create the DMA source of an assigned device of p,
+ * attach it to p's domain in the disabled state (enabled if no_dma_disable) and add its
+ * handle to p. mask/ctx are called first on quiesce. Returns the handle number (the value
+ * of the device node's fsl,hv-dma-handle) or a negative error. */
+int iommu_device_attach(struct partition *p, enum iommu_src_kind kind, uint32_t id, int unit,
+			bool no_dma_disable, iommu_mask_fn mask, void *ctx);
+
+/* Lower-level: attach/detach a source the caller owns (the self-test; tests). */
+int iommu_attach(struct iommu_source *s, struct iommu_domain *d);
+void iommu_detach(struct iommu_source *s);
+
+/* Allow / forbid s's DMA. 0 or a negative error (-EBUSY: the back end cannot isolate s from
+ * another partition's source it shares a fence with). */
+int iommu_enable(struct iommu_source *s);
+int iommu_disable(struct iommu_source *s);
+
+/* Reset-time sequence for one source: mask (device layer) -> disable DMA in the fence/IOMMU
+ * -> wait for DMA the hardware can still deliver. 0, or the back end's error when it could
+ * not disable (the caller must then not reuse the memory); -EOPNOTSUPP from the wait step is
+ * not an error (the hardware cannot tell; see docs/dma.md). */
+int iommu_quiesce(struct iommu_source *s);
+
+/* The DMA source behind handle n of p, or NULL. */
+struct iommu_source *iommu_source_get(struct partition *p, unsigned long n);
+
+/* For back ends: the source with this kind/unit/id, or NULL; record a blocked access. */
+struct iommu_source *iommu_source_find(enum iommu_src_kind kind, int unit, uint32_t id);
+void iommu_report_fault(struct iommu_source *s, const struct iommu_fault *f);
+
+/* Manager notification (the Management issue): called after each recorded fault. */
+typedef void (*iommu_fault_notify_fn)(struct iommu_source *s, const struct iommu_fault *f);
+void iommu_set_fault_notify(iommu_fault_notify_fn fn);
+
+/* Counters for leak checks: sources in use, faults recorded in total. */
+unsigned int iommu_sources_in_use(void);
+
+#endif

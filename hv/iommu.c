@@ -1,0 +1,309 @@
+/* iommu.c - DMA domains and sources in the portable core: domains from the partitions'
+ * memory maps, the start state policy (disabled unless no-dma-disable), the quiesce sequence
+ * run by each source handle's prereset, fault records. Hardware work is in the back ends
+ * behind the iommu_arch_* hooks (<hv/arch.h>). */
+#include <errno.h>
+#include <string.h>
+#include <hv/arch.h>
+#include <hv/bootargs.h>
+#include <hv/console.h>
+#include <hv/iommu.h>
+#include <hv/partition.h>
+
+static struct iommu_domain domains[PART_MAX];
+static bool domain_built[PART_MAX];
+static struct iommu_source sources[IOMMU_MAX_SOURCES];
+static bool source_used[IOMMU_MAX_SOURCES];
+static arch_spinlock_t lock;
+static iommu_fault_notify_fn fault_notify;
+static int nr_units;
+
+static void lock_take(void)
+{
+	while (!arch_spin_trylock(&lock))
+		arch_cpu_relax();
+}
+
+/* ---- domains ---- */
+
+static bool aligned(uint64_t v)
+{
+	return !(v & 0xfff);
+}
+
+int iommu_domain_add(struct iommu_domain *d, uint64_t gpa, uint64_t hpa, uint64_t size,
+		     uint32_t prot)
+{
+	unsigned int i;
+
+	if (!size || !aligned(gpa) || !aligned(hpa) || !aligned(size) || gpa + size < gpa)
+		return -EINVAL;
+	for (i = 0; i < d->nr_windows; i++)
+		if (gpa < d->win[i].gpa + d->win[i].size && d->win[i].gpa < gpa + size)
+			return -EINVAL;
+	if (d->nr_windows == IOMMU_MAX_WINDOWS)
+		return -ENOSPC;
+	/* keep the windows sorted by guest address: back ends walk them in order */
+	for (i = d->nr_windows; i > 0 && d->win[i - 1].gpa > gpa; i--)
+		d->win[i] = d->win[i - 1];
+	d->win[i] = (struct iommu_window){ .gpa = gpa, .hpa = hpa, .size = size, .prot = prot };
+	d->nr_windows++;
+	return 0;
+}
+
+int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa,
+		       uint64_t size)
+{
+	uint64_t lo = gpa, hi = size ? gpa + size : ~0ull;
+
+	memset(d, 0, sizeof(*d));
+	d->part = p;
+	for (unsigned int i = 0; i < p->nr_mem; i++) {
+		const struct part_mem *m = &p->mem[i];
+		uint64_t s = m->gpa > lo ? m->gpa : lo;
+		uint64_t e = m->gpa + m->size < hi ? m->gpa + m->size : hi;
+		int err;
+
+		if (s >= e)
+			continue;
+		err = iommu_domain_add(d, s, m->hpa + (s - m->gpa), e - s,
+				       IOMMU_READ | IOMMU_WRITE);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+struct iommu_domain *iommu_domain_of(struct partition *p)
+{
+	int i = p->id - 1;
+
+	if (i < 0 || i >= PART_MAX)
+		return NULL;
+	if (!domain_built[i]) {
+		if (iommu_domain_build(&domains[i], p, 0, 0))
+			return NULL;
+		domain_built[i] = true;
+	}
+	return &domains[i];
+}
+
+/* ---- sources ---- */
+
+static const char *kind_name(enum iommu_src_kind k)
+{
+	return k == IOMMU_SRC_LIODN ? "liodn" : "pci";
+}
+
+static const char *owner_name(const struct iommu_source *s)
+{
+	return s->dom && s->dom->part ? s->dom->part->name : "-";
+}
+
+int iommu_attach(struct iommu_source *s, struct iommu_domain *d)
+{
+	int err;
+
+	if (s->dom)
+		return -EBUSY;
+	s->dom = d;
+	s->enabled = false;
+	err = iommu_arch_attach(s);
+	if (err) {
+		s->dom = NULL;
+		return err;
+	}
+	return s->no_dma_disable ? iommu_enable(s) : 0;
+}
+
+void iommu_detach(struct iommu_source *s)
+{
+	if (!s->dom)
+		return;
+	iommu_disable(s);
+	iommu_arch_detach(s);
+	s->dom = NULL;
+}
+
+int iommu_enable(struct iommu_source *s)
+{
+	int err;
+
+	if (!s->dom)
+		return -ENODEV;
+	if (s->enabled)
+		return 0;
+	err = iommu_arch_set_enabled(s, 1);
+	if (!err)
+		s->enabled = true;
+	return err;
+}
+
+int iommu_disable(struct iommu_source *s)
+{
+	int err;
+
+	if (!s->dom)
+		return -ENODEV;
+	err = iommu_arch_set_enabled(s, 0);
+	if (!err)
+		s->enabled = false;
+	return err;
+}
+
+/* Mask -> disable -> wait (docs/dma.md, "Quiesce"). The disable is done even when the
+ * source is already disabled: it costs a register write and makes the state certain. */
+int iommu_quiesce(struct iommu_source *s)
+{
+	int err;
+
+	if (s->mask)
+		s->mask(s->mask_ctx);
+	if (!s->dom)
+		return 0;
+	err = iommu_arch_set_enabled(s, 0);
+	if (err) {
+		hv_printf("dma: %s 0x%x of %s: cannot be disabled (error %d)\n",
+			  kind_name(s->kind), (unsigned int)s->id, owner_name(s), err);
+		return err;
+	}
+	s->enabled = false;
+	err = iommu_arch_wait_idle(s);
+	if (err && err != -EOPNOTSUPP)
+		hv_printf("dma: %s 0x%x of %s: still busy after disable (error %d)\n",
+			  kind_name(s->kind), (unsigned int)s->id, owner_name(s), err);
+	return err == -EOPNOTSUPP ? 0 : err;
+}
+
+/* Handle operations: a reset quiesces before the memory is scrubbed, and the restarted
+ * partition finds its sources as at first start. */
+static void source_prereset(struct handle *h)
+{
+	iommu_quiesce(h->obj);
+}
+
+static void source_postreset(struct handle *h)
+{
+	struct iommu_source *s = h->obj;
+
+	if (s->dom && s->no_dma_disable)
+		iommu_enable(s);
+}
+
+static const struct handle_ops source_ops = {
+	.prereset = source_prereset,
+	.postreset = source_postreset,
+};
+
+struct iommu_source *iommu_source_get(struct partition *p, unsigned long n)
+{
+	struct handle *h = handle_get(p, n, HANDLE_DEVICE);
+
+	return h && h->ops == &source_ops ? h->obj : NULL;
+}
+
+static struct iommu_source *source_alloc(void)
+{
+	struct iommu_source *s = NULL;
+
+	lock_take();
+	for (int i = 0; i < IOMMU_MAX_SOURCES && !s; i++) {
+		if (!source_used[i]) {
+			source_used[i] = true;
+			s = &sources[i];
+			memset(s, 0, sizeof(*s));
+		}
+	}
+	arch_spin_unlock(&lock);
+	return s;
+}
+
+static void source_free(struct iommu_source *s)
+{
+	lock_take();
+	source_used[s - sources] = false;
+	arch_spin_unlock(&lock);
+}
+
+int iommu_device_attach(struct partition *p, enum iommu_src_kind kind, uint32_t id, int unit,
+			bool no_dma_disable, iommu_mask_fn mask, void *ctx)
+{
+	struct iommu_domain *d = iommu_domain_of(p);
+	struct iommu_source *s;
+	int err, h;
+
+	if (!d)
+		return -EINVAL;
+	if (iommu_source_find(kind, unit, id))
+		return -EBUSY;
+	s = source_alloc();
+	if (!s)
+		return -ENOSPC;
+	*s = (struct iommu_source){ .kind = kind, .id = id, .unit = unit,
+				    .no_dma_disable = no_dma_disable, .mask = mask,
+				    .mask_ctx = ctx };
+	s->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &source_ops, .obj = s };
+	err = iommu_attach(s, d);
+	if (err) {
+		hv_printf("partition %s: dma %s 0x%x cannot be attached (error %d)\n", p->name,
+			  kind_name(kind), (unsigned int)id, err);
+		source_free(s);
+		return err;
+	}
+	h = handle_add(p, &s->handle);
+	if (h < 0) {
+		iommu_detach(s);
+		source_free(s);
+	}
+	return h;
+}
+
+struct iommu_source *iommu_source_find(enum iommu_src_kind kind, int unit, uint32_t id)
+{
+	for (int i = 0; i < IOMMU_MAX_SOURCES; i++)
+		if (source_used[i] && sources[i].kind == kind && sources[i].unit == unit &&
+		    sources[i].id == id)
+			return &sources[i];
+	return NULL;
+}
+
+unsigned int iommu_sources_in_use(void)
+{
+	unsigned int n = 0;
+
+	for (int i = 0; i < IOMMU_MAX_SOURCES; i++)
+		n += source_used[i];
+	return n;
+}
+
+/* ---- faults ---- */
+
+void iommu_set_fault_notify(iommu_fault_notify_fn fn)
+{
+	fault_notify = fn;
+}
+
+void iommu_report_fault(struct iommu_source *s, const struct iommu_fault *f)
+{
+	s->faults++;
+	s->last_fault = *f;
+	hv_printf("dma: %s 0x%x of %s: blocked %s at 0x%llx (reason 0x%x)\n",
+		  kind_name(s->kind), (unsigned int)s->id, owner_name(s),
+		  f->flags & IOMMU_WRITE ? "write" : f->flags & IOMMU_READ ? "read" : "access",
+		  (unsigned long long)f->addr, (unsigned int)f->reason);
+	if (fault_notify)
+		fault_notify(s, f);
+}
+
+/* ---- start-up ---- */
+
+int iommu_init(const void *hw_fdt)
+{
+	char what[16];
+
+	nr_units = iommu_arch_init(hw_fdt);
+	if (bootargs_get(hw_fdt, "bulkhead.selftest", what, sizeof(what)) > 0 &&
+	    !strcmp(what, "dma"))
+		iommu_arch_selftest(hw_fdt);
+	return nr_units > 0 ? 0 : -ENODEV;
+}
