@@ -1,0 +1,325 @@
+/* device.c - devices assigned to partitions: built from the config on the owner's first
+ * start, MMIO mapped into it (whole pages straight through, cache-inhibited and guarded;
+ * registers that share a page with someone else's are forwarded access by access), the
+ * interrupts given to the virtual PIC, and the device nodes of the guest tree. */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <libfdt.h>
+#include <hv/arch.h>
+#include <hv/console.h>
+#include <hv/device.h>
+#include <hv/guest_tree.h>
+#include <hv/partition.h>
+#include <hv/vpic.h>
+
+#define MAX_DEVICES	32
+#define MAX_FWD_PAGES	16
+#define FWD_WINDOWS	4
+
+#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
+
+/* A page of device registers a partition may only partly touch: accesses inside one of its
+ * windows are forwarded to the hardware, anything else in the page faults the partition. */
+struct fwd_page {
+	struct partition *part;
+	uint64_t page;				/* guest = host physical page address */
+	volatile uint8_t *va;			/* the hypervisor's mapping of that page */
+	unsigned int nr;
+	struct { uint32_t off, size; } win[FWD_WINDOWS];
+};
+
+static struct hv_device devices[MAX_DEVICES];
+static unsigned int nr_devices;
+static struct fwd_page fwd_pages[MAX_FWD_PAGES];
+static unsigned int nr_fwd_pages;
+static bool instantiated[PART_MAX];
+static const void *hw_tree;
+
+const void *device_hw_tree(void)
+{
+	return hw_tree;
+}
+
+static void device_prereset(struct handle *h)
+{
+	/* Interrupts are masked by their own vpic handles; DMA fencing (issue 6) goes here. */
+}
+
+static void device_postreset(struct handle *h)
+{
+}
+
+static const struct handle_ops device_ops = {
+	.prereset = device_prereset,
+	.postreset = device_postreset,
+};
+
+struct hv_device *device_get(struct partition *p, unsigned long n)
+{
+	struct handle *h = handle_get(p, n, HANDLE_DEVICE);
+
+	return h && h->ops == &device_ops ? h->obj : NULL;
+}
+
+/* ---- forwarded registers ---- */
+
+static bool fwd_inside(const struct fwd_page *f, uint64_t off, unsigned int size)
+{
+	for (unsigned int i = 0; i < f->nr; i++)
+		if (off >= f->win[i].off && off + size <= (uint64_t)f->win[i].off + f->win[i].size)
+			return true;
+	return false;
+}
+
+static int fwd_read(void *ctx, uint64_t off, unsigned int size, uint64_t *value)
+{
+	struct fwd_page *f = ctx;
+	volatile uint8_t *a = f->va + off;
+
+	if (!fwd_inside(f, off, size))
+		return -EFAULT;
+	switch (size) {
+	case 1: *value = arch_read8(a); break;
+	case 4: *value = arch_read32(a); break;
+	default: return -EINVAL;
+	}
+	return 0;
+}
+
+static int fwd_write(void *ctx, uint64_t off, unsigned int size, uint64_t value)
+{
+	struct fwd_page *f = ctx;
+	volatile uint8_t *a = f->va + off;
+
+	if (!fwd_inside(f, off, size))
+		return -EFAULT;
+	switch (size) {
+	case 1: arch_write8(a, (uint8_t)value); break;
+	case 4: arch_write32(a, (uint32_t)value); break;
+	default: return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct mmio_ops fwd_ops = { .read = fwd_read, .write = fwd_write };
+
+static struct fwd_page *fwd_page_get(struct partition *p, uint64_t page)
+{
+	struct fwd_page *f;
+
+	for (unsigned int i = 0; i < nr_fwd_pages; i++)
+		if (fwd_pages[i].part == p && fwd_pages[i].page == page)
+			return &fwd_pages[i];
+	if (nr_fwd_pages == MAX_FWD_PAGES)
+		return NULL;
+	f = &fwd_pages[nr_fwd_pages];
+	*f = (struct fwd_page){ .part = p, .page = page };
+	f->va = arch_ioremap(page, DEV_PAGE_SIZE);
+	if (!f->va || partition_map_emulated(p, page, DEV_PAGE_SIZE, &fwd_ops, f))
+		return NULL;
+	nr_fwd_pages++;
+	return f;
+}
+
+static int map_forwarded(struct partition *p, const struct dev_region *r)
+{
+	uint64_t page = r->phys & ~(DEV_PAGE_SIZE - 1);
+	struct fwd_page *f;
+
+	if (r->phys + r->size > page + DEV_PAGE_SIZE)
+		return -EINVAL;		/* straddles a page boundary: not supported */
+	f = fwd_page_get(p, page);
+	if (!f || f->nr == FWD_WINDOWS)
+		return -ENOSPC;
+	f->win[f->nr].off = (uint32_t)(r->phys - page);
+	f->win[f->nr].size = (uint32_t)r->size;
+	f->nr++;
+	return 0;
+}
+
+/* ---- instantiation ---- */
+
+static int map_regions(struct hv_device *d)
+{
+	for (unsigned int i = 0; i < d->desc.nr_regions; i++) {
+		const struct dev_region *r = &d->desc.region[i];
+		int err = (r->flags & BH_REGION_FLAG_MMAP)
+			? partition_map_device(d->part, r->guest, r->phys, r->size)
+			: map_forwarded(d->part, r);
+
+		if (err) {
+			hv_printf("partition %s: cannot map region %u of a device (0x%llx, 0x%llx "
+				  "bytes): error %d\n", d->part->name, i,
+				  (unsigned long long)r->phys, (unsigned long long)r->size, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Handles come in config order: the device's own, then one per interrupt (the numbering
+ * dev_desc_number() computes, which bhctl shows offline). */
+static int add_handles(struct hv_device *d)
+{
+	int h = handle_add(d->part, &d->handle);
+
+	if (h < 0)
+		return h;
+	d->desc.handle = (uint32_t)h;
+	for (unsigned int i = 0; i < d->desc.nr_irqs; i++) {
+		int ih = vpic_irq_create(d->part, &d->desc.irq[i]);
+
+		if (ih < 0)
+			return ih;
+		d->desc.irq[i].handle = (uint32_t)ih;
+	}
+	return 0;
+}
+
+static int create_one(struct partition *p, const void *hw, const struct hv_config *cfg,
+		      int index)
+{
+	struct hv_device *d;
+	int err;
+
+	if (nr_devices == MAX_DEVICES)
+		return -ENOSPC;
+	d = &devices[nr_devices];
+	memset(d, 0, sizeof(*d));
+	d->part = p;
+	d->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &device_ops, .obj = d };
+	err = dev_desc_build(hw, cfg, index, &d->desc);
+	if (err) {
+		hv_printf("partition %s: device %s: %s\n", p->name, cfg->device[index].device,
+			  fdt_strerror(err));
+		return -EINVAL;
+	}
+	nr_devices++;
+	err = map_regions(d);
+	return err ? err : add_handles(d);
+}
+
+static int instantiate(struct partition *p, const void *hw, const struct hv_config *cfg)
+{
+	hw_tree = hw;
+	if (instantiated[p->id - 1])
+		return 0;
+	instantiated[p->id - 1] = true;
+	for (int i = 0; i < cfg->nr_devices; i++)
+		if (cfg->device[i].owner == p->cfg_index)
+			TRY(create_one(p, hw, cfg, i));
+	return 0;
+}
+
+/* ---- guest tree ---- */
+
+/* ePAPR hv-pic sense (Linux ehv_pic.c): 0 falling, 1 rising, 2 low level, 3 high level. */
+static uint32_t hv_pic_sense(uint32_t flags)
+{
+	if (flags & BH_IRQ_FLAG_LEVEL)
+		return flags & BH_IRQ_FLAG_ACTIVE_LOW ? 2 : 3;
+	return flags & BH_IRQ_FLAG_ACTIVE_LOW ? 0 : 1;
+}
+
+static bool skip_prop(const char *name)
+{
+	static const char *const skip[] = { "interrupts", "interrupt-parent", "phandle",
+					    "linux,phandle", "interrupts-extended" };
+
+	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (!strcmp(name, skip[i]))
+			return true;
+	return false;
+}
+
+/* Copy node's properties (and, recursively, its children) from hw into fdt at dst. */
+static int copy_node(void *fdt, int dst, const void *hw, int node, bool top)
+{
+	int prop, child;
+
+	fdt_for_each_property_offset(prop, hw, node) {
+		const char *name;
+		int len;
+		const void *val = fdt_getprop_by_offset(hw, prop, &name, &len);
+
+		if (top && skip_prop(name))
+			continue;
+		TRY(fdt_setprop(fdt, dst, name, val, len));
+	}
+	fdt_for_each_subnode(child, hw, node) {
+		int sub = fdt_add_subnode(fdt, dst, fdt_get_name(hw, child, NULL));
+
+		TRY(sub);
+		TRY(copy_node(fdt, sub, hw, child, false));
+	}
+	return 0;
+}
+
+/* The bus nodes above a device, with what a guest needs to translate its reg. */
+static int parent_in_guest(void *fdt, const void *hw, int hw_parent)
+{
+	static const char *const keep[] = { "#address-cells", "#size-cells", "ranges",
+					     "compatible", "device_type", "bus-frequency",
+					     "clock-frequency" };
+	int gp, node;
+
+	if (hw_parent <= 0)
+		return 0;
+	gp = parent_in_guest(fdt, hw, fdt_parent_offset(hw, hw_parent));
+	TRY(gp);
+	node = fdt_subnode_offset(fdt, gp, fdt_get_name(hw, hw_parent, NULL));
+	if (node >= 0)
+		return node;
+	node = fdt_add_subnode(fdt, gp, fdt_get_name(hw, hw_parent, NULL));
+	TRY(node);
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		int len;
+		const void *v = fdt_getprop(hw, hw_parent, keep[i], &len);
+
+		if (v)
+			TRY(fdt_setprop(fdt, node, keep[i], v, len));
+	}
+	return node;
+}
+
+static int add_device_node(void *fdt, const struct hv_device *d, const void *hw,
+			   const void *cfg_fdt, const struct hv_config *cfg, int pic)
+{
+	const struct dev_desc *dd = &d->desc;
+	int parent = parent_in_guest(fdt, hw, fdt_parent_offset(hw, dd->hw_node)), node;
+	int upd = cfg->device[dd->cfg_index].node_update;
+
+	TRY(parent);
+	node = fdt_add_subnode(fdt, parent, fdt_get_name(hw, dd->hw_node, NULL));
+	TRY(node);
+	TRY(copy_node(fdt, node, hw, dd->hw_node, true));
+	TRY(fdt_setprop_u32(fdt, node, "fsl,hv-device-handle", dd->handle));
+	if (dd->nr_irqs) {
+		TRY(fdt_setprop_u32(fdt, node, "interrupt-parent", (uint32_t)pic));
+		for (unsigned int i = 0; i < dd->nr_irqs; i++) {
+			TRY(fdt_appendprop_u32(fdt, node, "interrupts", dd->irq[i].handle));
+			TRY(fdt_appendprop_u32(fdt, node, "interrupts",
+					       hv_pic_sense(dd->irq[i].flags)));
+		}
+	}
+	return upd >= 0 ? guest_tree_node_update(fdt, node, cfg_fdt, upd) : 0;
+}
+
+int device_tree_add(void *fdt, const struct partition *cp, const void *hw,
+		    const void *cfg_fdt, const struct hv_config *cfg)
+{
+	struct partition *p = &partitions[cp->id - 1];	/* the tree builder's view is const */
+	int err = instantiate(p, hw, cfg), pic;
+
+	if (err) {
+		hv_printf("partition %s: its devices cannot be set up (error %d)\n", p->name, err);
+		return err;
+	}
+	pic = vpic_tree_node(fdt);
+	TRY(pic);
+	for (unsigned int i = 0; i < nr_devices; i++)
+		if (devices[i].part == p)
+			TRY(add_device_node(fdt, &devices[i], hw, cfg_fdt, cfg, pic));
+	return 0;
+}

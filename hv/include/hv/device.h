@@ -1,0 +1,33 @@
+/* device.h - devices assigned to partitions: one object per config assignment, its MMIO
+ * mapped into the owner, its interrupts handed to the virtual PIC, a handle the guest uses
+ * with the BH_DEVICE_* hypercalls (hv/device_hcall.c), and its node in the guest tree. */
+#ifndef HV_DEVICE_H
+#define HV_DEVICE_H
+
+#include <hv/config.h>
+#include <hv/device_desc.h>
+#include <hv/handle.h>
+
+struct partition;
+
+/* One assigned device. The handle's prereset/postreset are where reset-time work goes
+ * (masking its interrupts now; fencing its DMA with issue 6). */
+struct hv_device {
+	struct handle handle;		/* HANDLE_DEVICE, obj = this */
+	struct partition *part;		/* owner */
+	struct dev_desc desc;		/* what the guest is told */
+};
+
+/* The device behind handle n of p, or NULL. */
+struct hv_device *device_get(struct partition *p, unsigned long n);
+
+/* The hardware tree the devices were built from (NULL before the first partition start). */
+const void *device_hw_tree(void);
+
+/* Instantiate p's devices on its first start (map MMIO, handles, interrupts), then add
+ * their nodes and the epapr,hv-pic node to p's guest tree fdt. 0 or a negative error
+ * (libfdt or errno; printed). */
+int device_tree_add(void *fdt, const struct partition *p, const void *hw,
+		    const void *cfg_fdt, const struct hv_config *cfg);
+
+#endif

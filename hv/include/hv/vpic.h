@@ -1,0 +1,53 @@
+/* vpic.h - the ePAPR virtual PIC (epapr,hv-pic): each interrupt of an assigned device is a
+ * handle of its partition; the guest configures, masks, acknowledges and ends it with the
+ * EV_INT_* hypercalls (ePAPR 1.1, B.5; Linux numbering). Delivery: the physical interrupt is
+ * routed to the CPU of the vCPU it targets, acknowledged there when it arrives in guest
+ * context, and presented to the guest as an external input interrupt. */
+#ifndef HV_VPIC_H
+#define HV_VPIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <hv/device_desc.h>
+#include <hv/handle.h>
+
+#define VPIC_SPURIOUS		0xffffu	/* EV_INT_IACK vector when nothing is pending */
+
+/* EV_INT_SET_CONFIG config word (Linux asm/ehv_pic.h EHV_PIC_VECPRI_*) */
+#define VPIC_CONFIG_POSITIVE	0x1u	/* active high / rising edge */
+#define VPIC_CONFIG_LEVEL	0x2u	/* level sensitive */
+
+struct partition;
+struct vcpu;
+
+/* One interrupt source given to a partition. */
+struct vpic_irq {
+	struct handle handle;		/* HANDLE_DEVICE with vpic ops; obj = this */
+	struct partition *part;
+	uint32_t handle_nr;		/* its number in the partition's table */
+	uint32_t src;			/* source number at the physical controller */
+	uint32_t sense;			/* device-tree sense cell (kept at the controller) */
+	uint32_t config;		/* VPIC_CONFIG_* as the guest last set it */
+	uint32_t priority;		/* 0 (never delivered) .. 15 */
+	uint32_t dest;			/* target vCPU index */
+	bool guest_masked;		/* EV_INT_SET_MASK state (starts masked) */
+	bool routed;			/* the physical controller accepted it */
+};
+
+/* Give interrupt q of a device to p: a handle (returned, or negative errno). */
+int vpic_irq_create(struct partition *p, const struct dev_irq *q);
+
+/* The vpic interrupt behind handle n of p, or NULL. */
+struct vpic_irq *vpic_irq_get(struct partition *p, unsigned long n);
+
+/* An external interrupt arrived while v ran: acknowledge it at the controller and make it
+ * pending for v. */
+void vpic_external(struct vcpu *v);
+
+/* Does v have an interrupt to present (the caller checks the guest's MSR[EE])? */
+bool vpic_pending(const struct vcpu *v);
+
+/* Ensure the ePAPR hv-pic node exists in fdt (at /hv-pic); its phandle, or negative. */
+int vpic_tree_node(void *fdt);
+
+#endif

@@ -1,0 +1,273 @@
+/* vpic.c - the ePAPR virtual PIC: interrupt handles of assigned devices, the EV_INT_*
+ * hypercalls (ePAPR 1.1, B.5, with Linux's numbering: SET_CONFIG 4, GET_CONFIG 5, SET_MASK 6,
+ * GET_MASK 7, IACK 9, EOI 10), delivery to the vCPU, masking while the partition is stopped.
+ *
+ * Model: each source is routed at the physical controller to the CPU of its target vCPU.
+ * When it fires in guest context the hypervisor acknowledges it there, masks the source and
+ * ends it at once (so that no physical CPU is left with an interrupt in service when a
+ * partition stops), marks it pending for the vCPU and presents an external input interrupt
+ * once the guest's MSR[EE] allows. The guest's EV_INT_IACK returns the handle and moves it
+ * in service; its EV_INT_EOI unmasks the source again (unless the guest masked it). */
+#include <errno.h>
+#include <string.h>
+#include <libfdt.h>
+#include <hv/console.h>
+#include <hv/hcall.h>
+#include <hv/irqchip.h>
+#include <hv/partition.h>
+#include <hv/device.h>
+#include <hv/device_hcall.h>
+#include <hv/vpic.h>
+
+#define MAX_VPIC_IRQS	32
+#define DEFAULT_PRIO	8
+#define NO_IRQ		(-1)
+
+static struct vpic_irq irqs[MAX_VPIC_IRQS];
+static unsigned int nr_irqs;
+
+/* Per vCPU, bit i = irqs[i]: taken from the controller, not yet acknowledged by the guest
+ * (pending) or acknowledged and not yet ended (in service). */
+struct vcpu_irq_state {
+	uint32_t pending;
+	uint32_t in_service;
+};
+static struct vcpu_irq_state vstate[PART_MAX][PART_MAX_VCPUS];
+
+static struct vcpu_irq_state *state_of(const struct vcpu *v)
+{
+	return &vstate[v->part->id - 1][v->index];
+}
+
+static void vpic_prereset(struct handle *h)
+{
+	struct vpic_irq *q = h->obj;
+
+	if (q->routed)
+		irqchip_arch_mask(q->src, true);
+}
+
+/* A restarted guest finds its interrupts as a fresh boot does: masked, default config. */
+static void vpic_postreset(struct handle *h)
+{
+	struct vpic_irq *q = h->obj;
+	struct vcpu_irq_state *s = vstate[q->part->id - 1];
+
+	q->guest_masked = true;
+	q->priority = DEFAULT_PRIO;
+	q->dest = 0;
+	for (unsigned int i = 0; i < PART_MAX_VCPUS; i++)
+		s[i] = (struct vcpu_irq_state){ 0 };
+}
+
+static const struct handle_ops vpic_ops = {
+	.prereset = vpic_prereset,
+	.postreset = vpic_postreset,
+};
+
+struct vpic_irq *vpic_irq_get(struct partition *p, unsigned long n)
+{
+	struct handle *h = handle_get(p, n, HANDLE_DEVICE);
+
+	return h && h->ops == &vpic_ops ? h->obj : NULL;
+}
+
+int vpic_irq_create(struct partition *p, const struct dev_irq *di)
+{
+	struct vpic_irq *q;
+	int h;
+
+	if (nr_irqs == MAX_VPIC_IRQS)
+		return -ENOSPC;
+	if (!irqchip_arch_ready() && irqchip_arch_init(device_hw_tree()))
+		hv_printf("vpic: no interrupt controller: device interrupts stay off\n");
+	q = &irqs[nr_irqs];
+	*q = (struct vpic_irq){ .part = p, .src = di->src, .priority = DEFAULT_PRIO,
+				.guest_masked = true };
+	q->config = (di->flags & BH_IRQ_FLAG_LEVEL ? VPIC_CONFIG_LEVEL : 0) |
+		    (di->flags & BH_IRQ_FLAG_ACTIVE_LOW ? 0 : VPIC_CONFIG_POSITIVE);
+	q->sense = di->sense;
+	q->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &vpic_ops, .obj = q };
+	h = handle_add(p, &q->handle);
+	if (h < 0)
+		return h;
+	q->handle_nr = (uint32_t)h;
+	nr_irqs++;
+	q->routed = p->nr_vcpus &&
+		    !irqchip_arch_route(q->src, di->sense, p->vcpu[0].pcpu, DEFAULT_PRIO);
+	vpic_postreset(&q->handle);
+	return h;
+}
+
+/* ---- delivery ---- */
+
+static int irq_by_src(const struct partition *p, uint32_t src)
+{
+	for (unsigned int i = 0; i < nr_irqs; i++)
+		if (irqs[i].part == p && irqs[i].src == src)
+			return (int)i;
+	return NO_IRQ;
+}
+
+void vpic_external(struct vcpu *v)
+{
+	uint32_t src = irqchip_arch_ack();
+	struct vcpu_irq_state *s = state_of(v);
+	int i;
+
+	if (src == IRQCHIP_NONE)
+		return;
+	irqchip_arch_mask(src, true);
+	irqchip_arch_eoi();
+	i = irq_by_src(v->part, src);
+	if (i != NO_IRQ)
+		s->pending |= 1u << i;
+}
+
+bool vpic_pending(const struct vcpu *v)
+{
+	const struct vcpu_irq_state *s = state_of(v);
+
+	return s->pending != 0;
+}
+
+int vpic_tree_node(void *fdt)
+{
+	int node = fdt_subnode_offset(fdt, 0, "hv-pic");
+	uint32_t ph;
+
+	if (node >= 0)
+		return (int)fdt_get_phandle(fdt, node);
+	node = fdt_add_subnode(fdt, 0, "hv-pic");
+	if (node < 0)
+		return node;
+	ph = fdt_get_max_phandle(fdt) + 1;
+	if (fdt_setprop_string(fdt, node, "compatible", "epapr,hv-pic") ||
+	    fdt_setprop(fdt, node, "interrupt-controller", NULL, 0) ||
+	    fdt_setprop_u32(fdt, node, "#interrupt-cells", 2) ||
+	    fdt_setprop_u32(fdt, node, "#address-cells", 0) ||
+	    fdt_setprop_u32(fdt, node, "phandle", ph))
+		return -FDT_ERR_NOSPACE;
+	return (int)ph;
+}
+
+/* ---- hypercalls (r3.. = reg[0..]) ---- */
+
+static unsigned int index_of(const struct vpic_irq *q)
+{
+	return (unsigned int)(q - irqs);
+}
+
+/* Unmask at the controller only when nothing holds it: guest mask, priority 0, a copy of it
+ * still pending or in service at its vCPU, or a partition that is not running. */
+static void update_hw_mask(const struct vpic_irq *q)
+{
+	const struct vcpu_irq_state *s = &vstate[q->part->id - 1][q->dest];
+	uint32_t bit = 1u << index_of(q);
+	bool held = q->guest_masked || !q->priority || (s->pending & bit) ||
+		    (s->in_service & bit) || q->part->state != PART_RUNNING;
+
+	if (q->routed)
+		irqchip_arch_mask(q->src, held);
+}
+
+static struct vpic_irq *irq_arg(struct vcpu *v, struct hcall_regs *r)
+{
+	struct vpic_irq *q = vpic_irq_get(v->part, r->reg[0]);
+
+	if (!q)
+		device_bad_call(v, r, EV_EINVAL, "not an interrupt handle");
+	return q;
+}
+
+/* in: handle, config (VPIC_CONFIG_*), priority 0..15, destination vCPU */
+void hc_int_set_config(struct vcpu *v, struct hcall_regs *r)
+{
+	struct vpic_irq *q = irq_arg(v, r);
+
+	if (!q)
+		return;
+	if (r->reg[2] > 15 || r->reg[3] >= v->part->nr_vcpus) {
+		device_bad_call(v, r, EV_EINVAL, "priority above 15 or no such vCPU");
+		return;
+	}
+	q->config = (uint32_t)r->reg[1] & (VPIC_CONFIG_POSITIVE | VPIC_CONFIG_LEVEL);
+	q->priority = (uint32_t)r->reg[2];
+	if (q->dest != r->reg[3] || q->priority) {
+		q->dest = (uint32_t)r->reg[3];
+		q->routed = !irqchip_arch_route(q->src, q->sense, v->part->vcpu[q->dest].pcpu,
+						q->priority ? q->priority : DEFAULT_PRIO);
+	}
+	update_hw_mask(q);
+	r->reg[0] = EV_SUCCESS;
+}
+
+/* in: handle; out: config, priority, destination */
+void hc_int_get_config(struct vcpu *v, struct hcall_regs *r)
+{
+	struct vpic_irq *q = irq_arg(v, r);
+
+	if (!q)
+		return;
+	r->reg[0] = EV_SUCCESS;
+	r->reg[1] = q->config;
+	r->reg[2] = q->priority;
+	r->reg[3] = q->dest;
+}
+
+/* in: handle, mask (non-zero: masked) */
+void hc_int_set_mask(struct vcpu *v, struct hcall_regs *r)
+{
+	struct vpic_irq *q = irq_arg(v, r);
+
+	if (!q)
+		return;
+	q->guest_masked = r->reg[1] != 0;
+	update_hw_mask(q);
+	r->reg[0] = EV_SUCCESS;
+}
+
+/* in: handle; out: mask */
+void hc_int_get_mask(struct vcpu *v, struct hcall_regs *r)
+{
+	struct vpic_irq *q = irq_arg(v, r);
+
+	if (!q)
+		return;
+	r->reg[0] = EV_SUCCESS;
+	r->reg[1] = q->guest_masked;
+}
+
+/* in: (ignored); out: the handle of the pending interrupt now in service, or VPIC_SPURIOUS */
+void hc_int_iack(struct vcpu *v, struct hcall_regs *r)
+{
+	struct vcpu_irq_state *s = state_of(v);
+
+	r->reg[0] = EV_SUCCESS;
+	r->reg[1] = VPIC_SPURIOUS;
+	for (unsigned int i = 0; i < nr_irqs; i++) {
+		if (s->pending & (1u << i)) {
+			s->pending &= ~(1u << i);
+			s->in_service |= 1u << i;
+			r->reg[1] = (uint32_t)irqs[i].handle_nr;
+			return;
+		}
+	}
+}
+
+/* in: handle in service on this vCPU */
+void hc_int_eoi(struct vcpu *v, struct hcall_regs *r)
+{
+	struct vpic_irq *q = irq_arg(v, r);
+	struct vcpu_irq_state *s = state_of(v);
+
+	if (!q)
+		return;
+	if (!(s->in_service & (1u << index_of(q)))) {
+		device_bad_call(v, r, EV_INVALID_STATE, "EOI of an interrupt not in service");
+		return;
+	}
+	s->in_service &= ~(1u << index_of(q));
+	update_hw_mask(q);
+	r->reg[0] = EV_SUCCESS;
+}

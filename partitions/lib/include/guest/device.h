@@ -1,0 +1,103 @@
+/* guest/device.h - guest-side wrappers of the device descriptor ABI (include/bulkhead/
+ * device.h, docs/abi.md) and of the ePAPR virtual PIC hypercalls, plus the printer both
+ * lsdev and the tests use. Header only: structures are passed by guest-physical address,
+ * which is their virtual address in the initial mapping the test guests run in. */
+#ifndef GUEST_DEVICE_H
+#define GUEST_DEVICE_H
+
+#include <stdint.h>
+#include <bulkhead/device.h>
+#include <guest/guest.h>
+
+static inline uint32_t bh_device_get_info(uint32_t h, struct bh_device_info *i)
+{
+	uint32_t r[8] = { h, (uint32_t)(uintptr_t)i };
+
+	return hcall(BH_DEVICE_GET_INFO, r);
+}
+
+static inline uint32_t bh_device_get_region_info(uint32_t h, uint32_t idx,
+						 struct bh_region_info *i)
+{
+	uint32_t r[8] = { h, idx, (uint32_t)(uintptr_t)i };
+
+	return hcall(BH_DEVICE_GET_REGION_INFO, r);
+}
+
+/* i points at a struct bh_irq_info followed by room for handles; *needed (if not NULL)
+ * gets the argsz that holds every handle. */
+static inline uint32_t bh_device_get_irq_info(uint32_t h, uint32_t idx,
+					      struct bh_irq_info *i, uint32_t *needed)
+{
+	uint32_t r[8] = { h, idx, (uint32_t)(uintptr_t)i };
+	uint32_t st = hcall(BH_DEVICE_GET_IRQ_INFO, r);
+
+	if (needed)
+		*needed = r[1];
+	return st;
+}
+
+/* out[0] = bytes needed, out[1] = BH_DT_PROP_*, out[2] = entry index */
+static inline uint32_t bh_device_get_dt_path(uint32_t h, uint32_t kind, uint32_t idx,
+					     char *buf, uint32_t len, uint32_t out[3])
+{
+	uint32_t r[8] = { h, kind, idx, (uint32_t)(uintptr_t)buf, len };
+	uint32_t st = hcall(BH_DEVICE_GET_DT_PATH, r);
+
+	out[0] = r[1];
+	out[1] = r[2];
+	out[2] = r[3];
+	return st;
+}
+
+static inline uint32_t bh_device_reset(uint32_t h, uint32_t probe)
+{
+	uint32_t r[8] = { h, probe };
+
+	return hcall(BH_DEVICE_RESET, r);
+}
+
+/* ePAPR virtual PIC (EV_INT_*, Linux numbering) */
+static inline uint32_t ev_int_set_config(uint32_t h, uint32_t config, uint32_t prio,
+					 uint32_t dest)
+{
+	uint32_t r[8] = { h, config, prio, dest };
+
+	return hcall(EV_INT_SET_CONFIG, r);
+}
+
+static inline uint32_t ev_int_get_config(uint32_t h, uint32_t out[3])
+{
+	uint32_t r[8] = { h };
+	uint32_t st = hcall(EV_INT_GET_CONFIG, r);
+
+	out[0] = r[1];
+	out[1] = r[2];
+	out[2] = r[3];
+	return st;
+}
+
+static inline uint32_t ev_int_set_mask(uint32_t h, uint32_t mask)
+{
+	uint32_t r[8] = { h, mask };
+
+	return hcall(EV_INT_SET_MASK, r);
+}
+
+static inline uint32_t ev_int_iack(uint32_t *vector)
+{
+	uint32_t r[8] = { 0 };
+	uint32_t st = hcall(EV_INT_IACK, r);
+
+	*vector = r[1];
+	return st;
+}
+
+static inline uint32_t ev_int_eoi(uint32_t h)
+{
+	uint32_t r[8] = { h };
+
+	return hcall(EV_INT_EOI, r);
+}
+
+#endif

@@ -1,0 +1,184 @@
+/* uart - drives a 16550 UART the partition was given (the first ns16550 node of its tree
+ * with an fsl,hv-device-handle), found and mapped through the device ABI: writes
+ * "uart: hello from <name>" on it, then receives one line (polling) and answers
+ * "uart: got <line>".
+ * bootargs: irq=1 sends the greeting interrupt-driven: the UART's transmitter-empty
+ * interrupt, delivered through the virtual PIC (EV_INT_SET_CONFIG/SET_MASK/IACK/EOI), feeds
+ * it one character at a time. (Receive stays polled: QEMU ppce500 wires both UARTs to MPIC
+ * source 42 without OR-ing them, so the hypervisor console's UART lowers the line under a
+ * pending receive interrupt of the other; transmit interrupts are raised by the guest's own
+ * write and taken before anything else runs.)
+ * Console lines: "uart: device handle H at 0x<addr>", "uart: greeting sent with N
+ * interrupts", "uart: received '<line>'". Exits 1 when no UART was given or a call failed. */
+#include <stdio.h>
+#include <string.h>
+#include <libfdt.h>
+#include <guest/device.h>
+
+#define UART_RBR	0	/* receive buffer / transmit holding (16550, DLAB = 0) */
+#define UART_IER	1	/* interrupt enable: bit 1 = transmit holding register empty */
+#define IER_THRI	0x02
+#define UART_LCR	3
+#define UART_LSR	5	/* line status: bit 0 data ready, bit 5 THR empty */
+#define LSR_DR		0x01
+#define LSR_THRE	0x20
+#define RX_MAX	64
+
+static volatile uint8_t *uart;
+static uint32_t irq_handle;
+static volatile unsigned int nr_irqs;
+static char line[RX_MAX];
+static volatile unsigned int line_len;
+static volatile int line_done;
+static const char *tx_buf;
+static volatile unsigned int tx_pos, tx_len;
+
+static void uart_putc(char c)
+{
+	while (!(uart[UART_LSR] & LSR_THRE))
+		;
+	uart[UART_RBR] = (uint8_t)c;
+}
+
+static void uart_puts(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			uart_putc('\r');
+		uart_putc(*s);
+	}
+}
+
+/* Take whatever the UART holds into line[]. */
+static void drain(void)
+{
+	while (uart[UART_LSR] & LSR_DR) {
+		char c = (char)uart[UART_RBR];
+
+		if (line_done)
+			continue;
+		if (c == '\n' || c == '\r')
+			line_done = line_len > 0;
+		else if (line_len < RX_MAX - 1)
+			line[line_len++] = c;
+	}
+}
+
+/* Transmitter empty: one more character, or the interrupt off after the last one. */
+static void tx_more(void)
+{
+	if (tx_pos < tx_len && (uart[UART_LSR] & LSR_THRE))
+		uart[UART_RBR] = (uint8_t)tx_buf[tx_pos++];
+	else if (tx_pos == tx_len)
+		uart[UART_IER] = 0;
+}
+
+/* External input: EV_INT_IACK says which; ours is served and ended with EV_INT_EOI. */
+static void external(struct guest_frame *f)
+{
+	uint32_t vec;
+
+	if (ev_int_iack(&vec) != EV_SUCCESS || vec == 0xffff)
+		return;
+	nr_irqs++;
+	if (vec == irq_handle)
+		tx_more();
+	ev_int_eoi(vec);
+}
+
+/* The UART node's device handle, or -1. */
+static int find_uart(void)
+{
+	const void *fdt = guest_boot.fdt;
+	int node = -1, len;
+
+	while ((node = fdt_node_offset_by_compatible(fdt, node, "ns16550")) >= 0) {
+		const fdt32_t *h = fdt_getprop(fdt, node, "fsl,hv-device-handle", &len);
+
+		if (h && len == 4)
+			return (int)fdt32_to_cpu(*h);
+	}
+	return -1;
+}
+
+static int setup_irq(uint32_t h)
+{
+	struct {
+		struct bh_irq_info info;
+		uint32_t handle[4];
+	} q = { .info.argsz = sizeof(q) };
+	uint32_t st = bh_device_get_irq_info(h, 0, &q.info, NULL);
+
+	if (st != EV_SUCCESS || q.info.count < 1) {
+		printf("uart: no interrupt (status %lu)\n", (unsigned long)st);
+		return -1;
+	}
+	irq_handle = q.handle[0];
+	guest_set_handler(4, external);
+	st = ev_int_set_config(irq_handle, 0x3, 8, 0);	/* level, active high, prio 8, vCPU 0 */
+	if (st == EV_SUCCESS)
+		st = ev_int_set_mask(irq_handle, 0);
+	printf("uart: interrupt handle %lu, config status %lu\n", (unsigned long)irq_handle,
+	       (unsigned long)st);
+	guest_irq_enable();
+	return st == EV_SUCCESS ? 0 : -1;
+}
+
+/* Interrupt-driven send: the first THRE interrupt comes as soon as it is enabled. */
+static void send_irq(const char *s)
+{
+	tx_buf = s;
+	tx_pos = 0;
+	tx_len = (unsigned int)strlen(s);
+	uart[UART_IER] = IER_THRI;
+	while (tx_pos < tx_len || uart[UART_IER])
+		;
+	while (!(uart[UART_LSR] & LSR_THRE))
+		;
+}
+
+static void receive_line(void)
+{
+	line_len = 0;
+	line_done = 0;
+	while (!line_done)
+		drain();
+	line[line_len] = 0;
+}
+
+int main(void)
+{
+	struct bh_region_info ri = { .argsz = sizeof(ri) };
+	int h = find_uart(), use_irq = (int)guest_arg_u64("irq", 0);
+	uint64_t lines = guest_arg_u64("lines", 1);
+	static char buf[RX_MAX + 32];
+
+	if (h < 0 || bh_device_get_region_info((uint32_t)h, 0, &ri) != EV_SUCCESS) {
+		printf("uart: no UART was given to this partition\n");
+		return 1;
+	}
+	uart = guest_ioremap(ri.guest_addr, (uint32_t)ri.size, 0);
+	printf("uart: device handle %d at 0x%llx\n", h, (unsigned long long)ri.guest_addr);
+	uart[UART_LCR] = 0x03;	/* 8N1, DLAB = 0 */
+	uart[UART_IER] = 0;
+	drain();
+	line_done = 0;
+	line_len = 0;
+	if (use_irq && setup_irq((uint32_t)h))
+		return 1;
+	snprintf(buf, sizeof(buf), "uart: hello from %s\r\n", guest_boot.guest_name);
+	if (use_irq) {
+		send_irq(buf);
+		printf("uart: greeting sent with %u interrupts\n", nr_irqs);
+	} else {
+		uart_puts(buf);
+	}
+	printf("uart: waiting for input\n");
+	for (uint64_t k = 0; k < lines; k++) {
+		receive_line();
+		printf("uart: received '%s'\n", line);
+		snprintf(buf, sizeof(buf), "uart: got %s\n", line);
+		uart_puts(buf);
+	}
+	return 0;
+}
