@@ -32,6 +32,10 @@ $(BH)/unit/%: $(BH)/san/tests/unit/%.c.o $(patsubst %,$(BH)/san/%.o,$(HOST_LIB_S
 	@mkdir -p $(@D)
 	$(HOST_CC) $(SAN_FLAGS) $^ -lfdt -o $@
 
+# issue 6: the PAMU entry encoder (arch/powerpc/pamu_core.c) is host code too.
+$(BH)/unit/test_pamu: $(BH)/san/arch/powerpc/pamu_core.c.o
+$(BH)/san/tests/unit/test_pamu.c.o: HOST_CFLAGS += -Iarch/powerpc
+
 # The fuzz target links libfdt built from source with the same instrumentation, so that
 # libFuzzer sees coverage inside it and ASan checks its reads.
 # Two targets: fuzz_config (arbitrary config, QEMU ppce500 hardware tree) and fuzz_hw (arbitrary

@@ -40,3 +40,9 @@ def test_config_model(dtbs):
 def test_config_model_usage():
     r = subprocess.run([str(UNIT / 'test_config_model')], capture_output=True, text=True)
     assert r.returncode == 2
+
+
+def test_pamu():
+    """PAMU entries, subwindows, enable sequence, violation decoding (issue 6)."""
+    out = run_unit('test_pamu')
+    assert int(out.split(': ')[1].split()[0]) >= 90
