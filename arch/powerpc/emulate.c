@@ -202,7 +202,7 @@ int emulate_privileged(struct vcpu *v, struct trap_frame *tf, uint32_t insn)
 	else if (OP(insn) == 19)
 		r = emulate_op19(v, tf, insn);
 	if (r < 0)
-		return -1;
+		return r;
 	if (r == 0)
 		tf->pc += 4;
 	v->stats.emulated++;

@@ -1,6 +1,7 @@
 /* emulate_spr.c - mfspr/mtspr of privileged SPRs by a guest: each SPR is either virtual
  * (kept in struct vcpu_arch), passed to the real register (timer, user-readable SPRGs), or
  * refused (the guest then gets a program interrupt). SPR numbers: E500MCRM table 2-2. */
+#include <stdbool.h>
 #include <hv/partition.h>
 #include <hv/watchdog.h>
 #include <arch/spr.h>
@@ -81,7 +82,34 @@ static uint32_t *virtual_spr(struct vcpu_arch *a, unsigned int spr)
 	return NULL;
 }
 
+static int mfspr_guest(struct vcpu *v, unsigned int spr, uint32_t *val);
+static int mtspr_guest(struct vcpu *v, unsigned int spr, uint32_t val);
+
+/* SPRs of the Embedded.Hypervisor category (E500MCRM table 2-2: EPCR, MSRP, LPIDR, MAS8,
+ * the guest-state SPRs GSRR0/1, GEPR, GDEAR, GPIR, GESR, IVOR38-41, GIVOR*, GIVPR, and
+ * EPLC/EPSC). They belong to the hypervisor: a guest touching one is an isolation fault,
+ * not a missing feature. */
+static bool hypervisor_spr(unsigned int spr)
+{
+	switch (spr) {
+	case 307: case 311: case 338: case 341:
+	case 378: case 379: case 380: case 381: case 382: case 383:
+	case 432: case 433: case 434: case 435:
+	case 440: case 441: case 442: case 443: case 444: case 445: case 447:
+	case 947: case 948:
+		return true;
+	}
+	return false;
+}
+
 int emulate_mfspr(struct vcpu *v, unsigned int spr, uint32_t *val)
+{
+	if (hypervisor_spr(spr))
+		return EMULATE_FORBIDDEN;
+	return mfspr_guest(v, spr, val);
+}
+
+static int mfspr_guest(struct vcpu *v, unsigned int spr, uint32_t *val)
 {
 	struct vcpu_arch *a = &v->arch;
 	uint32_t *p = virtual_spr(a, spr);
@@ -190,6 +218,13 @@ static int mtspr_special(struct vcpu *v, unsigned int spr, uint32_t val)
 }
 
 int emulate_mtspr(struct vcpu *v, unsigned int spr, uint32_t val)
+{
+	if (hypervisor_spr(spr))
+		return EMULATE_FORBIDDEN;
+	return mtspr_guest(v, spr, val);
+}
+
+static int mtspr_guest(struct vcpu *v, unsigned int spr, uint32_t val)
 {
 	uint32_t *p = virtual_spr(&v->arch, spr);
 

@@ -32,9 +32,15 @@
 static void program(struct vcpu *v, struct trap_frame *tf)
 {
 	uint32_t insn;
+	int r = -1;
 
-	if ((tf->esr & ESR_PPR) && !vcpu_fetch_insn(v, tf->pc, &insn) &&
-	    !emulate_privileged(v, tf, insn))
+	if ((tf->esr & ESR_PPR) && !vcpu_fetch_insn(v, tf->pc, &insn))
+		r = emulate_privileged(v, tf, insn);
+	if (r == EMULATE_FORBIDDEN)
+		partition_fault(v, "instruction 0x%08x at pc 0x%08x touches a hypervisor-only SPR "
+				"(%u)", (unsigned)insn, (unsigned)tf->pc,
+				(unsigned)(((insn >> 16) & 0x1f) | ((insn >> 6) & 0x3e0)));
+	if (!r)
 		return;
 	v->arch.esr = tf->esr & (ESR_PIL | ESR_PPR | ESR_PTR);
 	vcpu_reflect(v, tf, IVOR_PROGRAM, tf->pc);

@@ -46,7 +46,9 @@ void vcpu_deliver_pending(struct vcpu *v, struct trap_frame *tf);
 int vcpu_fetch_insn(struct vcpu *v, uint32_t pc, uint32_t *insn);
 
 /* Emulate the privileged instruction at tf->pc; 0 when done (pc advanced), -1 when the
- * guest must get a program interrupt instead. */
+ * guest must get a program interrupt instead, EMULATE_FORBIDDEN when it touched a resource
+ * that is the hypervisor's (an isolation fault). The same codes for mfspr/mtspr. */
+#define EMULATE_FORBIDDEN	(-2)
 int emulate_privileged(struct vcpu *v, struct trap_frame *tf, uint32_t insn);
 int emulate_mfspr(struct vcpu *v, unsigned int spr, uint32_t *val);
 int emulate_mtspr(struct vcpu *v, unsigned int spr, uint32_t val);

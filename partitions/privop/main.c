@@ -9,7 +9,9 @@
  *   l1csr0   mfspr L1CSR0 (SPR 1010, L1 cache control)
  *   svr      mfspr SVR (SPR 1023, system version)
  *   msgclr   msgclr with type 0 (Power ISA 2.06 III-E processor control; nothing pending)
- *   mmucsr0  mtspr MMUCSR0 with 0 (no invalidation requested) */
+ *   mmucsr0  mtspr MMUCSR0 with 0 (no invalidation requested)
+ *   lpidr    mtspr LPIDR (SPR 338) with 5: a hypervisor-only register (Embedded.Hypervisor);
+ *            under Bulkhead this is an isolation fault, not a program interrupt */
 #include <stdio.h>
 #include <string.h>
 #include <guest/guest.h>
@@ -80,6 +82,13 @@ static uint32_t op_mmucsr0(uint32_t *insn)
 	return 0;
 }
 
+static uint32_t op_lpidr(uint32_t *insn)
+{
+	__asm__ volatile("lis %0,1f@ha; addi %0,%0,1f@l\n1: mtspr 338,%1"
+			 : "=&b"(*insn) : "r"(5) : "memory");
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	const char *insn;
@@ -91,6 +100,7 @@ static const struct {
 	{ "svr", "mfspr SVR", op_svr },
 	{ "msgclr", "msgclr", op_msgclr },
 	{ "mmucsr0", "mtspr MMUCSR0", op_mmucsr0 },
+	{ "lpidr", "mtspr LPIDR", op_lpidr },
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
