@@ -14,12 +14,13 @@ DTB_WINDOW = (0x00F00000, 0x00010000)
 
 
 def partition(label, guest, cpu, ncpus=1, bootargs="", channels=(), no_auto_start=False,
-              extra="", manages=()):
+              extra="", manages=(), image=None):
     """channels: [(my_label, peer_partition_label, peer_channel_label)];
-    manages: labels of the partitions this one manages (managed-partition)."""
+    manages: labels of the partitions this one manages (managed-partition);
+    image: the file preloaded as its guest-image (default: the guest's ELF)."""
     return dict(label=label, guest=guest, cpu=cpu, ncpus=ncpus, bootargs=bootargs,
                 channels=list(channels), no_auto_start=no_auto_start, extra=extra,
-                manages=list(manages))
+                manages=list(manages), image=image or guest + ".elf")
 
 
 def _cells64(v):
@@ -118,6 +119,6 @@ def config(parts):
 """
     qemu = []
     for i, p in enumerate(parts):
-        qemu += ["-device", f"loader,file={GUESTS / (p['guest'] + '.elf')},"
+        qemu += ["-device", f"loader,file={GUESTS / p['image']},"
                  f"addr=0x{IMG_BASE + i * IMG_SIZE:x},force-raw=on"]
     return dts, qemu

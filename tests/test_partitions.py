@@ -196,3 +196,16 @@ def test_hypervisor_only_spr_is_an_isolation_fault(boot):
     assert "PASS: program interrupt reflected" not in con.output
     ticks = len([l for l in guest_lines(con, "n") if l.startswith("tick")])
     con.expect_line(rf"\[n\] tick {ticks + 2}")                # the neighbour runs on
+
+
+def test_uimage_guest_and_no_auto_start(boot):
+    con = boot([partition("u", "hello", 1, bootargs="count=2 interval=1", image="hello.uimg"),
+                partition("later", "hello", 2, bootargs="count=1 interval=1",
+                          no_auto_start=True)])
+    wait_exit(con, "u")                     # a U-Boot legacy image boots like the ELF
+    assert guest_lines(con, "u") == ["hello from u", "tick 1", "tick 2", "exit 0"]
+    assert "partition later: started" not in con.output
+    assert re.search(r"(?m)^2\s+later\s+stopped\s", con.command("list"))
+    con.command("start later")
+    wait_exit(con, "later")
+    assert guest_lines(con, "later") == ["hello from later", "tick 1", "exit 0"]
