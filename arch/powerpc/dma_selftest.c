@@ -12,6 +12,7 @@
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/fdt_util.h>
+#include <hv/handle.h>
 #include <hv/iommu.h>
 #include <hv/partition.h>
 #include "pci_atmu.h"
@@ -28,6 +29,7 @@
 
 #define PCI_COMMAND		0x04
 #define PCI_CMD_MEM_BME		0x6	/* memory space + bus master */
+#define PCI_CMD_BME		0x4
 #define PCI_BAR0		0x10
 
 #define LEN			64	/* bytes per transfer */
@@ -43,6 +45,7 @@
 
 static uint8_t hv_victim[LEN] __attribute__((aligned(4096)));
 static volatile uint8_t *edu;
+static uint64_t edu_bar;		/* CPU physical address of its BAR0 */
 static int passed, failed;
 
 static void check(bool ok, const char *what)
@@ -147,6 +150,7 @@ static int edu_setup(const void *fdt, int node)
 	atmu_cfg_write32(node, (uint32_t)rid, PCI_COMMAND,
 			 atmu_cfg_read32(node, (uint32_t)rid, PCI_COMMAND) | PCI_CMD_MEM_BME);
 	edu = arch_ioremap(cpu, EDU_BAR_SIZE);
+	edu_bar = cpu;
 	return edu ? rid : -ENOMEM;
 }
 
@@ -210,6 +214,74 @@ static void run(struct iommu_source *s, struct partition *p0, struct partition *
 	check(dma_lands(p0, G_TARGET, 0), "detached: DMA lands nowhere");
 }
 
+/* The device layer's mask hook for a PCI function: bus mastering off (the interrupt side is
+ * the virtual PIC's). Here it also lets the test see that quiesce called it. */
+struct edu_ctx {
+	int node;
+	uint32_t rid;
+	int masked;
+};
+
+static void edu_mask(void *ctx)
+{
+	struct edu_ctx *e = ctx;
+
+	atmu_cfg_write32(e->node, e->rid, PCI_COMMAND,
+			 atmu_cfg_read32(e->node, e->rid, PCI_COMMAND) & ~PCI_CMD_BME);
+	e->masked++;
+}
+
+/* Partition reset with a DMA in flight, through the same calls partition_stop() and
+ * partition_start() make: the handles' prereset (quiesce), then the scrub, then postreset.
+ * The transfer's data must not appear after the scrub. Leaves the source attached to p0,
+ * disabled, with its handle: a guest in p0 can then use FH_DMA_ENABLE on it. */
+static void run_reset(struct partition *p0, int node, uint32_t rid)
+{
+	static struct edu_ctx ctx;
+	struct iommu_source *s;
+	uint64_t tgt;
+	int h, err, nonzero = 0;
+
+	ctx = (struct edu_ctx){ .node = node, .rid = rid };
+	h = iommu_device_attach(p0, IOMMU_SRC_PCI, rid, node, false, edu_mask, &ctx);
+	s = h < 0 ? NULL : iommu_source_get(p0, (unsigned long)h);
+	check(s && !s->enabled, "device attach: a handle, DMA disabled");
+	if (!s || gpa_to_hpa(p0, G_TARGET, LEN, &tgt))
+		return;
+	hv_printf("dma-selftest: partition %s dma handle %d\n", p0->name, h);
+	check(!iommu_enable(s), "DMA_ENABLE through the handle accepted");
+	mark(host(tgt));
+	edu_start(EDU_BUF, (uint32_t)G_TARGET, EDU_CMD_TO_RAM);	/* in flight ... */
+	handles_prereset(p0);					/* partition stop */
+	guest_scrub(p0);					/* partition start */
+	handles_postreset(p0);
+	err = edu_wait();
+	for (int i = 0; i < LEN; i++)
+		nonzero += host(tgt)[i] != 0;
+	hv_printf("dma-selftest: reset with DMA in flight: %d bytes differ from the scrubbed "
+		  "value\n", nonzero);
+	check(!err && !nonzero, "reset with DMA in flight: the target holds the scrubbed value");
+	check(ctx.masked == 1 && !s->enabled, "reset: mask hook ran, DMA disabled again");
+	/* what the device layer's postreset does for a PCI function: bus mastering back on */
+	atmu_cfg_write32(node, rid, PCI_COMMAND,
+			 atmu_cfg_read32(node, rid, PCI_COMMAND) | PCI_CMD_MEM_BME);
+	s->mask = NULL;
+}
+
+/* Give p0 the edu's registers at the same guest address (the device layer's job once PCI
+ * assignment exists), so that a guest can drive its DMA engine. */
+static void map_edu(struct partition *p0, uint64_t bar)
+{
+	int err = partition_map_device(p0, bar, bar, EDU_BAR_SIZE);
+
+	if (err)
+		hv_printf("dma-selftest: edu registers not mapped into %s (error %d)\n",
+			  p0->name, err);
+	else
+		hv_printf("dma-selftest: edu registers at 0x%llx in partition %s\n",
+			  (unsigned long long)bar, p0->name);
+}
+
 int iommu_arch_selftest(const void *fdt)
 {
 	static struct iommu_source s;
@@ -230,6 +302,8 @@ int iommu_arch_selftest(const void *fdt)
 	check(!err, "attach to the partition's DMA domain");
 	if (!err)
 		run(&s, &partitions[0], nr_partitions > 1 ? &partitions[1] : NULL);
+	run_reset(&partitions[0], node, (uint32_t)rid);
+	map_edu(&partitions[0], edu_bar);
 	hv_printf("dma-selftest: %d passed, %d failed\n", passed, failed);
 	return 1;
 }

@@ -25,6 +25,10 @@ CHECKS = [
     "DMA_ENABLE again accepted",
     "enabled again: DMA lands",
     "detached: DMA lands nowhere",
+    "device attach: a handle, DMA disabled",
+    "DMA_ENABLE through the handle accepted",
+    "reset with DMA in flight: the target holds the scrubbed value",
+    "reset: mask hook ran, DMA disabled again",
 ]
 
 
@@ -44,6 +48,8 @@ def test_pci_inbound_window_fence(qemu, path):
     failed = [what for verdict, what in results if verdict != "PASS"]
     assert not failed, out
     assert re.search(r"(?m)^dma-selftest: in flight at quiesce: 0 bytes landed\r?$", out)
+    assert re.search(r"(?m)^dma-selftest: reset with DMA in flight: 0 bytes differ from the "
+                     r"scrubbed value\r?$", out)
     assert re.search(rf"(?m)^dma-selftest: {len(CHECKS)} passed, 0 failed\r?$", out)
     # The hypervisor carries on normally afterwards.
     assert "hypervisor ready" in out
