@@ -8,7 +8,7 @@
 #include <hv/device_hcall.h>
 #include <hv/partition.h>
 
-#define BAD_CALL_LOG_MAX	16	/* console lines per partition; the counter goes on */
+#define BAD_CALL_LOG_MAX	32	/* console lines per partition; the counter goes on */
 #define IRQ_HANDLES_MAX		DEV_MAX_IRQS
 
 /* Rejected calls per partition (index = id - 1). */

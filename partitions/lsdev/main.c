@@ -10,6 +10,7 @@
 #include <guest/device.h>
 
 #define MAX_HANDLES	8
+#define MAX_DEVICES	32
 
 static int failed;
 
@@ -117,20 +118,37 @@ static void print_device(uint32_t h)
 		print_irq(h, i);
 }
 
-int main(void)
+/* Device handles of the tree's nodes, in handle order (the order bhctl prints). */
+static int collect(uint32_t *h, int max)
 {
 	const void *fdt = guest_boot.fdt;
 	int node, n = 0;
 
-	for (node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+	for (node = fdt_next_node(fdt, -1, NULL); node >= 0 && n < max;
+	     node = fdt_next_node(fdt, node, NULL)) {
 		int len;
-		const fdt32_t *h = fdt_getprop(fdt, node, "fsl,hv-device-handle", &len);
+		const fdt32_t *p = fdt_getprop(fdt, node, "fsl,hv-device-handle", &len);
 
-		if (!h || len != 4)
-			continue;
-		print_device(fdt32_to_cpu(*h));
-		n++;
+		if (p && len == 4)
+			h[n++] = fdt32_to_cpu(*p);
 	}
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && h[j - 1] > h[j]; j--) {
+			uint32_t t = h[j];
+
+			h[j] = h[j - 1];
+			h[j - 1] = t;
+		}
+	return n;
+}
+
+int main(void)
+{
+	uint32_t h[MAX_DEVICES];
+	int n = collect(h, MAX_DEVICES);
+
+	for (int i = 0; i < n; i++)
+		print_device(h[i]);
 	printf("lsdev: %d device%s\n", n, n == 1 ? "" : "s");
 	return failed;
 }
