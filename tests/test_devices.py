@@ -211,3 +211,42 @@ def test_bhctl_devices_json(tmp_path):
                                      "size": 0x14, "phys_addr": 0xfe0003000, "prop": "reg",
                                      "prop_index": 0}
     assert devs[1]["irqs"][0]["handles"] == [4]
+
+
+def monitor_read32(sock_path, addr):
+    """A 32-bit word of physical memory, read through the QEMU monitor (xp)."""
+    import socket
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)
+    s.connect(str(sock_path))
+    out = b""
+    s.sendall(f"xp /1wx 0x{addr:x}\n".encode())
+    end = time.monotonic() + 10
+    while not re.search(rb"%x: 0x[0-9a-f]{8}" % addr, out) and time.monotonic() < end:
+        out += s.recv(4096)
+    s.close()
+    m = re.search(rb"%x: 0x([0-9a-f]{8})" % addr, out)
+    assert m, out
+    return int(m.group(1), 16)
+
+
+MPIC_IVPR_42 = 0xfe0000000 + 0x40000 + 0x10000 + 42 * 0x20     # source 42 (both UARTs)
+IVPR_MSK = 0x80000000
+
+
+def test_stopped_partition_interrupt_is_masked_and_restart_works(boot, uart1, tmp_path):
+    mon = tmp_path / "mon"
+    con, _ = boot([partition("u", "uart", 1, bootargs="irq=1", extra=UART1)],
+                  uart1.qemu_args() + ["-monitor", f"unix:{mon},server=on,wait=off"])
+    uart1.read_until("hello from u")
+    wait_line(con, r"\[u\] uart: waiting for input")
+    con.command("stop u")
+    assert monitor_read32(mon, MPIC_IVPR_42) & IVPR_MSK
+    con.command("start u")
+    # the restarted guest configures and unmasks its interrupt again from scratch
+    uart1.buf = b""
+    uart1.read_until("hello from u")
+    con.expect_line(r"\[u\] uart: waiting for input")
+    assert len(re.findall(r"(?m)^\[u\] uart: greeting sent with 21 interrupts$",
+                          con.output)) == 2
+    assert not monitor_read32(mon, MPIC_IVPR_42) & IVPR_MSK
