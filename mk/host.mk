@@ -11,9 +11,9 @@ HOST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=im
 		-Ihv/include -Iinclude -Itools/bhctl -MMD -MP
 SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
+HOST_LIB_SRCS := hv/fdt_util.c $(wildcard hv/config_*.c)
 # hv/device_desc.c: the device descriptors "bhctl devices" prints (issue 5)
-HOST_LIB_SRCS := hv/fdt_util.c $(wildcard hv/config_*.c) hv/device_desc.c
-BHCTL_SRCS    := $(wildcard tools/bhctl/*.c)
+BHCTL_SRCS    := $(wildcard tools/bhctl/*.c) hv/device_desc.c
 UNIT_TESTS    := $(patsubst tests/unit/%.c,$(BH)/unit/%,$(wildcard tests/unit/test_*.c))
 CONFIG_DTS    := $(wildcard tests/configs/good/*.dts tests/configs/bad/*.dts)
 
