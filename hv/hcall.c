@@ -14,10 +14,7 @@
 #define BC_DATA_REG	2	/* reg[2..5] carry the bytes */
 #define BC_MAX_BYTES	(4 * BYTES_PER_REG)
 
-struct hcall_entry {
-	unsigned long token;
-	void (*fn)(struct vcpu *v, struct hcall_regs *r);
-};
+typedef void (*hcall_fn)(struct vcpu *v, struct hcall_regs *r);
 
 static void unpack(const struct hcall_regs *r, uint8_t *buf, size_t n)
 {
@@ -111,44 +108,67 @@ static void hc_guest_exit(struct vcpu *v, struct hcall_regs *r)
 	r->reg[0] = EV_SUCCESS;
 }
 
-static const struct hcall_entry table[] = {
-	{ EV_BYTE_CHANNEL_SEND, hc_bc_send },
-	{ EV_BYTE_CHANNEL_RECEIVE, hc_bc_receive },
-	{ EV_BYTE_CHANNEL_POLL, hc_bc_poll },
-	{ BH_ABI_VERSION, hc_abi_version },
-	{ BH_NULL, hc_null },
-	{ BH_GUEST_EXIT, hc_guest_exit },
-	/* issue 7: partition managers (hv/manager.c) */
-	{ FH_PARTITION_GET_STATUS, hc_partition_get_status },
-	{ FH_PARTITION_START, hc_partition_start },
-	{ FH_PARTITION_STOP, hc_partition_stop },
-	{ FH_PARTITION_RESTART, hc_partition_restart },
-	{ FH_PARTITION_MEMCPY, hc_partition_memcpy },
-	/* issue 5: device descriptors (hv/device_hcall.c), virtual PIC (hv/vpic.c) */
-	{ BH_DEVICE_GET_INFO, hc_device_get_info },
-	{ BH_DEVICE_GET_REGION_INFO, hc_device_get_region_info },
-	{ BH_DEVICE_GET_IRQ_INFO, hc_device_get_irq_info },
-	{ BH_DEVICE_GET_DT_PATH, hc_device_get_dt_path },
-	{ BH_DEVICE_RESET, hc_device_reset },
-	{ EV_INT_SET_CONFIG, hc_int_set_config },
-	{ EV_INT_GET_CONFIG, hc_int_get_config },
-	{ EV_INT_SET_MASK, hc_int_set_mask },
-	{ EV_INT_GET_MASK, hc_int_get_mask },
-	{ EV_INT_IACK, hc_int_iack },
-	{ EV_INT_EOI, hc_int_eoi },
-	/* issue 6: DMA of assigned devices (hv/dma_hcall.c) */
-	{ FH_DMA_ENABLE, hc_dma_enable },
-	{ FH_DMA_DISABLE, hc_dma_disable },
+/* Handlers indexed by hypercall number, one table per vendor (direct lookup: this is on the
+ * path of every hypercall). */
+static const hcall_fn epapr_calls[] = {
+	[HC_NUMBER(EV_BYTE_CHANNEL_SEND)] = hc_bc_send,
+	[HC_NUMBER(EV_BYTE_CHANNEL_RECEIVE)] = hc_bc_receive,
+	[HC_NUMBER(EV_BYTE_CHANNEL_POLL)] = hc_bc_poll,
+	/* issue 5: virtual PIC (hv/vpic.c) */
+	[HC_NUMBER(EV_INT_SET_CONFIG)] = hc_int_set_config,
+	[HC_NUMBER(EV_INT_GET_CONFIG)] = hc_int_get_config,
+	[HC_NUMBER(EV_INT_SET_MASK)] = hc_int_set_mask,
+	[HC_NUMBER(EV_INT_GET_MASK)] = hc_int_get_mask,
+	[HC_NUMBER(EV_INT_IACK)] = hc_int_iack,
+	[HC_NUMBER(EV_INT_EOI)] = hc_int_eoi,
 };
+
+static const hcall_fn fsl_calls[] = {
+	/* issue 7: partition managers (hv/manager.c) */
+	[HC_NUMBER(FH_PARTITION_GET_STATUS)] = hc_partition_get_status,
+	[HC_NUMBER(FH_PARTITION_START)] = hc_partition_start,
+	[HC_NUMBER(FH_PARTITION_STOP)] = hc_partition_stop,
+	[HC_NUMBER(FH_PARTITION_RESTART)] = hc_partition_restart,
+	[HC_NUMBER(FH_PARTITION_MEMCPY)] = hc_partition_memcpy,
+	/* issue 6: DMA of assigned devices (hv/dma_hcall.c) */
+	[HC_NUMBER(FH_DMA_ENABLE)] = hc_dma_enable,
+	[HC_NUMBER(FH_DMA_DISABLE)] = hc_dma_disable,
+};
+
+static const hcall_fn bulkhead_calls[] = {
+	[HC_NUMBER(BH_ABI_VERSION)] = hc_abi_version,
+	[HC_NUMBER(BH_NULL)] = hc_null,
+	[HC_NUMBER(BH_GUEST_EXIT)] = hc_guest_exit,
+	/* issue 5: device descriptors (hv/device_hcall.c) */
+	[HC_NUMBER(BH_DEVICE_GET_INFO)] = hc_device_get_info,
+	[HC_NUMBER(BH_DEVICE_GET_REGION_INFO)] = hc_device_get_region_info,
+	[HC_NUMBER(BH_DEVICE_GET_IRQ_INFO)] = hc_device_get_irq_info,
+	[HC_NUMBER(BH_DEVICE_GET_DT_PATH)] = hc_device_get_dt_path,
+	[HC_NUMBER(BH_DEVICE_RESET)] = hc_device_reset,
+};
+
+#define N(t)	(sizeof(t) / sizeof((t)[0]))
+
+static hcall_fn lookup(unsigned long token)
+{
+	unsigned long n = HC_NUMBER(token);
+
+	switch (HC_VENDOR(token)) {
+	case HC_VENDOR_EPAPR: return n < N(epapr_calls) ? epapr_calls[n] : NULL;
+	case HC_VENDOR_FSL: return n < N(fsl_calls) ? fsl_calls[n] : NULL;
+	case HC_VENDOR_BULKHEAD: return n < N(bulkhead_calls) ? bulkhead_calls[n] : NULL;
+	}
+	return NULL;
+}
 
 void hcall_dispatch(struct vcpu *v, struct hcall_regs *r)
 {
+	hcall_fn fn = lookup(r->token);
+
 	stats_count_hcall(v, r->token);
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-		if (table[i].token == r->token) {
-			table[i].fn(v, r);
-			return;
-		}
+	if (fn) {
+		fn(v, r);
+		return;
 	}
 	v->part->bad_hcalls++;
 	r->reg[0] = EV_UNIMPLEMENTED;

@@ -51,19 +51,18 @@ static void program(struct vcpu *v, struct trap_frame *tf)
 static void syscall(struct vcpu *v, struct trap_frame *tf)
 {
 	uint32_t insn;
-	struct hcall_regs r;
 
 	if (vcpu_fetch_insn(v, tf->pc - 4, &insn) || insn != SC_LEV1) {
 		vcpu_reflect(v, tf, IVOR_SYSCALL, tf->pc);
 		return;
 	}
-	r.token = tf->gpr[11];
-	for (int i = 0; i < HCALL_NR_REGS; i++)
-		r.reg[i] = tf->gpr[3 + i];
-	hcall_dispatch(v, &r);
-	for (int i = 0; i < HCALL_NR_REGS; i++)
-		tf->gpr[3 + i] = (uint32_t)r.reg[i];
+	/* r3..r10 and r11 (token) are struct hcall_regs, in place in the saved frame */
+	hcall_dispatch(v, (struct hcall_regs *)&tf->gpr[3]);
 }
+
+_Static_assert(sizeof(unsigned long) == sizeof(uint32_t) &&
+	       sizeof(struct hcall_regs) == 9 * sizeof(uint32_t),
+	       "struct hcall_regs must overlay r3..r11 of struct trap_frame");
 
 /* A data or instruction access the guest's TLB translates to gpa: RAM and device regions get
  * a shadow entry; emulated regions are emulated (data only); anything else is not the

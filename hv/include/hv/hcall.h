@@ -7,10 +7,12 @@
 
 #define HCALL_NR_REGS	8
 
-/* In: token and arguments; out: reg[0] = EV_* status, reg[1..] = results. */
+/* In: token and arguments; out: reg[0] = EV_* status, reg[1..] = results. The order matches
+ * the PowerPC register file (r3..r10, then r11 = token) so the architecture can hand over
+ * its saved registers in place. */
 struct hcall_regs {
-	unsigned long token;
 	unsigned long reg[HCALL_NR_REGS];
+	unsigned long token;
 };
 
 struct vcpu;
