@@ -79,6 +79,11 @@ size_t byte_chan_receive(struct byte_chan *c, uint8_t *data, size_t len)
 	return ring_get(&c->rx, data, len);
 }
 
+size_t byte_chan_inject(struct byte_chan *c, const uint8_t *data, size_t len)
+{
+	return ring_put(&c->rx, data, len);
+}
+
 size_t byte_chan_rx_count(const struct byte_chan *c)
 {
 	return ring_count(&c->rx);

@@ -6,6 +6,7 @@
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/fdt_util.h>
+#include <hv/log.h>
 
 #define PRINTF_BUF 512
 
@@ -86,5 +87,6 @@ int hv_printf(const char *fmt, ...)
 	if (n < 0)
 		return n;
 	console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	log_record(LOG_INFO, buf);
 	return n;
 }

@@ -20,6 +20,8 @@
 #define CONFIG_MAX_SIZE	(1u << 20)	/* largest config blob we accept */
 
 uint64_t hv_banner_time;	/* time counter when the banner was printed (for bench/) */
+const void *hv_hw_fdt, *hv_cfg_fdt;
+const struct hv_config *hv_cfg;
 
 static void banner(const void *fdt)
 {
@@ -112,6 +114,7 @@ static void load_config(const void *fdt)
 	int errors = 0;
 	const void *blob = find_config(fdt, &max);
 
+	hv_cfg_fdt = blob;
 	if (blob)
 		config_load(fdt, blob, max, &config, report, &errors);
 	if (!blob || errors || partitions_create(fdt, blob, &config)) {
@@ -120,6 +123,7 @@ static void load_config(const void *fdt)
 		hv_printf("config: refused; no partition started\n");
 		return;
 	}
+	hv_cfg = &config;
 	list_partitions(blob);
 }
 
@@ -127,6 +131,7 @@ void hv_main(const void *fdt)
 {
 	if (console_init(fdt))
 		cpu_fatal_park();	/* nowhere to say anything */
+	hv_hw_fdt = fdt;
 	banner(fdt);
 	read_debug_args(fdt);
 	cpus_discover(fdt);

@@ -1,55 +1,28 @@
-/* shell.c - line editor and command dispatch of the hypervisor console shell (the commands
- * are in shell_cmds.c). */
+/* shell.c - input side of the hypervisor console shell: line editing, script mode (bhctl),
+ * a partition console attached to the UART input, and command dispatch. The commands are in
+ * shell_cmds.c and the shell_*.c files; docs/console.md describes what the user sees. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <hv/arch.h>
+#include <hv/byte_chan.h>
 #include <hv/console.h>
-#include <hv/cpu.h>
-#include <hv/dt_print.h>
-#include <hv/hv.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
 
 #define LINE_MAX_LEN	128
 #define ARGV_MAX	8
+#define PROMPT		"bulkhead> "
 
+/* The line being typed; script: started with Ctrl-B, so not echoed as typed (bhctl). */
 static char line[LINE_MAX_LEN];
 static size_t line_len;
+static int script;
 
+/* While a partition's console is attached, input bytes go to its channel. */
+static struct partition *att_part;
+static struct byte_chan *att_chan;
 
-int shell_help(int argc, char **argv)
-{
-	for (size_t i = 0; i < shell_nr_commands; i++)
-		hv_printf("  %-24s %s\n", shell_commands[i].usage, shell_commands[i].help);
-	return 0;
-}
-
-static int split(char *s, char **argv)
-{
-	int argc = 0;
-
-	for (char *tok = strtok(s, " \t"); tok && argc < ARGV_MAX; tok = strtok(NULL, " \t"))
-		argv[argc++] = tok;
-	return argc;
-}
-
-static void run_line(char *s)
-{
-	char *argv[ARGV_MAX];
-	int argc = split(s, argv);
-
-	if (!argc)
-		return;
-	for (size_t i = 0; i < shell_nr_commands; i++) {
-		if (!strcmp(argv[0], shell_commands[i].name)) {
-			shell_commands[i].run(argc, argv);
-			return;
-		}
-	}
-	hv_printf("unknown command '%s' (try 'help')\n", argv[0]);
-}
-
-/* Only one CPU at a time runs the shell (the console CPU can change as partitions start). */
 /* Echo of the characters taken in one poll, written at once so that partition console
  * lines (whole lines from other CPUs) do not land inside it. */
 static char echo[LINE_MAX_LEN + 8];
@@ -71,6 +44,108 @@ static void echo_flush(void)
 	echo_len = 0;
 }
 
+static int split(char *s, char **argv)
+{
+	int argc = 0;
+
+	for (char *tok = strtok(s, " \t"); tok && argc < ARGV_MAX; tok = strtok(NULL, " \t"))
+		argv[argc++] = tok;
+	return argc;
+}
+
+static int run_line(char *s)
+{
+	char *argv[ARGV_MAX];
+	int argc = split(s, argv);
+
+	if (!argc)
+		return 0;
+	for (size_t i = 0; i < shell_nr_commands; i++)
+		if (!strcmp(argv[0], shell_commands[i].name))
+			return shell_commands[i].run(argc, argv);
+	sh_printf("unknown command '%s' (try 'help')\n", argv[0]);
+	return -ENOENT;
+}
+
+/* Enter: run the line. In script mode the whole line is echoed in one write, and the
+ * command's status follows its output as "rc=N" (docs/console.md, script mode). */
+static void end_of_line(void)
+{
+	int rc;
+
+	line[line_len] = '\0';
+	if (script) {
+		echo_flush();
+		sh_printf("%s\n", line);
+		sh_flush();
+	} else {
+		echo_add("\n", 1);
+		echo_flush();
+	}
+	rc = run_line(line);
+	if (script)
+		sh_printf("rc=%d\n", rc);
+	sh_flush();
+	line_len = 0;
+	script = 0;
+	if (!att_chan)
+		shell_prompt();
+}
+
+static void edit(int c)
+{
+	char ch = (char)c;
+
+	if (c == SHELL_SCRIPT_KEY && !line_len) {
+		script = 1;
+	} else if (c == SHELL_KILL_KEY) {
+		if (line_len && !script)
+			echo_add(" ^U\n" PROMPT, 4 + sizeof(PROMPT) - 1);
+		line_len = 0;
+		script = 0;
+	} else if ((c == 0x7f || c == '\b') && line_len) {
+		line_len--;
+		if (!script)
+			echo_add("\b \b", 3);
+	} else if (c >= ' ' && c < 0x7f && line_len < LINE_MAX_LEN - 1) {
+		line[line_len++] = ch;
+		if (!script)
+			echo_add(&ch, 1);
+	}
+}
+
+void shell_attach(struct partition *p, struct byte_chan *c)
+{
+	att_part = p;
+	att_chan = c;
+}
+
+/* Attached: every byte but the detach key goes to the partition (a full ring drops it). */
+static void attached_input(int c)
+{
+	uint8_t b = (uint8_t)c;
+
+	if (c != SHELL_DETACH_KEY) {
+		byte_chan_inject(att_chan, &b, 1);
+		return;
+	}
+	sh_printf("\nconsole: detached from %s, back to the shell\n", att_part->name);
+	sh_flush();
+	att_chan = NULL;
+	att_part = NULL;
+	shell_prompt();
+}
+
+void shell_input(int c)
+{
+	if (att_chan)
+		attached_input(c);
+	else if (c == '\r' || c == '\n')
+		end_of_line();
+	else
+		edit(c);
+}
+
 /* Take every character waiting (only one CPU at a time runs the shell; the console CPU can
  * change as partitions start and stop). */
 void shell_poll(void)
@@ -88,25 +163,5 @@ void shell_poll(void)
 
 void shell_prompt(void)
 {
-	console_write("bulkhead> ", 10);
-}
-
-void shell_input(int c)
-{
-	if (c == '\r' || c == '\n') {
-		echo_add("\n", 1);
-		echo_flush();
-		line[line_len] = '\0';
-		run_line(line);
-		line_len = 0;
-		shell_prompt();
-	} else if ((c == 0x7f || c == '\b') && line_len) {
-		line_len--;
-		echo_add("\b \b", 3);
-	} else if (c >= ' ' && c < 0x7f && line_len < LINE_MAX_LEN - 1) {
-		char ch = (char)c;
-
-		line[line_len++] = ch;
-		echo_add(&ch, 1);
-	}
+	console_write(PROMPT, sizeof(PROMPT) - 1);
 }

@@ -1,78 +1,99 @@
-/* shell_cmds.c - the hypervisor shell's commands. */
+/* shell_cmds.c - the hypervisor shell's command table and its small commands: version, cpus,
+ * the device trees, partition life cycle, console attach, reset, placeholders. list/info are
+ * in shell_info.c, stats in shell_stats.c, log/loglevel in shell_log.c. */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <hv/arch.h>
-#include <hv/console.h>
+#include <hv/byte_chan.h>
 #include <hv/cpu.h>
 #include <hv/dt_print.h>
 #include <hv/hv.h>
+#include <hv/log.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
-
-/* The partition argv[1] names (label or number), or NULL after printing why. */
-struct partition *shell_partition_arg(int argc, char **argv, const char *usage)
-{
-	char *end;
-	unsigned long id;
-	struct partition *p;
-
-	if (argc != 2) {
-		hv_printf("usage: %s\n", usage);
-		return NULL;
-	}
-	p = partition_by_name(argv[1]);
-	id = strtoul(argv[1], &end, 10);
-	if (!p && !*end && id >= 1 && id <= nr_partitions)
-		p = &partitions[id - 1];
-	if (!p)
-		hv_printf("%s: no partition '%s' (see 'list')\n", argv[0], argv[1]);
-	return p;
-}
+#include "shell_priv.h"
 
 static int cmd_version(int argc, char **argv)
 {
-	uint64_t f = arch_time_freq();
+	uint64_t f = arch_time_freq(), us = f ? hv_banner_time * 1000000 / f : 0;
+	struct sh_args a;
 
-	hv_printf("Bulkhead %s (%s)\n", BULKHEAD_VERSION, arch_name);
-	hv_printf("boot: banner at %llu time-base ticks (%llu us at %llu Hz)\n",
-		  (unsigned long long)hv_banner_time,
-		  (unsigned long long)(f ? hv_banner_time * 1000000 / f : 0), (unsigned long long)f);
+	if (shell_args(argc, argv, SH_JSON, 0, 0, &a))
+		return -EINVAL;
+	if (a.flags & SH_JSON) {
+		sh_printf("{\"version\":");
+		sh_json_str(BULKHEAD_VERSION);
+		sh_printf(",\"arch\":");
+		sh_json_str(arch_name);
+		sh_printf(",\"banner_ticks\":%llu,\"timebase_hz\":%llu,\"uptime_ms\":%llu}\n",
+			  (unsigned long long)hv_banner_time, (unsigned long long)f,
+			  (unsigned long long)shell_ms(arch_time_now()));
+		return 0;
+	}
+	sh_printf("Bulkhead %s (%s)\n", BULKHEAD_VERSION, arch_name);
+	sh_printf("boot: banner at %llu time-base ticks (%llu us at %llu Hz)\n",
+		  (unsigned long long)hv_banner_time, (unsigned long long)us,
+		  (unsigned long long)f);
 	return 0;
 }
 
 static int cmd_cpus(int argc, char **argv)
 {
+	struct sh_args a;
+
+	if (shell_args(argc, argv, 0, 0, 0, &a))
+		return -EINVAL;
 	for (unsigned int i = 0; i < hv_nr_cpus; i++)
-		hv_printf("cpu %u  %-8s  heartbeat %lu\n", i, cpu_state_name(hv_cpus[i].state),
+		sh_printf("cpu %u  %-8s  heartbeat %lu\n", i, cpu_state_name(hv_cpus[i].state),
 			  (unsigned long)hv_cpus[i].heartbeat);
 	return 0;
 }
 
-static int cmd_list(int argc, char **argv)
+/* dt_print writes through hv_printf: keep the tree out of the message log. */
+static int print_tree(const char *what, const void *fdt)
 {
-	if (!nr_partitions)
-		hv_printf("no partitions\n");
-	for (unsigned int i = 0; i < nr_partitions; i++) {
-		const struct partition *p = &partitions[i];
+	int err;
 
-		hv_printf("%u  %-16s %-8s  vcpus %u  faults %u\n", (unsigned)p->id, p->name,
-			  part_state_name(p->state), p->nr_vcpus, (unsigned)p->faults);
+	if (!fdt) {
+		sh_printf("%s: no %s\n", what, !strcmp(what, "hdt") ? "hardware tree" :
+			  "configuration");
+		return -ENOENT;
 	}
-	return 0;
+	sh_flush();
+	log_mute(1);
+	err = dt_print(fdt);
+	log_mute(0);
+	return err ? -EINVAL : 0;
 }
 
 /* gdt P: the device tree partition P booted with (read back from its dtb window). */
 static int cmd_gdt(int argc, char **argv)
 {
-	struct partition *p = shell_partition_arg(argc, argv, "gdt PARTITION");
+	struct partition *p;
+	int err = shell_partition_arg(argc, argv, &p);
 	uint64_t hpa;
 
-	if (!p)
-		return -EINVAL;
-	if (gpa_to_hpa(p, p->dtb_gpa, p->dtb_size, &hpa))
+	if (err)
+		return err;
+	if (gpa_to_hpa(p, p->dtb_gpa, p->dtb_size, &hpa)) {
+		sh_printf("gdt: %s has no device tree window\n", p->name);
 		return -EFAULT;
-	return dt_print((const void *)(uintptr_t)hpa);
+	}
+	return print_tree("gdt", (const void *)(uintptr_t)hpa);
+}
+
+static int cmd_hdt(int argc, char **argv)
+{
+	struct sh_args a;
+
+	return shell_args(argc, argv, 0, 0, 0, &a) ? -EINVAL : print_tree("hdt", hv_hw_fdt);
+}
+
+static int cmd_cdt(int argc, char **argv)
+{
+	struct sh_args a;
+
+	return shell_args(argc, argv, 0, 0, 0, &a) ? -EINVAL : print_tree("cdt", hv_cfg_fdt);
 }
 
 static const char *lifecycle_error(int err)
@@ -84,15 +105,20 @@ static const char *lifecycle_error(int err)
 	}
 }
 
-/* start/stop/restart P */
-static int lifecycle(int argc, char **argv, int (*op)(struct partition *), const char *usage)
+/* start/stop/restart P; the core prints what happened ("partition P: started on cpu 1"). */
+static int lifecycle(int argc, char **argv, int (*op)(struct partition *))
 {
-	struct partition *p = shell_partition_arg(argc, argv, usage);
-	int err = p ? op(p) : -EINVAL;
+	struct partition *p;
+	int err = shell_partition_arg(argc, argv, &p);
 
-	if (p && err)
-		hv_printf("%s %s: %s\n", argv[0], p->name, lifecycle_error(err));
-	return err;
+	if (err)
+		return err;
+	sh_flush();
+	err = op(p);
+	if (err)
+		sh_printf("%s %s: %s (%s)\n", argv[0], p->name, lifecycle_error(err),
+			  part_state_name(p->state));
+	return err == -EINVAL ? -EPERM : err;
 }
 
 static int stop_by_shell(struct partition *p)
@@ -102,29 +128,93 @@ static int stop_by_shell(struct partition *p)
 
 static int cmd_start(int argc, char **argv)
 {
-	return lifecycle(argc, argv, partition_start, "start PARTITION");
+	return lifecycle(argc, argv, partition_start);
 }
 
 static int cmd_stop(int argc, char **argv)
 {
-	return lifecycle(argc, argv, stop_by_shell, "stop PARTITION");
+	return lifecycle(argc, argv, stop_by_shell);
 }
 
 static int cmd_restart(int argc, char **argv)
 {
-	return lifecycle(argc, argv, partition_restart, "restart PARTITION");
+	return lifecycle(argc, argv, partition_restart);
+}
+
+/* console P: UART input goes to P's console byte channel until Ctrl-]. */
+static int cmd_console(int argc, char **argv)
+{
+	struct partition *p;
+	struct handle *h;
+	int err = shell_partition_arg(argc, argv, &p);
+
+	if (err)
+		return err;
+	h = p->stdout_handle < 0 ? NULL : handle_get(p, (unsigned long)p->stdout_handle,
+						       HANDLE_BYTE_CHANNEL);
+	if (!h) {
+		sh_printf("console: %s has no console byte channel\n", p->name);
+		return -ENODEV;
+	}
+	sh_printf("console: attached to %s (%s); type Ctrl-] to return to the shell\n", p->name,
+		  part_state_name(p->state));
+	shell_attach(p, h->obj);
+	return 0;
+}
+
+static int cmd_reset(int argc, char **argv)
+{
+	struct sh_args a;
+	int err;
+
+	if (shell_args(argc, argv, 0, 0, 0, &a))
+		return -EINVAL;
+	sh_printf("reset: resetting the system\n");
+	sh_flush();
+	err = arch_system_reset(hv_hw_fdt);
+	sh_printf("reset: %s\n", err == -ENODEV ? "this board has no reset register the "
+		  "hypervisor knows (fsl,has-rstcr)" : "the board did not reset");
+	return err;
+}
+
+/* devices [P], dma [P]: filled in by device assignment and DMA isolation. */
+static int not_yet(int argc, char **argv)
+{
+	struct sh_args a;
+
+	if (shell_args(argc, argv, 0, 0, 1, &a))
+		return -EINVAL;
+	if (a.npos && !shell_find_partition(argv[0], a.pos[0]))
+		return -ENOENT;
+	sh_printf("%s: not available yet\n", argv[0]);
+	return -ENOSYS;
 }
 
 const struct shell_cmd shell_commands[] = {
-	{ "help", "help", "list the commands", shell_help },
-	{ "version", "version", "print the hypervisor version", cmd_version },
+	{ "help", "help [COMMAND]", "list the commands, or show one command's usage",
+	  shell_help },
+	{ "version", "version [--json]", "hypervisor version, architecture, boot time",
+	  cmd_version },
 	{ "cpus", "cpus", "physical CPUs: state and idle heartbeat", cmd_cpus },
-	{ "list", "list", "partitions: state, vCPUs, faults", cmd_list },
-	{ "gdt", "gdt PARTITION", "print a partition's device tree", cmd_gdt },
+	{ "list", "list [--json]", "partitions: state, CPUs, memory, uptime", cmd_list },
+	{ "info", "info [PARTITION] [--json]",
+	  "partition details: CPUs, memory guest->host, byte channels", cmd_info },
 	{ "start", "start PARTITION", "start a stopped partition (scrub, load, boot)", cmd_start },
 	{ "stop", "stop PARTITION", "stop a running partition", cmd_stop },
-	{ "restart", "restart PARTITION", "stop and start again", cmd_restart },
+	{ "restart", "restart PARTITION", "stop (if running) and start again", cmd_restart },
+	{ "console", "console PARTITION", "attach the input to a partition's console (Ctrl-] "
+	  "returns)", cmd_console },
+	{ "stats", "stats [PARTITION] [--clear] [--json]",
+	  "traps by reason, hypercalls by number, faults; --clear zeroes them", cmd_stats },
+	{ "gdt", "gdt PARTITION", "print a partition's device tree", cmd_gdt },
+	{ "hdt", "hdt", "print the hardware device tree", cmd_hdt },
+	{ "cdt", "cdt", "print the configuration tree", cmd_cdt },
+	{ "devices", "devices [PARTITION]", "assigned devices (not available yet)", not_yet },
+	{ "dma", "dma [PARTITION]", "DMA sources and windows (not available yet)", not_yet },
+	{ "log", "log [N]", "the last N hypervisor messages (default 20)", cmd_log },
+	{ "loglevel", "loglevel [err|warn|info|debug]",
+	  "show or set which messages the console prints", cmd_loglevel },
+	{ "reset", "reset", "reset the whole system", cmd_reset },
 };
 
 const size_t shell_nr_commands = sizeof(shell_commands) / sizeof(shell_commands[0]);
-

@@ -82,10 +82,13 @@ void arch_cpu_park(void)
  * CPUs of host time (their timers then fire hundreds of milliseconds late). */
 void arch_cpu_idle(uint64_t ticks)
 {
+	mtspr(SPRN_TSR, TSR_DIS);	/* ack an old expiry first: a new one must stay pending */
 	mtspr(SPRN_DEC, ticks > 0x7fffffffu ? 0x7fffffffu : (uint32_t)ticks);
-	mtspr(SPRN_TSR, TSR_DIS);
 	mtspr(SPRN_TCR, TCR_DIE);
-	__asm__ volatile("wrteei 1; wait; wrteei 0" ::: "memory");
+	if (mfspr(SPRN_TSR) & TSR_DIS)	/* expired already: QEMU can miss raising it then */
+		ticks = 0;
+	if (ticks)
+		__asm__ volatile("wrteei 1; wait; wrteei 0" ::: "memory");
 	mtspr(SPRN_TCR, 0);
 	mtspr(SPRN_TSR, TSR_DIS);
 }

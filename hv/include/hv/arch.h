@@ -33,6 +33,13 @@ void arch_cpu_park(void) __attribute__((noreturn));
 uint64_t arch_time_now(void);
 uint64_t arch_time_freq(void);
 
+/* Reset the whole system (the board's reset register, found in the hardware tree fdt).
+ * Returns only on failure: -ENODEV when the board has no reset the code knows. */
+int arch_system_reset(const void *fdt);
+
+/* Name of guest exit reason n (the exception number stats_count_exit() was given), or NULL. */
+const char *arch_exit_name(unsigned int n);
+
 /* Test hook: execute an instruction the architecture defines as illegal. */
 void arch_inject_illegal(void);
 

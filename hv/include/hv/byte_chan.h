@@ -43,6 +43,10 @@ size_t byte_chan_send(struct byte_chan *c, const uint8_t *data, size_t len);
 /* Receive up to len bytes for c's owner; returns bytes copied. */
 size_t byte_chan_receive(struct byte_chan *c, uint8_t *data, size_t len);
 
+/* Put len bytes into c's receive ring as if its peer had sent them (the shell's "console P"
+ * forwards UART input this way); returns bytes taken (0: ring full). */
+size_t byte_chan_inject(struct byte_chan *c, const uint8_t *data, size_t len);
+
 /* Bytes waiting for c's owner, and room to send. */
 size_t byte_chan_rx_count(const struct byte_chan *c);
 size_t byte_chan_tx_space(const struct byte_chan *c);

@@ -1,8 +1,13 @@
-/* shell.h - the hypervisor's command shell on the console. */
+/* shell.h - the hypervisor's command shell on the console UART (docs/console.md): line
+ * editing, commands, script mode for bhctl, and attaching the UART input to a partition's
+ * console byte channel. */
 #ifndef HV_SHELL_H
 #define HV_SHELL_H
 
-/* One shell command: name, one-line usage, handler (argv[0] is the name). */
+#include <stddef.h>
+
+/* One shell command: name, one-line usage, summary, handler (argv[0] is the name). The
+ * handler returns 0 or a negative error code (shown to bhctl as "rc=N"). */
 struct shell_cmd {
 	const char *name;
 	const char *usage;
@@ -14,17 +19,51 @@ struct shell_cmd {
 extern const struct shell_cmd shell_commands[];
 extern const size_t shell_nr_commands;
 
-/* "help": every command's usage and summary. */
+/* "help [CMD]": every command's usage and summary, or one command's. */
 int shell_help(int argc, char **argv);
 
+/* Print "usage: <usage of cmd>"; returns -EINVAL for the handler to return. */
+int shell_usage(const char *cmd);
+
 struct partition;
-/* The partition argv[1] names (label or number); NULL after printing usage/why. */
-struct partition *shell_partition_arg(int argc, char **argv, const char *usage);
+/* The partition name (label or 1-based number) names; NULL after printing
+ * "<cmd>: no partition '<name>' (see 'list')". */
+struct partition *shell_find_partition(const char *cmd, const char *name);
+
+/* "CMD PARTITION": *p from argv[1]; 0, or -EINVAL (usage) / -ENOENT after printing why. */
+int shell_partition_arg(int argc, char **argv, struct partition **p);
+
+/* Command options: --json and --clear are flags, the rest positional. Returns 0, or
+ * shell_usage(argv[0]) when a flag outside allowed or too many/few positionals is given. */
+#define SH_JSON		(1u << 0)
+#define SH_CLEAR	(1u << 1)
+struct sh_args {
+	unsigned int flags;
+	int npos;
+	char *pos[8];
+};
+int shell_args(int argc, char **argv, unsigned int allowed, int min_pos, int max_pos,
+	       struct sh_args *a);
+
+/* Command output, collected in a buffer and written in whole lines (a --json object of any
+ * size in one console write, so partition console lines cannot split it). */
+void sh_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sh_json_str(const char *s);	/* s as a JSON string literal */
+void sh_flush(void);
+
+/* Send the UART input to byte channel c of partition p until Ctrl-] (shell_cmds.c's
+ * "console P"). */
+struct byte_chan;
+void shell_attach(struct partition *p, struct byte_chan *c);
+
+#define SHELL_DETACH_KEY	0x1d	/* Ctrl-]: back from a partition's console */
+#define SHELL_SCRIPT_KEY	0x02	/* Ctrl-B at a line start: script mode (bhctl) */
+#define SHELL_KILL_KEY		0x15	/* Ctrl-U: forget the line typed so far */
 
 /* Feed one input character; runs a command when a line is complete. */
 void shell_input(int c);
 
-/* Process console input if any is waiting (called from the boot CPU's idle loop). */
+/* Process console input if any is waiting (called from the console CPU's idle loop). */
 void shell_poll(void);
 
 /* Print the prompt. */

@@ -1,0 +1,46 @@
+/* log.h - the hypervisor's message log: a small ring of recent messages with a level and a
+ * time stamp, shown by the shell's "log". Every hv_printf() message is recorded at LOG_INFO;
+ * hv_log() records at any level and prints only what the console level lets through. */
+#ifndef HV_LOG_H
+#define HV_LOG_H
+
+#include <stdint.h>
+
+enum log_level {
+	LOG_ERR = 0,
+	LOG_WARN,
+	LOG_INFO,
+	LOG_DEBUG,
+	LOG_NR_LEVELS,
+};
+
+#define LOG_ENTRIES	64	/* messages kept */
+#define LOG_MSG_MAX	120	/* characters kept per message */
+
+/* One recorded message (one line, without its newline). */
+struct log_entry {
+	uint64_t time;			/* arch_time_now() when recorded */
+	uint32_t seq;			/* 1, 2, ... over the whole run */
+	enum log_level level;
+	char msg[LOG_MSG_MAX];
+};
+
+/* Record each line of text (partition console lines, "[label] ...", are not recorded). */
+void log_record(enum log_level level, const char *text);
+
+/* Record at level and print on the console if level <= the console level. */
+int hv_log(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Messages printed by the calling CPU are not recorded while muted (the shell's reports). */
+void log_mute(int on);
+
+/* The console level (default LOG_INFO) and its names ("err", "warn", "info", "debug"). */
+enum log_level log_console_level(void);
+void log_set_console_level(enum log_level level);
+const char *log_level_name(enum log_level level);
+int log_level_parse(const char *name);	/* level, or -EINVAL */
+
+/* Copy of the n-th newest entry (0 = newest); 0, or -ENOENT past the oldest kept. */
+int log_get(unsigned int n, struct log_entry *out);
+
+#endif

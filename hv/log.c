@@ -1,0 +1,110 @@
+/* log.c - ring of the most recent hypervisor messages (hv/include/hv/log.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <hv/arch.h>
+#include <hv/console.h>
+#include <hv/log.h>
+
+#define NO_CPU	(~0u)
+
+static struct log_entry ring[LOG_ENTRIES];
+static uint32_t next_seq = 1;		/* ring[(seq - 1) % LOG_ENTRIES] holds seq */
+static arch_spinlock_t lock;
+static volatile unsigned int muted_cpu = NO_CPU;
+static enum log_level console_level = LOG_INFO;
+static const char *const names[LOG_NR_LEVELS] = { "err", "warn", "info", "debug" };
+
+static void add_line(enum log_level level, const char *s, size_t len)
+{
+	struct log_entry *e;
+
+	if (!len || s[0] == '[')
+		return;		/* empty, or a partition's console line */
+	if (len >= LOG_MSG_MAX)
+		len = LOG_MSG_MAX - 1;
+	while (!arch_spin_trylock(&lock))
+		arch_cpu_relax();
+	e = &ring[(next_seq - 1) % LOG_ENTRIES];
+	e->seq = next_seq++;
+	e->time = arch_time_now();
+	e->level = level;
+	memcpy(e->msg, s, len);
+	e->msg[len] = '\0';
+	arch_spin_unlock(&lock);
+}
+
+void log_record(enum log_level level, const char *text)
+{
+	if (muted_cpu == arch_cpu_id())
+		return;
+	while (*text) {
+		size_t n = strcspn(text, "\r\n");
+
+		add_line(level, text, n);
+		text += n;
+		text += strspn(text, "\r\n");
+	}
+}
+
+int hv_log(enum log_level level, const char *fmt, ...)
+{
+	char buf[LOG_MSG_MAX + 2];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return n;
+	log_record(level, buf);
+	if (level <= console_level)
+		console_write(buf, strlen(buf));
+	return n;
+}
+
+void log_mute(int on)
+{
+	muted_cpu = on ? arch_cpu_id() : NO_CPU;
+}
+
+enum log_level log_console_level(void)
+{
+	return console_level;
+}
+
+void log_set_console_level(enum log_level level)
+{
+	console_level = level;
+}
+
+const char *log_level_name(enum log_level level)
+{
+	return (unsigned int)level < LOG_NR_LEVELS ? names[level] : "?";
+}
+
+int log_level_parse(const char *name)
+{
+	for (int i = 0; i < LOG_NR_LEVELS; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -EINVAL;
+}
+
+int log_get(unsigned int n, struct log_entry *out)
+{
+	uint32_t seq;
+	int err = -ENOENT;
+
+	while (!arch_spin_trylock(&lock))
+		arch_cpu_relax();
+	seq = next_seq - 1 - n;
+	if (n < LOG_ENTRIES && n < next_seq - 1) {
+		*out = ring[(seq - 1) % LOG_ENTRIES];
+		err = 0;
+	}
+	arch_spin_unlock(&lock);
+	return err;
+}

@@ -1,0 +1,16 @@
+/* shell_priv.h - commands implemented in the shell_*.c files, for the table in shell_cmds.c. */
+#ifndef HV_SHELL_PRIV_H
+#define HV_SHELL_PRIV_H
+
+#include <stdint.h>
+
+int cmd_list(int argc, char **argv);		/* shell_info.c */
+int cmd_info(int argc, char **argv);		/* shell_info.c */
+int cmd_stats(int argc, char **argv);		/* shell_stats.c */
+int cmd_log(int argc, char **argv);		/* shell_log.c */
+int cmd_loglevel(int argc, char **argv);	/* shell_log.c */
+
+/* Time counter ticks as milliseconds (shell_log.c). */
+uint64_t shell_ms(uint64_t ticks);
+
+#endif
