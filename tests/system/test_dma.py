@@ -5,6 +5,7 @@ transfer landed where; the hypervisor checks the memory itself (the guest-side t
 with device assignment)."""
 import os
 import re
+import time
 
 import pytest
 
@@ -102,6 +103,17 @@ def one_cycle(out):
     return lines[start:start + len(GUEST_STEPS)]
 
 
+def start_when_stopped(con, label, tries=50):
+    """The exit line is printed before the stop completes: retry while the shell says busy."""
+    for _ in range(tries):
+        reply = con.command(f"start {label}")
+        if "busy" not in reply:
+            assert f"partition {label}: started" in reply or "started" in con.output, reply
+            return
+        time.sleep(0.05)
+    pytest.fail(f"partition {label} stayed busy")
+
+
 def test_guest_dma_hypercalls_and_restart_loop(qemu, tmp_path):
     dts, extra = config([
         partition("a", "dma", 1, bootargs=f"peer=0x{MEM_BASE + MEM_SIZE:x}"),
@@ -118,7 +130,7 @@ def test_guest_dma_hypercalls_and_restart_loop(qemu, tmp_path):
     # was in flight when the partition stopped did not land after the scrub, the handle is
     # the same (no handle leak), partition b's buffer is untouched.
     for cycle in range(CYCLES):
-        con.command("start a")
+        start_when_stopped(con, "a")
         con.expect_line(r"(?:bulkhead> )?partition a: exited with code 0")
         assert one_cycle(con.output) == GUEST_STEPS, f"cycle {cycle + 1}: {con.output}"
     out = con.output
