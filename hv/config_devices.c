@@ -48,6 +48,10 @@ static void check_pair(struct cfg_ctx *c, int i, int j)
 	char who[64];
 
 	owner_desc(cfg, o->owner, who, sizeof(who));
+	/* issue 5: different functions of one PCI host bridge go to different owners */
+	if (d->hw_node == o->hw_node && d->pci_function >= 0 && o->pci_function >= 0 &&
+	    d->pci_function != o->pci_function)
+		return;
 	if (d->hw_node == o->hw_node) {
 		if (o->owner == CFG_OWNER_HV || d->owner == CFG_OWNER_HV)
 			cfg_err(c, d->node, "device", "%s is owned by the hypervisor (%s)",
@@ -134,7 +138,8 @@ void cfg_check_devices(struct cfg_ctx *c)
 			if (cfg->device[j].hw_node >= 0)
 				check_pair(c, i, j);
 		check_regs(c, i);
-		if (d->owner != CFG_OWNER_HV)
+		if (d->owner != CFG_OWNER_HV && d->pci_function < 0)	/* (a function's BARs are
+									 * placed at boot) */
 			check_guest_overlap(c, i);
 	}
 }

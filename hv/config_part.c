@@ -16,10 +16,32 @@ static void unknown_child(struct cfg_ctx *c, int node)
 			"property) nor a known type (no compatible)");
 }
 
+/* issue 5: pci-function = <device function> picks one function on bus 0 of the PCI host
+ * bridge named by device (docs/config.md, docs/abi.md). */
+static void parse_pci_function(struct cfg_ctx *c, int node, struct cfg_device *d)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(c->fdt, node, "pci-function", &len);
+	const char *type;
+
+	d->pci_function = CFG_NONE;
+	if (!v)
+		return;
+	if (len != 8 || fdt32_to_cpu(v[0]) > 31 || fdt32_to_cpu(v[1]) > 7) {
+		cfg_err(c, node, "pci-function", "must be <device function>, device 0-31, "
+			"function 0-7");
+		return;
+	}
+	type = d->hw_node >= 0 ? fdt_getprop(c->hw, d->hw_node, "device_type", NULL) : NULL;
+	if (d->hw_node >= 0 && (!type || strcmp(type, "pci")))
+		cfg_err(c, node, "pci-function", "%s is not a PCI host bridge", d->device);
+	d->pci_function = (int)(fdt32_to_cpu(v[0]) << 3 | fdt32_to_cpu(v[1]));
+}
+
 int cfg_parse_device(struct cfg_ctx *c, int node, int owner)
 {
 	static const char *const props[] = { "device", "dma-window", "no-dma-disable", "vcpu",
-					     NULL };
+					     "pci-function", NULL };
 	struct cfg_device *d;
 
 	cfg_check_props(c, node, props);
@@ -41,6 +63,7 @@ int cfg_parse_device(struct cfg_ctx *c, int node, int owner)
 	if (d->hw_node < 0)
 		cfg_err(c, node, "device", "\"%s\" is neither a path nor an alias in the hardware "
 			"tree", d->device);
+	parse_pci_function(c, node, d);
 	return 0;
 }
 

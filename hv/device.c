@@ -3,6 +3,7 @@
  * registers that share a page with someone else's are forwarded access by access), the
  * interrupts given to the virtual PIC, and the device nodes of the guest tree. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
 #include <libfdt.h>
@@ -10,6 +11,8 @@
 #include <hv/console.h>
 #include <hv/device.h>
 #include <hv/guest_tree.h>
+#include <hv/iommu.h>
+#include <hv/pci.h>
 #include <hv/partition.h>
 #include <hv/vpic.h>
 
@@ -158,6 +161,24 @@ static int map_regions(struct hv_device *d)
 	return 0;
 }
 
+/* A PCI function's DMA source (issue 6's IOMMU layer): attached disabled unless the config
+ * says no-dma-disable; its quiesce turns bus mastering off first. */
+static int add_dma_source(struct hv_device *d)
+{
+	struct iommu_attach_args a = {
+		.kind = IOMMU_SRC_PCI, .id = d->desc.pci_bdf, .unit = d->desc.hw_node,
+		.window_gpa = d->dma_window.base, .window_size = d->dma_window.size,
+		.no_dma_disable = d->no_dma_disable, .mask = pci_function_quiesce,
+		.ctx = pci_function_ctx(&d->desc),
+	};
+	int h = iommu_device_attach_args(d->part, &a);
+
+	if (h < 0)
+		return h;
+	d->desc.dma_handle = (uint32_t)h;
+	return 0;
+}
+
 /* Handles come in config order: the device's own, then one per interrupt (the numbering
  * dev_desc_number() computes, which bhctl shows offline). */
 static int add_handles(struct hv_device *d)
@@ -168,17 +189,17 @@ static int add_handles(struct hv_device *d)
 		return h;
 	d->desc.handle = (uint32_t)h;
 	for (unsigned int i = 0; i < d->desc.nr_irqs; i++) {
-		int ih = vpic_irq_create(d->part, &d->desc.irq[i]);
+		int ih = d->desc.irq[i].count ? vpic_irq_create(d->part, &d->desc.irq[i]) : 0;
 
 		if (ih < 0)
 			return ih;
 		d->desc.irq[i].handle = (uint32_t)ih;
 	}
-	return 0;
+	return d->desc.pci ? add_dma_source(d) : 0;
 }
 
-static int create_one(struct partition *p, const void *hw, const struct hv_config *cfg,
-		      int index)
+static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
+		      const struct hv_config *cfg, int index)
 {
 	struct hv_device *d;
 	int err;
@@ -189,18 +210,23 @@ static int create_one(struct partition *p, const void *hw, const struct hv_confi
 	memset(d, 0, sizeof(*d));
 	d->part = p;
 	d->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &device_ops, .obj = d };
-	err = dev_desc_build(hw, cfg, index, &d->desc);
+	d->no_dma_disable = cfg->device[index].no_dma_disable ||
+			    cfg->part[p->cfg_index].no_dma_disable;
+	if (cfg->device[index].dma_window >= 0)
+		d->dma_window = cfg->dma_window[cfg->device[index].dma_window].guest;
+	err = dev_desc_build(hw, cfg_fdt, cfg, index, &d->desc);
 	if (err) {
 		hv_printf("partition %s: device %s: %s\n", p->name, cfg->device[index].device,
 			  fdt_strerror(err));
 		return -EINVAL;
 	}
 	nr_devices++;
-	err = map_regions(d);
+	err = d->desc.pci ? pci_function_setup(p, hw, &d->desc) : map_regions(d);
 	return err ? err : add_handles(d);
 }
 
-static int instantiate(struct partition *p, const void *hw, const struct hv_config *cfg)
+static int instantiate(struct partition *p, const void *hw, const void *cfg_fdt,
+		       const struct hv_config *cfg)
 {
 	hw_tree = hw;
 	if (instantiated[p->id - 1])
@@ -208,7 +234,7 @@ static int instantiate(struct partition *p, const void *hw, const struct hv_conf
 	instantiated[p->id - 1] = true;
 	for (int i = 0; i < cfg->nr_devices; i++)
 		if (cfg->device[i].owner == p->cfg_index)
-			TRY(create_one(p, hw, cfg, i));
+			TRY(create_one(p, hw, cfg_fdt, cfg, i));
 	return 0;
 }
 
@@ -283,25 +309,52 @@ static int parent_in_guest(void *fdt, const void *hw, int hw_parent)
 	return node;
 }
 
+/* A PCI function: a child of the virtual host bridge /hv-pci, named after its device and
+ * function number; the guest finds its BARs and config space through the device ABI. */
+static int pci_node(void *fdt, const struct dev_desc *dd)
+{
+	char name[32];
+	int vhb = fdt_subnode_offset(fdt, 0, "hv-pci"), node;
+
+	if (vhb < 0) {
+		vhb = fdt_add_subnode(fdt, 0, "hv-pci");
+		TRY(vhb);
+		TRY(fdt_setprop_string(fdt, vhb, "compatible", "bulkhead,virtual-pci-host"));
+		TRY(fdt_setprop_u32(fdt, vhb, "#address-cells", 1));
+		TRY(fdt_setprop_u32(fdt, vhb, "#size-cells", 0));
+	}
+	snprintf(name, sizeof(name), "function@%lx", (unsigned long)(dd->pci_bdf & 0xff));
+	node = fdt_add_subnode(fdt, vhb, name);
+	TRY(node);
+	TRY(fdt_setprop_string(fdt, node, "compatible", "bulkhead,pci-function"));
+	TRY(fdt_setprop_u32(fdt, node, "reg", dd->pci_bdf & 0xff));
+	TRY(fdt_setprop_u32(fdt, node, "fsl,hv-dma-handle", dd->dma_handle));
+	return node;
+}
+
 static int add_device_node(void *fdt, const struct hv_device *d, const void *hw,
 			   const void *cfg_fdt, const struct hv_config *cfg, int pic)
 {
 	const struct dev_desc *dd = &d->desc;
-	int parent = parent_in_guest(fdt, hw, fdt_parent_offset(hw, dd->hw_node)), node;
-	int upd = cfg->device[dd->cfg_index].node_update;
+	int upd = cfg->device[dd->cfg_index].node_update, node, parent;
 
-	TRY(parent);
-	node = fdt_add_subnode(fdt, parent, fdt_get_name(hw, dd->hw_node, NULL));
+	if (dd->pci) {
+		node = pci_node(fdt, dd);
+	} else {
+		parent = parent_in_guest(fdt, hw, fdt_parent_offset(hw, dd->hw_node));
+		TRY(parent);
+		node = fdt_add_subnode(fdt, parent, fdt_get_name(hw, dd->hw_node, NULL));
+		TRY(node);
+		TRY(copy_node(fdt, node, hw, dd->hw_node, true));
+	}
 	TRY(node);
-	TRY(copy_node(fdt, node, hw, dd->hw_node, true));
 	TRY(fdt_setprop_u32(fdt, node, "fsl,hv-device-handle", dd->handle));
-	if (dd->nr_irqs) {
+	for (unsigned int i = 0; i < dd->nr_irqs; i++) {
+		if (!dd->irq[i].count)
+			continue;
 		TRY(fdt_setprop_u32(fdt, node, "interrupt-parent", (uint32_t)pic));
-		for (unsigned int i = 0; i < dd->nr_irqs; i++) {
-			TRY(fdt_appendprop_u32(fdt, node, "interrupts", dd->irq[i].handle));
-			TRY(fdt_appendprop_u32(fdt, node, "interrupts",
-					       hv_pic_sense(dd->irq[i].flags)));
-		}
+		TRY(fdt_appendprop_u32(fdt, node, "interrupts", dd->irq[i].handle));
+		TRY(fdt_appendprop_u32(fdt, node, "interrupts", hv_pic_sense(dd->irq[i].flags)));
 	}
 	return upd >= 0 ? guest_tree_node_update(fdt, node, cfg_fdt, upd) : 0;
 }
@@ -310,7 +363,7 @@ int device_tree_add(void *fdt, const struct partition *cp, const void *hw,
 		    const void *cfg_fdt, const struct hv_config *cfg)
 {
 	struct partition *p = &partitions[cp->id - 1];	/* the tree builder's view is const */
-	int err = instantiate(p, hw, cfg), pic;
+	int err = instantiate(p, hw, cfg_fdt, cfg), pic;
 
 	if (err) {
 		hv_printf("partition %s: its devices cannot be set up (error %d)\n", p->name, err);

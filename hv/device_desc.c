@@ -92,15 +92,77 @@ static int add_irqs(const void *hw, struct dev_desc *d)
 				       .node = d->hw_node, .prop = BH_DT_PROP_INTERRUPTS,
 				       .prop_index = (uint32_t)i };
 		q->flags = sense_flags(q->sense) | BH_IRQ_FLAG_MASKABLE;
+		q->count = 1;
 	}
 	d->nr_irqs = (unsigned int)(len / (4 * cells));
 	return 0;
 }
 
-int dev_desc_build(const void *hw, const struct hv_config *cfg, int index, struct dev_desc *d)
+/* ---- PCI functions ---- */
+
+/* interrupt-map of bridge (IEEE 1275 PCI binding, ePAPR 2.4.3): child unit address (3 cells,
+ * phys.hi = bdf << 8) and pin, masked with interrupt-map-mask, select the parent controller
+ * and its specifier. */
+int dev_desc_pci_intx(const void *hw, struct dev_desc *d, uint32_t pin)
+{
+	int len, mlen, bridge = d->hw_node;
+	const fdt32_t *map = fdt_getprop(hw, bridge, "interrupt-map", &len);
+	const fdt32_t *mask = fdt_getprop(hw, bridge, "interrupt-map-mask", &mlen);
+	uint32_t key[4] = { d->pci_bdf << 8, 0, 0, pin };
+	struct dev_irq *q = &d->irq[BH_PCI_INTX_IRQ_INDEX];
+
+	if (!map || !mask || mlen != 16 || len % 4)
+		return -FDT_ERR_BADVALUE;
+	for (int i = 0; i < 4; i++)
+		key[i] &= fdt32_to_cpu(mask[i]);
+	for (int at = 0, n = len / 4, k = 0; at + 5 <= n; k++) {
+		int ctrl = fdt_node_offset_by_phandle(hw, fdt32_to_cpu(map[at + 4]));
+		int pac = ctrl < 0 ? 0 : (int)fdt_get_u32(hw, ctrl, "#address-cells", 0);
+		int pic = ctrl < 0 ? 0 : (int)fdt_get_u32(hw, ctrl, "#interrupt-cells", 0);
+		bool hit = true;
+
+		if (ctrl < 0 || pic < 1 || at + 5 + pac + pic > n)
+			return -FDT_ERR_BADVALUE;
+		for (int i = 0; i < 4; i++)
+			hit &= fdt32_to_cpu(map[at + i]) == key[i];
+		if (hit) {
+			const fdt32_t *spec = map + at + 5 + pac;
+
+			*q = (struct dev_irq){ .ctrl = ctrl, .src = fdt32_to_cpu(spec[0]),
+					       .sense = pic > 1 ? fdt32_to_cpu(spec[1]) : 0,
+					       .node = bridge, .prop = BH_DT_PROP_INTERRUPT_MAP,
+					       .prop_index = (uint32_t)k, .count = 1 };
+			q->flags = sense_flags(q->sense) | BH_IRQ_FLAG_MASKABLE;
+			return 0;
+		}
+		at += 5 + pac + pic;
+	}
+	return -FDT_ERR_NOTFOUND;
+}
+
+static int build_pci(const void *hw, const fdt32_t *fn, struct dev_desc *d)
+{
+	d->pci = true;
+	d->pci_bdf = (fdt32_to_cpu(fn[0]) & 0x1f) << 3 | (fdt32_to_cpu(fn[1]) & 7);
+	d->flags = BH_DEVICE_FLAG_PCI;
+	d->nr_regions = BH_PCI_NUM_REGIONS;
+	for (unsigned int i = 0; i < BH_PCI_NUM_REGIONS; i++)
+		d->region[i] = (struct dev_region){ .prop = BH_DT_PROP_NONE, .prop_index = i };
+	d->nr_irqs = 3;		/* INTx, MSI, MSI-X: MSI and MSI-X are not offered (count 0) */
+	for (unsigned int i = 0; i < 3; i++)
+		d->irq[i] = (struct dev_irq){ .node = d->hw_node, .prop = BH_DT_PROP_NONE,
+					      .prop_index = i };
+	if (dev_desc_pci_intx(hw, d, 1))
+		d->irq[BH_PCI_INTX_IRQ_INDEX].count = 0;	/* no INTx routing known */
+	return 0;
+}
+
+int dev_desc_build(const void *hw, const void *cfg_fdt, const struct hv_config *cfg,
+		   int index, struct dev_desc *d)
 {
 	const struct cfg_device *cd = &cfg->device[index];
-	int err;
+	const fdt32_t *fn;
+	int err, len;
 
 	memset(d, 0, sizeof(*d));
 	d->cfg_index = index;
@@ -109,6 +171,9 @@ int dev_desc_build(const void *hw, const struct hv_config *cfg, int index, struc
 	d->flags = BH_DEVICE_FLAG_DT;
 	if (cd->hw_node < 0)
 		return -FDT_ERR_NOTFOUND;
+	fn = fdt_getprop(cfg_fdt, cd->node, "pci-function", &len);
+	if (fn)
+		return len == 8 ? build_pci(hw, fn, d) : -FDT_ERR_BADVALUE;
 	err = add_regions(hw, d);
 	return err ? err : add_irqs(hw, d);
 }
@@ -117,7 +182,10 @@ uint32_t dev_desc_number(struct dev_desc *d, uint32_t first)
 {
 	d->handle = first++;
 	for (unsigned int i = 0; i < d->nr_irqs; i++)
-		d->irq[i].handle = first++;
+		if (d->irq[i].count)
+			d->irq[i].handle = first++;
+	if (d->pci)
+		d->dma_handle = first++;
 	return first;
 }
 
@@ -161,11 +229,11 @@ int dev_desc_irq(const struct dev_desc *d, uint32_t index, struct bh_irq_info *o
 	if (index >= d->nr_irqs)
 		return -ENOENT;
 	memset(out, 0, sizeof(*out));
-	out->argsz = sizeof(*out) + sizeof(uint32_t);
+	out->argsz = (uint32_t)(sizeof(*out) + d->irq[index].count * sizeof(uint32_t));
 	out->flags = d->irq[index].flags;
 	out->index = index;
-	out->count = 1;
-	if (max_handles)
+	out->count = d->irq[index].count;
+	if (max_handles && out->count)
 		handles[0] = d->irq[index].handle;
 	return 0;
 }

@@ -151,9 +151,12 @@ static void print_json(const void *hw, const struct dev_desc *d, bool first)
 
 		dev_desc_irq(d, i, &qi, h, IRQ_HANDLES_MAX);
 		path_of(hw, d, BH_DT_KIND_IRQ, i, path, sizeof(path), &prop, &pidx);
-		printf("%s{\"index\": %u, \"flags\": %u, \"count\": %u, \"handles\": [%u], "
-		       "\"prop\": \"%s\", \"prop_index\": %u, \"path\": ", i ? ", " : "", i,
-		       qi.flags, qi.count, h[0], dev_desc_prop_name(prop), pidx);
+		printf("%s{\"index\": %u, \"flags\": %u, \"count\": %u, \"handles\": [", i ? ", " : "",
+		       i, qi.flags, qi.count);
+		if (qi.count)
+			printf("%u", h[0]);
+		printf("], \"prop\": \"%s\", \"prop_index\": %u, \"path\": ",
+		       dev_desc_prop_name(prop), pidx);
 		json_str(stdout, path);
 		printf("}");
 	}
@@ -161,7 +164,8 @@ static void print_json(const void *hw, const struct dev_desc *d, bool first)
 }
 
 /* One partition's devices in handle order; 0, or 1 if a descriptor cannot be built. */
-static int show_partition(const void *hw, const struct hv_config *cfg, int part, bool json)
+static int show_partition(const void *hw, const void *cfg_fdt, const struct hv_config *cfg,
+			  int part, bool json)
 {
 	uint32_t next = dev_desc_first_handle(cfg, part);
 	struct dev_desc d;
@@ -172,7 +176,7 @@ static int show_partition(const void *hw, const struct hv_config *cfg, int part,
 
 		if (cfg->device[i].owner != part)
 			continue;
-		err = dev_desc_build(hw, cfg, i, &d);
+		err = dev_desc_build(hw, cfg_fdt, cfg, i, &d);
 		if (err) {
 			fprintf(stderr, "bhctl: %s: %s\n", cfg->device[i].device, fdt_strerror(err));
 			bad = 1;
@@ -220,7 +224,7 @@ int bhctl_devices_offline(int argc, char **argv)
 			} else if (!o.part) {
 				printf("partition %s\n", label);
 			}
-			rc |= show_partition(b->hw, &b->model, p, o.json);
+			rc |= show_partition(b->hw, b->cfg, &b->model, p, o.json);
 			if (o.json)
 				printf("]}");
 			shown++;

@@ -75,6 +75,8 @@ struct cfg_device {
 	bool no_dma_disable;
 	int node_update;		/* config offset of its node-update child, or -1 */
 	const char *device;		/* the "device" string, path or alias (points into blob) */
+	int pci_function;		/* pci-function = <dev fn>: dev << 3 | fn on bus 0 of the
+					 * host bridge "device" names, or CFG_NONE (issue 5) */
 };
 
 /* Where a byte channel's other end is. */

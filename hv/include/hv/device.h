@@ -4,6 +4,7 @@
 #ifndef HV_DEVICE_H
 #define HV_DEVICE_H
 
+#include <stdbool.h>
 #include <hv/config.h>
 #include <hv/device_desc.h>
 #include <hv/handle.h>
@@ -16,6 +17,8 @@ struct hv_device {
 	struct handle handle;		/* HANDLE_DEVICE, obj = this */
 	struct partition *part;		/* owner */
 	struct dev_desc desc;		/* what the guest is told */
+	bool no_dma_disable;		/* config: its DMA is enabled from the start */
+	struct cfg_range dma_window;	/* config dma-window (size 0: all its memory) */
 };
 
 /* The device behind handle n of p, or NULL. */

@@ -7,6 +7,7 @@
 #define HV_DEVICE_DESC_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <bulkhead/device.h>
 #include <hv/config.h>
@@ -31,7 +32,8 @@ struct dev_irq {
 	uint32_t flags;			/* BH_IRQ_FLAG_* */
 	int node;			/* node whose property it came from */
 	uint32_t prop, prop_index;	/* BH_DT_PROP_* and entry */
-	uint32_t handle;		/* the guest's virtual-PIC handle */
+	uint32_t count;			/* vectors: 1, or 0 for an absent PCI MSI/MSI-X index */
+	uint32_t handle;		/* the guest's virtual-PIC handle (when count is 1) */
 };
 
 /* A device as one partition sees it. */
@@ -41,18 +43,30 @@ struct dev_desc {
 	int owner;			/* partition index */
 	uint32_t flags;			/* BH_DEVICE_FLAG_* */
 	uint32_t handle;		/* the guest's device handle */
+	bool pci;			/* a PCI function of the host bridge hw_node */
+	uint32_t pci_bdf;		/* bus << 8 | device << 3 | function */
+	uint32_t dma_handle;		/* PCI: the guest's fsl,hv-dma-handle */
 	unsigned int nr_regions, nr_irqs;
 	struct dev_region region[DEV_MAX_REGIONS];
 	struct dev_irq irq[DEV_MAX_IRQS];
 };
 
-/* Build the descriptor of cfg->device[index] (which must be owned by a partition). 0, or a
- * negative libfdt error (-FDT_ERR_NOSPACE: more regions/irqs than this build handles,
- * -FDT_ERR_BADVALUE: an interrupt that does not reach an interrupt controller). */
-int dev_desc_build(const void *hw, const struct hv_config *cfg, int index, struct dev_desc *d);
+/* Build the descriptor of cfg->device[index] (which must be owned by a partition). A config
+ * node with pci-function = <device function> names a function on bus 0 of the host bridge
+ * its device property points at: its regions are then the 8 PCI ones (BAR sizes are known
+ * only once the hypervisor has probed the function, 0 here) and its irqs INTx (through the
+ * bridge's interrupt-map, pin INTA until probed), MSI and MSI-X. 0, or a negative libfdt
+ * error (-FDT_ERR_NOSPACE: more regions/irqs than this build handles, -FDT_ERR_BADVALUE: an
+ * interrupt that does not reach an interrupt controller). */
+int dev_desc_build(const void *hw, const void *cfg_fdt, const struct hv_config *cfg,
+		   int index, struct dev_desc *d);
+
+/* INTx pin (1..4) of PCI function d through its bridge's interrupt-map: fills irq[0]. */
+int dev_desc_pci_intx(const void *hw, struct dev_desc *d, uint32_t pin);
 
 /* Handle numbers of a partition's devices, in config order starting at first: each device
- * takes one for itself, then one per interrupt vector. Returns the next free number. */
+ * takes one for itself, then one per interrupt vector, then (PCI) one for its DMA source.
+ * Returns the next free number. */
 uint32_t dev_desc_number(struct dev_desc *d, uint32_t first);
 
 /* Handles a partition holds before its devices' (its byte channels, in config order). */

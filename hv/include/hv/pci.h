@@ -1,0 +1,35 @@
+/* pci.h - PCI functions assigned to partitions (hv/pci.c): the hypervisor owns the host
+ * bridge, enumerates bus 0, gives each assigned function bus addresses from the bridge's
+ * memory window, maps its BARs into the owner and emulates its configuration space (BARs
+ * shadowed, command register and capabilities filtered, expansion ROM hidden).
+ *
+ * The configuration cycles and the outbound window are the architecture's:
+ * pci_arch_* below (PowerPC: the Freescale PCI controller, arch/powerpc/pci_host.c). */
+#ifndef HV_PCI_H
+#define HV_PCI_H
+
+#include <stdint.h>
+#include <hv/device_desc.h>
+
+struct partition;
+
+/* Configuration space of bus/device/function bdf (bus << 8 | dev << 3 | fn) under the host
+ * bridge at hardware-tree offset node; all ones when nothing answers. */
+uint32_t pci_arch_cfg_read32(int node, uint32_t bdf, unsigned int reg);
+void pci_arch_cfg_write32(int node, uint32_t bdf, unsigned int reg, uint32_t v);
+
+/* Open the bridge's outbound memory window: CPU [cpu, cpu + size) -> bus [bus, ...). */
+int pci_arch_outbound(int node, uint64_t cpu, uint64_t bus, uint64_t size);
+
+/* Probe the function d describes (d->pci_bdf under d->hw_node), give its BARs bus addresses,
+ * map them into p and its config space at d's config region; fills d's regions. 0 or a
+ * negative errno (printed). */
+int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d);
+
+/* The function behind d (for pci_function_quiesce), or NULL. */
+void *pci_function_ctx(const struct dev_desc *d);
+
+/* Bus mastering off and INTx disabled: the device-side half of a DMA quiesce. */
+void pci_function_quiesce(void *ctx);
+
+#endif

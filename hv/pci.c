@@ -1,0 +1,285 @@
+/* pci.c - PCI functions assigned to partitions. The hypervisor owns the host bridge: it
+ * sizes and places each assigned function's BARs in the bridge's memory window (the bus has
+ * nothing else on it the hypervisor uses), maps them into the owner at their CPU physical
+ * address and shows the guest an emulated configuration space (PCI Local Bus Specification
+ * 3.0, 6.1 header type 0, 6.2.5 base address registers, 6.7 capabilities list):
+ *   - BARs are shadowed: reads give the address the hypervisor chose, the sizing protocol
+ *     (write all ones, read the size mask) works, any other write is ignored;
+ *   - command: only memory space, bus master and INTx disable reach the device;
+ *   - status: the capabilities-list bit reads 0 and 0x34 reads 0 (no capability exposed);
+ *   - expansion ROM (0x30) reads 0; the device-specific area 0x40-0xff reads 0;
+ *   - interrupt line (0x3c) is a guest scratch byte; everything else is read-only. */
+#include <errno.h>
+#include <string.h>
+#include <libfdt.h>
+#include <hv/console.h>
+#include <hv/fdt_util.h>
+#include <hv/pci.h>
+#include <hv/partition.h>
+
+#define MAX_FUNCS	8
+#define CFG_PAGE	0x1000u
+/* Guest-physical window where assigned functions' configuration spaces appear (one page
+ * each, device number * 8 + function), above the CCSR; partitions cannot have RAM here. */
+#define CFG_WINDOW	0xff0000000ull
+
+#define PCI_VENDOR	0x00
+#define PCI_COMMAND	0x04
+#define PCI_BAR0	0x10
+#define PCI_CAP_PTR	0x34
+#define PCI_ROM		0x30
+#define PCI_INT_LINE	0x3c
+#define PCI_INT_PIN	0x3d
+#define CMD_MEM		0x0002u
+#define CMD_MASTER	0x0004u
+#define CMD_INTX_DIS	0x0400u
+#define CMD_GUEST_MASK	(CMD_MEM | CMD_MASTER | CMD_INTX_DIS)
+#define STATUS_CAP	0x00100000u	/* in the dword at 0x04 */
+#define BAR_IO		0x1u
+#define BAR_64		0x4u
+#define BAR_TYPE_MASK	0x6u
+
+/* One assigned function and what the guest has done to its config space. */
+struct pci_func {
+	struct partition *part;
+	int bridge;			/* host bridge node in the hardware tree */
+	uint32_t bdf;
+	uint32_t bar[6];		/* the values the hypervisor programmed */
+	uint32_t bar_mask[6];		/* size masks (0: BAR absent or upper half) */
+	bool sizing[6];			/* the guest wrote all ones */
+	uint8_t int_line;
+};
+
+/* Bus addresses handed out from a bridge's memory window (bump allocator). */
+struct pci_window {
+	int bridge;
+	uint64_t cpu, bus, size, next;
+};
+
+static struct pci_func funcs[MAX_FUNCS];
+static unsigned int nr_funcs;
+static struct pci_window windows[2];
+static unsigned int nr_windows;
+
+/* The bridge's 32-bit memory window from its ranges (phys.hi space code 2, PCI 2.1 binding)
+ * and the outbound window opened over it. */
+static struct pci_window *window_of(const void *hw, int bridge)
+{
+	int len;
+	const fdt32_t *r;
+	int pac = fdt_child_addr_cells(hw, fdt_parent_offset(hw, bridge));
+
+	for (unsigned int i = 0; i < nr_windows; i++)
+		if (windows[i].bridge == bridge)
+			return &windows[i];
+	r = fdt_getprop(hw, bridge, "ranges", &len);
+	if (!r || nr_windows == 2 || pac < 1 || pac > 2)
+		return NULL;
+	for (int at = 0, stride = 3 + pac + 2; (at + stride) * 4 <= len; at += stride) {
+		struct pci_window *w = &windows[nr_windows];
+
+		if (((fdt32_to_cpu(r[at]) >> 24) & 3) != 2)
+			continue;
+		*w = (struct pci_window){ .bridge = bridge,
+					  .bus = fdt_read_cells(r + at + 1, 2),
+					  .cpu = fdt_read_cells(r + at + 3, pac),
+					  .size = fdt_read_cells(r + at + 3 + pac, 2) };
+		w->next = w->bus;
+		if (pci_arch_outbound(bridge, w->cpu, w->bus, w->size))
+			return NULL;
+		nr_windows++;
+		return w;
+	}
+	return NULL;
+}
+
+static uint32_t cfg_rd(const struct pci_func *f, unsigned int reg)
+{
+	return pci_arch_cfg_read32(f->bridge, f->bdf, reg);
+}
+
+static void cfg_wr(const struct pci_func *f, unsigned int reg, uint32_t v)
+{
+	pci_arch_cfg_write32(f->bridge, f->bdf, reg, v);
+}
+
+/* 6.2.5.1: write all ones, read back, restore; memory BARs only (I/O BARs stay absent). */
+static int place_bars(struct pci_func *f, struct pci_window *w, struct dev_desc *d)
+{
+	for (unsigned int i = 0; i < 6; i++) {
+		unsigned int reg = PCI_BAR0 + 4 * i;
+		uint32_t orig = cfg_rd(f, reg), sz;
+		uint64_t size, bus;
+		struct dev_region *r = &d->region[i];
+
+		cfg_wr(f, reg, ~0u);
+		sz = cfg_rd(f, reg);
+		cfg_wr(f, reg, orig);
+		if (!sz || (sz & BAR_IO) || !(sz & ~0xfu))
+			continue;
+		size = (uint64_t)(~(sz & ~0xfu)) + 1;
+		size &= 0xffffffffull;
+		if (size < DEV_PAGE_SIZE)
+			size = DEV_PAGE_SIZE;	/* keep every BAR in pages of its own */
+		bus = (w->next + size - 1) & ~(size - 1);
+		if (bus + size > w->bus + w->size)
+			return -ENOSPC;
+		w->next = bus + size;
+		f->bar[i] = (uint32_t)bus | (sz & 0xfu);
+		f->bar_mask[i] = sz & ~0xfu;
+		cfg_wr(f, reg, f->bar[i]);
+		if ((sz & BAR_TYPE_MASK) == BAR_64 && i < 5) {
+			cfg_wr(f, reg + 4, 0);
+			i++;		/* the upper half: reads as 0, not a region */
+		}
+		*r = (struct dev_region){ .phys = w->cpu + (bus - w->bus), .size = size,
+					  .prop = BH_DT_PROP_NONE, .prop_index = (uint32_t)(r - d->region) };
+		r->guest = r->phys;
+		r->flags = BH_REGION_FLAG_READ | BH_REGION_FLAG_WRITE | BH_REGION_FLAG_MMAP |
+			   BH_REGION_FLAG_PHYS_VALID;
+	}
+	return 0;
+}
+
+/* ---- emulated configuration space ---- */
+
+/* The 32-bit little-endian register at reg as the guest is allowed to see it. */
+static uint32_t guest_view(struct pci_func *f, unsigned int reg)
+{
+	if (reg >= 0x40)
+		return 0;
+	if (reg >= PCI_BAR0 && reg < PCI_BAR0 + 24) {
+		unsigned int i = (reg - PCI_BAR0) / 4;
+
+		return f->sizing[i] ? f->bar_mask[i] | (f->bar[i] & 0xfu) : f->bar[i];
+	}
+	switch (reg) {
+	case PCI_ROM:
+	case PCI_CAP_PTR:
+		return 0;
+	case PCI_COMMAND:
+		return cfg_rd(f, reg) & ~STATUS_CAP;
+	case PCI_INT_LINE:
+		return (cfg_rd(f, reg) & ~0xffu) | f->int_line;
+	default:
+		return cfg_rd(f, reg);
+	}
+}
+
+static void guest_store(struct pci_func *f, unsigned int reg, uint32_t v, uint32_t bytes)
+{
+	if (reg >= PCI_BAR0 && reg < PCI_BAR0 + 24) {
+		unsigned int i = (reg - PCI_BAR0) / 4;
+
+		f->sizing[i] = bytes == 0xffffffffu && (v | 0xfu) == 0xffffffffu;
+	} else if (reg == PCI_COMMAND && (bytes & 0xffff)) {
+		uint32_t cur = cfg_rd(f, reg) & 0xffff;
+
+		cfg_wr(f, reg, (cur & ~CMD_GUEST_MASK) | (v & bytes & CMD_GUEST_MASK));
+	} else if (reg == PCI_INT_LINE && (bytes & 0xff)) {
+		f->int_line = (uint8_t)v;
+	}
+}
+
+/* MMIO value = the bytes at offset read big-endian; config registers are little-endian. */
+static int cfg_read(void *ctx, uint64_t off, unsigned int size, uint64_t *value)
+{
+	uint32_t le = guest_view(ctx, (unsigned int)off & ~3u), v = 0;
+
+	if (off >= CFG_PAGE || (off & (size - 1)))
+		return -EINVAL;
+	for (unsigned int b = 0; b < size; b++)
+		v = (v << 8) | ((le >> (8 * (((unsigned int)off & 3) + b))) & 0xff);
+	*value = v;
+	return 0;
+}
+
+static int cfg_write(void *ctx, uint64_t off, unsigned int size, uint64_t value)
+{
+	uint32_t le = 0, bytes = 0;
+
+	if (off >= CFG_PAGE || (off & (size - 1)))
+		return -EINVAL;
+	for (unsigned int b = 0; b < size; b++) {
+		unsigned int shift = 8 * (((unsigned int)off & 3) + b);
+
+		le |= (uint32_t)((value >> (8 * (size - 1 - b))) & 0xff) << shift;
+		bytes |= 0xffu << shift;
+	}
+	guest_store(ctx, (unsigned int)off & ~3u, le, bytes);
+	return 0;
+}
+
+static const struct mmio_ops cfg_ops = { .read = cfg_read, .write = cfg_write };
+
+/* ---- setup ---- */
+
+static int map_function(struct partition *p, struct pci_func *f, struct dev_desc *d)
+{
+	struct dev_region *c = &d->region[BH_PCI_CONFIG_REGION_INDEX];
+	int err;
+
+	for (unsigned int i = 0; i < 6; i++) {
+		const struct dev_region *r = &d->region[i];
+
+		if (r->size && (err = partition_map_device(p, r->guest, r->phys, r->size)))
+			return err;
+	}
+	c->guest = CFG_WINDOW + (uint64_t)(f->bdf & 0xff) * CFG_PAGE;
+	c->size = 256;
+	c->flags = BH_REGION_FLAG_READ | BH_REGION_FLAG_WRITE;
+	return partition_map_emulated(p, c->guest, CFG_PAGE, &cfg_ops, f);
+}
+
+int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d)
+{
+	struct pci_window *w = window_of(hw, d->hw_node);
+	struct pci_func *f;
+	uint32_t id, pin;
+	int err;
+
+	if (!w || nr_funcs == MAX_FUNCS)
+		return -ENOSPC;
+	f = &funcs[nr_funcs];
+	*f = (struct pci_func){ .part = p, .bridge = d->hw_node, .bdf = d->pci_bdf };
+	id = cfg_rd(f, PCI_VENDOR);
+	if ((id & 0xffff) == 0xffff) {
+		hv_printf("partition %s: no PCI function %02lx:%02lx.%lu\n", p->name,
+			  (unsigned long)(d->pci_bdf >> 8), (unsigned long)((d->pci_bdf >> 3) & 0x1f),
+			  (unsigned long)(d->pci_bdf & 7));
+		return -ENODEV;
+	}
+	nr_funcs++;
+	cfg_wr(f, PCI_COMMAND, 0);		/* no decoding while BARs move */
+	err = place_bars(f, w, d);
+	if (!err)
+		err = map_function(p, f, d);
+	if (err)
+		return err;
+	pin = (cfg_rd(f, PCI_INT_LINE) >> 8) & 0xff;
+	if (!pin || pin > 4 || dev_desc_pci_intx(hw, d, pin))
+		d->irq[BH_PCI_INTX_IRQ_INDEX].count = 0;
+	cfg_wr(f, PCI_COMMAND, CMD_MEM);	/* the guest adds bus mastering */
+	hv_printf("partition %s: PCI %04lx:%04lx at %02lx:%02lx.%lu\n", p->name,
+		  (unsigned long)(id & 0xffff), (unsigned long)(id >> 16),
+		  (unsigned long)(d->pci_bdf >> 8), (unsigned long)((d->pci_bdf >> 3) & 0x1f),
+		  (unsigned long)(d->pci_bdf & 7));
+	return 0;
+}
+
+/* Mask a function's DMA and interrupts before its partition's memory is taken back (issue
+ * 6's quiesce calls it through the DMA source): bus mastering off, INTx disabled. */
+void pci_function_quiesce(void *ctx)
+{
+	struct pci_func *f = ctx;
+
+	cfg_wr(f, PCI_COMMAND, (cfg_rd(f, PCI_COMMAND) & 0xffff & ~CMD_MASTER) | CMD_INTX_DIS);
+}
+
+void *pci_function_ctx(const struct dev_desc *d)
+{
+	for (unsigned int i = 0; i < nr_funcs; i++)
+		if (funcs[i].bridge == d->hw_node && funcs[i].bdf == d->pci_bdf)
+			return &funcs[i];
+	return NULL;
+}
