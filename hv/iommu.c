@@ -225,28 +225,51 @@ static void source_free(struct iommu_source *s)
 	arch_spin_unlock(&lock);
 }
 
+/* A domain restricted to a device's dma-window (one per such source). */
+static struct iommu_domain window_domains[IOMMU_MAX_SOURCES];
+
+static struct iommu_domain *domain_for(struct partition *p, const struct iommu_attach_args *a,
+				       struct iommu_source *s)
+{
+	struct iommu_domain *d;
+
+	if (!a->window_size)
+		return iommu_domain_of(p);
+	d = &window_domains[s - sources];
+	if (iommu_domain_build(d, p, a->window_gpa, a->window_size) || !d->nr_windows)
+		return NULL;
+	return d;
+}
+
 int iommu_device_attach(struct partition *p, enum iommu_src_kind kind, uint32_t id, int unit,
 			bool no_dma_disable, iommu_mask_fn mask, void *ctx)
 {
-	struct iommu_domain *d = iommu_domain_of(p);
+	struct iommu_attach_args a = { .kind = kind, .id = id, .unit = unit,
+				       .no_dma_disable = no_dma_disable, .mask = mask, .ctx = ctx };
+
+	return iommu_device_attach_args(p, &a);
+}
+
+int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args *a)
+{
+	struct iommu_domain *d;
 	struct iommu_source *s;
 	int err, h;
 
-	if (!d)
-		return -EINVAL;
-	if (iommu_source_find(kind, unit, id))
+	if (iommu_source_find(a->kind, a->unit, a->id))
 		return -EBUSY;
 	s = source_alloc();
 	if (!s)
 		return -ENOSPC;
-	*s = (struct iommu_source){ .kind = kind, .id = id, .unit = unit,
-				    .no_dma_disable = no_dma_disable, .mask = mask,
-				    .mask_ctx = ctx };
+	*s = (struct iommu_source){ .kind = a->kind, .id = a->id, .unit = a->unit,
+				    .no_dma_disable = a->no_dma_disable, .mask = a->mask,
+				    .mask_ctx = a->ctx };
 	s->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &source_ops, .obj = s };
-	err = iommu_attach(s, d);
+	d = domain_for(p, a, s);
+	err = d ? iommu_attach(s, d) : -EINVAL;
 	if (err) {
 		hv_printf("partition %s: dma %s 0x%x cannot be attached (error %d)\n", p->name,
-			  kind_name(kind), (unsigned int)id, err);
+			  kind_name(a->kind), (unsigned int)a->id, err);
 		source_free(s);
 		return err;
 	}
@@ -256,6 +279,29 @@ int iommu_device_attach(struct partition *p, enum iommu_src_kind kind, uint32_t 
 		source_free(s);
 	}
 	return h;
+}
+
+void iommu_show(const struct partition *p)
+{
+	unsigned int n = 0;
+
+	for (int i = 0; i < IOMMU_MAX_SOURCES; i++) {
+		const struct iommu_source *s = &sources[i];
+
+		if (!source_used[i] || !s->dom || (p && s->dom->part != p))
+			continue;
+		n++;
+		hv_printf("%-8s %-5s 0x%04x  %-8s faults %u\n", owner_name(s), kind_name(s->kind),
+			  (unsigned int)s->id, s->enabled ? "enabled" : "disabled",
+			  (unsigned int)s->faults);
+		for (unsigned int w = 0; w < s->dom->nr_windows; w++)
+			hv_printf("         window guest 0x%09llx-0x%09llx -> host 0x%09llx\n",
+				  (unsigned long long)s->dom->win[w].gpa,
+				  (unsigned long long)(s->dom->win[w].gpa + s->dom->win[w].size - 1),
+				  (unsigned long long)s->dom->win[w].hpa);
+	}
+	if (!n)
+		hv_printf("no DMA sources%s\n", p ? " in this partition" : "");
 }
 
 struct iommu_source *iommu_source_find(enum iommu_src_kind kind, int unit, uint32_t id)

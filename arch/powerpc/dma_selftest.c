@@ -243,7 +243,10 @@ static void run_reset(struct partition *p0, int node, uint32_t rid)
 	int h, err, nonzero = 0;
 
 	ctx = (struct edu_ctx){ .node = node, .rid = rid };
-	h = iommu_device_attach(p0, IOMMU_SRC_PCI, rid, node, false, edu_mask, &ctx);
+	struct iommu_attach_args a = { .kind = IOMMU_SRC_PCI, .id = rid, .unit = node,
+				       .mask = edu_mask, .ctx = &ctx };
+
+	h = iommu_device_attach_args(p0, &a);
 	s = h < 0 ? NULL : iommu_source_get(p0, (unsigned long)h);
 	check(s && !s->enabled, "device attach: a handle, DMA disabled");
 	if (!s || gpa_to_hpa(p0, G_TARGET, LEN, &tgt))

@@ -68,6 +68,7 @@ struct atmu_ctl {
 
 static struct atmu_ctl ctls[ATMU_MAX_CTLS];
 static unsigned int nr_ctls;
+static const void *hw_fdt;		/* the tree the controllers were found in */
 
 static volatile uint8_t *inbound(struct atmu_ctl *c, unsigned int i, unsigned int reg)
 {
@@ -138,11 +139,13 @@ int atmu_ctl_node(unsigned int i)
 	return i < nr_ctls ? ctls[i].node : -1;
 }
 
+/* The controller at node or, for a PCI function's node, the one above it. */
 static struct atmu_ctl *ctl_of_node(int node)
 {
-	for (unsigned int i = 0; i < nr_ctls; i++)
-		if (ctls[i].node == node)
-			return &ctls[i];
+	for (; node >= 0; node = hw_fdt ? fdt_parent_offset(hw_fdt, node) : -1)
+		for (unsigned int i = 0; i < nr_ctls; i++)
+			if (ctls[i].node == node)
+				return &ctls[i];
 	return NULL;
 }
 
@@ -221,6 +224,7 @@ int atmu_probe(const void *fdt)
 {
 	int node;
 
+	hw_fdt = fdt;
 	for (node = fdt_next_node(fdt, -1, NULL); node >= 0 && nr_ctls < ATMU_MAX_CTLS;
 	     node = fdt_next_node(fdt, node, NULL)) {
 		struct fdt_region r;
@@ -291,9 +295,11 @@ int atmu_set_enabled(struct iommu_source *s, bool on)
  * the controller (and met the closed windows, or landed before they closed). */
 int atmu_wait_idle(struct iommu_source *s)
 {
-	if (!s->arch)
+	struct atmu_ctl *c = s->arch;
+
+	if (!c)
 		return -ENODEV;
-	(void)atmu_cfg_read32(s->unit, s->id, 0);
+	(void)atmu_cfg_read32(c->node, s->id, 0);
 	return 0;
 }
 

@@ -84,12 +84,33 @@ int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa
 int iommu_domain_add(struct iommu_domain *d, uint64_t gpa, uint64_t hpa, uint64_t size,
 		     uint32_t prot);
 
-/* For the device layer (hv/device.c): create the DMA source of an assigned device of p,
- * attach it to p's domain in the disabled state (enabled if no_dma_disable) and add its
- * handle to p. mask/ctx are called first on quiesce. Returns the handle number (the value
- * of the device node's fsl,hv-dma-handle) or a negative error. */
+/* What the device layer knows about one DMA source of an assigned device. */
+struct iommu_attach_args {
+	enum iommu_src_kind kind;
+	uint32_t id;			/* LIODN (hardware tree fsl,liodn) or requester id */
+	int unit;			/* PCI: controller node offset; LIODN: -1 (one table) */
+	uint64_t window_gpa;		/* config dma-window of the device; */
+	uint64_t window_size;		/*   size 0: all of the partition's memory */
+	bool no_dma_disable;		/* device's or partition's no-dma-disable */
+	iommu_mask_fn mask;		/* called first on quiesce (may be NULL) */
+	void *ctx;
+};
+
+/* For the device layer (hv/device.c), once per DMA source when p's devices are created:
+ * attach the source to p's domain (or to a domain restricted to its dma-window), disabled
+ * unless no_dma_disable, and add its handle to p. Returns the handle number (the device
+ * node's fsl,hv-dma-handle) or a negative error: -EBUSY (already attached), -ENOSPC, -ENODEV
+ * (no back end for this source), -EINVAL. */
+int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args *a);
+
+/* The same for a source that may reach all of p's memory. For a PCI function, unit may be
+ * the function's own node or its host controller's (the back end walks up to it). */
 int iommu_device_attach(struct partition *p, enum iommu_src_kind kind, uint32_t id, int unit,
 			bool no_dma_disable, iommu_mask_fn mask, void *ctx);
+
+/* Print p's DMA sources (all partitions' when p is NULL): state, faults, windows. For the
+ * console's "dma" command. */
+void iommu_show(const struct partition *p);
 
 /* Lower-level: attach/detach a source the caller owns (the self-test; tests). */
 int iommu_attach(struct iommu_source *s, struct iommu_domain *d);
