@@ -258,7 +258,8 @@ int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d)
 		return err;
 	pin = (cfg_rd(f, PCI_INT_LINE) >> 8) & 0xff;
 	if (!pin || pin > 4 || dev_desc_pci_intx(hw, d, pin))
-		d->irq[BH_PCI_INTX_IRQ_INDEX].count = 0;
+		d->irq[BH_PCI_INTX_IRQ_INDEX] = (struct dev_irq){ .node = d->hw_node,
+								  .prop = BH_DT_PROP_NONE };
 	cfg_wr(f, PCI_COMMAND, CMD_MEM);	/* the guest adds bus mastering */
 	hv_printf("partition %s: PCI %04lx:%04lx at %02lx:%02lx.%lu\n", p->name,
 		  (unsigned long)(id & 0xffff), (unsigned long)(id >> 16),
