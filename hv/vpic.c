@@ -124,6 +124,13 @@ void vpic_external(struct vcpu *v)
 		s->pending |= 1u << i;
 }
 
+void vpic_vcpu_stop(struct vcpu *v)
+{
+	for (unsigned int i = 0; i < nr_irqs; i++)
+		if (irqs[i].part == v->part && irqs[i].routed)
+			irqchip_arch_mask(irqs[i].src, true);
+}
+
 bool vpic_pending(const struct vcpu *v)
 {
 	const struct vcpu_irq_state *s = state_of(v);

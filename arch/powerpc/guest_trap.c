@@ -177,8 +177,10 @@ void guest_trap(struct vcpu *v, struct trap_frame *tf)
 		partition_fault(v, "unexpected exception IVOR%u at pc 0x%08x",
 				(unsigned)tf->vec, (unsigned)tf->pc);
 	}
-	if (v->part->state != PART_RUNNING)
+	if (v->part->state != PART_RUNNING) {
+		vpic_vcpu_stop(v);	/* issue 5: mask its interrupts before this CPU idles */
 		vcpu_arch_stop(v);
+	}
 	vcpu_deliver_pending(v, tf);
 	if (vpic_pending(v) && (v->arch.msr & MSR_EE))	/* issue 5: virtual PIC */
 		vcpu_reflect(v, tf, IVOR_EXTERNAL, tf->pc);

@@ -44,6 +44,10 @@ struct vpic_irq *vpic_irq_get(struct partition *p, unsigned long n);
  * pending for v. */
 void vpic_external(struct vcpu *v);
 
+/* v leaves guest context because its partition is stopping: mask the partition's sources
+ * now (an idle CPU takes no device interrupt; the handles' prereset masks them too). */
+void vpic_vcpu_stop(struct vcpu *v);
+
 /* Does v have an interrupt to present (the caller checks the guest's MSR[EE])? */
 bool vpic_pending(const struct vcpu *v);
 
