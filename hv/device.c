@@ -10,6 +10,7 @@
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/device.h>
+#include <hv/device_hcall.h>
 #include <hv/guest_tree.h>
 #include <hv/iommu.h>
 #include <hv/pci.h>
@@ -355,6 +356,25 @@ static int add_device_node(void *fdt, const struct hv_device *d, const void *hw,
 		TRY(fdt_appendprop_u32(fdt, node, "interrupts", hv_pic_sense(dd->irq[i].flags)));
 	}
 	return upd >= 0 ? guest_tree_node_update(fdt, node, cfg_fdt, upd) : 0;
+}
+
+static void show_line(void *ctx, const char *line)
+{
+	hv_printf("%s\n", line);
+}
+
+void device_show(const struct partition *p)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < nr_devices; i++) {
+		if (devices[i].part != p)
+			continue;
+		dev_desc_print(hw_tree, &devices[i].desc, show_line, NULL);
+		n++;
+	}
+	hv_printf("partition %s: %u device%s, %lu bad device calls\n", p->name, n,
+		  n == 1 ? "" : "s", (unsigned long)device_bad_calls(p));
 }
 
 int device_tree_add(void *fdt, const struct partition *cp, const void *hw,

@@ -3,6 +3,7 @@
  * handles, and the BH_DEVICE_* answers built from them (include/bulkhead/device.h).
  * Shared by the hypervisor and bhctl: libfdt and libc only. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <hv/device_desc.h>
 #include <hv/fdt_util.h>
@@ -281,4 +282,77 @@ const char *dev_desc_prop_name(uint32_t prop)
 					     "interrupt-map" };
 
 	return prop < sizeof(names) / sizeof(names[0]) ? names[prop] : "?";
+}
+
+/* ---- the text form (lsdev's lines; bhctl devices and the console print it) ---- */
+
+static void path_of(const void *hw, const struct dev_desc *d, uint32_t kind, uint32_t idx,
+		    char *buf, size_t len, uint32_t *prop, uint32_t *pidx)
+{
+	size_t needed;
+
+	if (dev_desc_dt_path(hw, d, kind, idx, buf, len, &needed, prop, pidx))
+		snprintf(buf, len, "?");
+}
+
+static void region_line(const void *hw, const struct dev_desc *d, uint32_t i, char *line,
+			size_t len)
+{
+	struct bh_region_info ri = { 0 };
+	char path[256];
+	uint32_t prop = 0, pidx = 0, f;
+
+	dev_desc_region(d, i, &ri);
+	path_of(hw, d, BH_DT_KIND_REGION, i, path, sizeof(path), &prop, &pidx);
+	f = ri.flags;
+	snprintf(line, len, "  region %lu: guest 0x%llx size 0x%llx phys 0x%llx flags %c%c%c%c "
+		 "from %s[%lu]", (unsigned long)i, (unsigned long long)ri.guest_addr,
+		 (unsigned long long)ri.size, (unsigned long long)ri.phys_addr,
+		 f & BH_REGION_FLAG_READ ? 'r' : '-', f & BH_REGION_FLAG_WRITE ? 'w' : '-',
+		 f & BH_REGION_FLAG_MMAP ? 'm' : '-', f & BH_REGION_FLAG_PHYS_VALID ? 'p' : '-',
+		 dev_desc_prop_name(prop), (unsigned long)pidx);
+}
+
+static void irq_line(const void *hw, const struct dev_desc *d, uint32_t i, char *line,
+		     size_t len)
+{
+	struct bh_irq_info qi = { 0 };
+	uint32_t h[1] = { 0 }, prop = 0, pidx = 0;
+	char path[256], hs[16] = "";
+
+	dev_desc_irq(d, i, &qi, h, 1);
+	if (qi.count)
+		snprintf(hs, sizeof(hs), "%lu", (unsigned long)h[0]);
+	path_of(hw, d, BH_DT_KIND_IRQ, i, path, sizeof(path), &prop, &pidx);
+	snprintf(line, len, "  irq %lu: count %lu handles %s flags %s%s%s from %s[%lu] of %s",
+		 (unsigned long)i, (unsigned long)qi.count, hs,
+		 qi.flags & BH_IRQ_FLAG_LEVEL ? "level" : "edge",
+		 qi.flags & BH_IRQ_FLAG_ACTIVE_LOW ? ",active-low" : "",
+		 qi.flags & BH_IRQ_FLAG_MASKABLE ? ",maskable" : "", dev_desc_prop_name(prop),
+		 (unsigned long)pidx, path);
+}
+
+void dev_desc_print(const void *hw, const struct dev_desc *d,
+		    void (*out)(void *ctx, const char *line), void *ctx)
+{
+	struct bh_device_info di;
+	char path[256], line[400];
+	uint32_t prop, pidx;
+
+	dev_desc_info(d, &di);
+	path_of(hw, d, BH_DT_KIND_DEVICE, 0, path, sizeof(path), &prop, &pidx);
+	snprintf(line, sizeof(line), "device %lu: %s (%s%s%s) regions %lu irqs %lu",
+		 (unsigned long)d->handle, path, di.flags & BH_DEVICE_FLAG_PCI ? "pci" : "",
+		 di.flags & BH_DEVICE_FLAG_DT ? "dt" : "",
+		 di.flags & BH_DEVICE_FLAG_RESET ? ",reset" : "", (unsigned long)di.num_regions,
+		 (unsigned long)di.num_irqs);
+	out(ctx, line);
+	for (uint32_t i = 0; i < di.num_regions; i++) {
+		region_line(hw, d, i, line, sizeof(line));
+		out(ctx, line);
+	}
+	for (uint32_t i = 0; i < di.num_irqs; i++) {
+		irq_line(hw, d, i, line, sizeof(line));
+		out(ctx, line);
+	}
 }

@@ -65,15 +65,6 @@ static void on_error(void *ctx, const char *node, const char *prop, const char *
 	fprintf(stderr, "bhctl: %s%s%s: %s\n", node, prop ? ":" : "", prop ? prop : "", msg);
 }
 
-static void region_flags(uint32_t f, char *s)
-{
-	s[0] = f & BH_REGION_FLAG_READ ? 'r' : '-';
-	s[1] = f & BH_REGION_FLAG_WRITE ? 'w' : '-';
-	s[2] = f & BH_REGION_FLAG_MMAP ? 'm' : '-';
-	s[3] = f & BH_REGION_FLAG_PHYS_VALID ? 'p' : '-';
-	s[4] = 0;
-}
-
 static void path_of(const void *hw, const struct dev_desc *d, uint32_t kind, uint32_t idx,
 		    char *buf, size_t len, uint32_t *prop, uint32_t *pidx)
 {
@@ -83,44 +74,15 @@ static void path_of(const void *hw, const struct dev_desc *d, uint32_t kind, uin
 		snprintf(buf, len, "?");
 }
 
+static void put_line(void *ctx, const char *line)
+{
+	printf("%s\n", line);
+}
+
 /* The same lines as partitions/lsdev prints. */
 static void print_text(const void *hw, const struct dev_desc *d)
 {
-	struct bh_device_info di;
-	char path[256], fl[5];
-	uint32_t prop, pidx;
-
-	dev_desc_info(d, &di);
-	path_of(hw, d, BH_DT_KIND_DEVICE, 0, path, sizeof(path), &prop, &pidx);
-	printf("device %u: %s (%s%s%s) regions %u irqs %u\n", d->handle, path,
-	       di.flags & BH_DEVICE_FLAG_PCI ? "pci" : "", di.flags & BH_DEVICE_FLAG_DT ? "dt" : "",
-	       di.flags & BH_DEVICE_FLAG_RESET ? ",reset" : "", di.num_regions, di.num_irqs);
-	for (uint32_t i = 0; i < di.num_regions; i++) {
-		struct bh_region_info ri;
-
-		dev_desc_region(d, i, &ri);
-		path_of(hw, d, BH_DT_KIND_REGION, i, path, sizeof(path), &prop, &pidx);
-		region_flags(ri.flags, fl);
-		printf("  region %u: guest 0x%llx size 0x%llx phys 0x%llx flags %s from %s[%u]\n",
-		       i, (unsigned long long)ri.guest_addr, (unsigned long long)ri.size,
-		       (unsigned long long)ri.phys_addr, fl, dev_desc_prop_name(prop), pidx);
-	}
-	for (uint32_t i = 0; i < di.num_irqs; i++) {
-		struct bh_irq_info qi;
-		uint32_t h[IRQ_HANDLES_MAX];
-		char hs[64] = "";
-
-		dev_desc_irq(d, i, &qi, h, IRQ_HANDLES_MAX);
-		for (uint32_t k = 0; k < qi.count && k < IRQ_HANDLES_MAX; k++)
-			snprintf(hs + strlen(hs), sizeof(hs) - strlen(hs), "%s%u", k ? "," : "",
-				 h[k]);
-		path_of(hw, d, BH_DT_KIND_IRQ, i, path, sizeof(path), &prop, &pidx);
-		printf("  irq %u: count %u handles %s flags %s%s%s from %s[%u] of %s\n", i,
-		       qi.count, hs, qi.flags & BH_IRQ_FLAG_LEVEL ? "level" : "edge",
-		       qi.flags & BH_IRQ_FLAG_ACTIVE_LOW ? ",active-low" : "",
-		       qi.flags & BH_IRQ_FLAG_MASKABLE ? ",maskable" : "",
-		       dev_desc_prop_name(prop), pidx, path);
-	}
+	dev_desc_print(hw, d, put_line, NULL);
 }
 
 static void print_json(const void *hw, const struct dev_desc *d, bool first)

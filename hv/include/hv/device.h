@@ -27,6 +27,10 @@ struct hv_device *device_get(struct partition *p, unsigned long n);
 /* The hardware tree the devices were built from (NULL before the first partition start). */
 const void *device_hw_tree(void);
 
+/* For the console's "devices" command: p's devices in lsdev's format (empty until p's first
+ * start) and its count of refused device/vPIC calls. */
+void device_show(const struct partition *p);
+
 /* Instantiate p's devices on its first start (map MMIO, handles, interrupts), then add
  * their nodes and the epapr,hv-pic node to p's guest tree fdt. 0 or a negative error
  * (libfdt or errno; printed). */

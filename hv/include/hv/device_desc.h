@@ -83,6 +83,11 @@ int dev_desc_irq(const struct dev_desc *d, uint32_t index, struct bh_irq_info *o
 int dev_desc_dt_path(const void *hw, const struct dev_desc *d, uint32_t kind, uint32_t index,
 		     char *buf, size_t len, size_t *needed, uint32_t *prop, uint32_t *pidx);
 
+/* The descriptors as text, one out() call per line without the newline: the lines the lsdev
+ * guest prints ("device H: PATH (dt) regions N irqs M", "  region ...", "  irq ..."). */
+void dev_desc_print(const void *hw, const struct dev_desc *d,
+		    void (*out)(void *ctx, const char *line), void *ctx);
+
 /* Names for printers. */
 const char *dev_desc_prop_name(uint32_t prop);
 
