@@ -171,9 +171,14 @@ if [ "$dry" = 1 ]; then
 	printf '%q ' "${qemu[@]}"; echo
 	exit 0
 fi
+bhctl="$ROOT/build/host/bhctl"
 if [ -n "$serial_socket" ]; then
+	echo "run-qemu: attach with: $bhctl console --socket $serial_socket" \
+	     "(scripts: BHCTL_SOCKET=$serial_socket $bhctl list; docs/console.md)" >&2
 	echo "run-qemu: console on $serial_socket (connect to start); stop QEMU with Ctrl-C" >&2
 else
+	echo "run-qemu: for bhctl, run with --serial-socket PATH (make run RUN_ARGS=\"--serial-socket" \
+	     "build/qemu/console.sock\") and attach with: $bhctl console --socket PATH" >&2
 	echo "run-qemu: booting Bulkhead ($mode, $smp CPUs, $mem MiB) - leave QEMU with Ctrl-A then X" >&2
 fi
 exec "${qemu[@]}"
