@@ -17,6 +17,7 @@ sed -i '/For the PowerPC eabi, force the _impure_ptr/,+4{s/^#define __ATTRIBUTE_
 cd "$work/build"
 "$src/configure" --target=powerpc-eabi --prefix="$out" --disable-multilib \
 	--disable-newlib-supplied-syscalls --enable-newlib-nano-malloc --disable-nls \
+	--enable-newlib-io-c99-formats --enable-newlib-io-long-long \
 	CC_FOR_TARGET="${cross}gcc" AR_FOR_TARGET="${cross}ar" RANLIB_FOR_TARGET="${cross}ranlib" \
 	AS_FOR_TARGET="${cross}as" LD_FOR_TARGET="${cross}ld" NM_FOR_TARGET="${cross}nm" \
 	CFLAGS_FOR_TARGET="$cflags" > configure.log 2>&1 || { tail -20 configure.log; exit 1; }

@@ -33,6 +33,14 @@ def wait_line(con, regex):
     return m or con.expect_line(regex)
 
 
+def wait_count(con, line, n):
+    """Until a console line ending in `line` has been printed n times (whatever earlier waits
+    consumed already)."""
+    pattern = re.escape(line) + r"$"
+    while len(re.findall("(?m)" + pattern, con.output)) < n:
+        con.expect(pattern.replace("$", r"\r*\n"))
+
+
 def wait_exit(con, label, code=0):
     wait_line(con, rf"partition {re.escape(label)}: exited with code {code}")
 
@@ -82,6 +90,7 @@ def test_attacker_reaching_beyond_its_memory_is_stopped(boot):
     con = boot([partition("attacker", "attacker", 1, bootargs="target=0x01000000")])
     wait_line(con, r"partition attacker: isolation fault on vcpu 0: tlbwe maps guest "
               r"physical 0x1000000-0x1000fff outside the partition's memory, pc 0x[0-9a-f]+")
+    wait_line(con, r"partition attacker: stopped \(isolation fault\)")
     listing = con.command("list")
     assert re.search(r"(?m)^1\s+attacker\s+stopped\s", listing), listing
     cpus = parse_cpus_table(con.command("cpus"))
@@ -137,11 +146,11 @@ def test_stop_start_restart_from_the_shell(boot):
     assert re.search(r"(?m)^1\s+a\s+stopped\s", con.command("list"))
     assert "stop a: not in a state that allows it" in con.command("stop a")
     con.command("start 1")
-    con.expect_line(r"(?:bulkhead> )?\[a\] hello from a")
-    con.expect_line(r"\[a\] tick 1")
+    wait_count(con, "[a] hello from a", 2)
+    wait_count(con, "[a] tick 1", 2)
     out = con.command("restart a")
     assert "partition a: stopped (restart)" in out and "partition a: started on cpu 1" in out
-    con.expect_line(r"(?:bulkhead> )?\[a\] hello from a")
+    wait_count(con, "[a] hello from a", 3)
     assert "stop: no partition 'nope'" in con.command("stop nope")
     assert "usage: start PARTITION" in con.command("start")
 

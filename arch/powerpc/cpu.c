@@ -82,13 +82,13 @@ void arch_cpu_park(void)
  * CPUs of host time (their timers then fire hundreds of milliseconds late). */
 void arch_cpu_idle(uint64_t ticks)
 {
-	mtspr(SPRN_TSR, TSR_DIS);	/* ack an old expiry first: a new one must stay pending */
-	mtspr(SPRN_DEC, ticks > 0x7fffffffu ? 0x7fffffffu : (uint32_t)ticks);
+	/* TSR[DIS] is cleared before DEC is written: if DEC ran out in between, clearing it
+	 * afterwards would wipe the wake-up and the CPU would sleep for good. DEC = 0 would not
+	 * count at all (E500MCRM 2.8.4). */
+	mtspr(SPRN_TSR, TSR_DIS);
+	mtspr(SPRN_DEC, ticks > 0x7fffffffu ? 0x7fffffffu : ticks ? (uint32_t)ticks : 1);
 	mtspr(SPRN_TCR, TCR_DIE);
-	if (mfspr(SPRN_TSR) & TSR_DIS)	/* expired already: QEMU can miss raising it then */
-		ticks = 0;
-	if (ticks)
-		__asm__ volatile("wrteei 1; wait; wrteei 0" ::: "memory");
+	__asm__ volatile("wrteei 1; wait; wrteei 0" ::: "memory");
 	mtspr(SPRN_TCR, 0);
 	mtspr(SPRN_TSR, TSR_DIS);
 }
