@@ -3,8 +3,19 @@ HV_SRCS := $(wildcard hv/*.c) $(ARCH_SRCS)
 HV_OBJS := $(HV_SRCS:%=$(BA)/obj/%.o)
 HV_CFLAGS = $(TGT_CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror=implicit \
 	    -Ihv/include -Iinclude -Iarch/$(ARCH)/include -I$(LIBFDT_SRC) -MMD -MP \
-	    -DBULKHEAD_VERSION='"$(HV_VERSION)"' $(HV_DEBUG_CFLAGS)
+	    $(HV_DEBUG_CFLAGS)
 HV_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# The version lives in one generated file, rewritten only when "git describe" changes.
+HV_VERSION_C := $(BA)/version.c
+$(HV_VERSION_C): FORCE
+	@mkdir -p $(@D)
+	@printf 'const char bulkhead_version[] = "%s";\n' '$(HV_VERSION)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BA)/version.o: $(HV_VERSION_C)
+	$(TGT_CC) $(HV_CFLAGS) -c $< -o $@
+HV_OBJS += $(BA)/version.o
+.PHONY: FORCE
 
 $(BA)/obj/%.c.o: %.c $(LIBFDT_SRC)/libfdt.h $(NEWLIB_LIBC)
 	@mkdir -p $(@D)

@@ -4,9 +4,10 @@
 
 #include <stdint.h>
 
-#ifndef BULKHEAD_VERSION
-#define BULKHEAD_VERSION "unknown"
-#endif
+/* The version string (git describe), in one generated object so every part of an image
+ * reports the same one (mk/hv.mk writes build/<arch>/version.c). */
+extern const char bulkhead_version[];
+#define BULKHEAD_VERSION bulkhead_version
 
 /* Value of arch_time_now() when the banner was printed: emulated boot time under -icount. */
 extern uint64_t hv_banner_time;
