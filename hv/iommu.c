@@ -14,14 +14,33 @@ static struct iommu_domain domains[PART_MAX];
 static bool domain_built[PART_MAX];
 static struct iommu_source sources[IOMMU_MAX_SOURCES];
 static bool source_used[IOMMU_MAX_SOURCES];
-static arch_spinlock_t lock;
+static arch_spinlock_t lock;		/* sources[] allocation */
+static arch_spinlock_t hw_lock;		/* back end state: one change at a time */
 static iommu_fault_notify_fn fault_notify;
 static int nr_units;
 
+static void take(arch_spinlock_t *l)
+{
+	while (!arch_spin_trylock(l))
+		arch_cpu_relax();
+}
+
 static void lock_take(void)
 {
-	while (!arch_spin_trylock(&lock))
-		arch_cpu_relax();
+	take(&lock);
+}
+
+/* The back end's enable/disable under hw_lock; s->enabled follows on success. */
+static int set_enabled(struct iommu_source *s, bool on)
+{
+	int err;
+
+	take(&hw_lock);
+	err = iommu_arch_set_enabled(s, on);
+	if (!err)
+		s->enabled = on;
+	arch_spin_unlock(&hw_lock);
+	return err;
 }
 
 /* ---- domains ---- */
@@ -108,7 +127,9 @@ int iommu_attach(struct iommu_source *s, struct iommu_domain *d)
 		return -EBUSY;
 	s->dom = d;
 	s->enabled = false;
+	take(&hw_lock);
 	err = iommu_arch_attach(s);
+	arch_spin_unlock(&hw_lock);
 	if (err) {
 		s->dom = NULL;
 		return err;
@@ -121,34 +142,22 @@ void iommu_detach(struct iommu_source *s)
 	if (!s->dom)
 		return;
 	iommu_disable(s);
+	take(&hw_lock);
 	iommu_arch_detach(s);
+	arch_spin_unlock(&hw_lock);
 	s->dom = NULL;
 }
 
 int iommu_enable(struct iommu_source *s)
 {
-	int err;
-
 	if (!s->dom)
 		return -ENODEV;
-	if (s->enabled)
-		return 0;
-	err = iommu_arch_set_enabled(s, 1);
-	if (!err)
-		s->enabled = true;
-	return err;
+	return s->enabled ? 0 : set_enabled(s, true);
 }
 
 int iommu_disable(struct iommu_source *s)
 {
-	int err;
-
-	if (!s->dom)
-		return -ENODEV;
-	err = iommu_arch_set_enabled(s, 0);
-	if (!err)
-		s->enabled = false;
-	return err;
+	return s->dom ? set_enabled(s, false) : -ENODEV;
 }
 
 /* Mask -> disable -> wait (docs/dma.md, "Quiesce"). The disable is done even when the
@@ -161,13 +170,12 @@ int iommu_quiesce(struct iommu_source *s)
 		s->mask(s->mask_ctx);
 	if (!s->dom)
 		return 0;
-	err = iommu_arch_set_enabled(s, 0);
+	err = set_enabled(s, false);
 	if (err) {
 		hv_printf("dma: %s 0x%x of %s: cannot be disabled (error %d)\n",
 			  kind_name(s->kind), (unsigned int)s->id, owner_name(s), err);
 		return err;
 	}
-	s->enabled = false;
 	err = iommu_arch_wait_idle(s);
 	if (err && err != -EOPNOTSUPP)
 		hv_printf("dma: %s 0x%x of %s: still busy after disable (error %d)\n",
