@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <hv/arch.h>
 #include <hv/iommu.h>
+#include "pamu_core.h"
 #include "pci_atmu.h"
 
 int iommu_arch_init(const void *fdt)
@@ -39,4 +40,9 @@ void iommu_arch_detach(struct iommu_source *s)
 		pamu_detach(s);
 	else
 		atmu_detach(s);
+}
+
+int iommu_arch_node_sources(const void *fdt, int node, uint32_t *ids, int max)
+{
+	return pamu_node_liodns(fdt, node, ids, max);
 }

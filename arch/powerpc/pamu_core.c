@@ -4,6 +4,7 @@
  * and for the host unit tests. */
 #include <errno.h>
 #include <string.h>
+#include <libfdt.h>
 #include <hv/iommu.h>
 #include "pamu_core.h"
 
@@ -141,6 +142,21 @@ void pamu_entry_set_valid(struct paace *e, bool valid)
 		e->w[PAACE_W_ADDR] |= PAACE_AF_V;
 	else
 		e->w[PAACE_W_ADDR] &= ~PAACE_AF_V;
+}
+
+int pamu_node_liodns(const void *fdt, int node, uint32_t *out, int max)
+{
+	int len, n;
+	const fdt32_t *v = fdt_getprop(fdt, node, "fsl,liodn", &len);
+
+	if (!v)
+		return 0;
+	if (len <= 0 || len % 4)
+		return -EINVAL;
+	n = len / 4 < max ? len / 4 : max;
+	for (int i = 0; i < n; i++)
+		out[i] = fdt32_to_cpu(v[i]);
+	return n;
 }
 
 /* ---- register sequences ("PAMU memory-mapped registers") ---- */

@@ -78,6 +78,11 @@ void pamu_build_secondary(struct paace *e, uint32_t liodn, const struct pamu_pla
 /* Set or clear the valid bit of a primary entry: DMA of that LIODN enabled / blocked. */
 void pamu_entry_set_valid(struct paace *e, bool valid);
 
+/* The LIODNs of a hardware tree node: its "fsl,liodn" cells (one per DMA source of the
+ * device, as U-Boot and the P4080 device trees write them). Returns how many were stored
+ * (at most max), 0 when the node has none, -EINVAL when the property is malformed. */
+int pamu_node_liodns(const void *fdt, int node, uint32_t *out, int max);
+
 /* ---- registers ("PAMU memory-mapped registers"), offsets inside one PAMU's 4 KiB ---- */
 #define PAMU_PPBAH		0x000	/* primary PAACT base, high / low */
 #define PAMU_PPBAL		0x004

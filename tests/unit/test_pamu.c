@@ -11,6 +11,7 @@
  * window size = 2^(WSE+1) (4 KiB = 0xB), subwindow count = 2^(WCE+1), AP 3 = read+write. */
 #include <errno.h>
 #include <string.h>
+#include <libfdt.h>
 #include <hv/iommu.h>
 #include "pamu_core.h"
 #include "unit.h"
@@ -228,8 +229,45 @@ static void test_violation(void)
 	CHECK_EQ(writes[1].v, 0xc);			/* stat cleared, interrupt left enabled */
 }
 
+/* fsl,liodn as in a P4080 tree: one cell per DMA source; absent; malformed. */
+static void test_liodns(void)
+{
+	static char buf[1024];
+	uint32_t l[4];
+	int dma, none, bad;
+
+	fdt_create(buf, sizeof(buf));
+	fdt_finish_reservemap(buf);
+	fdt_begin_node(buf, "");
+	fdt_begin_node(buf, "dma@100300");
+	fdt_property_u32(buf, "fsl,liodn", 0x55);
+	fdt_end_node(buf);
+	fdt_begin_node(buf, "fman@400000");
+	fdt_property(buf, "fsl,liodn", (const fdt32_t[]){ cpu_to_fdt32(0x3c), cpu_to_fdt32(0x3d),
+							 cpu_to_fdt32(0x3e) }, 12);
+	fdt_end_node(buf);
+	fdt_begin_node(buf, "uart@4500");
+	fdt_end_node(buf);
+	fdt_begin_node(buf, "broken");
+	fdt_property(buf, "fsl,liodn", "abc", 3);
+	fdt_end_node(buf);
+	fdt_end_node(buf);
+	fdt_finish(buf);
+	dma = fdt_path_offset(buf, "/dma@100300");
+	none = fdt_path_offset(buf, "/uart@4500");
+	bad = fdt_path_offset(buf, "/broken");
+	CHECK_EQ(pamu_node_liodns(buf, dma, l, 4), 1);
+	CHECK_EQ(l[0], 0x55);
+	CHECK_EQ(pamu_node_liodns(buf, fdt_path_offset(buf, "/fman@400000"), l, 4), 3);
+	CHECK_EQ(l[2], 0x3e);
+	CHECK_EQ(pamu_node_liodns(buf, fdt_path_offset(buf, "/fman@400000"), l, 2), 2);
+	CHECK_EQ(pamu_node_liodns(buf, none, l, 4), 0);
+	CHECK_EQ(pamu_node_liodns(buf, bad, l, 4), -EINVAL);
+}
+
 int main(void)
 {
+	test_liodns();
 	test_single_window();
 	test_high_addresses();
 	test_subwindows();
