@@ -85,32 +85,6 @@ int iommu_arch_wait_idle(struct iommu_source *s);
 /* Forget s (its entries invalid, its resources released). */
 void iommu_arch_detach(struct iommu_source *s);
 
-/* bulkhead.selftest=dma: exercise the back ends on the board's own devices; prints PASS/FAIL
- * lines. 0 when not possible here (reported). */
-int iommu_arch_selftest(const void *fdt);
-
-/* ---- DMA fences / IOMMUs (issue 6; core side in <hv/iommu.h>, docs/dma.md) ---- */
-struct iommu_source;
-
-/* Find the back ends in the hardware tree (PAMU, PCI controllers; VT-d units on x86).
- * Returns how many units were found (0 = none: DMA cannot be enabled). */
-int iommu_arch_init(const void *fdt);
-
-/* Program s's translation for s->dom, leaving DMA disabled. -ENODEV: no unit handles s;
- * -ENOSPC: the domain does not fit the hardware's windows / entries. */
-int iommu_arch_attach(struct iommu_source *s);
-
-/* Open (on) or close (off) s's DMA. Closing must not return before the unit has taken the
- * new state (register read-back, cache invalidation). */
-int iommu_arch_set_enabled(struct iommu_source *s, int on);
-
-/* After closing: wait until no DMA of s accepted before can still land. 0, -ETIMEDOUT, or
- * -EOPNOTSUPP when the hardware cannot tell. */
-int iommu_arch_wait_idle(struct iommu_source *s);
-
-/* Forget s (its entries invalid, its resources released). */
-void iommu_arch_detach(struct iommu_source *s);
-
 /* DMA source ids of a (non-PCI) device node of the hardware tree: on PowerPC its LIODNs
  * (fsl,liodn), for iommu_device_attach(..., IOMMU_SRC_LIODN, id, -1, ...). Returns how many
  * were stored (at most max), 0 if none, -EINVAL if malformed. */
