@@ -29,6 +29,8 @@ $(BH)/bhctl: $(patsubst %,$(BH)/obj/%.o,$(HOST_LIB_SRCS) $(BHCTL_SRCS))
 	$(HOST_CC) $^ -lfdt -o $@
 $(BH)/bhctl-san: $(patsubst %,$(BH)/san/%.o,$(HOST_LIB_SRCS) $(BHCTL_SRCS))
 	$(HOST_CC) $(SAN_FLAGS) $^ -lfdt -o $@
+# issue 5: the descriptor builder's unit test also links hv/device_desc.c
+$(BH)/unit/test_device_desc: $(BH)/san/hv/device_desc.c.o
 $(BH)/unit/%: $(BH)/san/tests/unit/%.c.o $(patsubst %,$(BH)/san/%.o,$(HOST_LIB_SRCS))
 	@mkdir -p $(@D)
 	$(HOST_CC) $(SAN_FLAGS) $^ -lfdt -o $@
