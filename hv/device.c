@@ -224,17 +224,22 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	return err ? err : add_handles(d);
 }
 
+/* Once per partition; a failure is remembered, so that a later start does not boot with
+ * half of the devices. */
 static int instantiate(struct partition *p, const void *hw, const void *cfg_fdt,
 		       const struct hv_config *cfg)
 {
+	static int result[PART_MAX];
+	int i = p->id - 1;
+
 	hw_tree = hw;
-	if (instantiated[p->id - 1])
-		return 0;
-	instantiated[p->id - 1] = true;
-	for (int i = 0; i < cfg->nr_devices; i++)
-		if (cfg->device[i].owner == p->cfg_index)
-			TRY(create_one(p, hw, cfg_fdt, cfg, i));
-	return 0;
+	if (instantiated[i])
+		return result[i];
+	instantiated[i] = true;
+	for (int k = 0; k < cfg->nr_devices && !result[i]; k++)
+		if (cfg->device[k].owner == p->cfg_index)
+			result[i] = create_one(p, hw, cfg_fdt, cfg, k);
+	return result[i];
 }
 
 /* ---- guest tree ---- */
