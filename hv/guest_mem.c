@@ -2,6 +2,7 @@
  * and checked copies in and out (the hypervisor maps all RAM at VA = PA). */
 #include <errno.h>
 #include <string.h>
+#include <hv/arch.h>
 #include <hv/partition.h>
 
 static const struct part_mem *find_range(const struct partition *p, uint64_t gpa, uint64_t len)
@@ -119,5 +120,5 @@ void guest_scrub(const struct partition *p)
 {
 	for (unsigned int i = 0; i < p->nr_mem; i++)
 		if (!p->mem[i].shared)
-			memset(host_ptr(p->mem[i].hpa), 0, (size_t)p->mem[i].size);
+			arch_memzero(host_ptr(p->mem[i].hpa), (size_t)p->mem[i].size);
 }

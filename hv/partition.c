@@ -212,8 +212,6 @@ static int load_image(struct partition *p)
 	return err;
 }
 
-static int start_locked(struct partition *p, uint64_t ima, bool load);
-
 /* One console line, written at once so guest output cannot split it. */
 static void report_started(const struct partition *p)
 {
@@ -231,33 +229,50 @@ int partition_start(struct partition *p)
 	return partition_start_at(p, 0, true);
 }
 
+/* Starting is asynchronous: the partition goes to STARTING and the physical CPU of its vCPU 0
+ * does the work (partition_load()), so partitions load in parallel and the console stays
+ * responsive while a large memory is scrubbed. */
 int partition_start_at(struct partition *p, uint64_t entry, bool load)
 {
-	uint64_t ima = p->nr_mem && p->mem[0].size < IMA_MAX ? p->mem[0].size : IMA_MAX;
-	int err;
+	int err = 0;
 
 	if (!arch_spin_trylock(&p->lock))
 		return -EBUSY;
-	if (!load)
-		p->entry = entry;
-	err = p->state == PART_STOPPED ? start_locked(p, ima, load) : -EINVAL;
+	if (p->state != PART_STOPPED)
+		err = -EINVAL;
+	for (unsigned int i = 0; !err && i < p->nr_vcpus; i++)
+		if (p->vcpu[i].state == VCPU_RUNNING)
+			err = -EBUSY;	/* still leaving guest context */
+	if (!err) {
+		if (!load)
+			p->entry = entry;
+		p->start_load = load;
+		p->vcpu[0].state = VCPU_LOADING;
+		arch_mb();
+		p->state = PART_STARTING;
+		arch_mb();
+		if (p->vcpu[0].pcpu != arch_cpu_id())
+			arch_cpu_kick(p->vcpu[0].pcpu);
+	}
 	arch_spin_unlock(&p->lock);
 	return err;
 }
 
-/* load: scrub and load the config's image (else keep memory: a manager filled it). */
-static int start_locked(struct partition *p, uint64_t ima, bool load)
+/* Called by the physical CPU of vCPU 0 of a STARTING partition: scrub and load it (unless a
+ * manager filled its memory), build its tree, and let its vCPUs run. */
+void partition_load(struct partition *p)
 {
-	for (unsigned int i = 0; i < p->nr_vcpus; i++)
-		if (p->vcpu[i].state == VCPU_RUNNING)
-			return -EBUSY;	/* still leaving guest context */
-	p->state = PART_STARTING;
+	uint64_t ima = p->nr_mem && p->mem[0].size < IMA_MAX ? p->mem[0].size : IMA_MAX;
+	bool load = p->start_load;
+
 	if (load)
 		guest_scrub(p);
 	handles_postreset(p);
 	if ((load && load_image(p)) || load_tree(p)) {
+		p->vcpu[0].state = VCPU_OFF;
 		p->state = PART_STOPPED;
-		return -EINVAL;
+		hv_printf("partition %s: not started\n", p->name);
+		return;
 	}
 	init_spin_table(p);
 	watchdog_reset(p);
@@ -266,11 +281,10 @@ static int start_locked(struct partition *p, uint64_t ima, bool load)
 	arch_mb();
 	p->start_time = arch_time_now();
 	p->state = PART_RUNNING;
-	for (unsigned int i = 0; i < p->nr_vcpus; i++)
+	for (unsigned int i = 1; i < p->nr_vcpus; i++)
 		if (p->vcpu[i].pcpu != arch_cpu_id())
 			arch_cpu_kick(p->vcpu[i].pcpu);
 	report_started(p);
-	return 0;
 }
 
 void partitions_autostart(void)

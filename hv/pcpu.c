@@ -28,7 +28,7 @@ static struct vcpu *placed_vcpu(unsigned int cpu)
 	for (unsigned int i = 0; i < nr_partitions; i++) {
 		struct partition *p = &partitions[i];
 
-		if (p->state != PART_RUNNING)
+		if (p->state != PART_RUNNING && p->state != PART_STARTING)
 			continue;
 		for (unsigned int k = 0; k < p->nr_vcpus; k++)
 			if (p->vcpu[k].pcpu == cpu && p->vcpu[k].state != VCPU_OFF)
@@ -75,9 +75,11 @@ void pcpu_loop(unsigned int cpu)
 	for (;;) {
 		struct vcpu *v = placed_vcpu(cpu);
 
-		if (v && v->state == VCPU_WAIT_SPIN)
+		if (v && v->state == VCPU_LOADING)
+			partition_load(v->part);
+		if (v && v->state == VCPU_WAIT_SPIN && v->part->state == PART_RUNNING)
 			check_spin(v);
-		if (v && v->state == VCPU_RUNNABLE) {
+		if (v && v->state == VCPU_RUNNABLE && v->part->state == PART_RUNNING) {
 			run(cpu, v);
 			continue;
 		}

@@ -35,6 +35,8 @@ usage: tools/run-qemu.sh [options] [-- extra QEMU args]
   --no-config           load no config blob and pass no config-addr= boot argument
   --config-addr ADDR    where the blob is loaded and what config-addr= says (default 0x06000000)
   --append ARGS         extra hypervisor boot arguments (repeatable), e.g. bulkhead.inject=illegal@2
+  --image FILE@ADDR     preload a guest image at a physical address (repeatable); the demo
+                        config gets its two hello guests by default
   --serial-socket PATH  console on a Unix socket instead of stdio: QEMU listens on PATH and
                         starts the machine once a client has connected
   --icount[=OPTS]       deterministic emulated time: -icount OPTS (default shift=0,sleep=off:
@@ -50,7 +52,7 @@ EOF
 die() { echo "run-qemu: $*" >&2; exit 2; }
 
 mode=uboot smp=4 mem=512 config="$ROOT/dts/qemu-ppce500/demo.dts" config_addr=$CONFIG_ADDR
-appends=() serial_socket="" icount="" dry=0 dump_dtb="" extra=()
+appends=() serial_socket="" icount="" dry=0 dump_dtb="" extra=() images=() images_set=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--uboot) mode=uboot ;;
@@ -61,6 +63,7 @@ while [ $# -gt 0 ]; do
 	--no-config) config="" ;;
 	--config-addr) config_addr=${2:?--config-addr needs an address}; shift ;;
 	--append) appends+=("${2?--append needs arguments}"); shift ;;
+	--image) images+=("${2:?--image needs FILE@ADDR}"); images_set=1; shift ;;
 	--serial-socket) serial_socket=${2:?--serial-socket needs a path}; shift ;;
 	--icount) icount="shift=0,sleep=off" ;;
 	--icount=*) icount=${1#--icount=} ;;
@@ -102,6 +105,15 @@ else
 	# A multiplexed stdio: QEMU's escape keys work (Ctrl-A X quits, Ctrl-A H lists them).
 	qemu+=(-chardev stdio,id=con0,mux=on -serial chardev:con0)
 fi
+# The demo config's guest images (its guest-image sources), unless --image says otherwise.
+if [ $images_set = 0 ] && [ "$config" = "$ROOT/dts/qemu-ppce500/demo.dts" ]; then
+	images=("$ROOT/build/powerpc/partitions/hello.elf@0x18000000"
+		"$ROOT/build/powerpc/partitions/hello.elf@0x18800000")
+fi
+for i in ${images[@]+"${images[@]}"}; do
+	[ -f "${i%@*}" ] || die "image ${i%@*} not found (run make)"
+	qemu+=(-device "loader,file=${i%@*},addr=${i##*@},force-raw=on")
+done
 if [ -n "$config" ]; then
 	blob=$(config_blob "$config")
 	qemu+=(-device "loader,file=$blob,addr=$config_addr,force-raw=on")

@@ -16,6 +16,9 @@ extern const char arch_name[];
  * arch_cpu_start(): mappings are replayed on each secondary when it comes up. */
 void *arch_ioremap(uint64_t phys, uint64_t size);
 
+/* Zero len bytes of (cacheable) RAM at addr as fast as the CPU can. */
+void arch_memzero(void *addr, size_t len);
+
 /* Logical number of the calling CPU (0 = the boot CPU). */
 unsigned int arch_cpu_id(void);
 

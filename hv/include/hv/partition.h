@@ -73,6 +73,7 @@ struct partition {
 	uint64_t dtb_gpa, dtb_size;	/* where its device tree goes */
 	int stdout_handle;		/* byte channel of its console, -1 if none */
 	int exit_code;
+	bool start_load;		/* the pending start reloads the config's image */
 	/* watchdog (hv/watchdog.c): timeout in time-base ticks, 0 = none */
 	uint64_t wd_timeout, wd_last_feed;
 	uint32_t wd_timeout_ms, wd_expiries;
@@ -93,9 +94,14 @@ int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_c
 /* Start the partitions without no-auto-start. */
 void partitions_autostart(void);
 
-/* Load images, build the guest tree and make the vCPUs runnable. 0, -EINVAL if p is not
- * stopped, -EBUSY if it is being started/stopped, other negative errors (reported). */
+/* Start a stopped partition: it goes to STARTING at once and its vCPU 0's CPU scrubs it,
+ * loads its image, builds its tree and starts it (then "partition P: started on cpu N", or
+ * "partition P: not started" with the reason). 0, -EINVAL if p is not stopped, -EBUSY if it
+ * is being stopped or its vCPUs are still leaving guest context. */
 int partition_start(struct partition *p);
+
+/* Run by the physical CPU of vCPU 0 while p is STARTING (the asynchronous half of a start). */
+void partition_load(struct partition *p);
 
 /* Start at a given entry point: load = true is partition_start(); load = false keeps the
  * partition's memory as it is (a manager put an image there) and enters at entry. */

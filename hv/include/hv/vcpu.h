@@ -11,6 +11,7 @@ struct partition;
 /* Why a vCPU is not running guest code. */
 enum vcpu_state {
 	VCPU_OFF = 0,		/* partition stopped */
+	VCPU_LOADING,		/* vCPU 0 of a starting partition: its CPU loads the partition */
 	VCPU_WAIT_SPIN,		/* secondary: waiting for the guest's spin-table release */
 	VCPU_RUNNABLE,		/* has guest state, should run */
 	VCPU_RUNNING,		/* in guest context on its physical CPU */
