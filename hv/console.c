@@ -86,7 +86,7 @@ int hv_printf(const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return n;
-	console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-	log_record(LOG_INFO, buf);
+	if (log_record(LOG_INFO, buf))
+		console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	return n;
 }

@@ -20,8 +20,8 @@ static void add_line(enum log_level level, const char *s, size_t len)
 {
 	struct log_entry *e;
 
-	if (!len || s[0] == '[')
-		return;		/* empty, or a partition's console line */
+	if (!len)
+		return;
 	if (len >= LOG_MSG_MAX)
 		len = LOG_MSG_MAX - 1;
 	while (!arch_spin_trylock(&lock))
@@ -35,17 +35,20 @@ static void add_line(enum log_level level, const char *s, size_t len)
 	arch_spin_unlock(&lock);
 }
 
-void log_record(enum log_level level, const char *text)
+int log_record(enum log_level level, const char *text)
 {
 	if (muted_cpu == arch_cpu_id())
-		return;
-	while (*text) {
-		size_t n = strcspn(text, "\r\n");
+		return 1;	/* a shell report: printed, not recorded */
+	if (text[0] == '[')
+		return 1;	/* a partition's console line */
+	for (const char *s = text; *s; ) {
+		size_t n = strcspn(s, "\r\n");
 
-		add_line(level, text, n);
-		text += n;
-		text += strspn(text, "\r\n");
+		add_line(level, s, n);
+		s += n;
+		s += strspn(s, "\r\n");
 	}
+	return level <= console_level;
 }
 
 int hv_log(enum log_level level, const char *fmt, ...)
@@ -59,8 +62,7 @@ int hv_log(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return n;
-	log_record(level, buf);
-	if (level <= console_level)
+	if (log_record(level, buf))
 		console_write(buf, strlen(buf));
 	return n;
 }

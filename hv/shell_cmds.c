@@ -6,6 +6,7 @@
 #include <hv/arch.h>
 #include <hv/byte_chan.h>
 #include <hv/cpu.h>
+#include <hv/device.h>
 #include <hv/dt_print.h>
 #include <hv/hv.h>
 #include <hv/log.h>
@@ -177,7 +178,27 @@ static int cmd_reset(int argc, char **argv)
 	return err;
 }
 
-/* devices [P], dma [P]: filled in by device assignment and DMA isolation. */
+/* devices [P]: each partition's assigned devices (device_show() prints through hv_printf:
+ * kept out of the message log). */
+static int cmd_devices(int argc, char **argv)
+{
+	struct partition *only = NULL;
+	struct sh_args a;
+
+	if (shell_args(argc, argv, 0, 0, 1, &a))
+		return -EINVAL;
+	if (a.npos && !(only = shell_find_partition(argv[0], a.pos[0])))
+		return -ENOENT;
+	sh_flush();
+	log_mute(1);
+	for (unsigned int i = 0; i < nr_partitions; i++)
+		if (!only || only == &partitions[i])
+			device_show(&partitions[i]);
+	log_mute(0);
+	return 0;
+}
+
+/* dma [P]: filled in by DMA isolation. */
 static int not_yet(int argc, char **argv)
 {
 	struct sh_args a;
@@ -209,7 +230,8 @@ const struct shell_cmd shell_commands[] = {
 	{ "gdt", "gdt PARTITION", "print a partition's device tree", cmd_gdt },
 	{ "hdt", "hdt", "print the hardware device tree", cmd_hdt },
 	{ "cdt", "cdt", "print the configuration tree", cmd_cdt },
-	{ "devices", "devices [PARTITION]", "assigned devices (not available yet)", not_yet },
+	{ "devices", "devices [PARTITION]", "assigned devices (lsdev's form), refused device calls",
+	  cmd_devices },
 	{ "dma", "dma [PARTITION]", "DMA sources and windows (not available yet)", not_yet },
 	{ "log", "log [N]", "the last N hypervisor messages (default 20)", cmd_log },
 	{ "loglevel", "loglevel [err|warn|info|debug]",

@@ -1,4 +1,5 @@
-/* shell_log.c - "log [N]" (the newest hypervisor messages, oldest first) and
+/* shell_log.c - "log [N]" (the newest hypervisor messages, oldest first: sequence number,
+ * seconds since boot, level, text) and
  * "loglevel [LEVEL]" (which hv_log() messages the console prints). */
 #include <errno.h>
 #include <stdlib.h>
@@ -40,8 +41,9 @@ int cmd_log(int argc, char **argv)
 		if (log_get((unsigned int)n - 1, &e))
 			continue;
 		ms = shell_ms(e.time);
-		sh_printf("%5lu.%03lu %-5s %s\n", (unsigned long)(ms / 1000),
-			  (unsigned long)(ms % 1000), log_level_name(e.level), e.msg);
+		sh_printf("%4lu %5lu.%03lu %-5s %s\n", (unsigned long)e.seq,
+			  (unsigned long)(ms / 1000), (unsigned long)(ms % 1000),
+			  log_level_name(e.level), e.msg);
 	}
 	return 0;
 }

@@ -13,10 +13,13 @@ HB_ITERS = 1000
 
 
 def three(sockhv):  # noqa: F811
-    return sockhv([partition("p0", "hello", 1, bootargs="count=0 interval=20"),
-                   partition("p1", "echo", 2),
-                   partition("hb", "hcallbench", 3, bootargs=f"iters={HB_ITERS}",
-                             no_auto_start=True)])
+    hv = sockhv([partition("p0", "hello", 1, bootargs="count=0 interval=20"),
+                 partition("p1", "echo", 2),
+                 partition("hb", "hcallbench", 3, bootargs=f"iters={HB_ITERS}",
+                           no_auto_start=True)])
+    hv.wait_state("p0", "running")      # starts are asynchronous (the partition's own CPU)
+    hv.wait_state("p1", "running")
+    return hv
 
 
 @pytest.fixture
@@ -95,7 +98,7 @@ def by_name(entries):
 def test_stats_count_the_hypercalls_of_a_run(hv):
     s = hb_stats(hv)
     assert (s["traps"], s["hcalls"], s["emulated"]) == (0, 0, 0)   # never started
-    hv.bhctl_ok("start", "hb")
+    assert hv.bhctl_ok("start", "hb") == "partition hb: started on cpu 3\n"
     hv.wait_state("hb", "stopped")                 # hcallbench exits when done
     s = hb_stats(hv)
     hc = by_name(s["hcalls_by_number"])
@@ -115,6 +118,12 @@ def test_stats_count_the_hypercalls_of_a_run(hv):
     hv.bhctl_ok("start", "hb")
     hv.wait_state("hb", "stopped")
     assert by_name(hb_stats(hv)["hcalls_by_number"])["BH_NULL"] == HB_ITERS + 1
+
+
+def test_devices_none_assigned(shared):
+    assert shared.bhctl_ok("devices") == "".join(
+        f"partition {p}: 0 devices, 0 bad device calls\n" for p in ("p0", "p1", "hb"))
+    assert shared.bhctl_ok("devices", "p1") == "partition p1: 0 devices, 0 bad device calls\n"
 
 
 def test_stats_text(shared):
@@ -141,7 +150,8 @@ def test_stats_text(shared):
     (["stats", "p0", "--bogus"], 2, "bhctl: usage: stats [PARTITION] [--clear] [--json]"),
     (["stats", "--clear", "--json"], 2, "bhctl: usage: stats [PARTITION] [--clear] [--json]"),
     (["stats", "zz"], 1, "bhctl: stats: no partition 'zz' (see 'list')"),
-    (["devices"], 1, "bhctl: devices: not available yet"),
+    (["devices", "zz"], 1, "bhctl: devices: no partition 'zz' (see 'list')"),
+    (["devices", "p0", "p1"], 2, "bhctl: usage: devices [PARTITION]"),
     (["dma", "p1"], 1, "bhctl: dma: not available yet"),
     (["dma", "zz"], 1, "bhctl: dma: no partition 'zz' (see 'list')"),
     (["shell", "bogus"], 1, "bhctl: unknown command 'bogus' (try 'help')"),

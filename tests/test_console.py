@@ -18,8 +18,11 @@ COMMANDS = ["help", "version", "cpus", "list", "info", "start", "stop", "restart
 @pytest.fixture(scope="module")
 def echoes(sockhv_module):  # noqa: F811
     """Two echo partitions and a chatty one (a line every millisecond)."""
-    return sockhv_module([partition("e1", "echo", 1), partition("e2", "echo", 2),
-                          partition("noisy", "hello", 3, bootargs="count=0 interval=1")])
+    hv = sockhv_module([partition("e1", "echo", 1), partition("e2", "echo", 2),
+                        partition("noisy", "hello", 3, bootargs="count=0 interval=1")])
+    for name in ("e1", "e2", "noisy"):
+        hv.wait_state(name, "running")     # starts are asynchronous
+    return hv
 
 
 def test_help_lists_every_command_with_its_usage(echoes):
@@ -130,10 +133,12 @@ def test_log_keeps_hypervisor_messages_not_partition_lines(echoes):
     lines = [l for l in out.splitlines() if not l.startswith("[")]
     assert lines, out
     for l in lines:
-        assert re.fullmatch(r" *\d+\.\d{3} (err|warn|info|debug) +\S.*", l), l
-    msgs = [l.split(None, 2)[2] for l in lines]
+        assert re.fullmatch(r" *\d+ +\d+\.\d{3} (err|warn|info|debug) +\S.*", l), l
+    seqs = [int(l.split()[0]) for l in lines]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
+    msgs = [l.split(None, 3)[3] for l in lines]
     assert "partition e1: started on cpu 1" in msgs
-    assert "hypervisor ready" == msgs[-1] or "hypervisor ready" in msgs
+    assert "hypervisor ready" in msgs
     assert not any("tick" in m or m.startswith("[") for m in msgs)
     assert con.command("loglevel warn") == "loglevel warn\n"
     assert con.command("loglevel") == "loglevel warn\n"

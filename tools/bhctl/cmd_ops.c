@@ -1,6 +1,7 @@
 /* cmd_ops.c - "bhctl list|status|start|stop|restart|stats|devices|dma|shell": one shell
  * command on a running hypervisor (docs/console.md), its output on stdout; on failure the
- * hypervisor's message on stderr and a non-zero exit (1 failed, 2 usage, 3 no hypervisor). */
+ * hypervisor's message on stderr and a non-zero exit (1 failed, 2 usage, 3 no hypervisor).
+ * start and restart also wait for the partition's asynchronous start (start_wait.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +91,8 @@ static int run_op(int argc, char **argv)
 	struct hv_target t;
 	struct hv_conn *c;
 	char *out = NULL;
-	int err, rc = 0;
+	int err, rc = 0, waits = !strcmp(o->name, "start") || !strcmp(o->name, "restart");
+	unsigned long seq0 = 0;
 
 	if (!strcmp(argv[0], "devices") && bhctl_devices_is_offline(argc, argv))
 		return bhctl_devices_offline(argc, argv);	/* issue 5: cmd_devices.c */
@@ -108,10 +110,16 @@ static int run_op(int argc, char **argv)
 	err = hv_open(c, &t);
 	if (!err)
 		err = hv_sync(c);
+	if (!err && waits && argc == 2)
+		err = start_log_seq(c, &seq0);
 	if (!err)
 		err = hv_command(c, line, &out, &rc);
 	if (!err)
 		err = report(o, out, rc);
+	if (!err && !rc && waits && argc == 2) {
+		fflush(stdout);
+		err = start_wait(c, argv[1], seq0);
+	}
 	if (c->fd >= 0)
 		hv_close(c);
 	free(out);

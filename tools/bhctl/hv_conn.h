@@ -52,4 +52,10 @@ int hv_sync(struct hv_conn *c);
  * after printing why. */
 int hv_command(struct hv_conn *c, const char *cmd, char **out, int *rc);
 
+/* start_wait.c: the newest log message's sequence number (0 if none), before a start; then
+ * wait for the start of partition part to end and print its outcome from the log. 0, or
+ * BHCTL_FAILED / BHCTL_NOHV after printing why. */
+int start_log_seq(struct hv_conn *c, unsigned long *seq);
+int start_wait(struct hv_conn *c, const char *part, unsigned long seq0);
+
 #endif

@@ -1,6 +1,8 @@
 /* log.h - the hypervisor's message log: a small ring of recent messages with a level and a
- * time stamp, shown by the shell's "log". Every hv_printf() message is recorded at LOG_INFO;
- * hv_log() records at any level and prints only what the console level lets through. */
+ * time stamp, shown by the shell's "log". Every hv_printf() message is recorded at LOG_INFO,
+ * hv_log() records at any level; both print only what the console level lets through. A
+ * partition's console line ("[label] text") and the shell's reports are neither recorded nor
+ * filtered. */
 #ifndef HV_LOG_H
 #define HV_LOG_H
 
@@ -25,8 +27,9 @@ struct log_entry {
 	char msg[LOG_MSG_MAX];
 };
 
-/* Record each line of text (partition console lines, "[label] ...", are not recorded). */
-void log_record(enum log_level level, const char *text);
+/* Record each line of text at level; returns whether the console should print it (1 also
+ * for partition console lines and muted shell reports, which are not recorded). */
+int log_record(enum log_level level, const char *text);
 
 /* Record at level and print on the console if level <= the console level. */
 int hv_log(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
