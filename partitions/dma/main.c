@@ -3,13 +3,18 @@
  * attaches the edu's DMA to the first partition (disabled, with a handle) and maps its
  * registers there, until PCI device assignment does it for real.
  * bootargs: edu=<guest address of BAR0> (default 0xc00000000), peer=<host address of
- * another partition's memory> (0 = skip), role=check (instead: fill a buffer and check it
- * every interval=MS for count=N rounds, 0 = forever: the other partition of the isolation
- * test, whose buffer the first one aims a DMA at).
- * Prints one line per step; exits 0 right after starting a DMA that is still in flight, so
- * the hypervisor stops the partition (quiesce) while it runs. */
+ * another partition's memory> (0 = skip). Prints one line per step, then keeps a DMA in flight
+ * for ever (one transfer after the other), so that whenever the partition is restarted a
+ * transfer is in flight; after the restart it checks that nothing of it landed. With a byte
+ * channel named "mgr" it sends one byte there when the steps are done.
+ * role=manager count=N: restart the partition it manages N times (FH_PARTITION_RESTART),
+ * each time after that partition's byte on the channel named "worker" says its steps are done
+ * and its DMA is in flight; meanwhile it watches a buffer of its own, which the other
+ * partition aims a DMA at, and prints how many of its bytes ever changed.
+ */
 #include <stdio.h>
 #include <string.h>
+#include <libfdt.h>
 #include <bulkhead/errors.h>
 #include <bulkhead/hcall.h>
 #include <guest/guest.h>
@@ -84,38 +89,72 @@ static int find_dma_handle(void)
 	return -1;
 }
 
-static int checker(void)
+/* The handle of the first managed partition in the tree, or -1. */
+static int managed_handle(void)
 {
-	uint64_t rounds = guest_arg_u64("count", 20), step = guest_us_to_tb(
-		guest_arg_u64("interval", 100) * 1000);
+	int node = fdt_node_offset_by_compatible(guest_boot.fdt, -1, "fsl,hv-partition-handle");
+
+	return node < 0 ? -1 : (int)guest_fdt_u32(node, "reg", ~0u);
+}
+
+/* One byte from channel ch within 60 s: 0, or -1. */
+static int wait_byte(int ch)
+{
+	uint64_t end = guest_tb() + guest_us_to_tb(60000000);
+	uint32_t got = 0;
+	uint8_t b;
+
+	while (bc_receive((uint32_t)ch, &b, 1, &got) != EV_SUCCESS || !got) {
+		if ((int64_t)(guest_tb() - end) > 0)
+			return -1;
+		guest_udelay(1000);
+	}
+	return 0;
+}
+
+static int manager(void)
+{
+	uint64_t rounds = guest_arg_u64("count", 10);
+	int h = managed_handle(), ch = guest_bc_find("worker");
 
 	memset(victim, 0x5A, sizeof(victim));
-	printf("check: watching %u bytes at 0x%lx\n", (unsigned)sizeof(victim),
-	       (unsigned long)(uintptr_t)victim);
-	for (uint64_t k = 1; !rounds || k <= rounds; k++) {
-		uint64_t next = guest_tb() + step;
-
-		while ((int64_t)(guest_tb() - next) < 0)
-			;
-		printf("check %llu: %d bytes changed\n", (unsigned long long)k,
-		       count_not(victim, sizeof(victim), 0x5A));
+	printf("manager: worker handle %d, channel %d, watching %u bytes at 0x%lx\n", h, ch,
+	       (unsigned)sizeof(victim), (unsigned long)(uintptr_t)victim);
+	if (h < 0 || ch < 0)
+		return 1;
+	for (uint64_t k = 1; k <= rounds + 1; k++) {
+		if (wait_byte(ch)) {
+			printf("manager: no word from the worker\n");
+			return 1;
+		}
+		if (k > rounds)
+			break;
+		printf("restart %llu: status %lu\n", (unsigned long long)k,
+		       (unsigned long)hcall1(FH_PARTITION_RESTART, (uint32_t)h));
 	}
+	printf("manager: watched buffer: %d bytes changed\n",
+	       count_not(victim, sizeof(victim), 0x5A));
+	printf("manager: done\n");
 	return 0;
 }
 
 int main(void)
 {
 	uint64_t peer = guest_arg_u64("peer", 0);
-	char role[8];
+	char role[16];
 	int h;
 
-	if (guest_arg_str("role", role, sizeof(role)) && !strcmp(role, "check"))
-		return checker();
+	if (guest_arg_str("role", role, sizeof(role)) && !strcmp(role, "manager"))
+		return manager();
 	edu = guest_ioremap(guest_arg_u64("edu", 0xc00000000ull), 0x1000, 1);
 	if (!edu || edu[0] != 0x010000edu) {
 		printf("no edu (id 0x%08lx)\n", edu ? (unsigned long)edu[0] : 0ul);
 		return 1;
 	}
+	/* The previous run left a DMA in flight into inflight[] when it stopped; had it got
+	 * through after the restart's scrub, it would land within its 100 ms: look after 200. */
+	for (uint64_t end = guest_tb() + guest_us_to_tb(200000); (int64_t)(guest_tb() - end) < 0;)
+		;
 	printf("scrubbed: %d bytes of the last in-flight target nonzero\n",
 	       count_not(inflight, LEN, 0));
 	h = find_dma_handle();
@@ -138,7 +177,15 @@ int main(void)
 	printf("disable: status %lu\n", (unsigned long)hcall1(FH_DMA_DISABLE, (uint32_t)h));
 	printf("after disable: %d bytes landed\n", to_target((uintptr_t)target, target));
 	hcall1(FH_DMA_ENABLE, (uint32_t)h);
-	dma_start(EDU_BUF, (uintptr_t)inflight, EDU_TO_RAM);
 	printf("dma in flight\n");
-	return 0;
+	dma_start(EDU_BUF, (uintptr_t)inflight, EDU_TO_RAM);
+	if (guest_bc_find("mgr") >= 0) {
+		uint32_t sent;
+
+		bc_send((uint32_t)guest_bc_find("mgr"), "R", 1, &sent);
+	}
+	for (;;) {				/* until the partition is restarted */
+		dma_start(EDU_BUF, (uintptr_t)inflight, EDU_TO_RAM);
+		dma_wait();
+	}
 }
