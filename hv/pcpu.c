@@ -14,6 +14,7 @@
 #define IDLE_HZ		1000
 
 static struct vcpu *running[HV_NR_CPUS];
+static volatile uint64_t last_wake[HV_NR_CPUS];	/* time each idle CPU last woke up */
 
 struct vcpu *vcpu_current(void)
 {
@@ -70,6 +71,26 @@ static void run(unsigned int cpu, struct vcpu *v)
 	running[cpu] = NULL;
 }
 
+/* Under QEMU 7.2 (MTTCG) an idle CPU's decrementer wake-up is occasionally lost and the CPU
+ * would sleep for good. Every idle CPU that wakes kicks the idle CPUs that have not woken
+ * for STALE_MS, so idle CPUs keep each other going. */
+#define STALE_MS	50
+
+static void kick_stale(unsigned int self, uint64_t now)
+{
+	uint64_t stale = arch_time_freq() / 1000 * STALE_MS;
+
+	last_wake[self] = now;
+	for (unsigned int cpu = 0; cpu < hv_nr_cpus; cpu++) {
+		if (cpu == self || hv_cpus[cpu].state != CPU_ONLINE || running[cpu])
+			continue;
+		if (now - last_wake[cpu] > stale) {
+			last_wake[cpu] = now;
+			arch_cpu_kick(cpu);
+		}
+	}
+}
+
 void pcpu_loop(unsigned int cpu)
 {
 	for (;;) {
@@ -88,6 +109,7 @@ void pcpu_loop(unsigned int cpu)
 			watchdog_poll();
 		}
 		hv_cpus[cpu].heartbeat++;
+		kick_stale(cpu, arch_time_now());
 		arch_cpu_idle(arch_time_freq() / IDLE_HZ);
 	}
 }

@@ -50,7 +50,10 @@ def test_direct_command_line():
     # The console is a multiplexed stdio, so Ctrl-A X (QEMU's escape) works.
     assert opt_values(argv, "-chardev") == ["stdio,id=con0,mux=on"]
     assert opt_values(argv, "-serial") == ["chardev:con0"]
-    (loader,) = opt_values(argv, "-device")
+    img0, img1, loader = opt_values(argv, "-device")
+    # the demo config's two guest images, then the config blob
+    assert img0 == f"loader,file={ROOT}/build/powerpc/partitions/hello.elf,addr=0x18000000,force-raw=on"
+    assert img1 == f"loader,file={ROOT}/build/powerpc/partitions/hello.elf,addr=0x18800000,force-raw=on"
     assert re.fullmatch(r"loader,file=.*/build/qemu/config-demo-[0-9a-f]+\.dtb,"
                         r"addr=0x06000000,force-raw=on", loader)
     assert argv[-2:] == ["-d", "guest_errors"]    # pass-through comes last
