@@ -224,22 +224,45 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	return err ? err : add_handles(d);
 }
 
-/* Once per partition; a failure is remembered, so that a later start does not boot with
- * half of the devices. */
+/* Every assigned PCI function, in config order, before any partition gets one: BAR
+ * addresses then do not depend on which partition starts first. Failures are reported when
+ * the owner starts. */
+static void probe_pci(const void *hw, const void *cfg_fdt, const struct hv_config *cfg)
+{
+	for (int k = 0; k < cfg->nr_devices; k++) {
+		const struct cfg_device *cd = &cfg->device[k];
+
+		if (cd->owner >= 0 && cd->pci_function >= 0 && cd->hw_node >= 0)
+			pci_function_probe(hw, cd->hw_node, (uint32_t)cd->pci_function);
+	}
+}
+
+/* Once per partition, under a lock (partitions start in parallel on their own CPUs); a
+ * failure is remembered, so that a later start does not boot with half of the devices. */
 static int instantiate(struct partition *p, const void *hw, const void *cfg_fdt,
 		       const struct hv_config *cfg)
 {
+	static arch_spinlock_t lock;
 	static int result[PART_MAX];
-	int i = p->id - 1;
+	static bool pci_probed;
+	int i = p->id - 1, err;
 
+	while (!arch_spin_trylock(&lock))
+		arch_cpu_relax();
 	hw_tree = hw;
-	if (instantiated[i])
-		return result[i];
-	instantiated[i] = true;
-	for (int k = 0; k < cfg->nr_devices && !result[i]; k++)
-		if (cfg->device[k].owner == p->cfg_index)
-			result[i] = create_one(p, hw, cfg_fdt, cfg, k);
-	return result[i];
+	if (!pci_probed) {
+		pci_probed = true;
+		probe_pci(hw, cfg_fdt, cfg);
+	}
+	if (!instantiated[i]) {
+		instantiated[i] = true;
+		for (int k = 0; k < cfg->nr_devices && !result[i]; k++)
+			if (cfg->device[k].owner == p->cfg_index)
+				result[i] = create_one(p, hw, cfg_fdt, cfg, k);
+	}
+	err = result[i];
+	arch_spin_unlock(&lock);
+	return err;
 }
 
 /* ---- guest tree ---- */

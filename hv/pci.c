@@ -10,6 +10,7 @@
  *   - expansion ROM (0x30) reads 0; the device-specific area 0x40-0xff reads 0;
  *   - interrupt line (0x3c) is a guest scratch byte; everything else is read-only. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/console.h>
@@ -48,6 +49,9 @@ struct pci_func {
 	uint32_t bar_mask[6];		/* size masks (0: BAR absent or upper half) */
 	bool sizing[6];			/* the guest wrote all ones */
 	uint8_t int_line;
+	uint8_t pin;			/* interrupt pin (1 = INTA), 0 = none */
+	uint32_t id;			/* device << 16 | vendor */
+	struct dev_region region[6];	/* BARs as regions (size 0: absent) */
 };
 
 /* Bus addresses handed out from a bridge's memory window (bump allocator). */
@@ -104,13 +108,13 @@ static void cfg_wr(const struct pci_func *f, unsigned int reg, uint32_t v)
 }
 
 /* 6.2.5.1: write all ones, read back, restore; memory BARs only (I/O BARs stay absent). */
-static int place_bars(struct pci_func *f, struct pci_window *w, struct dev_desc *d)
+static int place_bars(struct pci_func *f, struct pci_window *w)
 {
 	for (unsigned int i = 0; i < 6; i++) {
 		unsigned int reg = PCI_BAR0 + 4 * i;
 		uint32_t orig = cfg_rd(f, reg), sz;
 		uint64_t size, bus;
-		struct dev_region *r = &d->region[i];
+		struct dev_region *r = &f->region[i];
 
 		cfg_wr(f, reg, ~0u);
 		sz = cfg_rd(f, reg);
@@ -133,7 +137,7 @@ static int place_bars(struct pci_func *f, struct pci_window *w, struct dev_desc 
 			i++;		/* the upper half: reads as 0, not a region */
 		}
 		*r = (struct dev_region){ .phys = w->cpu + (bus - w->bus), .size = size,
-					  .prop = BH_DT_PROP_NONE, .prop_index = (uint32_t)(r - d->region) };
+					  .prop = BH_DT_PROP_NONE, .prop_index = i };
 		r->guest = r->phys;
 		r->flags = BH_REGION_FLAG_READ | BH_REGION_FLAG_WRITE | BH_REGION_FLAG_MMAP |
 			   BH_REGION_FLAG_PHYS_VALID;
@@ -231,38 +235,68 @@ static int map_function(struct partition *p, struct pci_func *f, struct dev_desc
 	return partition_map_emulated(p, c->guest, CFG_PAGE, &cfg_ops, f);
 }
 
-int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d)
+static struct pci_func *find_func(int bridge, uint32_t bdf)
 {
-	struct pci_window *w = window_of(hw, d->hw_node);
-	struct pci_func *f;
-	uint32_t id, pin;
+	for (unsigned int i = 0; i < nr_funcs; i++)
+		if (funcs[i].bridge == bridge && funcs[i].bdf == bdf)
+			return &funcs[i];
+	return NULL;
+}
+
+static void print_bdf(const char *who, const char *what, uint32_t bdf)
+{
+	hv_printf("%s: %s %02lx:%02lx.%lu\n", who, what, (unsigned long)(bdf >> 8),
+		  (unsigned long)((bdf >> 3) & 0x1f), (unsigned long)(bdf & 7));
+}
+
+int pci_function_probe(const void *hw, int bridge, uint32_t bdf)
+{
+	struct pci_window *w = window_of(hw, bridge);
+	struct pci_func *f = find_func(bridge, bdf);
 	int err;
 
+	if (f)
+		return 0;
 	if (!w || nr_funcs == MAX_FUNCS)
 		return -ENOSPC;
 	f = &funcs[nr_funcs];
-	*f = (struct pci_func){ .part = p, .bridge = d->hw_node, .bdf = d->pci_bdf };
-	id = cfg_rd(f, PCI_VENDOR);
-	if ((id & 0xffff) == 0xffff) {
-		hv_printf("partition %s: no PCI function %02lx:%02lx.%lu\n", p->name,
-			  (unsigned long)(d->pci_bdf >> 8), (unsigned long)((d->pci_bdf >> 3) & 0x1f),
-			  (unsigned long)(d->pci_bdf & 7));
+	*f = (struct pci_func){ .bridge = bridge, .bdf = bdf };
+	f->id = cfg_rd(f, PCI_VENDOR);
+	if ((f->id & 0xffff) == 0xffff) {
+		print_bdf("pci", "no function at", bdf);
 		return -ENODEV;
 	}
 	nr_funcs++;
 	cfg_wr(f, PCI_COMMAND, 0);		/* no decoding while BARs move */
-	err = place_bars(f, w, d);
-	if (!err)
-		err = map_function(p, f, d);
+	err = place_bars(f, w);
 	if (err)
 		return err;
-	pin = (cfg_rd(f, PCI_INT_LINE) >> 8) & 0xff;
-	if (!pin || pin > 4 || dev_desc_pci_intx(hw, d, pin))
+	f->pin = (uint8_t)(cfg_rd(f, PCI_INT_LINE) >> 8);
+	cfg_wr(f, PCI_COMMAND, CMD_MEM);	/* the guest adds bus mastering */
+	return 0;
+}
+
+int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d)
+{
+	int err = pci_function_probe(hw, d->hw_node, d->pci_bdf);
+	struct pci_func *f = err ? NULL : find_func(d->hw_node, d->pci_bdf);
+	char who[48];
+
+	snprintf(who, sizeof(who), "partition %s", p->name);
+	if (!f) {
+		print_bdf(who, "cannot use PCI function", d->pci_bdf);
+		return err ? err : -ENODEV;
+	}
+	f->part = p;
+	memcpy(d->region, f->region, sizeof(f->region));
+	err = map_function(p, f, d);
+	if (err)
+		return err;
+	if (!f->pin || f->pin > 4 || dev_desc_pci_intx(hw, d, f->pin))
 		d->irq[BH_PCI_INTX_IRQ_INDEX] = (struct dev_irq){ .node = d->hw_node,
 								  .prop = BH_DT_PROP_NONE };
-	cfg_wr(f, PCI_COMMAND, CMD_MEM);	/* the guest adds bus mastering */
 	hv_printf("partition %s: PCI %04lx:%04lx at %02lx:%02lx.%lu\n", p->name,
-		  (unsigned long)(id & 0xffff), (unsigned long)(id >> 16),
+		  (unsigned long)(f->id & 0xffff), (unsigned long)(f->id >> 16),
 		  (unsigned long)(d->pci_bdf >> 8), (unsigned long)((d->pci_bdf >> 3) & 0x1f),
 		  (unsigned long)(d->pci_bdf & 7));
 	return 0;

@@ -21,6 +21,12 @@ void pci_arch_cfg_write32(int node, uint32_t bdf, unsigned int reg, uint32_t v);
 /* Open the bridge's outbound memory window: CPU [cpu, cpu + size) -> bus [bus, ...). */
 int pci_arch_outbound(int node, uint64_t cpu, uint64_t bus, uint64_t size);
 
+/* Probe function bdf of bridge once and give its BARs bus addresses (in the order of the
+ * calls: the device layer probes every assigned function in config order before any
+ * partition uses one, so the addresses do not depend on which partition starts first).
+ * 0, -ENODEV (nothing there), -ENOSPC. */
+int pci_function_probe(const void *hw, int bridge, uint32_t bdf);
+
 /* Probe the function d describes (d->pci_bdf under d->hw_node), give its BARs bus addresses,
  * map them into p and its config space at d's config region; fills d's regions. 0 or a
  * negative errno (printed). */
