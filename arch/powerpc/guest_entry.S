@@ -19,23 +19,7 @@ vcpu_arch_enter:
 	stw	r2, 12(r3)
 	stmw	r13, 16(r3)
 	mr	r1, r4
-	lwz	r0, TF_PC(r1)
-	mtspr	SPRN_SRR0, r0
-	lwz	r0, TF_MSR(r1)
-	mtspr	SPRN_SRR1, r0
-	lwz	r0, TF_CR(r1)
-	mtcr	r0
-	lwz	r0, TF_XER(r1)
-	mtxer	r0
-	lwz	r0, TF_CTR(r1)
-	mtctr	r0
-	lwz	r0, TF_LR(r1)
-	mtlr	r0
-	lwz	r0, TF_GPR(0)(r1)
-	lwz	r2, TF_GPR(2)(r1)
-	lmw	r3, TF_GPR(3)(r1)
-	lwz	r1, TF_GPR(1)(r1)
-	rfi
+	RETURN	SPRN_SRR0, SPRN_SRR1, rfi
 
 	.globl	vcpu_arch_leave
 vcpu_arch_leave:

@@ -77,26 +77,6 @@ save_\class:
 	SAVE_CLASS crit, SPRN_CSRR0, SPRN_CSRR1, CLASS_CRIT
 	SAVE_CLASS mchk, SPRN_MCSRR0, SPRN_MCSRR1, CLASS_MCHK
 
-/* Reload the interrupted context from the frame at r1 and return with the class's rfXi. */
-	.macro	RETURN srr0, srr1, rfx
-	lwz	r0, TF_PC(r1)
-	mtspr	\srr0, r0
-	lwz	r0, TF_MSR(r1)
-	mtspr	\srr1, r0
-	lwz	r0, TF_CR(r1)
-	mtcr	r0
-	lwz	r0, TF_XER(r1)
-	mtxer	r0
-	lwz	r0, TF_CTR(r1)
-	mtctr	r0
-	lwz	r0, TF_LR(r1)
-	mtlr	r0
-	lwz	r0, TF_GPR(0)(r1)
-	lwz	r2, TF_GPR(2)(r1)
-	lmw	r3, TF_GPR(3)(r1)
-	lwz	r1, TF_GPR(1)(r1)
-	\rfx
-	.endm
 
 save_common:
 	stmw	r5, TF_GPR(5)(r1)
