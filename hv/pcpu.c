@@ -23,7 +23,7 @@ struct vcpu *vcpu_current(void)
 	return cpu < HV_NR_CPUS ? running[cpu] : NULL;
 }
 
-/* The vCPU placed on cpu whose partition is running, or NULL. */
+/* The vCPU placed on cpu whose partition is running or starting, or NULL. */
 static struct vcpu *placed_vcpu(unsigned int cpu)
 {
 	for (unsigned int i = 0; i < nr_partitions; i++) {
@@ -36,6 +36,11 @@ static struct vcpu *placed_vcpu(unsigned int cpu)
 				return &p->vcpu[k];
 	}
 	return NULL;
+}
+
+struct vcpu *pcpu_placed_vcpu(unsigned int cpu)
+{
+	return placed_vcpu(cpu);
 }
 
 /* The console shell runs on the lowest-numbered CPU that has no vCPU of a running

@@ -181,8 +181,6 @@ void guest_trap(struct vcpu *v, struct trap_frame *tf)
 		vpic_vcpu_stop(v);	/* issue 5: mask its interrupts before this CPU idles */
 		vcpu_arch_stop(v);
 	}
-	vcpu_deliver_pending(v, tf);
-	if (vpic_pending(v) && (v->arch.msr & MSR_EE))	/* issue 5: virtual PIC */
-		vcpu_reflect(v, tf, IVOR_EXTERNAL, tf->pc);
+	vcpu_deliver_pending(v, tf);		/* decrementer, virtual PIC */
 	tf->msr = vcpu_shadow_msr(&v->arch);
 }

@@ -4,11 +4,15 @@
 #include <hv/console.h>
 #include <hv/cpu.h>
 #include <hv/vcpu.h>
+#include <hv/vpic.h>
+#include <hv/irqchip.h>
+#include <hv/partition.h>
 #include <arch/spr.h>
 #include "powerpc.h"
 
 #define IVOR_DEC	10
 #define IVOR_DOORBELL	36
+#define IVOR_EXTERNAL	4
 #define INSN_WAIT	0x7c00007cu
 
 /* Interrupt names by IVOR number (E500MCRM 4.9, table 4-2). */
@@ -44,6 +48,17 @@ static void dump_frame(const struct trap_frame *tf)
 			  (unsigned)tf->gpr[i + 3]);
 }
 
+static void external_in_hypervisor(void)
+{
+	struct vcpu *pv = pcpu_placed_vcpu(arch_cpu_id());
+
+	if (pv) {
+		vpic_external(pv);
+	} else if (irqchip_arch_ack() != IRQCHIP_NONE) {
+		irqchip_arch_eoi();
+	}
+}
+
 void powerpc_trap(struct trap_frame *tf, unsigned int vclass)
 {
 	struct vcpu *v = vcpu_current();
@@ -52,10 +67,14 @@ void powerpc_trap(struct trap_frame *tf, unsigned int vclass)
 		guest_trap(v, tf);
 		return;
 	}
-	if (tf->vec == IVOR_DEC || tf->vec == IVOR_DOORBELL) {
-		/* Wake-up from arch_cpu_idle(): ack the decrementer (doorbells need nothing). If
-		 * it arrived between "wrteei 1" and "wait", step over the wait, or the CPU would
-		 * sleep with its wake-up already consumed. */
+	if (tf->vec == IVOR_DEC || tf->vec == IVOR_DOORBELL || tf->vec == IVOR_EXTERNAL) {
+		/* Wake-up from arch_cpu_idle(): ack the decrementer (doorbells need nothing); a
+		 * device interrupt becomes pending for the vCPU placed on this CPU (delivered when
+		 * it enters the guest), or is ended if there is none. If it arrived between
+		 * "wrteei 1" and "wait", step over the wait, or the CPU would sleep with its
+		 * wake-up already consumed. */
+		if (tf->vec == IVOR_EXTERNAL)
+			external_in_hypervisor();
 		mtspr(SPRN_TSR, 0x08000000u);
 		mtspr(SPRN_TCR, 0);
 		if (*(const uint32_t *)(uintptr_t)tf->pc == INSN_WAIT)

@@ -3,10 +3,13 @@
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/partition.h>
+#include <hv/vpic.h>
 #include <arch/spr.h>
 #include "powerpc.h"
 
 #define EPAPR_MAGIC	0x45504150u
+#define IVOR_EXTERNAL	4
+#define IVOR_DEC	10
 #define TSR_DIS		0x08000000u	/* decrementer interrupt status (E500MCRM 2.8.2) */
 #define TCR_DIE		0x04000000u	/* decrementer interrupt enable */
 #define TCR_ARE		0x00400000u	/* auto-reload enable */
@@ -77,6 +80,7 @@ int vcpu_arch_run(struct vcpu *v)
 	load_timer(a);
 	a->shadow_mode = SHADOW_MODE(a->msr);
 	vtlb_shadow_flush();
+	vcpu_deliver_pending(v, &a->frame);	/* e.g. made pending while this CPU was idle */
 	a->frame.msr = vcpu_shadow_msr(a);
 	return vcpu_arch_enter(a->host_ctx, &a->frame);	/* returns at vcpu_arch_stop() */
 }
@@ -104,12 +108,18 @@ void vcpu_reflect(struct vcpu *v, struct trap_frame *tf, unsigned int ivor, uint
 	v->stats.reflected++;
 }
 
+/* Virtual interrupts the guest's MSR[EE] now allows: its decrementer, then device
+ * interrupts of the virtual PIC (one delivery at a time; the next exit delivers the next). */
 void vcpu_deliver_pending(struct vcpu *v, struct trap_frame *tf)
 {
 	struct vcpu_arch *a = &v->arch;
 
-	if ((a->tsr & TSR_DIS) && (a->tcr & TCR_DIE) && (a->msr & MSR_EE))
-		vcpu_reflect(v, tf, 10, tf->pc);
+	if (!(a->msr & MSR_EE))
+		return;
+	if ((a->tsr & TSR_DIS) && (a->tcr & TCR_DIE))
+		vcpu_reflect(v, tf, IVOR_DEC, tf->pc);
+	else if (vpic_pending(v))
+		vcpu_reflect(v, tf, IVOR_EXTERNAL, tf->pc);
 }
 
 /* Fast path: the instruction that trapped was just fetched through a 4 KiB shadow entry

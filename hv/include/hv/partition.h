@@ -147,6 +147,9 @@ void guest_scrub(const struct partition *p);
 int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t len);
 int guest_read(const struct partition *p, uint64_t gpa, void *dst, size_t len);
 
+/* The vCPU placed on physical CPU cpu (its partition running or starting), or NULL. */
+struct vcpu *pcpu_placed_vcpu(unsigned int cpu);
+
 /* Per physical CPU: run whatever vCPU is placed here, forever. */
 void pcpu_loop(unsigned int cpu) __attribute__((noreturn));
 
