@@ -13,6 +13,7 @@
 #include <hv/fdt_util.h>
 #include <hv/hv.h>
 #include <hv/inventory.h>
+#include <hv/irqchip.h>
 #include <hv/iommu.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
@@ -139,6 +140,8 @@ void hv_main(const void *fdt)
 	inventory_show(fdt);
 	load_config(fdt);
 	iommu_init(fdt);	/* issue 6: DMA fences closed (before the secondaries map) */
+	if (irqchip_arch_init(fdt))	/* every source masked; maps registers: before SMP */
+		hv_printf("irqchip: no interrupt controller: devices get no interrupts\n");
 	hv_printf("cpu 0 online\n");
 	cpus_start_secondaries(fdt);
 	partitions_autostart();
