@@ -13,6 +13,8 @@ static struct log_entry ring[LOG_ENTRIES];
 static uint32_t next_seq = 1;		/* ring[(seq - 1) % LOG_ENTRIES] holds seq */
 static arch_spinlock_t lock;
 static volatile unsigned int muted_cpu = NO_CPU;
+static volatile unsigned int capture_cpu = NO_CPU;	/* its messages go to capture_fn */
+static void (*capture_fn)(const char *text);
 static enum log_level console_level = LOG_INFO;
 static const char *const names[LOG_NR_LEVELS] = { "err", "warn", "info", "debug" };
 
@@ -37,18 +39,27 @@ static void add_line(enum log_level level, const char *s, size_t len)
 
 int log_record(enum log_level level, const char *text)
 {
-	if (muted_cpu == arch_cpu_id())
-		return 1;	/* a shell report: printed, not recorded */
-	if (text[0] == '[')
-		return 1;	/* a partition's console line */
-	for (const char *s = text; *s; ) {
+	unsigned int cpu = arch_cpu_id();
+	int print = text[0] == '[' || muted_cpu == cpu || level <= console_level;
+
+	for (const char *s = text; text[0] != '[' && muted_cpu != cpu && *s; ) {
 		size_t n = strcspn(s, "\r\n");
 
 		add_line(level, s, n);
 		s += n;
 		s += strspn(s, "\r\n");
 	}
-	return level <= console_level;
+	if (print && capture_fn && capture_cpu == cpu) {
+		capture_fn(text);
+		return 0;
+	}
+	return print;
+}
+
+void log_capture(void (*fn)(const char *text))
+{
+	capture_cpu = fn ? arch_cpu_id() : NO_CPU;
+	capture_fn = fn;
 }
 
 int hv_log(enum log_level level, const char *fmt, ...)

@@ -7,6 +7,7 @@
 #include <hv/arch.h>
 #include <hv/byte_chan.h>
 #include <hv/console.h>
+#include <hv/log.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
 
@@ -67,8 +68,10 @@ static int run_line(char *s)
 	return -ENOENT;
 }
 
-/* Enter: run the line. In script mode the whole line is echoed in one write, and the
- * command's status follows its output as "rc=N" (docs/console.md, script mode). */
+/* Enter: run the line. What the command prints, also through hv_printf() on this CPU (say,
+ * "partition P: stopped"), is collected and written at once after the echo. In script mode
+ * the echo is the whole line and the status "rc=N" ends the output, all in one write, so no
+ * other CPU's line can come between (docs/console.md, script mode). */
 static void end_of_line(void)
 {
 	int rc;
@@ -77,12 +80,13 @@ static void end_of_line(void)
 	if (script) {
 		echo_flush();
 		sh_printf("%s\n", line);
-		sh_flush();
 	} else {
 		echo_add("\n", 1);
 		echo_flush();
 	}
+	log_capture(sh_capture);
 	rc = run_line(line);
+	log_capture(NULL);
 	if (script)
 		sh_printf("rc=%d\n", rc);
 	sh_flush();

@@ -60,7 +60,6 @@ static int print_tree(const char *what, const void *fdt)
 			  "configuration");
 		return -ENOENT;
 	}
-	sh_flush();
 	log_mute(1);
 	err = dt_print(fdt);
 	log_mute(0);
@@ -106,7 +105,8 @@ static const char *lifecycle_error(int err)
 	}
 }
 
-/* start/stop/restart P; the core prints what happened ("partition P: started on cpu 1"). */
+/* start/stop/restart P; the core prints what happened ("partition P: stopped (...)"); a
+ * start is asynchronous: "partition P: started on cpu 1" comes later from P's CPU. */
 static int lifecycle(int argc, char **argv, int (*op)(struct partition *))
 {
 	struct partition *p;
@@ -114,7 +114,6 @@ static int lifecycle(int argc, char **argv, int (*op)(struct partition *))
 
 	if (err)
 		return err;
-	sh_flush();
 	err = op(p);
 	if (err)
 		sh_printf("%s %s: %s (%s)\n", argv[0], p->name, lifecycle_error(err),
@@ -171,7 +170,7 @@ static int cmd_reset(int argc, char **argv)
 	if (shell_args(argc, argv, 0, 0, 0, &a))
 		return -EINVAL;
 	sh_printf("reset: resetting the system\n");
-	sh_flush();
+	sh_flush();	/* said before the board goes */
 	err = arch_system_reset(hv_hw_fdt);
 	sh_printf("reset: %s\n", err == -ENODEV ? "this board has no reset register the "
 		  "hypervisor knows (fsl,has-rstcr)" : "the board did not reset");
@@ -189,7 +188,6 @@ static int cmd_devices(int argc, char **argv)
 		return -EINVAL;
 	if (a.npos && !(only = shell_find_partition(argv[0], a.pos[0])))
 		return -ENOENT;
-	sh_flush();
 	log_mute(1);
 	for (unsigned int i = 0; i < nr_partitions; i++)
 		if (!only || only == &partitions[i])

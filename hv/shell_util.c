@@ -50,6 +50,11 @@ void sh_printf(const char *fmt, ...)
 	out_len += (size_t)n;
 }
 
+void sh_capture(const char *text)
+{
+	sh_printf("%s", text);
+}
+
 void sh_flush(void)
 {
 	if (out_len)

@@ -23,6 +23,13 @@ BHCTL = ROOT / "build" / "host" / "bhctl"
 PROMPT = "bulkhead> "
 SCRIPT, DETACH, KILL, QUIT = "\x02", "\x1d", "\x15", "\x1c"
 PART_LINE = re.compile(r"\[[^\] ]+\] ")     # "[label] text": a partition's console line
+# what partition_stop() adds when the machine is slow to kick a vCPU out (a load effect)
+SLOW_STOP = re.compile(r"partition \S+: a vCPU did not leave guest context within \d+ ms")
+
+
+def without_slow_stop(out):
+    """out without SLOW_STOP lines (the stop still happened; its own line follows)."""
+    return "".join(l + "\n" for l in out.splitlines() if not SLOW_STOP.fullmatch(l))
 
 
 class Raw:
@@ -152,7 +159,8 @@ class SocketHv:
 
     def spawn_bhctl(self, *args):
         """bhctl on a pty (interactive: bhctl console)."""
-        child = pexpect.spawn(str(BHCTL), [*map(str, args), "--socket", str(self.sock_path)],
+        child = pexpect.spawn(str(BHCTL), [*map(str, args), "--socket", str(self.sock_path),
+                                           "--timeout", str(int(self.timeout))],
                               encoding="utf-8", codec_errors="replace", timeout=self.timeout)
         child.logfile_read = self.log
         return child

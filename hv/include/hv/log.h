@@ -37,6 +37,10 @@ int hv_log(enum log_level level, const char *fmt, ...) __attribute__((format(pri
 /* Messages printed by the calling CPU are not recorded while muted (the shell's reports). */
 void log_mute(int on);
 
+/* While fn is set, what the calling CPU would print goes to fn instead (the shell collects a
+ * command's messages into its output, written at once); NULL ends it. */
+void log_capture(void (*fn)(const char *text));
+
 /* The console level (default LOG_INFO) and its names ("err", "warn", "info", "debug"). */
 enum log_level log_console_level(void);
 void log_set_console_level(enum log_level level);

@@ -45,10 +45,12 @@ struct sh_args {
 int shell_args(int argc, char **argv, unsigned int allowed, int min_pos, int max_pos,
 	       struct sh_args *a);
 
-/* Command output, collected in a buffer and written in whole lines (a --json object of any
- * size in one console write, so partition console lines cannot split it). */
+/* Command output, collected in a buffer (with the command's hv_printf() messages) and written
+ * at once when the command ends (in whole lines when it exceeds the buffer), so that other
+ * CPUs' lines cannot split it. */
 void sh_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sh_json_str(const char *s);	/* s as a JSON string literal */
+void sh_capture(const char *text);	/* hv_printf() text of this CPU during a command */
 void sh_flush(void);
 
 /* Send the UART input to byte channel c of partition p until Ctrl-] (shell_cmds.c's
