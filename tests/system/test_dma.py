@@ -76,7 +76,7 @@ def test_fence_closed_at_boot_without_selftest(qemu):
 # --- from a guest: partition a runs partitions/dma (drives the edu the self-test assigned to
 # it, then keeps a DMA in flight for ever and says so on a byte channel); partition m, its
 # manager, restarts it each time, and watches a buffer of its own that a aims a DMA at. -----
-CYCLES = int(os.environ.get("BULKHEAD_DMA_CYCLES", "50"))   # soak: 1000
+CYCLES = int(os.environ.get("BULKHEAD_DMA_CYCLES", "50"))   # make soak: 1000
 GUEST_STEPS = [
     "scrubbed: 0 bytes of the last in-flight target nonzero",
     "dma handle 2",
