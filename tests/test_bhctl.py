@@ -1,7 +1,11 @@
 """bhctl against a running hypervisor (issue 7, docs/console.md): QEMU's console is a unix
 socket; bhctl list/status/start/stop/restart/stats/devices/dma/shell talk to the shell in
 script mode. Guests from partitions/ (hello, echo, hcallbench), configs from partcfg."""
+import os
+import pty
 import re
+import select
+import socket
 import subprocess
 
 import pytest
@@ -185,3 +189,31 @@ def test_bhctl_usage_errors_before_connecting(tmp_path):
                         "No such file or directory\n")
     r = run("console", "--timeout")
     assert r.returncode == 2 and r.stderr.startswith("bhctl: --timeout needs a value")
+
+
+def test_bhctl_over_a_tty(shared):
+    """--tty: bhctl on a pseudo-terminal whose other side is relayed to the console socket."""
+    master, slave = pty.openpty()
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(str(shared.sock_path))
+    proc = subprocess.Popen([str(BHCTL), "list", "--tty", os.ttyname(slave), "--baud", "115200",
+                             "--timeout", "30"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        while proc.poll() is None:
+            ready, _, _ = select.select([master, sock], [], [], 0.1)
+            if master in ready:
+                sock.sendall(os.read(master, 4096))
+            if sock in ready:
+                os.write(master, sock.recv(4096))
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        sock.close()
+        os.close(master)
+        os.close(slave)
+    assert (proc.returncode, err) == (0, "")
+    assert [l.split()[1:3] for l in out.splitlines()[1:]] == [["p0", "running"],
+                                                             ["p1", "running"],
+                                                             ["hb", "stopped"]]
