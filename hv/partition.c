@@ -19,7 +19,8 @@
 #define IMA_MAX		(64ull << 20)	/* ePAPR initial mapping: at most 64 MiB */
 #define SPIN_ENTRY_SIZE	32		/* ePAPR spin table entry (5.5.2), 8-byte aligned */
 #define DEFAULT_DTB	0x10000ull	/* dtb window when the config names none */
-#define STOP_TIMEOUT_MS	100		/* vCPUs leave guest context well within this */
+#define STOP_TIMEOUT_MS	5000		/* vCPUs leave guest context well within this */
+#define KICK_MS		10		/* kick again while waiting */
 
 struct partition partitions[PART_MAX];
 unsigned int nr_partitions;
@@ -294,17 +295,25 @@ void partitions_autostart(void)
 			partition_start(&partitions[i]);
 }
 
-/* Wait until every vCPU of p but self has left guest context (they were kicked). */
+/* Wait until every vCPU of p but self has left guest context, kicking them again every
+ * KICK_MS: under QEMU a doorbell can be taken late (or, rarely, not at all) when the host is
+ * busy. */
 static int wait_vcpus_out(struct partition *p, const struct vcpu *self)
 {
-	uint64_t t0 = arch_time_now(), limit = arch_time_freq() / 1000 * STOP_TIMEOUT_MS;
+	uint64_t ms = arch_time_freq() / 1000, t0 = arch_time_now(), last = t0;
 
 	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
 		const struct vcpu *v = &p->vcpu[i];
 
 		while (v != self && v->state == VCPU_RUNNING) {
-			if (arch_time_now() - t0 > limit)
+			uint64_t now = arch_time_now();
+
+			if (now - t0 > ms * STOP_TIMEOUT_MS)
 				return -ETIMEDOUT;
+			if (now - last > ms * KICK_MS) {
+				arch_cpu_kick(v->pcpu);
+				last = now;
+			}
 			arch_cpu_relax();
 		}
 	}
@@ -338,9 +347,13 @@ int partition_stop(struct partition *p, const char *why)
 		else if (v->state != VCPU_RUNNING)
 			v->state = VCPU_OFF;
 	}
-	if (wait_vcpus_out(p, self))
-		hv_printf("partition %s: a vCPU did not leave guest context within %d ms\n",
-			  p->name, STOP_TIMEOUT_MS);
+	if (wait_vcpus_out(p, self)) {
+		/* Never take memory back from a vCPU that may still run: stay "stopping". */
+		hv_printf("partition %s: a vCPU did not leave guest context within %d ms; "
+			  "left stopping\n", p->name, STOP_TIMEOUT_MS);
+		arch_spin_unlock(&p->lock);
+		return -ETIMEDOUT;
+	}
 	handles_prereset(p);
 	p->state = PART_STOPPED;
 	arch_spin_unlock(&p->lock);
