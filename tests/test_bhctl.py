@@ -131,6 +131,10 @@ def test_devices_none_assigned(shared):
     assert shared.bhctl_ok("devices", "p1") == "partition p1: 0 devices, 0 bad device calls\n"
 
 
+def test_dma_no_sources(shared):
+    assert shared.bhctl_ok("dma", "p1") == "no DMA sources in this partition\n"
+
+
 def test_stats_text(shared):
     out = shared.bhctl_ok("stats", "p1")
     assert re.match(r"partition 2 p1\n  traps \d+  emulated \d+  hypercalls \d+  "
@@ -157,7 +161,7 @@ def test_stats_text(shared):
     (["stats", "zz"], 1, "bhctl: stats: no partition 'zz' (see 'list')"),
     (["devices", "zz"], 1, "bhctl: devices: no partition 'zz' (see 'list')"),
     (["devices", "p0", "p1"], 2, "bhctl: usage: devices [PARTITION]"),
-    (["dma", "p1"], 1, "bhctl: dma: not available yet"),
+    (["dma", "p0", "--json"], 2, "bhctl: usage: dma [PARTITION]"),
     (["dma", "zz"], 1, "bhctl: dma: no partition 'zz' (see 'list')"),
     (["shell", "bogus"], 1, "bhctl: unknown command 'bogus' (try 'help')"),
     (["shell", "help", "bogus"], 1, "bhctl: help: no command 'bogus' (try 'help')"),
