@@ -14,6 +14,7 @@
 #include <hv/fdt_util.h>
 #include <hv/guest_tree.h>
 #include <hv/manager.h>
+#include <hv/vpic.h>
 #include <hv/partition.h>
 
 #define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
@@ -75,6 +76,29 @@ static int add_byte_channels(void *fdt, int handles, const struct partition *p,
 	return 0;
 }
 
+/* A manager's state-change doorbell (Topaz/Linux fsl_hypervisor binding): an interrupt of
+ * the virtual PIC that rings when a managed partition starts or stops. */
+static int add_state_doorbell(void *fdt, const struct partition *p)
+{
+	int h = manager_doorbell_handle(p), node, pic, handles;
+	char name[32];
+
+	if (h < 0)
+		return 0;
+	pic = vpic_tree_node(fdt);	/* adds a node: look the handles node up afterwards */
+	TRY(pic);
+	handles = fdt_path_offset(fdt, "/hypervisor/handles");
+	TRY(handles);
+	snprintf(name, sizeof(name), "doorbell@%d", h);
+	node = fdt_add_subnode(fdt, handles, name);
+	TRY(node);
+	TRY(fdt_setprop_string(fdt, node, "compatible", "fsl,hv-state-change-doorbell"));
+	TRY(fdt_setprop_u32(fdt, node, "reg", (uint32_t)h));
+	TRY(fdt_setprop_u32(fdt, node, "interrupt-parent", (uint32_t)pic));
+	TRY(fdt_appendprop_u32(fdt, node, "interrupts", (uint32_t)h));
+	return fdt_appendprop_u32(fdt, node, "interrupts", 0);
+}
+
 static int add_hypervisor(void *fdt, const struct partition *p, const void *cfg_fdt,
 			  const struct hv_config *cfg)
 {
@@ -97,7 +121,8 @@ static int add_hypervisor(void *fdt, const struct partition *p, const void *cfg_
 	TRY(handles);
 	TRY(fdt_setprop_u32(fdt, handles, "#address-cells", 1));
 	TRY(fdt_setprop_u32(fdt, handles, "#size-cells", 0));
-	return add_byte_channels(fdt, handles, p, cfg_fdt, cfg);
+	TRY(add_byte_channels(fdt, handles, p, cfg_fdt, cfg));
+	return add_state_doorbell(fdt, p);
 }
 
 static int add_memory(void *fdt, const struct partition *p)

@@ -9,6 +9,7 @@
 #include <hv/handle.h>
 #include <hv/manager.h>
 #include <hv/partition.h>
+#include <hv/vpic.h>
 
 #define MAX_MANAGED	32
 #define SELF		0xffffffffUL	/* "the caller's own partition" in PARTITION_MEMCPY */
@@ -19,10 +20,44 @@
 struct managed {
 	struct handle handle;
 	struct partition *target;
+	struct partition *manager;
 };
 
 static struct managed links[MAX_MANAGED];
 static int nr_links;
+
+/* Per manager partition (by id - 1): its state-change doorbell, a software vPIC source raised
+ * whenever a partition it manages starts or stops (Topaz "fsl,hv-state-change-doorbell"). */
+static struct vpic_irq *doorbell[PART_MAX];
+static int doorbell_handle[PART_MAX];
+
+static int create_doorbell(struct partition *mgr)
+{
+	int h;
+
+	if (doorbell[mgr->id - 1])
+		return 0;
+	h = vpic_soft_create(mgr, &doorbell[mgr->id - 1]);
+	if (h < 0)
+		return h;
+	doorbell_handle[mgr->id - 1] = h;
+	return 0;
+}
+
+int manager_doorbell_handle(const struct partition *mgr)
+{
+	return doorbell[mgr->id - 1] ? doorbell_handle[mgr->id - 1] : -1;
+}
+
+void manager_notify(const struct partition *target)
+{
+	for (int i = 0; i < nr_links; i++) {
+		struct partition *mgr = links[i].manager;
+
+		if (links[i].target == target && mgr && doorbell[mgr->id - 1])
+			vpic_soft_raise(doorbell[mgr->id - 1]);
+	}
+}
 
 int manager_handles_create(const struct hv_config *cfg)
 {
@@ -35,8 +70,9 @@ int manager_handles_create(const struct hv_config *cfg)
 		}
 		m = &links[nr_links++];
 		m->target = &partitions[cfg->manager[i].managed];
+		m->manager = &partitions[cfg->manager[i].manager];
 		m->handle = (struct handle){ HANDLE_PARTITION, NULL, m };
-		if (handle_add(&partitions[cfg->manager[i].manager], &m->handle) < 0)
+		if (handle_add(m->manager, &m->handle) < 0 || create_doorbell(m->manager))
 			return -ENOSPC;
 	}
 	return 0;

@@ -286,6 +286,7 @@ void partition_load(struct partition *p)
 		if (p->vcpu[i].pcpu != arch_cpu_id())
 			arch_cpu_kick(p->vcpu[i].pcpu);
 	report_started(p);
+	manager_notify(p);
 }
 
 void partitions_autostart(void)
@@ -357,6 +358,7 @@ int partition_stop(struct partition *p, const char *why)
 	handles_prereset(p);
 	p->state = PART_STOPPED;
 	arch_spin_unlock(&p->lock);
+	manager_notify(p);
 	if (why)
 		hv_printf("partition %s: stopped (%s)\n", p->name, why);
 	return 0;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <string.h>
 #include <libfdt.h>
+#include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/hcall.h>
 #include <hv/irqchip.h>
@@ -33,6 +34,8 @@ struct vcpu_irq_state {
 	uint32_t in_service;
 };
 static struct vcpu_irq_state vstate[PART_MAX][PART_MAX_VCPUS];
+
+static unsigned int index_of(const struct vpic_irq *q);
 
 static struct vcpu_irq_state *state_of(const struct vcpu *v)
 {
@@ -97,6 +100,44 @@ int vpic_irq_create(struct partition *p, const struct dev_irq *di)
 		    !irqchip_arch_route(q->src, di->sense, p->vcpu[0].pcpu, DEFAULT_PRIO);
 	vpic_postreset(&q->handle);
 	return h;
+}
+
+/* A software source of p (no controller behind it), e.g. a manager's state-change doorbell:
+ * edge-like, raised by vpic_soft_raise(); masked at creation like every source. */
+int vpic_soft_create(struct partition *p, struct vpic_irq **out)
+{
+	struct vpic_irq *q;
+	int h;
+
+	if (nr_irqs == MAX_VPIC_IRQS)
+		return -ENOSPC;
+	q = &irqs[nr_irqs];
+	*q = (struct vpic_irq){ .part = p, .src = IRQCHIP_NONE, .priority = DEFAULT_PRIO,
+				.guest_masked = true, .config = VPIC_CONFIG_POSITIVE };
+	q->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &vpic_ops, .obj = q };
+	h = handle_add(p, &q->handle);
+	if (h < 0)
+		return h;
+	q->handle_nr = (uint32_t)h;
+	nr_irqs++;
+	vpic_postreset(&q->handle);
+	*out = q;
+	return h;
+}
+
+/* Make a software source pending for its target vCPU (dropped while the guest masks it or
+ * its partition is not running) and kick that vCPU's CPU so it is delivered soon. */
+void vpic_soft_raise(struct vpic_irq *q)
+{
+	struct partition *p = q->part;
+
+	if (q->guest_masked || !q->priority || p->state != PART_RUNNING ||
+	    q->dest >= p->nr_vcpus)
+		return;
+	vstate[p->id - 1][q->dest].pending |= 1u << index_of(q);
+	arch_mb();
+	if (p->vcpu[q->dest].pcpu != arch_cpu_id())
+		arch_cpu_kick(p->vcpu[q->dest].pcpu);
 }
 
 /* ---- delivery ---- */

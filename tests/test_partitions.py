@@ -163,7 +163,9 @@ def test_manager_partition_drives_only_what_it_manages(boot):
     wait_exit(con, "mgr")
     lines = guest_lines(con, "mgr")
     assert not [l for l in lines if l.startswith("FAIL")], lines
-    for check in ("PARTITION_STOP", "PARTITION_START (reload)", "PARTITION_RESTART",
+    for check in ("the state-change doorbell is in the tree and enabled",
+                  "the state-change doorbell rang at stop, start and restart",
+                  "PARTITION_STOP", "PARTITION_START (reload)", "PARTITION_RESTART",
                   "PARTITION_MEMCPY to the worker and back",
                   "PARTITION_MEMCPY outside the worker's memory is refused",
                   "a handle that is not a managed partition is refused",
@@ -175,6 +177,7 @@ def test_manager_partition_drives_only_what_it_manages(boot):
     assert "partition other: stopped" not in out     # the unmanaged partition is untouched
     tree = con.command("gdt mgr")
     assert 'compatible = "fsl,hv-partition-handle";' in tree and 'label = "worker";' in tree
+    assert 'compatible = "fsl,hv-state-change-doorbell";' in tree
     assert 'label = "other";' not in tree
 
 

@@ -6,11 +6,44 @@
 #include <string.h>
 #include <libfdt.h>
 #include <guest/guest.h>
+#include <guest/device.h>
 
 #define FH_STOPPED	0
 #define FH_RUNNING	1
 #define SG_SIZE		32
 #define PROBE_GPA	0x00e00000u	/* scratch page in the target's memory */
+
+static volatile uint32_t rings;	/* state-change doorbell interrupts taken */
+static uint32_t doorbell = ~0u;
+
+/* IVOR4: take every pending virtual-PIC interrupt; count the state-change doorbell. */
+static void external(struct guest_frame *f)
+{
+	uint32_t vec;
+
+	while (ev_int_iack(&vec) == EV_SUCCESS && vec != 0xffff) {
+		if (vec == doorbell)
+			rings++;
+		ev_int_eoi(vec);
+	}
+}
+
+/* The state-change doorbell node ("fsl,hv-state-change-doorbell"): enable its interrupt. */
+static int setup_doorbell(void)
+{
+	int node = fdt_node_offset_by_compatible(guest_boot.fdt, -1,
+						 "fsl,hv-state-change-doorbell");
+
+	if (node < 0)
+		return -1;
+	doorbell = guest_fdt_u32(node, "reg", ~0u);
+	guest_set_handler(4, external);
+	if (ev_int_set_config(doorbell, 0x1, 8, 0) != EV_SUCCESS ||
+	    ev_int_set_mask(doorbell, 0) != EV_SUCCESS)
+		return -1;
+	guest_irq_enable();
+	return 0;
+}
 
 /* The handle of the managed partition labelled name, or -1. */
 static int partition_handle(const char *name)
@@ -115,6 +148,7 @@ int main(void)
 		return 1;
 	}
 	printf("partman: %s is handle %d\n", target, h);
+	guest_check(!setup_doorbell(), "the state-change doorbell is in the tree and enabled", NULL);
 	wait_running((uint32_t)h);
 	expect_state(h, FH_RUNNING, "the worker is running");
 	guest_check(call1(FH_PARTITION_STOP, h) == EV_SUCCESS, "PARTITION_STOP", NULL);
@@ -127,6 +161,9 @@ int main(void)
 	guest_check(call1(FH_PARTITION_RESTART, h) == EV_SUCCESS, "PARTITION_RESTART", NULL);
 	wait_running((uint32_t)h);
 	expect_state(h, FH_RUNNING, "the worker runs after the restart");
+	printf("partman: state-change doorbell rang %lu times\n", (unsigned long)rings);
+	guest_check(rings >= 3, "the state-change doorbell rang at stop, start and restart",
+		    "%lu rings", (unsigned long)rings);
 	test_memcpy((uint32_t)h);
 	guest_check(status_of(0, &state) == EV_EINVAL,
 		    "a handle that is not a managed partition is refused", NULL);

@@ -17,6 +17,12 @@ int manager_handles_create(const struct hv_config *cfg);
 
 struct handle;
 struct partition;
+/* The handle of mgr's state-change doorbell, or -1 if it manages nobody. */
+int manager_doorbell_handle(const struct partition *mgr);
+
+/* target started or stopped: ring the state-change doorbell of each of its managers. */
+void manager_notify(const struct partition *target);
+
 /* The partition a HANDLE_PARTITION handle names. */
 const struct partition *manager_handle_target(const struct handle *h);
 

@@ -37,6 +37,11 @@ struct vpic_irq {
 /* Give interrupt q of a device to p: a handle (returned, or negative errno). */
 int vpic_irq_create(struct partition *p, const struct dev_irq *q);
 
+/* A software interrupt source of p (no controller source): its handle number (negative errno)
+ * and, in *q, the source to raise with vpic_soft_raise(). */
+int vpic_soft_create(struct partition *p, struct vpic_irq **q);
+void vpic_soft_raise(struct vpic_irq *q);
+
 /* The vpic interrupt behind handle n of p, or NULL. */
 struct vpic_irq *vpic_irq_get(struct partition *p, unsigned long n);
 
