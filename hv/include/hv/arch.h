@@ -1,8 +1,8 @@
 /* arch.h - the only interface between the portable core (hv/) and an architecture (arch/).
  * Each architecture implements these functions in arch/<arch>/ and provides the small
  * inline helpers (MMIO accessors, spinlock word, barriers) in <arch/arch_inline.h>. */
-#ifndef HV_ARCH_H
-#define HV_ARCH_H
+#ifndef HV_ARCHHOOKS_H
+#define HV_ARCHHOOKS_H
 
 #include <stdint.h>
 #include <stddef.h>

@@ -50,9 +50,4 @@ int fdt_node_is_compatible(const void *fdt, int node, const char *compat);
 /* Value of a u32 property, or dflt when absent or not 4 bytes. */
 uint32_t fdt_get_u32(const void *fdt, int node, const char *name, uint32_t dflt);
 
-/* Full structural check of a blob of at most bufsize bytes: header, every tag of the
- * structure block, node nesting, property lengths and name offsets into the strings block.
- * (Linux 6.1's libfdt copy declares fdt_check_full() but does not ship it.) */
-int fdt_check_blob(const void *fdt, size_t bufsize);
-
 #endif
