@@ -63,31 +63,13 @@ void cfg_check_memory(struct cfg_ctx *c)
 	}
 }
 
-static void fmt_cpus(uint64_t mask, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; i < CFG_MAX_CPUS && n < len; i++) {
-		int j = i;
-
-		if (!(mask & (1ull << i)))
-			continue;
-		while (j + 1 < CFG_MAX_CPUS && (mask & (1ull << (j + 1))))
-			j++;
-		n += (size_t)snprintf(buf + n, len - n, j > i ? "%s%d-%d" : "%s%d", n ? "," : "",
-				      i, j);
-		i = j;
-	}
-}
-
 static void check_cpus(struct cfg_ctx *c, int pi)
 {
 	struct hv_config *cfg = c->cfg;
 	struct cfg_partition *p = &cfg->part[pi];
 	char have[160];
 
-	fmt_cpus(cfg->hw.cpus, have, sizeof(have));
+	config_format_cpus(cfg->hw.cpus, have, sizeof(have));
 	for (int cpu = 0; cpu < CFG_MAX_CPUS; cpu++) {
 		if (!(p->cpus & (1ull << cpu)))
 			continue;

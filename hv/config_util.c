@@ -258,3 +258,22 @@ uint64_t config_gpma_size(const struct hv_config *cfg, int gpma)
 
 	return (pma >= 0 && pma < cfg->nr_pmas) ? cfg->pma[pma].phys.size : 0;
 }
+
+/* "0-3,6": the CPUs of mask as ranges; "none" when it is empty. */
+void config_format_cpus(uint64_t mask, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	snprintf(buf, len, "none");
+	for (int i = 0; i < CFG_MAX_CPUS && n < len; i++) {
+		int j = i;
+
+		if (!(mask & (1ull << i)))
+			continue;
+		while (j + 1 < CFG_MAX_CPUS && (mask & (1ull << (j + 1))))
+			j++;
+		n += (size_t)snprintf(buf + n, len - n, j > i ? "%s%d-%d" : "%s%d", n ? "," : "",
+				      i, j);
+		i = j;
+	}
+}

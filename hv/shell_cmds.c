@@ -178,17 +178,28 @@ static int cmd_reset(int argc, char **argv)
 	return err;
 }
 
+/* [P]: the one partition named, or NULL for all of them; negative after printing usage/why. */
+static int optional_partition(int argc, char **argv, struct partition **only)
+{
+	struct sh_args a;
+
+	*only = NULL;
+	if (shell_args(argc, argv, 0, 0, 1, &a))
+		return -EINVAL;
+	if (a.npos && !(*only = shell_find_partition(argv[0], a.pos[0])))
+		return -ENOENT;
+	return 0;
+}
+
 /* devices [P]: each partition's assigned devices (device_show() prints through hv_printf:
  * kept out of the message log). */
 static int cmd_devices(int argc, char **argv)
 {
-	struct partition *only = NULL;
-	struct sh_args a;
+	struct partition *only;
+	int err = optional_partition(argc, argv, &only);
 
-	if (shell_args(argc, argv, 0, 0, 1, &a))
-		return -EINVAL;
-	if (a.npos && !(only = shell_find_partition(argv[0], a.pos[0])))
-		return -ENOENT;
+	if (err)
+		return err;
 	log_mute(1);
 	for (unsigned int i = 0; i < nr_partitions; i++)
 		if (!only || only == &partitions[i])
@@ -201,13 +212,11 @@ static int cmd_devices(int argc, char **argv)
  * (iommu_show() prints through hv_printf: kept out of the message log). */
 static int cmd_dma(int argc, char **argv)
 {
-	struct partition *only = NULL;
-	struct sh_args a;
+	struct partition *only;
+	int err = optional_partition(argc, argv, &only);
 
-	if (shell_args(argc, argv, 0, 0, 1, &a))
-		return -EINVAL;
-	if (a.npos && !(only = shell_find_partition(argv[0], a.pos[0])))
-		return -ENOENT;
+	if (err)
+		return err;
 	log_mute(1);
 	iommu_show(only);
 	log_mute(0);

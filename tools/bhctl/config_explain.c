@@ -12,24 +12,6 @@ static const char *cpath(const struct bhctl_cfg *b, int node, char *buf, int len
 	return buf;
 }
 
-static void fmt_cpus(uint64_t mask, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	snprintf(buf, len, "none");
-	for (int i = 0; i < CFG_MAX_CPUS && n < len; i++) {
-		int j = i;
-
-		if (!(mask & (1ull << i)))
-			continue;
-		while (j + 1 < CFG_MAX_CPUS && (mask & (1ull << (j + 1))))
-			j++;
-		n += (size_t)snprintf(buf + n, len - n, j > i ? "%s%d-%d" : "%s%d", n ? "," : "",
-				      i, j);
-		i = j;
-	}
-}
-
 /* Where a byte channel leads, as text. */
 static void bc_peer(const struct bhctl_cfg *b, int i, char *buf, size_t len)
 {
@@ -141,7 +123,7 @@ void config_explain_text(FILE *out, const struct bhctl_cfg *b)
 	for (int pi = 0; pi < cfg->nr_parts; pi++) {
 		const struct cfg_partition *pt = &cfg->part[pi];
 
-		fmt_cpus(pt->cpus, cpus, sizeof(cpus));
+		config_format_cpus(pt->cpus, cpus, sizeof(cpus));
 		fprintf(out, "partition \"%s\" (%s)\n  cpus: %s\n  start: %s\n", pt->label,
 			cpath(b, pt->node, p, sizeof(p)), cpus,
 			pt->no_auto_start ? "by a manager (no-auto-start)" : "at boot");

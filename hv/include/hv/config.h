@@ -202,4 +202,7 @@ int config_check_blob(const void *blob, size_t max_size, config_report_fn report
 const char *config_owner_name(const struct hv_config *cfg, int owner);
 uint64_t config_gpma_size(const struct hv_config *cfg, int gpma);
 
+/* Write a CPU mask as ranges ("0-3,6", "none" when empty) into buf. */
+void config_format_cpus(uint64_t mask, char *buf, size_t len);
+
 #endif
