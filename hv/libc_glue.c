@@ -1,11 +1,14 @@
 /* libc_glue.c - the few system calls newlib needs in a freestanding hypervisor: output goes
- * to the console, the heap is the arena link.ld reserves, nothing else exists.
+ * to the console, the heap is the arena link.ld reserves (malloc serialised across CPUs),
+ * nothing else exists.
  * newlib's PowerPC build uses the plain names (MISSING_SYSCALL_NAMES): write, sbrk, ... */
 #include <errno.h>
 #include <stddef.h>
 #include <sys/stat.h>
+#include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/heap.h>
 
 extern char __heap_start[], __heap_end[];
 static char *heap_top = __heap_start;
@@ -20,6 +23,39 @@ void *sbrk(ptrdiff_t incr)
 	}
 	heap_top += incr;
 	return old;
+}
+
+size_t heap_reserved(void)
+{
+	return (size_t)(__heap_end - __heap_start);
+}
+
+/* newlib's malloc calls these around every change of its arena; they must nest (realloc
+ * calls malloc), and any CPU may allocate (each starts its partitions: hv/partition.c). */
+static arch_spinlock_t malloc_spin;
+static volatile int malloc_owner = -1;
+static unsigned int malloc_depth;
+
+void __malloc_lock(struct _reent *r)
+{
+	int me = (int)arch_cpu_id();
+
+	if (malloc_owner == me) {
+		malloc_depth++;
+		return;
+	}
+	while (!arch_spin_trylock(&malloc_spin))
+		arch_cpu_relax();
+	malloc_owner = me;
+	malloc_depth = 1;
+}
+
+void __malloc_unlock(struct _reent *r)
+{
+	if (--malloc_depth)
+		return;
+	malloc_owner = -1;
+	arch_spin_unlock(&malloc_spin);
 }
 
 int write(int fd, const char *buf, size_t len)

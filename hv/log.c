@@ -64,7 +64,7 @@ void log_capture(void (*fn)(const char *text))
 
 int hv_log(enum log_level level, const char *fmt, ...)
 {
-	char buf[LOG_MSG_MAX + 2];
+	char buf[2 * LOG_MSG_MAX];
 	va_list ap;
 	int n;
 
@@ -73,6 +73,8 @@ int hv_log(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return n;
+	if ((size_t)n >= sizeof(buf))
+		buf[sizeof(buf) - 2] = '\n';	/* cut short: still a whole line */
 	if (log_record(level, buf))
 		console_write(buf, strlen(buf));
 	return n;

@@ -9,6 +9,7 @@
 #include <hv/arch.h>
 #include <hv/byte_chan.h>
 #include <hv/console.h>
+#include <hv/log.h>
 #include <hv/cpu.h>
 #include <hv/guest_tree.h>
 #include <hv/image.h>
@@ -248,6 +249,7 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load)
 		if (!load)
 			p->entry = entry;
 		p->start_load = load;
+		p->timing.start = arch_time_now();
 		p->vcpu[0].state = VCPU_LOADING;
 		arch_mb();
 		p->state = PART_STARTING;
@@ -266,8 +268,10 @@ void partition_load(struct partition *p)
 	uint64_t ima = p->nr_mem && p->mem[0].size < IMA_MAX ? p->mem[0].size : IMA_MAX;
 	bool load = p->start_load;
 
+	p->timing.picked = arch_time_now();
 	if (load)
 		guest_scrub(p);
+	p->timing.scrubbed = arch_time_now();
 	handles_postreset(p);
 	if ((load && load_image(p)) || load_tree(p)) {
 		p->vcpu[0].state = VCPU_OFF;
@@ -277,6 +281,8 @@ void partition_load(struct partition *p)
 	}
 	init_spin_table(p);
 	watchdog_reset(p);
+	p->timing.loaded = arch_time_now();
+	p->timing.entered = 0;
 	vcpu_arch_reset(&p->vcpu[0], p->entry, p->dtb_gpa, ima);
 	p->vcpu[0].state = VCPU_RUNNABLE;
 	arch_mb();
@@ -339,6 +345,7 @@ int partition_stop(struct partition *p, const char *why)
 		return -EINVAL;
 	}
 	p->state = PART_STOPPING;
+	p->timing.stop = arch_time_now();
 	arch_mb();
 	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
 		struct vcpu *v = &p->vcpu[i];
@@ -355,13 +362,38 @@ int partition_stop(struct partition *p, const char *why)
 		arch_spin_unlock(&p->lock);
 		return -ETIMEDOUT;
 	}
+	p->timing.vcpus_out = arch_time_now();
 	handles_prereset(p);
+	p->timing.quiesced = arch_time_now();
 	p->state = PART_STOPPED;
 	arch_spin_unlock(&p->lock);
 	manager_notify(p);
 	if (why)
 		hv_printf("partition %s: stopped (%s)\n", p->name, why);
 	return 0;
+}
+
+static unsigned long long us(uint64_t from, uint64_t to)
+{
+	uint64_t f = arch_time_freq();
+
+	return f && to >= from ? (to - from) * 1000000ull / f : 0;
+}
+
+void partition_entered(struct partition *p)
+{
+	const struct part_timing *t = &p->timing;
+
+	if (t->entered)
+		return;
+	p->timing.entered = arch_time_now();
+	if (t->stop && t->stop < t->start)
+		hv_log(LOG_DEBUG, "partition %s: restart (us): vcpus out %llu, quiesce %llu, "
+		       "start %llu, pick-up %llu, scrub %llu, load %llu, enter %llu, total %llu\n",
+		       p->name, us(t->stop, t->vcpus_out), us(t->vcpus_out, t->quiesced),
+		       us(t->quiesced, t->start), us(t->start, t->picked),
+		       us(t->picked, t->scrubbed), us(t->scrubbed, t->loaded),
+		       us(t->loaded, t->entered), us(t->stop, t->entered));
 }
 
 int partition_restart(struct partition *p)

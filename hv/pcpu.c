@@ -71,6 +71,8 @@ static void run(unsigned int cpu, struct vcpu *v)
 {
 	running[cpu] = v;
 	v->state = VCPU_RUNNING;
+	if (!v->index)
+		partition_entered(v->part);
 	vcpu_arch_run(v);
 	v->state = VCPU_OFF;
 	running[cpu] = NULL;

@@ -245,6 +245,7 @@ const struct shell_cmd shell_commands[] = {
 	{ "devices", "devices [PARTITION]", "assigned devices (lsdev's form), refused device calls",
 	  cmd_devices },
 	{ "dma", "dma [PARTITION]", "DMA sources: enabled or not, faults, windows", cmd_dma },
+	{ "mem", "mem", "hypervisor heap, handles and DMA sources in use (leak check)", cmd_mem },
 	{ "log", "log [N]", "the last N hypervisor messages (default 20)", cmd_log },
 	{ "loglevel", "loglevel [err|warn|info|debug]",
 	  "show or set which messages the console prints", cmd_loglevel },

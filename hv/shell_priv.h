@@ -7,6 +7,7 @@
 int cmd_list(int argc, char **argv);		/* shell_info.c */
 int cmd_info(int argc, char **argv);		/* shell_info.c */
 int cmd_stats(int argc, char **argv);		/* shell_stats.c */
+int cmd_mem(int argc, char **argv);		/* shell_mem.c */
 int cmd_log(int argc, char **argv);		/* shell_log.c */
 int cmd_loglevel(int argc, char **argv);	/* shell_log.c */
 

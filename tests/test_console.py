@@ -12,7 +12,7 @@ from hvsock import DETACH, PROMPT, QUIT, sockhv, sockhv_module, without_slow_sto
 from partcfg import partition
 
 COMMANDS = ["help", "version", "cpus", "list", "info", "start", "stop", "restart", "console",
-            "stats", "gdt", "hdt", "cdt", "devices", "dma", "log", "loglevel", "reset"]
+            "stats", "gdt", "hdt", "cdt", "devices", "dma", "mem", "log", "loglevel", "reset"]
 
 
 @pytest.fixture(scope="module")

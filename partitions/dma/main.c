@@ -1,23 +1,29 @@
-/* dma - drives QEMU's edu DMA engine from a partition to check the DMA hypercalls and the
- * fence from the guest's side (issue 6). Needs the hypervisor's bulkhead.selftest=dma, which
- * attaches the edu's DMA to the first partition (disabled, with a handle) and maps its
- * registers there, until PCI device assignment does it for real.
- * bootargs: edu=<guest address of BAR0> (default 0xc00000000), peer=<host address of
- * another partition's memory> (0 = skip). Prints one line per step, then keeps a DMA in flight
- * for ever (one transfer after the other), so that whenever the partition is restarted a
- * transfer is in flight; after the restart it checks that nothing of it landed. With a byte
- * channel named "mgr" it sends one byte there when the steps are done.
- * role=manager count=N: restart the partition it manages N times (FH_PARTITION_RESTART),
- * each time after that partition's byte on the channel named "worker" says its steps are done
- * and its DMA is in flight; meanwhile it watches a buffer of its own, which the other
- * partition aims a DMA at, and prints how many of its bytes ever changed.
+/* dma - drives QEMU's edu DMA engine (QEMU docs/specs/edu.rst) from a partition that was
+ * given the edu function by PCI device assignment, to check the DMA fence and the DMA
+ * hypercalls from the guest's side (issue 6, docs/dma.md). Everything is found through the
+ * guest tree and the device ABI: the function's node (compatible "bulkhead,pci-function")
+ * carries fsl,hv-device-handle and fsl,hv-dma-handle; BH_DEVICE_GET_REGION_INFO gives BAR0
+ * and the emulated configuration space (bus master enable).
+ * bootargs: peer=<host address of another partition's memory> (0 = skip).
+ * Prints one line per step, then keeps a DMA in flight for ever (one transfer after the
+ * other) so that whenever the partition is restarted a transfer is in flight. The next run
+ * looks first: if edu's engine is still busy with that transfer, it turns bus mastering on
+ * (so that only the hypervisor's fence stands in the way), waits for the transfer to finish
+ * and counts the bytes of it that landed. With a byte channel named "mgr" it sends one byte
+ * there once its DMA is in flight.
+ * role=manager count=N [go=key]: restart the partition it manages N times
+ * (FH_PARTITION_RESTART), each time after that partition's byte on the channel named "worker"
+ * says its DMA is in flight; with go=key, the first restart also waits for a key typed on its
+ * console (so that a test can look at the hypervisor in between). Meanwhile it watches a
+ * buffer of its own, which the other partition aims a DMA at, and prints how many of its
+ * bytes ever changed.
  */
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
 #include <bulkhead/errors.h>
 #include <bulkhead/hcall.h>
-#include <guest/guest.h>
+#include <guest/device.h>
 
 #define EDU_DMA_SRC	0x80
 #define EDU_DMA_DST	0x88
@@ -25,20 +31,34 @@
 #define EDU_DMA_CMD	0x98
 #define EDU_START	0x1
 #define EDU_TO_RAM	0x2
-#define EDU_BUF		0x40000
+#define EDU_BUF		0x40000		/* edu's own 4 KiB buffer, in its DMA address space */
 #define LEN		64
 #define MARK		0xEE
+#define PCI_COMMAND	0x04
+#define CMD_MASTER	0x0004u
 
 static uint8_t target[LEN] __attribute__((aligned(64)));
 static uint8_t pattern[LEN] __attribute__((aligned(64)));
 static uint8_t inflight[LEN] __attribute__((aligned(64)));
-static uint8_t victim[4096] __attribute__((aligned(4096)));	/* role=check: watched bytes */
+static uint8_t victim[4096] __attribute__((aligned(4096)));	/* manager: watched bytes */
 static volatile uint32_t *edu;
+static volatile uint8_t *cfg;
 
 static void wr(unsigned int off, uint32_t v)
 {
 	edu[off / 4] = v;
 	__asm__ volatile("mbar" ::: "memory");
+}
+
+/* Configuration space is little-endian. */
+static uint16_t command(void)
+{
+	return __builtin_bswap16(*(volatile uint16_t *)(cfg + PCI_COMMAND));
+}
+
+static void set_command(uint16_t v)
+{
+	*(volatile uint16_t *)(cfg + PCI_COMMAND) = __builtin_bswap16(v);
 }
 
 static void dma_start(uint64_t src, uint64_t dst, uint32_t cmd)
@@ -51,12 +71,17 @@ static void dma_start(uint64_t src, uint64_t dst, uint32_t cmd)
 	wr(EDU_DMA_CMD, cmd | EDU_START);
 }
 
-/* 0 when the transfer finished within 1 s (it takes 100 ms). */
+static int dma_busy(void)
+{
+	return edu[EDU_DMA_CMD / 4] & EDU_START;
+}
+
+/* 0 when the transfer finished within 1 s (it takes 100 ms of virtual time). */
 static int dma_wait(void)
 {
 	uint64_t end = guest_tb() + guest_us_to_tb(1000000);
 
-	while (edu[EDU_DMA_CMD / 4] & EDU_START)
+	while (dma_busy())
 		if ((int64_t)(guest_tb() - end) > 0)
 			return -1;
 	__asm__ volatile("sync" ::: "memory");
@@ -72,8 +97,9 @@ static int count_not(const volatile uint8_t *p, size_t n, uint8_t v)
 	return k;
 }
 
-/* edu buffer -> target (marked first); bytes that landed, or -1 on a timeout. */
-static int to_target(uint64_t bus, volatile uint8_t *where)
+/* edu buffer -> bus address (target marked first); bytes of target that changed, or -1 on
+ * a timeout. */
+static int to_bus(uint64_t bus, volatile uint8_t *where)
 {
 	memset((void *)where, MARK, LEN);
 	__asm__ volatile("sync" ::: "memory");
@@ -81,12 +107,30 @@ static int to_target(uint64_t bus, volatile uint8_t *where)
 	return dma_wait() ? -1 : count_not(where, LEN, MARK);
 }
 
-static int find_dma_handle(void)
+static int to_target(void)
 {
-	for (uint32_t h = 0; h < 64; h++)
-		if (hcall1(FH_DMA_DISABLE, h) == EV_SUCCESS)
-			return (int)h;
-	return -1;
+	return to_bus((uintptr_t)target, target);
+}
+
+/* The assigned function's node and its two handles, or -1. */
+static int find_function(uint32_t *dev, uint32_t *dma)
+{
+	int node = fdt_node_offset_by_compatible(guest_boot.fdt, -1, "bulkhead,pci-function");
+
+	if (node < 0)
+		return -1;
+	*dev = guest_fdt_u32(node, "fsl,hv-device-handle", ~0u);
+	*dma = guest_fdt_u32(node, "fsl,hv-dma-handle", ~0u);
+	return *dev == ~0u || *dma == ~0u ? -1 : 0;
+}
+
+static volatile void *map_region(uint32_t h, uint32_t idx)
+{
+	struct bh_region_info ri = { .argsz = sizeof(ri) };
+
+	if (bh_device_get_region_info(h, idx, &ri) != EV_SUCCESS || !ri.size)
+		return NULL;
+	return guest_ioremap(ri.guest_addr, 0x1000, 1);
 }
 
 /* The handle of the first managed partition in the tree, or -1. */
@@ -126,10 +170,28 @@ static uint32_t restart(uint32_t h)
 	return st;
 }
 
+/* A key typed on the console within 60 s: 0, or -1. */
+static int wait_key(void)
+{
+	uint64_t end = guest_tb() + guest_us_to_tb(60000000);
+
+	printf("manager: press a key to start\n");
+	while (guest_console_getc() < 0) {
+		if ((int64_t)(guest_tb() - end) > 0) {
+			printf("manager: no key\n");
+			return -1;
+		}
+		guest_udelay(1000);
+	}
+	return 0;
+}
+
 static int manager(void)
 {
 	uint64_t rounds = guest_arg_u64("count", 10);
 	int h = managed_handle(), ch = guest_bc_find("worker");
+	char key[8];
+	int go = guest_arg_str("go", key, sizeof(key)) && !strcmp(key, "key");
 
 	memset(victim, 0x5A, sizeof(victim));
 	printf("manager: worker handle %d, channel %d, watching %u bytes at 0x%lx\n", h, ch,
@@ -143,6 +205,8 @@ static int manager(void)
 		}
 		if (k > rounds)
 			break;
+		if (k == 1 && go && wait_key())
+			return 1;
 		printf("restart %llu: status %lu\n", (unsigned long long)k,
 		       (unsigned long)restart((uint32_t)h));
 	}
@@ -152,54 +216,73 @@ static int manager(void)
 	return 0;
 }
 
-int main(void)
+/* What the previous run left: a transfer into inflight[] that may still be in the engine.
+ * Bus mastering goes on first, so that only the fence can keep it out of memory. */
+static void check_leftover(void)
 {
-	uint64_t peer = guest_arg_u64("peer", 0);
-	char role[16];
-	int h;
+	int busy = dma_busy();
 
-	if (guest_arg_str("role", role, sizeof(role)) && !strcmp(role, "manager"))
-		return manager();
-	edu = guest_ioremap(guest_arg_u64("edu", 0xc00000000ull), 0x1000, 1);
-	if (!edu || edu[0] != 0x010000edu) {
-		printf("no edu (id 0x%08lx)\n", edu ? (unsigned long)edu[0] : 0ul);
-		return 1;
+	printf("bus master at start: %s\n", command() & CMD_MASTER ? "on" : "off");
+	set_command(command() | CMD_MASTER);
+	if (busy && dma_wait()) {
+		printf("left-over DMA: timeout\n");
+		return;
 	}
-	/* The previous run left a DMA in flight into inflight[] when it stopped; had it got
-	 * through after the restart's scrub, it would land within its 100 ms: look after 200. */
-	for (uint64_t end = guest_tb() + guest_us_to_tb(200000); (int64_t)(guest_tb() - end) < 0;)
-		;
-	printf("scrubbed: %d bytes of the last in-flight target nonzero\n",
-	       count_not(inflight, LEN, 0));
-	h = find_dma_handle();
-	printf("dma handle %d\n", h);
-	if (h < 0)
-		return 1;
-	printf("before enable: %d bytes landed\n", to_target((uintptr_t)target, target));
-	printf("enable: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, (uint32_t)h));
+	printf("left-over DMA %s: %d bytes landed\n", busy ? "completed after the restart" :
+	       "none in flight", count_not(inflight, LEN, 0));
+}
+
+static void steps(uint32_t h, uint64_t peer)
+{
+	printf("before enable: %d bytes landed\n", to_target());
+	printf("enable: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, h));
 	for (int i = 0; i < LEN; i++)
 		pattern[i] = (uint8_t)(0x80 + i);
 	__asm__ volatile("sync" ::: "memory");
 	dma_start((uintptr_t)pattern, EDU_BUF, 0);
 	dma_wait();
-	printf("after enable: %d bytes landed\n", to_target((uintptr_t)target, target));
+	printf("after enable: %d bytes landed\n", to_target());
 	printf("data: %s\n", memcmp(target, pattern, LEN) ? "differs" : "as sent");
 	if (peer)
 		printf("to the peer partition: %s\n",
-		       to_target(peer + (uintptr_t)victim, target) < 0 ? "timeout" : "done");
+		       to_bus(peer + (uintptr_t)victim, target) < 0 ? "timeout" : "done");
 	printf("bad handle: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, 63));
-	printf("disable: status %lu\n", (unsigned long)hcall1(FH_DMA_DISABLE, (uint32_t)h));
-	printf("after disable: %d bytes landed\n", to_target((uintptr_t)target, target));
-	hcall1(FH_DMA_ENABLE, (uint32_t)h);
-	printf("dma in flight\n");
+	printf("disable: status %lu\n", (unsigned long)hcall1(FH_DMA_DISABLE, h));
+	printf("after disable: %d bytes landed\n", to_target());
+	hcall1(FH_DMA_ENABLE, h);
+}
+
+int main(void)
+{
+	uint32_t dev, dma;
+	char role[16];
+	int ch;
+
+	if (guest_arg_str("role", role, sizeof(role)) && !strcmp(role, "manager"))
+		return manager();
+	if (find_function(&dev, &dma)) {
+		printf("dma: no PCI function with a DMA handle was given to this partition\n");
+		return 1;
+	}
+	cfg = map_region(dev, BH_PCI_CONFIG_REGION_INDEX);
+	edu = map_region(dev, 0);
+	if (!cfg || !edu || edu[0] != 0x010000edu) {
+		printf("dma: no edu (id 0x%08lx)\n", edu ? (unsigned long)edu[0] : 0ul);
+		return 1;
+	}
+	printf("dma handle %lu\n", (unsigned long)dma);
+	check_leftover();
+	steps(dma, guest_arg_u64("peer", 0));
 	dma_start(EDU_BUF, (uintptr_t)inflight, EDU_TO_RAM);
-	if (guest_bc_find("mgr") >= 0) {
+	printf("dma in flight\n");
+	ch = guest_bc_find("mgr");
+	if (ch >= 0) {
 		uint32_t sent;
 
-		bc_send((uint32_t)guest_bc_find("mgr"), "R", 1, &sent);
+		bc_send((uint32_t)ch, "R", 1, &sent);
 	}
 	for (;;) {				/* until the partition is restarted */
-		dma_start(EDU_BUF, (uintptr_t)inflight, EDU_TO_RAM);
 		dma_wait();
+		dma_start(EDU_BUF, (uintptr_t)inflight, EDU_TO_RAM);
 	}
 }

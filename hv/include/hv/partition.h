@@ -32,6 +32,13 @@ struct part_mem {
 
 struct handle;
 
+/* arch_time_now() at each step of the last stop and start (the restart timing line, bench
+ * P3): stop asked, vCPUs out, DMA quiesced; start asked, picked up by vCPU 0's CPU, memory
+ * scrubbed, image and tree loaded, first guest instruction. */
+struct part_timing {
+	uint64_t stop, vcpus_out, quiesced, start, picked, scrubbed, loaded, entered;
+};
+
 /* Emulated MMIO: value is the bytes at offset read big-endian (what a plain lwz/lhz/lbz of
  * that size sees); size is 1, 2 or 4. Return 0, or a negative error (the access then faults
  * the partition). */
@@ -80,6 +87,7 @@ struct partition {
 	enum cfg_watchdog_action wd_action;
 	volatile bool wd_armed, wd_fired;
 	uint64_t start_time;		/* arch_time_now() at the last start */
+	struct part_timing timing;
 	uint32_t faults;		/* isolation faults */
 	uint32_t bad_hcalls;		/* unknown hypercall tokens */
 };
@@ -90,6 +98,10 @@ extern unsigned int nr_partitions;
 /* Build every partition from a validated config; print and return a negative error if a
  * partition cannot be built (then none is started). */
 int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_config *cfg);
+
+/* vCPU 0 of p is about to run guest code for the first time since p's last start: stamp it
+ * and, after a stop, log the restart timing line at debug level. */
+void partition_entered(struct partition *p);
 
 /* Start the partitions without no-auto-start. */
 void partitions_autostart(void);
