@@ -160,6 +160,18 @@ int iommu_disable(struct iommu_source *s)
 	return s->dom ? set_enabled(s, false) : -ENODEV;
 }
 
+/* s's DMA may still reach its partition's memory: print why, and keep that memory out of use
+ * for good (partition_hold(): no scrub, no reload, no restart). */
+static int hold_owner(struct iommu_source *s, const char *what, int err)
+{
+	hv_printf("dma: %s 0x%x of %s: %s (error %d)\n", kind_name(s->kind), (unsigned int)s->id,
+		  owner_name(s), what, err);
+	if (s->dom->part)
+		partition_hold(s->dom->part, "DMA of %s 0x%04x %s", kind_name(s->kind),
+			       (unsigned int)s->id, what);
+	return err;
+}
+
 /* Mask -> disable -> wait (docs/dma.md, "Quiesce"). The disable is done even when the
  * source is already disabled: it costs a register write and makes the state certain. */
 int iommu_quiesce(struct iommu_source *s)
@@ -171,23 +183,19 @@ int iommu_quiesce(struct iommu_source *s)
 	if (!s->dom)
 		return 0;
 	err = set_enabled(s, false);
-	if (err) {
-		hv_printf("dma: %s 0x%x of %s: cannot be disabled (error %d)\n",
-			  kind_name(s->kind), (unsigned int)s->id, owner_name(s), err);
-		return err;
-	}
+	if (err)
+		return hold_owner(s, "could not be disabled", err);
 	err = iommu_arch_wait_idle(s);
 	if (err && err != -EOPNOTSUPP)
-		hv_printf("dma: %s 0x%x of %s: still busy after disable (error %d)\n",
-			  kind_name(s->kind), (unsigned int)s->id, owner_name(s), err);
-	return err == -EOPNOTSUPP ? 0 : err;
+		return hold_owner(s, "still busy after disable", err);
+	return 0;
 }
 
 /* Handle operations: a reset quiesces before the memory is scrubbed, and the restarted
  * partition finds its sources as at first start. */
-static void source_prereset(struct handle *h)
+static int source_prereset(struct handle *h)
 {
-	iommu_quiesce(h->obj);
+	return iommu_quiesce(h->obj);
 }
 
 static void source_postreset(struct handle *h)

@@ -99,7 +99,7 @@ static struct partition *target_arg(struct vcpu *v, struct hcall_regs *r, unsign
 static unsigned long ev_of(int err)
 {
 	return err == 0 ? EV_SUCCESS : err == -EINVAL ? EV_INVALID_STATE :
-	       err == -EBUSY ? EV_EAGAIN : EV_CONFIG;
+	       err == -EBUSY ? EV_EAGAIN : err == -EIO ? EV_EIO : EV_CONFIG;
 }
 
 /* in: handle; out: status, FH_PARTITION_* */

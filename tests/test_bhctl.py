@@ -62,6 +62,7 @@ def test_list_json_is_one_object(shared):
         assert p["byte_channels"] == [{"handle": 0, "name": "console", "mux_channel": i + 1,
                                        "console": True}]
     assert parts[0]["uptime_ms"] > 0 and parts[2]["uptime_ms"] == 0
+    assert [p["held_back"] for p in parts] == [None, None, None]
 
 
 def test_status_of_one_partition(shared):

@@ -123,8 +123,10 @@ int iommu_disable(struct iommu_source *s);
 
 /* Reset-time sequence for one source: mask (device layer) -> disable DMA in the fence/IOMMU
  * -> wait for DMA the hardware can still deliver. 0, or the back end's error when it could
- * not disable (the caller must then not reuse the memory); -EOPNOTSUPP from the wait step is
- * not an error (the hardware cannot tell; see docs/dma.md). */
+ * not disable or the wait failed: then the message "dma: <kind> <id> of <partition>: could
+ * not be disabled (error E)" (or "still busy after disable") is printed and the partition's
+ * memory is held back (partition_hold()). -EOPNOTSUPP from the wait step is not an error
+ * (the hardware cannot tell; see docs/dma.md). */
 int iommu_quiesce(struct iommu_source *s);
 
 /* The DMA source behind handle n of p, or NULL. */
