@@ -8,6 +8,7 @@
 #include <hv/bootargs.h>
 #include <hv/console.h>
 #include <hv/iommu.h>
+#include <hv/manager.h>
 #include <hv/partition.h>
 
 static struct iommu_domain domains[PART_MAX];
@@ -16,7 +17,6 @@ static struct iommu_source sources[IOMMU_MAX_SOURCES];
 static bool source_used[IOMMU_MAX_SOURCES];
 static arch_spinlock_t lock;		/* sources[] allocation */
 static arch_spinlock_t hw_lock;		/* back end state: one change at a time */
-static iommu_fault_notify_fn fault_notify;
 static int nr_units;
 
 static void take(arch_spinlock_t *l)
@@ -340,21 +340,32 @@ unsigned int iommu_sources_in_use(void)
 
 /* ---- faults ---- */
 
-void iommu_set_fault_notify(iommu_fault_notify_fn fn)
-{
-	fault_notify = fn;
-}
-
+/* Counted per source and in the owner's statistics, printed, and the owner's managers' state-
+ * change doorbells rung (docs/dma.md, "Faults"). */
 void iommu_report_fault(struct iommu_source *s, const struct iommu_fault *f)
 {
+	struct partition *p = s->dom ? s->dom->part : NULL;
+
 	s->faults++;
 	s->last_fault = *f;
+	if (p)
+		p->dma_faults++;
 	hv_printf("dma: %s 0x%x of %s: blocked %s at 0x%llx (reason 0x%x)\n",
 		  kind_name(s->kind), (unsigned int)s->id, owner_name(s),
 		  f->flags & IOMMU_WRITE ? "write" : f->flags & IOMMU_READ ? "read" : "access",
 		  (unsigned long long)f->addr, (unsigned int)f->reason);
-	if (fault_notify)
-		fault_notify(s, f);
+	if (p)
+		manager_notify(p);
+}
+
+uint32_t iommu_fault_total(const struct partition *p)
+{
+	uint32_t n = 0;
+
+	for (int i = 0; i < IOMMU_MAX_SOURCES; i++)
+		if (source_used[i] && sources[i].dom && sources[i].dom->part == p)
+			n += sources[i].faults;
+	return n;
 }
 
 /* ---- start-up ---- */

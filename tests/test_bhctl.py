@@ -117,7 +117,7 @@ def test_stats_count_the_hypercalls_of_a_run(hv):
     assert traps["system-call"] == s["hcalls"]     # every hypercall is one "sc 1" exit
     assert traps["program"] == s["emulated"] >= HB_ITERS   # the mfmsr loop is emulated
     assert s["traps"] == sum(traps.values())
-    assert (s["faults"], s["bad_hcalls"]) == (0, 0)
+    assert (s["faults"], s["bad_hcalls"], s["dma_faults"]) == (0, 0, 0)
     # cleared, then one more run counts the same hypercalls again
     assert hv.bhctl_ok("stats", "hb", "--clear") == "stats: cleared hb\n"
     assert hb_stats(hv)["traps"] == 0
@@ -139,7 +139,8 @@ def test_dma_no_sources(shared):
 def test_stats_text(shared):
     out = shared.bhctl_ok("stats", "p1")
     assert re.match(r"partition 2 p1\n  traps \d+  emulated \d+  hypercalls \d+  "
-                    r"tlb-refills \d+  delivered \d+  faults 0  bad-hypercalls 0\n", out), out
+                    r"tlb-refills \d+  delivered \d+  faults 0  bad-hypercalls 0  "
+                    r"dma-faults 0\n", out), out
     assert re.search(r"(?m)^  trap   system-call +\d+$", out)
     assert re.search(r"(?m)^  hcall  0x00010002 EV_BYTE_CHANNEL_RECEIVE +\d+$", out)
     assert shared.bhctl_ok("stats").count("partition ") == 3

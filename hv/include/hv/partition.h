@@ -83,6 +83,7 @@ struct partition {
 	uint64_t start_time;		/* arch_time_now() at the last start */
 	uint32_t faults;		/* isolation faults */
 	uint32_t bad_hcalls;		/* unknown hypercall tokens */
+	uint32_t dma_faults;		/* DMA accesses of its sources blocked (hv/iommu.c) */
 	/* Non-empty: why its memory is held back (a stop could not make it safe, e.g. a DMA
 	 * source could not be disabled). It is then never scrubbed, reloaded or started again. */
 	char held[PART_HELD_MAX];
