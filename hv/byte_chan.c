@@ -106,13 +106,14 @@ struct byte_chan *byte_chan_of_cfg(int cfg_index)
 
 /* The owner stops: whatever it had not read is dropped (bytes sent to it before its first
  * start are kept), and a partial console line is shown. */
-static void bc_prereset(struct handle *h)
+static int bc_prereset(struct handle *h)
 {
 	struct byte_chan *c = h->obj;
 
 	c->rx.head = c->rx.tail = 0;
 	if (c->line_len)
 		console_flush_line(c);
+	return 0;
 }
 
 static const struct handle_ops bc_ops = { .prereset = bc_prereset };

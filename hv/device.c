@@ -45,9 +45,10 @@ const void *device_hw_tree(void)
 	return hw_tree;
 }
 
-static void device_prereset(struct handle *h)
+static int device_prereset(struct handle *h)
 {
-	/* Interrupts are masked by their own vpic handles; DMA fencing (issue 6) goes here. */
+	/* Interrupts are masked by their own vpic handles, DMA fenced by the source handles. */
+	return 0;
 }
 
 static void device_postreset(struct handle *h)

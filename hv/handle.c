@@ -21,11 +21,18 @@ struct handle *handle_get(struct partition *p, unsigned long n, enum handle_type
 	return h && h->type == t ? h : NULL;
 }
 
-void handles_prereset(struct partition *p)
+int handles_prereset(struct partition *p)
 {
-	for (int i = PART_MAX_HANDLES - 1; i >= 0; i--)
-		if (p->handles[i] && p->handles[i]->ops && p->handles[i]->ops->prereset)
-			p->handles[i]->ops->prereset(p->handles[i]);
+	int first = 0;
+
+	for (int i = PART_MAX_HANDLES - 1; i >= 0; i--) {
+		struct handle *h = p->handles[i];
+		int err = h && h->ops && h->ops->prereset ? h->ops->prereset(h) : 0;
+
+		if (err && !first)
+			first = err;
+	}
+	return first;
 }
 
 void handles_postreset(struct partition *p)

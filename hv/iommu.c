@@ -8,6 +8,7 @@
 #include <hv/bootargs.h>
 #include <hv/console.h>
 #include <hv/iommu.h>
+#include <hv/manager.h>
 #include <hv/partition.h>
 
 static struct iommu_domain domains[PART_MAX];
@@ -16,7 +17,6 @@ static struct iommu_source sources[IOMMU_MAX_SOURCES];
 static bool source_used[IOMMU_MAX_SOURCES];
 static arch_spinlock_t lock;		/* sources[] allocation */
 static arch_spinlock_t hw_lock;		/* back end state: one change at a time */
-static iommu_fault_notify_fn fault_notify;
 static int nr_units;
 
 static void take(arch_spinlock_t *l)
@@ -160,6 +160,18 @@ int iommu_disable(struct iommu_source *s)
 	return s->dom ? set_enabled(s, false) : -ENODEV;
 }
 
+/* s's DMA may still reach its partition's memory: print why, and keep that memory out of use
+ * for good (partition_hold(): no scrub, no reload, no restart). */
+static int hold_owner(struct iommu_source *s, const char *what, int err)
+{
+	hv_printf("dma: %s 0x%x of %s: %s (error %d)\n", kind_name(s->kind), (unsigned int)s->id,
+		  owner_name(s), what, err);
+	if (s->dom->part)
+		partition_hold(s->dom->part, "DMA of %s 0x%04x %s", kind_name(s->kind),
+			       (unsigned int)s->id, what);
+	return err;
+}
+
 /* Mask -> disable -> wait (docs/dma.md, "Quiesce"). The disable is done even when the
  * source is already disabled: it costs a register write and makes the state certain. */
 int iommu_quiesce(struct iommu_source *s)
@@ -171,23 +183,19 @@ int iommu_quiesce(struct iommu_source *s)
 	if (!s->dom)
 		return 0;
 	err = set_enabled(s, false);
-	if (err) {
-		hv_printf("dma: %s 0x%x of %s: cannot be disabled (error %d)\n",
-			  kind_name(s->kind), (unsigned int)s->id, owner_name(s), err);
-		return err;
-	}
+	if (err)
+		return hold_owner(s, "could not be disabled", err);
 	err = iommu_arch_wait_idle(s);
 	if (err && err != -EOPNOTSUPP)
-		hv_printf("dma: %s 0x%x of %s: still busy after disable (error %d)\n",
-			  kind_name(s->kind), (unsigned int)s->id, owner_name(s), err);
-	return err == -EOPNOTSUPP ? 0 : err;
+		return hold_owner(s, "still busy after disable", err);
+	return 0;
 }
 
 /* Handle operations: a reset quiesces before the memory is scrubbed, and the restarted
  * partition finds its sources as at first start. */
-static void source_prereset(struct handle *h)
+static int source_prereset(struct handle *h)
 {
-	iommu_quiesce(h->obj);
+	return iommu_quiesce(h->obj);
 }
 
 static void source_postreset(struct handle *h)
@@ -332,21 +340,32 @@ unsigned int iommu_sources_in_use(void)
 
 /* ---- faults ---- */
 
-void iommu_set_fault_notify(iommu_fault_notify_fn fn)
-{
-	fault_notify = fn;
-}
-
+/* Counted per source and in the owner's statistics, printed, and the owner's managers' state-
+ * change doorbells rung (docs/dma.md, "Faults"). */
 void iommu_report_fault(struct iommu_source *s, const struct iommu_fault *f)
 {
+	struct partition *p = s->dom ? s->dom->part : NULL;
+
 	s->faults++;
 	s->last_fault = *f;
+	if (p)
+		p->dma_faults++;
 	hv_printf("dma: %s 0x%x of %s: blocked %s at 0x%llx (reason 0x%x)\n",
 		  kind_name(s->kind), (unsigned int)s->id, owner_name(s),
 		  f->flags & IOMMU_WRITE ? "write" : f->flags & IOMMU_READ ? "read" : "access",
 		  (unsigned long long)f->addr, (unsigned int)f->reason);
-	if (fault_notify)
-		fault_notify(s, f);
+	if (p)
+		manager_notify(p);
+}
+
+uint32_t iommu_fault_total(const struct partition *p)
+{
+	uint32_t n = 0;
+
+	for (int i = 0; i < IOMMU_MAX_SOURCES; i++)
+		if (source_used[i] && sources[i].dom && sources[i].dom->part == p)
+			n += sources[i].faults;
+	return n;
 }
 
 /* ---- start-up ---- */

@@ -7,6 +7,7 @@
 #include <libfdt.h>
 #include <hv/console.h>
 #include <hv/handle.h>
+#include <hv/iommu.h>
 #include <hv/manager.h>
 #include <hv/partition.h>
 #include <hv/vpic.h>
@@ -27,7 +28,8 @@ static struct managed links[MAX_MANAGED];
 static int nr_links;
 
 /* Per manager partition (by id - 1): its state-change doorbell, a software vPIC source raised
- * whenever a partition it manages starts or stops (Topaz "fsl,hv-state-change-doorbell"). */
+ * whenever a partition it manages starts or stops (Topaz "fsl,hv-state-change-doorbell") or
+ * has a DMA access blocked (Bulkhead's addition: GET_STATUS r5 tells which). */
 static struct vpic_irq *doorbell[PART_MAX];
 static int doorbell_handle[PART_MAX];
 
@@ -99,10 +101,11 @@ static struct partition *target_arg(struct vcpu *v, struct hcall_regs *r, unsign
 static unsigned long ev_of(int err)
 {
 	return err == 0 ? EV_SUCCESS : err == -EINVAL ? EV_INVALID_STATE :
-	       err == -EBUSY ? EV_EAGAIN : EV_CONFIG;
+	       err == -EBUSY ? EV_EAGAIN : err == -EIO ? EV_EIO : EV_CONFIG;
 }
 
-/* in: handle; out: status, FH_PARTITION_* */
+/* in: handle; out: status, FH_PARTITION_*, DMA faults recorded for the partition since boot
+ * (r5: a Bulkhead addition; Linux's fh_partition_get_status() ignores it) */
 void hc_partition_get_status(struct vcpu *v, struct hcall_regs *r)
 {
 	static const unsigned long map[] = {
@@ -115,6 +118,7 @@ void hc_partition_get_status(struct vcpu *v, struct hcall_regs *r)
 		return;
 	r->reg[0] = EV_SUCCESS;
 	r->reg[1] = map[p->state];
+	r->reg[2] = iommu_fault_total(p);
 }
 
 /* in: handle, entry point (guest physical of the target), load (non-zero: reload the

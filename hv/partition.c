@@ -231,20 +231,46 @@ int partition_start(struct partition *p)
 	return partition_start_at(p, 0, true);
 }
 
+void partition_hold(struct partition *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->held[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->held, sizeof(p->held), fmt, ap);
+	va_end(ap);
+	if (!p->held[0])
+		strcpy(p->held, "?");
+}
+
+/* Under p->lock: may p start? Not while a vCPU is still in guest context, nor ever again once
+ * its memory is held back. */
+static int may_start(const struct partition *p)
+{
+	if (p->state != PART_STOPPED)
+		return -EINVAL;
+	if (p->held[0]) {
+		hv_printf("partition %s: not started: %s; its memory is held back\n", p->name,
+			  p->held);
+		return -EIO;
+	}
+	for (unsigned int i = 0; i < p->nr_vcpus; i++)
+		if (p->vcpu[i].state == VCPU_RUNNING)
+			return -EBUSY;	/* still leaving guest context */
+	return 0;
+}
+
 /* Starting is asynchronous: the partition goes to STARTING and the physical CPU of its vCPU 0
  * does the work (partition_load()), so partitions load in parallel and the console stays
  * responsive while a large memory is scrubbed. */
 int partition_start_at(struct partition *p, uint64_t entry, bool load)
 {
-	int err = 0;
+	int err;
 
 	if (!arch_spin_trylock(&p->lock))
 		return -EBUSY;
-	if (p->state != PART_STOPPED)
-		err = -EINVAL;
-	for (unsigned int i = 0; !err && i < p->nr_vcpus; i++)
-		if (p->vcpu[i].state == VCPU_RUNNING)
-			err = -EBUSY;	/* still leaving guest context */
+	err = may_start(p);
 	if (!err) {
 		if (!load)
 			p->entry = entry;
@@ -330,6 +356,7 @@ static int wait_vcpus_out(struct partition *p, const struct vcpu *self)
 int partition_stop(struct partition *p, const char *why)
 {
 	struct vcpu *self = vcpu_current();
+	int err;
 
 	if (self && self->part != p)
 		self = NULL;
@@ -363,13 +390,17 @@ int partition_stop(struct partition *p, const char *why)
 		return -ETIMEDOUT;
 	}
 	p->timing.vcpus_out = arch_time_now();
-	handles_prereset(p);
+	err = handles_prereset(p);
+	if (err)
+		partition_hold(p, "a reset operation failed (error %d)", err);
 	p->timing.quiesced = arch_time_now();
 	p->state = PART_STOPPED;
 	arch_spin_unlock(&p->lock);
 	manager_notify(p);
 	if (why)
 		hv_printf("partition %s: stopped (%s)\n", p->name, why);
+	if (err)
+		hv_printf("partition %s: memory held back: %s\n", p->name, p->held);
 	return 0;
 }
 

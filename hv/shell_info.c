@@ -95,6 +95,8 @@ static void text_details(const struct partition *p)
 	}
 	sh_printf("  exit code %d, faults %lu, bad hypercalls %lu\n", p->exit_code,
 		  (unsigned long)p->faults, (unsigned long)p->bad_hcalls);
+	if (p->held[0])
+		sh_printf("  held back: %s (memory not reused, start refused)\n", p->held);
 }
 
 static void json_partition(const struct partition *p)
@@ -127,8 +129,13 @@ static void json_partition(const struct partition *p)
 		sh_printf(",\"console\":%s}", (int)h == p->stdout_handle ? "true" : "false");
 		first = 0;
 	}
-	sh_printf("],\"uptime_ms\":%llu,\"exit_code\":%d,\"faults\":%lu}",
+	sh_printf("],\"uptime_ms\":%llu,\"exit_code\":%d,\"faults\":%lu,\"held_back\":",
 		  (unsigned long long)uptime_ms(p), p->exit_code, (unsigned long)p->faults);
+	if (p->held[0])
+		sh_json_str(p->held);
+	else
+		sh_printf("null");
+	sh_printf("}");
 }
 
 /* list and info share their JSON form: {"partitions":[...]} of the chosen partitions. */

@@ -1,6 +1,6 @@
 /* shell_stats.c - "stats [P] [--clear] [--json]": per partition, the sums over its vCPUs of
  * exits by reason, hypercalls by token, emulated instructions, TLB refills, exceptions and
- * interrupts delivered, plus its faults and unknown hypercalls. */
+ * interrupts delivered, plus its faults, unknown hypercalls and blocked DMA accesses. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,10 +89,11 @@ static void text(const struct partition *p, const struct part_sum *t)
 
 	sh_printf("partition %d %s\n", p->id, p->name);
 	sh_printf("  traps %lu  emulated %lu  hypercalls %lu  tlb-refills %lu  delivered %lu  "
-		  "faults %lu  bad-hypercalls %lu\n", (unsigned long)t->s.traps,
+		  "faults %lu  bad-hypercalls %lu  dma-faults %lu\n", (unsigned long)t->s.traps,
 		  (unsigned long)t->s.emulated, (unsigned long)t->s.hcalls,
 		  (unsigned long)t->s.tlb_refills, (unsigned long)t->s.reflected,
-		  (unsigned long)p->faults, (unsigned long)p->bad_hcalls);
+		  (unsigned long)p->faults, (unsigned long)p->bad_hcalls,
+		  (unsigned long)p->dma_faults);
 	for (unsigned int r = 0; r < STATS_EXIT_REASONS; r++)
 		if (t->s.exits[r])
 			sh_printf("  trap   %-24s %lu\n", reason_name(r, buf, sizeof(buf)),
@@ -112,12 +113,12 @@ static void json(const struct partition *p, const struct part_sum *t)
 	sh_printf("{\"id\":%d,\"name\":", p->id);
 	sh_json_str(p->name);
 	sh_printf(",\"traps\":%lu,\"emulated\":%lu,\"hcalls\":%lu,\"tlb_refills\":%lu,"
-		  "\"delivered\":%lu,\"faults\":%lu,\"bad_hcalls\":%lu,\"hcalls_other\":%lu,"
-		  "\"traps_by_reason\":[", (unsigned long)t->s.traps,
+		  "\"delivered\":%lu,\"faults\":%lu,\"bad_hcalls\":%lu,\"dma_faults\":%lu,"
+		  "\"hcalls_other\":%lu,\"traps_by_reason\":[", (unsigned long)t->s.traps,
 		  (unsigned long)t->s.emulated, (unsigned long)t->s.hcalls,
 		  (unsigned long)t->s.tlb_refills, (unsigned long)t->s.reflected,
 		  (unsigned long)p->faults, (unsigned long)p->bad_hcalls,
-		  (unsigned long)t->s.hcall_other);
+		  (unsigned long)p->dma_faults, (unsigned long)t->s.hcall_other);
 	for (unsigned int r = 0; r < STATS_EXIT_REASONS; r++) {
 		if (!t->s.exits[r])
 			continue;
@@ -139,6 +140,7 @@ static void clear(struct partition *p)
 		stats_clear(&p->vcpu[i]);
 	p->faults = 0;
 	p->bad_hcalls = 0;
+	p->dma_faults = 0;
 	sh_printf("stats: cleared %s\n", p->name);
 }
 

@@ -42,12 +42,13 @@ static struct vcpu_irq_state *state_of(const struct vcpu *v)
 	return &vstate[v->part->id - 1][v->index];
 }
 
-static void vpic_prereset(struct handle *h)
+static int vpic_prereset(struct handle *h)
 {
 	struct vpic_irq *q = h->obj;
 
 	if (q->routed)
 		irqchip_arch_mask(q->src, true);
+	return 0;
 }
 
 /* A restarted guest finds its interrupts as a fresh boot does: masked, default config. */

@@ -39,6 +39,14 @@ $(BH)/unit/%: $(BH)/san/tests/unit/%.c.o $(patsubst %,$(BH)/san/%.o,$(HOST_LIB_S
 $(BH)/unit/test_pamu: $(BH)/san/arch/powerpc/pamu_core.c.o
 $(BH)/san/tests/unit/test_pamu.c.o: HOST_CFLAGS += -Iarch/powerpc
 
+# issue 6: the real hv/iommu.c, hv/handle.c and hv/partition.c against the fakes of
+# tests/unit/fake_core.c (DMA back end, console, manager doorbell, loading); the headers in
+# tests/unit/host/ stand in for an architecture's <arch/...>.
+IOMMU_UNIT_OBJS := $(patsubst %,$(BH)/san/%.o,hv/iommu.c hv/handle.c hv/partition.c \
+		   tests/unit/fake_core.c)
+$(BH)/unit/test_iommu: $(IOMMU_UNIT_OBJS)
+$(IOMMU_UNIT_OBJS) $(BH)/san/tests/unit/test_iommu.c.o: HOST_CFLAGS += -Itests/unit/host
+
 # The fuzz target links libfdt built from source with the same instrumentation, so that
 # libFuzzer sees coverage inside it and ASan checks its reads.
 # Two targets: fuzz_config (arbitrary config, QEMU ppce500 hardware tree) and fuzz_hw (arbitrary

@@ -62,6 +62,7 @@ def test_list_json_is_one_object(shared):
         assert p["byte_channels"] == [{"handle": 0, "name": "console", "mux_channel": i + 1,
                                        "console": True}]
     assert parts[0]["uptime_ms"] > 0 and parts[2]["uptime_ms"] == 0
+    assert [p["held_back"] for p in parts] == [None, None, None]
 
 
 def test_status_of_one_partition(shared):
@@ -116,7 +117,7 @@ def test_stats_count_the_hypercalls_of_a_run(hv):
     assert traps["system-call"] == s["hcalls"]     # every hypercall is one "sc 1" exit
     assert traps["program"] == s["emulated"] >= HB_ITERS   # the mfmsr loop is emulated
     assert s["traps"] == sum(traps.values())
-    assert (s["faults"], s["bad_hcalls"]) == (0, 0)
+    assert (s["faults"], s["bad_hcalls"], s["dma_faults"]) == (0, 0, 0)
     # cleared, then one more run counts the same hypercalls again
     assert hv.bhctl_ok("stats", "hb", "--clear") == "stats: cleared hb\n"
     assert hb_stats(hv)["traps"] == 0
@@ -138,7 +139,8 @@ def test_dma_no_sources(shared):
 def test_stats_text(shared):
     out = shared.bhctl_ok("stats", "p1")
     assert re.match(r"partition 2 p1\n  traps \d+  emulated \d+  hypercalls \d+  "
-                    r"tlb-refills \d+  delivered \d+  faults 0  bad-hypercalls 0\n", out), out
+                    r"tlb-refills \d+  delivered \d+  faults 0  bad-hypercalls 0  "
+                    r"dma-faults 0\n", out), out
     assert re.search(r"(?m)^  trap   system-call +\d+$", out)
     assert re.search(r"(?m)^  hcall  0x00010002 EV_BYTE_CHANNEL_RECEIVE +\d+$", out)
     assert shared.bhctl_ok("stats").count("partition ") == 3

@@ -46,3 +46,11 @@ def test_pamu():
     """PAMU entries, subwindows, enable sequence, violation decoding (issue 6)."""
     out = run_unit('test_pamu')
     assert int(out.split(': ')[1].split()[0]) >= 90
+
+
+def test_iommu():
+    """hv/iommu.c, handle.c, partition.c on fakes: DMA faults counted per partition, printed
+    and sent to its managers; quiesce = mask, disable, wait; a failed disable holds the
+    partition's memory back and every later start is refused (issue 6)."""
+    out = run_unit('test_iommu')
+    assert int(out.split(': ')[1].split()[0]) >= 70

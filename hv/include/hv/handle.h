@@ -13,9 +13,11 @@ enum handle_type {
 
 struct handle;
 
-/* prereset runs before the owner's memory is taken back, postreset before it restarts. */
+/* prereset runs before the owner's memory is taken back: 0, or a negative error when the
+ * object could not be made safe (e.g. its DMA could not be disabled) and the owner's memory
+ * must never be reused. postreset runs before the owner restarts. */
 struct handle_ops {
-	void (*prereset)(struct handle *h);
+	int (*prereset)(struct handle *h);
 	void (*postreset)(struct handle *h);
 };
 
@@ -33,8 +35,10 @@ int handle_add(struct partition *p, struct handle *h);
 /* The handle number n of p if it is of type t, else NULL. */
 struct handle *handle_get(struct partition *p, unsigned long n, enum handle_type t);
 
-/* Run every handle's prereset (in reverse order) or postreset (in order). */
-void handles_prereset(struct partition *p);
+/* Run every handle's prereset (in reverse order; all of them, also after a failure): 0 or the
+ * first error. */
+int handles_prereset(struct partition *p);
+/* Run every handle's postreset (in order). */
 void handles_postreset(struct partition *p);
 
 #endif

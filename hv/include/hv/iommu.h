@@ -123,20 +123,26 @@ int iommu_disable(struct iommu_source *s);
 
 /* Reset-time sequence for one source: mask (device layer) -> disable DMA in the fence/IOMMU
  * -> wait for DMA the hardware can still deliver. 0, or the back end's error when it could
- * not disable (the caller must then not reuse the memory); -EOPNOTSUPP from the wait step is
- * not an error (the hardware cannot tell; see docs/dma.md). */
+ * not disable or the wait failed: then the message "dma: <kind> <id> of <partition>: could
+ * not be disabled (error E)" (or "still busy after disable") is printed and the partition's
+ * memory is held back (partition_hold()). -EOPNOTSUPP from the wait step is not an error
+ * (the hardware cannot tell; see docs/dma.md). */
 int iommu_quiesce(struct iommu_source *s);
 
 /* The DMA source behind handle n of p, or NULL. */
 struct iommu_source *iommu_source_get(struct partition *p, unsigned long n);
 
-/* For back ends: the source with this kind/unit/id, or NULL; record a blocked access. */
+/* For back ends: the source with this kind/unit/id, or NULL. */
 struct iommu_source *iommu_source_find(enum iommu_src_kind kind, int unit, uint32_t id);
+
+/* For back ends: record a blocked access of s. Counted in s->faults and in its partition's
+ * dma_faults (the console's stats), printed ("dma: <kind> <id> of <partition>: blocked ..."),
+ * and the partition's managers are told (manager_notify(): their state-change doorbell). */
 void iommu_report_fault(struct iommu_source *s, const struct iommu_fault *f);
 
-/* Manager notification (the Management issue): called after each recorded fault. */
-typedef void (*iommu_fault_notify_fn)(struct iommu_source *s, const struct iommu_fault *f);
-void iommu_set_fault_notify(iommu_fault_notify_fn fn);
+/* Faults recorded for p's sources since boot (not zeroed by stats --clear): what a manager
+ * reads with FH_PARTITION_GET_STATUS (r5). */
+uint32_t iommu_fault_total(const struct partition *p);
 
 /* Counters for leak checks: sources in use, faults recorded in total. */
 unsigned int iommu_sources_in_use(void);

@@ -20,7 +20,8 @@ struct partition;
 /* The handle of mgr's state-change doorbell, or -1 if it manages nobody. */
 int manager_doorbell_handle(const struct partition *mgr);
 
-/* target started or stopped: ring the state-change doorbell of each of its managers. */
+/* target started or stopped, or had a DMA access blocked: ring the state-change doorbell of
+ * each of its managers. */
 void manager_notify(const struct partition *target);
 
 /* The partition a HANDLE_PARTITION handle names. */

@@ -15,6 +15,7 @@
 #define PART_MAX_REGIONS	16
 #define PART_MAX_HANDLES	32
 #define PART_NAME_MAX		CFG_LABEL_MAX
+#define PART_HELD_MAX		64	/* reason a partition's memory is held back */
 
 /* Life-cycle states (the Topaz set). */
 enum part_state {
@@ -90,6 +91,10 @@ struct partition {
 	struct part_timing timing;
 	uint32_t faults;		/* isolation faults */
 	uint32_t bad_hcalls;		/* unknown hypercall tokens */
+	uint32_t dma_faults;		/* DMA accesses of its sources blocked (hv/iommu.c) */
+	/* Non-empty: why its memory is held back (a stop could not make it safe, e.g. a DMA
+	 * source could not be disabled). It is then never scrubbed, reloaded or started again. */
+	char held[PART_HELD_MAX];
 };
 
 extern struct partition partitions[PART_MAX];
@@ -109,7 +114,8 @@ void partitions_autostart(void);
 /* Start a stopped partition: it goes to STARTING at once and its vCPU 0's CPU scrubs it,
  * loads its image, builds its tree and starts it (then "partition P: started on cpu N", or
  * "partition P: not started" with the reason). 0, -EINVAL if p is not stopped, -EBUSY if it
- * is being stopped or its vCPUs are still leaving guest context. */
+ * is being stopped or its vCPUs are still leaving guest context, -EIO (and the message) if
+ * its memory is held back (partition_hold()). */
 int partition_start(struct partition *p);
 
 /* Run by the physical CPU of vCPU 0 while p is STARTING (the asynchronous half of a start). */
@@ -121,11 +127,20 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load);
 
 /* Stop p from any CPU (also from one of its own vCPUs): its vCPUs are kicked out of guest
  * context and waited for, then its handles' prereset operations run. why (if not NULL) is
- * printed. 0, -EINVAL if p is not running, -EBUSY if another CPU is starting/stopping it. */
+ * printed. If a prereset fails, p is stopped with its memory held back (partition_hold(),
+ * "partition P: memory held back: <reason>"). 0, -EINVAL if p is not running, -EBUSY if
+ * another CPU is starting/stopping it. */
 int partition_stop(struct partition *p, const char *why);
 
 /* Stop (if running) and start again: scrub, reload, rebuild the tree. */
 int partition_restart(struct partition *p);
+
+/* For handles' prereset operations: p's memory must never be reused, because (the reason,
+ * printf-style, e.g. "DMA of pci 0x0010 could not be disabled"). The first reason is kept;
+ * every later start of p is refused with -EIO and "partition P: not started: <reason>; its
+ * memory is held back". There is no way back short of a board reset. */
+void partition_hold(struct partition *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Isolation fault on the calling vCPU: report and stop its partition; does not return. */
 void partition_fault(struct vcpu *v, const char *fmt, ...)

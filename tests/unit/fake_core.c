@@ -1,0 +1,184 @@
+/* fake_core.c - host fakes for tests/unit/test_iommu.c: the iommu_arch_* back end, the console,
+ * the manager doorbell, and the loading steps of partition.c (scrub, image, device tree),
+ * recording their calls in struct fake_state. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libfdt.h>
+#include <hv/arch.h>
+#include <hv/bootargs.h>
+#include <hv/byte_chan.h>
+#include <hv/console.h>
+#include <hv/cpu.h>
+#include <hv/guest_tree.h>
+#include <hv/image.h>
+#include <hv/iommu.h>
+#include <hv/manager.h>
+#include <hv/partition.h>
+#include <hv/watchdog.h>
+#include "fake_core.h"
+
+struct fake_state fake;
+struct hv_cpu hv_cpus[HV_NR_CPUS] = { { .hw_id = 0 }, { .hw_id = 1 }, { .hw_id = 2 },
+				      { .hw_id = 3 } };
+unsigned int hv_nr_cpus = 4;
+
+void fake_clear(void)
+{
+	fake.calls[0] = 0;
+	fake.out[0] = 0;
+	memset(fake.notified, 0, sizeof(fake.notified));
+	memset(fake.scrubbed, 0, sizeof(fake.scrubbed));
+	memset(fake.loaded, 0, sizeof(fake.loaded));
+}
+
+void fake_call(const char *name)
+{
+	size_t n = strlen(fake.calls);
+
+	snprintf(fake.calls + n, sizeof(fake.calls) - n, "%s%s", n ? "," : "", name);
+}
+
+/* ---- console ---- */
+
+int hv_printf(const char *fmt, ...)
+{
+	size_t n = strlen(fake.out);
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(fake.out + n, sizeof(fake.out) - n, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* ---- the DMA back end ---- */
+
+int iommu_arch_init(const void *fdt)
+{
+	return 1;
+}
+
+int iommu_arch_attach(struct iommu_source *s)
+{
+	fake_call("attach");
+	return 0;
+}
+
+int iommu_arch_set_enabled(struct iommu_source *s, int on)
+{
+	fake_call(on ? "enable" : "disable");
+	return on ? 0 : fake.disable_err;
+}
+
+int iommu_arch_wait_idle(struct iommu_source *s)
+{
+	fake_call("wait");
+	return fake.wait_err;
+}
+
+void iommu_arch_detach(struct iommu_source *s)
+{
+	fake_call("detach");
+}
+
+int iommu_arch_selftest(const void *fdt)
+{
+	return 0;
+}
+
+int bootargs_get(const void *fdt, const char *key, char *val, size_t len)
+{
+	return -1;
+}
+
+/* ---- managers ---- */
+
+void manager_notify(const struct partition *target)
+{
+	fake.notified[target->id]++;
+}
+
+int manager_handles_create(const struct hv_config *cfg)
+{
+	return 0;
+}
+
+/* ---- what partition.c loads a partition with ---- */
+
+void guest_scrub(const struct partition *p)
+{
+	fake.scrubbed[p->id]++;
+}
+
+int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t len)
+{
+	return 0;
+}
+
+int image_load(const struct partition *p, uint64_t src, uint64_t size, uint64_t guest_addr,
+	       uint64_t *entry)
+{
+	fake.loaded[p->id]++;
+	*entry = guest_addr;
+	return 0;
+}
+
+int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_fdt,
+		     const struct hv_config *cfg, void *buf, size_t size)
+{
+	return fdt_create_empty_tree(buf, (int)size);
+}
+
+int byte_chans_create(const struct hv_config *cfg)
+{
+	return 0;
+}
+
+struct byte_chan *byte_chan_of_cfg(int cfg_index)
+{
+	return NULL;
+}
+
+void watchdog_reset(struct partition *p)
+{
+}
+
+/* ---- CPUs: the test runs as physical CPU 0, outside any vCPU ---- */
+
+unsigned int arch_cpu_id(void)
+{
+	return 0;
+}
+
+void arch_cpu_kick(unsigned int cpu)
+{
+}
+
+uint64_t arch_time_now(void)
+{
+	static uint64_t t;
+
+	return ++t;
+}
+
+uint64_t arch_time_freq(void)
+{
+	return 1000000;
+}
+
+struct vcpu *vcpu_current(void)
+{
+	return NULL;
+}
+
+void vcpu_arch_reset(struct vcpu *v, uint64_t entry, uint64_t dtb_gpa, uint64_t ima_size)
+{
+}
+
+void vcpu_arch_stop(struct vcpu *v)
+{
+	abort();
+}

@@ -1,0 +1,240 @@
+/* test_iommu.c - the real hv/iommu.c, hv/handle.c and hv/partition.c on the host, against the
+ * fakes of tests/unit/fake_core.c (DMA back end, console, manager doorbell, loading):
+ *  - a recorded DMA fault counts in the source and in its partition (only there), prints its
+ *    console line and notifies the partition's managers;
+ *  - a stop quiesces each DMA source: mask, then disable, then wait, in that order, and every
+ *    other handle's prereset still runs;
+ *  - a failed disable (or wait) is returned by handles_prereset(), leaves the partition
+ *    stopped with its memory held back: no scrub, every start/restart refused with the
+ *    console line naming the partition and the source; other partitions start as before. */
+#include <errno.h>
+#include <string.h>
+#include <hv/handle.h>
+#include <hv/iommu.h>
+#include <hv/partition.h>
+#include "fake_core.h"
+#include "unit.h"
+
+#define MIB		(1ull << 20)
+#define RID		0x10	/* PCI requester id of p0's source: 00:02.0 */
+#define LIODN		0x42	/* p1's source */
+
+static struct hv_config cfg;	/* large: not on the stack */
+static int masked;
+
+static void mask_hook(void *ctx)
+{
+	masked++;
+	fake_call("mask");
+}
+
+/* A handle of another kind, added before the DMA source: its prereset runs after it. */
+static int other_prereset(struct handle *h)
+{
+	fake_call("other");
+	return 0;
+}
+
+static const struct handle_ops other_ops = { .prereset = other_prereset };
+static struct handle other = { .type = HANDLE_DEVICE, .ops = &other_ops };
+
+/* p0 on CPU 1, p1 on CPU 2, 16 MiB each, both with an image. */
+static void make_partitions(void)
+{
+	for (int i = 0; i < 2; i++) {
+		struct cfg_partition *cp = &cfg.part[i];
+
+		snprintf(cp->label, sizeof(cp->label), "p%d", i);
+		cp->cpus = 1ull << (i + 1);
+		cp->has_image = true;
+		cp->image_guest = 0x100000;
+		cp->aliases = -1;
+		cfg.pma[i].phys = (struct cfg_range){ 0x10000000 + i * 16 * MIB, 16 * MIB };
+		cfg.gpma[i] = (struct cfg_gpma){ .part = i, .pma = i, .guest = 0 };
+	}
+	cfg.nr_parts = cfg.nr_pmas = cfg.nr_gpmas = 2;
+	CHECK_EQ(partitions_create(NULL, NULL, &cfg), 0);
+	CHECK_EQ(nr_partitions, 2);
+	CHECK_EQ(iommu_init(NULL), 0);
+}
+
+/* Start p through both halves (partition_start(), then what its CPU does). */
+static int start(struct partition *p)
+{
+	int err = partition_start(p);
+
+	if (!err)
+		partition_load(p);
+	return err;
+}
+
+static struct iommu_source *attach(struct partition *p, enum iommu_src_kind kind, uint32_t id)
+{
+	int h = iommu_device_attach(p, kind, id, kind == IOMMU_SRC_PCI ? 5 : -1, false,
+				    kind == IOMMU_SRC_PCI ? mask_hook : NULL, NULL);
+
+	CHECK(h >= 0);
+	return h < 0 ? NULL : iommu_source_get(p, (unsigned long)h);
+}
+
+static void test_fault_report(struct partition *p0, struct partition *p1,
+			      struct iommu_source *s0, struct iommu_source *s1)
+{
+	struct iommu_fault w = { .addr = 0x2000, .flags = IOMMU_WRITE, .reason = 5 };
+	struct iommu_fault r = { .addr = 0xfff000, .flags = IOMMU_READ, .reason = 0 };
+
+	fake_clear();
+	iommu_report_fault(s0, &w);
+	CHECK_EQ(s0->faults, 1);
+	CHECK_EQ(p0->dma_faults, 1);
+	CHECK_EQ(p1->dma_faults, 0);
+	CHECK_EQ(s0->last_fault.addr, 0x2000);
+	CHECK(!strcmp(fake.out, "dma: pci 0x10 of p0: blocked write at 0x2000 (reason 0x5)\n"));
+	CHECK_EQ(fake.notified[p0->id], 1);
+	CHECK_EQ(fake.notified[p1->id], 0);
+
+	fake_clear();
+	iommu_report_fault(s0, &r);
+	iommu_report_fault(s1, &w);
+	CHECK_EQ(s0->faults, 2);
+	CHECK_EQ(s1->faults, 1);
+	CHECK_EQ(p0->dma_faults, 2);
+	CHECK_EQ(p1->dma_faults, 1);
+	CHECK(!strcmp(fake.out, "dma: pci 0x10 of p0: blocked read at 0xfff000 (reason 0x0)\n"
+			 "dma: liodn 0x42 of p1: blocked write at 0x2000 (reason 0x5)\n"));
+	CHECK_EQ(fake.notified[p0->id], 1);
+	CHECK_EQ(fake.notified[p1->id], 1);
+	/* what a manager reads with GET_STATUS: since boot, per partition */
+	p0->dma_faults = 0;		/* as stats --clear does */
+	CHECK_EQ(iommu_fault_total(p0), 2);
+	CHECK_EQ(iommu_fault_total(p1), 1);
+}
+
+/* A good stop: mask -> disable -> wait, then the other handle; nothing held. */
+static void test_quiesce_order(struct partition *p0, struct iommu_source *s0)
+{
+	CHECK_EQ(start(p0), 0);
+	CHECK_EQ(p0->state, PART_RUNNING);
+	CHECK_EQ(iommu_enable(s0), 0);
+	CHECK(s0->enabled);
+	fake_clear();
+	masked = 0;
+	fake.wait_err = -EOPNOTSUPP;	/* PAMU: cannot tell, not an error */
+	CHECK_EQ(partition_stop(p0, "test"), 0);
+	CHECK(!strcmp(fake.calls, "mask,disable,wait,other"));
+	CHECK_EQ(masked, 1);
+	CHECK(!s0->enabled);
+	CHECK_EQ(p0->state, PART_STOPPED);
+	CHECK_EQ(p0->held[0], 0);
+	CHECK(!strcmp(fake.out, "partition p0: stopped (test)\n"));
+	CHECK_EQ(fake.notified[p0->id], 1);
+	fake.wait_err = 0;
+
+	/* and it starts again: scrubbed and reloaded */
+	fake_clear();
+	CHECK_EQ(start(p0), 0);
+	CHECK_EQ(p0->state, PART_RUNNING);
+	CHECK_EQ(fake.scrubbed[p0->id], 1);
+	CHECK_EQ(fake.loaded[p0->id], 1);
+}
+
+/* The disable fails: p0 is stopped, its memory held back for good. */
+static void test_failed_disable(struct partition *p0, struct partition *p1,
+				struct iommu_source *s0)
+{
+	static const char refused[] = "partition p0: not started: DMA of pci 0x0010 could not "
+				      "be disabled; its memory is held back\n";
+
+	CHECK_EQ(iommu_enable(s0), 0);
+	fake_clear();
+	fake.disable_err = -EIO;
+	CHECK_EQ(handles_prereset(p0), -EIO);	/* the error comes back; all handles ran */
+	CHECK(!strcmp(fake.calls, "mask,disable,other"));
+	CHECK(!strcmp(p0->held, "DMA of pci 0x0010 could not be disabled"));
+	p0->held[0] = 0;			/* undo: now through partition_stop() */
+
+	fake_clear();
+	CHECK_EQ(partition_stop(p0, "test"), 0);
+	CHECK(!strcmp(fake.calls, "mask,disable,other"));	/* no wait after a failure */
+	CHECK_EQ(p0->state, PART_STOPPED);
+	CHECK(!strcmp(p0->held, "DMA of pci 0x0010 could not be disabled"));
+	CHECK(!strcmp(fake.out, "dma: pci 0x10 of p0: could not be disabled (error -5)\n"
+			 "partition p0: stopped (test)\n"
+			 "partition p0: memory held back: DMA of pci 0x0010 could not be "
+			 "disabled\n"));
+	CHECK_EQ(fake.notified[p0->id], 1);
+
+	/* every way of starting it is refused, even once the fence would work again */
+	fake.disable_err = 0;
+	fake_clear();
+	CHECK_EQ(partition_start(p0), -EIO);
+	CHECK(!strcmp(fake.out, refused));
+	CHECK_EQ(partition_restart(p0), -EIO);
+	CHECK_EQ(partition_start_at(p0, 0x100000, false), -EIO);
+	CHECK_EQ(p0->state, PART_STOPPED);
+	CHECK_EQ(fake.scrubbed[p0->id], 0);
+	CHECK_EQ(fake.loaded[p0->id], 0);
+	CHECK_EQ(p0->lock.word, 0);		/* not left locked */
+
+	/* p1 is not affected */
+	CHECK_EQ(start(p1), 0);
+	CHECK_EQ(p1->state, PART_RUNNING);
+	CHECK_EQ(fake.scrubbed[p1->id], 1);
+	CHECK_EQ(p1->held[0], 0);
+}
+
+/* The wait fails on p1's source: held back too, with its own reason; p0's reason is kept. */
+static void test_failed_wait(struct partition *p0, struct partition *p1)
+{
+	fake_clear();
+	fake.wait_err = -ETIMEDOUT;
+	CHECK_EQ(partition_stop(p1, NULL), 0);
+	fake.wait_err = 0;
+	CHECK(!strcmp(fake.calls, "disable,wait"));
+	CHECK(!strcmp(p1->held, "DMA of liodn 0x0042 still busy after disable"));
+	CHECK(strstr(fake.out, "dma: liodn 0x42 of p1: still busy after disable (error -110)\n"));
+	CHECK_EQ(start(p1), -EIO);
+	CHECK_EQ(p1->state, PART_STOPPED);
+	CHECK(!strcmp(p0->held, "DMA of pci 0x0010 could not be disabled"));
+}
+
+/* A failing prereset that gives no reason still holds the memory back. */
+static int failing_prereset(struct handle *h)
+{
+	return -EFAULT;
+}
+
+static void test_generic_failure(void)
+{
+	static const struct handle_ops bad_ops = { .prereset = failing_prereset };
+	static struct handle bad = { .type = HANDLE_DEVICE, .ops = &bad_ops };
+	static struct partition q = { .id = 3, .name = "q", .state = PART_RUNNING };
+
+	fake_clear();
+	CHECK_EQ(handle_add(&q, &bad), 0);
+	CHECK_EQ(partition_stop(&q, NULL), 0);
+	CHECK(!strcmp(q.held, "a reset operation failed (error -14)"));
+	CHECK(!strcmp(fake.out, "partition q: memory held back: a reset operation failed "
+			 "(error -14)\n"));
+	CHECK_EQ(partition_start(&q), -EIO);
+}
+
+int main(void)
+{
+	struct partition *p0 = &partitions[0], *p1 = &partitions[1];
+	struct iommu_source *s0, *s1;
+
+	make_partitions();
+	CHECK_EQ(handle_add(p0, &other), 0);
+	s0 = attach(p0, IOMMU_SRC_PCI, RID);
+	s1 = attach(p1, IOMMU_SRC_LIODN, LIODN);
+	if (!s0 || !s1)
+		return unit_done("test_iommu");
+	CHECK(!s0->enabled && !s1->enabled);
+	test_fault_report(p0, p1, s0, s1);
+	test_quiesce_order(p0, s0);
+	test_failed_disable(p0, p1, s0);
+	test_failed_wait(p0, p1);
+	test_generic_failure();
+	return unit_done("test_iommu");
+}
