@@ -36,6 +36,11 @@
 #define CMD_INTX_DIS	0x0400u
 #define CMD_GUEST_MASK	(CMD_MEM | CMD_MASTER | CMD_INTX_DIS)
 #define STATUS_CAP	0x00100000u	/* in the dword at 0x04 */
+#define CAP_MSI		0x05
+#define CAP_MSIX	0x11
+#define MSI_ENABLE	0x00010000u	/* Message Control bit 0, in the capability's dword */
+#define MSIX_ENABLE	0x80000000u	/* Message Control bit 15 */
+#define MSIX_MASK	0x40000000u	/* Message Control bit 14: Function Mask */
 #define BAR_IO		0x1u
 #define BAR_64		0x4u
 #define BAR_TYPE_MASK	0x6u
@@ -273,6 +278,7 @@ int pci_function_probe(const void *hw, int bridge, uint32_t bdf)
 		return err;
 	f->pin = (uint8_t)(cfg_rd(f, PCI_INT_LINE) >> 8);
 	cfg_wr(f, PCI_COMMAND, CMD_MEM);	/* the guest adds bus mastering */
+	pci_msi_off(f->bridge, f->bdf);		/* firmware may have left MSI on */
 	return 0;
 }
 
@@ -302,13 +308,55 @@ int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d)
 	return 0;
 }
 
+/* PCI Local Bus 3.0, 6.7: the capabilities list starts at the pointer at 0x34; each entry's
+ * dword holds its ID (bits 7:0) and the next pointer (15:8). At most 48 entries fit. */
+int pci_cap_find(int bridge, uint32_t bdf, unsigned int id)
+{
+	uint32_t ptr;
+
+	if (!(pci_arch_cfg_read32(bridge, bdf, PCI_COMMAND) & STATUS_CAP))
+		return -ENOENT;
+	ptr = pci_arch_cfg_read32(bridge, bdf, PCI_CAP_PTR) & 0xfc;
+	for (int n = 0; ptr >= 0x40 && n < 48; n++) {
+		uint32_t v = pci_arch_cfg_read32(bridge, bdf, ptr);
+
+		if ((v & 0xff) == id)
+			return (int)ptr;
+		ptr = (v >> 8) & 0xfc;
+	}
+	return -ENOENT;
+}
+
+/* 6.8.1.3 MSI Message Control bit 0 Enable; 6.8.2.3 MSI-X Message Control bit 15 Enable and
+ * bit 14 Function Mask (Message Control is the upper half of the capability's dword). */
+int pci_msi_off(int bridge, uint32_t bdf)
+{
+	int msi = pci_cap_find(bridge, bdf, CAP_MSI), msix = pci_cap_find(bridge, bdf, CAP_MSIX);
+	int changed = 0;
+
+	if (msi >= 0 && (pci_arch_cfg_read32(bridge, bdf, (unsigned int)msi) & MSI_ENABLE)) {
+		pci_arch_cfg_write32(bridge, bdf, (unsigned int)msi,
+				     pci_arch_cfg_read32(bridge, bdf, (unsigned int)msi) & ~MSI_ENABLE);
+		changed++;
+	}
+	if (msix >= 0 && (pci_arch_cfg_read32(bridge, bdf, (unsigned int)msix) & MSIX_ENABLE)) {
+		pci_arch_cfg_write32(bridge, bdf, (unsigned int)msix,
+				     (pci_arch_cfg_read32(bridge, bdf, (unsigned int)msix) &
+				      ~MSIX_ENABLE) | MSIX_MASK);
+		changed++;
+	}
+	return changed;
+}
+
 /* Mask a function's DMA and interrupts before its partition's memory is taken back (issue
- * 6's quiesce calls it through the DMA source): bus mastering off, INTx disabled. */
+ * 6's quiesce calls it through the DMA source): bus mastering off (which also stops MSI
+ * writes), INTx disabled, MSI/MSI-X turned off. */
 void pci_function_quiesce(void *ctx)
 {
 	struct pci_func *f = ctx;
 
 	cfg_wr(f, PCI_COMMAND, (cfg_rd(f, PCI_COMMAND) & 0xffff & ~CMD_MASTER) | CMD_INTX_DIS);
+	pci_msi_off(f->bridge, f->bdf);
 }
 
 void *pci_function_ctx(const struct dev_desc *d)

@@ -1,6 +1,7 @@
 /* dma_selftest.c - bulkhead.selftest=dma: the PCI inbound-window fence against QEMU's edu
- * device, until device assignment gives a guest its own edu. The edu is attached to the first
- * partition's DMA domain exactly as an assigned function will be, and its DMA engine (edu.rst:
+ * device, checked by the hypervisor itself (a guest that owns edu by PCI assignment checks it
+ * from its side: partitions/dma). The edu is attached to the first partition's DMA domain as
+ * an assigned function is, and its DMA engine (edu.rst:
  * source 0x80, destination 0x88, count 0x90, command 0x98; buffer at device address 0x40000;
  * each transfer takes 100 ms of virtual time) writes into memory while the test checks which
  * bytes land. One "dma-selftest: PASS|FAIL <what>" line per check, then a summary line.
@@ -15,6 +16,7 @@
 #include <hv/handle.h>
 #include <hv/iommu.h>
 #include <hv/partition.h>
+#include <hv/pci.h>
 #include "pci_atmu.h"
 
 #define EDU_ID			0x11e81234u	/* device 0x11e8, vendor 0x1234 */
@@ -31,6 +33,9 @@
 #define PCI_CMD_MEM_BME		0x6	/* memory space + bus master */
 #define PCI_BAR0		0x10
 
+#define PCI_CAP_MSI		0x05
+#define MSI_ENABLE		0x00010000u	/* Message Control bit 0, in the cap's dword */
+
 #define LEN			64	/* bytes per transfer */
 #define MARK			0xEE	/* what the target holds before a transfer */
 
@@ -44,7 +49,6 @@
 
 static uint8_t hv_victim[LEN] __attribute__((aligned(4096)));
 static volatile uint8_t *edu;
-static uint64_t edu_bar;		/* CPU physical address of its BAR0 */
 static int passed, failed;
 
 static void check(bool ok, const char *what)
@@ -149,7 +153,6 @@ static int edu_setup(const void *fdt, int node)
 	atmu_cfg_write32(node, (uint32_t)rid, PCI_COMMAND,
 			 atmu_cfg_read32(node, (uint32_t)rid, PCI_COMMAND) | PCI_CMD_MEM_BME);
 	edu = arch_ioremap(cpu, EDU_BAR_SIZE);
-	edu_bar = cpu;
 	return edu ? rid : -ENOMEM;
 }
 
@@ -249,7 +252,7 @@ static void report_p3(struct partition *p, const uint64_t *t)
 /* Partition reset with a DMA in flight, through the same calls partition_stop() and
  * partition_start() make: the handles' prereset (quiesce), then the scrub, then postreset.
  * The transfer's data must not appear after the scrub. Leaves the source attached to p0,
- * disabled, with its handle: a guest in p0 can then use FH_DMA_ENABLE on it. */
+ * disabled, with its handle. */
 static void run_reset(struct partition *p0, int node, uint32_t rid)
 {
 	static struct edu_ctx ctx;
@@ -288,18 +291,21 @@ static void run_reset(struct partition *p0, int node, uint32_t rid)
 	s->mask = NULL;
 }
 
-/* Give p0 the edu's registers at the same guest address (the device layer's job once PCI
- * assignment exists), so that a guest can drive its DMA engine. */
-static void map_edu(struct partition *p0, uint64_t bar)
+/* The device layer's quiesce (pci_function_quiesce()) turns MSI off with pci_msi_off(): edu
+ * has an MSI capability; turn it on behind the hypervisor's back and check it goes off. */
+static void check_msi_off(int node, uint32_t rid)
 {
-	int err = partition_map_device(p0, bar, bar, EDU_BAR_SIZE);
+	int cap = pci_cap_find(node, rid, PCI_CAP_MSI), n;
 
-	if (err)
-		hv_printf("dma-selftest: edu registers not mapped into %s (error %d)\n",
-			  p0->name, err);
-	else
-		hv_printf("dma-selftest: edu registers at 0x%llx in partition %s\n",
-			  (unsigned long long)bar, p0->name);
+	if (cap < 0) {
+		check(false, "quiesce turns MSI off (edu has no MSI capability?)");
+		return;
+	}
+	atmu_cfg_write32(node, rid, (unsigned int)cap,
+			 atmu_cfg_read32(node, rid, (unsigned int)cap) | MSI_ENABLE);
+	n = pci_msi_off(node, rid);
+	check(n == 1 && !(atmu_cfg_read32(node, rid, (unsigned int)cap) & MSI_ENABLE),
+	      "quiesce turns MSI off");
 }
 
 int iommu_arch_selftest(const void *fdt)
@@ -323,7 +329,7 @@ int iommu_arch_selftest(const void *fdt)
 	if (!err)
 		run(&s, &partitions[0], nr_partitions > 1 ? &partitions[1] : NULL);
 	run_reset(&partitions[0], node, (uint32_t)rid);
-	map_edu(&partitions[0], edu_bar);
+	check_msi_off(node, (uint32_t)rid);
 	hv_printf("dma-selftest: %d passed, %d failed\n", passed, failed);
 	return 1;
 }

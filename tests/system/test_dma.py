@@ -32,6 +32,7 @@ CHECKS = [
     "DMA_ENABLE through the handle accepted",
     "reset with DMA in flight: the target holds the scrubbed value",
     "reset: mask hook ran, DMA disabled again",
+    "quiesce turns MSI off",
 ]
 
 

@@ -35,7 +35,15 @@ int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d);
 /* The function behind d (for pci_function_quiesce), or NULL. */
 void *pci_function_ctx(const struct dev_desc *d);
 
-/* Bus mastering off and INTx disabled: the device-side half of a DMA quiesce. */
+/* Bus mastering off, INTx disabled, MSI/MSI-X off: the device-side half of a DMA quiesce. */
 void pci_function_quiesce(void *ctx);
+
+/* Offset of capability id (PCI_CAP_ID_*: 0x05 MSI, 0x11 MSI-X) of function bdf under bridge,
+ * or -ENOENT. */
+int pci_cap_find(int bridge, uint32_t bdf, unsigned int id);
+
+/* Turn off MSI (Message Control Enable) and MSI-X (Enable, with Function Mask set) in every
+ * such capability of function bdf under bridge; returns how many capabilities it changed. */
+int pci_msi_off(int bridge, uint32_t bdf);
 
 #endif

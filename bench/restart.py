@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""restart.py - bench P3 (issue 6, docs/dma.md) for a whole restart: a 64 MiB partition that
+owns QEMU's edu by PCI assignment (partitions/dma keeps a DMA in flight) is restarted from
+the console, under QEMU -icount shift=0,sleep=off (emulated time: one instruction per ns).
+The hypervisor's debug-level restart line gives each step in microseconds: vCPUs out,
+quiesce, start, pick-up, scrub, load (image + tree), enter (first guest instruction) and the
+total from the stop request. The reference is a bare memset of the same 64 MiB, timed by the
+hypervisor's DMA self-test (bulkhead.selftest=dma, its "p3 ... memset" figure), same options.
+Not a test: prints figures for docs/benchmarks.md."""
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+import partcfg  # noqa: E402
+from qemu_console import QemuConsole  # noqa: E402
+
+MIB = 1 << 20
+EDU = 'edu { device = "pci0"; pci-function = <2 0>; };'
+RESTARTS = 3
+STEP = r"partition a: restart \(us\): (.*), total (\d+)"
+
+
+def memset_us(tmp):
+    con = QemuConsole(["--direct", "--icount", "--append", "bulkhead.selftest=dma", "--",
+                       "-device", "edu,dma_mask=0xffffffff"], tmp / "selftest.log", timeout=300)
+    try:
+        m = con.expect(r"dma-selftest: p3 .* memset (\d+) ticks, (\d+) KiB")
+        return int(m.group(1)) / 400.0, int(m.group(2)) * 1024
+    finally:
+        con.close()
+
+
+def restarts(tmp, size):
+    partcfg.MEM_SIZE = size
+    dts, extra = partcfg.config([partcfg.partition("a", "dma", 1, extra=EDU)])
+    cfg = tmp / "restart.dts"
+    cfg.write_text(dts)
+    con = QemuConsole(["--direct", "--icount", "--config", cfg, "--", "-device",
+                       "edu,addr=2.0,dma_mask=0xffffffff", *extra], tmp / "restart.log",
+                      timeout=300)
+    try:
+        con.wait_ready()
+        con.command("loglevel debug")
+        con.expect(r"\[a\] dma in flight")
+        out = []
+        for _ in range(RESTARTS):
+            con.child.send("restart a\r")
+            m = con.expect(STEP)
+            out.append((m.group(1), int(m.group(2))))
+            con.expect(r"\[a\] dma in flight")
+        return out
+    finally:
+        con.close()
+
+
+def main():
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        ref, size = memset_us(tmp)
+        print(f"p3: bare memset of {size // MIB} MiB: {ref:.0f} us (emulated)")
+        for steps, total in restarts(tmp, size):
+            print(f"p3: restart: {steps}, total {total} us")
+            print(f"p3: whole restart / memset = {total / ref:.3f}  (goal <= 1.3)")
+
+
+main()
