@@ -170,19 +170,30 @@ int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_c
 	return manager_handles_create(cfg);
 }
 
-static int load_tree(struct partition *p)
+/* The guest tree is a function of the config alone: built at the first start, kept packed,
+ * and copied into the partition at every start. */
+static int build_tree(struct partition *p)
 {
-	void *buf = malloc((size_t)p->dtb_size);
+	void *buf = malloc((size_t)p->dtb_size), *kept;
 	int err = buf ? guest_tree_build(p, hw_tree, cfg_tree, config, buf, (size_t)p->dtb_size)
 		      : -FDT_ERR_NOSPACE;
 
-	if (err)
+	if (err) {
 		hv_printf("partition %s: cannot build its device tree: %s\n", p->name,
 			  fdt_strerror(err));
-	else if (guest_write(p, p->dtb_gpa, buf, fdt_totalsize(buf)))
-		err = -EFAULT;
-	free(buf);
-	return err;
+		free(buf);
+		return err;
+	}
+	kept = realloc(buf, fdt_totalsize(buf));
+	p->tree = kept ? kept : buf;
+	return 0;
+}
+
+static int load_tree(struct partition *p)
+{
+	if (!p->tree && build_tree(p))
+		return -EINVAL;
+	return guest_write(p, p->dtb_gpa, p->tree, fdt_totalsize(p->tree)) ? -EFAULT : 0;
 }
 
 /* ePAPR spin table entries start "not released": entry_addr = 1. */
@@ -331,6 +342,18 @@ void partitions_autostart(void)
 /* Wait until every vCPU of p but self has left guest context, kicking them again every
  * KICK_MS: under QEMU a doorbell can be taken late (or, rarely, not at all) when the host is
  * busy. */
+/* Between two looks at a vCPU's state. A CPU without a vCPU of its own (the console's) sleeps
+ * 20 us, which also hands the emulator's single host thread to the CPU being waited for
+ * (QEMU's default round robin runs one emulated CPU at a time); a CPU in a hypercall of any
+ * vCPU (a manager's, or one of p's own) spins, since the decrementer is that guest's. */
+static void pause(void)
+{
+	if (vcpu_current())
+		arch_cpu_relax();
+	else
+		arch_cpu_idle(arch_time_freq() / 50000);
+}
+
 static int wait_vcpus_out(struct partition *p, const struct vcpu *self)
 {
 	uint64_t ms = arch_time_freq() / 1000, t0 = arch_time_now(), last = t0;
@@ -347,7 +370,7 @@ static int wait_vcpus_out(struct partition *p, const struct vcpu *self)
 				arch_cpu_kick(v->pcpu);
 				last = now;
 			}
-			arch_cpu_relax();
+			pause();
 		}
 	}
 	return 0;

@@ -79,6 +79,7 @@ struct partition {
 	struct handle *handles[PART_MAX_HANDLES];
 	uint64_t entry;			/* guest entry point from the image */
 	uint64_t dtb_gpa, dtb_size;	/* where its device tree goes */
+	void *tree;			/* its device tree (packed), built at the first start */
 	int stdout_handle;		/* byte channel of its console, -1 if none */
 	int exit_code;
 	bool start_load;		/* the pending start reloads the config's image */
