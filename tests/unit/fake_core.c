@@ -164,6 +164,10 @@ void arch_cpu_kick(unsigned int cpu)
 {
 }
 
+void arch_cpu_idle(uint64_t ticks)
+{
+}
+
 uint64_t arch_time_now(void)
 {
 	static uint64_t t;
