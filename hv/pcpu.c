@@ -78,7 +78,7 @@ static void run(unsigned int cpu, struct vcpu *v)
 	running[cpu] = NULL;
 }
 
-/* Under QEMU 7.2 (MTTCG) an idle CPU's decrementer wake-up is occasionally lost and the CPU
+/* Under QEMU 7.2 (TCG) an idle CPU's decrementer wake-up is occasionally lost and the CPU
  * would sleep for good. Every idle CPU that wakes kicks the idle CPUs that have not woken
  * for STALE_MS, so idle CPUs keep each other going. */
 #define STALE_MS	50
