@@ -260,6 +260,7 @@ static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *
 {
 	static const char *const props[] = { "compatible", "label", "cpus", "guest-image",
 					     "dtb-window", "no-auto-start", "no-dma-disable",
+					     "defer-dma-disable",
 					     "watchdog-timeout", "bulkhead,watchdog-action", NULL };
 	uint64_t v[3];
 
@@ -293,6 +294,10 @@ static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *
 	}
 	p->no_auto_start = cfg_read_flag(c, node, "no-auto-start");
 	p->no_dma_disable = cfg_read_flag(c, node, "no-dma-disable");
+	p->defer_dma_disable = cfg_read_flag(c, node, "defer-dma-disable");
+	if (p->no_dma_disable && p->defer_dma_disable)
+		cfg_err(c, node, "defer-dma-disable", "cannot go with no-dma-disable (DMA that is "
+			"never disabled cannot have its disable deferred)");
 	if (cfg_read_u32(c, node, "watchdog-timeout", &p->watchdog_ms, false) > 0 &&
 	    (!p->watchdog_ms || p->watchdog_ms > CFG_WATCHDOG_MAX_MS))
 		cfg_err(c, node, "watchdog-timeout", "%u ms is outside 1..%u ms", p->watchdog_ms,

@@ -164,14 +164,17 @@ static int map_regions(struct hv_device *d)
 }
 
 /* A PCI function's DMA source (issue 6's IOMMU layer): attached disabled unless the config
- * says no-dma-disable; its quiesce turns bus mastering off first. */
+ * says no-dma-disable, restricted to its config dma-window if it has one; its quiesce turns
+ * bus mastering and MSI off first. */
 static int add_dma_source(struct hv_device *d)
 {
-	/* (its config dma-window, d->dma_window, is left to the IOMMU layer's windowed
-	 * attach once that is in: today the source may reach all of the partition's memory) */
-	int h = iommu_device_attach(d->part, IOMMU_SRC_PCI, d->desc.pci_bdf, d->desc.hw_node,
-				    d->no_dma_disable, pci_function_quiesce,
-				    pci_function_ctx(&d->desc));
+	struct iommu_attach_args a = {
+		.kind = IOMMU_SRC_PCI, .id = d->desc.pci_bdf, .unit = d->desc.hw_node,
+		.window_gpa = d->dma_window.base, .window_size = d->dma_window.size,
+		.no_dma_disable = d->no_dma_disable, .defer_dma_disable = d->defer_dma_disable,
+		.mask = pci_function_quiesce, .ctx = pci_function_ctx(&d->desc),
+	};
+	int h = iommu_device_attach_args(d->part, &a);
 
 	if (h < 0)
 		return h;
@@ -212,6 +215,7 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	d->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &device_ops, .obj = d };
 	d->no_dma_disable = cfg->device[index].no_dma_disable ||
 			    cfg->part[p->cfg_index].no_dma_disable;
+	d->defer_dma_disable = cfg->part[p->cfg_index].defer_dma_disable;
 	if (cfg->device[index].dma_window >= 0)
 		d->dma_window = cfg->dma_window[cfg->device[index].dma_window].guest;
 	err = dev_desc_build(hw, cfg_fdt, cfg, index, &d->desc);

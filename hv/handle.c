@@ -1,5 +1,6 @@
 /* handle.c - per-partition handle tables. */
 #include <errno.h>
+#include <stdbool.h>
 #include <hv/handle.h>
 #include <hv/partition.h>
 
@@ -21,18 +22,31 @@ struct handle *handle_get(struct partition *p, unsigned long n, enum handle_type
 	return h && h->type == t ? h : NULL;
 }
 
-int handles_prereset(struct partition *p)
+/* One operation of every handle, last handle first; all of them run: 0 or the first error. */
+static int each_reverse(struct partition *p, bool prestart)
 {
 	int first = 0;
 
 	for (int i = PART_MAX_HANDLES - 1; i >= 0; i--) {
 		struct handle *h = p->handles[i];
-		int err = h && h->ops && h->ops->prereset ? h->ops->prereset(h) : 0;
+		int (*op)(struct handle *) = !h || !h->ops ? NULL :
+					     prestart ? h->ops->prestart : h->ops->prereset;
+		int err = op ? op(h) : 0;
 
 		if (err && !first)
 			first = err;
 	}
 	return first;
+}
+
+int handles_prereset(struct partition *p)
+{
+	return each_reverse(p, false);
+}
+
+int handles_prestart(struct partition *p)
+{
+	return each_reverse(p, true);
 }
 
 void handles_postreset(struct partition *p)

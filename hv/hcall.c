@@ -129,6 +129,7 @@ static const hcall_fn fsl_calls[] = {
 	[HC_NUMBER(FH_PARTITION_START)] = hc_partition_start,
 	[HC_NUMBER(FH_PARTITION_STOP)] = hc_partition_stop,
 	[HC_NUMBER(FH_PARTITION_RESTART)] = hc_partition_restart,
+	[HC_NUMBER(FH_PARTITION_STOP_DMA)] = hc_partition_stop_dma,
 	[HC_NUMBER(FH_PARTITION_MEMCPY)] = hc_partition_memcpy,
 	/* issue 6: DMA of assigned devices (hv/dma_hcall.c) */
 	[HC_NUMBER(FH_DMA_ENABLE)] = hc_dma_enable,

@@ -191,11 +191,30 @@ int iommu_quiesce(struct iommu_source *s)
 	return 0;
 }
 
-/* Handle operations: a reset quiesces before the memory is scrubbed, and the restarted
- * partition finds its sources as at first start. */
+/* Handle operations: a stop quiesces (or, with defer-dma-disable, leaves the source as it is
+ * and marks the quiesce pending: Topaz semantics, for a manager that wants the device to go on
+ * writing into the stopped partition, e.g. for failover); every start quiesces what is still
+ * pending before the memory is scrubbed; the restarted partition finds its sources as at
+ * first start. */
 static int source_prereset(struct handle *h)
 {
-	return iommu_quiesce(h->obj);
+	struct iommu_source *s = h->obj;
+
+	if (s->defer && s->dom && s->enabled) {
+		s->deferred = true;
+		return 0;
+	}
+	return iommu_quiesce(s);
+}
+
+static int source_prestart(struct handle *h)
+{
+	struct iommu_source *s = h->obj;
+
+	if (!s->deferred)
+		return 0;
+	s->deferred = false;
+	return iommu_quiesce(s);
 }
 
 static void source_postreset(struct handle *h)
@@ -208,6 +227,7 @@ static void source_postreset(struct handle *h)
 
 static const struct handle_ops source_ops = {
 	.prereset = source_prereset,
+	.prestart = source_prestart,
 	.postreset = source_postreset,
 };
 
@@ -278,7 +298,8 @@ int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args
 	if (!s)
 		return -ENOSPC;
 	*s = (struct iommu_source){ .kind = a->kind, .id = a->id, .unit = a->unit,
-				    .no_dma_disable = a->no_dma_disable, .mask = a->mask,
+				    .no_dma_disable = a->no_dma_disable,
+				    .defer = a->defer_dma_disable, .mask = a->mask,
 				    .mask_ctx = a->ctx };
 	s->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &source_ops, .obj = s };
 	d = domain_for(p, a, s);
@@ -308,7 +329,8 @@ void iommu_show(const struct partition *p)
 			continue;
 		n++;
 		hv_printf("%-8s %-5s 0x%04x  %-8s faults %u\n", owner_name(s), kind_name(s->kind),
-			  (unsigned int)s->id, s->enabled ? "enabled" : "disabled",
+			  (unsigned int)s->id,
+			  s->deferred ? "deferred" : s->enabled ? "enabled" : "disabled",
 			  (unsigned int)s->faults);
 		for (unsigned int w = 0; w < s->dom->nr_windows; w++)
 			hv_printf("         window guest 0x%09llx-0x%09llx -> host 0x%09llx\n",

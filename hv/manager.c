@@ -147,6 +147,16 @@ void hc_partition_restart(struct vcpu *v, struct hcall_regs *r)
 		r->reg[0] = ev_of(partition_restart(p));
 }
 
+/* in: handle of a stopped partition; its DMA left running by defer-dma-disable is quiesced.
+ * out: status (EV_INVALID_STATE if it is not stopped). */
+void hc_partition_stop_dma(struct vcpu *v, struct hcall_regs *r)
+{
+	struct partition *p = target_arg(v, r, r->reg[0]);
+
+	if (p)
+		r->reg[0] = ev_of(partition_stop_dma(p));
+}
+
 static uint64_t be64(const uint8_t *b)
 {
 	uint64_t x = 0;

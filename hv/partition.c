@@ -184,7 +184,11 @@ static int build_tree(struct partition *p)
 		free(buf);
 		return err;
 	}
-	kept = realloc(buf, fdt_totalsize(buf));
+	kept = malloc(fdt_totalsize(buf));	/* keep what it needs, not the whole window */
+	if (kept) {
+		memcpy(kept, buf, fdt_totalsize(buf));
+		free(buf);
+	}
 	p->tree = kept ? kept : buf;
 	return 0;
 }
@@ -256,19 +260,22 @@ void partition_hold(struct partition *p, const char *fmt, ...)
 }
 
 /* Under p->lock: may p start? Not while a vCPU is still in guest context, nor ever again once
- * its memory is held back. */
-static int may_start(const struct partition *p)
+ * its memory is held back. What its last stop left running (a deferred DMA quiesce) is made
+ * safe first: the handles' prestart, before any scrub. */
+static int may_start(struct partition *p)
 {
 	if (p->state != PART_STOPPED)
 		return -EINVAL;
+	for (unsigned int i = 0; i < p->nr_vcpus; i++)
+		if (p->vcpu[i].state == VCPU_RUNNING)
+			return -EBUSY;	/* still leaving guest context */
+	if (!p->held[0] && handles_prestart(p))
+		partition_hold(p, "a reset operation failed before the start");
 	if (p->held[0]) {
 		hv_printf("partition %s: not started: %s; its memory is held back\n", p->name,
 			  p->held);
 		return -EIO;
 	}
-	for (unsigned int i = 0; i < p->nr_vcpus; i++)
-		if (p->vcpu[i].state == VCPU_RUNNING)
-			return -EBUSY;	/* still leaving guest context */
 	return 0;
 }
 
@@ -448,6 +455,20 @@ void partition_entered(struct partition *p)
 		       us(t->quiesced, t->start), us(t->start, t->picked),
 		       us(t->picked, t->scrubbed), us(t->scrubbed, t->loaded),
 		       us(t->loaded, t->entered), us(t->stop, t->entered));
+}
+
+int partition_stop_dma(struct partition *p)
+{
+	int err = 0;
+
+	if (!arch_spin_trylock(&p->lock))
+		return -EBUSY;
+	if (p->state != PART_STOPPED)
+		err = -EINVAL;
+	else if (handles_prestart(p))
+		err = -EIO;	/* held back: the quiesce said why */
+	arch_spin_unlock(&p->lock);
+	return err;
 }
 
 int partition_restart(struct partition *p)

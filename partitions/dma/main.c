@@ -41,6 +41,9 @@ static uint8_t target[LEN] __attribute__((aligned(64)));
 static uint8_t pattern[LEN] __attribute__((aligned(64)));
 static uint8_t inflight[LEN] __attribute__((aligned(64)));
 static uint8_t victim[4096] __attribute__((aligned(4096)));	/* manager: watched bytes */
+/* 1 while a transfer into inflight[] is in the engine and inflight[] was zeroed before it:
+ * what a manager reads (FH_PARTITION_MEMCPY) to know that bytes there landed after a stop. */
+static volatile uint32_t armed;
 static volatile uint32_t *edu;
 static volatile uint8_t *cfg;
 
@@ -170,6 +173,78 @@ static uint32_t restart(uint32_t h)
 	return st;
 }
 
+/* The worker's armed flag and the bytes of its inflight[] that are not zero (same image: the
+ * same addresses), or -1 if PARTITION_MEMCPY fails. */
+static int worker_landed(uint32_t h, uint32_t *was_armed)
+{
+	static uint8_t copy[LEN];
+	static uint32_t flag;
+
+	if (guest_partition_memcpy(h, 0xffffffffu, (uint32_t)(uintptr_t)&armed,
+				   (uint32_t)(uintptr_t)&flag, sizeof(flag)) ||
+	    guest_partition_memcpy(h, 0xffffffffu, (uint32_t)(uintptr_t)inflight,
+				   (uint32_t)(uintptr_t)copy, LEN))
+		return -1;
+	*was_armed = flag;
+	return count_not(copy, LEN, 0);
+}
+
+/* Stop the worker while its transfer is in flight (again after a restart when the stop came
+ * between two transfers, at most 10 times); with stop_dma, FH_PARTITION_STOP_DMA at once.
+ * Then, 300 ms later (the transfer needs 100), the bytes of it that landed after the stop. */
+static int stop_in_flight(uint32_t h, int ch, int stop_dma)
+{
+	for (int tries = 0; tries < 10; tries++) {
+		uint32_t st = hcall1(FH_PARTITION_STOP, h), dst = 0, was = 0;
+		int before;
+
+		if (stop_dma)
+			dst = hcall1(FH_PARTITION_STOP_DMA, h);
+		before = worker_landed(h, &was);
+		if (st || dst || before < 0) {
+			printf("stop: status %lu, stop_dma: status %lu\n", (unsigned long)st,
+			       (unsigned long)dst);
+			return -1;
+		}
+		if (was && !before) {
+			guest_udelay(300000);
+			return worker_landed(h, &was);
+		}
+		if (hcall1(FH_PARTITION_RESTART, h) || wait_byte(ch))
+			return -1;
+	}
+	return -1;
+}
+
+/* mode=defer: the worker's partition has defer-dma-disable. */
+static int manager_defer(uint32_t h, int ch)
+{
+	uint32_t start_args[8] = { h, 0, 1 };	/* handle, entry (unused), reload the image */
+
+	if (wait_byte(ch))
+		return 1;
+	printf("stop_dma while running: status %lu\n",
+	       (unsigned long)hcall1(FH_PARTITION_STOP_DMA, h));
+	printf("stopped, DMA deferred: %d bytes landed after the stop\n",
+	       stop_in_flight(h, ch, 0));
+	printf("stop_dma: status %lu\n", (unsigned long)hcall1(FH_PARTITION_STOP_DMA, h));
+	printf("stop_dma again: status %lu\n", (unsigned long)hcall1(FH_PARTITION_STOP_DMA, h));
+	if (hcall1(FH_PARTITION_RESTART, h) || wait_byte(ch))
+		return 1;
+	printf("stopped, stop_dma at once: %d bytes landed after the stop\n",
+	       stop_in_flight(h, ch, 1));
+	if (hcall1(FH_PARTITION_RESTART, h) || wait_byte(ch))
+		return 1;
+	/* stopped with the DMA deferred, then started: the start quiesces before the scrub
+	 * (the worker's next run reports the transfer left in flight) */
+	printf("stop: status %lu\n", (unsigned long)hcall1(FH_PARTITION_STOP, h));
+	printf("start: status %lu\n", (unsigned long)hcall(FH_PARTITION_START, start_args));
+	if (wait_byte(ch))
+		return 1;
+	printf("manager: done\n");
+	return 0;
+}
+
 /* A key typed on the console within 60 s: 0, or -1. */
 static int wait_key(void)
 {
@@ -198,6 +273,8 @@ static int manager(void)
 	       (unsigned)sizeof(victim), (unsigned long)(uintptr_t)victim);
 	if (h < 0 || ch < 0)
 		return 1;
+	if (guest_arg_str("mode", key, sizeof(key)) && !strcmp(key, "defer"))
+		return manager_defer((uint32_t)h, ch);
 	for (uint64_t k = 1; k <= rounds + 1; k++) {
 		if (wait_byte(ch)) {
 			printf("manager: no word from the worker\n");
@@ -230,6 +307,15 @@ static void check_leftover(void)
 	}
 	printf("left-over DMA %s: %d bytes landed\n", busy ? "completed after the restart" :
 	       "none in flight", count_not(inflight, LEN, 0));
+}
+
+/* inflight[] zeroed, armed, then a transfer into it. */
+static void arm(void)
+{
+	memset(inflight, 0, LEN);
+	armed = 1;
+	__asm__ volatile("sync" ::: "memory");
+	dma_start(EDU_BUF, (uintptr_t)inflight, EDU_TO_RAM);
 }
 
 static void steps(uint32_t h, uint64_t peer)
@@ -273,7 +359,7 @@ int main(void)
 	printf("dma handle %lu\n", (unsigned long)dma);
 	check_leftover();
 	steps(dma, guest_arg_u64("peer", 0));
-	dma_start(EDU_BUF, (uintptr_t)inflight, EDU_TO_RAM);
+	arm();
 	printf("dma in flight\n");
 	ch = guest_bc_find("mgr");
 	if (ch >= 0) {
@@ -281,8 +367,9 @@ int main(void)
 
 		bc_send((uint32_t)ch, "R", 1, &sent);
 	}
-	for (;;) {				/* until the partition is restarted */
+	for (;;) {				/* until the partition is stopped */
 		dma_wait();
-		dma_start(EDU_BUF, (uintptr_t)inflight, EDU_TO_RAM);
+		armed = 0;
+		arm();
 	}
 }

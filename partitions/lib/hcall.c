@@ -108,3 +108,17 @@ uint32_t guest_hv_null(void)
 {
 	return hcall0(BH_NULL);
 }
+
+/* One scatter-gather entry: big-endian u64 source, target, size, reserved. */
+uint32_t guest_partition_memcpy(uint32_t src_h, uint32_t dst_h, uint32_t src, uint32_t dst,
+				uint32_t size)
+{
+	static uint32_t sg[8] __attribute__((aligned(32)));
+	uint32_t r[8] = { src_h, dst_h, (uint32_t)(uintptr_t)sg, 0, 1 };
+
+	memset(sg, 0, sizeof(sg));
+	sg[1] = src;
+	sg[3] = dst;
+	sg[5] = size;
+	return hcall(FH_PARTITION_MEMCPY, r);
+}

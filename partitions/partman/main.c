@@ -10,7 +10,6 @@
 
 #define FH_STOPPED	0
 #define FH_RUNNING	1
-#define SG_SIZE		32
 #define PROBE_GPA	0x00e00000u	/* scratch page in the target's memory */
 
 static volatile uint32_t rings;	/* state-change doorbell interrupts taken */
@@ -102,35 +101,19 @@ static void wait_running(uint32_t h)
 		;
 }
 
-/* One scatter-gather entry (big-endian u64 source, target, size, reserved). */
-static uint32_t memcpy_one(uint32_t src_h, uint32_t dst_h, uint32_t src, uint32_t dst,
-			   uint32_t size)
-{
-	static uint32_t sg[SG_SIZE / 4] __attribute__((aligned(32)));
-	uint32_t r[8];
-
-	memset(sg, 0, sizeof(sg));
-	sg[1] = src;
-	sg[3] = dst;
-	sg[5] = size;
-	r[0] = src_h;
-	r[1] = dst_h;
-	r[2] = (uint32_t)sg;
-	r[3] = 0;
-	r[4] = 1;
-	return hcall(FH_PARTITION_MEMCPY, r);
-}
-
 static void test_memcpy(uint32_t h)
 {
 	static char out[64] = "written into the worker by its manager", back[64];
-	uint32_t st1 = memcpy_one(0xffffffffu, h, (uint32_t)out, PROBE_GPA, sizeof(out));
-	uint32_t st2 = memcpy_one(h, 0xffffffffu, PROBE_GPA, (uint32_t)back, sizeof(back));
+	uint32_t st1 = guest_partition_memcpy(0xffffffffu, h, (uint32_t)out, PROBE_GPA,
+					      sizeof(out));
+	uint32_t st2 = guest_partition_memcpy(h, 0xffffffffu, PROBE_GPA, (uint32_t)back,
+					      sizeof(back));
 
 	guest_check(st1 == EV_SUCCESS && st2 == EV_SUCCESS && !memcmp(out, back, sizeof(out)),
 		    "PARTITION_MEMCPY to the worker and back", "status %lu/%lu",
 		    (unsigned long)st1, (unsigned long)st2);
-	st1 = memcpy_one(0xffffffffu, h, (uint32_t)out, 0x7ffff000u, sizeof(out));
+	st1 = guest_partition_memcpy(0xffffffffu, h, (uint32_t)out, 0x7ffff000u,
+				     sizeof(out));
 	guest_check(st1 == EV_EFAULT, "PARTITION_MEMCPY outside the worker's memory is refused",
 		    "status %lu", (unsigned long)st1);
 }

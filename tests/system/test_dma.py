@@ -169,3 +169,47 @@ def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
     assert "held back" not in out
     # No hypervisor memory or handle leaked over the restarts.
     assert hv_memory(con) == before
+
+
+# --- defer-dma-disable (Topaz): a stop leaves the partition's DMA running until its manager
+# calls FH_PARTITION_STOP_DMA or the partition is started again. m reads a's memory with
+# FH_PARTITION_MEMCPY: a zeroes its buffer and raises a flag before each transfer, so bytes
+# found there while the flag is up landed after the stop. -----------------------------------
+DEFER_STEPS = [
+    "stop_dma while running: status 11",                         # EV_INVALID_STATE
+    "stopped, DMA deferred: 64 bytes landed after the stop",     # the transfer went on
+    "stop_dma: status 0",
+    "stop_dma again: status 0",                                  # nothing left to do
+    "stopped, stop_dma at once: 0 bytes landed after the stop",  # fenced by STOP_DMA
+    "stop: status 0",
+    "start: status 0",
+    "manager: done",
+]
+
+
+def test_defer_dma_disable_and_stop_dma(qemu, tmp_path):
+    dts, extra = config([
+        partition("a", "dma", 1, channels=[("mgr", "m", "worker")],
+                  extra="defer-dma-disable; " + EDU_ASSIGNED),
+        partition("m", "dma", 2, manages=["a"], channels=[("worker", "a", "mgr")],
+                  bootargs="role=manager mode=defer")])
+    cfg = tmp_path / "defer.dts"
+    cfg.write_text(dts)
+    con = qemu("--direct", "--mttcg", "--config", cfg, "--", "-device",
+               "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
+    con.wait_ready()
+    if not re.search(r"(?m)^(?:bulkhead> )?\[m\] manager: done", con.output):
+        con.expect_line(r"(?:bulkhead> )?\[m\] manager: (?:done|no word.*)", timeout=60)
+    out = con.output
+    lines = guest_lines(out, "m")
+    assert lines[0].startswith("manager: worker handle"), lines
+    assert lines[1:lines.index("manager: done") + 1] == DEFER_STEPS, out
+    # Every run of a did its steps; the last one started after a deferred stop: the start
+    # quiesced the source before the scrub (bus mastering off, nothing of a transfer landed).
+    all_runs = runs(guest_lines(out, "a"))
+    assert len(all_runs) >= 4, out
+    for run in all_runs[1:]:
+        assert run[1] == "bus master at start: off", run
+        assert run[2] in (IN_FLIGHT, NOT_IN_FLIGHT), run
+        assert run[3:] == STEPS[:4] + STEPS[5:], run      # no peer partition here
+    assert "held back" not in out and "could not be disabled" not in out

@@ -142,6 +142,7 @@ struct cfg_partition {
 	struct cfg_range dtb_window;	/* guest range the guest device tree goes to */
 	bool no_auto_start;
 	bool no_dma_disable;
+	bool defer_dma_disable;		/* DMA left running at a stop until STOP_DMA or a start */
 	uint32_t watchdog_ms;		/* watchdog-timeout, 0 = no watchdog */
 	enum cfg_watchdog_action watchdog_action;	/* bulkhead,watchdog-action */
 	int node_update;		/* config offset of the partition's node-update, or -1 */

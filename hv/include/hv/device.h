@@ -18,6 +18,7 @@ struct hv_device {
 	struct partition *part;		/* owner */
 	struct dev_desc desc;		/* what the guest is told */
 	bool no_dma_disable;		/* config: its DMA is enabled from the start */
+	bool defer_dma_disable;		/* config: its partition's defer-dma-disable */
 	struct cfg_range dma_window;	/* config dma-window (size 0: all its memory) */
 };
 

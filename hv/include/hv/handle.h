@@ -13,11 +13,14 @@ enum handle_type {
 
 struct handle;
 
-/* prereset runs before the owner's memory is taken back: 0, or a negative error when the
- * object could not be made safe (e.g. its DMA could not be disabled) and the owner's memory
- * must never be reused. postreset runs before the owner restarts. */
+/* prereset runs when the owner stops, before its memory is taken back: 0, or a negative error
+ * when the object could not be made safe (e.g. its DMA could not be disabled) and the owner's
+ * memory must never be reused. prestart runs at every start before the owner's memory is
+ * scrubbed (for what a stop may leave running: defer-dma-disable), with the same meaning of
+ * errors. postreset runs after the scrub, before the owner runs again. Each may be NULL. */
 struct handle_ops {
 	int (*prereset)(struct handle *h);
+	int (*prestart)(struct handle *h);
 	void (*postreset)(struct handle *h);
 };
 
@@ -38,6 +41,8 @@ struct handle *handle_get(struct partition *p, unsigned long n, enum handle_type
 /* Run every handle's prereset (in reverse order; all of them, also after a failure): 0 or the
  * first error. */
 int handles_prereset(struct partition *p);
+/* Run every handle's prestart (in reverse order, all of them): 0 or the first error. */
+int handles_prestart(struct partition *p);
 /* Run every handle's postreset (in order). */
 void handles_postreset(struct partition *p);
 

@@ -61,6 +61,8 @@ struct iommu_source {
 	struct iommu_domain *dom;	/* NULL when detached */
 	bool enabled;			/* DMA allowed now */
 	bool no_dma_disable;		/* config: enabled from the start, never by the guest */
+	bool defer;			/* config: its partition's defer-dma-disable */
+	bool deferred;			/* stopped with DMA left as it was: quiesce pending */
 	iommu_mask_fn mask;
 	void *mask_ctx;
 	uint32_t faults;		/* blocked accesses recorded */
@@ -92,6 +94,7 @@ struct iommu_attach_args {
 	uint64_t window_gpa;		/* config dma-window of the device; */
 	uint64_t window_size;		/*   size 0: all of the partition's memory */
 	bool no_dma_disable;		/* device's or partition's no-dma-disable */
+	bool defer_dma_disable;		/* partition's defer-dma-disable */
 	iommu_mask_fn mask;		/* called first on quiesce (may be NULL) */
 	void *ctx;
 };

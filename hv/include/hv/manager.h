@@ -31,6 +31,7 @@ void hc_partition_get_status(struct vcpu *v, struct hcall_regs *r);
 void hc_partition_start(struct vcpu *v, struct hcall_regs *r);
 void hc_partition_stop(struct vcpu *v, struct hcall_regs *r);
 void hc_partition_restart(struct vcpu *v, struct hcall_regs *r);
+void hc_partition_stop_dma(struct vcpu *v, struct hcall_regs *r);
 void hc_partition_memcpy(struct vcpu *v, struct hcall_regs *r);
 
 #endif

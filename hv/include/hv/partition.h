@@ -133,6 +133,11 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load);
  * another CPU is starting/stopping it. */
 int partition_stop(struct partition *p, const char *why);
 
+/* FH_PARTITION_STOP_DMA: a stopped partition whose stop left DMA running (defer-dma-disable)
+ * has it quiesced now (its handles' prestart operations). 0, -EINVAL if p is not stopped,
+ * -EBUSY if it is being started or stopped, -EIO if a quiesce failed (memory held back). */
+int partition_stop_dma(struct partition *p);
+
 /* Stop (if running) and start again: scrub, reload, rebuild the tree. */
 int partition_restart(struct partition *p);
 

@@ -102,6 +102,10 @@ uint32_t bc_poll(uint32_t handle, uint32_t *rx_count, uint32_t *tx_space);
 uint32_t bc_write_all(uint32_t handle, const void *buf, size_t len);
 uint32_t guest_hv_exit(uint32_t code);		/* BH_GUEST_EXIT, returns only on error */
 uint32_t guest_hv_null(void);			/* BH_NULL */
+/* FH_PARTITION_MEMCPY of one range: size bytes from guest physical src of partition src_h to
+ * dst of partition dst_h (handles of managed partitions, or 0xffffffff for the caller). */
+uint32_t guest_partition_memcpy(uint32_t src_h, uint32_t dst_h, uint32_t src, uint32_t dst,
+				uint32_t size);
 
 /* ---- device tree ------------------------------------------------------------------- */
 
