@@ -17,6 +17,10 @@
  * console (so that a test can look at the hypervisor in between). Meanwhile it watches a
  * buffer of its own, which the other partition aims a DMA at, and prints how many of its
  * bytes ever changed.
+ * role=manager mode=defer: for a worker with defer-dma-disable: stops it with a transfer in
+ * flight and reads, with FH_PARTITION_MEMCPY, what of it landed after the stop (the worker
+ * zeroes its buffer and raises a flag before each transfer): once without and once with an
+ * immediate FH_PARTITION_STOP_DMA; then a stop followed by a start. One line per step.
  */
 #include <stdio.h>
 #include <string.h>
