@@ -76,8 +76,10 @@ void cpus_start_secondaries(const void *fdt)
 
 void hv_secondary_main(unsigned int cpu)
 {
-	hv_cpus[cpu].state = CPU_ONLINE;
+	/* Say so before the boot CPU sees it: every "online" line precedes "hypervisor ready". */
 	hv_printf("cpu %u online\n", cpu);
+	arch_mb();
+	hv_cpus[cpu].state = CPU_ONLINE;
 	if (hv_inject_illegal_cpu == (int)cpu)
 		arch_inject_illegal();
 	pcpu_loop(cpu);

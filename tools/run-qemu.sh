@@ -46,6 +46,8 @@ usage: tools/run-qemu.sh [options] [-- extra QEMU args]
                         switching every 100 ms: a spinning guest CPU then delays the others by
                         up to 100 ms at every switch. QEMU 7.2 warns that ppc32 is "not yet
                         converted to MTTCG"; see docs/boot.md. Not with --icount.
+                        BULKHEAD_MTTCG=1 in the environment does the same for every run
+                        without --icount (e.g. a whole test run).
   --elf FILE / --uimg FILE   other hypervisor images (default build/powerpc/bulkhead.{elf,uimg})
   --dry-run             print the QEMU command line instead of running it
   --dump-dtb FILE       write the device tree QEMU generates for these options to FILE, exit
@@ -129,10 +131,10 @@ for a in ${appends[@]+"${appends[@]}"}; do
 	bootargs="${bootargs:+$bootargs }$a"
 done
 [ -n "$icount" ] && qemu+=(-icount "$icount")
-if [ -n "$mttcg" ]; then
-	[ -z "$icount" ] || die "--mttcg and --icount do not go together (QEMU refuses)"
-	qemu+=(-accel tcg,thread=multi)
-fi
+[ -n "$mttcg" ] && [ -n "$icount" ] && die "--mttcg and --icount do not go together (QEMU refuses)"
+# BULKHEAD_MTTCG=1: --mttcg for every run that does not ask for --icount (a whole test run).
+[ -z "$icount" ] && [ -n "${BULKHEAD_MTTCG:-}" ] && mttcg=1
+[ -n "$mttcg" ] && qemu+=(-accel tcg,thread=multi)
 
 # The hardware tree QEMU builds for these options (what the tests compare the inventory with).
 if [ -n "$dump_dtb" ]; then
