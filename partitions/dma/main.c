@@ -4,7 +4,8 @@
  * guest tree and the device ABI: the function's node (compatible "bulkhead,pci-function")
  * carries fsl,hv-device-handle and fsl,hv-dma-handle; BH_DEVICE_GET_REGION_INFO gives BAR0
  * and the emulated configuration space (bus master enable).
- * bootargs: peer=<host address of another partition's memory> (0 = skip).
+ * bootargs: peer=<host address of another partition's memory> (0 = skip);
+ * outside=<guest address of its own memory outside its device's dma-window> (0 = skip).
  * Prints one line per step, then keeps a DMA in flight for ever (one transfer after the
  * other) so that whenever the partition is restarted a transfer is in flight. The next run
  * looks first: if edu's engine is still busy with that transfer, it turns bus mastering on
@@ -322,7 +323,7 @@ static void arm(void)
 	dma_start(EDU_BUF, (uintptr_t)inflight, EDU_TO_RAM);
 }
 
-static void steps(uint32_t h, uint64_t peer)
+static void steps(uint32_t h, uint64_t peer, uint64_t outside)
 {
 	printf("before enable: %d bytes landed\n", to_target());
 	printf("enable: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, h));
@@ -336,6 +337,9 @@ static void steps(uint32_t h, uint64_t peer)
 	if (peer)
 		printf("to the peer partition: %s\n",
 		       to_bus(peer + (uintptr_t)victim, target) < 0 ? "timeout" : "done");
+	if (outside)
+		printf("outside the dma-window: %d bytes landed\n",
+		       to_bus(outside, (volatile uint8_t *)(uintptr_t)outside));
 	printf("bad handle: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, 63));
 	printf("disable: status %lu\n", (unsigned long)hcall1(FH_DMA_DISABLE, h));
 	printf("after disable: %d bytes landed\n", to_target());
@@ -362,7 +366,7 @@ int main(void)
 	}
 	printf("dma handle %lu\n", (unsigned long)dma);
 	check_leftover();
-	steps(dma, guest_arg_u64("peer", 0));
+	steps(dma, guest_arg_u64("peer", 0), guest_arg_u64("outside", 0));
 	arm();
 	printf("dma in flight\n");
 	ch = guest_bc_find("mgr");

@@ -213,3 +213,35 @@ def test_defer_dma_disable_and_stop_dma(qemu, tmp_path):
         assert run[2] in (IN_FLIGHT, NOT_IN_FLIGHT), run
         assert run[3:] == STEPS[:4] + STEPS[5:], run      # no peer partition here
     assert "held back" not in out and "could not be disabled" not in out
+
+
+# --- a PCI function with a config dma-window: its DMA reaches only that part of the
+# partition's memory (the fence is built from the window). ---------------------------------
+DW_NODE = """
+	dw_a: dw-a {
+		compatible = "dma-window";
+		guest-addr = <0x0 0x0>;
+		size = <0x0 0x800000>;
+	};
+"""
+
+
+def test_dma_window_limits_an_assigned_function(qemu, tmp_path):
+    dts, extra = config([partition(
+        "a", "dma", 1, bootargs="outside=0xc00000",
+        extra='edu { device = "pci0"; pci-function = <2 0>; dma-window = <&dw_a>; };')])
+    end = dts.rindex("};")
+    dts = dts[:end] + DW_NODE + dts[end:]
+    cfg = tmp_path / "dw.dts"
+    cfg.write_text(dts)
+    con = qemu("--direct", "--config", cfg, "--", "-device",
+               "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
+    con.wait_ready()
+    if not re.search(r"(?m)^(?:bulkhead> )?\[a\] dma in flight", con.output):
+        con.expect_line(r"(?:bulkhead> )?\[a\] dma in flight")
+    lines = guest_lines(con.output, "a")
+    # inside the 8 MiB window (its buffers are near 1 MiB): as before; at 12 MiB: nothing
+    assert lines[1:] == FIRST_RUN + STEPS[:4] + [
+        "outside the dma-window: 0 bytes landed"] + STEPS[5:], lines
+    window = con.command("dma a")
+    assert "window guest 0x000000000-0x0007fffff -> host 0x010000000" in window, window
