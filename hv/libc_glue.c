@@ -1,29 +1,14 @@
-/* libc_glue.c - the few system calls newlib needs in a freestanding hypervisor: output goes
- * to the console, the heap is the arena link.ld reserves (malloc serialised across CPUs),
- * nothing else exists.
- * newlib's PowerPC build uses the plain names (MISSING_SYSCALL_NAMES): write, sbrk, ... */
+/* libc_glue.c - the hypervisor's own part of what newlib needs: output goes to the console,
+ * malloc is serialised across CPUs, exit parks the CPU. The heap (the arena link.ld reserves)
+ * and the file-less rest are shared with the test guests: lib/newlib_stubs.c. */
 #include <errno.h>
 #include <stddef.h>
-#include <sys/stat.h>
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
 #include <hv/heap.h>
 
 extern char __heap_start[], __heap_end[];
-static char *heap_top = __heap_start;
-
-void *sbrk(ptrdiff_t incr)
-{
-	char *old = heap_top;
-
-	if (incr > __heap_end - heap_top || incr < __heap_start - heap_top) {
-		errno = ENOMEM;
-		return (void *)-1;
-	}
-	heap_top += incr;
-	return old;
-}
 
 size_t heap_reserved(void)
 {
@@ -71,40 +56,6 @@ int write(int fd, const char *buf, size_t len)
 int read(int fd, char *buf, size_t len)
 {
 	errno = EBADF;
-	return -1;
-}
-
-int close(int fd)
-{
-	errno = EBADF;
-	return -1;
-}
-
-int fstat(int fd, struct stat *st)
-{
-	st->st_mode = S_IFCHR;
-	return 0;
-}
-
-int isatty(int fd)
-{
-	return fd <= 2;
-}
-
-int lseek(int fd, int off, int whence)
-{
-	errno = ESPIPE;
-	return -1;
-}
-
-int getpid(void)
-{
-	return 1;
-}
-
-int kill(int pid, int sig)
-{
-	errno = EINVAL;
 	return -1;
 }
 

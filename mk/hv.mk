@@ -1,5 +1,6 @@
-# The hypervisor image: portable core (hv/) + arch/$(ARCH), linked with libfdt and newlib.
-HV_SRCS := $(wildcard hv/*.c) $(ARCH_SRCS)
+# The hypervisor image: portable core (hv/) + arch/$(ARCH) + what it shares with the test
+# guests (lib/), linked with libfdt and newlib.
+HV_SRCS := $(wildcard hv/*.c lib/*.c) $(ARCH_SRCS)
 HV_OBJS := $(HV_SRCS:%=$(BA)/obj/%.o)
 HV_CFLAGS = $(TGT_CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror=implicit \
 	    -Ihv/include -Iinclude -Iarch/$(ARCH)/include -I$(LIBFDT_SRC) -MMD -MP \

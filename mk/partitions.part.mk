@@ -9,7 +9,7 @@ GUEST_OUT     := $(BA)/partitions
 GUEST_OBJDIR  := $(GUEST_OUT)/obj
 GUEST_LOAD    := 0x00100000
 GUEST_LD      := partitions/lib/guest.ld
-GUEST_LIB_SRCS := $(wildcard partitions/lib/*.c partitions/lib/*.S)
+GUEST_LIB_SRCS := $(wildcard partitions/lib/*.c partitions/lib/*.S lib/*.c)
 GUEST_LIB_OBJS := $(GUEST_LIB_SRCS:%=$(GUEST_OBJDIR)/%.o)
 GUEST_LIB     := $(GUEST_OUT)/libguest.a
 GUEST_START   := $(GUEST_OBJDIR)/partitions/lib/start.S.o

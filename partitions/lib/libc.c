@@ -1,24 +1,9 @@
-/* libc.c - the system calls newlib needs (newlib's PowerPC build uses the plain names):
- * output to the guest console, a heap after the stacks (guest.ld), exit = guest_exit. */
+/* libc.c - the guest's own part of the system calls newlib needs: output to and input from
+ * the guest console, exit = guest_exit. The heap (after the stacks, guest.ld) and the
+ * file-less rest are shared with the hypervisor: lib/newlib_stubs.c. */
 #include <errno.h>
 #include <stddef.h>
-#include <sys/stat.h>
 #include <guest/guest.h>
-
-extern char __heap_start[], __heap_end[];
-static char *heap_top = __heap_start;
-
-void *sbrk(ptrdiff_t incr)
-{
-	char *old = heap_top;
-
-	if (incr > __heap_end - heap_top || incr < __heap_start - heap_top) {
-		errno = ENOMEM;
-		return (void *)-1;
-	}
-	heap_top += incr;
-	return old;
-}
 
 int write(int fd, const char *buf, size_t len)
 {
@@ -50,40 +35,6 @@ int read(int fd, char *buf, size_t len)
 		buf[n++] = (char)c;
 	}
 	return (int)n;
-}
-
-int close(int fd)
-{
-	errno = EBADF;
-	return -1;
-}
-
-int fstat(int fd, struct stat *st)
-{
-	st->st_mode = S_IFCHR;
-	return 0;
-}
-
-int isatty(int fd)
-{
-	return fd <= 2;
-}
-
-int lseek(int fd, int off, int whence)
-{
-	errno = ESPIPE;
-	return -1;
-}
-
-int getpid(void)
-{
-	return 1;
-}
-
-int kill(int pid, int sig)
-{
-	errno = EINVAL;
-	return -1;
 }
 
 void _exit(int code)
