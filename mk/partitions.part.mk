@@ -14,7 +14,7 @@ GUEST_LIB_OBJS := $(GUEST_LIB_SRCS:%=$(GUEST_OBJDIR)/%.o)
 GUEST_LIB     := $(GUEST_OUT)/libguest.a
 GUEST_START   := $(GUEST_OBJDIR)/partitions/lib/start.S.o
 GUEST_CFLAGS   = $(TGT_CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror=implicit \
-		 -Ipartitions/lib/include -Iinclude -I$(LIBFDT_SRC) -MMD -MP
+		 -Ipartitions/lib/include -Iinclude -Iarch/$(ARCH)/include -I$(LIBFDT_SRC) -MMD -MP
 # Integer-only formatted output, as for the hypervisor (the cross libgcc is hard-float only).
 GUEST_LDFLAGS := -Wl,--defsym=snprintf=sniprintf -Wl,--defsym=vsnprintf=vsniprintf \
 		 -Wl,--defsym=printf=iprintf -Wl,--defsym=sprintf=siprintf

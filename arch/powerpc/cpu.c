@@ -73,9 +73,6 @@ void arch_cpu_park(void)
 		__asm__ volatile("wait" ::: "memory");
 }
 
-#define TSR_DIS		0x08000000u
-#define TCR_DIE		0x04000000u
-
 /* Sleep until the decrementer (ticks from now) or a doorbell wakes the CPU: "wait" with
  * MSR[EE] = 1 (E500MCRM 4.9.18); the wake-up interrupt is taken by powerpc_trap() in
  * hypervisor state and simply returns. Spinning instead would starve the other emulated

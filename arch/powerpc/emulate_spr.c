@@ -19,18 +19,12 @@
 #define SPRN_MCAR	573
 #define SPRN_L1CFG0	515
 #define SPRN_L1CFG1	516
-#define SPRN_TLB0CFG	688
 #define SPRN_HID0	1008
 #define SPRN_HID1	1009
-#define SPRN_L1CSR0	1010
 #define SPRN_L1CSR1	1011
 #define SPRN_MMUCFG	1015
 #define SPRN_SVR	1023
 #define L1CSR_CFI	0x2u		/* cache flash invalidate: completes at once here */
-#define TSR_DIS		0x08000000u
-#define TSR_ENW		0x80000000u	/* watchdog: enable next watchdog time */
-#define TSR_WIS		0x40000000u	/* watchdog interrupt status */
-#define TCR_DIE		0x04000000u
 
 /* Guest-visible TLB geometry (TLBnCFG: ASSOC, MINSIZE, MAXSIZE, IPROT, AVAIL, NENTRY). */
 #define VTLB0CFG	((VTLB0_WAYS << 24) | (1 << 20) | (1 << 16) | (VTLB0_SETS * VTLB0_WAYS))

@@ -24,8 +24,6 @@
 #define IVOR_DOORBELL	36
 #define IVOR_HCALL	40
 #define SC_LEV1		0x44000022u	/* "sc 1": the ePAPR hypercall instruction */
-#define TSR_DIS		0x08000000u
-#define TCR_ARE		0x00400000u
 
 /* Program interrupt: emulate a privileged instruction, else hand the interrupt to the guest
  * with its ESR (illegal, privileged or trap) as the architecture defines. */

@@ -8,11 +8,7 @@
 #include "powerpc.h"
 
 #define EPAPR_MAGIC	0x45504150u
-#define IVOR_EXTERNAL	4
 #define IVOR_DEC	10
-#define TSR_DIS		0x08000000u	/* decrementer interrupt status (E500MCRM 2.8.2) */
-#define TCR_DIE		0x04000000u	/* decrementer interrupt enable */
-#define TCR_ARE		0x00400000u	/* auto-reload enable */
 /* MSR bits the guest may hold; the rest (GS, and hypervisor-only bits) read as 0. */
 #define GUEST_MSR_MASK	(MSR_CE | MSR_EE | MSR_PR | MSR_ME | MSR_DE | MSR_IS | MSR_DS | \
 			 0x00040000u /* WE */ | 0x02000000u /* UCLE */)
