@@ -8,7 +8,6 @@
 #include <hv/fdt_util.h>
 #include <hv/log.h>
 
-#define PRINTF_BUF 512
 
 extern const struct console_driver ns16550_driver;
 
@@ -77,16 +76,11 @@ int console_getc(void)
 
 int hv_printf(const char *fmt, ...)
 {
-	char buf[PRINTF_BUF];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = hv_vlog(LOG_INFO, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return n;
-	if (log_record(LOG_INFO, buf))
-		console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	return n;
 }

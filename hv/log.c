@@ -62,21 +62,28 @@ void log_capture(void (*fn)(const char *text))
 	capture_fn = fn;
 }
 
+int hv_vlog(enum log_level level, const char *fmt, va_list ap)
+{
+	char buf[LOG_PRINT_MAX];
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	if (n < 0)
+		return n;
+	if ((size_t)n >= sizeof(buf))
+		buf[sizeof(buf) - 2] = '\n';	/* cut short: still ends its line */
+	if (log_record(level, buf))
+		console_write(buf, strlen(buf));
+	return n;
+}
+
 int hv_log(enum log_level level, const char *fmt, ...)
 {
-	char buf[2 * LOG_MSG_MAX];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = hv_vlog(level, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return n;
-	if ((size_t)n >= sizeof(buf))
-		buf[sizeof(buf) - 2] = '\n';	/* cut short: still a whole line */
-	if (log_record(level, buf))
-		console_write(buf, strlen(buf));
 	return n;
 }
 

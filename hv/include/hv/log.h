@@ -6,6 +6,7 @@
 #ifndef HV_LOG_H
 #define HV_LOG_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 enum log_level {
@@ -18,6 +19,7 @@ enum log_level {
 
 #define LOG_ENTRIES	64	/* messages kept */
 #define LOG_MSG_MAX	120	/* characters kept per message */
+#define LOG_PRINT_MAX	512	/* characters printed per message (longer ones are cut) */
 
 /* One recorded message (one line, without its newline). */
 struct log_entry {
@@ -33,6 +35,7 @@ int log_record(enum log_level level, const char *text);
 
 /* Record at level and print on the console if level <= the console level. */
 int hv_log(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int hv_vlog(enum log_level level, const char *fmt, va_list ap);
 
 /* Messages printed by the calling CPU are not recorded while muted (the shell's reports). */
 void log_mute(int on);
