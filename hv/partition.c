@@ -9,10 +9,10 @@
 #include <hv/arch.h>
 #include <hv/byte_chan.h>
 #include <hv/console.h>
-#include <hv/log.h>
 #include <hv/cpu.h>
 #include <hv/guest_tree.h>
 #include <hv/image.h>
+#include <hv/log.h>
 #include <hv/manager.h>
 #include <hv/partition.h>
 #include <hv/watchdog.h>
@@ -346,9 +346,6 @@ void partitions_autostart(void)
 			partition_start(&partitions[i]);
 }
 
-/* Wait until every vCPU of p but self has left guest context, kicking them again every
- * KICK_MS: under QEMU a doorbell can be taken late (or, rarely, not at all) when the host is
- * busy. */
 /* Between two looks at a vCPU's state. A CPU without a vCPU of its own (the console's) sleeps
  * 20 us, which also hands the emulator's single host thread to the CPU being waited for
  * (QEMU's default round robin runs one emulated CPU at a time); a CPU in a hypercall of any
@@ -361,6 +358,9 @@ static void pause(void)
 		arch_cpu_idle(arch_time_freq() / 50000);
 }
 
+/* Wait until every vCPU of p but self has left guest context, kicking them again every
+ * KICK_MS: under QEMU a doorbell can be taken late (or, rarely, not at all) when the host is
+ * busy. */
 static int wait_vcpus_out(struct partition *p, const struct vcpu *self)
 {
 	uint64_t ms = arch_time_freq() / 1000, t0 = arch_time_now(), last = t0;
