@@ -327,25 +327,26 @@ int pci_cap_find(int bridge, uint32_t bdf, unsigned int id)
 	return -ENOENT;
 }
 
+/* Capability id of function bdf, if it has one with an enable bit on: that bit cleared and
+ * set_bits set (one dword write). 1 if it changed, else 0. */
+static int cap_turn_off(int bridge, uint32_t bdf, unsigned int id, uint32_t enable,
+			uint32_t set_bits)
+{
+	int cap = pci_cap_find(bridge, bdf, id);
+	uint32_t v = cap < 0 ? 0 : pci_arch_cfg_read32(bridge, bdf, (unsigned int)cap);
+
+	if (!(v & enable))
+		return 0;
+	pci_arch_cfg_write32(bridge, bdf, (unsigned int)cap, (v & ~enable) | set_bits);
+	return 1;
+}
+
 /* 6.8.1.3 MSI Message Control bit 0 Enable; 6.8.2.3 MSI-X Message Control bit 15 Enable and
  * bit 14 Function Mask (Message Control is the upper half of the capability's dword). */
 int pci_msi_off(int bridge, uint32_t bdf)
 {
-	int msi = pci_cap_find(bridge, bdf, CAP_MSI), msix = pci_cap_find(bridge, bdf, CAP_MSIX);
-	int changed = 0;
-
-	if (msi >= 0 && (pci_arch_cfg_read32(bridge, bdf, (unsigned int)msi) & MSI_ENABLE)) {
-		pci_arch_cfg_write32(bridge, bdf, (unsigned int)msi,
-				     pci_arch_cfg_read32(bridge, bdf, (unsigned int)msi) & ~MSI_ENABLE);
-		changed++;
-	}
-	if (msix >= 0 && (pci_arch_cfg_read32(bridge, bdf, (unsigned int)msix) & MSIX_ENABLE)) {
-		pci_arch_cfg_write32(bridge, bdf, (unsigned int)msix,
-				     (pci_arch_cfg_read32(bridge, bdf, (unsigned int)msix) &
-				      ~MSIX_ENABLE) | MSIX_MASK);
-		changed++;
-	}
-	return changed;
+	return cap_turn_off(bridge, bdf, CAP_MSI, MSI_ENABLE, 0) +
+	       cap_turn_off(bridge, bdf, CAP_MSIX, MSIX_ENABLE, MSIX_MASK);
 }
 
 /* Mask a function's DMA and interrupts before its partition's memory is taken back (issue

@@ -97,7 +97,7 @@ FIRST_RUN = ["bus master at start: off", "left-over DMA none in flight: 0 bytes 
 # restart takes ~10 ms, a transfer 100 ms): the new run turns bus mastering back on, so only
 # the fence stands between that transfer and the scrubbed memory, waits for it to complete
 # and counts what landed. A restart slowed down past the transfer (loaded host) shows as "none
-# in flight"; the test needs most runs to have had one.
+# in flight"; the test needs at least one run to have had one.
 IN_FLIGHT = "left-over DMA completed after the restart: 0 bytes landed"
 NOT_IN_FLIGHT = "left-over DMA none in flight: 0 bytes landed"
 
@@ -161,8 +161,10 @@ def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
         assert run[2] in (IN_FLIGHT, NOT_IN_FLIGHT), f"run {n}: {run}"
         assert run[3:] == STEPS, f"run {n}: {run}"
         in_flight += run[2] == IN_FLIGHT
+    # Each run that caught a transfer in flight is a proof on its own (a broken fence shows
+    # 64 bytes there); how many do depends on the host's speed, so one is enough to pass.
     print(f"{in_flight} of {CYCLES} restarts caught a transfer in flight")
-    assert in_flight >= CYCLES * 3 // 4, f"only {in_flight} of {CYCLES} restarts hit a DMA"
+    assert in_flight >= 1, f"no restart of {CYCLES} caught a DMA in flight"
     assert re.search(r"(?m)^(?:bulkhead> )?\[m\] manager: watched buffer: 0 bytes changed",
                      out), out
     assert "blocked" not in out and "could not be disabled" not in out

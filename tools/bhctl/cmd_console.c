@@ -105,12 +105,9 @@ static int run(int argc, char **argv)
 		usage(stderr);
 		return BHCTL_USAGE;
 	}
-	c = malloc(sizeof(*c));
+	c = hv_connect(&t, &err);
 	if (!c)
-		return BHCTL_USAGE;
-	err = hv_open(c, &t);
-	if (!err)
-		err = hv_sync(c);
+		return err;
 	if (!err) {
 		fprintf(stderr, "bhctl: connected to %s. Ctrl-] returns from a partition's console "
 			"to the shell, Ctrl-\\ leaves bhctl.\n", c->name);

@@ -104,12 +104,9 @@ static int run_op(int argc, char **argv)
 		print_usage(stderr, o);
 		return BHCTL_USAGE;
 	}
-	c = malloc(sizeof(*c));
+	c = hv_connect(&t, &err);
 	if (!c)
-		return BHCTL_USAGE;
-	err = hv_open(c, &t);
-	if (!err)
-		err = hv_sync(c);
+		return err;
 	if (!err && waits && argc == 2)
 		err = start_log_seq(c, &seq0);
 	if (!err)

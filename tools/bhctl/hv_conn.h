@@ -47,6 +47,10 @@ int hv_fill(struct hv_conn *c, int ms);
 /* Get the shell's attention: back from a partition console, an empty line, a prompt seen. */
 int hv_sync(struct hv_conn *c);
 
+/* A new connection (malloc'ed) with the shell's attention, or NULL with *err set to
+ * BHCTL_NOHV / BHCTL_USAGE after printing why. Free with hv_close() and free(). */
+struct hv_conn *hv_connect(const struct hv_target *t, int *err);
+
 /* Run one shell command in script mode. *out (malloc'ed, caller frees) gets the command's
  * output lines without partition console lines; *rc the command's status. 0, or BHCTL_NOHV
  * after printing why. */

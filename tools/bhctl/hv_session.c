@@ -32,6 +32,16 @@ static void consume(struct hv_conn *c, size_t n)
 	c->len -= n;
 }
 
+struct hv_conn *hv_connect(const struct hv_target *t, int *err)
+{
+	struct hv_conn *c = malloc(sizeof(*c));
+
+	*err = c ? hv_open(c, t) : BHCTL_USAGE;
+	if (!*err)
+		*err = hv_sync(c);
+	return c;
+}
+
 int hv_sync(struct hv_conn *c)
 {
 	static const char probe[] = { HV_DETACH_KEY, HV_KILL_KEY, '\r' };
