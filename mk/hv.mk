@@ -13,7 +13,7 @@ $(HV_VERSION_C): FORCE
 	@mkdir -p $(@D)
 	@printf 'const char bulkhead_version[] = "%s";\n' '$(HV_VERSION)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(BA)/version.o: $(HV_VERSION_C)
+$(BA)/version.o: $(HV_VERSION_C) | $(DEPS_STAMP)
 	$(TGT_CC) $(HV_CFLAGS) -c $< -o $@
 HV_OBJS += $(BA)/version.o
 .PHONY: FORCE
@@ -21,12 +21,12 @@ HV_OBJS += $(BA)/version.o
 $(BA)/obj/%.c.o: %.c $(LIBFDT_SRC)/libfdt.h $(NEWLIB_LIBC)
 	@mkdir -p $(@D)
 	$(TGT_CC) $(HV_CFLAGS) -c $< -o $@
-$(BA)/obj/%.S.o: %.S
+$(BA)/obj/%.S.o: %.S | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(TGT_CC) $(HV_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 # link.ld is shared by the architectures; arch/$(ARCH)/include/arch/layout.h gives the numbers.
-$(BA)/link.ld: link.ld arch/$(ARCH)/include/arch/layout.h
+$(BA)/link.ld: link.ld arch/$(ARCH)/include/arch/layout.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(TGT_CC) -E -P -x c -undef -D__ASSEMBLY__ -Iarch/$(ARCH)/include $< -o $@
 

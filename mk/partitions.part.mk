@@ -25,7 +25,7 @@ GUEST_UIMGS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.uimg)
 $(GUEST_OBJDIR)/%.c.o: %.c $(LIBFDT_SRC)/libfdt.h $(NEWLIB_LIBC)
 	@mkdir -p $(@D)
 	$(TGT_CC) $(GUEST_CFLAGS) -c $< -o $@
-$(GUEST_OBJDIR)/%.S.o: %.S
+$(GUEST_OBJDIR)/%.S.o: %.S | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(TGT_CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
