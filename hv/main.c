@@ -7,6 +7,7 @@
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/bootargs.h>
+#include <hv/mutate.h>
 #include <hv/config.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
@@ -135,6 +136,7 @@ void hv_main(const void *fdt)
 	hv_hw_fdt = fdt;
 	banner(fdt);
 	read_debug_args(fdt);
+	mutate_init(fdt);
 	cpus_discover(fdt);
 	hv_cpus[0].state = CPU_ONLINE;
 	inventory_show(fdt);

@@ -41,4 +41,21 @@ $(BA)/bulkhead.elf: $(HV_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) $(BA)/link.ld
 		$(HV_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) -lgcc -o $@
 ALL_TARGETS += $(BA)/bulkhead.elf
 
+# The test image: the same objects but hv/mutate.c built with HV_TEST_BUILD, so that it honours
+# bulkhead.mutate= (hv/include/hv/mutate.h). Only tests boot it; it is never installed.
+HV_TEST_OBJS := $(filter-out $(BA)/obj/hv/mutate.c.o,$(HV_OBJS)) $(BA)/obj/hv/mutate-test.o
+$(BA)/obj/hv/mutate-test.o: hv/mutate.c $(LIBFDT_SRC)/libfdt.h $(NEWLIB_LIBC)
+	@mkdir -p $(@D)
+	$(TGT_CC) $(HV_CFLAGS) -DHV_TEST_BUILD -c $< -o $@
+$(BA)/bulkhead-test.elf: $(HV_TEST_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) $(BA)/link.ld
+	$(TGT_CC) $(TGT_CPU_FLAGS) -nostdlib -static -no-pie -Wl,-T,$(BA)/link.ld -Wl,--gc-sections \
+		-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments $(HV_LDFLAGS) \
+		$(HV_TEST_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) -lgcc -o $@
+$(BA)/bulkhead-test.bin: $(BA)/bulkhead-test.elf
+	$(CROSS)objcopy -O binary $< $@
+$(BA)/bulkhead-test.uimg: $(BA)/bulkhead-test.bin
+	mkimage -A powerpc -O linux -T kernel -C none -a $(HV_LOAD_ADDR) -e $(HV_LOAD_ADDR) \
+		-n bulkhead-test -d $< $@ > /dev/null
+CHECK_DEPS += $(BA)/bulkhead-test.elf $(BA)/bulkhead-test.uimg
+
 -include $(HV_OBJS:.o=.d)

@@ -24,6 +24,8 @@ from hwtree import Tree  # noqa: E402
 
 LOG_DIR = ROOT / "build" / "test-logs"
 HV_ELF = ROOT / "build" / "powerpc" / "bulkhead.elf"
+# The test image honours bulkhead.mutate= (hv/include/hv/mutate.h): negative controls boot it.
+HV_TEST_ELF = ROOT / "build" / "powerpc" / "bulkhead-test.elf"
 
 
 def _log_name(node):
@@ -64,3 +66,11 @@ def hv_elf():
     if not HV_ELF.is_file():
         pytest.fail(f"{HV_ELF} is missing: run 'make' (or 'make check') first")
     return HV_ELF
+
+
+@pytest.fixture(scope="session")
+def hv_test_elf():
+    """The test image (bulkhead.mutate= honoured); pass it with --elf/--uimg to the launcher."""
+    if not HV_TEST_ELF.is_file():
+        pytest.fail(f"{HV_TEST_ELF} is missing: run 'make check' first")
+    return HV_TEST_ELF
