@@ -2,6 +2,7 @@
 #   make run     - install what is missing, build, boot the hypervisor through U-Boot on QEMU
 #   make check   - install what is missing, build, run every test (unit + QEMU system tests)
 #   make bench   - sizes and emulated boot time (docs/benchmarks.md)
+#   make check-fresh - make check + make run in a brand-new Debian 12 root (scripts/check-fresh.sh)
 # Each part of the build lives in a fragment under mk/ or arch/$(ARCH)/; the fragments add
 # their outputs to ALL_TARGETS and their test prerequisites to CHECK_DEPS.
 
@@ -28,7 +29,7 @@ include mk/hv.mk
 -include mk/host.mk
 -include mk/*.part.mk
 
-.PHONY: all deps check run bench clean distclean
+.PHONY: all deps check check-fresh run bench clean distclean
 deps: $(DEPS_STAMP)
 all: $(DEPS_STAMP) $(ALL_TARGETS)
 
@@ -36,6 +37,11 @@ all: $(DEPS_STAMP) $(ALL_TARGETS)
 # and prints the closing "N passed, N failed" line.
 check: all $(CHECK_DEPS)
 	$(PYTEST) -q tests $(PYTEST_ARGS)
+
+# The README's commands on a brand-new Debian 12 root with a fresh clone of HEAD (needs root;
+# not part of check). CHECK_FRESH_CMD overrides what runs there.
+check-fresh:
+	scripts/check-fresh.sh $(CHECK_FRESH_CMD)
 
 run: all
 	@tools/run-qemu.sh --uboot $(RUN_ARGS)
