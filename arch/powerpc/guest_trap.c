@@ -6,6 +6,7 @@
 #include <hv/partition.h>
 #include <hv/vpic.h>
 #include <hv/stats.h>
+#include <hv/mutate.h>
 #include <arch/spr.h>
 #include "powerpc.h"
 
@@ -25,14 +26,25 @@
 #define IVOR_HCALL	40
 #define SC_LEV1		0x44000022u	/* "sc 1": the ePAPR hypercall instruction */
 
-/* Program interrupt: emulate a privileged instruction, else hand the interrupt to the guest
- * with its ESR (illegal, privileged or trap) as the architecture defines. */
+/* Is the guest in its own user mode (virtual MSR[PR] = 1)? Then nothing privileged is
+ * emulated for it: the hardware would raise the interrupt in the guest itself. */
+static bool guest_user(const struct vcpu *v)
+{
+	if (hv_mutated("user-priv"))
+		return false;
+	return v->arch.msr & MSR_PR;
+}
+
+/* Program interrupt: emulate a privileged instruction of the guest's supervisor mode, else
+ * hand the interrupt to the guest with its ESR (illegal, privileged or trap) as the
+ * architecture defines: from guest user mode, a privileged instruction is the guest
+ * kernel's program interrupt (ESR[PPR], SRR0 = the instruction), as on bare e500mc. */
 static void program(struct vcpu *v, struct trap_frame *tf)
 {
 	uint32_t insn;
 	int r = -1;
 
-	if ((tf->esr & ESR_PPR) && !vcpu_fetch_insn(v, tf->pc, &insn))
+	if ((tf->esr & ESR_PPR) && !guest_user(v) && !vcpu_fetch_insn(v, tf->pc, &insn))
 		r = emulate_privileged(v, tf, insn);
 	if (r == EMULATE_FORBIDDEN)
 		partition_fault(v, "instruction 0x%08x at pc 0x%08x touches a hypervisor-only SPR "
@@ -45,13 +57,21 @@ static void program(struct vcpu *v, struct trap_frame *tf)
 }
 
 /* sc: LEV = 1 is a hypercall (IVOR8 under QEMU, IVOR40 on E.HV silicon), LEV = 0 is the
- * guest's own system call. SRR0 already points after the sc. */
+ * guest's own system call. SRR0 already points after the sc. A hypercall is the guest
+ * kernel's: `sc 1` from guest user mode is a privileged-instruction program interrupt in the
+ * guest (ESR[PPR], SRR0 = the sc; Power ISA 2.06 III-E: LEV = 1 is privileged; KVM e500
+ * does the same), never dispatched. */
 static void syscall(struct vcpu *v, struct trap_frame *tf)
 {
 	uint32_t insn;
 
 	if (vcpu_fetch_insn(v, tf->pc - 4, &insn) || insn != SC_LEV1) {
 		vcpu_reflect(v, tf, IVOR_SYSCALL, tf->pc);
+		return;
+	}
+	if (guest_user(v)) {
+		v->arch.esr = ESR_PPR;
+		vcpu_reflect(v, tf, IVOR_PROGRAM, tf->pc - 4);
 		return;
 	}
 	/* r3..r10 and r11 (token) are struct hcall_regs, in place in the saved frame */

@@ -49,9 +49,11 @@ void guest_exc_dispatch(struct guest_frame *f)
 {
 	guest_handler_t fn = f->vec < GUEST_NR_IVORS ? handlers[f->vec] : NULL;
 
-	/* a synchronous exception from user mode ends guest_run_user() (user.c) */
-	if ((f->msr & MSR_PR) && f->vclass == GF_CLASS_STD && f->vec != IVOR_EXTERNAL &&
-	    f->vec != IVOR_DECREMENTER && f->vec != IVOR_FIT)
+	/* a synchronous exception taken through the user-entry vectors (its frame is on a
+	 * kernel-entry stack) ends guest_run_user() (user.c) */
+	if (f->vclass == GF_CLASS_STD && f->vec != IVOR_EXTERNAL &&
+	    f->vec != IVOR_DECREMENTER && f->vec != IVOR_FIT &&
+	    guest_user_stack_cpu((uint32_t)f) >= 0)
 		guest_user_trap(f);
 	if (fn)
 		fn(f);
