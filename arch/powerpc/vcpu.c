@@ -1,5 +1,6 @@
 /* vcpu.c - run a virtual e500mc in problem state: reset to the ePAPR entry state, enter and
  * leave guest context, deliver interrupts to the guest's own vectors. */
+#include <stddef.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/partition.h>
@@ -32,8 +33,16 @@ void vcpu_arch_reset(struct vcpu *v, uint64_t entry, uint64_t r3, uint64_t ima_s
 	struct vcpu_arch *a = &v->arch;
 	unsigned int tsize = tsize_for(ima_size);
 	uint32_t base = (uint32_t)entry & ~(uint32_t)((1ull << (10 + 2 * tsize)) - 1);
+	uint32_t req;
 
-	memset(a, 0, sizeof(*a));
+	/* Another vCPU's tlbivax may be writing this guest TLB: hold its lock across the reset
+	 * (the memset keeps the lock word as it is) and count every flush asked so far as
+	 * done (the next entry flushes anyway). */
+	vtlb_lock(a);
+	req = a->flush_req;
+	memset(a, 0, offsetof(struct vcpu_arch, tlb_lock));
+	memset(&a->tlb1, 0, sizeof(*a) - offsetof(struct vcpu_arch, tlb1));
+	a->flush_req = a->flush_ack = req;
 	a->frame.pc = (uint32_t)entry;
 	a->frame.gpr[3] = (uint32_t)r3;
 	a->frame.gpr[6] = EPAPR_MAGIC;
@@ -41,6 +50,7 @@ void vcpu_arch_reset(struct vcpu *v, uint64_t entry, uint64_t r3, uint64_t ima_s
 	a->pir = v->index;
 	a->shadow_tid = (uint32_t)v->part->id;
 	vtlb_reset(a, base, tsize);
+	vtlb_unlock(a);
 }
 
 uint32_t vcpu_shadow_msr(struct vcpu_arch *a)

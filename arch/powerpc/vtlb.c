@@ -203,10 +203,10 @@ void vtlb_shadow_install(struct vcpu_arch *a, const struct vtlb_entry *e, uint32
 	__asm__ volatile("isync; tlbwe; isync" ::: "memory");
 }
 
-/* The initial mapping of ePAPR 5.4 (IMA): TLB1 entry 0, TS 0, TID 0, va = pa = base. */
+/* The initial mapping of ePAPR 5.4 (IMA): TLB1 entry 0, TS 0, TID 0, va = pa = base. The
+ * caller holds a's tlb_lock. */
 void vtlb_reset(struct vcpu_arch *a, uint32_t base, unsigned int tsize)
 {
-	vtlb_lock(a);
 	for (unsigned int i = 0; i < VTLB1_ENTRIES; i++)
 		a->tlb1[i] = (struct vtlb_entry){ 0 };
 	for (unsigned int s = 0; s < VTLB0_SETS; s++)
@@ -216,7 +216,6 @@ void vtlb_reset(struct vcpu_arch *a, uint32_t base, unsigned int tsize)
 	a->tlb1[0].mas2 = base | MAS2_M;
 	a->tlb1[0].mas3 = base | MAS3_SX | MAS3_SW | MAS3_SR;
 	a->tlb1[0].mas7 = 0;
-	vtlb_unlock(a);
 }
 
 unsigned int vtlb_mas6_as(uint32_t mas6)
