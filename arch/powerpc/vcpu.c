@@ -124,8 +124,8 @@ void vcpu_tlb_broadcast(struct vcpu *v, bool tlb0, bool tlb1,
 		while (w != v && w->state == VCPU_RUNNING && !vtlb_flush_done(&w->arch, req[i])) {
 			vtlb_flush_requested(&v->arch);
 			if (arch_time_now() > deadline) {
-				hv_log(LOG_WARN, "partition %s: vcpu %u did not drop its shadow TLB "
-				       "for tlbivax within 100 ms\n", p->name, w->index);
+				hv_log(LOG_WARN, "partition %s: vcpu %u did not drop its shadow "
+				       "TLB for tlbivax within 100 ms\n", p->name, w->index);
 				break;
 			}
 			arch_cpu_relax();

@@ -49,7 +49,8 @@ static void record_and_return(struct guest_frame *f)
 static void sync_icache(void *p, size_t len)
 {
 	for (size_t o = 0; o < len; o += 64)
-		__asm__ volatile("dcbst 0,%0; sync; icbi 0,%0" : : "r"((uint8_t *)p + o) : "memory");
+		__asm__ volatile("dcbst 0,%0; sync; icbi 0,%0"
+				 : : "r"((uint8_t *)p + o) : "memory");
 	__asm__ volatile("sync; isync" ::: "memory");
 }
 
@@ -126,7 +127,8 @@ static void test_exec(void)
 	printf("tlbedge: exec device: vec %lu pc-off %ld esr 0x%08lx\n", (unsigned long)seen.vec,
 	       (long)(seen.pc - (X_VA + 4)), (unsigned long)seen.esr);
 	guest_check(seen.vec == IVOR_INST_STORAGE && seen.pc == X_VA + 4,
-		    "execute from a device page: instruction storage interrupt", "vec %lu pc 0x%08lx",
+		    "execute from a device page: instruction storage interrupt",
+		    "vec %lu pc 0x%08lx",
 		    (unsigned long)seen.vec, (unsigned long)seen.pc);
 	tlb1_clear(esel);
 }
@@ -337,7 +339,7 @@ static void test_ivax(void)
 	while (!cpu1_ready && guest_tb() < end)
 		;
 	(void)*(volatile uint32_t *)X_VA;	/* CPU 0 maps A too */
-	guest_udelay(2000);			/* CPU 1 reads A meanwhile (not needed for the proof) */
+	guest_udelay(2000);		/* CPU 1 reads A meanwhile (not needed for the proof) */
 	pt_x = (uint32_t)page_b;
 	__asm__ volatile("sync" ::: "memory");
 	tlb_ivax(X_VA, 0);			/* tlbivax; sync; tlbsync; sync */

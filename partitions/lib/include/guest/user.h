@@ -5,7 +5,9 @@
  * user-mode instruction does in both. While fn runs, this CPU's IVOR2-11, 13, 14 point at
  * the library's user-entry vectors, which switch to a per-CPU kernel stack (fn's r1 is never
  * trusted); the initial mapping (TLB1 entry covering the image) gets the user permissions
- * UX/UW/UR added on first use, so fn can reach the whole image. */
+ * UX/UW/UR added on first use, so fn can reach the whole image. The user-entry vectors use
+ * SPRG0 (scratch) and SPRG2 (this CPU's kernel-entry frame): a guest using guest_run_user()
+ * must leave those two to the library. */
 #ifndef GUEST_USER_H
 #define GUEST_USER_H
 
