@@ -84,11 +84,11 @@ _Static_assert(sizeof(unsigned long) == sizeof(uint32_t) &&
 
 /* Does guest entry e let the guest's current privilege level load (or store) through it?
  * (E500MCRM 6.7.4: SR/SW in supervisor mode, UR/UW in user mode.) */
-static bool data_allowed(const struct vtlb_entry *e, uint32_t msr, bool store)
+static bool data_allowed(const struct vcpu *v, const struct vtlb_entry *e, bool store)
 {
 	uint32_t need = store ? MAS3_SW : MAS3_SR;
 
-	return e->mas3 & ((msr & MSR_PR) ? need << 1 : need);
+	return e->mas3 & (guest_user(v) ? need << 1 : need);
 }
 
 /* Instruction or data storage interrupt in the guest, as the CPU would raise it. */
@@ -170,7 +170,7 @@ static void refill(struct vcpu *v, struct trap_frame *tf, const struct vtlb_entr
 		v->stats.tlb_refills++;
 		return;
 	}
-	if (r && data && !data_allowed(e, v->arch.msr, tf->esr & ESR_ST)) {
+	if (r && data && !data_allowed(v, e, tf->esr & ESR_ST)) {
 		storage_fault(v, tf, ea, true);
 		return;
 	}
@@ -226,7 +226,7 @@ static bool split_storage(struct vcpu *v, struct trap_frame *tf, bool data)
 		return true;
 	}
 	if (data)
-		ok = data_allowed(e, a->msr, tf->esr & ESR_ST);
+		ok = data_allowed(v, e, tf->esr & ESR_ST);
 	else
 		ok = e->mas3 & ((a->msr & MSR_PR) ? MAS3_UX : MAS3_SX);
 	if (!ok)

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <guest/guest.h>
 #include <guest/user.h>
+#include <guest/device.h>
+#include <libfdt.h>
 #include <bulkhead/hcall.h>
 
 #define SPRG1_MARK	0x12345678u
@@ -64,6 +66,9 @@ static const struct op ops[] = {
 	{ "sc1-exit", u_hcall_exit, u_hcall_exit_at, 1 },
 };
 
+/* r3 = a supervisor-only mapping of an emulated MMIO page (PCI configuration space) */
+UOP(mmio, "u_mmio_at: lwz 5,0(3)");
+
 /* sc 0 from user mode: the guest's own system-call vector, SRR0 after the sc */
 static void u_syscall(void *arg)
 {
@@ -85,6 +90,46 @@ static void run_user_op(const struct op *o, void *arg)
 			    "vec %d esr 0x%08lx srr0 %+d", r, (unsigned long)f->esr, off);
 	else
 		guest_check(r == 0 && off == 4, o->name, "vec %d srr0 %+d", r, off);
+}
+
+/* The configuration space of the PCI function given to this partition (an emulated region),
+ * mapped supervisor read/write only; NULL if there is none (bare, or no function). */
+static volatile uint32_t *pci_config(void)
+{
+	const void *fdt = guest_boot.fdt;
+	int node = fdt_node_offset_by_compatible(fdt, -1, "bulkhead,pci-function"), len;
+	const fdt32_t *h = node < 0 ? NULL : fdt_getprop(fdt, node, "fsl,hv-device-handle", &len);
+	struct bh_region_info ri = { .argsz = sizeof(ri) };
+
+	if (!guest_boot.hv || !h || len != 4 ||
+	    bh_device_get_region_info(fdt32_to_cpu(*h), BH_PCI_CONFIG_REGION_INDEX, &ri) ||
+	    !ri.size)
+		return NULL;
+	return guest_ioremap(ri.guest_addr, 0x1000, 0);
+}
+
+/* A user-mode load through a supervisor-only mapping of an emulated region: a data storage
+ * interrupt in the guest kernel (DEAR = the address), nothing read. Positive control: the
+ * same load in supervisor mode reads the vendor/device ID. */
+static void user_mmio(void)
+{
+	volatile uint32_t *cfg = pci_config();
+	const struct op o = { "mmio-user", u_mmio, u_mmio_at, 0 };
+	const struct guest_frame *f;
+	int r;
+
+	if (!cfg)
+		return;
+	printf("usermode: config space id 0x%08lx from supervisor mode\n", (unsigned long)cfg[0]);
+	guest_check(cfg[0] != 0xffffffffu && cfg[0] != 0, "supervisor reads emulated MMIO",
+		    "0x%08lx", (unsigned long)cfg[0]);
+	r = guest_run_user(o.fn, (void *)cfg);
+	f = guest_user_exit();
+	printf("user %s: vec %d dear-off %ld pr %d\n", o.name, r, (long)(f->dear - (uint32_t)cfg),
+	       !!(f->msr & MSR_PR));
+	guest_check(r == IVOR_DATA_STORAGE && f->dear == (uint32_t)cfg &&
+		    f->pc == (uint32_t)o.at, "user load from supervisor-only MMIO faults",
+		    "vec %d dear 0x%08lx", r, (unsigned long)f->dear);
 }
 
 /* What the program handler saw in supervisor mode (positive control: nothing). */
@@ -137,6 +182,7 @@ int main(void)
 	printf("user %s: vec %d at pr %d\n", sc0.name, r, !!(guest_user_exit()->msr & MSR_PR));
 	guest_check(r == 0 && (guest_user_exit()->msr & MSR_PR), "sc 0 from user mode",
 		    "returned %d", r);
+	user_mmio();
 	for (unsigned int i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		run_user_op(&ops[i], (void *)handle);
 	guest_check(mfspr(SPRN_SPRG1) != SPRG1_MARK && !rfi_escaped && !(mfmsr() & MSR_PR),

@@ -14,15 +14,19 @@ import pytest
 from partcfg import config, partition
 from test_guests_bare import BareGuest, LOG_DIR
 
+EDU = 'edu { device = "pci0"; pci-function = <2 0>; };'
+QEMU_EDU = ["-device", "edu,addr=2.0"]
 USER_OPS = ["mfmsr", "mtmsr", "tlbwe", "tlbivax", "mtspr-sprg1", "mfspr-sprg0", "wrtee",
             "wrteei", "rfi", "sc1-console", "sc1-exit"]
 
 
 def boot_usermode(qemu, tmp_path, *launcher):
-    dts, extra = config([partition("u", "usermode", 1)])
+    """The usermode guest, with a PCI function whose configuration space (an emulated
+    region) it maps supervisor-only for the user-mode MMIO check."""
+    dts, extra = config([partition("u", "usermode", 1, extra=EDU)])
     cfg = tmp_path / "usermode.dts"
     cfg.write_text(dts)
-    con = qemu("--direct", "--smp", "2", "--config", cfg, *launcher, "--", *extra)
+    con = qemu("--direct", "--smp", "2", "--config", cfg, *launcher, "--", *extra, *QEMU_EDU)
     con.wait_ready()
     return con
 
@@ -62,6 +66,9 @@ def test_user_mode_privileged_ops_reach_the_guest_kernel(qemu, tmp_path):
     assert "KERN-HCALL!" in lines
     assert "USER-HCALL!" not in con.output
     assert "PASS: supervisor ops work" in lines
+    # emulated MMIO: readable from supervisor mode, a DSI from user mode
+    assert "PASS: supervisor reads emulated MMIO" in lines
+    assert "user mmio-user: vec 2 dear-off 0 pr 1" in lines, lines
 
 
 def test_user_mode_matches_bare_qemu(qemu, tmp_path):
@@ -91,3 +98,4 @@ def test_mutation_user_priv_lets_user_mode_in(qemu, tmp_path, hv_test_elf):
     assert code != 0, lines
     assert [l for l in lines if l.startswith("FAIL: mfmsr")], lines
     assert "USER-HCALL!" in lines
+    assert "FAIL: user load from supervisor-only MMIO faults: vec 0 dear 0x00000000" in lines
