@@ -59,8 +59,8 @@ static void program(struct vcpu *v, struct trap_frame *tf)
 /* sc: LEV = 1 is a hypercall (IVOR8 under QEMU, IVOR40 on E.HV silicon), LEV = 0 is the
  * guest's own system call. SRR0 already points after the sc. A hypercall is the guest
  * kernel's: `sc 1` from guest user mode is a privileged-instruction program interrupt in the
- * guest (ESR[PPR], SRR0 = the sc; Power ISA 2.06 III-E: LEV = 1 is privileged; KVM e500
- * does the same), never dispatched. */
+ * guest (ESR[PPR], SRR0 = the sc), never dispatched; KVM's e500 code (booke.c) also turns an
+ * hypervisor system call from guest user mode into a program interrupt with ESR[PPR]. */
 static void syscall(struct vcpu *v, struct trap_frame *tf)
 {
 	uint32_t insn;
