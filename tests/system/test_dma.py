@@ -59,6 +59,19 @@ def test_pci_inbound_window_fence(qemu, path):
     assert "hypervisor ready" in out
 
 
+# Negative control: the test image with the fence left open when the last source is disabled:
+# the transfer in flight at the quiesce lands (and every later "lands nowhere" check fails).
+def test_negative_control_fence_close(qemu, hv_test_elf):
+    con = qemu("--direct", "--elf", str(hv_test_elf), "--append", "bulkhead.mutate=fence-close",
+               *SELFTEST, *EDU, timeout=TIMEOUT)
+    out = con.wait_ready()
+    assert re.search(r"(?m)^dma-selftest: in flight at quiesce: 64 bytes landed\r?$", out), out
+    failed = [what for verdict, what in selftest_lines(out) if verdict == "FAIL"]
+    assert failed == ["in flight at quiesce: 0 bytes landed", "disabled again: DMA lands nowhere",
+                      "detached: DMA lands nowhere",
+                      "reset with DMA in flight: the target holds the scrubbed value"], out
+
+
 def test_selftest_without_edu_says_why(qemu):
     con = qemu("--direct", *SELFTEST, timeout=TIMEOUT)
     out = con.wait_ready()
@@ -78,7 +91,7 @@ def test_fence_closed_at_boot_without_selftest(qemu):
 # config (pci-function), drives it through the device ABI and the DMA hypercalls, then keeps a
 # DMA in flight for ever and says so on a byte channel; partition m, its manager, restarts it
 # each time and watches a buffer of its own that a aims a DMA at. -------------------------
-CYCLES = int(os.environ.get("BULKHEAD_DMA_CYCLES", "50"))   # make soak: 1000
+CYCLES = int(os.environ.get("BULKHEAD_DMA_CYCLES", "20"))   # make soak: 1000 (~30 min)
 EDU_ASSIGNED = 'edu { device = "pci0"; pci-function = <2 0>; };'
 STEPS = [
     "before enable: 0 bytes landed",
@@ -93,13 +106,15 @@ STEPS = [
 ]
 FIRST_RUN = ["bus master at start: off", "left-over DMA none in flight: 0 bytes landed"]
 # After a restart the quiesce has cleared bus mastering (the last run had it on). The transfer
-# the last run left in edu's engine is normally still in flight when the new run starts (a
-# restart takes ~10 ms, a transfer 100 ms): the new run turns bus mastering back on, so only
-# the fence stands between that transfer and the scrubbed memory, waits for it to complete
-# and counts what landed. A restart slowed down past the transfer (loaded host) shows as "none
-# in flight"; the test needs at least one run to have had one.
+# the last run left in edu's engine is still in flight when the new run starts: the new run
+# asks for bus mastering (which reaches the device only while its DMA source is enabled), so
+# the fence and that gate stand between the transfer and the scrubbed memory; it waits for the
+# transfer to complete and counts what landed. Under --icount (1 instruction = 32 ns of virtual
+# time) the order is fixed: a restart takes ~25 ms of virtual time, a transfer 100 ms, on any
+# host at any load, so every restart must catch its transfer in flight.
 IN_FLIGHT = "left-over DMA completed after the restart: 0 bytes landed"
 NOT_IN_FLIGHT = "left-over DMA none in flight: 0 bytes landed"
+ICOUNT = "--icount=shift=5,sleep=off"
 
 
 def guest_lines(out, label):
@@ -120,17 +135,17 @@ def hv_memory(con):
     return lines
 
 
-def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
+def restart_loop(qemu, tmp_path, cycles, *launcher):
+    """a keeps a DMA in flight, m restarts it cycles times; returns (console, output, memory
+    report before the loop)."""
     dts, extra = config([
         partition("a", "dma", 1, bootargs=f"peer=0x{MEM_BASE + MEM_SIZE:x}",
                   channels=[("mgr", "m", "worker")], extra=EDU_ASSIGNED),
         partition("m", "dma", 2, manages=["a"], channels=[("worker", "a", "mgr")],
-                  bootargs=f"role=manager count={CYCLES} go=key")])
+                  bootargs=f"role=manager count={cycles} go=key")])
     cfg = tmp_path / "dma.dts"
     cfg.write_text(dts)
-    # One host thread per CPU: in QEMU's round robin a spinning manager would stretch each
-    # restart to hundreds of ms, past the transfer it has to catch in flight (docs/dma.md).
-    con = qemu("--direct", "--mttcg", "--config", cfg, "--", "-device",
+    con = qemu("--direct", ICOUNT, *launcher, "--config", cfg, "--", "-device",
                "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
     con.wait_ready()
     con.command("loglevel debug")      # restart timing lines, for the log
@@ -145,32 +160,43 @@ def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
     con.child.send("\x1d")
     con.expect_exact("bulkhead> ")
     if not re.search(r"(?m)^\[m\] manager: done", con.output):
-        con.expect_line(r"(?:bulkhead> )?\[m\] manager: done", timeout=CYCLES * 10 + 30)
-    out = con.output
+        con.expect_line(r"(?:bulkhead> )?\[m\] manager: done", timeout=cycles * 10 + 30)
+    return con, con.output, before
+
+
+def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
+    con, out, before = restart_loop(qemu, tmp_path, CYCLES)
     assert "partition a: PCI 1234:11e8 at 00:02.0" in out
     restarts = re.findall(r"(?m)^(?:bulkhead> )?\[m\] restart \d+: status (\d+)", out)
     assert restarts == ["0"] * CYCLES, out
+    assert "busy, again" not in out      # no restart needed a second try
     all_runs = runs(guest_lines(out, "a"))
     assert len(all_runs) == CYCLES + 1, out
     handles = {run[0] for run in all_runs}
     assert len(handles) == 1, handles          # the same DMA handle every run
     assert all_runs[0][1:] == FIRST_RUN + STEPS, all_runs[0]
-    in_flight = 0
+    # Every restart caught a transfer in flight, and none of its bytes landed.
     for n, run in enumerate(all_runs[1:], 2):
-        assert run[1] == "bus master at start: off", f"run {n}: {run}"
-        assert run[2] in (IN_FLIGHT, NOT_IN_FLIGHT), f"run {n}: {run}"
-        assert run[3:] == STEPS, f"run {n}: {run}"
-        in_flight += run[2] == IN_FLIGHT
-    # Each run that caught a transfer in flight is a proof on its own (a broken fence shows
-    # 64 bytes there); how many do depends on the host's speed, so one is enough to pass.
-    print(f"{in_flight} of {CYCLES} restarts caught a transfer in flight")
-    assert in_flight >= 1, f"no restart of {CYCLES} caught a DMA in flight"
+        assert run[1:] == ["bus master at start: off", IN_FLIGHT] + STEPS, f"run {n}: {run}"
     assert re.search(r"(?m)^(?:bulkhead> )?\[m\] manager: watched buffer: 0 bytes changed",
                      out), out
     assert "blocked" not in out and "could not be disabled" not in out
     assert "held back" not in out
     # No hypervisor memory or handle leaked over the restarts.
     assert hv_memory(con) == before
+
+
+# Negative controls: the test image with the DMA disable at stop skipped, or with the fence
+# left open at that disable and bus mastering no longer gated by the source: the transfer in
+# flight at the restart lands in the scrubbed memory of the next run.
+@pytest.mark.parametrize("mutation", ["dma-disable", "fence-close,bus-master"])
+def test_negative_control_restart_loop(qemu, tmp_path, hv_test_elf, mutation):
+    con, out, _ = restart_loop(qemu, tmp_path, 1, "--elf", str(hv_test_elf),
+                               "--append", f"bulkhead.mutate={mutation}")
+    all_runs = runs(guest_lines(out, "a"))
+    assert len(all_runs) == 2, out
+    assert all_runs[1][2] == "left-over DMA completed after the restart: 64 bytes landed", \
+        all_runs[1]
 
 
 # --- defer-dma-disable (Topaz): a stop leaves the partition's DMA running until its manager
