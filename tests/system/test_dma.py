@@ -186,6 +186,17 @@ def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
     assert hv_memory(con) == before
 
 
+# Positive control of the peer target: the test image whose fence also maps the bus addresses
+# of the 256 MiB of RAM that hold the partitions at their host addresses (as firmware leaves
+# an inbound window over RAM): a's DMA to m's buffer then lands there, so the address and
+# length the test watches are the ones a fence without isolation would let through.
+def test_positive_control_peer_target(qemu, tmp_path, hv_test_elf):
+    con, out, _ = restart_loop(qemu, tmp_path, 1, "--elf", str(hv_test_elf),
+                               "--append", "bulkhead.mutate=fence-identity")
+    assert re.search(r"(?m)^(?:bulkhead> )?\[m\] manager: watched buffer: 64 bytes changed",
+                     out), out
+
+
 # Negative controls: the test image with the DMA disable at stop skipped, or with the fence
 # left open at that disable and bus mastering no longer gated by the source: the transfer in
 # flight at the restart lands in the scrubbed memory of the next run.
@@ -215,7 +226,7 @@ DEFER_STEPS = [
 ]
 
 
-def test_defer_dma_disable_and_stop_dma(qemu, tmp_path):
+def defer_run(qemu, tmp_path, *launcher):
     dts, extra = config([
         partition("a", "dma", 1, channels=[("mgr", "m", "worker")],
                   extra="defer-dma-disable; " + EDU_ASSIGNED),
@@ -223,14 +234,20 @@ def test_defer_dma_disable_and_stop_dma(qemu, tmp_path):
                   bootargs="role=manager mode=defer")])
     cfg = tmp_path / "defer.dts"
     cfg.write_text(dts)
-    con = qemu("--direct", "--mttcg", "--config", cfg, "--", "-device",
+    con = qemu("--direct", ICOUNT, *launcher, "--config", cfg, "--", "-device",
                "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
     con.wait_ready()
     if not re.search(r"(?m)^(?:bulkhead> )?\[m\] manager: done", con.output):
         con.expect_line(r"(?:bulkhead> )?\[m\] manager: (?:done|no word.*)", timeout=60)
-    out = con.output
+    return con.output
+
+
+def test_defer_dma_disable_and_stop_dma(qemu, tmp_path):
+    out = defer_run(qemu, tmp_path)
     lines = guest_lines(out, "m")
     assert lines[0].startswith("manager: worker handle"), lines
+    # the positive control of "0 bytes landed after the stop" is the deferred stop before it:
+    # the same transfer into the same buffer, 64 bytes landed
     assert lines[1:lines.index("manager: done") + 1] == DEFER_STEPS, out
     # Every run of a did its steps; the last one started after a deferred stop: the start
     # quiesced the source before the scrub (bus mastering off, nothing of a transfer landed).
@@ -241,6 +258,15 @@ def test_defer_dma_disable_and_stop_dma(qemu, tmp_path):
         assert run[2] in (IN_FLIGHT, NOT_IN_FLIGHT), run
         assert run[3:] == STEPS[:4] + STEPS[5:], run      # no peer partition here
     assert "held back" not in out and "could not be disabled" not in out
+
+
+# Negative control: the test image whose FH_PARTITION_STOP_DMA (and start) leaves a deferred
+# quiesce undone: the transfer goes on landing after STOP_DMA.
+def test_negative_control_stop_dma(qemu, tmp_path, hv_test_elf):
+    out = defer_run(qemu, tmp_path, "--elf", str(hv_test_elf),
+                    "--append", "bulkhead.mutate=stop-dma")
+    assert "stopped, stop_dma at once: 64 bytes landed after the stop" in guest_lines(out, "m"), \
+        out
 
 
 # --- a PCI function with a config dma-window: its DMA reaches only that part of the
@@ -254,15 +280,25 @@ DW_NODE = """
 """
 
 
-def test_dma_window_limits_an_assigned_function(qemu, tmp_path):
+# Positive control: the same function without a dma-window reaches the same address (64
+# bytes land there); negative control: the test image that builds the fence without the
+# window lets them land too.
+@pytest.mark.parametrize("window,mutation,landed", [
+    (True, None, 0), (False, None, 64), (True, "dma-window", 64)],
+    ids=["window", "positive-control-no-window", "negative-control-mutation"])
+def test_dma_window_limits_an_assigned_function(qemu, tmp_path, hv_test_elf, window, mutation,
+                                                landed):
+    dw = " dma-window = <&dw_a>;" if window else ""
     dts, extra = config([partition(
         "a", "dma", 1, bootargs="outside=0xc00000",
-        extra='edu { device = "pci0"; pci-function = <2 0>; dma-window = <&dw_a>; };')])
+        extra=f'edu {{ device = "pci0"; pci-function = <2 0>;{dw} }};')])
     end = dts.rindex("};")
     dts = dts[:end] + DW_NODE + dts[end:]
     cfg = tmp_path / "dw.dts"
     cfg.write_text(dts)
-    con = qemu("--direct", "--config", cfg, "--", "-device",
+    image = ["--elf", str(hv_test_elf), "--append", f"bulkhead.mutate={mutation}"] \
+        if mutation else []
+    con = qemu("--direct", ICOUNT, *image, "--config", cfg, "--", "-device",
                "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
     con.wait_ready()
     if not re.search(r"(?m)^(?:bulkhead> )?\[a\] dma in flight", con.output):
@@ -270,6 +306,7 @@ def test_dma_window_limits_an_assigned_function(qemu, tmp_path):
     lines = guest_lines(con.output, "a")
     # inside the 8 MiB window (its buffers are near 1 MiB): as before; at 12 MiB: nothing
     assert lines[1:] == FIRST_RUN + STEPS[:4] + [
-        "outside the dma-window: 0 bytes landed"] + STEPS[5:], lines
-    window = con.command("dma a")
-    assert "window guest 0x000000000-0x0007fffff -> host 0x010000000" in window, window
+        f"outside the dma-window: {landed} bytes landed"] + STEPS[5:], lines
+    if window and not mutation:
+        window = con.command("dma a")
+        assert "window guest 0x000000000-0x0007fffff -> host 0x010000000" in window, window
