@@ -18,6 +18,13 @@
  * console (so that a test can look at the hypervisor in between). Meanwhile it watches a
  * buffer of its own, which the other partition aims a DMA at, and prints how many of its
  * bytes ever changed.
+ * mode=bme (two edu functions assigned): DMA enabled for the first (the fence is open for the
+ * partition), the second's guest Bus Master Enable set while its own DMA source is disabled:
+ * its transfer must not land (bus mastering follows the source, issue 12 #3); then enabled:
+ * it lands; disabled again: it does not. One line per step.
+ * mode=race rounds=N (two vCPUs): both vCPUs call FH_DMA_ENABLE on the same handle at once,
+ * then one FH_DMA_DISABLE, N times; then the DMA must not land (issue 12 #6), and after one
+ * more enable it must.
  * role=manager mode=defer: for a worker with defer-dma-disable: stops it with a transfer in
  * flight and reads, with FH_PARTITION_MEMCPY, what of it landed after the stop (the worker
  * zeroes its buffer and raises a flag before each transfer): once without and once with an
@@ -29,6 +36,7 @@
 #include <bulkhead/errors.h>
 #include <bulkhead/hcall.h>
 #include <guest/device.h>
+#include <guest/guest.h>
 
 #define EDU_DMA_SRC	0x80
 #define EDU_DMA_DST	0x88
@@ -125,16 +133,22 @@ static int to_target(void)
 	return to_bus((uintptr_t)target, target);
 }
 
-/* The assigned function's node and its two handles, or -1. */
-static int find_function(uint32_t *dev, uint32_t *dma)
+/* The assigned function's node (the first one after node after) and its two handles, or
+ * -1. */
+static int find_function_after(int after, uint32_t *dev, uint32_t *dma)
 {
-	int node = fdt_node_offset_by_compatible(guest_boot.fdt, -1, "bulkhead,pci-function");
+	int node = fdt_node_offset_by_compatible(guest_boot.fdt, after, "bulkhead,pci-function");
 
 	if (node < 0)
 		return -1;
 	*dev = guest_fdt_u32(node, "fsl,hv-device-handle", ~0u);
 	*dma = guest_fdt_u32(node, "fsl,hv-dma-handle", ~0u);
-	return *dev == ~0u || *dma == ~0u ? -1 : 0;
+	return *dev == ~0u || *dma == ~0u ? -1 : node;
+}
+
+static int find_function(uint32_t *dev, uint32_t *dma)
+{
+	return find_function_after(-1, dev, dma) < 0 ? -1 : 0;
 }
 
 static volatile void *map_region(uint32_t h, uint32_t idx)
@@ -352,6 +366,93 @@ static void steps(uint32_t h, uint64_t peer, uint64_t outside)
 	hcall1(FH_DMA_ENABLE, h);
 }
 
+/* mode=bme: edu and cfg are the first function's; the second's are switched in. */
+static int bme(uint32_t dma1)
+{
+	volatile uint32_t *edu1 = edu, *edu2;
+	volatile uint8_t *cfg1 = cfg, *cfg2;
+	uint32_t dev2, dma2;
+	int node = fdt_node_offset_by_compatible(guest_boot.fdt, -1, "bulkhead,pci-function");
+
+	if (find_function_after(node, &dev2, &dma2) < 0 ||
+	    !(cfg2 = map_region(dev2, BH_PCI_CONFIG_REGION_INDEX)) || !(edu2 = map_region(dev2, 0))) {
+		printf("bme: no second function\n");
+		return 1;
+	}
+	printf("first function: enable: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, dma1));
+	set_command(command() | CMD_MASTER);
+	printf("first function: %d bytes landed\n", to_target());
+	edu = edu2;
+	cfg = cfg2;
+	set_command(command() | CMD_MASTER);
+	printf("second function, source disabled, bus master %s: %d bytes landed\n",
+	       command() & CMD_MASTER ? "on" : "off", to_target());
+	printf("second function: enable: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, dma2));
+	printf("second function, source enabled: %d bytes landed\n", to_target());
+	printf("second function: disable: status %lu\n",
+	       (unsigned long)hcall1(FH_DMA_DISABLE, dma2));
+	printf("second function, source disabled again: %d bytes landed\n", to_target());
+	edu = edu1;
+	cfg = cfg1;
+	printf("bme: done\n");
+	return 0;
+}
+
+/* mode=race: two vCPUs, one handle. */
+static volatile uint32_t race_go, race_done, race_handle, race_rounds, race_errors;
+
+static void race_enable(void)
+{
+	if (hcall1(FH_DMA_ENABLE, race_handle) != EV_SUCCESS)
+		atomic_add_return(&race_errors, 1);
+}
+
+static void racer(unsigned int cpu)
+{
+	for (uint32_t i = 1; i <= race_rounds; i++) {
+		while (race_go < i)
+			;
+		race_enable();
+		atomic_add_return(&race_done, 1);
+	}
+}
+
+static int race(uint32_t h)
+{
+	uint64_t end;
+
+	race_handle = h;
+	race_rounds = (uint32_t)guest_arg_u64("rounds", 200);
+	guest_sync();
+	if (guest_start_cpu(1, 1, racer)) {
+		printf("race: no second vCPU\n");
+		return 1;
+	}
+	set_command(command() | CMD_MASTER);
+	for (uint32_t i = 1; i <= race_rounds; i++) {
+		race_go = i;			/* both vCPUs enable at once */
+		guest_sync();
+		race_enable();
+		end = guest_tb() + guest_us_to_tb(5000000);
+		while (race_done < i && (int64_t)(guest_tb() - end) < 0)
+			;
+		if (race_done < i) {
+			printf("race: vCPU 1 did not finish round %lu\n", (unsigned long)i);
+			return 1;
+		}
+		hcall1(FH_DMA_DISABLE, h);
+	}
+	printf("race: %lu rounds of two enables and one disable, %lu errors\n",
+	       (unsigned long)race_rounds, (unsigned long)race_errors);
+	printf("race: after the last disable: %d bytes landed\n", to_target());
+	printf("race: enable: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, h));
+	printf("race: enabled: %d bytes landed\n", to_target());
+	printf("race: disable: status %lu\n", (unsigned long)hcall1(FH_DMA_DISABLE, h));
+	printf("race: disabled: %d bytes landed\n", to_target());
+	printf("race: done\n");
+	return 0;
+}
+
 int main(void)
 {
 	uint32_t dev, dma;
@@ -370,6 +471,10 @@ int main(void)
 		printf("dma: no edu (id 0x%08lx)\n", edu ? (unsigned long)edu[0] : 0ul);
 		return 1;
 	}
+	if (guest_arg_str("mode", role, sizeof(role)) && !strcmp(role, "bme"))
+		return bme(dma);
+	if (guest_arg_str("mode", role, sizeof(role)) && !strcmp(role, "race"))
+		return race(dma);
 	printf("dma handle %lu\n", (unsigned long)dma);
 	check_leftover();
 	steps(dma, guest_arg_u64("peer", 0), guest_arg_u64("outside", 0));
