@@ -61,7 +61,7 @@ struct pci_func {
 	bool sizing[6];			/* the guest wrote all ones */
 	uint8_t int_line;
 	bool guest_master;		/* the guest's Bus Master Enable, as it wrote it */
-	bool dma_on;			/* its DMA source is enabled: bus mastering may reach it */
+	bool dma_on;			/* DMA source enabled: bus mastering may reach it */
 	arch_spinlock_t cmd_lock;	/* command register: guest writes vs. DMA enable/quiesce */
 	uint8_t pin;			/* interrupt pin (1 = INTA), 0 = none */
 	uint32_t id;			/* device << 16 | vendor */

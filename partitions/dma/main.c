@@ -375,7 +375,8 @@ static int bme(uint32_t dma1)
 	int node = fdt_node_offset_by_compatible(guest_boot.fdt, -1, "bulkhead,pci-function");
 
 	if (find_function_after(node, &dev2, &dma2) < 0 ||
-	    !(cfg2 = map_region(dev2, BH_PCI_CONFIG_REGION_INDEX)) || !(edu2 = map_region(dev2, 0))) {
+	    !(cfg2 = map_region(dev2, BH_PCI_CONFIG_REGION_INDEX)) ||
+	    !(edu2 = map_region(dev2, 0))) {
 		printf("bme: no second function\n");
 		return 1;
 	}
