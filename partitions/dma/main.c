@@ -12,10 +12,12 @@
  * (so that only the hypervisor's fence stands in the way), waits for the transfer to finish
  * and counts the bytes of it that landed. With a byte channel named "mgr" it sends one byte
  * there once its DMA is in flight.
+ * beat=1: also one byte after each later transfer it starts (for go=key below).
  * role=manager count=N [go=key]: restart the partition it manages N times
  * (FH_PARTITION_RESTART), each time after that partition's byte on the channel named "worker"
  * says its DMA is in flight; with go=key, the first restart also waits for a key typed on its
- * console (so that a test can look at the hypervisor in between). Meanwhile it watches a
+ * console (so that a test can look at the hypervisor in between), then for the worker's next
+ * beat byte (a transfer just started). Meanwhile it watches a
  * buffer of its own, which the other partition aims a DMA at, and prints how many of its
  * bytes ever changed.
  * mode=bme (two edu functions assigned): DMA enabled for the first (the fence is open for the
@@ -269,6 +271,20 @@ static int manager_defer(uint32_t h, int ch)
 	return 0;
 }
 
+/* After a wait of unknown length (a key): the worker's beat bytes that came meanwhile are
+ * dropped and the next one, sent right after it started a new transfer, awaited, so that
+ * the first restart finds the transfer as young as every later one does. 0, or -1. */
+static int fresh_byte(int ch)
+{
+	uint32_t got = 0;
+	uint8_t b[16];
+
+	guest_udelay(20000);		/* the operator's console goes back to the shell */
+	while (bc_receive((uint32_t)ch, b, sizeof(b), &got) == EV_SUCCESS && got)
+		;
+	return wait_byte(ch);
+}
+
 /* A key typed on the console within 60 s: 0, or -1. */
 static int wait_key(void)
 {
@@ -306,7 +322,7 @@ static int manager(void)
 		}
 		if (k > rounds)
 			break;
-		if (k == 1 && go && wait_key())
+		if (k == 1 && go && (wait_key() || fresh_byte(ch)))
 			return 1;
 		printf("restart %llu: status %lu\n", (unsigned long long)k,
 		       (unsigned long)restart((uint32_t)h));
@@ -456,9 +472,9 @@ static int race(uint32_t h)
 
 int main(void)
 {
-	uint32_t dev, dma;
+	uint32_t dev, dma, sent;
 	char role[16];
-	int ch;
+	int ch, beat;
 
 	if (guest_arg_str("role", role, sizeof(role)) && !strcmp(role, "manager"))
 		return manager();
@@ -482,14 +498,14 @@ int main(void)
 	arm();
 	printf("dma in flight\n");
 	ch = guest_bc_find("mgr");
-	if (ch >= 0) {
-		uint32_t sent;
-
+	beat = ch >= 0 && guest_arg_u64("beat", 0);
+	if (ch >= 0)
 		bc_send((uint32_t)ch, "R", 1, &sent);
-	}
 	for (;;) {				/* until the partition is stopped */
 		dma_wait();
 		armed = 0;
 		arm();
+		if (beat)			/* a fresh transfer (the channel may be full) */
+			bc_send((uint32_t)ch, "R", 1, &sent);
 	}
 }
