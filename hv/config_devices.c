@@ -116,6 +116,47 @@ static void check_guest_overlap(struct cfg_ctx *c, int i)
 	}
 }
 
+/* issue 12, finding 3: a PCI host bridge's DMA fence (its inbound windows) is one for the
+ * whole bus: it cannot tell the requesters behind it apart (an IOMMU with per-requester
+ * tables, such as VT-d, can). Two functions that may master behind one bridge must then
+ * belong to one partition; a function marked no-dma never masters and may go elsewhere. */
+static void refuse_shared_fence(struct cfg_ctx *c, int i, int j)
+{
+	const struct hv_config *cfg = c->cfg;
+	const struct cfg_device *d = &cfg->device[i], *o = &cfg->device[j];
+
+	cfg_err(c, d->node, "pci-function", "%02x.%d (partition \"%s\") and %02x.%d (partition "
+		"\"%s\", %s) are both bus masters behind %s, whose DMA fence cannot tell their "
+		"requests apart (PAMU and VT-d can): either could reach the other's memory; give "
+		"both to one partition or mark the one that does no DMA no-dma",
+		d->pci_function >> 3, d->pci_function & 7, cfg->part[d->owner].label,
+		o->pci_function >> 3, o->pci_function & 7, cfg->part[o->owner].label,
+		cfg_path(c, o->node), c->devpath[i]);
+}
+
+static void check_dma_fences(struct cfg_ctx *c)
+{
+	const struct hv_config *cfg = c->cfg;
+
+	for (int i = 0; i < cfg->nr_devices; i++) {
+		const struct cfg_device *d = &cfg->device[i];
+
+		if (d->no_dma && d->pci_function < 0)
+			cfg_err(c, d->node, "no-dma", "only for a PCI function (pci-function)");
+		if (d->no_dma && d->no_dma_disable)
+			cfg_err(c, d->node, "no-dma", "cannot go with no-dma-disable");
+		for (int j = 0; j < i && d->pci_function >= 0 && !d->no_dma; j++) {
+			const struct cfg_device *o = &cfg->device[j];
+
+			if (o->hw_node != d->hw_node || d->hw_node < 0 || o->pci_function < 0 ||
+			    o->no_dma || o->owner == d->owner || o->owner == CFG_OWNER_HV ||
+			    d->owner == CFG_OWNER_HV)
+				continue;
+			refuse_shared_fence(c, i, j);
+		}
+	}
+}
+
 void cfg_check_devices(struct cfg_ctx *c)
 {
 	struct hv_config *cfg = c->cfg;
@@ -142,4 +183,5 @@ void cfg_check_devices(struct cfg_ctx *c)
 									 * placed at boot) */
 			check_guest_overlap(c, i);
 	}
+	check_dma_fences(c);
 }

@@ -41,7 +41,7 @@ static void parse_pci_function(struct cfg_ctx *c, int node, struct cfg_device *d
 int cfg_parse_device(struct cfg_ctx *c, int node, int owner)
 {
 	static const char *const props[] = { "device", "dma-window", "no-dma-disable", "vcpu",
-					     "pci-function", NULL };
+					     "pci-function", "no-dma", NULL };
 	struct cfg_device *d;
 
 	cfg_check_props(c, node, props);
@@ -55,6 +55,7 @@ int cfg_parse_device(struct cfg_ctx *c, int node, int owner)
 	d->hw_node = -1;
 	d->node_update = cfg_node_update_child(c, node);
 	d->no_dma_disable = cfg_read_flag(c, node, "no-dma-disable");
+	d->no_dma = cfg_read_flag(c, node, "no-dma");
 	cfg_read_ref(c, node, "dma-window", K_DMA_WINDOW, &d->dma_window, NULL, false);
 	d->device = cfg_read_string(c, node, "device", true);
 	if (!d->device)

@@ -172,7 +172,8 @@ static int add_dma_source(struct hv_device *d)
 		.kind = IOMMU_SRC_PCI, .id = d->desc.pci_bdf, .unit = d->desc.hw_node,
 		.window_gpa = d->dma_window.base, .window_size = d->dma_window.size,
 		.no_dma_disable = d->no_dma_disable, .defer_dma_disable = d->defer_dma_disable,
-		.mask = pci_function_quiesce, .ctx = pci_function_ctx(&d->desc),
+		.no_dma = d->no_dma, .mask = pci_function_quiesce,
+		.master = pci_function_master, .ctx = pci_function_ctx(&d->desc),
 	};
 	int h = iommu_device_attach_args(d->part, &a);
 
@@ -216,6 +217,7 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	d->no_dma_disable = cfg->device[index].no_dma_disable ||
 			    cfg->part[p->cfg_index].no_dma_disable;
 	d->defer_dma_disable = cfg->part[p->cfg_index].defer_dma_disable;
+	d->no_dma = cfg->device[index].no_dma;
 	if (cfg->device[index].dma_window >= 0)
 		d->dma_window = cfg->dma_window[cfg->device[index].dma_window].guest;
 	err = dev_desc_build(hw, cfg_fdt, cfg, index, &d->desc);

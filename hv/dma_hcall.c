@@ -21,6 +21,8 @@ static unsigned long status_of(int err)
 		return EV_CONFIG;
 	case -ENODEV:
 		return EV_ENODEV;
+	case -EPERM:		/* the config says the device does no DMA (no-dma) */
+		return EV_EPERM;
 	default:
 		return EV_EIO;
 	}

@@ -9,6 +9,7 @@
 #include <hv/console.h>
 #include <hv/iommu.h>
 #include <hv/manager.h>
+#include <hv/mutate.h>
 #include <hv/partition.h>
 
 static struct iommu_domain domains[PART_MAX];
@@ -30,15 +31,43 @@ static void lock_take(void)
 	take(&lock);
 }
 
-/* The back end's enable/disable under hw_lock; s->enabled follows on success. */
+/* The back end's enable/disable under hw_lock; s->enabled is read and written only under it
+ * (issue 12, finding 6: two vCPUs enabling one source at once must count one enable, or a
+ * single disable would leave the fence open). An enable of an enabled source does nothing; a
+ * disable always reaches the back end (a quiesce makes the state certain). The device layer's
+ * bus-master hook follows: on after the fence opened, off before it closes. */
 static int set_enabled(struct iommu_source *s, bool on)
+{
+	int err = 0;
+
+	take(&hw_lock);
+	if (on && s->no_dma)
+		err = -EPERM;
+	if (err || (on && s->enabled))
+		goto out;
+	if (!on && s->master)
+		s->master(s->mask_ctx, false);
+	err = iommu_arch_set_enabled(s, on);
+	if (!err)
+		s->enabled = on;
+	if (on && !err && s->master)
+		s->master(s->mask_ctx, true);
+out:
+	arch_spin_unlock(&hw_lock);
+	return err;
+}
+
+/* Test image only: an enable that does not look at s->enabled (the caller did, unlocked). */
+static int set_enabled_unchecked(struct iommu_source *s)
 {
 	int err;
 
 	take(&hw_lock);
-	err = iommu_arch_set_enabled(s, on);
+	err = iommu_arch_set_enabled(s, true);
 	if (!err)
-		s->enabled = on;
+		s->enabled = true;
+	if (!err && s->master)
+		s->master(s->mask_ctx, true);
 	arch_spin_unlock(&hw_lock);
 	return err;
 }
@@ -152,7 +181,10 @@ int iommu_enable(struct iommu_source *s)
 {
 	if (!s->dom)
 		return -ENODEV;
-	return s->enabled ? 0 : set_enabled(s, true);
+	/* the test image's "enable-race" looks outside the lock, as before issue 12 #6 */
+	if (hv_mutated("enable-race"))
+		return s->enabled ? 0 : set_enabled_unchecked(s);
+	return set_enabled(s, true);
 }
 
 int iommu_disable(struct iommu_source *s)
@@ -182,7 +214,7 @@ int iommu_quiesce(struct iommu_source *s)
 		s->mask(s->mask_ctx);
 	if (!s->dom)
 		return 0;
-	err = set_enabled(s, false);
+	err = hv_mutated("dma-disable") ? 0 : set_enabled(s, false);
 	if (err)
 		return hold_owner(s, "could not be disabled", err);
 	err = iommu_arch_wait_idle(s);
@@ -211,7 +243,7 @@ static int source_prestart(struct handle *h)
 {
 	struct iommu_source *s = h->obj;
 
-	if (!s->deferred)
+	if (!s->deferred || hv_mutated("stop-dma"))
 		return 0;
 	s->deferred = false;
 	return iommu_quiesce(s);
@@ -269,7 +301,7 @@ static struct iommu_domain *domain_for(struct partition *p, const struct iommu_a
 {
 	struct iommu_domain *d;
 
-	if (!a->window_size)
+	if (!a->window_size || hv_mutated("dma-window"))
 		return iommu_domain_of(p);
 	d = &window_domains[s - sources];
 	if (iommu_domain_build(d, p, a->window_gpa, a->window_size) || !d->nr_windows)
@@ -300,7 +332,7 @@ int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args
 	*s = (struct iommu_source){ .kind = a->kind, .id = a->id, .unit = a->unit,
 				    .no_dma_disable = a->no_dma_disable,
 				    .defer = a->defer_dma_disable, .mask = a->mask,
-				    .mask_ctx = a->ctx };
+				    .master = a->master, .mask_ctx = a->ctx, .no_dma = a->no_dma };
 	s->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &source_ops, .obj = s };
 	d = domain_for(p, a, s);
 	err = d ? iommu_attach(s, d) : -EINVAL;

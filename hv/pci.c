@@ -5,7 +5,11 @@
  * 3.0, 6.1 header type 0, 6.2.5 base address registers, 6.7 capabilities list):
  *   - BARs are shadowed: reads give the address the hypervisor chose, the sizing protocol
  *     (write all ones, read the size mask) works, any other write is ignored;
- *   - command: only memory space, bus master and INTx disable reach the device;
+ *   - command: only memory space, bus master and INTx disable reach the device, and bus master
+ *     only while the function's DMA source is enabled (the guest's bit is recorded and
+ *     shown back; pci_function_master() applies it when FH_DMA_ENABLE opens the fence): a
+ *     function behind a fence that is open for another function cannot master meanwhile
+ *     (issue 12, finding 3);
  *   - status: the capabilities-list bit reads 0 and 0x34 reads 0 (no capability exposed);
  *   - expansion ROM (0x30) reads 0; the device-specific area 0x40-0xff reads 0;
  *   - interrupt line (0x3c) is a guest scratch byte; everything else is read-only. */
@@ -13,8 +17,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
+#include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/fdt_util.h>
+#include <hv/mutate.h>
 #include <hv/pci.h>
 #include <hv/partition.h>
 
@@ -54,6 +60,9 @@ struct pci_func {
 	uint32_t bar_mask[6];		/* size masks (0: BAR absent or upper half) */
 	bool sizing[6];			/* the guest wrote all ones */
 	uint8_t int_line;
+	bool guest_master;		/* the guest's Bus Master Enable, as it wrote it */
+	bool dma_on;			/* DMA source enabled: bus mastering may reach it */
+	arch_spinlock_t cmd_lock;	/* command register: guest writes vs. DMA enable/quiesce */
 	uint8_t pin;			/* interrupt pin (1 = INTA), 0 = none */
 	uint32_t id;			/* device << 16 | vendor */
 	struct dev_region region[6];	/* BARs as regions (size 0: absent) */
@@ -167,12 +176,43 @@ static uint32_t guest_view(struct pci_func *f, unsigned int reg)
 	case PCI_CAP_PTR:
 		return 0;
 	case PCI_COMMAND:
-		return cfg_rd(f, reg) & ~STATUS_CAP;
+		return (cfg_rd(f, reg) & ~STATUS_CAP & ~CMD_MASTER) |
+		       (f->guest_master ? CMD_MASTER : 0);
 	case PCI_INT_LINE:
 		return (cfg_rd(f, reg) & ~0xffu) | f->int_line;
 	default:
 		return cfg_rd(f, reg);
 	}
+}
+
+static void cmd_lock(struct pci_func *f)
+{
+	while (!arch_spin_trylock(&f->cmd_lock))
+		arch_cpu_relax();
+}
+
+/* Under cmd_lock: the device's command register with bus mastering as the guest wants it if
+ * the function's DMA source allows it (the test image's "bus-master" lets it through). */
+static void apply_command(struct pci_func *f, uint32_t guest_bits)
+{
+	uint32_t cur = cfg_rd(f, PCI_COMMAND) & 0xffff;
+	bool master = f->guest_master && (f->dma_on || hv_mutated("bus-master"));
+
+	guest_bits = (guest_bits & CMD_GUEST_MASK & ~CMD_MASTER) | (master ? CMD_MASTER : 0);
+	cfg_wr(f, PCI_COMMAND, (cur & ~CMD_GUEST_MASK) | guest_bits);
+}
+
+/* A guest write of the command register: only the bytes it wrote change. */
+static void store_command(struct pci_func *f, uint32_t v, uint32_t bytes)
+{
+	uint32_t cur;
+
+	cmd_lock(f);
+	cur = (cfg_rd(f, PCI_COMMAND) & 0xffff & ~CMD_MASTER) | (f->guest_master ? CMD_MASTER : 0);
+	v = (cur & ~bytes) | (v & bytes);
+	f->guest_master = v & CMD_MASTER;
+	apply_command(f, v);
+	arch_spin_unlock(&f->cmd_lock);
 }
 
 static void guest_store(struct pci_func *f, unsigned int reg, uint32_t v, uint32_t bytes)
@@ -182,9 +222,7 @@ static void guest_store(struct pci_func *f, unsigned int reg, uint32_t v, uint32
 
 		f->sizing[i] = bytes == 0xffffffffu && (v | 0xfu) == 0xffffffffu;
 	} else if (reg == PCI_COMMAND && (bytes & 0xffff)) {
-		uint32_t cur = cfg_rd(f, reg) & 0xffff;
-
-		cfg_wr(f, reg, (cur & ~CMD_GUEST_MASK) | (v & bytes & CMD_GUEST_MASK));
+		store_command(f, v, bytes);
 	} else if (reg == PCI_INT_LINE && (bytes & 0xff)) {
 		f->int_line = (uint8_t)v;
 	}
@@ -356,8 +394,23 @@ void pci_function_quiesce(void *ctx)
 {
 	struct pci_func *f = ctx;
 
+	cmd_lock(f);
+	f->guest_master = false;
 	cfg_wr(f, PCI_COMMAND, (cfg_rd(f, PCI_COMMAND) & 0xffff & ~CMD_MASTER) | CMD_INTX_DIS);
+	arch_spin_unlock(&f->cmd_lock);
 	pci_msi_off(f->bridge, f->bdf);
+}
+
+/* The IOMMU layer's bus-master hook (under its hardware lock): the function's DMA source was
+ * enabled (on, the fence is open for its domain) or is about to be disabled (off). */
+void pci_function_master(void *ctx, bool on)
+{
+	struct pci_func *f = ctx;
+
+	cmd_lock(f);
+	f->dma_on = on;
+	apply_command(f, cfg_rd(f, PCI_COMMAND));
+	arch_spin_unlock(&f->cmd_lock);
 }
 
 void *pci_function_ctx(const struct dev_desc *d)

@@ -11,7 +11,7 @@ import pytest
 from partcfg import config, partition
 
 EDU = 'edu { device = "pci0"; pci-function = <2 0>; };'
-TESTDEV = 'testdev { device = "/pci@fe0008000"; pci-function = <3 0>; };'
+TESTDEV = 'testdev { device = "/pci@fe0008000"; pci-function = <3 0>; no-dma; };'
 QEMU_PCI = ["-device", "edu,addr=2.0", "-device", "pci-testdev,addr=3.0"]
 
 

@@ -22,6 +22,7 @@
 #include <hv/console.h>
 #include <hv/fdt_util.h>
 #include <hv/iommu.h>
+#include <hv/mutate.h>
 #include "pci_atmu.h"
 
 #define ATMU_MAX_CTLS		4
@@ -111,6 +112,20 @@ static int atmu_plan(const struct iommu_domain *d, struct atmu_win *w, int max)
 	return n;
 }
 
+/* Test image only ("fence-identity"): one more window, bus address = host address over the
+ * 256 MiB block holding local, as firmware leaves a window over RAM: the DMA of a partition
+ * then reaches the other partitions' memory there at their host addresses. */
+static void open_identity(struct atmu_ctl *c, unsigned int i, uint64_t local)
+{
+	uint64_t base = local & ~((1ull << 28) - 1);
+
+	arch_write32(inbound(c, i, PITAR), (uint32_t)(base >> 12));
+	arch_write32(inbound(c, i, PIWBAR), (uint32_t)(base >> 12));
+	arch_write32(inbound(c, i, PIWBEAR), (uint32_t)(base >> 44));
+	arch_write32(inbound(c, i, PIWAR), PIWAR_EN | PIWAR_PF | PIWAR_TGI_LOCAL |
+		     PIWAR_READ_SNOOP | PIWAR_WRITE_SNOOP | (28 - 1));
+}
+
 /* Program the windows of d, each written while disabled and enabled last. */
 static int open_windows(struct atmu_ctl *c, const struct iommu_domain *d)
 {
@@ -129,6 +144,8 @@ static int open_windows(struct atmu_ctl *c, const struct iommu_domain *d)
 		arch_write32(inbound(c, i, PIWAR), PIWAR_EN | PIWAR_PF | PIWAR_TGI_LOCAL |
 			     PIWAR_READ_SNOOP | PIWAR_WRITE_SNOOP | (w[i].log2size - 1));
 	}
+	if (n < ATMU_NR_INBOUND && n && hv_mutated("fence-identity"))
+		open_identity(c, (unsigned int)n, w[0].local);
 	(void)arch_read32(inbound(c, 0, PIWAR));
 	return 0;
 }
@@ -284,7 +301,8 @@ int atmu_set_enabled(struct iommu_source *s, bool on)
 	if (s->enabled && c->enabled)
 		c->enabled--;
 	if (!c->enabled) {
-		fence(c);
+		if (!hv_mutated("fence-close"))
+			fence(c);
 		c->owner = NULL;
 	}
 	return 0;

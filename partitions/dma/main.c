@@ -12,12 +12,22 @@
  * (so that only the hypervisor's fence stands in the way), waits for the transfer to finish
  * and counts the bytes of it that landed. With a byte channel named "mgr" it sends one byte
  * there once its DMA is in flight.
+ * beat=1: also one byte after each later transfer it starts (for go=key below).
  * role=manager count=N [go=key]: restart the partition it manages N times
  * (FH_PARTITION_RESTART), each time after that partition's byte on the channel named "worker"
  * says its DMA is in flight; with go=key, the first restart also waits for a key typed on its
- * console (so that a test can look at the hypervisor in between). Meanwhile it watches a
+ * console (so that a test can look at the hypervisor in between), then for the worker's next
+ * beat byte (a transfer just started), and restarts it twice first, uncounted ("warm-up
+ * restart N"). Meanwhile it watches a
  * buffer of its own, which the other partition aims a DMA at, and prints how many of its
  * bytes ever changed.
+ * mode=bme (two edu functions assigned): DMA enabled for the first (the fence is open for the
+ * partition), the second's guest Bus Master Enable set while its own DMA source is disabled:
+ * its transfer must not land (bus mastering follows the source, issue 12 #3); then enabled:
+ * it lands; disabled again: it does not. One line per step.
+ * mode=race rounds=N (two vCPUs): both vCPUs call FH_DMA_ENABLE on the same handle at once,
+ * then one FH_DMA_DISABLE, N times; then the DMA must not land (issue 12 #6), and after one
+ * more enable it must.
  * role=manager mode=defer: for a worker with defer-dma-disable: stops it with a transfer in
  * flight and reads, with FH_PARTITION_MEMCPY, what of it landed after the stop (the worker
  * zeroes its buffer and raises a flag before each transfer): once without and once with an
@@ -29,6 +39,7 @@
 #include <bulkhead/errors.h>
 #include <bulkhead/hcall.h>
 #include <guest/device.h>
+#include <guest/guest.h>
 
 #define EDU_DMA_SRC	0x80
 #define EDU_DMA_DST	0x88
@@ -44,7 +55,12 @@
 
 static uint8_t target[LEN] __attribute__((aligned(64)));
 static uint8_t pattern[LEN] __attribute__((aligned(64)));
-static uint8_t inflight[LEN] __attribute__((aligned(64)));
+/* Where the transfer left in flight at a restart aims: a fixed address of the partition's
+ * memory outside its image, so that nothing of the guest's own start-up (BSS clearing) writes
+ * it: after a restart only the hypervisor's scrub has, and what the transfer itself put
+ * there shows. Inside the 8 MiB dma-window of the dma-window test. */
+#define INFLIGHT_GPA	0x700000u
+#define inflight	((volatile uint8_t *)(uintptr_t)INFLIGHT_GPA)
 static uint8_t victim[4096] __attribute__((aligned(4096)));	/* manager: watched bytes */
 /* 1 while a transfer into inflight[] is in the engine and inflight[] was zeroed before it:
  * what a manager reads (FH_PARTITION_MEMCPY) to know that bytes there landed after a stop. */
@@ -120,16 +136,22 @@ static int to_target(void)
 	return to_bus((uintptr_t)target, target);
 }
 
-/* The assigned function's node and its two handles, or -1. */
-static int find_function(uint32_t *dev, uint32_t *dma)
+/* The assigned function's node (the first one after node after) and its two handles, or
+ * -1. */
+static int find_function_after(int after, uint32_t *dev, uint32_t *dma)
 {
-	int node = fdt_node_offset_by_compatible(guest_boot.fdt, -1, "bulkhead,pci-function");
+	int node = fdt_node_offset_by_compatible(guest_boot.fdt, after, "bulkhead,pci-function");
 
 	if (node < 0)
 		return -1;
 	*dev = guest_fdt_u32(node, "fsl,hv-device-handle", ~0u);
 	*dma = guest_fdt_u32(node, "fsl,hv-dma-handle", ~0u);
-	return *dev == ~0u || *dma == ~0u ? -1 : 0;
+	return *dev == ~0u || *dma == ~0u ? -1 : node;
+}
+
+static int find_function(uint32_t *dev, uint32_t *dma)
+{
+	return find_function_after(-1, dev, dma) < 0 ? -1 : 0;
 }
 
 static volatile void *map_region(uint32_t h, uint32_t idx)
@@ -250,6 +272,37 @@ static int manager_defer(uint32_t h, int ch)
 	return 0;
 }
 
+/* After a wait of unknown length (a key): the worker's beat bytes that came meanwhile are
+ * dropped and the next one, sent right after it started a new transfer, awaited, so that
+ * the first restart finds the transfer as young as every later one does. 0, or -1. */
+static int fresh_byte(int ch)
+{
+	uint32_t got = 0;
+	uint8_t b[16];
+
+	guest_udelay(20000);		/* the operator's console goes back to the shell */
+	while (bc_receive((uint32_t)ch, b, sizeof(b), &got) == EV_SUCCESS && got)
+		;
+	return wait_byte(ch);
+}
+
+static int wait_key(void);
+
+/* go=key: after the key, two restarts that are not counted (a restart soon after the
+ * host-timed console input was seen stretched under QEMU's -icount round robin), each after
+ * the worker's next word. */
+static int warm_up(uint32_t h, int ch)
+{
+	if (wait_key() || fresh_byte(ch))
+		return -1;
+	for (int i = 1; i <= 2; i++) {
+		printf("warm-up restart %d: status %lu\n", i, (unsigned long)restart(h));
+		if (wait_byte(ch))
+			return -1;
+	}
+	return 0;
+}
+
 /* A key typed on the console within 60 s: 0, or -1. */
 static int wait_key(void)
 {
@@ -266,6 +319,28 @@ static int wait_key(void)
 	return 0;
 }
 
+/* The manager's 1 ms decrementer tick: nothing to do but acknowledge it (TSR[DIS] is
+ * write-one-to-clear). It exists for QEMU's -icount round robin, which lets a spinning CPU run
+ * until the next timer deadline (up to 100 ms of virtual time): with a tick, the manager,
+ * which spins while it waits for its worker, hands the host thread back every 1 ms, and a
+ * restart takes the same virtual time whenever it happens. */
+static void tick(struct guest_frame *f)
+{
+	mtspr(SPRN_TSR, TSR_DIS);
+}
+
+static void tick_start(void)
+{
+	uint32_t period = (uint32_t)guest_us_to_tb(1000);
+
+	guest_set_handler(IVOR_DECREMENTER, tick);
+	mtspr(SPRN_DECAR, period);
+	mtspr(SPRN_DEC, period);
+	mtspr(SPRN_TSR, TSR_DIS);
+	mtspr(SPRN_TCR, TCR_DIE | TCR_ARE);
+	guest_irq_enable();
+}
+
 static int manager(void)
 {
 	uint64_t rounds = guest_arg_u64("count", 10);
@@ -278,6 +353,7 @@ static int manager(void)
 	       (unsigned)sizeof(victim), (unsigned long)(uintptr_t)victim);
 	if (h < 0 || ch < 0)
 		return 1;
+	tick_start();
 	if (guest_arg_str("mode", key, sizeof(key)) && !strcmp(key, "defer"))
 		return manager_defer((uint32_t)h, ch);
 	for (uint64_t k = 1; k <= rounds + 1; k++) {
@@ -287,7 +363,7 @@ static int manager(void)
 		}
 		if (k > rounds)
 			break;
-		if (k == 1 && go && wait_key())
+		if (k == 1 && go && warm_up((uint32_t)h, ch))
 			return 1;
 		printf("restart %llu: status %lu\n", (unsigned long long)k,
 		       (unsigned long)restart((uint32_t)h));
@@ -317,7 +393,8 @@ static void check_leftover(void)
 /* inflight[] zeroed, armed, then a transfer into it. */
 static void arm(void)
 {
-	memset(inflight, 0, LEN);
+	for (int i = 0; i < LEN; i++)
+		inflight[i] = 0;
 	armed = 1;
 	__asm__ volatile("sync" ::: "memory");
 	dma_start(EDU_BUF, (uintptr_t)inflight, EDU_TO_RAM);
@@ -346,11 +423,99 @@ static void steps(uint32_t h, uint64_t peer, uint64_t outside)
 	hcall1(FH_DMA_ENABLE, h);
 }
 
+/* mode=bme: edu and cfg are the first function's; the second's are switched in. */
+static int bme(uint32_t dma1)
+{
+	volatile uint32_t *edu1 = edu, *edu2;
+	volatile uint8_t *cfg1 = cfg, *cfg2;
+	uint32_t dev2, dma2;
+	int node = fdt_node_offset_by_compatible(guest_boot.fdt, -1, "bulkhead,pci-function");
+
+	if (find_function_after(node, &dev2, &dma2) < 0 ||
+	    !(cfg2 = map_region(dev2, BH_PCI_CONFIG_REGION_INDEX)) ||
+	    !(edu2 = map_region(dev2, 0))) {
+		printf("bme: no second function\n");
+		return 1;
+	}
+	printf("first function: enable: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, dma1));
+	set_command(command() | CMD_MASTER);
+	printf("first function: %d bytes landed\n", to_target());
+	edu = edu2;
+	cfg = cfg2;
+	set_command(command() | CMD_MASTER);
+	printf("second function, source disabled, bus master %s: %d bytes landed\n",
+	       command() & CMD_MASTER ? "on" : "off", to_target());
+	printf("second function: enable: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, dma2));
+	printf("second function, source enabled: %d bytes landed\n", to_target());
+	printf("second function: disable: status %lu\n",
+	       (unsigned long)hcall1(FH_DMA_DISABLE, dma2));
+	printf("second function, source disabled again: %d bytes landed\n", to_target());
+	edu = edu1;
+	cfg = cfg1;
+	printf("bme: done\n");
+	return 0;
+}
+
+/* mode=race: two vCPUs, one handle. */
+static volatile uint32_t race_go, race_done, race_handle, race_rounds, race_errors;
+
+static void race_enable(void)
+{
+	if (hcall1(FH_DMA_ENABLE, race_handle) != EV_SUCCESS)
+		atomic_add_return(&race_errors, 1);
+}
+
+static void racer(unsigned int cpu)
+{
+	for (uint32_t i = 1; i <= race_rounds; i++) {
+		while (race_go < i)
+			;
+		race_enable();
+		atomic_add_return(&race_done, 1);
+	}
+}
+
+static int race(uint32_t h)
+{
+	uint64_t end;
+
+	race_handle = h;
+	race_rounds = (uint32_t)guest_arg_u64("rounds", 200);
+	guest_sync();
+	if (guest_start_cpu(1, 1, racer)) {
+		printf("race: no second vCPU\n");
+		return 1;
+	}
+	set_command(command() | CMD_MASTER);
+	for (uint32_t i = 1; i <= race_rounds; i++) {
+		race_go = i;			/* both vCPUs enable at once */
+		guest_sync();
+		race_enable();
+		end = guest_tb() + guest_us_to_tb(5000000);
+		while (race_done < i && (int64_t)(guest_tb() - end) < 0)
+			;
+		if (race_done < i) {
+			printf("race: vCPU 1 did not finish round %lu\n", (unsigned long)i);
+			return 1;
+		}
+		hcall1(FH_DMA_DISABLE, h);
+	}
+	printf("race: %lu rounds of two enables and one disable, %lu errors\n",
+	       (unsigned long)race_rounds, (unsigned long)race_errors);
+	printf("race: after the last disable: %d bytes landed\n", to_target());
+	printf("race: enable: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, h));
+	printf("race: enabled: %d bytes landed\n", to_target());
+	printf("race: disable: status %lu\n", (unsigned long)hcall1(FH_DMA_DISABLE, h));
+	printf("race: disabled: %d bytes landed\n", to_target());
+	printf("race: done\n");
+	return 0;
+}
+
 int main(void)
 {
-	uint32_t dev, dma;
+	uint32_t dev, dma, sent;
 	char role[16];
-	int ch;
+	int ch, beat;
 
 	if (guest_arg_str("role", role, sizeof(role)) && !strcmp(role, "manager"))
 		return manager();
@@ -364,20 +529,24 @@ int main(void)
 		printf("dma: no edu (id 0x%08lx)\n", edu ? (unsigned long)edu[0] : 0ul);
 		return 1;
 	}
+	if (guest_arg_str("mode", role, sizeof(role)) && !strcmp(role, "bme"))
+		return bme(dma);
+	if (guest_arg_str("mode", role, sizeof(role)) && !strcmp(role, "race"))
+		return race(dma);
 	printf("dma handle %lu\n", (unsigned long)dma);
 	check_leftover();
 	steps(dma, guest_arg_u64("peer", 0), guest_arg_u64("outside", 0));
 	arm();
 	printf("dma in flight\n");
 	ch = guest_bc_find("mgr");
-	if (ch >= 0) {
-		uint32_t sent;
-
+	beat = ch >= 0 && guest_arg_u64("beat", 0);
+	if (ch >= 0)
 		bc_send((uint32_t)ch, "R", 1, &sent);
-	}
 	for (;;) {				/* until the partition is stopped */
 		dma_wait();
 		armed = 0;
 		arm();
+		if (beat)			/* a fresh transfer (the channel may be full) */
+			bc_send((uint32_t)ch, "R", 1, &sent);
 	}
 }

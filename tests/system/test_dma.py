@@ -59,6 +59,19 @@ def test_pci_inbound_window_fence(qemu, path):
     assert "hypervisor ready" in out
 
 
+# Negative control: the test image with the fence left open when the last source is disabled:
+# the transfer in flight at the quiesce lands (and every later "lands nowhere" check fails).
+def test_negative_control_fence_close(qemu, hv_test_elf):
+    con = qemu("--direct", "--elf", str(hv_test_elf), "--append", "bulkhead.mutate=fence-close",
+               *SELFTEST, *EDU, timeout=TIMEOUT)
+    out = con.wait_ready()
+    assert re.search(r"(?m)^dma-selftest: in flight at quiesce: 64 bytes landed\r?$", out), out
+    failed = [what for verdict, what in selftest_lines(out) if verdict == "FAIL"]
+    assert failed == ["in flight at quiesce: 0 bytes landed", "disabled again: DMA lands nowhere",
+                      "detached: DMA lands nowhere",
+                      "reset with DMA in flight: the target holds the scrubbed value"], out
+
+
 def test_selftest_without_edu_says_why(qemu):
     con = qemu("--direct", *SELFTEST, timeout=TIMEOUT)
     out = con.wait_ready()
@@ -78,7 +91,7 @@ def test_fence_closed_at_boot_without_selftest(qemu):
 # config (pci-function), drives it through the device ABI and the DMA hypercalls, then keeps a
 # DMA in flight for ever and says so on a byte channel; partition m, its manager, restarts it
 # each time and watches a buffer of its own that a aims a DMA at. -------------------------
-CYCLES = int(os.environ.get("BULKHEAD_DMA_CYCLES", "50"))   # make soak: 1000
+CYCLES = int(os.environ.get("BULKHEAD_DMA_CYCLES", "20"))   # make soak: 1000 (~30 min)
 EDU_ASSIGNED = 'edu { device = "pci0"; pci-function = <2 0>; };'
 STEPS = [
     "before enable: 0 bytes landed",
@@ -93,13 +106,15 @@ STEPS = [
 ]
 FIRST_RUN = ["bus master at start: off", "left-over DMA none in flight: 0 bytes landed"]
 # After a restart the quiesce has cleared bus mastering (the last run had it on). The transfer
-# the last run left in edu's engine is normally still in flight when the new run starts (a
-# restart takes ~10 ms, a transfer 100 ms): the new run turns bus mastering back on, so only
-# the fence stands between that transfer and the scrubbed memory, waits for it to complete
-# and counts what landed. A restart slowed down past the transfer (loaded host) shows as "none
-# in flight"; the test needs at least one run to have had one.
+# the last run left in edu's engine is still in flight when the new run starts: the new run
+# asks for bus mastering (which reaches the device only while its DMA source is enabled), so
+# the fence and that gate stand between the transfer and the scrubbed memory; it waits for the
+# transfer to complete and counts what landed. Under --icount (1 instruction = 32 ns of virtual
+# time) the order is fixed: a restart takes ~25 ms of virtual time, a transfer 100 ms, on any
+# host at any load, so every restart must catch its transfer in flight.
 IN_FLIGHT = "left-over DMA completed after the restart: 0 bytes landed"
 NOT_IN_FLIGHT = "left-over DMA none in flight: 0 bytes landed"
+ICOUNT = "--icount=shift=5,sleep=off"
 
 
 def guest_lines(out, label):
@@ -120,17 +135,17 @@ def hv_memory(con):
     return lines
 
 
-def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
+def restart_loop(qemu, tmp_path, cycles, *launcher):
+    """a keeps a DMA in flight, m restarts it cycles times; returns (console, output, memory
+    report before the loop)."""
     dts, extra = config([
-        partition("a", "dma", 1, bootargs=f"peer=0x{MEM_BASE + MEM_SIZE:x}",
+        partition("a", "dma", 1, bootargs=f"peer=0x{MEM_BASE + MEM_SIZE:x} beat=1",
                   channels=[("mgr", "m", "worker")], extra=EDU_ASSIGNED),
         partition("m", "dma", 2, manages=["a"], channels=[("worker", "a", "mgr")],
-                  bootargs=f"role=manager count={CYCLES} go=key")])
+                  bootargs=f"role=manager count={cycles} go=key")])
     cfg = tmp_path / "dma.dts"
     cfg.write_text(dts)
-    # One host thread per CPU: in QEMU's round robin a spinning manager would stretch each
-    # restart to hundreds of ms, past the transfer it has to catch in flight (docs/dma.md).
-    con = qemu("--direct", "--mttcg", "--config", cfg, "--", "-device",
+    con = qemu("--direct", ICOUNT, *launcher, "--config", cfg, "--", "-device",
                "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
     con.wait_ready()
     con.command("loglevel debug")      # restart timing lines, for the log
@@ -141,36 +156,68 @@ def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
     before = hv_memory(con)
     con.child.send("console m\r")
     con.expect_exact("console: attached to m")
-    con.child.send("g")
-    con.child.send("\x1d")
+    # the key and the detach in one write; m waits 20 ms of virtual time after the key, then
+    # for a's next transfer to start, restarts it twice uncounted (a restart soon after the
+    # host-timed input was seen stretched to 120 ms of virtual time), then counts
+    con.child.send("g\x1d")
     con.expect_exact("bulkhead> ")
     if not re.search(r"(?m)^\[m\] manager: done", con.output):
-        con.expect_line(r"(?:bulkhead> )?\[m\] manager: done", timeout=CYCLES * 10 + 30)
-    out = con.output
+        con.expect_line(r"(?:bulkhead> )?\[m\] manager: done", timeout=cycles * 10 + 30)
+    return con, con.output, before
+
+
+def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
+    con, out, before = restart_loop(qemu, tmp_path, CYCLES)
     assert "partition a: PCI 1234:11e8 at 00:02.0" in out
     restarts = re.findall(r"(?m)^(?:bulkhead> )?\[m\] restart \d+: status (\d+)", out)
     assert restarts == ["0"] * CYCLES, out
+    assert "busy, again" not in out      # no restart needed a second try
+    warm = re.findall(r"(?m)^(?:bulkhead> )?\[m\] warm-up restart \d: status (\d+)", out)
+    assert warm == ["0", "0"], out
     all_runs = runs(guest_lines(out, "a"))
-    assert len(all_runs) == CYCLES + 1, out
+    assert len(all_runs) == CYCLES + 3, out
     handles = {run[0] for run in all_runs}
     assert len(handles) == 1, handles          # the same DMA handle every run
     assert all_runs[0][1:] == FIRST_RUN + STEPS, all_runs[0]
-    in_flight = 0
-    for n, run in enumerate(all_runs[1:], 2):
-        assert run[1] == "bus master at start: off", f"run {n}: {run}"
-        assert run[2] in (IN_FLIGHT, NOT_IN_FLIGHT), f"run {n}: {run}"
-        assert run[3:] == STEPS, f"run {n}: {run}"
-        in_flight += run[2] == IN_FLIGHT
-    # Each run that caught a transfer in flight is a proof on its own (a broken fence shows
-    # 64 bytes there); how many do depends on the host's speed, so one is enough to pass.
-    print(f"{in_flight} of {CYCLES} restarts caught a transfer in flight")
-    assert in_flight >= 1, f"no restart of {CYCLES} caught a DMA in flight"
+    # the runs after the uncounted warm-up restarts: nothing landed either
+    for run in all_runs[1:3]:
+        assert run[1:] in (["bus master at start: off", IN_FLIGHT] + STEPS,
+                           ["bus master at start: off", NOT_IN_FLIGHT] + STEPS), run
+    # Every counted restart caught a transfer in flight, and none of its bytes landed.
+    for n, run in enumerate(all_runs[3:], 4):
+        assert run[1:] == ["bus master at start: off", IN_FLIGHT] + STEPS, f"run {n}: {run}"
     assert re.search(r"(?m)^(?:bulkhead> )?\[m\] manager: watched buffer: 0 bytes changed",
                      out), out
     assert "blocked" not in out and "could not be disabled" not in out
     assert "held back" not in out
     # No hypervisor memory or handle leaked over the restarts.
     assert hv_memory(con) == before
+
+
+# Positive control of the peer target: the test image whose fence also maps the bus addresses
+# of the 256 MiB of RAM that hold the partitions at their host addresses (as firmware leaves
+# an inbound window over RAM): a's DMA to m's buffer then lands there, so the address and
+# length the test watches are the ones a fence without isolation would let through.
+def test_positive_control_peer_target(qemu, tmp_path, hv_test_elf):
+    con, out, _ = restart_loop(qemu, tmp_path, 1, "--elf", str(hv_test_elf),
+                               "--append", "bulkhead.mutate=fence-identity")
+    assert re.search(r"(?m)^(?:bulkhead> )?\[m\] manager: watched buffer: 64 bytes changed",
+                     out), out
+
+
+# Negative controls: the test image with the DMA disable at stop skipped, or with the fence
+# left open at that disable and bus mastering no longer gated by the source: the transfer in
+# flight at the restart lands in the scrubbed memory of the next run.
+@pytest.mark.parametrize("mutation", ["dma-disable", "fence-close,bus-master"])
+def test_negative_control_restart_loop(qemu, tmp_path, hv_test_elf, mutation):
+    con, out, _ = restart_loop(qemu, tmp_path, 3, "--elf", str(hv_test_elf),
+                               "--append", f"bulkhead.mutate={mutation}")
+    all_runs = runs(guest_lines(out, "a"))
+    assert len(all_runs) == 6, out
+    # what makes the restart-loop test fail: a counted restart where the bytes landed
+    landed = [run[2] for run in all_runs[3:]
+              if run[2] == "left-over DMA completed after the restart: 64 bytes landed"]
+    assert landed, all_runs
 
 
 # --- defer-dma-disable (Topaz): a stop leaves the partition's DMA running until its manager
@@ -189,7 +236,7 @@ DEFER_STEPS = [
 ]
 
 
-def test_defer_dma_disable_and_stop_dma(qemu, tmp_path):
+def defer_run(qemu, tmp_path, *launcher):
     dts, extra = config([
         partition("a", "dma", 1, channels=[("mgr", "m", "worker")],
                   extra="defer-dma-disable; " + EDU_ASSIGNED),
@@ -197,14 +244,20 @@ def test_defer_dma_disable_and_stop_dma(qemu, tmp_path):
                   bootargs="role=manager mode=defer")])
     cfg = tmp_path / "defer.dts"
     cfg.write_text(dts)
-    con = qemu("--direct", "--mttcg", "--config", cfg, "--", "-device",
+    con = qemu("--direct", ICOUNT, *launcher, "--config", cfg, "--", "-device",
                "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
     con.wait_ready()
     if not re.search(r"(?m)^(?:bulkhead> )?\[m\] manager: done", con.output):
         con.expect_line(r"(?:bulkhead> )?\[m\] manager: (?:done|no word.*)", timeout=60)
-    out = con.output
+    return con.output
+
+
+def test_defer_dma_disable_and_stop_dma(qemu, tmp_path):
+    out = defer_run(qemu, tmp_path)
     lines = guest_lines(out, "m")
     assert lines[0].startswith("manager: worker handle"), lines
+    # the positive control of "0 bytes landed after the stop" is the deferred stop before it:
+    # the same transfer into the same buffer, 64 bytes landed
     assert lines[1:lines.index("manager: done") + 1] == DEFER_STEPS, out
     # Every run of a did its steps; the last one started after a deferred stop: the start
     # quiesced the source before the scrub (bus mastering off, nothing of a transfer landed).
@@ -215,6 +268,15 @@ def test_defer_dma_disable_and_stop_dma(qemu, tmp_path):
         assert run[2] in (IN_FLIGHT, NOT_IN_FLIGHT), run
         assert run[3:] == STEPS[:4] + STEPS[5:], run      # no peer partition here
     assert "held back" not in out and "could not be disabled" not in out
+
+
+# Negative control: the test image whose FH_PARTITION_STOP_DMA (and start) leaves a deferred
+# quiesce undone: the transfer goes on landing after STOP_DMA.
+def test_negative_control_stop_dma(qemu, tmp_path, hv_test_elf):
+    out = defer_run(qemu, tmp_path, "--elf", str(hv_test_elf),
+                    "--append", "bulkhead.mutate=stop-dma")
+    assert "stopped, stop_dma at once: 64 bytes landed after the stop" in guest_lines(out, "m"), \
+        out
 
 
 # --- a PCI function with a config dma-window: its DMA reaches only that part of the
@@ -228,15 +290,25 @@ DW_NODE = """
 """
 
 
-def test_dma_window_limits_an_assigned_function(qemu, tmp_path):
+# Positive control: the same function without a dma-window reaches the same address (64
+# bytes land there); negative control: the test image that builds the fence without the
+# window lets them land too.
+@pytest.mark.parametrize("window,mutation,landed", [
+    (True, None, 0), (False, None, 64), (True, "dma-window", 64)],
+    ids=["window", "positive-control-no-window", "negative-control-mutation"])
+def test_dma_window_limits_an_assigned_function(qemu, tmp_path, hv_test_elf, window, mutation,
+                                                landed):
+    dw = " dma-window = <&dw_a>;" if window else ""
     dts, extra = config([partition(
         "a", "dma", 1, bootargs="outside=0xc00000",
-        extra='edu { device = "pci0"; pci-function = <2 0>; dma-window = <&dw_a>; };')])
+        extra=f'edu {{ device = "pci0"; pci-function = <2 0>;{dw} }};')])
     end = dts.rindex("};")
     dts = dts[:end] + DW_NODE + dts[end:]
     cfg = tmp_path / "dw.dts"
     cfg.write_text(dts)
-    con = qemu("--direct", "--config", cfg, "--", "-device",
+    image = ["--elf", str(hv_test_elf), "--append", f"bulkhead.mutate={mutation}"] \
+        if mutation else []
+    con = qemu("--direct", ICOUNT, *image, "--config", cfg, "--", "-device",
                "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
     con.wait_ready()
     if not re.search(r"(?m)^(?:bulkhead> )?\[a\] dma in flight", con.output):
@@ -244,6 +316,7 @@ def test_dma_window_limits_an_assigned_function(qemu, tmp_path):
     lines = guest_lines(con.output, "a")
     # inside the 8 MiB window (its buffers are near 1 MiB): as before; at 12 MiB: nothing
     assert lines[1:] == FIRST_RUN + STEPS[:4] + [
-        "outside the dma-window: 0 bytes landed"] + STEPS[5:], lines
-    window = con.command("dma a")
-    assert "window guest 0x000000000-0x0007fffff -> host 0x010000000" in window, window
+        f"outside the dma-window: {landed} bytes landed"] + STEPS[5:], lines
+    if window and not mutation:
+        window = con.command("dma a")
+        assert "window guest 0x000000000-0x0007fffff -> host 0x010000000" in window, window

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/bootargs.h>
@@ -16,6 +17,7 @@
 #include <hv/log.h>
 #include <hv/iommu.h>
 #include <hv/manager.h>
+#include <hv/mutate.h>
 #include <hv/partition.h>
 #include <hv/watchdog.h>
 #include "fake_core.h"
@@ -38,6 +40,8 @@ void fake_call(const char *name)
 {
 	size_t n = strlen(fake.calls);
 
+	if (fake.quiet)
+		return;
 	snprintf(fake.calls + n, sizeof(fake.calls) - n, "%s%s", n ? "," : "", name);
 }
 
@@ -74,10 +78,24 @@ int iommu_arch_attach(struct iommu_source *s)
 	return 0;
 }
 
+/* Counts like the PCI inbound-window fence (pci_atmu.c): one per enable, one less per
+ * disable of an enabled source. */
 int iommu_arch_set_enabled(struct iommu_source *s, int on)
 {
 	fake_call(on ? "enable" : "disable");
-	return on ? 0 : fake.disable_err;
+	if (on) {
+		int n = fake.opened;
+
+		if (fake.slow_enable)
+			usleep((useconds_t)fake.slow_enable);
+		fake.opened = n + 1;
+		return 0;
+	}
+	if (fake.disable_err)
+		return fake.disable_err;
+	if (s->enabled && fake.opened)
+		fake.opened--;
+	return 0;
 }
 
 int iommu_arch_wait_idle(struct iommu_source *s)
@@ -94,6 +112,11 @@ void iommu_arch_detach(struct iommu_source *s)
 int iommu_arch_selftest(const void *fdt)
 {
 	return 0;
+}
+
+bool hv_mutated(const char *what)
+{
+	return false;
 }
 
 int bootargs_get(const void *fdt, const char *key, char *val, size_t len)

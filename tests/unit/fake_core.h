@@ -17,6 +17,10 @@ struct fake_state {
 	int notified[8];		/* manager_notify() calls, by partition id */
 	int scrubbed[8];		/* guest_scrub() calls, by partition id */
 	int loaded[8];			/* image_load() calls, by partition id */
+	int opened;			/* enables the back end counted, as the PCI fence
+					 * counts them: it closes when this drops to 0 */
+	int slow_enable;		/* microseconds the back end takes to enable */
+	int quiet;			/* 1: do not record calls (threads) */
 };
 
 extern struct fake_state fake;

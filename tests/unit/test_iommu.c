@@ -6,8 +6,11 @@
  *    other handle's prereset still runs;
  *  - a failed disable (or wait) is returned by handles_prereset(), leaves the partition
  *    stopped with its memory held back: no scrub, every start/restart refused with the
- *    console line naming the partition and the source; other partitions start as before. */
+ *    console line naming the partition and the source; other partitions start as before;
+ *  - issue 12, finding 6: two threads (two vCPUs of one partition) enabling one source at once
+ *    count one enable, so one disable (FH_DMA_DISABLE or a stop's quiesce) closes the fence. */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <hv/handle.h>
 #include <hv/iommu.h>
@@ -219,6 +222,62 @@ static void test_generic_failure(void)
 	CHECK_EQ(partition_start(&q), -EIO);
 }
 
+/* Two enablers released together, ROUNDS times; after each round one disable (or quiesce, as
+ * at a stop) must leave the
+ * back end's count at 0 (fence closed). The back end takes 200 us to enable: long enough for
+ * the other thread to come in while the first enable is under way. */
+#define ROUNDS	200
+
+static struct iommu_source *race_src;
+static pthread_barrier_t race_start, race_done;
+
+static void *enabler(void *arg)
+{
+	for (int i = 0; i < ROUNDS; i++) {
+		pthread_barrier_wait(&race_start);
+		if (iommu_enable(race_src))
+			__atomic_fetch_add((int *)arg, 1, __ATOMIC_RELAXED);
+		pthread_barrier_wait(&race_done);
+	}
+	return NULL;
+}
+
+static void test_enable_race(struct partition *p0)
+{
+	pthread_t t[2];
+	int errors = 0, open_after = 0, open_after_stop = 0;
+
+	race_src = attach(p0, IOMMU_SRC_PCI, RID + 8);
+	if (!race_src)
+		return;
+	fake.quiet = 1;
+	fake.slow_enable = 200;
+	fake.opened = 0;
+	pthread_barrier_init(&race_start, NULL, 3);
+	pthread_barrier_init(&race_done, NULL, 3);
+	for (int i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, enabler, &errors);
+	for (int i = 0; i < ROUNDS; i++) {
+		pthread_barrier_wait(&race_start);
+		pthread_barrier_wait(&race_done);
+		if (fake.opened != 1)
+			open_after++;		/* two enables counted */
+		/* FH_DMA_DISABLE, or a stop's quiesce every other round */
+		CHECK_EQ(i & 1 ? iommu_quiesce(race_src) : iommu_disable(race_src), 0);
+		if (fake.opened)
+			open_after_stop++;	/* a disable left the fence open */
+		fake.opened = 0;
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	fake.quiet = 0;
+	fake.slow_enable = 0;
+	CHECK_EQ(errors, 0);
+	CHECK_EQ(open_after, 0);
+	CHECK_EQ(open_after_stop, 0);
+	CHECK(!race_src->enabled);
+}
+
 int main(void)
 {
 	struct partition *p0 = &partitions[0], *p1 = &partitions[1];
@@ -236,5 +295,6 @@ int main(void)
 	test_failed_disable(p0, p1, s0);
 	test_failed_wait(p0, p1);
 	test_generic_failure();
+	test_enable_race(p0);
 	return unit_done("test_iommu");
 }

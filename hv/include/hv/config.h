@@ -73,6 +73,7 @@ struct cfg_device {
 	int owner;			/* partition index or CFG_OWNER_HV */
 	int dma_window;			/* index into dma_window[] or CFG_NONE */
 	bool no_dma_disable;
+	bool no_dma;			/* PCI function that never masters (DMA_ENABLE refused) */
 	int node_update;		/* config offset of its node-update child, or -1 */
 	const char *device;		/* the "device" string, path or alias (points into blob) */
 	int pci_function;		/* pci-function = <dev fn>: dev << 3 | fn on bus 0 of the

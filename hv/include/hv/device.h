@@ -19,6 +19,7 @@ struct hv_device {
 	struct dev_desc desc;		/* what the guest is told */
 	bool no_dma_disable;		/* config: its DMA is enabled from the start */
 	bool defer_dma_disable;		/* config: its partition's defer-dma-disable */
+	bool no_dma;			/* config: never masters (DMA_ENABLE refused) */
 	struct cfg_range dma_window;	/* config dma-window (size 0: all its memory) */
 };
 

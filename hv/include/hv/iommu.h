@@ -51,6 +51,12 @@ struct iommu_fault {
  * Master Enable, mask MSI/MSI-X. Supplied by the device layer; may be NULL. */
 typedef void (*iommu_mask_fn)(void *ctx);
 
+/* Called under the IOMMU layer's hardware lock when a source's DMA is allowed (on, after the
+ * fence opened) or forbidden (off, before it closes): a PCI function's Bus Master Enable
+ * follows it, so that a function whose source is disabled cannot master at all, even while
+ * another function behind the same fence has it open (issue 12, finding 3). May be NULL. */
+typedef void (*iommu_master_fn)(void *ctx, bool on);
+
 /* A DMA source of an assigned device. Its handle is the guest's fsl,hv-dma-handle; the
  * handle's prereset quiesces it and its postreset puts it back in its start state. */
 struct iommu_source {
@@ -63,8 +69,10 @@ struct iommu_source {
 	bool no_dma_disable;		/* config: enabled from the start, never by the guest */
 	bool defer;			/* config: its partition's defer-dma-disable */
 	bool deferred;			/* stopped with DMA left as it was: quiesce pending */
+	bool no_dma;			/* config no-dma: enable refused (-EPERM) */
 	iommu_mask_fn mask;
-	void *mask_ctx;
+	iommu_master_fn master;		/* bus mastering follows enabled (may be NULL) */
+	void *mask_ctx;			/* for mask and master */
 	uint32_t faults;		/* blocked accesses recorded */
 	struct iommu_fault last_fault;
 	void *arch;			/* back end state */
@@ -95,7 +103,9 @@ struct iommu_attach_args {
 	uint64_t window_size;		/*   size 0: all of the partition's memory */
 	bool no_dma_disable;		/* device's or partition's no-dma-disable */
 	bool defer_dma_disable;		/* partition's defer-dma-disable */
+	bool no_dma;			/* device's no-dma: never enabled (-EPERM) */
 	iommu_mask_fn mask;		/* called first on quiesce (may be NULL) */
+	iommu_master_fn master;		/* bus mastering follows the source (may be NULL) */
 	void *ctx;
 };
 

@@ -8,6 +8,7 @@
 #ifndef HV_PCI_H
 #define HV_PCI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <hv/device_desc.h>
 
@@ -35,8 +36,13 @@ int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d);
 /* The function behind d (for pci_function_quiesce), or NULL. */
 void *pci_function_ctx(const struct dev_desc *d);
 
-/* Bus mastering off, INTx disabled, MSI/MSI-X off: the device-side half of a DMA quiesce. */
+/* Bus mastering off (also the guest's recorded bit), INTx disabled, MSI/MSI-X off: the
+ * device-side half of a DMA quiesce. */
 void pci_function_quiesce(void *ctx);
+
+/* The function's DMA source was enabled (on) or is being disabled (off): Bus Master Enable
+ * reaches the device only while on, as the guest last wrote it (issue 12, finding 3). */
+void pci_function_master(void *ctx, bool on);
 
 /* Offset of capability id (PCI_CAP_ID_*: 0x05 MSI, 0x11 MSI-X) of function bdf under bridge,
  * or -ENOENT. */
