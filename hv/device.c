@@ -20,6 +20,8 @@
 #define MAX_DEVICES	32
 #define MAX_FWD_PAGES	16
 #define FWD_WINDOWS	4
+#define PCI_COMMAND	0x04		/* PCI 3.0, 6.2.2: Command register */
+#define PCI_CMD_MEM	0x0002u		/* memory space decoding; INTx on, bus master off */
 
 #define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
 
@@ -51,8 +53,16 @@ static int device_prereset(struct handle *h)
 	return 0;
 }
 
+/* A restarted guest finds its PCI function as its first start did (assignment left memory
+ * decoding on, bus mastering off and INTx enabled): the quiesce of the last stop set INTx
+ * Disable, which a guest booting fresh does not expect to clear (Linux does not). Bus
+ * mastering stays off until the guest enables it; its interrupt handle is masked. */
 static void device_postreset(struct handle *h)
 {
+	struct hv_device *d = h->obj;
+
+	if (d->desc.pci)
+		pci_arch_cfg_write32(d->desc.hw_node, d->desc.pci_bdf, PCI_COMMAND, PCI_CMD_MEM);
 }
 
 static const struct handle_ops device_ops = {
