@@ -14,6 +14,7 @@
 #include <hv/image.h>
 #include <hv/log.h>
 #include <hv/manager.h>
+#include <hv/mutate.h>
 #include <hv/partition.h>
 #include <hv/watchdog.h>
 
@@ -266,6 +267,8 @@ void partition_hold(struct partition *p, const char *fmt, ...)
  * safe first: the handles' prestart, before any scrub. */
 static int may_start(struct partition *p)
 {
+	if (p->state == PART_STOPPING)
+		return -EBUSY;
 	if (p->state != PART_STOPPED)
 		return -EINVAL;
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
@@ -383,6 +386,8 @@ static struct vcpu *vcpu_in_guest(struct partition *p)
 static void kick_out(struct partition *p, const struct vcpu *self)
 {
 	p->stop_kicked = arch_time_now();
+	if (hv_mutated("stop-no-kick"))
+		return;
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
 		if (p->vcpu[i].state == VCPU_RUNNING && &p->vcpu[i] != self)
 			arch_cpu_kick(p->vcpu[i].pcpu);
