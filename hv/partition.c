@@ -21,7 +21,7 @@
 #define IMA_MAX		(64ull << 20)	/* ePAPR initial mapping: at most 64 MiB */
 #define SPIN_ENTRY_SIZE	32		/* ePAPR spin table entry (5.5.2), 8-byte aligned */
 #define DEFAULT_DTB	0x10000ull	/* dtb window when the config names none */
-#define STOP_SYNC_MS	200		/* a stopper waits this long, then the stop goes on
+#define STOP_SYNC_MS	2000	/* a stopper waits this long, then the stop goes on
 					 * without it (stop_complete()) */
 #define STOP_WARN_MS	5000		/* say so if a vCPU has not left by then */
 #define KICK_MS		10		/* kick again while waiting */
