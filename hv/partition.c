@@ -438,11 +438,15 @@ static void wait_vcpus_out(struct partition *p, const struct vcpu *self)
 
 	if (self)
 		return;		/* it leaves guest context itself, right after this trap */
+	p->stop_waiter = true;	/* the vCPUs leave the completion (and its line) to us */
+	arch_mb();
 	while (vcpu_in_guest(p) && arch_time_now() - t0 < ms * STOP_SYNC_MS) {
 		if (arch_time_now() - p->stop_kicked > ms * KICK_MS)
 			kick_out(p, NULL);
 		pause();
 	}
+	p->stop_waiter = false;
+	arch_mb();
 }
 
 static int stop(struct partition *p, const char *why, bool restart)
@@ -498,7 +502,8 @@ void partition_vcpu_left(struct vcpu *v)
 {
 	v->state = VCPU_OFF;
 	arch_mb();
-	stop_complete(v->part);
+	if (!v->part->stop_waiter)
+		stop_complete(v->part);
 }
 
 void partitions_poll(void)

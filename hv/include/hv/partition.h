@@ -87,6 +87,7 @@ struct partition {
 	const char *stop_why;		/* printed when it completes (a literal), or NULL */
 	bool stop_restart;		/* start again when it completes */
 	bool stop_warned;		/* "has not left guest context" said */
+	volatile bool stop_waiter;	/* a stopper waits for the vCPUs and completes it */
 	uint64_t stop_kicked;		/* arch_time_now() of the last kick of its vCPUs */
 	/* watchdog (hv/watchdog.c): timeout in time-base ticks, 0 = none */
 	uint64_t wd_timeout, wd_last_feed;
