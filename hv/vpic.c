@@ -31,7 +31,6 @@
 
 #define MAX_VPIC_IRQS	32
 #define DEFAULT_PRIO	8
-#define NO_IRQ		(-1)
 
 static struct vpic_irq irqs[MAX_VPIC_IRQS];
 static unsigned int nr_irqs;
@@ -191,28 +190,22 @@ void vpic_soft_raise(struct vpic_irq *q)
 
 /* ---- delivery ---- */
 
-static int irq_by_src(const struct partition *p, uint32_t src)
-{
-	for (unsigned int i = 0; i < nr_irqs; i++)
-		if (irqs[i].part == p && irqs[i].src == src)
-			return (int)i;
-	return NO_IRQ;
-}
-
 void vpic_external(struct vcpu *v)
 {
 	uint32_t src = irqchip_arch_ack();
 	struct vcpu_irq_state *s = state_of(v);
-	int i;
 
 	if (src == IRQCHIP_NONE)
 		return;
 	vlock();
 	irqchip_arch_mask(src, true);
 	irqchip_arch_eoi();
-	i = irq_by_src(v->part, src);
-	if (i != NO_IRQ)
-		s->pending |= 1u << i;
+	/* every handle of v's partition on this source that wants it (a shared line: each
+	 * device's handler looks at its own device); none: it stays masked until one does */
+	for (unsigned int i = 0; i < nr_irqs; i++)
+		if (irqs[i].part == v->part && irqs[i].src == src && !irqs[i].guest_masked &&
+		    irqs[i].priority)
+			s->pending |= 1u << i;
 	vunlock();
 }
 
@@ -261,21 +254,27 @@ static unsigned int index_of(const struct vpic_irq *q)
 	return (unsigned int)(q - irqs);
 }
 
-/* Under vpic_lock. Unmask at the controller only when nothing holds it: guest mask, priority
- * 0, a copy of it still pending or in service at any of its partition's vCPUs (after a
- * SET_CONFIG moved it, the old destination may still hold one), or a partition that is not
- * running. */
+/* Under vpic_lock. A source may be shared by several handles of one partition (devices on one
+ * line; the config refuses sharing between partitions). It is unmasked at the controller only
+ * when one of its handles wants it (guest unmasked, priority above 0), none holds a copy
+ * pending or in service at any vCPU (after a SET_CONFIG moved it, the old destination may
+ * still hold one), and the partition runs. */
 static void update_hw_mask(const struct vpic_irq *q)
 {
-	uint32_t bit = 1u << index_of(q), held_bits = 0;
-	bool held;
+	uint32_t sharers = 0, held = 0;
+	bool wanted = false;
 
+	if (!q->routed)
+		return;
+	for (unsigned int i = 0; i < nr_irqs; i++) {
+		if (irqs[i].part != q->part || irqs[i].src != q->src)
+			continue;
+		sharers |= 1u << i;
+		wanted |= !irqs[i].guest_masked && irqs[i].priority;
+	}
 	for (unsigned int i = 0; i < q->part->nr_vcpus; i++)
-		held_bits |= vstate[q->part->id - 1][i].pending | vstate[q->part->id - 1][i].in_service;
-	held = q->guest_masked || !q->priority || (held_bits & bit) ||
-	       q->part->state != PART_RUNNING;
-	if (q->routed)
-		irqchip_arch_mask(q->src, held);
+		held |= vstate[q->part->id - 1][i].pending | vstate[q->part->id - 1][i].in_service;
+	irqchip_arch_mask(q->src, !wanted || (held & sharers) || q->part->state != PART_RUNNING);
 }
 
 static struct vpic_irq *irq_arg(struct vcpu *v, struct hcall_regs *r)
