@@ -151,15 +151,16 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out)
 }
 
 /* Negative control "vpic-racy": the unlocked read-modify-write this lock replaced, with the
- * window between the read and the write widened to a few microseconds, so that a raise from
- * another CPU loses the owner's concurrent change (or the owner loses the raise). */
+ * window between the read and the write held open until the owner's CPU changes the word
+ * (at most 10 ms): the raise then loses the owner's change (a pending bit it set) or brings
+ * back a bit the owner cleared - the race, made deterministic. */
 static void racy_or(volatile uint32_t *word, uint32_t bit)
 {
 	uint32_t v = *word;
 	uint64_t t0 = arch_time_now();
 
 	vunlock();
-	while (arch_time_now() - t0 < arch_time_freq() / 100000)
+	while (*word == v && arch_time_now() - t0 < arch_time_freq() / 100)
 		arch_cpu_relax();
 	*word = v | bit;
 	vlock();

@@ -2,6 +2,7 @@
  * bootargs:
  *   mode=spin    guest interrupts off (wrteei 0), decrementer interrupt disabled, then spin
  *                forever: a stop must still take the CPU back.
+ *   mode=exit    exit at once with code 0 (a partition to start and stop in a loop).
  *   mode=memcpy  target=LABEL: PARTITION_MEMCPY to the managed partition LABEL, first a copy
  *                of 1 MiB + 4321 bytes in three list entries and back in one, compared byte
  *                for byte ("PASS: ..."); then one call whose list (65536 entries of 4 MiB)
@@ -91,6 +92,8 @@ int main(void)
 	guest_arg_str("target", target, sizeof(target));
 	if (!strcmp(mode, "spin"))
 		spin();
+	if (!strcmp(mode, "exit"))
+		return 0;
 	h = partition_handle(target);
 	if (h < 0) {
 		printf("hog: no handle for %s\n", target);
