@@ -16,6 +16,7 @@
 #include <hv/log.h>
 #include <hv/iommu.h>
 #include <hv/manager.h>
+#include <hv/mutate.h>
 #include <hv/partition.h>
 #include <hv/watchdog.h>
 #include "fake_core.h"
@@ -94,6 +95,11 @@ void iommu_arch_detach(struct iommu_source *s)
 int iommu_arch_selftest(const void *fdt)
 {
 	return 0;
+}
+
+bool hv_mutated(const char *what)
+{
+	return false;
 }
 
 int bootargs_get(const void *fdt, const char *key, char *val, size_t len)
