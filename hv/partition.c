@@ -438,8 +438,6 @@ static void wait_vcpus_out(struct partition *p, const struct vcpu *self)
 
 	if (self)
 		return;		/* it leaves guest context itself, right after this trap */
-	p->stop_waiter = true;	/* the vCPUs leave the completion (and its line) to us */
-	arch_mb();
 	while (vcpu_in_guest(p) && arch_time_now() - t0 < ms * STOP_SYNC_MS) {
 		if (arch_time_now() - p->stop_kicked > ms * KICK_MS)
 			kick_out(p, NULL);
@@ -464,6 +462,7 @@ static int stop(struct partition *p, const char *why, bool restart)
 	}
 	p->stop_why = why;
 	p->stop_restart = restart;
+	p->stop_waiter = !self;	/* vCPUs leave the completion (and its line) to the stopper */
 	p->stop_warned = false;
 	p->timing.stop = arch_time_now();
 	arch_mb();
