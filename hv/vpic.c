@@ -120,7 +120,9 @@ int vpic_irq_create(struct partition *p, const struct dev_irq *di)
 	if (h < 0)
 		return h;
 	q->handle_nr = (uint32_t)h;
+	vlock();	/* published whole: other CPUs walk irqs[] under the lock */
 	nr_irqs++;
+	vunlock();
 	q->routed = p->nr_vcpus &&
 		    !irqchip_arch_route(q->src, di->sense, p->vcpu[0].pcpu, DEFAULT_PRIO);
 	vpic_postreset(&q->handle);
@@ -144,7 +146,9 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out)
 	if (h < 0)
 		return h;
 	q->handle_nr = (uint32_t)h;
+	vlock();	/* published whole: other CPUs walk irqs[] under the lock */
 	nr_irqs++;
+	vunlock();
 	vpic_postreset(&q->handle);
 	*out = q;
 	return h;

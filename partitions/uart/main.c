@@ -10,7 +10,8 @@
  * of the hypervisor lowers the line under a pending receive interrupt of UART1, so the test
  * sends input only while the console is quiet; docs/devices.md.)
  * Console lines: "uart: device handle H at 0x<addr>", "uart: greeting sent with N
- * interrupts", "uart: received '<line>'" (rx=irq: "... with N receive interrupts"). Exits 1 when no UART was given or a call failed. */
+ * interrupts", "uart: received '<line>'" (rx=irq: "... with N receive interrupts"). Exits 1
+ * when no UART was given or a call failed. */
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
