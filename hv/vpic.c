@@ -278,7 +278,9 @@ static void update_hw_mask(const struct vpic_irq *q)
 		wanted |= !irqs[i].guest_masked && irqs[i].priority;
 	}
 	for (unsigned int i = 0; i < q->part->nr_vcpus; i++)
-		held |= vstate[q->part->id - 1][i].pending | vstate[q->part->id - 1][i].in_service;
+		if (i == q->dest || !hv_mutated("vpic-dest-only"))
+			held |= vstate[q->part->id - 1][i].pending |
+				vstate[q->part->id - 1][i].in_service;
 	irqchip_arch_mask(q->src, !wanted || (held & sharers) || q->part->state != PART_RUNNING);
 }
 
