@@ -24,6 +24,7 @@
 #define STOP_SYNC_MS	2000	/* a stopper waits this long, then the stop goes on
 					 * without it (stop_complete()) */
 #define STOP_WARN_MS	5000		/* say so if a vCPU has not left by then */
+#define START_WAIT_MS	200		/* a start waits this long for a stop to complete */
 #define KICK_MS		10		/* kick again while waiting */
 
 struct partition partitions[PART_MAX];
@@ -287,12 +288,30 @@ static int may_start(struct partition *p)
 /* Starting is asynchronous: the partition goes to STARTING and the physical CPU of its vCPU 0
  * does the work (partition_load()), so partitions load in parallel and the console stays
  * responsive while a large memory is scrubbed. */
+static void stop_complete(struct partition *p);
+static void pause(void);
+static void lock(struct partition *p);
+
+/* A start right after a stop (e.g. the operator's, after "exited with code 0") may find it
+ * still completing on the CPU its last vCPU is leaving: let it finish, for START_WAIT_MS at
+ * most, instead of refusing. */
+static void settle_stop(struct partition *p)
+{
+	uint64_t ms = arch_time_freq() / 1000, t0 = arch_time_now();
+
+	while (p->state == PART_STOPPING && arch_time_now() - t0 < ms * START_WAIT_MS) {
+		stop_complete(p);
+		if (p->state == PART_STOPPING)
+			pause();
+	}
+}
+
 int partition_start_at(struct partition *p, uint64_t entry, bool load)
 {
 	int err;
 
-	if (!arch_spin_trylock(&p->lock))
-		return -EBUSY;
+	settle_stop(p);
+	lock(p);
 	err = may_start(p);
 	if (!err) {
 		if (!load)

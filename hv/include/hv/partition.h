@@ -120,9 +120,10 @@ void partitions_autostart(void);
 
 /* Start a stopped partition: it goes to STARTING at once and its vCPU 0's CPU scrubs it,
  * loads its image, builds its tree and starts it (then "partition P: started on cpu N", or
- * "partition P: not started" with the reason). 0, -EINVAL if p is not stopped, -EBUSY if it
- * is being stopped or its vCPUs are still leaving guest context, -EIO (and the message) if
- * its memory is held back (partition_hold()). */
+ * "partition P: not started" with the reason). A stop still completing is waited for (200 ms
+ * at most). 0, -EINVAL if p is not stopped, -EBUSY if it is still being stopped (a vCPU has
+ * not left guest context), -EIO (and the message) if its memory is held back
+ * (partition_hold()). */
 int partition_start(struct partition *p);
 
 /* Run by the physical CPU of vCPU 0 while p is STARTING (the asynchronous half of a start). */
