@@ -51,8 +51,16 @@ static int device_prereset(struct handle *h)
 	return 0;
 }
 
+/* A restarted guest finds its PCI function as its first start did (assignment left memory
+ * decoding on, bus mastering off and INTx enabled): the quiesce of the last stop set INTx
+ * Disable, which a guest booting fresh does not expect to clear (Linux does not). Bus
+ * mastering stays off until the guest enables it; its interrupt handle is masked. */
 static void device_postreset(struct handle *h)
 {
+	struct hv_device *d = h->obj;
+
+	if (d->desc.pci)
+		pci_function_reset(pci_function_ctx(&d->desc));
 }
 
 static const struct handle_ops device_ops = {

@@ -9,6 +9,7 @@
 #include <hv/handle.h>
 #include <hv/iommu.h>
 #include <hv/manager.h>
+#include <hv/mutate.h>
 #include <hv/partition.h>
 #include <hv/vpic.h>
 
@@ -16,6 +17,8 @@
 #define SELF		0xffffffffUL	/* "the caller's own partition" in PARTITION_MEMCPY */
 #define SG_ENTRY_SIZE	32		/* struct fh_sg_list: source, target, size, reserved */
 #define MEMCPY_CHUNK	4096
+#define MEMCPY_SLICE	(64u << 10)	/* bytes one PARTITION_MEMCPY call copies at most */
+#define MEMCPY_SLICE_ENTRIES	64	/* list entries one call looks at, at most */
 
 /* One manager -> managed link, reachable through the manager's handle table. */
 struct managed {
@@ -184,23 +187,75 @@ static int copy_between(const struct partition *from, uint64_t src, const struct
 	return 0;
 }
 
+/* Where an interrupted PARTITION_MEMCPY stands inside its current list entry, per vCPU: used
+ * only when the guest executes the call again with the same list address and count (what
+ * the continuation makes it do), else the entry starts from its first byte. A guest that
+ * changes its list in between only changes what it copies between its own partitions. */
+struct memcpy_cont {
+	uint64_t sg;
+	unsigned long count;
+	uint64_t done;
+};
+
+static struct memcpy_cont conts[PART_MAX][PART_MAX_VCPUS];
+
+static void memcpy_fault(struct vcpu *v, struct hcall_regs *r)
+{
+	r->reg[0] = EV_EFAULT;
+	v->part->bad_hcalls++;
+}
+
 /* in: source handle, target handle (SELF = the caller), scatter-gather list address (lo, hi),
- * entry count; each entry (big-endian): source, target, size, reserved. out: status. */
+ * entry count; each entry (big-endian): source, target, size, reserved. out: status.
+ * Bounded: one call copies at most MEMCPY_SLICE bytes and looks at MEMCPY_SLICE_ENTRIES
+ * entries; then the list address and count registers are advanced past what is done and the
+ * guest executes the same call again (vcpu->hcall_again), so a stop or an interrupt is taken
+ * between two slices. A caller (Linux's fh_partition_memcpy()) sees one call that returns
+ * when everything is copied; entries done before a fault stay done. */
 void hc_partition_memcpy(struct vcpu *v, struct hcall_regs *r)
 {
 	struct partition *from = r->reg[0] == SELF ? v->part : target_arg(v, r, r->reg[0]);
 	struct partition *to = r->reg[1] == SELF ? v->part : target_arg(v, r, r->reg[1]);
-	uint64_t sg = ((uint64_t)r->reg[3] << 32) | r->reg[2];
+	struct memcpy_cont *c = &conts[v->part->id - 1][v->index];
+	uint64_t sg = ((uint64_t)r->reg[3] << 32) | r->reg[2], budget = MEMCPY_SLICE, done;
+	unsigned long count = r->reg[4];
+	unsigned int entries = 0;
+	bool unbounded = hv_mutated("memcpy-unbounded");
 	uint8_t e[SG_ENTRY_SIZE];
 
 	if (!from || !to)
 		return;
-	for (unsigned long i = 0; i < r->reg[4]; i++) {
-		if (guest_read(v->part, sg + i * SG_ENTRY_SIZE, e, sizeof(e)) ||
-		    copy_between(from, be64(e), to, be64(e + 8), be64(e + 16))) {
-			r->reg[0] = EV_EFAULT;
-			v->part->bad_hcalls++;
+	done = c->sg == sg && c->count == count ? c->done : 0;
+	*c = (struct memcpy_cont){ 0 };
+	while (count) {
+		uint64_t size, n;
+
+		if (!unbounded && (!budget || entries == MEMCPY_SLICE_ENTRIES)) {
+			*c = (struct memcpy_cont){ .sg = sg, .count = count, .done = done };
+			r->reg[2] = (unsigned long)sg;
+			r->reg[3] = (unsigned long)(sg >> 32);
+			r->reg[4] = count;
+			v->hcall_again = true;
 			return;
+		}
+		entries++;
+		if (guest_read(v->part, sg, e, sizeof(e))) {
+			memcpy_fault(v, r);
+			return;
+		}
+		size = be64(e + 16);
+		done = done < size ? done : size;
+		n = size - done < budget || unbounded ? size - done : budget;
+		if (copy_between(from, be64(e) + done, to, be64(e + 8) + done, n)) {
+			memcpy_fault(v, r);
+			return;
+		}
+		budget -= unbounded ? 0 : n;
+		done += n;
+		if (done == size) {
+			sg += SG_ENTRY_SIZE;
+			count--;
+			done = 0;
 		}
 	}
 	r->reg[0] = EV_SUCCESS;

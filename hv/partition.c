@@ -21,7 +21,10 @@
 #define IMA_MAX		(64ull << 20)	/* ePAPR initial mapping: at most 64 MiB */
 #define SPIN_ENTRY_SIZE	32		/* ePAPR spin table entry (5.5.2), 8-byte aligned */
 #define DEFAULT_DTB	0x10000ull	/* dtb window when the config names none */
-#define STOP_TIMEOUT_MS	5000		/* vCPUs leave guest context well within this */
+#define STOP_SYNC_MS	2000	/* a stopper waits this long, then the stop goes on
+					 * without it (stop_complete()) */
+#define STOP_WARN_MS	5000		/* say so if a vCPU has not left by then */
+#define START_WAIT_MS	200		/* a start waits this long for a stop to complete */
 #define KICK_MS		10		/* kick again while waiting */
 
 struct partition partitions[PART_MAX];
@@ -270,6 +273,8 @@ void partition_hold(struct partition *p, const char *fmt, ...)
  * safe first: the handles' prestart, before any scrub. */
 static int may_start(struct partition *p)
 {
+	if (p->state == PART_STOPPING)
+		return -EBUSY;
 	if (p->state != PART_STOPPED)
 		return -EINVAL;
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
@@ -288,12 +293,30 @@ static int may_start(struct partition *p)
 /* Starting is asynchronous: the partition goes to STARTING and the physical CPU of its vCPU 0
  * does the work (partition_load()), so partitions load in parallel and the console stays
  * responsive while a large memory is scrubbed. */
+static void stop_complete(struct partition *p);
+static void pause(void);
+static void lock(struct partition *p);
+
+/* A start right after a stop (e.g. the operator's, after "exited with code 0") may find it
+ * still completing on the CPU its last vCPU is leaving: let it finish, for START_WAIT_MS at
+ * most, instead of refusing. */
+static void settle_stop(struct partition *p)
+{
+	uint64_t ms = arch_time_freq() / 1000, t0 = arch_time_now();
+
+	while (p->state == PART_STOPPING && arch_time_now() - t0 < ms * START_WAIT_MS) {
+		stop_complete(p);
+		if (p->state == PART_STOPPING)
+			pause();
+	}
+}
+
 int partition_start_at(struct partition *p, uint64_t entry, bool load)
 {
 	int err;
 
-	if (!arch_spin_trylock(&p->lock))
-		return -EBUSY;
+	settle_stop(p);
+	lock(p);
 	err = may_start(p);
 	if (!err) {
 		if (!load)
@@ -364,72 +387,61 @@ static void pause(void)
 		arch_cpu_idle(arch_time_freq() / 50000);
 }
 
-/* Wait until every vCPU of p but self has left guest context, kicking them again every
- * KICK_MS: under QEMU a doorbell can be taken late (or, rarely, not at all) when the host is
- * busy. */
-static int wait_vcpus_out(struct partition *p, const struct vcpu *self)
+/* p->lock is only ever held for a few state transitions (never across a wait), so it is
+ * taken by spinning. */
+static void lock(struct partition *p)
 {
-	uint64_t ms = arch_time_freq() / 1000, t0 = arch_time_now(), last = t0;
-
-	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
-		const struct vcpu *v = &p->vcpu[i];
-
-		while (v != self && v->state == VCPU_RUNNING) {
-			uint64_t now = arch_time_now();
-
-			if (now - t0 > ms * STOP_TIMEOUT_MS)
-				return -ETIMEDOUT;
-			if (now - last > ms * KICK_MS) {
-				arch_cpu_kick(v->pcpu);
-				last = now;
-			}
-			pause();
-		}
-	}
-	return 0;
+	while (!arch_spin_trylock(&p->lock))
+		arch_cpu_relax();
 }
 
-int partition_stop(struct partition *p, const char *why)
+static struct vcpu *vcpu_in_guest(struct partition *p)
 {
-	struct vcpu *self = vcpu_current();
+	for (unsigned int i = 0; i < p->nr_vcpus; i++)
+		if (p->vcpu[i].state == VCPU_RUNNING)
+			return &p->vcpu[i];
+	return NULL;
+}
+
+/* Doorbell every vCPU of a stopping p still in guest context but self. A doorbell is latched
+ * by the CPU: one sent while the vCPU is still on its way into guest context is taken at
+ * entry. Under QEMU a doorbell can be taken late (or, rarely, not at all) when the host is
+ * busy: the console CPU kicks again every KICK_MS (partitions_poll()). */
+static void kick_out(struct partition *p, const struct vcpu *self)
+{
+	p->stop_kicked = arch_time_now();
+	if (hv_mutated("stop-no-kick"))
+		return;
+	for (unsigned int i = 0; i < p->nr_vcpus; i++)
+		if (p->vcpu[i].state == VCPU_RUNNING && &p->vcpu[i] != self)
+			arch_cpu_kick(p->vcpu[i].pcpu);
+}
+
+/* The second half of every stop, run by whichever CPU first sees a STOPPING p with no vCPU
+ * left in guest context: the stopper, the CPU of the last vCPU to leave, or the console
+ * CPU's poll. Handles' prereset, then STOPPED; a restart asked with the stop starts it. */
+static void stop_complete(struct partition *p)
+{
+	const char *why;
+	bool restart;
 	int err;
 
-	if (self && self->part != p)
-		self = NULL;
-	while (!arch_spin_trylock(&p->lock)) {
-		/* Another CPU is starting or stopping p. A vCPU of p stopping its own partition
-		 * waits for a start to finish; if p is being stopped, it just leaves. */
-		if (!self || p->state == PART_STOPPING)
-			return -EBUSY;
-		arch_cpu_relax();
-	}
-	if (p->state != PART_RUNNING) {
+	lock(p);
+	if (p->state != PART_STOPPING || vcpu_in_guest(p)) {
 		arch_spin_unlock(&p->lock);
-		return -EINVAL;
-	}
-	p->state = PART_STOPPING;
-	p->timing.stop = arch_time_now();
-	arch_mb();
-	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
-		struct vcpu *v = &p->vcpu[i];
-
-		if (v->state == VCPU_RUNNING && v != self)
-			arch_cpu_kick(v->pcpu);
-		else if (v->state != VCPU_RUNNING)
-			v->state = VCPU_OFF;
-	}
-	if (wait_vcpus_out(p, self)) {
-		/* Never take memory back from a vCPU that may still run: stay "stopping". */
-		hv_printf("partition %s: a vCPU did not leave guest context within %d ms; "
-			  "left stopping\n", p->name, STOP_TIMEOUT_MS);
-		arch_spin_unlock(&p->lock);
-		return -ETIMEDOUT;
+		return;
 	}
 	p->timing.vcpus_out = arch_time_now();
+	for (unsigned int i = 0; i < p->nr_vcpus; i++)
+		p->vcpu[i].state = VCPU_OFF;
 	err = handles_prereset(p);
 	if (err)
 		partition_hold(p, "a reset operation failed (error %d)", err);
 	p->timing.quiesced = arch_time_now();
+	why = p->stop_why;
+	restart = p->stop_restart;
+	p->stop_restart = false;
+	arch_mb();
 	p->state = PART_STOPPED;
 	arch_spin_unlock(&p->lock);
 	manager_notify(p);
@@ -437,7 +449,106 @@ int partition_stop(struct partition *p, const char *why)
 		hv_printf("partition %s: stopped (%s)\n", p->name, why);
 	if (err)
 		hv_printf("partition %s: memory held back: %s\n", p->name, p->held);
+	if (restart)
+		partition_start(p);
+}
+
+/* A stop never waits for a vCPU for long: a stopper that is not one of p's own vCPUs waits
+ * up to STOP_SYNC_MS (so that the console's "stop" usually answers after the stop), then
+ * leaves p STOPPING; the stop completes when the last vCPU leaves guest context. */
+static void wait_vcpus_out(struct partition *p, const struct vcpu *self)
+{
+	uint64_t ms = arch_time_freq() / 1000, t0 = arch_time_now();
+
+	if (self)
+		return;		/* it leaves guest context itself, right after this trap */
+	while (vcpu_in_guest(p) && arch_time_now() - t0 < ms * STOP_SYNC_MS) {
+		if (arch_time_now() - p->stop_kicked > ms * KICK_MS)
+			kick_out(p, NULL);
+		pause();
+	}
+	p->stop_waiter = false;
+	arch_mb();
+}
+
+static int stop(struct partition *p, const char *why, bool restart)
+{
+	struct vcpu *self = vcpu_current(), *left;
+
+	if (self && self->part != p)
+		self = NULL;
+	lock(p);
+	if (p->state != PART_RUNNING) {
+		enum part_state s = p->state;
+
+		arch_spin_unlock(&p->lock);
+		return s == PART_STOPPING || s == PART_STARTING ? -EBUSY : -EINVAL;
+	}
+	p->stop_why = why;
+	p->stop_restart = restart;
+	p->stop_waiter = !self;	/* vCPUs leave the completion (and its line) to the stopper */
+	p->stop_warned = false;
+	p->timing.stop = arch_time_now();
+	arch_mb();
+	p->state = PART_STOPPING;	/* from now on no vCPU of p enters guest context */
+	arch_mb();
+	arch_spin_unlock(&p->lock);
+	kick_out(p, self);
+	wait_vcpus_out(p, self);
+	left = vcpu_in_guest(p);
+	if (left && left != self)
+		hv_printf("partition %s: stopping: vcpu %u has not left guest context yet; the "
+			  "stop completes when it does\n", p->name, left->index);
+	stop_complete(p);
 	return 0;
+}
+
+int partition_stop(struct partition *p, const char *why)
+{
+	return stop(p, why, false);
+}
+
+bool partition_vcpu_enter(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	bool ok;
+
+	lock(p);
+	ok = p->state == PART_RUNNING && v->state == VCPU_RUNNABLE;
+	if (ok)
+		v->state = VCPU_RUNNING;
+	arch_spin_unlock(&p->lock);
+	return ok;
+}
+
+void partition_vcpu_left(struct vcpu *v)
+{
+	v->state = VCPU_OFF;
+	arch_mb();
+	if (!v->part->stop_waiter)
+		stop_complete(v->part);
+}
+
+void partitions_poll(void)
+{
+	uint64_t ms = arch_time_freq() / 1000, now = arch_time_now();
+
+	for (unsigned int i = 0; i < nr_partitions; i++) {
+		struct partition *p = &partitions[i];
+		struct vcpu *v;
+
+		if (p->state != PART_STOPPING)
+			continue;
+		v = vcpu_in_guest(p);
+		if (v && !p->stop_warned && now - p->timing.stop > ms * STOP_WARN_MS) {
+			p->stop_warned = true;
+			hv_printf("partition %s: vcpu %u has not left guest context for %d ms "
+				  "(still stopping)\n", p->name, v->index, STOP_WARN_MS);
+		}
+		if (v && now - p->stop_kicked > ms * KICK_MS)
+			kick_out(p, NULL);
+		stop_complete(p);
+	}
 }
 
 static unsigned long long us(uint64_t from, uint64_t to)
@@ -479,9 +590,7 @@ int partition_stop_dma(struct partition *p)
 
 int partition_restart(struct partition *p)
 {
-	int err = p->state == PART_RUNNING ? partition_stop(p, "restart") : 0;
-
-	return err ? err : partition_start(p);
+	return p->state == PART_RUNNING ? stop(p, "restart", true) : partition_start(p);
 }
 
 void partition_fault(struct vcpu *v, const char *fmt, ...)

@@ -401,6 +401,18 @@ void pci_function_quiesce(void *ctx)
 	pci_msi_off(f->bridge, f->bdf);
 }
 
+/* A restarted guest finds its function as assignment left it: memory decoding on, bus
+ * mastering off (also as the guest sees it) and INTx enabled again (the quiesce disabled it). */
+void pci_function_reset(void *ctx)
+{
+	struct pci_func *f = ctx;
+
+	cmd_lock(f);
+	f->guest_master = false;
+	cfg_wr(f, PCI_COMMAND, CMD_MEM);
+	arch_spin_unlock(&f->cmd_lock);
+}
+
 /* The IOMMU layer's bus-master hook (under its hardware lock): the function's DMA source was
  * enabled (on, the fence is open for its domain) or is about to be disabled (off). */
 void pci_function_master(void *ctx, bool on)

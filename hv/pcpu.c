@@ -48,7 +48,7 @@ struct vcpu *pcpu_placed_vcpu(unsigned int cpu)
 static unsigned int console_cpu(void)
 {
 	for (unsigned int cpu = 0; cpu < hv_nr_cpus; cpu++)
-		if (hv_cpus[cpu].state == CPU_ONLINE && !placed_vcpu(cpu))
+		if (hv_cpus[cpu].state == CPU_ONLINE && !placed_vcpu(cpu) && !running[cpu])
 			return cpu;
 	return 0;
 }
@@ -62,20 +62,27 @@ static void check_spin(struct vcpu *v)
 		return;
 	if (fdt32_to_cpu(e[1]) & 1)
 		return;
-	vcpu_arch_reset(v, ((uint64_t)fdt32_to_cpu(e[0]) << 32) | fdt32_to_cpu(e[1]),
-			fdt32_to_cpu(e[3]), IMA_SECONDARY);
-	v->state = VCPU_RUNNABLE;
+	/* under its partition's lock: a stop (and a new start) cannot pass in between */
+	while (!arch_spin_trylock(&v->part->lock))
+		arch_cpu_relax();
+	if (v->part->state == PART_RUNNING && v->state == VCPU_WAIT_SPIN) {
+		vcpu_arch_reset(v, ((uint64_t)fdt32_to_cpu(e[0]) << 32) | fdt32_to_cpu(e[1]),
+				fdt32_to_cpu(e[3]), IMA_SECONDARY);
+		v->state = VCPU_RUNNABLE;
+	}
+	arch_spin_unlock(&v->part->lock);
 }
 
 static void run(unsigned int cpu, struct vcpu *v)
 {
+	if (!partition_vcpu_enter(v))
+		return;		/* a stop came first */
 	running[cpu] = v;
-	v->state = VCPU_RUNNING;
 	if (!v->index)
 		partition_entered(v->part);
 	vcpu_arch_run(v);
-	v->state = VCPU_OFF;
 	running[cpu] = NULL;
+	partition_vcpu_left(v);
 }
 
 /* Under QEMU 7.2 (TCG) an idle CPU's decrementer wake-up is occasionally lost and the CPU
@@ -114,6 +121,7 @@ void pcpu_loop(unsigned int cpu)
 		if (cpu == console_cpu()) {
 			shell_poll();
 			watchdog_poll();
+			partitions_poll();
 		}
 		hv_cpus[cpu].heartbeat++;
 		kick_stale(cpu, arch_time_now());

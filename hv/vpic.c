@@ -7,7 +7,15 @@
  * ends it at once (so that no physical CPU is left with an interrupt in service when a
  * partition stops), marks it pending for the vCPU and presents an external input interrupt
  * once the guest's MSR[EE] allows. The guest's EV_INT_IACK returns the handle and moves it
- * in service; its EV_INT_EOI unmasks the source again (unless the guest masked it). */
+ * in service; its EV_INT_EOI unmasks the source again (unless the guest masked it).
+ *
+ * Locking: every pending and in-service bit, and every source's guest state (mask, priority,
+ * destination, routing) and its mask at the controller, are changed only under vpic_lock:
+ * the owner's vCPUs (exits, EV_INT_*) and other CPUs (vpic_soft_raise() from a partition's
+ * start or stop, a manager's doorbell) change them truly in parallel, and a read-modify-write
+ * of a bit word that lost a bit would leave a source masked at the controller for good. The
+ * lock is a leaf: nothing is called under it that takes another lock; it is held for a few
+ * register accesses at most (irqchip_arch_route() waits, bounded, for an active source). */
 #include <errno.h>
 #include <string.h>
 #include <libfdt.h>
@@ -18,11 +26,11 @@
 #include <hv/partition.h>
 #include <hv/device.h>
 #include <hv/device_hcall.h>
+#include <hv/mutate.h>
 #include <hv/vpic.h>
 
 #define MAX_VPIC_IRQS	32
 #define DEFAULT_PRIO	8
-#define NO_IRQ		(-1)
 
 static struct vpic_irq irqs[MAX_VPIC_IRQS];
 static unsigned int nr_irqs;
@@ -34,6 +42,18 @@ struct vcpu_irq_state {
 	uint32_t in_service;
 };
 static struct vcpu_irq_state vstate[PART_MAX][PART_MAX_VCPUS];
+static arch_spinlock_t vpic_lock;	/* guards vstate[], irqs[]' guest state and masks */
+
+static void vlock(void)
+{
+	while (!arch_spin_trylock(&vpic_lock))
+		arch_cpu_relax();
+}
+
+static void vunlock(void)
+{
+	arch_spin_unlock(&vpic_lock);
+}
 
 static unsigned int index_of(const struct vpic_irq *q);
 
@@ -46,8 +66,10 @@ static int vpic_prereset(struct handle *h)
 {
 	struct vpic_irq *q = h->obj;
 
+	vlock();
 	if (q->routed)
 		irqchip_arch_mask(q->src, true);
+	vunlock();
 	return 0;
 }
 
@@ -57,11 +79,13 @@ static void vpic_postreset(struct handle *h)
 	struct vpic_irq *q = h->obj;
 	struct vcpu_irq_state *s = vstate[q->part->id - 1];
 
+	vlock();
 	q->guest_masked = true;
 	q->priority = DEFAULT_PRIO;
 	q->dest = 0;
 	for (unsigned int i = 0; i < PART_MAX_VCPUS; i++)
 		s[i] = (struct vcpu_irq_state){ 0 };
+	vunlock();
 }
 
 static const struct handle_ops vpic_ops = {
@@ -96,7 +120,9 @@ int vpic_irq_create(struct partition *p, const struct dev_irq *di)
 	if (h < 0)
 		return h;
 	q->handle_nr = (uint32_t)h;
+	vlock();	/* published whole: other CPUs walk irqs[] under the lock */
 	nr_irqs++;
+	vunlock();
 	q->routed = p->nr_vcpus &&
 		    !irqchip_arch_route(q->src, di->sense, p->vcpu[0].pcpu, DEFAULT_PRIO);
 	vpic_postreset(&q->handle);
@@ -120,10 +146,28 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out)
 	if (h < 0)
 		return h;
 	q->handle_nr = (uint32_t)h;
+	vlock();	/* published whole: other CPUs walk irqs[] under the lock */
 	nr_irqs++;
+	vunlock();
 	vpic_postreset(&q->handle);
 	*out = q;
 	return h;
+}
+
+/* Negative control "vpic-racy": the unlocked read-modify-write this lock replaced, with the
+ * window between the read and the write held open until the owner's CPU changes the word
+ * (at most 10 ms): the raise then loses the owner's change (a pending bit it set) or brings
+ * back a bit the owner cleared - the race, made deterministic. */
+static void racy_or(volatile uint32_t *word, uint32_t bit)
+{
+	uint32_t v = *word;
+	uint64_t t0 = arch_time_now();
+
+	vunlock();
+	while (*word == v && arch_time_now() - t0 < arch_time_freq() / 100)
+		arch_cpu_relax();
+	*word = v | bit;
+	vlock();
 }
 
 /* Make a software source pending for its target vCPU (dropped while the guest masks it or
@@ -131,51 +175,59 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out)
 void vpic_soft_raise(struct vpic_irq *q)
 {
 	struct partition *p = q->part;
+	unsigned int dest;
 
-	if (q->guest_masked || !q->priority || p->state != PART_RUNNING ||
-	    q->dest >= p->nr_vcpus)
+	vlock();
+	dest = q->dest;
+	if (q->guest_masked || !q->priority || p->state != PART_RUNNING || dest >= p->nr_vcpus) {
+		vunlock();
 		return;
-	vstate[p->id - 1][q->dest].pending |= 1u << index_of(q);
+	}
+	if (hv_mutated("vpic-racy"))
+		racy_or(&vstate[p->id - 1][dest].pending, 1u << index_of(q));
+	else
+		vstate[p->id - 1][dest].pending |= 1u << index_of(q);
+	vunlock();
 	arch_mb();
-	if (p->vcpu[q->dest].pcpu != arch_cpu_id())
-		arch_cpu_kick(p->vcpu[q->dest].pcpu);
+	if (p->vcpu[dest].pcpu != arch_cpu_id())
+		arch_cpu_kick(p->vcpu[dest].pcpu);
 }
 
 /* ---- delivery ---- */
-
-static int irq_by_src(const struct partition *p, uint32_t src)
-{
-	for (unsigned int i = 0; i < nr_irqs; i++)
-		if (irqs[i].part == p && irqs[i].src == src)
-			return (int)i;
-	return NO_IRQ;
-}
 
 void vpic_external(struct vcpu *v)
 {
 	uint32_t src = irqchip_arch_ack();
 	struct vcpu_irq_state *s = state_of(v);
-	int i;
 
 	if (src == IRQCHIP_NONE)
 		return;
+	vlock();
 	irqchip_arch_mask(src, true);
 	irqchip_arch_eoi();
-	i = irq_by_src(v->part, src);
-	if (i != NO_IRQ)
-		s->pending |= 1u << i;
+	/* every handle of v's partition on this source that wants it (a shared line: each
+	 * device's handler looks at its own device); none: it stays masked until one does */
+	for (unsigned int i = 0; i < nr_irqs; i++)
+		if (irqs[i].part == v->part && irqs[i].src == src && !irqs[i].guest_masked &&
+		    irqs[i].priority)
+			s->pending |= 1u << i;
+	vunlock();
 }
 
 void vpic_vcpu_stop(struct vcpu *v)
 {
+	vlock();
 	for (unsigned int i = 0; i < nr_irqs; i++)
 		if (irqs[i].part == v->part && irqs[i].routed)
 			irqchip_arch_mask(irqs[i].src, true);
+	vunlock();
 }
 
+/* A read of one word (no lock): a bit set by another CPU just after is seen at the next exit
+ * (its raise kicks this CPU). */
 bool vpic_pending(const struct vcpu *v)
 {
-	const struct vcpu_irq_state *s = state_of(v);
+	const volatile struct vcpu_irq_state *s = state_of(v);
 
 	return s->pending != 0;
 }
@@ -207,17 +259,29 @@ static unsigned int index_of(const struct vpic_irq *q)
 	return (unsigned int)(q - irqs);
 }
 
-/* Unmask at the controller only when nothing holds it: guest mask, priority 0, a copy of it
- * still pending or in service at its vCPU, or a partition that is not running. */
+/* Under vpic_lock. A source may be shared by several handles of one partition (devices on one
+ * line; the config refuses sharing between partitions). It is unmasked at the controller only
+ * when one of its handles wants it (guest unmasked, priority above 0), none holds a copy
+ * pending or in service at any vCPU (after a SET_CONFIG moved it, the old destination may
+ * still hold one), and the partition runs. */
 static void update_hw_mask(const struct vpic_irq *q)
 {
-	const struct vcpu_irq_state *s = &vstate[q->part->id - 1][q->dest];
-	uint32_t bit = 1u << index_of(q);
-	bool held = q->guest_masked || !q->priority || (s->pending & bit) ||
-		    (s->in_service & bit) || q->part->state != PART_RUNNING;
+	uint32_t sharers = 0, held = 0;
+	bool wanted = false;
 
-	if (q->routed)
-		irqchip_arch_mask(q->src, held);
+	if (!q->routed)
+		return;
+	for (unsigned int i = 0; i < nr_irqs; i++) {
+		if (irqs[i].part != q->part || irqs[i].src != q->src)
+			continue;
+		sharers |= 1u << i;
+		wanted |= !irqs[i].guest_masked && irqs[i].priority;
+	}
+	for (unsigned int i = 0; i < q->part->nr_vcpus; i++)
+		if (i == q->dest || !hv_mutated("vpic-dest-only"))
+			held |= vstate[q->part->id - 1][i].pending |
+				vstate[q->part->id - 1][i].in_service;
+	irqchip_arch_mask(q->src, !wanted || (held & sharers) || q->part->state != PART_RUNNING);
 }
 
 static struct vpic_irq *irq_arg(struct vcpu *v, struct hcall_regs *r)
@@ -240,14 +304,17 @@ void hc_int_set_config(struct vcpu *v, struct hcall_regs *r)
 		device_bad_call(v, r, EV_EINVAL, "priority above 15 or no such vCPU");
 		return;
 	}
+	vlock();
 	q->config = (uint32_t)r->reg[1] & (VPIC_CONFIG_POSITIVE | VPIC_CONFIG_LEVEL);
 	q->priority = (uint32_t)r->reg[2];
-	if (q->dest != r->reg[3] || q->priority) {
+	if (q->src != IRQCHIP_NONE && (q->dest != r->reg[3] || q->priority)) {
 		q->dest = (uint32_t)r->reg[3];
 		q->routed = !irqchip_arch_route(q->src, q->sense, v->part->vcpu[q->dest].pcpu,
 						q->priority ? q->priority : DEFAULT_PRIO);
 	}
+	q->dest = (uint32_t)r->reg[3];
 	update_hw_mask(q);
+	vunlock();
 	r->reg[0] = EV_SUCCESS;
 }
 
@@ -258,10 +325,12 @@ void hc_int_get_config(struct vcpu *v, struct hcall_regs *r)
 
 	if (!q)
 		return;
+	vlock();
 	r->reg[0] = EV_SUCCESS;
 	r->reg[1] = q->config;
 	r->reg[2] = q->priority;
 	r->reg[3] = q->dest;
+	vunlock();
 }
 
 /* in: handle, mask (non-zero: masked) */
@@ -271,8 +340,10 @@ void hc_int_set_mask(struct vcpu *v, struct hcall_regs *r)
 
 	if (!q)
 		return;
+	vlock();
 	q->guest_masked = r->reg[1] != 0;
 	update_hw_mask(q);
+	vunlock();
 	r->reg[0] = EV_SUCCESS;
 }
 
@@ -294,14 +365,16 @@ void hc_int_iack(struct vcpu *v, struct hcall_regs *r)
 
 	r->reg[0] = EV_SUCCESS;
 	r->reg[1] = VPIC_SPURIOUS;
+	vlock();
 	for (unsigned int i = 0; i < nr_irqs; i++) {
 		if (s->pending & (1u << i)) {
 			s->pending &= ~(1u << i);
 			s->in_service |= 1u << i;
 			r->reg[1] = (uint32_t)irqs[i].handle_nr;
-			return;
+			break;
 		}
 	}
+	vunlock();
 }
 
 /* in: handle in service on this vCPU */
@@ -310,13 +383,19 @@ void hc_int_eoi(struct vcpu *v, struct hcall_regs *r)
 	struct vpic_irq *q = irq_arg(v, r);
 	struct vcpu_irq_state *s = state_of(v);
 
+	bool was;
+
 	if (!q)
 		return;
-	if (!(s->in_service & (1u << index_of(q)))) {
+	vlock();
+	was = s->in_service & (1u << index_of(q));
+	s->in_service &= ~(1u << index_of(q));
+	if (was)
+		update_hw_mask(q);
+	vunlock();
+	if (!was) {
 		device_bad_call(v, r, EV_INVALID_STATE, "EOI of an interrupt not in service");
 		return;
 	}
-	s->in_service &= ~(1u << index_of(q));
-	update_hw_mask(q);
 	r->reg[0] = EV_SUCCESS;
 }

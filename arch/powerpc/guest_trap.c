@@ -76,6 +76,10 @@ static void syscall(struct vcpu *v, struct trap_frame *tf)
 	}
 	/* r3..r10 and r11 (token) are struct hcall_regs, in place in the saved frame */
 	hcall_dispatch(v, (struct hcall_regs *)&tf->gpr[3]);
+	if (v->hcall_again) {	/* a slice of a long call: SRR0 is past the sc; run it again */
+		v->hcall_again = false;
+		tf->pc -= 4;
+	}
 }
 
 _Static_assert(sizeof(unsigned long) == sizeof(uint32_t) &&

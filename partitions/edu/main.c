@@ -121,6 +121,9 @@ static void check_interrupts(uint32_t h)
 		return;
 	}
 	irq_handle = q.handle[0];
+	/* As a driver's probe does: the device keeps its state across a partition restart */
+	bar0[EDU_STATUS / 4] = 0;
+	bar0[EDU_IRQ_ACK / 4] = bar0[EDU_IRQ_STATUS / 4];
 	guest_set_handler(4, external);
 	ev_int_set_config(irq_handle, 0x2, 8, 0);
 	ev_int_set_mask(irq_handle, 0);

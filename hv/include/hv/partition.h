@@ -83,6 +83,12 @@ struct partition {
 	int stdout_handle;		/* byte channel of its console, -1 if none */
 	int exit_code;
 	bool start_load;		/* the pending start reloads the config's image */
+	/* the stop in progress (hv/partition.c stop_complete() finishes it) */
+	const char *stop_why;		/* printed when it completes (a literal), or NULL */
+	bool stop_restart;		/* start again when it completes */
+	bool stop_warned;		/* "has not left guest context" said */
+	volatile bool stop_waiter;	/* a stopper waits for the vCPUs and completes it */
+	uint64_t stop_kicked;		/* arch_time_now() of the last kick of its vCPUs */
 	/* watchdog (hv/watchdog.c): timeout in time-base ticks, 0 = none */
 	uint64_t wd_timeout, wd_last_feed;
 	uint32_t wd_timeout_ms, wd_expiries;
@@ -114,9 +120,10 @@ void partitions_autostart(void);
 
 /* Start a stopped partition: it goes to STARTING at once and its vCPU 0's CPU scrubs it,
  * loads its image, builds its tree and starts it (then "partition P: started on cpu N", or
- * "partition P: not started" with the reason). 0, -EINVAL if p is not stopped, -EBUSY if it
- * is being stopped or its vCPUs are still leaving guest context, -EIO (and the message) if
- * its memory is held back (partition_hold()). */
+ * "partition P: not started" with the reason). A stop still completing is waited for (200 ms
+ * at most). 0, -EINVAL if p is not stopped, -EBUSY if it is still being stopped (a vCPU has
+ * not left guest context), -EIO (and the message) if its memory is held back
+ * (partition_hold()). */
 int partition_start(struct partition *p);
 
 /* Run by the physical CPU of vCPU 0 while p is STARTING (the asynchronous half of a start). */
@@ -126,11 +133,15 @@ void partition_load(struct partition *p);
  * partition's memory as it is (a manager put an image there) and enters at entry. */
 int partition_start_at(struct partition *p, uint64_t entry, bool load);
 
-/* Stop p from any CPU (also from one of its own vCPUs): its vCPUs are kicked out of guest
- * context and waited for, then its handles' prereset operations run. why (if not NULL) is
- * printed. If a prereset fails, p is stopped with its memory held back (partition_hold(),
- * "partition P: memory held back: <reason>"). 0, -EINVAL if p is not running, -EBUSY if
- * another CPU is starting/stopping it. */
+/* Stop p from any CPU (also from one of its own vCPUs). p goes to STOPPING at once (no vCPU
+ * enters guest context any more) and its vCPUs in guest context are kicked out; when the last
+ * has left, the stop completes on whichever CPU sees it (the stopper, that vCPU's CPU or the
+ * console CPU's partitions_poll()): the handles' prereset operations run, p is STOPPED, why
+ * (if not NULL, a string literal) is printed as "partition P: stopped (why)". A stopper that
+ * is not a vCPU of p waits at most STOP_SYNC_MS for that; a vCPU of p does not wait. If a
+ * prereset fails, p is stopped with its memory held back (partition_hold(), "partition P:
+ * memory held back: <reason>"). 0 (stopped, or stopping and completing later), -EINVAL if p
+ * is not running, -EBUSY if it is starting or already stopping. */
 int partition_stop(struct partition *p, const char *why);
 
 /* FH_PARTITION_STOP_DMA: a stopped partition whose stop left DMA running (defer-dma-disable)
@@ -138,7 +149,8 @@ int partition_stop(struct partition *p, const char *why);
  * -EBUSY if it is being started or stopped, -EIO if a quiesce failed (memory held back). */
 int partition_stop_dma(struct partition *p);
 
-/* Stop (if running) and start again: scrub, reload, rebuild the tree. */
+/* Stop (if running) and start again: scrub, reload, rebuild the tree; the start is made when
+ * the stop completes (also if that is later, see partition_stop()). */
 int partition_restart(struct partition *p);
 
 /* For handles' prereset operations: p's memory must never be reused, because (the reason,
@@ -182,6 +194,19 @@ int guest_read(const struct partition *p, uint64_t gpa, void *dst, size_t len);
 
 /* The vCPU placed on physical CPU cpu (its partition running or starting), or NULL. */
 struct vcpu *pcpu_placed_vcpu(unsigned int cpu);
+
+/* v's CPU is about to enter guest context for v: true (v is now VCPU_RUNNING) only if p is
+ * running and v runnable, checked and set under p->lock, so that a stop either sees v in guest
+ * context (and kicks it) or v does not enter. */
+bool partition_vcpu_enter(struct vcpu *v);
+
+/* v has left guest context: VCPU_OFF, and the stop of its partition completes if it was the
+ * last vCPU it waited for. */
+void partition_vcpu_left(struct vcpu *v);
+
+/* Console CPU, periodically: kick again the vCPUs of stopping partitions, say once if one has
+ * not left after STOP_WARN_MS, and complete stops whose vCPUs are out. */
+void partitions_poll(void);
 
 /* Per physical CPU: run whatever vCPU is placed here, forever. */
 void pcpu_loop(unsigned int cpu) __attribute__((noreturn));

@@ -44,6 +44,10 @@ void pci_function_quiesce(void *ctx);
  * reaches the device only while on, as the guest last wrote it (issue 12, finding 3). */
 void pci_function_master(void *ctx, bool on);
 
+/* At a restart (the device's postreset): the function as assignment left it (memory decoding
+ * on, bus mastering off, INTx enabled). */
+void pci_function_reset(void *ctx);
+
 /* Offset of capability id (PCI_CAP_ID_*: 0x05 MSI, 0x11 MSI-X) of function bdf under bridge,
  * or -ENOENT. */
 int pci_cap_find(int bridge, uint32_t bdf, unsigned int id);

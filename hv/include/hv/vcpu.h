@@ -3,6 +3,7 @@
 #ifndef HV_VCPU_H
 #define HV_VCPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <arch/vcpu_arch.h>
 
@@ -42,6 +43,11 @@ struct vcpu {
 	unsigned int pcpu;		/* physical CPU it runs on */
 	volatile enum vcpu_state state;
 	uint64_t spin_gpa;		/* guest spin-table entry (secondaries) */
+	/* Set by a hypercall handler that did a bounded slice of its work and updated its
+	 * argument registers: the architecture makes the guest execute the same hypercall again
+	 * (after any interrupt due), so that long work never keeps the vCPU out of guest context
+	 * and a stop or a kick is taken between two slices. */
+	bool hcall_again;
 	struct vcpu_stats stats;
 	struct vcpu_arch arch;
 };
