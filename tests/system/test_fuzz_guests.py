@@ -1,0 +1,166 @@
+"""Guest-side fuzzers (issue 12, R3; docs/reliability.md).
+
+Hypercall fuzzer: partition f (partitions/hcfuzz, role=fuzz) makes random hypercalls from all
+its vCPUs at once. Beside it: v, a victim that checksums 1 MiB of its memory and its code every
+tick; m, a manager partition that manages v (so a partition handle to v exists, in m's table
+only) and is itself a victim; s, a hello that f manages and may stop, start and restart (what
+a manager is allowed to do). Afterwards the victims' sums and ticks are unchanged, the shell
+answers, `mem` (heap, handles) is unchanged and no CPU is parked.
+
+Instruction fuzzer: partitions/insnfuzz runs the same seeded instruction words bare on QEMU
+and as a partition; every outcome must match (or fall in an excluded class, each with its
+reason in docs/reliability.md) and the hypervisor must not park.
+
+BULKHEAD_FUZZ_CALLS / BULKHEAD_FUZZ_WORDS / BULKHEAD_FUZZ_SEED set the sizes and the seed
+(make soak: 10^6 calls, 10^5 words)."""
+import os
+import re
+
+import pytest
+
+from partcfg import config, partition
+from qemu_console import parse_cpus_table
+
+CALLS = int(os.environ.get("BULKHEAD_FUZZ_CALLS", "10000"))     # all vCPUs together
+SEED = int(os.environ.get("BULKHEAD_FUZZ_SEED", "1"))
+FUZZ_CPUS = 2
+# A safety net only: 10^4 calls take seconds; the soak's 10^6 take minutes.
+FUZZ_TIMEOUT = 120 + CALLS // 1000
+
+
+def guest_lines(con, label):
+    """Complete lines printed by partition label, prefix removed."""
+    return re.findall(r"(?m)^(?:bulkhead> )?\[" + re.escape(label) + r"\] (.*)\n", con.output)
+
+
+def wait_line(con, regex, timeout=None):
+    m = re.search(r"(?m)^(?:bulkhead> )?" + regex + r"$", con.output)
+    return m or con.expect_line(r"(?:bulkhead> )?" + regex, timeout)
+
+
+def ticks(con, label):
+    """(tick number, sum) of each "victim: tick" line of partition label."""
+    return [(int(n), s) for n, s in
+            (re.match(r"victim: tick (\d+) sum (0x[0-9a-f]+)", l).groups()
+             for l in guest_lines(con, label) if l.startswith("victim: tick"))]
+
+
+def wait_ticks(con, label, n, timeout=None):
+    while len(ticks(con, label)) < n:
+        con.expect(r"\[" + label + r"\] victim: tick \d+ sum 0x[0-9a-f]+\r*\n", timeout)
+
+
+def hv_memory(con):
+    """The console's mem command (heap, handles, DMA sources), without partition lines."""
+    out = con.command("mem")
+    lines = [l for l in out.splitlines() if l.startswith(("heap: ", "handles: ", "dma sources"))]
+    assert lines and lines[0].startswith("heap: "), out
+    return lines
+
+
+def fuzz_parts(calls, seed, poke=0):
+    per_cpu = max(1, calls // FUZZ_CPUS)
+    cpu = 1 + FUZZ_CPUS
+    return [
+        partition("f", "hcfuzz", 1, ncpus=FUZZ_CPUS, manages=["s"],
+                  channels=[("tov", "v", "fromf")],
+                  bootargs=f"role=fuzz seed={seed} count={per_cpu} cpus={FUZZ_CPUS} go=key"),
+        partition("v", "hcfuzz", cpu, channels=[("fromf", "f", "tov")],
+                  bootargs="role=victim interval=20"),
+        partition("m", "hcfuzz", cpu + 1, manages=["v"],
+                  bootargs=f"role=victim interval=20 poke={poke}"),
+        partition("s", "hello", cpu + 2, bootargs="count=0 interval=50"),
+    ]
+
+
+def boot_fuzz(qemu, tmp_path, parts, *args):
+    dts, extra = config(parts)
+    cfg = tmp_path / "hcfuzz.dts"
+    cfg.write_text(dts)
+    smp = 1 + FUZZ_CPUS + 3
+    con = qemu("--direct", "--smp", str(smp), *args, "--config", cfg, "--", *extra,
+               timeout=FUZZ_TIMEOUT)
+    con.wait_ready()
+    return con
+
+
+def press_key(con, label):
+    con.child.send(f"console {label}\r")
+    con.expect_exact(f"console: attached to {label}")
+    con.child.send("g")
+    con.child.send("\x1d")
+    con.expect_exact("bulkhead> ")
+
+
+def run_hcfuzz(con):
+    """Let f go once both victims tick and f waits for its key (the hypervisor's state is
+    read with every partition started: a first start builds its device tree); returns (mem before, mem after) and asserts the run's
+    own invariants (fuzzer finished, victims unchanged and still ticking, no CPU parked)."""
+    wait_ticks(con, "v", 2)
+    wait_ticks(con, "m", 2)
+    wait_line(con, r"\[f\] hcfuzz: press a key to start")
+    before = hv_memory(con)
+    cpus_before = parse_cpus_table(con.command("cpus"))
+    press_key(con, "f")
+    done = wait_line(con, r"\[f\] hcfuzz: done seed (\d+) calls (\d+) skipped (\d+)",
+                     timeout=FUZZ_TIMEOUT)
+    wait_line(con, r"partition f: exited with code 0")
+    # The victims keep ticking after the run: two more ticks each than at its end.
+    nv, nm = len(ticks(con, "v")), len(ticks(con, "m"))
+    wait_ticks(con, "v", nv + 2)
+    wait_ticks(con, "m", nm + 2)
+    after = hv_memory(con)
+    cpus = parse_cpus_table(con.command("cpus"))
+    out = con.output
+    assert "parked" not in out, out[-3000:]
+    assert "CORRUPT" not in out
+    for label in ("v", "m"):
+        sums = {s for _, s in ticks(con, label)}
+        first = re.search(r"victim: \d+ KiB at 0x[0-9a-f]+, sum (0x[0-9a-f]+)",
+                          "\n".join(guest_lines(con, label))).group(1)
+        assert sums == {first}, f"{label}: sums changed: {sums} (first {first})"
+        numbers = [n for n, _ in ticks(con, label)]
+        assert numbers == list(range(1, len(numbers) + 1)), f"{label}: ticks {numbers}"
+    assert set(cpus) == set(cpus_before) and all(st == "online" for st, _ in cpus.values()), \
+        cpus
+    return before, after, int(done.group(2)), int(done.group(3))
+
+
+def test_hcall_fuzzer_changes_nothing_it_does_not_own(qemu, tmp_path):
+    con = boot_fuzz(qemu, tmp_path, fuzz_parts(CALLS, SEED))
+    before, after, calls, skipped = run_hcfuzz(con)
+    assert calls + skipped == (CALLS // FUZZ_CPUS) * FUZZ_CPUS
+    assert calls >= 0.95 * CALLS
+    lines = guest_lines(con, "f")
+    assert f"hcfuzz: seed {SEED} cpus {FUZZ_CPUS} count {CALLS // FUZZ_CPUS}" in lines[0]
+    # Both vCPUs made their calls (progress lines of each).
+    for cpu in range(FUZZ_CPUS):
+        assert f"hcfuzz: cpu {cpu} {CALLS // FUZZ_CPUS} calls" in lines
+    # Some calls succeeded and some were refused: the fuzzer reached the handlers.
+    status = dict(re.findall(r"(>?\d+)=(\d+)", next(l for l in lines if "status" in l)))
+    assert int(status.get("0", 0)) > 0 and int(status.get("8", 0)) > 0, status
+    assert after == before, f"mem changed:\n{before}\n{after}"
+    assert con.command("help").strip()          # the shell still answers
+
+
+def test_victim_check_sees_a_managers_write(qemu, tmp_path):
+    """Positive control: m, which manages v, copies 4 bytes into v's buffer when a key is
+    typed on its console (FH_PARTITION_MEMCPY, allowed for a manager); v's next sum shows it."""
+    con = boot_fuzz(qemu, tmp_path, fuzz_parts(CALLS, SEED, poke=1))
+    wait_ticks(con, "v", 2)
+    press_key(con, "m")
+    wait_line(con, r"\[m\] victim: poked the managed partition: status 0")
+    wait_line(con, r"\[v\] victim: CORRUPT")
+    assert len({s for _, s in ticks(con, "v")}) == 2
+    assert "CORRUPT" not in "\n".join(guest_lines(con, "m"))
+
+
+@pytest.mark.skip(reason="needs hv_mutated(\"guest-mem-unbounded\") in hv/guest_mem.c "
+                  "gpa_to_hpa (helpers may not edit hv/; see docs/reliability.md)")
+def test_hcall_fuzzer_negative_control_unbounded_guest_memory(qemu, tmp_path, hv_test_elf):
+    """Negative control: with guest_read/guest_write's range check broken on purpose, the
+    same run must be caught (a victim corrupted or stopped, or the hypervisor parked)."""
+    con = boot_fuzz(qemu, tmp_path, fuzz_parts(CALLS, SEED), "--elf", hv_test_elf,
+                    "--append", "bulkhead.mutate=guest-mem-unbounded")
+    with pytest.raises(AssertionError):
+        run_hcfuzz(con)
