@@ -8,7 +8,8 @@
  * reproducible from the printed seed (the interleaving of CPUs is not). The partition only
  * does what any partition may do; the few calls that would legitimately stop the fuzzer
  * itself, and the cases that hit a known unfixed finding, are skipped (see skip_reason()).
- * go=key: wait for a key on the console first (so that the test can read the hypervisor's
+ * hammer=1: only byte-channel, vPIC, DMA and status calls on the partition's own handles
+ * (the SMP race run). go=key: wait for a key on the console first (so that the test can read the hypervisor's
  * state with the partition started). Progress "hcfuzz: cpu C N calls" every 10% on each CPU; at the end
  * "hcfuzz: done seed S calls N skipped K" and a histogram of the status codes; exit 0.
  *
@@ -37,7 +38,9 @@ struct fuzz_cpu {
 
 static struct fuzz_cpu fcpu[MAX_CPUS];
 static uint8_t scratch[MAX_CPUS][SCRATCH_SIZE] __attribute__((aligned(4096)));
-static uint32_t count, ncpus, console_handle;
+static uint32_t count, ncpus, console_handle, hammer;
+static uint32_t own_handle[32];		/* every handle named in the partition's tree */
+static unsigned int nr_own;
 static uint64_t seed;
 static volatile uint32_t started, finished;
 
@@ -63,7 +66,8 @@ static uint32_t pick_arg(struct fuzz_cpu *c, unsigned int cpu)
 
 	switch (rnd(c, 20)) {
 	case 0: return 0;
-	case 1: return rnd(c, 40);			/* handles: valid, stale, foreign, past table */
+	case 1: return rnd(c, 2) && nr_own ? own_handle[rnd(c, nr_own)]	/* valid handles */
+				   : rnd(c, 40);	/* stale, foreign, past the table */
 	case 2: return 0xffffffffu - rnd(c, 4);		/* -1 .. -4: wrapping sizes and counts */
 	case 3: return 0x80000000u >> rnd(c, 4);	/* sign bit and friends */
 	case 4: return (uint32_t)rnd64(c);		/* anything */
@@ -89,7 +93,18 @@ static uint32_t pick_arg(struct fuzz_cpu *c, unsigned int cpu)
 static uint32_t pick_token(struct fuzz_cpu *c)
 {
 	static const uint32_t vendors[] = { HC_VENDOR_EPAPR, HC_VENDOR_FSL, HC_VENDOR_BULKHEAD };
+	static const uint32_t known[] = {	/* what hv/hcall.c implements */
+		EV_BYTE_CHANNEL_SEND, EV_BYTE_CHANNEL_RECEIVE, EV_BYTE_CHANNEL_POLL,
+		EV_INT_SET_CONFIG, EV_INT_GET_CONFIG, EV_INT_SET_MASK, EV_INT_GET_MASK,
+		EV_INT_IACK, EV_INT_EOI, FH_PARTITION_GET_STATUS, FH_PARTITION_START,
+		FH_PARTITION_STOP, FH_PARTITION_RESTART, FH_PARTITION_STOP_DMA,
+		FH_PARTITION_MEMCPY, FH_DMA_ENABLE, FH_DMA_DISABLE, BH_ABI_VERSION, BH_NULL,
+		BH_GUEST_EXIT, BH_DEVICE_GET_INFO, BH_DEVICE_GET_REGION_INFO,
+		BH_DEVICE_GET_IRQ_INFO, BH_DEVICE_GET_DT_PATH, BH_DEVICE_RESET,
+	};
 
+	if (rnd(c, 2))
+		return known[rnd(c, sizeof(known) / sizeof(known[0]))];
 	switch (rnd(c, 8)) {
 	case 0: return (uint32_t)rnd64(c);			/* anything */
 	case 1: return HC_TOKEN(vendors[rnd(c, 3)], rnd(c, 0x10000));
@@ -129,6 +144,70 @@ static void fill_sg(struct fuzz_cpu *c, unsigned int cpu, uint32_t dst_h)
 	}
 }
 
+/* The handles of the tree by kind (byte channels, interrupts, DMA sources, partitions), and
+ * all of them in own_handle[]. */
+enum hkind { HK_BC, HK_IRQ, HK_DMA, HK_PART, HK_NR };
+static uint32_t kind_handle[HK_NR][8];
+static unsigned int nr_kind[HK_NR];
+
+static void add_handle(enum hkind k, uint32_t h)
+{
+	if (h == ~0u)
+		return;
+	if (nr_kind[k] < 8)
+		kind_handle[k][nr_kind[k]++] = h;
+	if (nr_own < 32)
+		own_handle[nr_own++] = h;
+}
+
+static void find_handles(void)
+{
+	const void *fdt = guest_boot.fdt;
+
+	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
+		const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", NULL);
+
+		if (!fdt_node_check_compatible(fdt, node, "epapr,hv-byte-channel"))
+			add_handle(HK_BC, guest_fdt_u32(node, "hv-handle", ~0u));
+		else if (!fdt_node_check_compatible(fdt, node, "fsl,hv-partition-handle"))
+			add_handle(HK_PART, guest_fdt_u32(node, "hv-handle", ~0u));
+		else if (!fdt_node_check_compatible(fdt, node, "fsl,hv-state-change-doorbell"))
+			add_handle(HK_IRQ, guest_fdt_u32(node, "reg", ~0u));
+		else if (irq)		/* an assigned device's interrupt */
+			add_handle(HK_IRQ, fdt32_to_cpu(irq[0]));
+		add_handle(HK_DMA, guest_fdt_u32(node, "fsl,hv-dma-handle", ~0u));
+	}
+}
+
+/* hammer=1: only the calls that move shared state (byte channels, the vPIC, DMA), mostly on
+ * the partition's own handles of the right kind, with plausible arguments: the SMP race run
+ * (issue 12, R3). */
+static uint32_t hammer_call(struct fuzz_cpu *c, uint32_t *r)
+{
+	static const struct { uint32_t token; enum hkind kind; } calls[] = {
+		{ EV_BYTE_CHANNEL_SEND, HK_BC }, { EV_BYTE_CHANNEL_RECEIVE, HK_BC },
+		{ EV_BYTE_CHANNEL_POLL, HK_BC }, { EV_INT_SET_CONFIG, HK_IRQ },
+		{ EV_INT_GET_CONFIG, HK_IRQ }, { EV_INT_SET_MASK, HK_IRQ },
+		{ EV_INT_GET_MASK, HK_IRQ }, { EV_INT_IACK, HK_IRQ }, { EV_INT_EOI, HK_IRQ },
+		{ FH_DMA_ENABLE, HK_DMA }, { FH_DMA_DISABLE, HK_DMA },
+		{ FH_PARTITION_GET_STATUS, HK_PART },
+	};
+	unsigned int i = rnd(c, sizeof(calls) / sizeof(calls[0]));
+	enum hkind k = calls[i].kind;
+
+	if (nr_kind[k] && rnd(c, 8))
+		r[0] = kind_handle[k][rnd(c, nr_kind[k])];
+	else
+		r[0] = nr_own ? own_handle[rnd(c, nr_own)] : 0;
+	r[1] = calls[i].token == EV_INT_SET_CONFIG ? rnd(c, 4) : rnd(c, 17);
+	r[2] = rnd(c, 16);
+	r[3] = rnd(c, ncpus);
+	for (int j = 4; j < 8; j++)
+		r[j] = (uint32_t)rnd64(c);
+	return calls[i].token;
+}
+
 /* Why this call is not made (NULL: make it). Each skip is something the fuzzer is allowed to
  * do but that would end or blind the run, or a known unfixed finding (issue 12). */
 static const char *skip_reason(uint32_t tok, const uint32_t *r)
@@ -149,6 +228,8 @@ static void fuzz_one(struct fuzz_cpu *c, unsigned int cpu)
 
 	for (int i = 0; i < 8; i++)
 		r[i] = pick_arg(c, cpu);
+	if (hammer)
+		tok = hammer_call(c, r);
 	if (HC_NUMBER(tok) == HC_NUMBER(FH_PARTITION_MEMCPY) && HC_VENDOR(tok) == HC_VENDOR_FSL) {
 		if (rnd(c, 2))
 			r[1] = SELF_HANDLE;
@@ -199,14 +280,16 @@ static int fuzz_main(void)
 	count = (uint32_t)guest_arg_u64("count", 5000);
 	ncpus = (uint32_t)guest_arg_u64("cpus", 2);
 	seed = guest_arg_u64("seed", 1);
+	hammer = (uint32_t)guest_arg_u64("hammer", 0);
+	find_handles();
 	console_handle = (uint32_t)guest_bc_find("console");
 	if (ncpus < 1 || ncpus > MAX_CPUS) {
 		printf("hcfuzz: cpus=%lu out of range 1..%d\n", (unsigned long)ncpus, MAX_CPUS);
 		return 2;
 	}
-	printf("hcfuzz: seed %llu cpus %lu count %lu console handle %ld\n",
+	printf("hcfuzz: seed %llu cpus %lu count %lu console handle %ld, %u own handles%s\n",
 	       (unsigned long long)seed, (unsigned long)ncpus, (unsigned long)count,
-	       (long)(int32_t)console_handle);
+	       (long)(int32_t)console_handle, nr_own, hammer ? ", hammer" : "");
 	if (guest_arg_str("go", line, sizeof(line)) && !strcmp(line, "key")) {
 		printf("hcfuzz: press a key to start\n");
 		while (guest_console_getc() < 0)

@@ -61,13 +61,19 @@ def hv_memory(con):
     return lines
 
 
-def fuzz_parts(calls, seed, poke=0):
+# The race run also gives f QEMU's edu (a PCI function with a DMA handle) for the DMA calls.
+EDU_ASSIGNED = 'edu { device = "pci0"; pci-function = <2 0>; };'
+EDU_QEMU = ("-device", "edu,addr=2.0,dma_mask=0xffffffff")
+
+
+def fuzz_parts(calls, seed, poke=0, hammer=0):
     per_cpu = max(1, calls // FUZZ_CPUS)
     cpu = 1 + FUZZ_CPUS
     return [
         partition("f", "hcfuzz", 1, ncpus=FUZZ_CPUS, manages=["s"],
-                  channels=[("tov", "v", "fromf")],
-                  bootargs=f"role=fuzz seed={seed} count={per_cpu} cpus={FUZZ_CPUS} go=key"),
+                  channels=[("tov", "v", "fromf")], extra=EDU_ASSIGNED if hammer else "",
+                  bootargs=f"role=fuzz seed={seed} count={per_cpu} cpus={FUZZ_CPUS} go=key "
+                  f"hammer={hammer}"),
         partition("v", "hcfuzz", cpu, channels=[("fromf", "f", "tov")],
                   bootargs="role=victim interval=20"),
         partition("m", "hcfuzz", cpu + 1, manages=["v"],
@@ -76,8 +82,9 @@ def fuzz_parts(calls, seed, poke=0):
     ]
 
 
-def boot_fuzz(qemu, tmp_path, parts, *args):
+def boot_fuzz(qemu, tmp_path, parts, *args, edu=False):
     dts, extra = config(parts)
+    extra = [*extra, *(EDU_QEMU if edu else ())]
     cfg = tmp_path / "hcfuzz.dts"
     cfg.write_text(dts)
     smp = 1 + FUZZ_CPUS + 3
@@ -129,8 +136,18 @@ def run_hcfuzz(con):
     return before, after, int(done.group(2)), int(done.group(3))
 
 
-def test_hcall_fuzzer_changes_nothing_it_does_not_own(qemu, tmp_path):
-    con = boot_fuzz(qemu, tmp_path, fuzz_parts(CALLS, SEED))
+# make check runs both under --mttcg (one host thread per vCPU: the two fuzzing vCPUs really
+# run at once); make soak adds the round-robin TCG run (BULKHEAD_FUZZ_MODES).
+MODES = os.environ.get("BULKHEAD_FUZZ_MODES", "fuzz-mttcg,hammer-mttcg").split(",")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_hcall_fuzzer_changes_nothing_it_does_not_own(qemu, tmp_path, mode):
+    """mode fuzz: random hypercalls; hammer: the byte-channel, vPIC and DMA calls on f's own
+    handles (the SMP race run); -mttcg: under --mttcg."""
+    hammer = int(mode.startswith("hammer"))
+    con = boot_fuzz(qemu, tmp_path, fuzz_parts(CALLS, SEED, hammer=hammer),
+                    *(["--mttcg"] if mode.endswith("-mttcg") else []), edu=bool(hammer))
     before, after, calls, skipped = run_hcfuzz(con)
     assert calls + skipped == (CALLS // FUZZ_CPUS) * FUZZ_CPUS
     assert calls >= 0.95 * CALLS
@@ -142,6 +159,8 @@ def test_hcall_fuzzer_changes_nothing_it_does_not_own(qemu, tmp_path):
     # Some calls succeeded and some were refused: the fuzzer reached the handlers.
     status = dict(re.findall(r"(>?\d+)=(\d+)", next(l for l in lines if "status" in l)))
     assert int(status.get("0", 0)) > 0 and int(status.get("8", 0)) > 0, status
+    if hammer:
+        assert "PCI 1234:11e8 at 00:02.0" in con.output
     assert after == before, f"mem changed:\n{before}\n{after}"
     assert con.command("help").strip()          # the shell still answers
 
