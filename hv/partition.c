@@ -51,9 +51,11 @@ static int pcpu_of_hw_id(unsigned int hw_id)
 	return -1;
 }
 
-static int setup_vcpus(struct partition *p, uint32_t cpus)
+/* One vCPU per hardware CPU id set in cpus (bit n = /cpus reg n, n < CFG_MAX_CPUS = 64, the
+ * config's whole range), in id order. */
+static int setup_vcpus(struct partition *p, uint64_t cpus)
 {
-	for (unsigned int hw = 0; hw < 32; hw++) {
+	for (unsigned int hw = 0; hw < CFG_MAX_CPUS; hw++) {
 		int pcpu = (cpus >> hw) & 1 ? pcpu_of_hw_id(hw) : -2;
 
 		if (pcpu == -2)
@@ -68,6 +70,9 @@ static int setup_vcpus(struct partition *p, uint32_t cpus)
 	}
 	return 0;
 }
+
+_Static_assert(CFG_MAX_CPUS <= 64 && sizeof(((struct cfg_partition *)0)->cpus) * 8 >= CFG_MAX_CPUS,
+	       "a partition's CPU mask holds every CPU id the config allows");
 
 static void setup_memory(struct partition *p, const struct hv_config *cfg, int idx)
 {

@@ -46,6 +46,9 @@ IOMMU_UNIT_OBJS := $(patsubst %,$(BH)/san/%.o,hv/iommu.c hv/handle.c hv/partitio
 		   tests/unit/fake_core.c)
 $(BH)/unit/test_iommu: $(IOMMU_UNIT_OBJS)
 $(IOMMU_UNIT_OBJS) $(BH)/san/tests/unit/test_iommu.c.o: HOST_CFLAGS += -Itests/unit/host
+# issue 12: a partition's vCPUs from a 64-bit CPU mask (hv/partition.c setup_vcpus)
+$(BH)/unit/test_vcpu_mask: $(IOMMU_UNIT_OBJS)
+$(BH)/san/tests/unit/test_vcpu_mask.c.o: HOST_CFLAGS += -Itests/unit/host
 
 # The fuzz target links libfdt built from source with the same instrumentation, so that
 # libFuzzer sees coverage inside it and ASan checks its reads.

@@ -54,3 +54,9 @@ def test_iommu():
     partition's memory back and every later start is refused (issue 6)."""
     out = run_unit('test_iommu')
     assert int(out.split(': ')[1].split()[0]) >= 70
+
+
+def test_vcpu_mask():
+    """A partition's CPU mask is 64 bits end to end: ids 32..63 become vCPUs (issue 12)."""
+    out = run_unit('test_vcpu_mask')
+    assert int(out.split(': ')[1].split()[0]) >= 9

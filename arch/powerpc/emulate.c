@@ -1,6 +1,7 @@
 /* emulate.c - privileged e500mc instructions executed by a guest in problem state.
  * Decoding follows Power ISA 2.06 Book III-E; opcode 31 extended opcodes in bits 21-30. */
 #include <hv/partition.h>
+#include <hv/mutate.h>
 #include <arch/spr.h>
 #include "powerpc.h"
 
@@ -92,12 +93,17 @@ static bool ivax_match(const struct vtlb_entry *e, const void *arg)
 	return (uint64_t)x->ea - ((e->mas2 & 0xfffff000u) & ~(uint32_t)(size - 1)) < size;
 }
 
-static void do_tlbivax(struct vcpu_arch *a, uint32_t ea)
+/* tlbivax reaches every TLB of the coherence domain: this vCPU's and the partition's other
+ * vCPUs' (vcpu_tlb_broadcast); tlbilx below is this vCPU's only. */
+static void do_tlbivax(struct vcpu *v, uint32_t ea)
 {
 	struct ivax_arg arg = { .ea = ea & 0xfffff000u };
 	bool tlb1 = ea & 0x8;
+	bool (*pred)(const struct vtlb_entry *, const void *) = (ea & 0x4) ? NULL : ivax_match;
 
-	vtlb_invalidate(a, !tlb1, tlb1, (ea & 0x4) ? NULL : ivax_match, &arg);
+	vtlb_invalidate(&v->arch, !tlb1, tlb1, pred, &arg);
+	if (!hv_mutated("ivax-local"))
+		vcpu_tlb_broadcast(v, !tlb1, tlb1, pred, &arg);
 }
 
 /* tlbilx T: 0 all, 1 by PID (MAS6[SPID]), 3 by PID and address (Power ISA 2.06 III-E 6.11.4) */
@@ -154,7 +160,7 @@ static int emulate_op31(struct vcpu *v, struct trap_frame *tf, uint32_t insn)
 		do_tlbsx(a, ea_x(tf, insn));
 		return 0;
 	case XO_TLBIVAX:
-		do_tlbivax(a, ea_x(tf, insn));
+		do_tlbivax(v, ea_x(tf, insn));
 		return 0;
 	case XO_TLBILX:
 		do_tlbilx(a, insn, ea_x(tf, insn));

@@ -6,6 +6,7 @@
 #include <hv/partition.h>
 #include <hv/vpic.h>
 #include <hv/stats.h>
+#include <hv/mutate.h>
 #include <arch/spr.h>
 #include "powerpc.h"
 
@@ -25,14 +26,25 @@
 #define IVOR_HCALL	40
 #define SC_LEV1		0x44000022u	/* "sc 1": the ePAPR hypercall instruction */
 
-/* Program interrupt: emulate a privileged instruction, else hand the interrupt to the guest
- * with its ESR (illegal, privileged or trap) as the architecture defines. */
+/* Is the guest in its own user mode (virtual MSR[PR] = 1)? Then nothing privileged is
+ * emulated for it: the hardware would raise the interrupt in the guest itself. */
+static bool guest_user(const struct vcpu *v)
+{
+	if (hv_mutated("user-priv"))
+		return false;
+	return v->arch.msr & MSR_PR;
+}
+
+/* Program interrupt: emulate a privileged instruction of the guest's supervisor mode, else
+ * hand the interrupt to the guest with its ESR (illegal, privileged or trap) as the
+ * architecture defines: from guest user mode, a privileged instruction is the guest
+ * kernel's program interrupt (ESR[PPR], SRR0 = the instruction), as on bare e500mc. */
 static void program(struct vcpu *v, struct trap_frame *tf)
 {
 	uint32_t insn;
 	int r = -1;
 
-	if ((tf->esr & ESR_PPR) && !vcpu_fetch_insn(v, tf->pc, &insn))
+	if ((tf->esr & ESR_PPR) && !guest_user(v) && !vcpu_fetch_insn(v, tf->pc, &insn))
 		r = emulate_privileged(v, tf, insn);
 	if (r == EMULATE_FORBIDDEN)
 		partition_fault(v, "instruction 0x%08x at pc 0x%08x touches a hypervisor-only SPR "
@@ -45,13 +57,21 @@ static void program(struct vcpu *v, struct trap_frame *tf)
 }
 
 /* sc: LEV = 1 is a hypercall (IVOR8 under QEMU, IVOR40 on E.HV silicon), LEV = 0 is the
- * guest's own system call. SRR0 already points after the sc. */
+ * guest's own system call. SRR0 already points after the sc. A hypercall is the guest
+ * kernel's: `sc 1` from guest user mode is a privileged-instruction program interrupt in the
+ * guest (ESR[PPR], SRR0 = the sc), never dispatched; KVM's e500 code (booke.c) also turns an
+ * hypervisor system call from guest user mode into a program interrupt with ESR[PPR]. */
 static void syscall(struct vcpu *v, struct trap_frame *tf)
 {
 	uint32_t insn;
 
 	if (vcpu_fetch_insn(v, tf->pc - 4, &insn) || insn != SC_LEV1) {
 		vcpu_reflect(v, tf, IVOR_SYSCALL, tf->pc);
+		return;
+	}
+	if (guest_user(v)) {
+		v->arch.esr = ESR_PPR;
+		vcpu_reflect(v, tf, IVOR_PROGRAM, tf->pc - 4);
 		return;
 	}
 	/* r3..r10 and r11 (token) are struct hcall_regs, in place in the saved frame */
@@ -62,24 +82,96 @@ _Static_assert(sizeof(unsigned long) == sizeof(uint32_t) &&
 	       sizeof(struct hcall_regs) == 9 * sizeof(uint32_t),
 	       "struct hcall_regs must overlay r3..r11 of struct trap_frame");
 
+/* Does guest entry e let the guest's current privilege level load (or store) through it?
+ * (E500MCRM 6.7.4: SR/SW in supervisor mode, UR/UW in user mode.) */
+static bool data_allowed(const struct vcpu *v, const struct vtlb_entry *e, bool store)
+{
+	uint32_t need = store ? MAS3_SW : MAS3_SR;
+
+	return e->mas3 & (guest_user(v) ? need << 1 : need);
+}
+
+/* Instruction or data storage interrupt in the guest, as the CPU would raise it. */
+static void storage_fault(struct vcpu *v, struct trap_frame *tf, uint32_t ea, bool data)
+{
+	if (data) {
+		v->arch.dear = ea;
+		v->arch.esr = tf->esr & ESR_ST;
+	} else {
+		v->arch.esr = 0;
+	}
+	vcpu_reflect(v, tf, data ? IVOR_DSI : IVOR_ISI, tf->pc);
+}
+
+/* Shadow permissions for a refill of ea through e (MAS3 user bits). Split address spaces
+ * (virtual MSR[IS] != MSR[DS]): the real CPU fetches and loads through the same TS = 1
+ * shadow, so a page whose instruction-side and data-side guest translations differ gets a
+ * shadow for the side that missed only (UX, or UR/UW); the other side then takes a storage
+ * interrupt that split_storage() turns into a refill of its own. */
+static uint32_t shadow_allow(struct vcpu *v, const struct vtlb_entry *e, uint32_t ea,
+			     bool data)
+{
+	struct vcpu_arch *a = &v->arch;
+	const struct vtlb_entry *o;
+	unsigned int tlbsel, esel;
+	bool other_as = !!(a->msr & (data ? MSR_IS : MSR_DS));
+
+	if (!vcpu_split_as(a->msr) || hv_mutated("split-as"))
+		return MAS3_UX | MAS3_UW | MAS3_UR;
+	o = vtlb_lookup(a, ea, other_as, a->pid, &tlbsel, &esel);
+	if (o && ((vtlb_translate(o, ea) ^ vtlb_translate(e, ea)) & ~0xfffull) == 0 &&
+	    (o->mas2 & 0x1fu) == (e->mas2 & 0x1fu))
+		return MAS3_UX | MAS3_UW | MAS3_UR;	/* both sides agree on the page */
+	return data ? MAS3_UW | MAS3_UR : MAS3_UX;
+}
+
+/* Test image only (tlb-straddle): translate a page of a large guest entry as if the
+ * partition's memory went on past its end, the bug the per-page check prevents. */
+static int straddle_mutant(struct vcpu *v, const struct vtlb_entry *e, uint64_t gpa,
+			   uint64_t *hpa)
+{
+	uint64_t base = gpa & ~(vtlb_entry_size(e) - 1);
+
+	if (!hv_mutated("tlb-straddle") || gpa_to_hpa(v->part, base, 0x1000, hpa))
+		return -1;
+	*hpa += (gpa & ~0xfffull) - base;
+	return 0;
+}
+
 /* A data or instruction access the guest's TLB translates to gpa: RAM and device regions get
- * a shadow entry; emulated regions are emulated (data only); anything else is not the
- * partition's and stops it. */
+ * a shadow entry (every 4 KiB page is checked on its own, so a large entry straddling the
+ * end of the partition's memory works up to its last page); emulated regions are emulated
+ * (data only, with the permissions of the guest's entry); anything else is not the
+ * partition's and stops it. An instruction fetch from a device or emulated region is an
+ * instruction storage interrupt in the guest: the hypervisor never executes or reads
+ * instructions from I/O space. */
 static void refill(struct vcpu *v, struct trap_frame *tf, const struct vtlb_entry *e,
 		   uint32_t ea, bool data)
 {
 	uint64_t gpa = vtlb_translate(e, ea), hpa;
+	uint32_t allow = shadow_allow(v, e, ea, data);
+	bool split = vcpu_split_as(v->arch.msr);
 	const struct part_region *r;
 
-	if (!gpa_to_hpa(v->part, gpa & ~0xfffull, 0x1000, &hpa)) {
-		vtlb_shadow_install(&v->arch, e, ea, hpa, false);
+	if (!gpa_to_hpa(v->part, gpa & ~0xfffull, 0x1000, &hpa) ||
+	    !straddle_mutant(v, e, gpa, &hpa)) {
+		vtlb_shadow_install(&v->arch, e, ea, hpa, false, allow, split);
 		v->stats.tlb_refills++;
 		return;
 	}
 	r = partition_region(v->part, gpa);
+	if (r && !data && !hv_mutated("device-exec")) {
+		storage_fault(v, tf, ea, false);
+		return;
+	}
 	if (r && r->kind == REGION_DEVICE) {
-		vtlb_shadow_install(&v->arch, e, ea, r->hpa + ((gpa - r->gpa) & ~0xfffull), true);
+		vtlb_shadow_install(&v->arch, e, ea, r->hpa + ((gpa - r->gpa) & ~0xfffull), true,
+				    allow, split);
 		v->stats.tlb_refills++;
+		return;
+	}
+	if (r && data && !data_allowed(v, e, tf->esr & ESR_ST)) {
+		storage_fault(v, tf, ea, true);
 		return;
 	}
 	if (r && data && !emulate_mmio(v, tf, r, ea, gpa))
@@ -115,6 +207,34 @@ static void tlb_miss(struct vcpu *v, struct trap_frame *tf, bool data)
 	vcpu_reflect(v, tf, data ? IVOR_DTLB : IVOR_ITLB, tf->pc);
 }
 
+/* A storage interrupt taken with split address spaces may come from a one-sided shadow
+ * (shadow_allow()): if the guest's own entry for this side allows the access, refill (or
+ * reflect the TLB miss if it has none); true when handled. */
+static bool split_storage(struct vcpu *v, struct trap_frame *tf, bool data)
+{
+	struct vcpu_arch *a = &v->arch;
+	uint32_t ea = data ? tf->dear : tf->pc;
+	unsigned int tlbsel, esel;
+	const struct vtlb_entry *e;
+	bool ok;
+
+	if (!vcpu_split_as(a->msr) || hv_mutated("split-as"))
+		return false;
+	e = vtlb_lookup(a, ea, !!(a->msr & (data ? MSR_DS : MSR_IS)), a->pid, &tlbsel, &esel);
+	if (!e) {
+		tlb_miss(v, tf, data);
+		return true;
+	}
+	if (data)
+		ok = data_allowed(v, e, tf->esr & ESR_ST);
+	else
+		ok = e->mas3 & ((a->msr & MSR_PR) ? MAS3_UX : MAS3_SX);
+	if (!ok)
+		return false;
+	refill(v, tf, e, ea, data);
+	return true;
+}
+
 /* tlbwe: store into the guest's TLB; a valid entry whose guest-physical range does not touch
  * the partition's memory at all is an isolation fault (E500MCRM 6.5.3.1 for the MAS use). */
 void emulate_tlbwe(struct vcpu *v, struct trap_frame *tf)
@@ -134,7 +254,9 @@ void emulate_tlbwe(struct vcpu *v, struct trap_frame *tf)
 				(unsigned long long)(gpa & ~(size - 1)),
 				(unsigned long long)((gpa & ~(size - 1)) + size - 1),
 				(unsigned)tf->pc);
+	vtlb_lock(a);
 	*e = n;
+	vtlb_unlock(a);
 	vtlb_shadow_flush();
 }
 
@@ -151,6 +273,8 @@ static void decrementer(struct vcpu *v, struct trap_frame *tf)
 
 static void reflect_storage(struct vcpu *v, struct trap_frame *tf, unsigned int ivor)
 {
+	if ((ivor == IVOR_DSI || ivor == IVOR_ISI) && split_storage(v, tf, ivor == IVOR_DSI))
+		return;
 	if (ivor != IVOR_ISI)
 		v->arch.dear = tf->dear;
 	v->arch.esr = tf->esr;
@@ -179,6 +303,7 @@ void guest_trap(struct vcpu *v, struct trap_frame *tf)
 		vpic_vcpu_stop(v);	/* issue 5: mask its interrupts before this CPU idles */
 		vcpu_arch_stop(v);
 	}
+	vtlb_flush_requested(&v->arch);		/* another vCPU's tlbivax */
 	vcpu_deliver_pending(v, tf);		/* decrementer, virtual PIC */
 	tf->msr = vcpu_shadow_msr(&v->arch);
 }

@@ -1,6 +1,7 @@
 /* mmu.c - the hypervisor's own address space on e500mc: a table of TLB1 entries (RAM at
  * VA = PA, device windows at VAs from IO_VA_BASE up) written on the boot CPU and replayed on
  * every secondary (each e500mc core has its own TLB1; E500MCRM 6.3). */
+#include <errno.h>
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/fdt_util.h>
@@ -27,6 +28,7 @@ static struct tlb1_map maps[MAX_MAPS];
 static unsigned int nr_maps;
 static uint32_t io_va_next = IO_VA_BASE;
 static unsigned int boot_slot;		/* TLB1 slot head.S used for the first RAM mapping */
+static uint64_t ram_top;		/* end of the RAM mapped at VA = PA (below IO_VA_BASE) */
 
 static uint64_t tsize_bytes(unsigned int tsize)
 {
@@ -87,6 +89,17 @@ void *arch_ioremap(uint64_t phys, uint64_t size)
 	return (void *)(uintptr_t)(va + (uint32_t)(phys - base));
 }
 
+/* Read a 32-bit word at physical address pa (4-byte aligned) for the hypervisor, e.g. a
+ * guest instruction: only RAM mapped at VA = PA is read; any other address (a device, RAM
+ * above the mapped part, a 36-bit address) is -EFAULT, never truncated into a pointer. */
+int powerpc_phys_read32(uint64_t pa, uint32_t *val)
+{
+	if ((pa & 3) || pa >= ram_top || ram_top - pa < 4)
+		return -EFAULT;
+	*val = *(const volatile uint32_t *)(uintptr_t)pa;
+	return 0;
+}
+
 /* Map RAM beyond the first 256 MiB (head.S mapped that) in 256 MiB pages, VA = PA, up to
  * IO_VA_BASE. RAM is the first "memory" node's first reg entry. */
 static void map_ram(const void *fdt)
@@ -97,6 +110,7 @@ static void map_ram(const void *fdt)
 
 	if (node < 0 || fdt_reg_phys(fdt, node, 0, &r))
 		return;
+	ram_top = r.addr + r.size < IO_VA_BASE ? r.addr + r.size : IO_VA_BASE;
 	for (uint64_t pa = pg; pa < r.addr + r.size && pa < IO_VA_BASE; pa += pg)
 		add_map((uint32_t)pa, pa, TSIZE_256M, MAS2_M);
 }

@@ -8,6 +8,7 @@
 void arch_install_vectors(void);
 void powerpc_mmu_init_boot(const void *fdt, unsigned int slot);
 void powerpc_mmu_init_secondary(unsigned int slot);
+int powerpc_phys_read32(uint64_t pa, uint32_t *val);
 void powerpc_time_init(const void *fdt);
 void powerpc_trap(struct trap_frame *tf, unsigned int vclass);
 void _secondary_start(void);
@@ -16,6 +17,7 @@ void _secondary_start(void);
 
 /* ---- vCPU support (vcpu.c, vtlb.c, emulate.c, guest_trap.c) ---- */
 #include <stdbool.h>
+#include <arch/e500mc.h>
 #include <arch/vcpu_arch.h>
 
 struct vcpu;
@@ -29,7 +31,22 @@ void vtlb_shadow_flush(void);
 void vtlb_invalidate(struct vcpu_arch *a, bool tlb0, bool tlb1,
 		     bool (*pred)(const struct vtlb_entry *, const void *), const void *arg);
 void vtlb_shadow_install(struct vcpu_arch *a, const struct vtlb_entry *e, uint32_t ea,
-			 uint64_t hpa, bool device);
+			 uint64_t hpa, bool device, uint32_t allow, bool replace);
+void vtlb_lock(struct vcpu_arch *a);
+void vtlb_unlock(struct vcpu_arch *a);
+uint32_t vtlb_invalidate_remote(struct vcpu_arch *a, bool tlb0, bool tlb1,
+				bool (*pred)(const struct vtlb_entry *, const void *),
+				const void *arg);
+void vtlb_flush_requested(struct vcpu_arch *a);
+bool vtlb_flush_done(const struct vcpu_arch *a, uint32_t req);
+/* tlbivax on v: the same invalidation on every other vCPU of its partition, waited for. */
+void vcpu_tlb_broadcast(struct vcpu *v, bool tlb0, bool tlb1,
+			bool (*pred)(const struct vtlb_entry *, const void *), const void *arg);
+/* Guest MSR[IS] != MSR[DS]: instruction and data translations may differ for one address. */
+static inline bool vcpu_split_as(uint32_t msr)
+{
+	return !(msr & MSR_IS) != !(msr & MSR_DS);
+}
 void vtlb_reset(struct vcpu_arch *a, uint32_t base, unsigned int tsize);
 unsigned int vtlb_mas6_as(uint32_t mas6);
 uint32_t vtlb_mas6_pid(uint32_t mas6);

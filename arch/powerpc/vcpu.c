@@ -1,9 +1,11 @@
 /* vcpu.c - run a virtual e500mc in problem state: reset to the ePAPR entry state, enter and
  * leave guest context, deliver interrupts to the guest's own vectors. */
+#include <stddef.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/partition.h>
 #include <hv/vpic.h>
+#include <hv/log.h>
 #include <arch/spr.h>
 #include "powerpc.h"
 
@@ -31,8 +33,16 @@ void vcpu_arch_reset(struct vcpu *v, uint64_t entry, uint64_t r3, uint64_t ima_s
 	struct vcpu_arch *a = &v->arch;
 	unsigned int tsize = tsize_for(ima_size);
 	uint32_t base = (uint32_t)entry & ~(uint32_t)((1ull << (10 + 2 * tsize)) - 1);
+	uint32_t req;
 
-	memset(a, 0, sizeof(*a));
+	/* Another vCPU's tlbivax may be writing this guest TLB: hold its lock across the reset
+	 * (the memset keeps the lock word as it is) and count every flush asked so far as
+	 * done (the next entry flushes anyway). */
+	vtlb_lock(a);
+	req = a->flush_req;
+	memset(a, 0, offsetof(struct vcpu_arch, tlb_lock));
+	memset(&a->tlb1, 0, sizeof(*a) - offsetof(struct vcpu_arch, tlb1));
+	a->flush_req = a->flush_ack = req;
 	a->frame.pc = (uint32_t)entry;
 	a->frame.gpr[3] = (uint32_t)r3;
 	a->frame.gpr[6] = EPAPR_MAGIC;
@@ -40,6 +50,7 @@ void vcpu_arch_reset(struct vcpu *v, uint64_t entry, uint64_t r3, uint64_t ima_s
 	a->pir = v->index;
 	a->shadow_tid = (uint32_t)v->part->id;
 	vtlb_reset(a, base, tsize);
+	vtlb_unlock(a);
 }
 
 uint32_t vcpu_shadow_msr(struct vcpu_arch *a)
@@ -75,10 +86,51 @@ int vcpu_arch_run(struct vcpu *v)
 	mtspr(263 + 16, a->sprg[7]);
 	load_timer(a);
 	a->shadow_mode = SHADOW_MODE(a->msr);
+	a->flush_ack = a->flush_req;	/* the flush below covers every request so far */
+	arch_mb();
 	vtlb_shadow_flush();
 	vcpu_deliver_pending(v, &a->frame);	/* e.g. made pending while this CPU was idle */
 	a->frame.msr = vcpu_shadow_msr(a);
 	return vcpu_arch_enter(a->host_ctx, &a->frame);	/* returns at vcpu_arch_stop() */
+}
+
+/* tlbivax is broadcast on the coherence domain (E500MCRM 6.5.3.4, "tlbivax"): the matching
+ * entries of every other vCPU of the partition are invalidated, and each vCPU that is in
+ * guest context is kicked and waited for until its CPU has dropped its shadow entries (at
+ * its next exit: vtlb_flush_requested()), so the guest's tlbsync finds the invalidation done
+ * everywhere. While waiting, this CPU serves requests made of its own vCPU (two vCPUs in
+ * tlbivax at once). The wait is bounded (100 ms): a vCPU that never exits can only keep a
+ * stale translation of its own partition's memory. */
+void vcpu_tlb_broadcast(struct vcpu *v, bool tlb0, bool tlb1,
+			bool (*pred)(const struct vtlb_entry *, const void *), const void *arg)
+{
+	struct partition *p = v->part;
+	uint32_t req[PART_MAX_VCPUS];
+	uint64_t deadline;
+
+	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
+		struct vcpu *w = &p->vcpu[i];
+
+		if (w == v)
+			continue;
+		req[i] = vtlb_invalidate_remote(&w->arch, tlb0, tlb1, pred, arg);
+		if (w->state == VCPU_RUNNING)
+			arch_cpu_kick(w->pcpu);
+	}
+	deadline = arch_time_now() + arch_time_freq() / 10;
+	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
+		struct vcpu *w = &p->vcpu[i];
+
+		while (w != v && w->state == VCPU_RUNNING && !vtlb_flush_done(&w->arch, req[i])) {
+			vtlb_flush_requested(&v->arch);
+			if (arch_time_now() > deadline) {
+				hv_log(LOG_WARN, "partition %s: vcpu %u did not drop its shadow "
+				       "TLB for tlbivax within 100 ms\n", p->name, w->index);
+				break;
+			}
+			arch_cpu_relax();
+		}
+	}
 }
 
 /* Leave guest context for good (partition stopped); called on v's own CPU from a trap. */
@@ -119,10 +171,14 @@ void vcpu_deliver_pending(struct vcpu *v, struct trap_frame *tf)
 }
 
 /* Fast path: the instruction that trapped was just fetched through a 4 KiB shadow entry
- * still in the real TLB (TS = 1, our TID): tlbsx finds it (E500MCRM 6.5.3.3). */
+ * still in the real TLB (TS = 1, our TID): tlbsx finds it (E500MCRM 6.5.3.3). Only an
+ * executable shadow (UX) is used: device pages never are (vtlb.c), and a data-only shadow
+ * of a split IS/DS guest may translate pc differently. The physical address is read with
+ * the RAM-only accessor, never cast to a pointer. */
 static int fetch_via_shadow(const struct vcpu_arch *a, uint32_t pc, uint32_t *insn)
 {
 	uint32_t mas1, mas3;
+	uint64_t pa;
 
 	mtspr(SPRN_MAS6, (a->shadow_tid << 16) | 1);	/* SPID, SAS = 1 */
 	__asm__ volatile("tlbsx 0, %0; isync" : : "r"(pc) : "memory");
@@ -130,9 +186,10 @@ static int fetch_via_shadow(const struct vcpu_arch *a, uint32_t pc, uint32_t *in
 	if (!(mas1 & MAS1_VALID) || ((mas1 >> 8) & 0xf) != 1)
 		return -1;
 	mas3 = (uint32_t)mfspr(SPRN_MAS3);
-	*insn = *(const volatile uint32_t *)(uintptr_t)((((uint64_t)mfspr(SPRN_MAS7)) << 32) |
-							 (mas3 & 0xfffff000u) | (pc & 0xfffu));
-	return 0;
+	if (!(mas3 & MAS3_UX))
+		return -1;
+	pa = ((uint64_t)mfspr(SPRN_MAS7) << 32) | (mas3 & 0xfffff000u) | (pc & 0xfffu);
+	return powerpc_phys_read32(pa, insn);
 }
 
 int vcpu_fetch_insn(struct vcpu *v, uint32_t pc, uint32_t *insn)
@@ -149,6 +206,5 @@ int vcpu_fetch_insn(struct vcpu *v, uint32_t pc, uint32_t *insn)
 	e = vtlb_lookup(a, pc, !!(a->msr & MSR_IS), a->pid, &tlbsel, &esel);
 	if (!e || gpa_to_hpa(v->part, vtlb_translate(e, pc), 4, &hpa))
 		return -1;
-	*insn = *(const volatile uint32_t *)(uintptr_t)hpa;
-	return 0;
+	return powerpc_phys_read32(hpa, insn);
 }

@@ -7,6 +7,7 @@
  * TS = 0 space (E500MCRM 6.2 address spaces, 6.5 TLB entry fields). */
 #include <stdbool.h>
 #include <hv/partition.h>
+#include <hv/mutate.h>
 #include <arch/spr.h>
 #include "powerpc.h"
 
@@ -16,8 +17,7 @@
 #define MAS2_WIMGE		0x1fu
 #define MAS3_RPN(m)		((m) & 0xfffff000u)
 #define MAS3_PERMS		0x3fu
-#define MAS6_SPID(m)		(((m) >> 16) & 0x3fff)
-#define MAS6_SAS		0x1u
+#define MAS6_SPID_OF(m)		(((m) >> 16) & 0x3fff)
 
 static unsigned int shadow_victim;
 
@@ -93,10 +93,24 @@ void vtlb_shadow_flush(void)
 	__asm__ volatile("isync" ::: "memory");
 }
 
-/* Invalidate guest entries (not IPROT) that satisfy keep == false for pred. */
-void vtlb_invalidate(struct vcpu_arch *a, bool tlb0, bool tlb1,
-		     bool (*pred)(const struct vtlb_entry *, const void *), const void *arg)
+void vtlb_lock(struct vcpu_arch *a)
 {
+	while (!arch_spin_trylock(&a->tlb_lock))
+		arch_cpu_relax();
+}
+
+void vtlb_unlock(struct vcpu_arch *a)
+{
+	arch_spin_unlock(&a->tlb_lock);
+}
+
+/* Invalidate a's guest entries (TLB1: not IPROT) for which pred is true (all if NULL),
+ * under a's lock; the caller drops the shadow entries built from them. */
+static void invalidate_entries(struct vcpu_arch *a, bool tlb0, bool tlb1,
+			       bool (*pred)(const struct vtlb_entry *, const void *),
+			       const void *arg)
+{
+	vtlb_lock(a);
 	if (tlb1)
 		for (unsigned int i = 0; i < VTLB1_ENTRIES; i++)
 			if (!(a->tlb1[i].mas1 & MAS1_IPROT) && (!pred || pred(&a->tlb1[i], arg)))
@@ -106,7 +120,48 @@ void vtlb_invalidate(struct vcpu_arch *a, bool tlb0, bool tlb1,
 			for (unsigned int w = 0; w < VTLB0_WAYS; w++)
 				if (!pred || pred(&a->tlb0[s][w], arg))
 					a->tlb0[s][w].mas1 &= ~MAS1_VALID;
+	vtlb_unlock(a);
+}
+
+/* The calling CPU's own vCPU: invalidate and drop this CPU's shadow entries. */
+void vtlb_invalidate(struct vcpu_arch *a, bool tlb0, bool tlb1,
+		     bool (*pred)(const struct vtlb_entry *, const void *), const void *arg)
+{
+	invalidate_entries(a, tlb0, tlb1, pred, arg);
 	vtlb_shadow_flush();
+}
+
+/* Another vCPU of the partition (a broadcast tlbivax): invalidate its entries and ask its
+ * CPU to drop its shadow entries; returns the request number vtlb_flush_done() compares. */
+uint32_t vtlb_invalidate_remote(struct vcpu_arch *a, bool tlb0, bool tlb1,
+				bool (*pred)(const struct vtlb_entry *, const void *),
+				const void *arg)
+{
+	uint32_t req;
+
+	invalidate_entries(a, tlb0, tlb1, pred, arg);
+	vtlb_lock(a);
+	req = ++a->flush_req;
+	vtlb_unlock(a);
+	return req;
+}
+
+/* On a's own CPU: do the shadow flush other vCPUs asked for, if any. */
+void vtlb_flush_requested(struct vcpu_arch *a)
+{
+	uint32_t req = a->flush_req;
+
+	if (req == a->flush_ack)
+		return;
+	vtlb_shadow_flush();
+	arch_mb();
+	a->flush_ack = req;
+}
+
+/* Has a's CPU done flush request req? */
+bool vtlb_flush_done(const struct vcpu_arch *a, uint32_t req)
+{
+	return (int32_t)(a->flush_ack - req) >= 0;
 }
 
 /* Permissions for the shadow entry: the guest runs in problem state, so its current
@@ -120,21 +175,36 @@ static uint32_t shadow_perms(uint32_t guest_mas3, uint32_t guest_msr)
 	return (guest_msr & MSR_PR) ? u : s << 1;
 }
 
-/* Install the shadow of guest entry e for the page holding ea, backed by host page hpa. */
+/* Install the shadow of guest entry e for the page holding ea, backed by host page hpa,
+ * with at most the permissions in allow (MAS3 user bits). A device page is never executable
+ * (the guest gets an instruction storage interrupt): the hypervisor cannot emulate an
+ * instruction it would have to read from a device. replace: a shadow for ea may already be
+ * there (a split IS/DS guest's other side): overwrite it, two entries must never match. */
 void vtlb_shadow_install(struct vcpu_arch *a, const struct vtlb_entry *e, uint32_t ea,
-			 uint64_t hpa, bool device)
+			 uint64_t hpa, bool device, uint32_t allow, bool replace)
 {
 	uint32_t wimge = (e->mas2 & MAS2_WIMGE) | (device ? MAS2_I | MAS2_G : 0);
+	uint32_t perms = shadow_perms(e->mas3, a->msr) & allow;
+	uint32_t mas0 = MAS0_ESEL(shadow_victim++ & 3);
 
-	mtspr(SPRN_MAS0, MAS0_ESEL(shadow_victim++ & 3));
+	if (device && !hv_mutated("device-exec"))
+		perms &= ~MAS3_UX;
+	if (replace) {
+		mtspr(SPRN_MAS6, MAS6_SPID(a->shadow_tid) | MAS6_SAS);
+		__asm__ volatile("isync; tlbsx 0, %0; isync" : : "r"(ea) : "memory");
+		if (mfspr(SPRN_MAS1) & MAS1_VALID)
+			mas0 = (uint32_t)mfspr(SPRN_MAS0);
+	}
+	mtspr(SPRN_MAS0, mas0);
 	mtspr(SPRN_MAS1, MAS1_VALID | MAS1_TID(a->shadow_tid) | MAS1_TS | MAS1_TSIZE(1));
 	mtspr(SPRN_MAS2, (ea & 0xfffff000u) | wimge);
-	mtspr(SPRN_MAS3, ((uint32_t)hpa & 0xfffff000u) | shadow_perms(e->mas3, a->msr));
+	mtspr(SPRN_MAS3, ((uint32_t)hpa & 0xfffff000u) | perms);
 	mtspr(SPRN_MAS7, (uint32_t)(hpa >> 32));
 	__asm__ volatile("isync; tlbwe; isync" ::: "memory");
 }
 
-/* The initial mapping of ePAPR 5.4 (IMA): TLB1 entry 0, TS 0, TID 0, va = pa = base. */
+/* The initial mapping of ePAPR 5.4 (IMA): TLB1 entry 0, TS 0, TID 0, va = pa = base. The
+ * caller holds a's tlb_lock. */
 void vtlb_reset(struct vcpu_arch *a, uint32_t base, unsigned int tsize)
 {
 	for (unsigned int i = 0; i < VTLB1_ENTRIES; i++)
@@ -155,5 +225,5 @@ unsigned int vtlb_mas6_as(uint32_t mas6)
 
 uint32_t vtlb_mas6_pid(uint32_t mas6)
 {
-	return MAS6_SPID(mas6);
+	return MAS6_SPID_OF(mas6);
 }

@@ -27,6 +27,11 @@ static struct {
 static volatile uint32_t cons_owner;
 static unsigned int cons_depth;
 
+int guest_console_handle(void)
+{
+	return cons.kind == CONS_BC ? (int)cons.handle : -1;
+}
+
 static void cons_lock(void)
 {
 	uint32_t me = guest_cpu_id() + 1, old;

@@ -2,6 +2,7 @@
  * handler that reports an unexpected exception and exits. */
 #include <stdio.h>
 #include <guest/guest.h>
+#include <guest/user.h>
 #include "frame.h"
 
 _Static_assert(__builtin_offsetof(struct guest_frame, cr) == GF_CR, "frame CR");
@@ -48,6 +49,12 @@ void guest_exc_dispatch(struct guest_frame *f)
 {
 	guest_handler_t fn = f->vec < GUEST_NR_IVORS ? handlers[f->vec] : NULL;
 
+	/* a synchronous exception taken through the user-entry vectors (its frame is on a
+	 * kernel-entry stack) ends guest_run_user() (user.c) */
+	if (f->vclass == GF_CLASS_STD && f->vec != IVOR_EXTERNAL &&
+	    f->vec != IVOR_DECREMENTER && f->vec != IVOR_FIT &&
+	    guest_user_stack_cpu((uint32_t)f) >= 0)
+		guest_user_trap(f);
 	if (fn)
 		fn(f);
 	else

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include <guest/guest.h>
+#include <guest/user.h>
 #include "frame.h"
 
 extern char __sec_stacks[], __sec_stacks_end[];
@@ -23,8 +24,12 @@ static void (*volatile sec_fn[GUEST_MAX_CPUS])(unsigned int cpu);
 unsigned int guest_cpu_id(void)
 {
 	uint32_t sp;
+	int u;
 
 	__asm__("mr %0,1" : "=r"(sp));
+	u = guest_user_stack_cpu(sp);
+	if (u >= 0)
+		return (unsigned int)u;
 	if (sp >= (uint32_t)__sec_stacks && sp < (uint32_t)__sec_stacks_end)
 		return 1 + (sp - (uint32_t)__sec_stacks) / GUEST_SEC_STACK_SIZE;
 	return 0;

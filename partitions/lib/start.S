@@ -79,6 +79,48 @@ guest_vec_\n:
 	VEC	14, std			/* instruction TLB error */
 	VEC	15, crit		/* debug: CSRR0/1 (no DSRR without E.ED enabled) */
 
+	/* User-entry vectors (guest_run_user, user.c): the interrupted r1 belongs to user
+	 * code and is not trusted; SPRG2 holds this CPU's kernel-entry frame address, SPRG0
+	 * is scratch for the user r1. Installed only for base-class IVORs while user code
+	 * runs on this CPU. */
+	.macro	UVEC n
+	.balign	16
+	.globl	guest_uvec_\n
+guest_uvec_\n:
+	mtspr	SPRN_SPRG0, r1
+	mfspr	r1, SPRN_SPRG2
+	stw	r3, GF_GPR(3)(r1)
+	li	r3, \n
+	b	uexc_entry
+	.endm
+
+	UVEC	2
+	UVEC	3
+	UVEC	4
+	UVEC	5
+	UVEC	6
+	UVEC	7
+	UVEC	8
+	UVEC	9
+	UVEC	10
+	UVEC	11
+	UVEC	13
+	UVEC	14
+
+uexc_entry:
+	stw	r0, GF_GPR(0)(r1)
+	mfspr	r0, SPRN_SPRG0
+	stw	r0, GF_GPR(1)(r1)
+	li	r0, 0
+	stw	r0, 0(r1)		/* the back chain ends here */
+	mfspr	r0, SPRN_SRR0
+	stw	r0, GF_PC(r1)
+	mfspr	r0, SPRN_SRR1
+	stw	r0, GF_MSR(r1)
+	li	r0, GF_CLASS_STD
+	stw	r0, GF_VCLASS(r1)
+	b	exc_save_rest
+
 	/* r1 = frame, r3 = IVOR number, r3's old value saved; r0 free after saving it */
 exc_entry_std:
 	stw	r0, GF_GPR(0)(r1)
@@ -108,11 +150,12 @@ exc_entry_mchk:
 
 exc_save:
 	stw	r0, GF_VCLASS(r1)
+	addi	r0, r1, GF_STACK
+	stw	r0, GF_GPR(1)(r1)
+exc_save_rest:				/* r0 free, GPR0/1/3, PC, MSR, VCLASS saved */
 	stw	r3, GF_VEC(r1)
 	stw	r2, GF_GPR(2)(r1)
 	stmw	r4, GF_GPR(4)(r1)	/* r4 .. r31 */
-	addi	r0, r1, GF_STACK
-	stw	r0, GF_GPR(1)(r1)
 	mfcr	r0
 	stw	r0, GF_CR(r1)
 	mflr	r0

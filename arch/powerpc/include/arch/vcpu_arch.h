@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <arch/trap_frame.h>
+#include <arch/arch_inline.h>
 
 #define VTLB1_ENTRIES	16	/* guest-visible TLB1 (fully associative) */
 #define VTLB0_WAYS	4	/* guest-visible TLB0: 4-way set associative */
@@ -30,6 +31,12 @@ struct vcpu_arch {
 	uint32_t tcr, tsr, decar;
 	uint32_t hid0, hid1, l1csr0, l1csr1, dbcr0;
 	uint32_t dec_pending;		/* the real DEC fired while the guest masked it */
+	/* The guest TLB is written by its own vCPU (tlbwe, tlbilx, tlbivax) and by the
+	 * partition's other vCPUs (a broadcast tlbivax): writers hold tlb_lock; the owner reads
+	 * without it (an entry is invalidated by one store to mas1). */
+	arch_spinlock_t tlb_lock;
+	volatile uint32_t flush_req;	/* shadow flushes other vCPUs asked of this one */
+	volatile uint32_t flush_ack;	/* the last one done, on this vCPU's own CPU */
 	struct vtlb_entry tlb1[VTLB1_ENTRIES];
 	struct vtlb_entry tlb0[VTLB0_SETS][VTLB0_WAYS];
 	unsigned int tlb0_victim[VTLB0_SETS];

@@ -60,6 +60,7 @@ void guest_vectors_init(void);		/* IVPR + IVOR0..15 of this CPU (done at boot) *
 void guest_console_write(const char *buf, size_t len);
 int guest_console_getc(void);			/* -1 when nothing is pending */
 void guest_puts(const char *s);			/* no newline added */
+int guest_console_handle(void);			/* console byte channel, -1 on a UART */
 void guest_exit(int code) __attribute__((noreturn));	/* prints "exit N", then stops */
 
 /* ---- hypercalls (ePAPR: r11 token, r3..r10 in, r3 status, r4..r10 out) -------------- */
