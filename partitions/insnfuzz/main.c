@@ -11,8 +11,11 @@
  * by another draw and counted; register fields naming r1 are changed to r2, and so is the
  * base register r0 of a D-form load or store (it would address absolute 0 .. 32 KiB).
  *
+ * mode=user: the words run in guest problem state (guest_run_user(), guest/user.h); the
+ * classes that are privileged there are run instead of excluded (user_runs).
  * bootargs: seed=N (default 1), count=N words (default 10000), block=N (default 256),
- * dump=B (or all): also print each word's outcome in block B ("insnfuzz: w <i> <word> <outcome>"),
+ * dump=B: also print each word's outcome in block B ("insnfuzz: w <i> <word> <outcome>");
+ * dump=all: a short line for every word ("insnfuzz: c <i> <word> <vec> <esr> <hash>");
  * verbose=1: and each word before it runs ("insnfuzz: x <word>").
  * Output: "insnfuzz: seed S count N block B", one "insnfuzz: block K digest 0x..." per block,
  * "insnfuzz: excluded <class> N" per class, "insnfuzz: done words N digest 0x...", exit 0.
@@ -20,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <guest/guest.h>
+#include <guest/user.h>
 
 #define SCRATCH_A	0x00400000u	/* GPR values: SCRATCH_A + 0 .. REG_SPAN */
 #define SCRATCH_B	0x00800000u	/* rA + rB of two such values lands here */
@@ -29,6 +33,9 @@
 #define WIN_B_SIZE	(2 * REG_SPAN + 0x100)
 #define NO_VECTOR	0xffu
 #define DUMP_ALL	0xfffffffeu
+#define DUMP_FULL	1	/* run_word(): "w" line after the word ran */
+#define DUMP_BEFORE	2	/* "x" line before it runs */
+#define DUMP_SHORT	4	/* "c" line: index, word, vector, ESR, outcome hash */
 #define SPR_FIELD(w)	((((w) >> 16) & 0x1f) | (((w) >> 6) & 0x3e0))
 
 /* In and out of one sandbox run (offsets used by the assembly below: keep in step). */
@@ -177,6 +184,13 @@ static const char *const excl_name[EX_NR] = {
 };
 
 static uint32_t excluded[EX_NR];
+static int user_mode;			/* mode=user: words run in problem state */
+
+/* In problem state these classes are privileged (the guest kernel's program interrupt, bare
+ * and under Bulkhead alike) or harmless, so they are run, not excluded. */
+static const uint32_t user_runs = 1u << EX_RFI | 1u << EX_HCALL | 1u << EX_MSR |
+				  1u << EX_MTSPR | 1u << EX_TLBW | 1u << EX_MSGSND |
+				  1u << EX_HVSPR | 1u << EX_EPID | 1u << EX_MFTB;
 
 /* The class a word is excluded for, or -1. */
 static int exclusion(uint32_t w)
@@ -264,7 +278,7 @@ static uint32_t draw(void)
 		}
 		w = sanitise(w);
 		ex = exclusion(w);
-		if (ex < 0)
+		if (ex < 0 || (user_mode && (user_runs & (1u << ex))))
 			return w;
 		excluded[ex]++;
 	}
@@ -352,6 +366,34 @@ static void load_word(uint32_t w)
 	__asm__ volatile("dcbst 0,%0; sync; icbi 0,%0; isync" : : "r"(sandbox_code) : "memory");
 }
 
+/* Problem state: guest_run_user() runs the sandbox; an interrupt ends the run there and its
+ * state comes from guest_user_exit(); "sc" (the word itself) also ends it, with return 0. */
+static void user_body(void *arg)
+{
+	sandbox_run(arg);
+}
+
+static void run_user(void)
+{
+	const struct guest_frame *f;
+	int vec;
+
+	sb_out.vec = NO_VECTOR - 1;		/* still so after a return: the word was sc */
+	vec = guest_run_user(user_body, &sb_in);
+	if (vec == 0 && sb_out.vec != NO_VECTOR - 1)
+		return;				/* ran to sandbox_back */
+	f = guest_user_exit();
+	memcpy(sb_out.gpr, f->gpr, sizeof(sb_out.gpr));
+	sb_out.cr = f->cr;
+	sb_out.xer = f->xer;
+	sb_out.ctr = f->ctr;
+	sb_out.lr = f->lr;
+	sb_out.vec = vec > 0 ? (uint32_t)vec : 8;
+	sb_out.esr = f->esr;
+	sb_out.dear = f->dear;
+	sb_out.pc = f->pc - (uint32_t)(uintptr_t)sandbox_code;
+}
+
 static uint32_t run_word(uint32_t w, int dump, uint32_t idx)
 {
 	uint32_t h;
@@ -363,14 +405,21 @@ static uint32_t run_word(uint32_t w, int dump, uint32_t idx)
 	sb_in.ctr = rnd32();
 	sb_in.lr = rnd32();
 	memset(&sb_out, 0, sizeof(sb_out));
-	if (dump > 1)
+	if (dump & DUMP_BEFORE)
 		printf("insnfuzz: x %08lx\n", (unsigned long)w);	/* before it runs */
 	load_word(w);
 	mtspr(SPRN_ESR, 0);
 	mtspr(SPRN_DEAR, 0);
-	sandbox_run(&sb_in);
+	if (user_mode)
+		run_user();
+	else
+		sandbox_run(&sb_in);
 	h = outcome_hash(w, &sb_out);
-	if (dump)
+	if (dump & DUMP_SHORT)
+		printf("insnfuzz: c %lu %08lx %lu %08lx %08lx\n", (unsigned long)idx,
+		       (unsigned long)w, (unsigned long)sb_out.vec, (unsigned long)sb_out.esr,
+		       (unsigned long)h);
+	if (dump & DUMP_FULL)
 		printf("insnfuzz: w %lu %08lx vec %lu esr %08lx dear %08lx pc %lx cr %08lx "
 		       "xer %08lx ctr %08lx lr %08lx hash %08lx\n", (unsigned long)idx,
 		       (unsigned long)w, (unsigned long)sb_out.vec, (unsigned long)sb_out.esr,
@@ -391,13 +440,14 @@ int main(void)
 
 	if (guest_arg_str("dump", all, sizeof(all)) && !strcmp(all, "all"))
 		dump = DUMP_ALL;
+	user_mode = guest_arg_str("mode", all, sizeof(all)) && !strcmp(all, "user");
 	static const unsigned int ivors[] = { 0, 1, 2, 3, 5, 6, 7, 8, 9, 13, 14, 15 };
 
 	if (!block)
 		block = 256;
 	rng = seed * 0x9e3779b97f4a7c15ull + 1;
-	printf("insnfuzz: seed %llu count %lu block %lu\n", (unsigned long long)seed,
-	       (unsigned long)count, (unsigned long)block);
+	printf("insnfuzz: seed %llu count %lu block %lu %s state\n", (unsigned long long)seed,
+	       (unsigned long)count, (unsigned long)block, user_mode ? "user" : "supervisor");
 	for (unsigned int i = 0; i < sizeof(ivors) / sizeof(ivors[0]); i++)
 		guest_set_handler(ivors[i], on_interrupt);
 	fill_mem(WIN_A_LO, WIN_A_SIZE);
@@ -406,7 +456,8 @@ int main(void)
 		uint32_t h = 2166136261u, n = count - b * block < block ? count - b * block : block;
 
 		for (uint32_t i = 0; i < n; i++)
-			h = fnv(h, run_word(draw(), b == dump || dump == DUMP_ALL ? 1 + verbose : 0,
+			h = fnv(h, run_word(draw(), dump == DUMP_ALL ? DUMP_SHORT : b == dump ?
+					    DUMP_FULL | (verbose ? DUMP_BEFORE : 0) : 0,
 					    b * block + i));
 		h = hash_mem(h, WIN_A_LO, WIN_A_SIZE);
 		h = hash_mem(h, SCRATCH_B, WIN_B_SIZE);
