@@ -1,9 +1,10 @@
 # make soak, fuzzer part (issue 12, R3; docs/reliability.md): the guest-side fuzzers of
-# tests/system/test_fuzz_guests.py at soak size — 10^6 hypercalls per run (random under
-# --mttcg and under round-robin TCG, and the byte-channel/vPIC/DMA race run under --mttcg)
+# tests/system/test_fuzz_guests.py at soak size — over 10^6 hypercalls made per run (random
+# under --mttcg and under round-robin TCG, and the byte-channel/vPIC/DMA race run under --mttcg)
 # and 10^5 instruction words per guest state. make check runs the same tests short.
 # FUZZ_SEED picks another seed (each run prints its seed; the same seed replays it).
-SOAK_FUZZ_CALLS ?= 1000000
+# Calls asked for; about 97 % are made (the rest are skipped: docs/reliability.md).
+SOAK_FUZZ_CALLS ?= 1100000
 SOAK_FUZZ_WORDS ?= 100000
 FUZZ_SEED ?= 1
 

@@ -9,13 +9,15 @@
  * does what any partition may do; the few calls that would legitimately stop the fuzzer
  * itself, and the cases that hit a known unfixed finding, are skipped (see skip_reason()).
  * hammer=1: only byte-channel, vPIC, DMA and status calls on the partition's own handles
- * (the SMP race run). go=key: wait for a key on the console first (so that the test can read the hypervisor's
- * state with the partition started). Progress "hcfuzz: cpu C N calls" every 10% on each CPU; at the end
- * "hcfuzz: done seed S calls N skipped K" and a histogram of the status codes; exit 0.
+ * (the SMP race run). go=key: wait for a key on the console first (so that the test can read
+ * the hypervisor's state with the partition started). Progress "hcfuzz: cpu C N calls" every
+ * 10% on each CPU; at the end a histogram of the status codes and
+ * "hcfuzz: done seed S calls N skipped K"; exit 0.
  *
  * role=victim: fills a 1 MiB buffer with a pattern and prints, every interval=MS (default 20),
- * "victim: tick N sum 0x..." with the checksum of the buffer and of its first 32 KiB of code; a changed
- * sum prints "victim: CORRUPT". The test compares the lines before and after the fuzzing.
+ * "victim: tick N sum 0x..." with the checksum of the buffer and of its first 32 KiB of code;
+ * a changed sum prints "victim: CORRUPT". The test compares the lines before and after the
+ * fuzzing; poke=1 is its positive control (victim_poke()).
  */
 #include <stdio.h>
 #include <string.h>

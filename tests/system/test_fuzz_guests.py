@@ -104,8 +104,9 @@ def press_key(con, label):
 
 def run_hcfuzz(con):
     """Let f go once both victims tick and f waits for its key (the hypervisor's state is
-    read with every partition started: a first start builds its device tree); returns (mem before, mem after) and asserts the run's
-    own invariants (fuzzer finished, victims unchanged and still ticking, no CPU parked)."""
+    read with every partition started: a first start builds its device tree). Asserts the
+    run's own invariants (fuzzer finished, victims unchanged and still ticking, no CPU
+    parked); returns (mem before, mem after, calls made, calls skipped)."""
     wait_ticks(con, "v", 2)
     wait_ticks(con, "m", 2)
     wait_line(con, r"\[f\] hcfuzz: press a key to start")
