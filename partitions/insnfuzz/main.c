@@ -276,6 +276,10 @@ static uint32_t draw(void)
 				w = (w & 0x03ffffff) | (19u << 26);
 			break;
 		}
+		/* user state: one word in 64 is the hypercall instruction (r11 a seeded value):
+		 * from guest user mode it must do what it does bare (issue 12 finding 5) */
+		if (user_mode && rnd32() % 64 == 0)
+			w = 0x44000022;
 		w = sanitise(w);
 		ex = exclusion(w);
 		if (ex < 0 || (user_mode && (user_runs & (1u << ex))))

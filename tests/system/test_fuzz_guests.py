@@ -241,7 +241,16 @@ def spr_not_virtualised(w, hv, bare):
             and bare[0] == 255)
 
 
-DOCUMENTED = {"mfspr of an SPR Bulkhead does not virtualise": spr_not_virtualised}
+def hcall_from_user(w, hv, bare):
+    """sc 1 (the hypercall instruction) in guest user state: e500mc with Embedded.Hypervisor
+    gives a privileged-instruction program interrupt for sc LEV=1 with MSR[PR]=1 (as KVM e500
+    does for its guests), and so does Bulkhead; QEMU's e500mc model has no E.HV and takes a
+    plain system call (IVOR8, SRR0 after the sc)."""
+    return w == 0x44000022 and hv == (6, 0x04000000) and bare[0] == 8
+
+
+DOCUMENTED = {"mfspr of an SPR Bulkhead does not virtualise": spr_not_virtualised,
+              "sc 1 in guest user state": hcall_from_user}
 
 
 def classify(bare, hv):
@@ -255,8 +264,9 @@ def classify(bare, hv):
         if hh == hb:
             continue
         cls = next((c for c, f in DOCUMENTED.items() if f(w, (vh, eh), (vb, eb))), None)
-        if cls:     # by SPR number (the field of mfspr, the one class today)
-            seen.setdefault(cls, []).append(((w >> 16) & 0x1f) | ((w >> 6) & 0x3e0))
+        if cls:     # by SPR number for mfspr, else by word
+            seen.setdefault(cls, []).append(((w >> 16) & 0x1f) | ((w >> 6) & 0x3e0)
+                                            if w >> 26 == 31 else f"{w:08x}")
         else:
             bad.append(i)
     return seen, bad
