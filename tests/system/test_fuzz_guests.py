@@ -27,6 +27,7 @@ from qemu_console import parse_cpus_table
 CALLS = int(os.environ.get("BULKHEAD_FUZZ_CALLS", "10000"))     # all vCPUs together
 SEED = int(os.environ.get("BULKHEAD_FUZZ_SEED", "1"))
 FUZZ_CPUS = 2
+SMP = 1 + FUZZ_CPUS + 3     # the hypervisor's CPU 0, f's vCPUs, v, m, s
 # A safety net only: 10^4 calls take seconds; the soak's 10^6 take minutes.
 FUZZ_TIMEOUT = 120 + CALLS // 1000
 
@@ -53,9 +54,23 @@ def wait_ticks(con, label, n, timeout=None):
         con.expect(r"\[" + label + r"\] victim: tick \d+ sum 0x[0-9a-f]+\r*\n", timeout)
 
 
+def shell(con, cmd, last):
+    """Type a shell command and return the console text from there to its last output line
+    (regex `last`). The victims print all the time, so the echo of what is typed can be
+    split by their lines: wait for the output, not the echo."""
+    start = len(con.output)
+    con.child.send(cmd + "\r")
+    con.expect(r"(?m)^" + last + r"\r*\n")
+    return con.output[start:]
+
+
+def hv_cpus(con):
+    return parse_cpus_table(shell(con, "cpus", rf"cpu {SMP - 1} +\w+ +heartbeat \d+"))
+
+
 def hv_memory(con):
     """The console's mem command (heap, handles, DMA sources), without partition lines."""
-    out = con.command("mem")
+    out = shell(con, "mem", r"dma sources: \d+ attached")
     lines = [l for l in out.splitlines() if l.startswith(("heap: ", "handles: ", "dma sources"))]
     assert lines and lines[0].startswith("heap: "), out
     return lines
@@ -87,8 +102,7 @@ def boot_fuzz(qemu, tmp_path, parts, *args, edu=False):
     extra = [*extra, *(EDU_QEMU if edu else ())]
     cfg = tmp_path / "hcfuzz.dts"
     cfg.write_text(dts)
-    smp = 1 + FUZZ_CPUS + 3
-    con = qemu("--direct", "--smp", str(smp), *args, "--config", cfg, "--", *extra,
+    con = qemu("--direct", "--smp", str(SMP), *args, "--config", cfg, "--", *extra,
                timeout=FUZZ_TIMEOUT)
     con.wait_ready()
     return con
@@ -111,7 +125,7 @@ def run_hcfuzz(con):
     wait_ticks(con, "m", 2)
     wait_line(con, r"\[f\] hcfuzz: press a key to start")
     before = hv_memory(con)
-    cpus_before = parse_cpus_table(con.command("cpus"))
+    cpus_before = hv_cpus(con)
     press_key(con, "f")
     done = wait_line(con, r"\[f\] hcfuzz: done seed (\d+) calls (\d+) skipped (\d+)",
                      timeout=FUZZ_TIMEOUT)
@@ -121,7 +135,7 @@ def run_hcfuzz(con):
     wait_ticks(con, "v", nv + 2)
     wait_ticks(con, "m", nm + 2)
     after = hv_memory(con)
-    cpus = parse_cpus_table(con.command("cpus"))
+    cpus = hv_cpus(con)
     out = con.output
     assert "parked" not in out, out[-3000:]
     assert "CORRUPT" not in out
@@ -163,7 +177,7 @@ def test_hcall_fuzzer_changes_nothing_it_does_not_own(qemu, tmp_path, mode):
     if hammer:
         assert "PCI 1234:11e8 at 00:02.0" in con.output
     assert after == before, f"mem changed:\n{before}\n{after}"
-    assert con.command("help").strip()          # the shell still answers
+    assert "usage: start PARTITION" in shell(con, "start", r"usage: start PARTITION")
 
 
 def test_victim_check_sees_a_managers_write(qemu, tmp_path):
@@ -215,7 +229,7 @@ def insnfuzz_hv(qemu, tmp_path, args, *launcher):
                timeout=INSN_TIMEOUT)
     con.wait_ready()
     wait_line(con, r"partition i: (exited with code \d+|isolation fault.*|stopped.*)")
-    con.command("cpus")                         # the console still answers
+    shell(con, "cpus", r"cpu 1 +\w+ +heartbeat \d+")      # the console still answers
     return [l for l in guest_lines(con, "i") if l.startswith("insnfuzz: ")], con.output
 
 
