@@ -281,7 +281,9 @@ static void reflect_storage(struct vcpu *v, struct trap_frame *tf, unsigned int 
 		return;
 	if (ivor != IVOR_ISI)
 		v->arch.dear = tf->dear;
-	v->arch.esr = tf->esr;
+	/* An alignment interrupt defines only a few ESR bits and clears the rest; QEMU writes
+	 * none, so the real ESR may still hold the hypervisor's last value: pass only those. */
+	v->arch.esr = ivor == IVOR_ALIGN ? (tf->esr & ESR_ALIGN_BITS) : tf->esr;
 	vcpu_reflect(v, tf, ivor, tf->pc);
 }
 

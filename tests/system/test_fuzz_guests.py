@@ -192,8 +192,6 @@ def test_victim_check_sees_a_managers_write(qemu, tmp_path):
     assert "CORRUPT" not in "\n".join(guest_lines(con, "m"))
 
 
-@pytest.mark.skip(reason="needs hv_mutated(\"guest-mem-unbounded\") in hv/guest_mem.c "
-                  "gpa_to_hpa (helpers may not edit hv/; see docs/reliability.md)")
 def test_hcall_fuzzer_negative_control_unbounded_guest_memory(qemu, tmp_path, hv_test_elf):
     """Negative control: with guest_read/guest_write's range check broken on purpose, the
     same run must be caught (a victim corrupted or stopped, or the hypervisor parked)."""

@@ -71,6 +71,10 @@
 #define ESR_ILK		E500_U32(0x00100000)
 #define ESR_BO		E500_U32(0x00020000)
 #define ESR_EPID	E500_U32(0x00000040)
+#define ESR_FP		E500_U32(0x01000000)	/* alignment: a floating-point access */
+#define ESR_SPV		E500_U32(0x00000080)	/* alignment: an SPE/vector access */
+/* The ESR bits an alignment interrupt defines (EREF 4.9.7 / e500mc RM 4.7.7); others are 0. */
+#define ESR_ALIGN_BITS	(ESR_FP | ESR_ST | ESR_SPV | ESR_EPID)
 
 /* Timer control / status (E500MCRM, Register Model: TCR, TSR) */
 #define TCR_WIE		E500_U32(0x08000000)	/* watchdog interrupt enable */
