@@ -63,7 +63,8 @@ fi
 rm -rf "$CACHE/.tmp-$KEY".* "$ENTRY"
 TMP=$(mktemp -d "$CACHE/.tmp-$KEY.XXXXXX")
 chmod 755 "$TMP"
-trap 'rm -rf "$TMP"' EXIT INT TERM HUP
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' INT TERM HUP
 
 mkdir -p "$TMP/root/bin"
 # shellcheck disable=SC2086
@@ -106,6 +107,6 @@ EOF
 
 echo "$KEY" >"$TMP/key"
 mv "$TMP" "$ENTRY"
-trap - EXIT INT TERM HUP
+trap - EXIT
 say "built: $ENTRY"
 echo "$ENTRY"

@@ -67,7 +67,8 @@ fi
 rm -rf "$CACHE/.tmp-$KEY".* "$ENTRY"
 TMP=$(mktemp -d "$CACHE/.tmp-$KEY.XXXXXX")
 chmod 755 "$TMP"
-trap 'rm -rf "$TMP"' EXIT INT TERM HUP
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' INT TERM HUP
 
 START=$(date +%s)
 LOG=$TMP/build.log
@@ -119,6 +120,6 @@ printf '%s\nbuilt %s in %s s on %s cores\n' "$KEY" "$(date -u +%FT%TZ)" \
 
 # rename(2) of a directory is atomic: the entry appears complete or not at all.
 mv "$TMP" "$ENTRY"
-trap - EXIT INT TERM HUP
+trap - EXIT
 say "built in $((END - START)) s: $ENTRY"
 echo "$ENTRY"

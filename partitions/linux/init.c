@@ -7,8 +7,8 @@
  * answers one command per console line so that tests can drive Linux through its console.
  * Every reply line starts with "bulkhead-linux: " and the prompt is "linux> ".
  *
- * Commands: help, echo TEXT, cpus, fp, uname, cat FILE, run PROG [ARGS...], sync, reboot,
- * halt, poweroff.
+ * Commands: help, echo TEXT, cpus, fp, uname, uptime, syscalls N, cat FILE, run PROG [ARGS...],
+ * sync, reboot, halt, poweroff.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,10 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
@@ -102,6 +104,42 @@ static void fp_report(void)
 	for (int k = 1; k <= 100000; k++)
 		basel += 1.0 / ((double)k * k);
 	printf(TAG "fp sqrt2=%.9f pi~%.6f\n", x, sqrt(6.0 * basel));
+}
+
+/* Time since boot in ms by the kernel's clock (emulated time under QEMU -icount). */
+static long long uptime_ms(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &ts))
+		return -1;
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void print_uptime(void)
+{
+	long long ms = uptime_ms();
+
+	printf(TAG "uptime %lld.%03lld s\n", ms / 1000, ms % 1000);
+}
+
+/* N getppid system calls back to back: the cost of a syscall round trip. */
+static void cmd_syscalls(const char *arg)
+{
+	long n = strtol(arg, NULL, 0);
+	struct timespec a, b;
+	long long ns;
+
+	if (n <= 0 || n > 100000000) {
+		printf(TAG "syscalls: count must be 1..100000000\n");
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ns = (long long)(b.tv_sec - a.tv_sec) * 1000000000 + (b.tv_nsec - a.tv_nsec);
+	printf(TAG "syscalls %ld in %lld ns (%lld ns each)\n", n, ns, ns / n);
 }
 
 static void cmd_cat(const char *path)
@@ -188,7 +226,8 @@ static void execute(char *line)
 	if (!argc)
 		return;
 	if (!strcmp(argv[0], "help")) {
-		printf(TAG "commands: help echo cpus fp uname cat run sync reboot halt poweroff\n");
+		printf(TAG "commands: help echo cpus fp uname uptime syscalls cat run sync"
+		       " reboot halt poweroff\n");
 	} else if (!strcmp(argv[0], "cpus")) {
 		printf(TAG "cpus %d\n", count_cpus());
 	} else if (!strcmp(argv[0], "fp")) {
@@ -196,6 +235,10 @@ static void execute(char *line)
 	} else if (!strcmp(argv[0], "uname")) {
 		if (!uname(&u))
 			printf(TAG "uname %s %s %s\n", u.sysname, u.release, u.machine);
+	} else if (!strcmp(argv[0], "uptime")) {
+		print_uptime();
+	} else if (!strcmp(argv[0], "syscalls") && argc == 2) {
+		cmd_syscalls(argv[1]);
 	} else if (!strcmp(argv[0], "cat") && argc == 2) {
 		cmd_cat(argv[1]);
 	} else if (!strcmp(argv[0], "run") && argc >= 2) {
@@ -223,6 +266,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	printf(TAG "init started (pid %d)\n", (int)getpid());
+	print_uptime();
 	printf(TAG "cpus %d\n", count_cpus());
 	fp_report();
 
