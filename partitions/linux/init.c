@@ -8,7 +8,7 @@
  * Every reply line starts with "bulkhead-linux: " and the prompt is "linux> ".
  *
  * Commands: help, echo TEXT, cpus, fp, uname, uptime, syscalls N, cat FILE, run PROG [ARGS...],
- * sync, reboot, halt, poweroff.
+ * insmod FILE.ko, sync, reboot, halt, poweroff.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -159,6 +159,19 @@ static void cmd_cat(const char *path)
 	close(fd);
 }
 
+/* Load a kernel module from a file (finit_module: no module tools needed). */
+static void cmd_insmod(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || syscall(SYS_finit_module, fd, "", 0))
+		printf(TAG "insmod %s: %s\n", path, strerror(errno));
+	else
+		printf(TAG "insmod %s: loaded\n", path);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Run a program in the foreground and report how it ended (exit code or signal). */
 static void cmd_run(char **argv)
 {
@@ -226,8 +239,8 @@ static void execute(char *line)
 	if (!argc)
 		return;
 	if (!strcmp(argv[0], "help")) {
-		printf(TAG "commands: help echo cpus fp uname uptime syscalls cat run sync"
-		       " reboot halt poweroff\n");
+		printf(TAG "commands: help echo cpus fp uname uptime syscalls cat run insmod"
+		       " sync reboot halt poweroff\n");
 	} else if (!strcmp(argv[0], "cpus")) {
 		printf(TAG "cpus %d\n", count_cpus());
 	} else if (!strcmp(argv[0], "fp")) {
@@ -243,6 +256,8 @@ static void execute(char *line)
 		cmd_cat(argv[1]);
 	} else if (!strcmp(argv[0], "run") && argc >= 2) {
 		cmd_run(argv + 1);
+	} else if (!strcmp(argv[0], "insmod") && argc == 2) {
+		cmd_insmod(argv[1]);
 	} else if (!strcmp(argv[0], "sync")) {
 		sync();
 		printf(TAG "synced\n");
