@@ -1,0 +1,14 @@
+# Linux partition kernel and initramfs (docs/linux.md). Both are built once into a cache
+# outside the clone (scripts/build-linux.sh, scripts/build-initramfs.sh; a first kernel build
+# takes many minutes) and linked here as
+#   build/powerpc/linux/kernel/{uImage,vmlinux,src/}     the cache entry of the kernel
+#   build/powerpc/linux/initramfs/initramfs.cpio.gz      the cache entry of the initramfs
+# `make linux` is not part of `all` or `check`.
+LINUX_OUT := $(BA)/linux
+
+.PHONY: linux
+linux: $(DEPS_STAMP)
+	@mkdir -p $(LINUX_OUT)
+	@k=$$(scripts/build-linux.sh) && ln -sfn "$$k" $(LINUX_OUT)/kernel
+	@i=$$(scripts/build-initramfs.sh) && ln -sfn "$$i" $(LINUX_OUT)/initramfs
+	@echo "linux: $(LINUX_OUT)/kernel/uImage $(LINUX_OUT)/initramfs/initramfs.cpio.gz"

@@ -1,0 +1,112 @@
+#!/bin/sh
+# Build the initramfs of the Linux test partition (docs/linux.md), once, into a cache outside
+# the clone; later runs only print where it is.
+#
+# Usage: scripts/build-initramfs.sh        prints the cache entry's directory on stdout
+#
+# Contents (all static, hard-float, built with powerpc-linux-gnu-gcc and Debian's cross glibc
+# from libc6-dev-powerpc-cross):
+#   /init                 partitions/linux/init.c (console line reader, docs/linux.md)
+#   /bin/NAME             partitions/linux/progs/NAME.c, one program per file (if any)
+#   /dev/console, /dev, /proc, /sys; root/ in the entry holds the unpacked files.
+# The archive is written here (newc, owner root, time 0, gzip) so it needs neither root nor
+# the cpio tool and is byte-for-byte reproducible.
+# Cache:   $BULKHEAD_CACHE/initramfs/<key>/initramfs.cpio.gz, BULKHEAD_CACHE as for
+#          scripts/build-linux.sh; the key hashes the sources, this script, the compiler
+#          version and the cross glibc version. Built in a temporary directory, renamed into
+#          place under a lock.
+set -eu
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+SELF="$TOP/scripts/build-initramfs.sh"
+LDIR="$TOP/partitions/linux"
+CROSS=${CROSS_COMPILE:-powerpc-linux-gnu-}
+CFLAGS="-static -O2 -mcpu=e500mc -mhard-float -Wall -Wextra -Werror -s"
+LIBC_PKG=libc6-dev-powerpc-cross
+
+die() { echo "build-initramfs: $*" >&2; exit 1; }
+say() { echo "build-initramfs: $*" >&2; }
+
+if [ -z "${BULKHEAD_CACHE:-}" ]; then
+	if [ "$(id -u)" -eq 0 ]; then
+		BULKHEAD_CACHE=/var/cache/bulkhead
+	else
+		BULKHEAD_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/bulkhead
+	fi
+fi
+CACHE=$BULKHEAD_CACHE/initramfs
+
+command -v "${CROSS}gcc" >/dev/null || die "${CROSS}gcc not found (scripts/deps.sh)"
+LIBC_VER=$(dpkg-query -W -f='${Version}' "$LIBC_PKG" 2>/dev/null) ||
+	die "$LIBC_PKG is not installed (scripts/deps.sh)"
+PROGS=$(ls "$LDIR"/progs/*.c 2>/dev/null || true)
+# The script's own comments are left out of the key: editing them needs no rebuild.
+# shellcheck disable=SC2086
+HASH=$( { grep -v '^[[:space:]]*#' "$SELF"; cat "$LDIR/init.c" $PROGS;
+	"${CROSS}gcc" --version | head -n 1; echo "$LIBC_VER $PROGS"; } | sha256sum | cut -c1-12)
+KEY=$HASH
+ENTRY=$CACHE/$KEY
+
+if [ -f "$ENTRY/initramfs.cpio.gz" ]; then
+	say "cached: $ENTRY"
+	echo "$ENTRY"
+	exit 0
+fi
+
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.lock-$KEY"
+flock 9
+if [ -f "$ENTRY/initramfs.cpio.gz" ]; then
+	echo "$ENTRY"
+	exit 0
+fi
+rm -rf "$CACHE/.tmp-$KEY".* "$ENTRY"
+TMP=$(mktemp -d "$CACHE/.tmp-$KEY.XXXXXX")
+chmod 755 "$TMP"
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' INT TERM HUP
+
+mkdir -p "$TMP/root/bin"
+# shellcheck disable=SC2086
+"${CROSS}gcc" $CFLAGS -o "$TMP/root/init" "$LDIR/init.c" -lm
+for src in $PROGS; do
+	name=$(basename "$src" .c)
+	# shellcheck disable=SC2086
+	"${CROSS}gcc" $CFLAGS -o "$TMP/root/bin/$name" "$src" -lm
+done
+
+# newc archive: 110-byte ASCII header, NUL-terminated name and data each padded to 4 bytes.
+python3 - "$TMP/root" "$TMP/initramfs.cpio.gz" <<'EOF'
+import gzip, os, stat, sys
+
+root, out = sys.argv[1], sys.argv[2]
+entries = [("dev", stat.S_IFDIR | 0o755, 0, b""),
+           ("dev/console", stat.S_IFCHR | 0o600, (5, 1), b""),
+           ("proc", stat.S_IFDIR | 0o755, 0, b""),
+           ("sys", stat.S_IFDIR | 0o755, 0, b""),
+           ("bin", stat.S_IFDIR | 0o755, 0, b"")]
+for name in ["init"] + sorted("bin/" + n for n in os.listdir(os.path.join(root, "bin"))):
+    with open(os.path.join(root, name), "rb") as f:
+        entries.append((name, stat.S_IFREG | 0o755, 0, f.read()))
+
+def pad(n):
+    return b"\0" * (-n % 4)
+
+blob = bytearray()
+for ino, (name, mode, rdev, data) in enumerate(entries + [("TRAILER!!!", 0, 0, b"")], 1):
+    major, minor = rdev if rdev else (0, 0)
+    nlink = 2 if stat.S_ISDIR(mode) else 1
+    fields = [ino, mode, 0, 0, nlink, 0, len(data), 0, 0, major, minor, len(name) + 1, 0]
+    hdr = b"070701" + b"".join(b"%08X" % v for v in fields)
+    blob += hdr + name.encode() + b"\0"
+    blob += pad(len(hdr) + len(name) + 1)
+    blob += data + pad(len(data))
+with open(out, "wb") as f:
+    f.write(gzip.compress(bytes(blob), mtime=0))
+EOF
+
+echo "$KEY" >"$TMP/key"
+mv "$TMP" "$ENTRY"
+trap - EXIT
+say "built: $ENTRY"
+echo "$ENTRY"
