@@ -28,12 +28,12 @@ def boot(qemu, tmp_path):
 
 
 def guest_lines(con, label):
-    return re.findall(r"(?m)^(?:bulkhead> )?\[" + re.escape(label) + r"\] (.*)$", con.output)
+    return re.findall(r"(?m)^\[" + re.escape(label) + r"\] (.*)$", con.output)
 
 
 def wait_line(con, regex):
-    m = re.search(r"(?m)^(?:bulkhead> )?" + regex + r"$", con.output)
-    return m or con.expect_line(r"(?:bulkhead> )?" + regex)
+    m = re.search(r"(?m)^" + regex + r"$", con.output)
+    return m or con.expect_line(regex)
 
 
 def test_edu_through_the_abi_with_interrupts(boot):
