@@ -135,6 +135,16 @@ def test_two_vcpus_sending_on_one_channel_never_overfill_its_ring(qemu, tmp_path
     assert re.search(r"(?m)^\[att\] ring: ok\r?$", con.output)
 
 
+# Negative control: a ring that takes bytes past its size (bc-ring-unbounded) is seen: the
+# count passes 1024 and bytes are overwritten before they are read. (Without the lock,
+# console-unlocked, two senders pass the size only when they really overlap: not in the suite.)
+def test_ring_check_fails_when_the_ring_overfills(qemu, tmp_path, hv_test_elf):
+    con = boot(qemu, tmp_path, ring_parts(), elf=hv_test_elf, mutate="bc-ring-unbounded")
+    top, sent_a, sent_b, got_a, got_b, other = ring_result(con)
+    assert top > 1024 or (got_a, got_b, other) != (sent_a, sent_b, 0)
+    assert re.search(r"(?m)^\[att\] ring: bad\r?$", con.output)
+
+
 # --- finding 10: control bytes from a guest -------------------------------------------------
 CTRL_SHOWN = [
     r"ctrl: \x1b[31mred\x1b[0m and \x1b]0;title\x07 bell\x07",
