@@ -48,7 +48,7 @@ def race_problems(con):
     try:
         con.expect_line(DONE)
     except AssertionError as e:
-        return [f"the attacker did not finish: {str(e).splitlines()[0]}"]
+        problems.append(f"the attacker did not finish: {str(e).splitlines()[0]}")
     out = lines_of(con.output.split("hypervisor ready", 1)[-1])
     a_lines, b_lines, victim = [], [], []
     for line in out:
@@ -79,6 +79,7 @@ def race_problems(con):
                         f"vCPU 1, {LINES} each expected in order")
     if not victim or victim != list(range(victim[0], victim[0] + len(victim))):
         problems.append(f"victim lines not consecutive: {victim[:5]}...")
+    if problems:
         return problems
     # Both keep going: the shell answers and the victim prints its next lines.
     try:
