@@ -97,7 +97,12 @@ static int cmd_gdt(int argc, char **argv)
 		return err;
 	if (hv_mutated("gdt-in-place"))
 		return gdt_in_place(p);
-	tree = p->state == PART_STARTING ? NULL : p->tree;	/* being built */
+	if (p->state == PART_STARTING) {
+		tree = NULL;	/* being built */
+	} else {
+		arch_mb();	/* the tree was complete before the state left "starting" */
+		tree = p->tree;
+	}
 	if (!tree) {
 		sh_printf("gdt: %s has no device tree yet (%s; it is built at its first start)\n",
 			  p->name, part_state_name(p->state));
