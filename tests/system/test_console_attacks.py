@@ -209,7 +209,23 @@ def test_gdt_check_fails_when_parsing_the_guest_tree_in_place(qemu, tmp_path, hv
     # Reading the forged tree in place crashes the console CPU (libfdt follows the offsets
     # 1 GiB past the window): its report is on the console, whole (not swallowed by the
     # shell's output buffer), and the shell goes on on another CPU ("list" answered).
-    crash = re.search(r"(?m)^cpu (\d+): unexpected .* exception.*\r*\n(?:  .*\r*\n){10}"
-                      r"cpu (\d+) parked\r*$", con.output)
+    crash = crash_report(con.output)
     assert crash and crash.group(1) == crash.group(2), con.output[-3000:]
     assert len(problems) == 1 and problems[0].startswith("gdt did not print"), problems
+
+
+def crash_report(out):
+    return re.search(r"(?m)^cpu (\d+): unexpected .* exception.*\r*\n(?:  .*\r*\n){10}"
+                     r"cpu (\d+) parked\r*$", out)
+
+
+# Negative control of the report check: a fatal report that goes where the faulting CPU's
+# output goes (fatal-captured: into the running command's buffer, dropped when it parks) is
+# lost, and the check sees it.
+def test_crash_report_check_fails_when_the_report_is_captured(qemu, tmp_path, hv_test_elf):
+    con = boot(qemu, tmp_path, [partition("att", "conspam", 1, bootargs="mode=scribble")],
+               elf=hv_test_elf, mutate="gdt-in-place,fatal-captured")
+    gdt_problems(con)
+    con.command("list", timeout=15)     # the shell went on: the crash has happened
+    assert re.search(r"(?m)^cpu 0  parked ", con.command("cpus"))
+    assert not crash_report(con.output), con.output[-3000:]
