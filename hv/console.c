@@ -7,7 +7,7 @@
  *  - console_shell_write(): the shell's stream, which may leave an open line (the prompt and
  *    the characters typed so far).
  * When a whole line must go out while the shell's line is open, the open line is closed
- * (CR LF), the line is written at column 0, and the open line is shown again when the console
+ * (blank, CR LF), the line is written at column 0, and the open line is shown again when the console
  * lock is released. A report (several lines that belong together) holds the lock across its
  * writes; the owner may take the lock again, so a fatal report on a CPU that faulted inside a
  * write neither deadlocks nor waits. */
@@ -198,7 +198,10 @@ void console_write(const char *buf, size_t len)
 		return;
 	lock();
 	if (open_shown && !hv_mutated("console-interleave")) {
-		put("\n", 1);	/* close the shell's line: this one starts at column 0 */
+		/* Close the shell's line, so that this one starts at column 0. The blank before
+		 * the newline tells a program reading the wire that the line was interrupted, not
+		 * entered (an Enter's echo ends in the typed text itself). */
+		put(" \n", 2);
 		open_shown = 0;
 	}
 	put(buf, len);

@@ -29,7 +29,7 @@ def typing_problems(con):
     problems = []
     try:
         # the open line is closed, the partition's line follows, the typed input comes back
-        con.expect(r"bulkhead> lis\r*\n" + TICK + r"\r*\nbulkhead> lis", timeout=10)
+        con.expect(r"bulkhead> lis \r*\n" + TICK + r"\r*\nbulkhead> lis", timeout=10)
     except AssertionError:
         problems.append("no partition line at column 0 with the typed input shown again")
     con.child.send("t\r")
