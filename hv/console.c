@@ -7,10 +7,10 @@
  *  - console_shell_write(): the shell's stream, which may leave an open line (the prompt and
  *    the characters typed so far).
  * When a whole line must go out while the shell's line is open, the open line is closed
- * (blank, CR LF), the line is written at column 0, and the open line is shown again when the console
- * lock is released. A report (several lines that belong together) holds the lock across its
- * writes; the owner may take the lock again, so a fatal report on a CPU that faulted inside a
- * write neither deadlocks nor waits. */
+ * (blank, CR LF), the line is written at column 0, and the open line is shown again when the
+ * console lock is released. A report (several lines that belong together) holds the lock
+ * across its writes; the owner may take the lock again, so a fatal report on a CPU that
+ * faulted inside a write neither deadlocks nor waits. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -2,8 +2,9 @@
  * (tests/system/test_console_attacks.py). bootargs mode=:
  *  race    (2 vCPUs) both vCPUs hammer the console send hypercall: first `lines` whole lines
  *          of 16 bytes each in one call ("a00042:01234567" from vCPU 0, "b00042:89abcdef"
- *          from vCPU 1), then (when both are there) `flood` calls of 16 bytes with no newline ("x"* or "y"*, lines
- *          far past the hypervisor's 160-character line), then "conspam: done".
+ *          from vCPU 1), then (when both are there) `flood` calls of 16 bytes with no
+ *          newline ("x"* or "y"*: lines far past the hypervisor's 160-character line), then
+ *          "conspam: done".
  *  victim  prints "victim N ok" (N = 0, 1, ...) for ever, one line every `us` microseconds.
  *  ring    (2 vCPUs) both send on channel "ra" (connected to its own "rb"): vCPU 0 'a' bytes,
  *          vCPU 1 'b' bytes, 16 per call, `calls` calls each; vCPU 0 also reads "rb" whenever
