@@ -35,8 +35,11 @@ def assert_uimg_matches_elf(elf, tmp_path):
 
 @pytest.mark.parametrize("path", ["--direct", "--uboot"])
 def test_illegal_instruction_on_cpu2_is_reported_and_parked(qemu, hv_elf, tmp_path, path):
-    # no partitions: every CPU but the faulty one idles in the hypervisor (heartbeats grow)
-    con = qemu(path, "--smp", "4", "--no-config", "--append", "bulkhead.inject=illegal@2")
+    # no partitions: every CPU but the faulty one idles in the hypervisor (heartbeats grow).
+    # --icount: emulated time follows the instructions run, so the boot CPU's wait for CPU 3
+    # (which waits for CPU 2's report to be written) does not depend on the host's load.
+    con = qemu(path, "--smp", "4", "--icount", "--no-config", "--append",
+               "bulkhead.inject=illegal@2")
     # The report is one unit on the wire (docs/console.md, "One line is one write"): its lines
     # follow each other, each from column 0, whatever the other CPUs print meanwhile.
     report = con.expect(r"(?m)^cpu 2: unexpected program exception \(IVOR6\) in the "
