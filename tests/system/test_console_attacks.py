@@ -49,6 +49,11 @@ def race_problems(con):
         con.expect_line(DONE)
     except AssertionError as e:
         problems.append(f"the attacker did not finish: {str(e).splitlines()[0]}")
+    if not problems and not re.search(r"(?m)^\[v\] victim", con.output):
+        try:    # the victim may start after the attacker is done (host scheduling)
+            con.expect_line(r"\[v\] victim \d+ ok")
+        except AssertionError as e:
+            problems.append(f"no victim line: {str(e).splitlines()[0]}")
     out = lines_of(con.output.split("hypervisor ready", 1)[-1])
     a_lines, b_lines, victim = [], [], []
     for line in out:
