@@ -1,17 +1,40 @@
 /* byte_chan.c - byte channels: a ring per receiving end; consoles are line-buffered onto the
- * hypervisor's UART with the owner's name as prefix. */
+ * hypervisor's UART with the owner's name as prefix.
+ *
+ * Every vCPU of the owning partition (and the peer's vCPUs, and the shell's "console P") can
+ * be in here at once: each end's lock guards that end's receive ring and console line
+ * (struct byte_chan). Lock order: a channel lock, then the message log and console locks
+ * (hv_printf); no channel lock is taken while another is held. */
 #include <errno.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/byte_chan.h>
 #include <hv/config.h>
 #include <hv/console.h>
+#include <hv/mutate.h>
 #include <hv/partition.h>
+
+#define ESCAPED_LEN	4	/* a control byte is shown as \xNN */
 
 static struct byte_chan chans[BC_MAX];
 static int nr_chans;
 static const struct handle_ops bc_ops;
 
+static void bc_lock(struct byte_chan *c)
+{
+	if (hv_mutated("console-unlocked"))
+		return;
+	while (!arch_spin_trylock(&c->lock))
+		arch_cpu_relax();
+}
+
+static void bc_unlock(struct byte_chan *c)
+{
+	if (!hv_mutated("console-unlocked"))
+		arch_spin_unlock(&c->lock);
+}
+
+/* Under the lock of the ring's channel: 0..BC_RING_SIZE. */
 static size_t ring_count(const struct bc_ring *r)
 {
 	return (r->head - r->tail) % (2 * BC_RING_SIZE);
@@ -20,10 +43,10 @@ static size_t ring_count(const struct bc_ring *r)
 static size_t ring_put(struct bc_ring *r, const uint8_t *d, size_t len)
 {
 	size_t n = 0;
+	size_t room = hv_mutated("bc-ring-unbounded") ? 2 * BC_RING_SIZE - 1 : BC_RING_SIZE;
 
-	while (n < len && ring_count(r) < BC_RING_SIZE) {
+	while (n < len && ring_count(r) < room) {
 		r->buf[r->head % BC_RING_SIZE] = d[n++];
-		arch_mb();	/* data before the index the reader polls */
 		r->head = (r->head + 1) % (2 * BC_RING_SIZE);
 	}
 	return n;
@@ -35,12 +58,12 @@ static size_t ring_get(struct bc_ring *r, uint8_t *d, size_t len)
 
 	while (n < len && ring_count(r)) {
 		d[n++] = r->buf[r->tail % BC_RING_SIZE];
-		arch_mb();
 		r->tail = (r->tail + 1) % (2 * BC_RING_SIZE);
 	}
 	return n;
 }
 
+/* Under c's lock. */
 static void console_flush_line(struct byte_chan *c)
 {
 	if (c->owner)
@@ -50,25 +73,64 @@ static void console_flush_line(struct byte_chan *c)
 	c->line_len = 0;
 }
 
-/* Console output: whole lines, so partitions sharing the UART stay readable. */
+/* What the operator's terminal gets for byte b: printable ASCII and tab as they are, any other
+ * byte (ESC, CR, BEL, C1 controls, 8-bit) as the text \xNN, so a guest cannot move the cursor,
+ * overwrite or forge other lines, or send its terminal escape sequences. */
+static size_t shown_as(uint8_t b, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if ((b >= ' ' && b < 0x7f) || b == '\t' || hv_mutated("console-raw")) {
+		out[0] = (char)b;
+		return 1;
+	}
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hex[b >> 4];
+	out[3] = hex[b & 15];
+	return ESCAPED_LEN;
+}
+
+/* Console output: whole lines of at most BC_LINE_MAX characters, so partitions sharing the UART
+ * stay readable; a longer line is cut in pieces, each with its label. CRs are dropped. */
 static size_t console_send(struct byte_chan *c, const uint8_t *d, size_t len)
 {
+	char shown[ESCAPED_LEN];
+
+	bc_lock(c);
 	for (size_t i = 0; i < len; i++) {
-		if (d[i] == '\n' || c->line_len == BC_LINE_MAX) {
+		size_t n, at;
+
+		if (d[i] == '\n') {
 			console_flush_line(c);
-			if (d[i] == '\n')
-				continue;
+			continue;
 		}
-		if (d[i] != '\r')
-			c->line[c->line_len++] = (char)d[i];
+		if (d[i] == '\r')
+			continue;
+		n = shown_as(d[i], shown);
+		if (c->line_len > BC_LINE_MAX - n && !hv_mutated("console-unbounded"))
+			console_flush_line(c);
+		at = c->line_len;
+		if (at > BC_LINE_MAX - n && !hv_mutated("console-unbounded"))
+			continue;	/* cannot happen: the line was just flushed */
+		memcpy(c->line + at, shown, n);
+		c->line_len = at + n;
 	}
+	bc_unlock(c);
 	return len;
 }
 
 size_t byte_chan_send(struct byte_chan *c, const uint8_t *data, size_t len)
 {
-	if (c->peer)
-		return ring_put(&c->peer->rx, data, len);
+	struct byte_chan *peer = c->peer;
+	size_t n;
+
+	if (peer) {
+		bc_lock(peer);
+		n = ring_put(&peer->rx, data, len);
+		bc_unlock(peer);
+		return n;
+	}
 	if (c->mux_channel >= 0)
 		return console_send(c, data, len);
 	return len;	/* unconnected: bytes are dropped, as on an open line */
@@ -76,24 +138,39 @@ size_t byte_chan_send(struct byte_chan *c, const uint8_t *data, size_t len)
 
 size_t byte_chan_receive(struct byte_chan *c, uint8_t *data, size_t len)
 {
-	return ring_get(&c->rx, data, len);
+	size_t n;
+
+	bc_lock(c);
+	n = ring_get(&c->rx, data, len);
+	bc_unlock(c);
+	return n;
 }
 
 size_t byte_chan_inject(struct byte_chan *c, const uint8_t *data, size_t len)
 {
-	return ring_put(&c->rx, data, len);
+	size_t n;
+
+	bc_lock(c);
+	n = ring_put(&c->rx, data, len);
+	bc_unlock(c);
+	return n;
 }
 
-size_t byte_chan_rx_count(const struct byte_chan *c)
+size_t byte_chan_rx_count(struct byte_chan *c)
 {
-	return ring_count(&c->rx);
+	size_t n;
+
+	bc_lock(c);
+	n = ring_count(&c->rx);
+	bc_unlock(c);
+	return n;
 }
 
-size_t byte_chan_tx_space(const struct byte_chan *c)
+size_t byte_chan_tx_space(struct byte_chan *c)
 {
-	if (c->peer)
-		return BC_RING_SIZE - ring_count(&c->peer->rx);
-	return BC_RING_SIZE;
+	struct byte_chan *peer = c->peer;
+
+	return peer ? BC_RING_SIZE - byte_chan_rx_count(peer) : BC_RING_SIZE;
 }
 
 struct byte_chan *byte_chan_of_cfg(int cfg_index)
@@ -110,9 +187,11 @@ static int bc_prereset(struct handle *h)
 {
 	struct byte_chan *c = h->obj;
 
+	bc_lock(c);
 	c->rx.head = c->rx.tail = 0;
 	if (c->line_len)
 		console_flush_line(c);
+	bc_unlock(c);
 	return 0;
 }
 

@@ -55,7 +55,8 @@ static const char *blob_problem(const void *blob, size_t max, char *buf, size_t 
 	int err;
 
 	if (max < FDT_V17_HEADER_SIZE) {
-		snprintf(buf, len, "truncated: %zu bytes is less than an FDT header (40 bytes)", max);
+		snprintf(buf, len, "truncated: %lu bytes is less than an FDT header (40 bytes)",
+			 (unsigned long)max);
 		return buf;
 	}
 	if (fdt32_to_cpu(h->magic) != FDT_MAGIC) {
@@ -72,8 +73,8 @@ static const char *blob_problem(const void *blob, size_t max, char *buf, size_t 
 	}
 	total = fdt32_to_cpu(h->totalsize);
 	if (total > max) {
-		snprintf(buf, len, "truncated: header totalsize is %u bytes but only %zu are "
-			 "available", total, max);
+		snprintf(buf, len, "truncated: header totalsize is %u bytes but only %lu are "
+			 "available", total, (unsigned long)max);
 		return buf;
 	}
 	if (total < FDT_V17_HEADER_SIZE) {

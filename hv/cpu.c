@@ -6,6 +6,7 @@
 #include <hv/cpu.h>
 #include <hv/fdt_util.h>
 #include <hv/partition.h>
+#include <hv/shell.h>
 
 #define START_TIMEOUT_MS 1000
 
@@ -89,9 +90,12 @@ void cpu_fatal_park(void)
 {
 	unsigned int cpu = arch_cpu_id();
 
+	console_fatal_begin();	/* the report (begun by the caller, if any) ends with this line */
 	if (cpu < HV_NR_CPUS)
 		hv_cpus[cpu].state = CPU_PARKED;
 	hv_printf("cpu %u parked\n", cpu);
+	shell_fatal();
+	console_fatal_end();
 	arch_cpu_park();
 }
 

@@ -11,7 +11,8 @@
 
 static struct log_entry ring[LOG_ENTRIES];
 static uint32_t next_seq = 1;		/* ring[(seq - 1) % LOG_ENTRIES] holds seq */
-static arch_spinlock_t lock;
+static arch_spinlock_t lock;		/* guards ring and next_seq */
+static volatile unsigned int lock_owner = NO_CPU;	/* CPU holding lock */
 static volatile unsigned int muted_cpu = NO_CPU;
 static volatile unsigned int capture_cpu = NO_CPU;	/* its messages go to capture_fn */
 static void (*capture_fn)(const char *text);
@@ -26,30 +27,36 @@ static void add_line(enum log_level level, const char *s, size_t len)
 		return;
 	if (len >= LOG_MSG_MAX)
 		len = LOG_MSG_MAX - 1;
+	if (lock_owner == arch_cpu_id())
+		return;		/* a fatal report of a CPU that faulted in here: not recorded */
 	while (!arch_spin_trylock(&lock))
 		arch_cpu_relax();
+	lock_owner = arch_cpu_id();
 	e = &ring[(next_seq - 1) % LOG_ENTRIES];
 	e->seq = next_seq++;
 	e->time = arch_time_now();
 	e->level = level;
 	memcpy(e->msg, s, len);
 	e->msg[len] = '\0';
+	lock_owner = NO_CPU;
 	arch_spin_unlock(&lock);
 }
 
 int log_record(enum log_level level, const char *text)
 {
 	unsigned int cpu = arch_cpu_id();
-	int print = text[0] == '[' || muted_cpu == cpu || level <= console_level;
+	int fatal = console_fatal();
+	int print = text[0] == '[' || muted_cpu == cpu || level <= console_level || fatal;
+	int record = text[0] != '[' && (muted_cpu != cpu || fatal);
 
-	for (const char *s = text; text[0] != '[' && muted_cpu != cpu && *s; ) {
+	for (const char *s = text; record && *s; ) {
 		size_t n = strcspn(s, "\r\n");
 
 		add_line(level, s, n);
 		s += n;
 		s += strspn(s, "\r\n");
 	}
-	if (print && capture_fn && capture_cpu == cpu) {
+	if (print && !fatal && capture_fn && capture_cpu == cpu) {
 		capture_fn(text);
 		return 0;
 	}
@@ -122,11 +129,13 @@ int log_get(unsigned int n, struct log_entry *out)
 
 	while (!arch_spin_trylock(&lock))
 		arch_cpu_relax();
+	lock_owner = arch_cpu_id();
 	seq = next_seq - 1 - n;
 	if (n < LOG_ENTRIES && n < next_seq - 1) {
 		*out = ring[(seq - 1) % LOG_ENTRIES];
 		err = 0;
 	}
+	lock_owner = NO_CPU;
 	arch_spin_unlock(&lock);
 	return err;
 }

@@ -24,15 +24,20 @@ static int script;
 static struct partition *att_part;
 static struct byte_chan *att_chan;
 
-/* Echo of the characters taken in one poll, written at once so that partition console
- * lines (whole lines from other CPUs) do not land inside it. */
+/* Only one CPU at a time runs the shell (the console CPU can change as partitions start and
+ * stop); shell_cpu holds the lock. Everything in this file is guarded by it. */
+static arch_spinlock_t shell_lock;
+static volatile unsigned int shell_cpu = ~0u;
+
+/* Echo of the characters taken in one poll, written at once (docs/console.md: the prompt and
+ * the echo are the shell's open line, closed and shown again around other CPUs' lines). */
 static char echo[LINE_MAX_LEN + 8];
 static size_t echo_len;
 
 static void echo_add(const char *s, size_t n)
 {
 	if (echo_len + n > sizeof(echo)) {
-		console_write(echo, echo_len);
+		console_shell_write(echo, echo_len);
 		echo_len = 0;
 	}
 	memcpy(echo + echo_len, s, n);
@@ -41,7 +46,7 @@ static void echo_add(const char *s, size_t n)
 
 static void echo_flush(void)
 {
-	console_write(echo, echo_len);
+	console_shell_write(echo, echo_len);
 	echo_len = 0;
 }
 
@@ -90,6 +95,7 @@ static void end_of_line(void)
 	if (script)
 		sh_printf("rc=%d\n", rc);
 	sh_flush();
+	sh_report_end();
 	line_len = 0;
 	script = 0;
 	if (!att_chan)
@@ -150,22 +156,40 @@ void shell_input(int c)
 		edit(c);
 }
 
-/* Take every character waiting (only one CPU at a time runs the shell; the console CPU can
- * change as partitions start and stop). */
+/* Take every character waiting. */
 void shell_poll(void)
 {
-	static arch_spinlock_t lock;
 	int c;
 
-	if (!arch_spin_trylock(&lock))
+	if (!arch_spin_trylock(&shell_lock))
 		return;
+	shell_cpu = arch_cpu_id();
 	while ((c = console_getc()) >= 0)
 		shell_input(c);
 	echo_flush();
-	arch_spin_unlock(&lock);
+	shell_cpu = ~0u;
+	arch_spin_unlock(&shell_lock);
+}
+
+/* This CPU parks after a fatal report: if it was running the shell, the command it ran is
+ * abandoned (its buffered output dropped) and the shell is handed to the next console CPU. */
+void shell_fatal(void)
+{
+	if (shell_cpu != arch_cpu_id())
+		return;
+	log_capture(NULL);
+	log_mute(0);
+	sh_abandon();
+	line_len = 0;
+	script = 0;
+	echo_len = 0;
+	if (!att_chan)
+		shell_prompt();
+	shell_cpu = ~0u;
+	arch_spin_unlock(&shell_lock);
 }
 
 void shell_prompt(void)
 {
-	console_write(PROMPT, sizeof(PROMPT) - 1);
+	console_shell_write(PROMPT, sizeof(PROMPT) - 1);
 }

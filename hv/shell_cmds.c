@@ -3,6 +3,7 @@
  * in shell_info.c, stats in shell_stats.c, log/loglevel in shell_log.c. */
 #include <errno.h>
 #include <string.h>
+#include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/byte_chan.h>
 #include <hv/cpu.h>
@@ -11,6 +12,7 @@
 #include <hv/hv.h>
 #include <hv/iommu.h>
 #include <hv/log.h>
+#include <hv/mutate.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
 #include "shell_priv.h"
@@ -51,7 +53,9 @@ static int cmd_cpus(int argc, char **argv)
 	return 0;
 }
 
-/* dt_print writes through hv_printf: keep the tree out of the message log. */
+/* dt_print writes through hv_printf: keep the tree out of the message log. A tree is larger
+ * than the output buffer: the console is held until all of it is written (dt_print takes no
+ * lock). */
 static int print_tree(const char *what, const void *fdt)
 {
 	int err;
@@ -61,26 +65,56 @@ static int print_tree(const char *what, const void *fdt)
 			  "configuration");
 		return -ENOENT;
 	}
+	sh_report_begin();
 	log_mute(1);
 	err = dt_print(fdt);
 	log_mute(0);
 	return err ? -EINVAL : 0;
 }
 
-/* gdt P: the device tree partition P booted with (read back from its dtb window). */
-static int cmd_gdt(int argc, char **argv)
+/* The old gdt, for the negative control "gdt-in-place": parse the guest's window in place. */
+static int gdt_in_place(struct partition *p)
 {
-	struct partition *p;
-	int err = shell_partition_arg(argc, argv, &p);
 	uint64_t hpa;
 
-	if (err)
-		return err;
 	if (gpa_to_hpa(p, p->dtb_gpa, p->dtb_size, &hpa)) {
 		sh_printf("gdt: %s has no device tree window\n", p->name);
 		return -EFAULT;
 	}
 	return print_tree("gdt", (const void *)(uintptr_t)hpa);
+}
+
+/* gdt P: the device tree partition P booted with: the copy the hypervisor built and keeps in
+ * its own memory (partition.c, p->tree), never the guest's window, which the guest may have
+ * rewritten (forged sizes and offsets) or may rewrite while it is read. */
+static int cmd_gdt(int argc, char **argv)
+{
+	struct partition *p;
+	int err = shell_partition_arg(argc, argv, &p);
+	const void *tree;
+
+	if (err)
+		return err;
+	if (hv_mutated("gdt-in-place"))
+		return gdt_in_place(p);
+	if (p->state == PART_STARTING) {
+		tree = NULL;	/* being built */
+	} else {
+		arch_mb();	/* the tree was complete before the state left "starting" */
+		tree = p->tree;
+	}
+	if (!tree) {
+		sh_printf("gdt: %s has no device tree yet (%s; it is built at its first start)\n",
+			  p->name, part_state_name(p->state));
+		return -ENOENT;
+	}
+	err = fdt_check_header(tree);
+	if (err || fdt_totalsize(tree) > p->dtb_size) {
+		sh_printf("gdt: %s: its device tree is damaged (%s)\n", p->name,
+			  err ? fdt_strerror(err) : "larger than its window");
+		return -EINVAL;
+	}
+	return print_tree("gdt", tree);
 }
 
 static int cmd_hdt(int argc, char **argv)

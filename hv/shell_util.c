@@ -11,9 +11,11 @@
 
 #define OUT_SIZE	8192
 
-/* Output of the running command; only the shell's CPU writes it (under the shell lock). */
+/* Output of the running command; only the shell's CPU writes it (under the shell lock).
+ * in_report: the console is held until the command's output is written (sh_report_begin). */
 static char out[OUT_SIZE];
 static size_t out_len;
+static int in_report;
 
 /* Write what is buffered up to its last newline (everything if force). */
 static void flush_lines(int force)
@@ -24,7 +26,7 @@ static void flush_lines(int force)
 		n--;
 	if (!n)
 		n = out_len;	/* one line longer than the buffer: written in pieces */
-	console_write(out, n);
+	console_shell_write(out, n);
 	memmove(out, out + n, out_len - n);
 	out_len -= n;
 }
@@ -59,6 +61,26 @@ void sh_flush(void)
 {
 	if (out_len)
 		flush_lines(1);
+}
+
+void sh_report_begin(void)
+{
+	if (!in_report)
+		console_report_begin();
+	in_report = 1;
+}
+
+void sh_report_end(void)
+{
+	if (in_report)
+		console_report_end();
+	in_report = 0;
+}
+
+void sh_abandon(void)
+{
+	out_len = 0;
+	in_report = 0;	/* the console is given back by console_fatal_end() */
 }
 
 void sh_json_str(const char *s)

@@ -23,14 +23,6 @@ BHCTL = ROOT / "build" / "host" / "bhctl"
 PROMPT = "bulkhead> "
 SCRIPT, DETACH, KILL, QUIT = "\x02", "\x1d", "\x15", "\x1c"
 PART_LINE = re.compile(r"\[[^\] ]+\] ")     # "[label] text": a partition's console line
-# what partition_stop() adds when the machine is slow to kick a vCPU out (a load effect)
-SLOW_STOP = re.compile(r"partition \S+: a vCPU did not leave guest context within \d+ ms")
-
-
-def without_slow_stop(out):
-    """out without SLOW_STOP lines (the stop still happened; its own line follows)."""
-    return "".join(l + "\n" for l in out.splitlines() if not SLOW_STOP.fullmatch(l))
-
 
 class Raw:
     """One raw connection to the console socket (pexpect over the socket's fd)."""

@@ -120,7 +120,11 @@ class QemuConsole:
     def command(self, line, timeout=None):
         """Type a shell command, wait for the next prompt, return the command's output."""
         self.child.send(line + "\r")
-        self.expect_exact(line, timeout)          # the shell echoes what is typed
+        # The shell echoes what is typed, and Enter ends the echo's line. When another CPU's
+        # line interrupts the typed line, the shell's line is closed with a blank before the
+        # newline and shown again after it (docs/console.md, "One line is one write"): only
+        # the echo that Enter ended is followed directly by the newline.
+        self.expect(re.escape(line) + r"\r*\n", timeout)
         return self.expect_exact(PROMPT, timeout).lstrip("\n")
 
     def quit_qemu(self, timeout=None):

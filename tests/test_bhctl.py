@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from hvsock import BHCTL, sockhv, sockhv_module, without_slow_stop  # noqa: F401 - fixtures
+from hvsock import BHCTL, sockhv, sockhv_module  # noqa: F401 - fixtures
 from partcfg import MEM_BASE, MEM_SIZE, partition
 
 HB_ITERS = 1000
@@ -77,7 +77,7 @@ def test_status_of_one_partition(shared):
 
 
 def test_stop_then_start_and_the_console_resumes(hv):
-    assert without_slow_stop(hv.bhctl_ok("stop", "p0")) == \
+    assert hv.bhctl_ok("stop", "p0") == \
         "partition p0: stopped (stopped from the console)\n"
     assert hv.states() == {"p0": "stopped", "p1": "running", "hb": "stopped"}
     assert hv.bhctl_ok("start", "p0") == "partition p0: started on cpu 1\n"
@@ -88,7 +88,7 @@ def test_stop_then_start_and_the_console_resumes(hv):
 
 
 def test_restart_runs_the_guest_again(hv):
-    assert without_slow_stop(hv.bhctl_ok("restart", "p0")) == (
+    assert hv.bhctl_ok("restart", "p0") == (
         "partition p0: stopped (restart)\npartition p0: started on cpu 1\n")
     assert hv.states()["p0"] == "running"
 

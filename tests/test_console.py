@@ -8,7 +8,7 @@ import re
 import pexpect
 import pytest
 
-from hvsock import DETACH, PROMPT, QUIT, sockhv, sockhv_module, without_slow_stop  # noqa: F401
+from hvsock import DETACH, PROMPT, QUIT, sockhv, sockhv_module  # noqa: F401
 from partcfg import partition
 
 COMMANDS = ["help", "version", "cpus", "list", "info", "start", "stop", "restart", "console",
@@ -149,7 +149,7 @@ def test_log_keeps_hypervisor_messages_not_partition_lines(echoes):
     assert con.command("loglevel info") == "loglevel info\n"
     con.close()
     echoes.wait_state("e2", "running")          # the restart's start is asynchronous
-    assert without_slow_stop(echoes.bhctl_ok("stop", "e2")) == \
+    assert echoes.bhctl_ok("stop", "e2") == \
         "partition e2: stopped (stopped from the console)\n"
     assert echoes.bhctl_ok("start", "e2") == "partition e2: started on cpu 2\n"
 

@@ -82,6 +82,7 @@ void powerpc_trap(struct trap_frame *tf, unsigned int vclass)
 		tf->msr &= ~MSR_EE;
 		return;
 	}
+	console_fatal_begin();	/* one report, never captured, even if this CPU held the console */
 	hv_printf("cpu %u: unexpected %s exception (IVOR%u) in the hypervisor\n", arch_cpu_id(),
 		  ivor_name(tf->vec), (unsigned)tf->vec);
 	dump_frame(tf);

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <hv/arch.h>
 #include <hv/config.h>
 #include <hv/handle.h>
 
@@ -12,23 +13,27 @@
 #define BC_LINE_MAX	160
 #define BC_MAX		32
 
-/* Bytes waiting to be received by the channel's owner. */
+/* Bytes waiting to be received by the channel's owner. head and tail count modulo
+ * 2 * BC_RING_SIZE, so that a full ring (BC_RING_SIZE bytes) differs from an empty one. */
 struct bc_ring {
 	uint8_t buf[BC_RING_SIZE];
-	volatile uint32_t head, tail;	/* head: next write, tail: next read */
+	uint32_t head, tail;		/* head: next write, tail: next read */
 };
 
 /* One end of a byte channel. peer is the other end, or NULL when the channel is a console
- * on the multiplexed UART (mux_channel >= 0). */
+ * on the multiplexed UART (mux_channel >= 0). The fields above lock are set at boot and
+ * only read afterwards; lock guards the ones below it. Every vCPU of the owner, the peer's
+ * vCPUs and the shell can use one end at once. */
 struct byte_chan {
 	struct handle handle;
 	struct partition *owner;	/* NULL: the hypervisor's */
 	struct byte_chan *peer;
 	int mux_channel;
 	int cfg_index;
-	struct bc_ring rx;
+	arch_spinlock_t lock;
+	struct bc_ring rx;		/* bytes for the owner (the peer's sends, "console P") */
+	size_t line_len;		/* <= BC_LINE_MAX */
 	char line[BC_LINE_MAX];		/* console output not yet terminated by a newline */
-	size_t line_len;
 };
 
 /* Create the channels of a validated config and connect them. */
@@ -48,7 +53,7 @@ size_t byte_chan_receive(struct byte_chan *c, uint8_t *data, size_t len);
 size_t byte_chan_inject(struct byte_chan *c, const uint8_t *data, size_t len);
 
 /* Bytes waiting for c's owner, and room to send. */
-size_t byte_chan_rx_count(const struct byte_chan *c);
-size_t byte_chan_tx_space(const struct byte_chan *c);
+size_t byte_chan_rx_count(struct byte_chan *c);
+size_t byte_chan_tx_space(struct byte_chan *c);
 
 #endif

@@ -19,13 +19,34 @@ int console_init(const void *fdt);
 /* Node offset of the console UART in the hardware tree (after console_init). */
 int console_node(void);
 
-/* Write len bytes ("\n" becomes "\r\n"), whole, under the console lock. */
+/* Write whole lines (a newline is added if the last is missing; "\n" becomes "\r\n") in
+ * one piece under the console lock, starting at column 0: an open shell line (prompt and
+ * typed input) is closed first and shown again afterwards. Any CPU. */
 void console_write(const char *buf, size_t len);
+
+/* The shell's stream (prompt, echo, command output): may leave its line open. Only the CPU
+ * running the shell. */
+void console_shell_write(const char *buf, size_t len);
+
+/* A report: the lines written between begin and end by this CPU go out with no other CPU's
+ * line among them. Only around code that prints and takes no other lock (every lock may be
+ * held by a CPU that is about to print). Nests. */
+void console_report_begin(void);
+void console_report_end(void);
+
+/* A fatal report of this CPU (an exception in the hypervisor, then it parks): takes the
+ * console even if this CPU already held it, or (after a bounded wait) another CPU that does
+ * not let go; its messages bypass the shell's capture and the console level.
+ * console_fatal_end() gives the console back for good. */
+void console_fatal_begin(void);
+void console_fatal_end(void);
+int console_fatal(void);	/* this CPU is writing a fatal report */
 
 /* Next input character, or -1 if none is waiting. */
 int console_getc(void);
 
-/* printf to the console; output of concurrent CPUs is not interleaved within a call. */
+/* printf to the console (through the message log, hv/include/hv/log.h): one call is one
+ * console_write(). */
 int hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -41,7 +41,8 @@ int hv_vlog(enum log_level level, const char *fmt, va_list ap);
 void log_mute(int on);
 
 /* While fn is set, what the calling CPU would print goes to fn instead (the shell collects a
- * command's messages into its output, written at once); NULL ends it. */
+ * command's messages into its output, written at once); NULL ends it. A fatal report
+ * (console_fatal_begin()) is never captured: it goes to the console, whatever the level. */
 void log_capture(void (*fn)(const char *text));
 
 /* The console level (default LOG_INFO) and its names ("err", "warn", "info", "debug"). */

@@ -53,6 +53,15 @@ void sh_json_str(const char *s);	/* s as a JSON string literal */
 void sh_capture(const char *text);	/* hv_printf() text of this CPU during a command */
 void sh_flush(void);
 
+/* An output larger than the buffer (a device tree) still goes out as one unit: the console
+ * is held from sh_report_begin() until the command's output is written (the shell calls
+ * sh_report_end()). Only for commands that print and take no other lock meanwhile. */
+void sh_report_begin(void);
+void sh_report_end(void);
+
+/* Drop the running command's output (its CPU is parking after a fatal fault). */
+void sh_abandon(void);
+
 /* Send the UART input to byte channel c of partition p until Ctrl-] (shell_cmds.c's
  * "console P"). */
 struct byte_chan;
@@ -70,5 +79,8 @@ void shell_poll(void);
 
 /* Print the prompt. */
 void shell_prompt(void);
+
+/* Called by a CPU that parks after a fatal fault: gives up the shell if this CPU ran it. */
+void shell_fatal(void);
 
 #endif
