@@ -86,12 +86,12 @@ def boot(qemu, tmp_path):
 
 
 def guest_lines(con, label):
-    return re.findall(r"(?m)^(?:bulkhead> )?\[" + re.escape(label) + r"\] (.*)$", con.output)
+    return re.findall(r"(?m)^\[" + re.escape(label) + r"\] (.*)$", con.output)
 
 
 def wait_line(con, regex):
-    m = re.search(r"(?m)^(?:bulkhead> )?" + regex + r"$", con.output)
-    return m or con.expect_line(r"(?:bulkhead> )?" + regex)
+    m = re.search(r"(?m)^" + regex + r"$", con.output)
+    return m or con.expect_line(r"" + regex)
 
 
 def test_partition_talks_through_its_uart(boot, uart1):
@@ -125,7 +125,7 @@ def test_partition_receives_through_interrupts(boot, uart1):
     uart1.write("pong\n")
     assert "uart: got pong" in uart1.read_until("got pong")
     wait_line(con, r"partition u: exited with code 0")
-    got = [int(n) for n in re.findall(r"(?m)^(?:bulkhead> )?\[u\] uart: received "
+    got = [int(n) for n in re.findall(r"(?m)^\[u\] uart: received "
                                       r"'(?:ping|pong)' with (\d+) receive interrupts",
                                       con.output)]
     assert len(got) == 2 and all(1 <= n <= 5 for n in got), con.output

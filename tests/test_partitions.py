@@ -24,7 +24,7 @@ def boot(qemu, tmp_path):
 
 def guest_lines(con, label):
     """What partition label printed on its console, in order (prefix removed)."""
-    return re.findall(r"(?m)^(?:bulkhead> )?\[" + re.escape(label) + r"\] (.*)$", con.output)
+    return re.findall(r"(?m)^\[" + re.escape(label) + r"\] (.*)$", con.output)
 
 
 def wait_line(con, regex):
@@ -193,7 +193,7 @@ def test_watchdog_catches_a_hung_guest(boot, action, outcome):
     hang = out.index("[w] wdog: hanging")
     assert fed < hang < out.index("partition w: watchdog expired")
     if action == "reset":
-        con.expect_line(r"(?:bulkhead> )?\[w\] wdog: fed 1")     # it boots again
+        con.expect_line(r"\[w\] wdog: fed 1")     # it boots again
     elif action == "stop":
         wait_line(con, r"partition w: stopped \(watchdog\)")
         assert re.search(r"(?m)^1\s+w\s+stopped\s", con.command("list"))

@@ -118,7 +118,7 @@ ICOUNT = "--icount=shift=5,sleep=off"
 
 
 def guest_lines(out, label):
-    return re.findall(r"(?m)^(?:bulkhead> )?\[" + label + r"\] (.*?)\r?$", out)
+    return re.findall(r"(?m)^\[" + label + r"\] (.*?)\r?$", out)
 
 
 def runs(lines):
@@ -151,8 +151,8 @@ def restart_loop(qemu, tmp_path, cycles, *launcher):
     con.command("loglevel debug")      # restart timing lines, for the log
     # a has started (its devices exist) and m waits for a key before the first restart.
     for line in (r"\[a\] dma in flight", r"\[m\] manager: press a key to start"):
-        if not re.search(r"(?m)^(?:bulkhead> )?" + line, con.output):
-            con.expect_line(r"(?:bulkhead> )?" + line)
+        if not re.search(r"(?m)^" + line, con.output):
+            con.expect_line(r"" + line)
     before = hv_memory(con)
     con.child.send("console m\r")
     con.expect_exact("console: attached to m")
@@ -162,17 +162,17 @@ def restart_loop(qemu, tmp_path, cycles, *launcher):
     con.child.send("g\x1d")
     con.expect_exact("bulkhead> ")
     if not re.search(r"(?m)^\[m\] manager: done", con.output):
-        con.expect_line(r"(?:bulkhead> )?\[m\] manager: done", timeout=cycles * 10 + 30)
+        con.expect_line(r"\[m\] manager: done", timeout=cycles * 10 + 30)
     return con, con.output, before
 
 
 def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
     con, out, before = restart_loop(qemu, tmp_path, CYCLES)
     assert "partition a: PCI 1234:11e8 at 00:02.0" in out
-    restarts = re.findall(r"(?m)^(?:bulkhead> )?\[m\] restart \d+: status (\d+)", out)
+    restarts = re.findall(r"(?m)^\[m\] restart \d+: status (\d+)", out)
     assert restarts == ["0"] * CYCLES, out
     assert "busy, again" not in out      # no restart needed a second try
-    warm = re.findall(r"(?m)^(?:bulkhead> )?\[m\] warm-up restart \d: status (\d+)", out)
+    warm = re.findall(r"(?m)^\[m\] warm-up restart \d: status (\d+)", out)
     assert warm == ["0", "0"], out
     all_runs = runs(guest_lines(out, "a"))
     assert len(all_runs) == CYCLES + 3, out
@@ -186,7 +186,7 @@ def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
     # Every counted restart caught a transfer in flight, and none of its bytes landed.
     for n, run in enumerate(all_runs[3:], 4):
         assert run[1:] == ["bus master at start: off", IN_FLIGHT] + STEPS, f"run {n}: {run}"
-    assert re.search(r"(?m)^(?:bulkhead> )?\[m\] manager: watched buffer: 0 bytes changed",
+    assert re.search(r"(?m)^\[m\] manager: watched buffer: 0 bytes changed",
                      out), out
     assert "blocked" not in out and "could not be disabled" not in out
     assert "held back" not in out
@@ -201,7 +201,7 @@ def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
 def test_positive_control_peer_target(qemu, tmp_path, hv_test_elf):
     con, out, _ = restart_loop(qemu, tmp_path, 1, "--elf", str(hv_test_elf),
                                "--append", "bulkhead.mutate=fence-identity")
-    assert re.search(r"(?m)^(?:bulkhead> )?\[m\] manager: watched buffer: 64 bytes changed",
+    assert re.search(r"(?m)^\[m\] manager: watched buffer: 64 bytes changed",
                      out), out
 
 
@@ -247,8 +247,8 @@ def defer_run(qemu, tmp_path, *launcher):
     con = qemu("--direct", ICOUNT, *launcher, "--config", cfg, "--", "-device",
                "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
     con.wait_ready()
-    if not re.search(r"(?m)^(?:bulkhead> )?\[m\] manager: done", con.output):
-        con.expect_line(r"(?:bulkhead> )?\[m\] manager: (?:done|no word.*)", timeout=60)
+    if not re.search(r"(?m)^\[m\] manager: done", con.output):
+        con.expect_line(r"\[m\] manager: (?:done|no word.*)", timeout=60)
     return con.output
 
 
@@ -311,8 +311,8 @@ def test_dma_window_limits_an_assigned_function(qemu, tmp_path, hv_test_elf, win
     con = qemu("--direct", ICOUNT, *image, "--config", cfg, "--", "-device",
                "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
     con.wait_ready()
-    if not re.search(r"(?m)^(?:bulkhead> )?\[a\] dma in flight", con.output):
-        con.expect_line(r"(?:bulkhead> )?\[a\] dma in flight")
+    if not re.search(r"(?m)^\[a\] dma in flight", con.output):
+        con.expect_line(r"\[a\] dma in flight")
     lines = guest_lines(con.output, "a")
     # inside the 8 MiB window (its buffers are near 1 MiB): as before; at 12 MiB: nothing
     assert lines[1:] == FIRST_RUN + STEPS[:4] + [

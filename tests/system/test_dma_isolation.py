@@ -25,9 +25,9 @@ QEMU_EDUS = ["-device", "edu,addr=2.0,dma_mask=0xffffffff",
 
 
 def lines_until(con, done):
-    if not re.search(r"(?m)^(?:bulkhead> )?\[a\] " + done, con.output):
-        con.expect_line(r"(?:bulkhead> )?\[a\] (?:" + done + r"|.*no second.*)", timeout=120)
-    lines = re.findall(r"(?m)^(?:bulkhead> )?\[a\] (.*?)\r?$", con.output)
+    if not re.search(r"(?m)^\[a\] " + done, con.output):
+        con.expect_line(r"\[a\] (?:" + done + r"|.*no second.*)", timeout=120)
+    lines = re.findall(r"(?m)^\[a\] (.*?)\r?$", con.output)
     return [l for l in lines if l != "exit 0"]
 
 

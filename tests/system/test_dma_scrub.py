@@ -29,8 +29,8 @@ PRIVATE = 16 << 20
 
 
 def guest_line(con, regex):
-    m = re.search(r"(?m)^(?:bulkhead> )?\[s\] " + regex + r"\r?$", con.output)
-    return m or con.expect_line(r"(?:bulkhead> )?\[s\] " + regex)
+    m = re.search(r"(?m)^\[s\] " + regex + r"\r?$", con.output)
+    return m or con.expect_line(r"\[s\] " + regex)
 
 
 def scrub_runs(qemu, tmp_path, *launcher):

@@ -34,12 +34,12 @@ FUZZ_TIMEOUT = 120 + CALLS // 1000
 
 def guest_lines(con, label):
     """Complete lines printed by partition label, prefix removed."""
-    return re.findall(r"(?m)^(?:bulkhead> )?\[" + re.escape(label) + r"\] (.*)\n", con.output)
+    return re.findall(r"(?m)^\[" + re.escape(label) + r"\] (.*)\n", con.output)
 
 
 def wait_line(con, regex, timeout=None):
-    m = re.search(r"(?m)^(?:bulkhead> )?" + regex + r"$", con.output)
-    return m or con.expect_line(r"(?:bulkhead> )?" + regex, timeout)
+    m = re.search(r"(?m)^" + regex + r"$", con.output)
+    return m or con.expect_line(r"" + regex, timeout)
 
 
 def ticks(con, label):

@@ -34,7 +34,7 @@ def end_of(con):
 
 
 def lines_of(con):
-    return re.findall(r"(?m)^(?:bulkhead> )?\[t\] (.*)$", con.output)
+    return re.findall(r"(?m)^\[t\] (.*)$", con.output)
 
 
 def results(lines):

@@ -39,7 +39,7 @@ def wait_end(con):
 
 
 def lines_of(con):
-    return re.findall(r"(?m)^(?:bulkhead> )?\[u\] (.*)$", con.output)
+    return re.findall(r"(?m)^\[u\] (.*)$", con.output)
 
 
 def user_rows(lines):

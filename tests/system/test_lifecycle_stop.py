@@ -10,7 +10,7 @@ import pytest
 
 from partcfg import config, partition
 
-STOPPED = r"(?:bulkhead> )?partition {}: stopped \(stopped from the console\)"
+STOPPED = r"partition {}: stopped \(stopped from the console\)"
 
 
 @pytest.fixture
@@ -43,8 +43,8 @@ def line_since(con, pos, regex):
 
 
 def started_and_busy(con, label, busy_line, pos=0):
-    line_since(con, pos, rf"(?:bulkhead> )?partition {label}: started on cpu 1")
-    line_since(con, pos, rf"(?:bulkhead> )?\[{label}\] {busy_line}")
+    line_since(con, pos, rf"partition {label}: started on cpu 1")
+    line_since(con, pos, rf"\[{label}\] {busy_line}")
 
 
 def stop_and_start_twice(con, label, busy_line):
@@ -65,7 +65,7 @@ def test_spinning_guest_with_interrupts_off_is_stopped_and_restarted(boot):
 
 def test_manager_in_a_huge_memcpy_is_stopped_and_restarted(boot):
     con = boot(copier())
-    con.expect_line(r"(?:bulkhead> )?\[m\] PASS: PARTITION_MEMCPY of 1 MiB \+ 4321 bytes in "
+    con.expect_line(r"\[m\] PASS: PARTITION_MEMCPY of 1 MiB \+ 4321 bytes in "
                     r"slices, there and back")
     # the shell answers while the call is under way on CPU 1
     stop_and_start_twice(con, "m", "hog: huge memcpy call")
@@ -85,7 +85,7 @@ def test_negative_control_stop_stays_stopping(boot, mutate, parts, busy):
     # the console is not blocked: a second stop and a start are refused at once
     assert "busy: being started or stopped (stopping)" in con.command(f"stop {label}")
     assert "busy: being started or stopped (stopping)" in con.command(f"start {label}")
-    con.expect_line(rf"(?:bulkhead> )?partition {label}: vcpu 0 has not left guest context "
+    con.expect_line(rf"partition {label}: vcpu 0 has not left guest context "
                     r"for 5000 ms \(still stopping\)")
     assert re.search(rf"(?m)^1\s+{label}\s+stopping\s", con.command("list"))
     assert f"partition {label}: stopped" not in con.output

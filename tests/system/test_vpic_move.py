@@ -24,8 +24,8 @@ def run(qemu, tmp_path, hv_test_elf):
         con = qemu("--direct", "--mttcg", "--smp", "4", *image, "--config", cfg, "--", *extra,
                    "-device", "edu,addr=2.0", timeout=120)
         con.wait_ready()
-        con.expect_line(r"(?:bulkhead> )?partition m: exited with code \d+")
-        return re.findall(r"(?m)^(?:bulkhead> )?\[m\] (.*?)\r?$", con.output)
+        con.expect_line(r"partition m: exited with code \d+")
+        return re.findall(r"(?m)^\[m\] (.*?)\r?$", con.output)
     return start
 
 
