@@ -50,8 +50,10 @@ static int wait_online(unsigned int cpu)
 {
 	uint64_t t0 = arch_time_now(), limit = arch_time_freq() / 1000 * START_TIMEOUT_MS;
 
+	/* Only the start itself is timed: once the CPU runs hypervisor code, its "online" line
+	 * may wait behind other CPUs' output (a fatal report) for as long as that takes. */
 	while (hv_cpus[cpu].state == CPU_STARTING) {
-		if (limit && arch_time_now() - t0 > limit)
+		if (limit && !hv_cpus[cpu].entered && arch_time_now() - t0 > limit)
 			return -1;
 		arch_cpu_relax();
 	}
@@ -77,6 +79,8 @@ void cpus_start_secondaries(const void *fdt)
 
 void hv_secondary_main(unsigned int cpu)
 {
+	hv_cpus[cpu].entered = true;
+	arch_mb();
 	/* Say so before the boot CPU sees it: every "online" line precedes "hypervisor ready". */
 	hv_printf("cpu %u online\n", cpu);
 	arch_mb();

@@ -2,6 +2,7 @@
 #ifndef HV_CPU_H
 #define HV_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define HV_NR_CPUS	8
@@ -18,6 +19,7 @@ enum cpu_state {
 struct hv_cpu {
 	volatile enum cpu_state state;
 	volatile uint32_t heartbeat;
+	volatile bool entered;	/* reached hv_secondary_main (the start timeout ends there) */
 	uint32_t hw_id;		/* "reg" of the cpu node */
 	int node;		/* cpu node offset in the hardware tree */
 };
