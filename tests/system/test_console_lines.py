@@ -39,7 +39,9 @@ def typing_problems(con):
     mixed = [l for l in wire.splitlines() if re.search(r".\[noisy\]", l)]
     if mixed:
         problems.append(f"lines with two writers: {mixed[:3]}")
-    if "list" not in out:
+    # the line Enter ended: the prompt and the whole command, no blank (an interrupted one
+    # ends in a blank)
+    if not re.search(r"(?m)^bulkhead> list\r*$", wire):
         problems.append(f"the command was not echoed: {out[-200:]!r}")
     return problems
 
