@@ -275,14 +275,19 @@ static int manager_defer(uint32_t h, int ch)
 /* After a wait of unknown length (a key): the worker's beat bytes that came meanwhile are
  * dropped and the next one, sent right after it started a new transfer, awaited, so that
  * the first restart finds the transfer as young as every later one does. 0, or -1. */
-static int fresh_byte(int ch)
+static void drain(int ch)
 {
 	uint32_t got = 0;
 	uint8_t b[16];
 
-	guest_udelay(20000);		/* the operator's console goes back to the shell */
 	while (bc_receive((uint32_t)ch, b, sizeof(b), &got) == EV_SUCCESS && got)
 		;
+}
+
+static int fresh_byte(int ch)
+{
+	guest_udelay(20000);		/* the operator's console goes back to the shell */
+	drain(ch);
 	return wait_byte(ch);
 }
 
@@ -297,6 +302,7 @@ static int warm_up(uint32_t h, int ch)
 		return -1;
 	for (int i = 1; i <= 2; i++) {
 		printf("warm-up restart %d: status %lu\n", i, (unsigned long)restart(h));
+		drain(ch);
 		if (wait_byte(ch))
 			return -1;
 	}
@@ -367,6 +373,10 @@ static int manager(void)
 			return 1;
 		printf("restart %llu: status %lu\n", (unsigned long long)k,
 		       (unsigned long)restart((uint32_t)h));
+		/* Beats the run just restarted sent before it stopped are stale: the next byte
+		 * must be the new run's, sent right after it armed its first transfer (tens of ms
+		 * after the restart returns: it first waits for the left-over transfer). */
+		drain(ch);
 	}
 	printf("manager: watched buffer: %d bytes changed\n",
 	       count_not(victim, sizeof(victim), 0x5A));
