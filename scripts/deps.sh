@@ -3,8 +3,9 @@
 # Usage: scripts/deps.sh        (run as root, or with sudo available)
 set -eu
 # bc, bison, flex: the Linux kernel build (scripts/build-linux.sh); libc6-dev-powerpc-cross:
-# the static glibc of its initramfs (scripts/build-initramfs.sh).
-PKGS="gcc-powerpc-linux-gnu binutils-powerpc-linux-gnu qemu-system-ppc qemu-system-x86 \
+# the static glibc of its initramfs (scripts/build-initramfs.sh). gdb-multiarch: debugging the
+# hypervisor and partitions through QEMU's gdb stub (run-qemu.sh -- -s).
+PKGS="gcc-powerpc-linux-gnu gdb-multiarch binutils-powerpc-linux-gnu qemu-system-ppc qemu-system-x86 \
 u-boot-qemu u-boot-tools device-tree-compiler libfdt-dev linux-source-6.1 newlib-source \
 python3-pytest python3-pexpect clang libclang-rt-14-dev make gcc xz-utils \
 bc bison flex libc6-dev-powerpc-cross"
