@@ -2,9 +2,9 @@
 CROSS          := powerpc-linux-gnu-
 TGT_CC         := $(CROSS)gcc
 NEWLIB_TRIPLE  := powerpc-eabi
-# Evaluated at first use, inside a recipe (after deps has installed the cross compiler), and
-# then kept: a ':=' here would run the compiler when the Makefile is parsed, before it exists.
-TGT_GCC_INC     = $(eval TGT_GCC_INC := $(shell $(TGT_CC) -print-file-name=include))$(TGT_GCC_INC)
+# Recursive ('='): expanded in each compile recipe, after deps has installed the cross compiler
+# (a ':=' would run the compiler when the Makefile is parsed, before it exists on a new machine).
+TGT_GCC_INC     = $(shell $(TGT_CC) -print-file-name=include)
 TGT_CPU_FLAGS  := -mcpu=e500mc -m32 -mbig-endian -msoft-float -mlong-double-64 -fno-pic -mno-sdata
 TGT_CFLAGS_LIBC := -O2 -g $(TGT_CPU_FLAGS) -ffunction-sections -fdata-sections
 TGT_CFLAGS      = -O2 -g $(TGT_CPU_FLAGS) -ffreestanding -nostdinc \
