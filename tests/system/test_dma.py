@@ -244,7 +244,8 @@ DEFER_STEPS = [
 ]
 
 
-def defer_run(qemu, tmp_path, *launcher):
+def defer_boot(qemu, tmp_path, *launcher):
+    """a (defer-dma-disable, owns edu) managed by m in mode=defer, booted; the console."""
     dts, extra = config([
         partition("a", "dma", 1, channels=[("mgr", "m", "worker")],
                   extra="defer-dma-disable; " + EDU_ASSIGNED),
@@ -255,6 +256,11 @@ def defer_run(qemu, tmp_path, *launcher):
     con = qemu("--direct", ICOUNT, *launcher, "--config", cfg, "--", "-device",
                "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
     con.wait_ready()
+    return con
+
+
+def defer_run(qemu, tmp_path, *launcher):
+    con = defer_boot(qemu, tmp_path, *launcher)
     if not re.search(r"(?m)^\[m\] manager: done", con.output):
         con.expect_line(r"\[m\] manager: (?:done|no word.*)", timeout=60)
     return con.output
@@ -284,17 +290,8 @@ def test_defer_dma_disable_and_stop_dma(qemu, tmp_path):
 # restarted a before it enabled anything; a run may then break down (its memory was written),
 # so the first sign is awaited, not the end of the run.
 def test_negative_control_stop_dma(qemu, tmp_path, hv_test_elf):
-    dts, extra = config([
-        partition("a", "dma", 1, channels=[("mgr", "m", "worker")],
-                  extra="defer-dma-disable; " + EDU_ASSIGNED),
-        partition("m", "dma", 2, manages=["a"], channels=[("worker", "a", "mgr")],
-                  bootargs="role=manager mode=defer")])
-    cfg = tmp_path / "defer.dts"
-    cfg.write_text(dts)
-    con = qemu("--direct", ICOUNT, "--elf", str(hv_test_elf), "--append",
-               "bulkhead.mutate=stop-dma", "--config", cfg, "--", "-device",
-               "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
-    con.wait_ready()
+    con = defer_boot(qemu, tmp_path, "--elf", str(hv_test_elf),
+                     "--append", "bulkhead.mutate=stop-dma")
     landed = (r"\[m\] stopped, stop_dma at once: 64 bytes landed after the stop|"
               r"\[a\] before enable: 64 bytes landed")
     if not re.search(r"(?m)^(?:" + landed + r")\r?$", con.output):
