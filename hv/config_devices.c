@@ -1,6 +1,7 @@
 /* config_devices.c - pass 3 for device assignments: assignable, once, not nested, translatable. */
 #include <stdio.h>
 #include <string.h>
+#include <hv/device_desc.h>
 #include <hv/fdt_util.h>
 #include "config_priv.h"
 
@@ -164,77 +165,21 @@ static void check_dma_fences(struct cfg_ctx *c)
  * partition. The hypervisor takes no device interrupts (its console is polled), so a source
  * shared with a hypervisor-owned device is the partition's alone. A PCI function is checked
  * with its INTA routing, as its descriptor is built offline (docs/devices.md). */
-#define SRCS_PER_DEV	8
-
-struct irq_src {
-	int ctrl;		/* interrupt-controller node in the hardware tree */
-	uint32_t src;		/* first specifier cell: the controller's source */
-};
-
-static int irq_parent(const void *hw, int node)
-{
-	for (; node >= 0; node = fdt_parent_offset(hw, node)) {
-		int len;
-		const fdt32_t *ph = fdt_getprop(hw, node, "interrupt-parent", &len);
-
-		if (ph && len == 4)
-			return fdt_node_offset_by_phandle(hw, fdt32_to_cpu(*ph));
-	}
-	return -1;
-}
-
-/* The sources of node's interrupts property, when its parent is a controller (not a nexus). */
-static int node_srcs(const void *hw, int node, struct irq_src *out)
-{
-	int len, n = 0, ctrl = irq_parent(hw, node), cells;
-	const fdt32_t *v = fdt_getprop(hw, node, "interrupts", &len);
-
-	if (!v || ctrl < 0 || !fdt_getprop(hw, ctrl, "interrupt-controller", NULL))
-		return 0;
-	cells = (int)fdt_get_u32(hw, ctrl, "#interrupt-cells", 0);
-	for (int at = 0; cells > 0 && (at + cells) * 4 <= len && n < SRCS_PER_DEV; at += cells)
-		out[n++] = (struct irq_src){ ctrl, fdt32_to_cpu(v[at]) };
-	return n;
-}
-
-/* INTA of function devfn of bus 0 through the bridge's interrupt-map (IEEE 1275 PCI binding:
- * phys.hi = devfn << 8, pin 1), masked with interrupt-map-mask. */
-static int pci_inta_src(const void *hw, int bridge, int devfn, struct irq_src *out)
-{
-	int len, mlen;
-	const fdt32_t *map = fdt_getprop(hw, bridge, "interrupt-map", &len);
-	const fdt32_t *mask = fdt_getprop(hw, bridge, "interrupt-map-mask", &mlen);
-	uint32_t key[4] = { (uint32_t)devfn << 8, 0, 0, 1 };
-
-	if (!map || !mask || mlen != 16)
-		return 0;
-	for (int i = 0; i < 4; i++)
-		key[i] &= fdt32_to_cpu(mask[i]);
-	for (int at = 0, n = len / 4; at + 5 <= n;) {
-		int ctrl = fdt_node_offset_by_phandle(hw, fdt32_to_cpu(map[at + 4]));
-		int pac = ctrl < 0 ? 0 : (int)fdt_get_u32(hw, ctrl, "#address-cells", 0);
-		int pic = ctrl < 0 ? 0 : (int)fdt_get_u32(hw, ctrl, "#interrupt-cells", 0);
-		bool hit = true;
-
-		if (ctrl < 0 || pic < 1 || at + 5 + pac + pic > n)
-			return 0;
-		for (int i = 0; i < 4; i++)
-			hit &= fdt32_to_cpu(map[at + i]) == key[i];
-		if (hit) {
-			*out = (struct irq_src){ ctrl, fdt32_to_cpu(map[at + 5 + pac]) };
-			return 1;
-		}
-		at += 5 + pac + pic;
-	}
-	return 0;
-}
-
-static int dev_srcs(struct cfg_ctx *c, int i, struct irq_src *out)
+/* The controller sources device i raises, as its descriptor would have them (device_desc.c):
+ * into out->irq[first..first+n), returning n (0 when they do not resolve; the descriptor
+ * build at partition start reports that). */
+static int dev_srcs(struct cfg_ctx *c, int i, struct dev_desc *out, int *first)
 {
 	const struct cfg_device *d = &c->cfg->device[i];
 
-	return d->pci_function >= 0 ? pci_inta_src(c->hw, d->hw_node, d->pci_function, out)
-				    : node_srcs(c->hw, d->hw_node, out);
+	*out = (struct dev_desc){ .hw_node = d->hw_node, .pci = d->pci_function >= 0,
+				  .pci_bdf = d->pci_function >= 0 ? (uint32_t)d->pci_function : 0 };
+	if (out->pci) {
+		*first = BH_PCI_INTX_IRQ_INDEX;
+		return dev_desc_pci_intx(c->hw, out, 1) ? 0 : 1;
+	}
+	*first = 0;
+	return dev_desc_node_irqs(c->hw, out) ? 0 : (int)out->nr_irqs;
 }
 
 static void dev_name(struct cfg_ctx *c, int i, char *buf, size_t len)
@@ -256,25 +201,26 @@ static void check_shared_srcs(struct cfg_ctx *c, int i)
 {
 	struct hv_config *cfg = c->cfg;
 	struct cfg_device *d = &cfg->device[i];
-	struct irq_src a[SRCS_PER_DEV], b[SRCS_PER_DEV];
+	static struct dev_desc da, db;	/* the validator runs on one CPU, before any partition */
 	char mine[200], theirs[200];
-	int na = d->owner >= 0 ? dev_srcs(c, i, a) : 0;
+	int fa, fb, na = d->owner >= 0 ? dev_srcs(c, i, &da, &fa) : 0;
 
 	for (int j = 0; j < i && na; j++) {
 		struct cfg_device *o = &cfg->device[j];
 		int nb = o->hw_node >= 0 && o->owner >= 0 && o->owner != d->owner &&
-			 !same_device(d, o) ? dev_srcs(c, j, b) : 0;
+			 !same_device(d, o) ? dev_srcs(c, j, &db, &fb) : 0;
 
 		for (int x = 0; x < na * nb; x++) {
-			if (a[x / nb].ctrl != b[x % nb].ctrl || a[x / nb].src != b[x % nb].src)
+			const struct dev_irq *p = &da.irq[fa + x / nb], *q = &db.irq[fb + x % nb];
+
+			if (p->ctrl != q->ctrl || p->src != q->src)
 				continue;
 			dev_name(c, i, mine, sizeof(mine));
 			dev_name(c, j, theirs, sizeof(theirs));
 			cfg_err(c, d->node, "device", "%s and %s (%s) raise the same interrupt source "
 				"%lu of %s; partitions \"%s\" and \"%s\" would mask and route each "
 				"other's interrupt: give both to one partition", mine, theirs,
-				cfg_path(c, o->node), (unsigned long)a[x / nb].src,
-				cfg_hw_path(c, a[x / nb].ctrl), cfg->part[d->owner].label,
+				cfg_path(c, o->node), (unsigned long)p->src, cfg_hw_path(c, p->ctrl), cfg->part[d->owner].label,
 				cfg->part[o->owner].label);
 			break;
 		}

@@ -69,7 +69,7 @@ static uint32_t sense_flags(uint32_t sense)
 
 /* interrupts = <spec...>, each #interrupt-cells of the parent controller long. Only a direct
  * interrupt controller is resolved here (an interrupt-map nexus in between is refused). */
-static int add_irqs(const void *hw, struct dev_desc *d)
+int dev_desc_node_irqs(const void *hw, struct dev_desc *d)
 {
 	int len, ctrl, cells;
 	const fdt32_t *p = fdt_getprop(hw, d->hw_node, "interrupts", &len);
@@ -118,11 +118,13 @@ int dev_desc_pci_intx(const void *hw, struct dev_desc *d, uint32_t pin)
 		key[i] &= fdt32_to_cpu(mask[i]);
 	for (int at = 0, n = len / 4, k = 0; at + 5 <= n; k++) {
 		int ctrl = fdt_node_offset_by_phandle(hw, fdt32_to_cpu(map[at + 4]));
-		int pac = ctrl < 0 ? 0 : (int)fdt_get_u32(hw, ctrl, "#address-cells", 0);
-		int pic = ctrl < 0 ? 0 : (int)fdt_get_u32(hw, ctrl, "#interrupt-cells", 0);
+		uint32_t pac = ctrl < 0 ? 0 : fdt_get_u32(hw, ctrl, "#address-cells", 0);
+		uint32_t pic = ctrl < 0 ? 0 : fdt_get_u32(hw, ctrl, "#interrupt-cells", 0);
 		bool hit = true;
 
-		if (ctrl < 0 || pic < 1 || at + 5 + pac + pic > n)
+		/* the cell counts are any u32 in a bad tree: bounded before they are added */
+		if (ctrl < 0 || pic < 1 || pac > (uint32_t)n || pic > (uint32_t)n ||
+		    at + 5 + (int)(pac + pic) > n)
 			return -FDT_ERR_BADVALUE;
 		for (int i = 0; i < 4; i++)
 			hit &= fdt32_to_cpu(map[at + i]) == key[i];
@@ -176,7 +178,7 @@ int dev_desc_build(const void *hw, const void *cfg_fdt, const struct hv_config *
 	if (fn)
 		return len == 8 ? build_pci(hw, fn, d) : -FDT_ERR_BADVALUE;
 	err = add_regions(hw, d);
-	return err ? err : add_irqs(hw, d);
+	return err ? err : dev_desc_node_irqs(hw, d);
 }
 
 uint32_t dev_desc_number(struct dev_desc *d, uint32_t first)

@@ -11,9 +11,9 @@ HOST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=im
 		-Ihv/include -Iinclude -Itools/bhctl -MMD -MP
 SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-HOST_LIB_SRCS := hv/fdt_util.c $(wildcard hv/config_*.c)
-# hv/device_desc.c: the device descriptors "bhctl devices" prints (issue 5)
-BHCTL_SRCS    := $(wildcard tools/bhctl/*.c) hv/device_desc.c
+HOST_LIB_SRCS := hv/fdt_util.c hv/device_desc.c $(wildcard hv/config_*.c)
+# (hv/device_desc.c: the descriptors "bhctl devices" prints and the validator resolves irqs with)
+BHCTL_SRCS    := $(wildcard tools/bhctl/*.c)
 UNIT_TESTS    := $(patsubst tests/unit/%.c,$(BH)/unit/%,$(wildcard tests/unit/test_*.c))
 CONFIG_DTS    := $(wildcard tests/configs/good/*.dts tests/configs/bad/*.dts)
 
@@ -56,9 +56,9 @@ $(BH)/san/tests/unit/test_vcpu_mask.c.o: HOST_CFLAGS += -Itests/unit/host
 # hardware tree, the Topaz example config).
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 $(BH)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(HOST_LIB_SRCS) hv/config_priv.h hv/include/hv/config.h \
-		   hv/include/hv/fdt_util.h $(LIBFDT_SRC)/libfdt.h
+		   hv/include/hv/fdt_util.h hv/include/hv/device_desc.h $(LIBFDT_SRC)/libfdt.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -Ihv/include -I$(LIBFDT_SRC) $< $(HOST_LIB_SRCS) \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -Ihv/include -Iinclude -I$(LIBFDT_SRC) $< $(HOST_LIB_SRCS) \
 		$(addprefix $(LIBFDT_SRC)/,$(addsuffix .c,$(LIBFDT_NAMES))) -o $@
 
 # Seed corpora: every good and bad config, compiled; the fixed trees the targets load.

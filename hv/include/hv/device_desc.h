@@ -61,6 +61,11 @@ struct dev_desc {
 int dev_desc_build(const void *hw, const void *cfg_fdt, const struct hv_config *cfg,
 		   int index, struct dev_desc *d);
 
+/* The interrupts property of device-tree node d->hw_node, resolved through interrupt-parent
+ * to a controller: fills irq[] and nr_irqs. 0, or a negative libfdt error (-FDT_ERR_BADVALUE:
+ * no controller, -FDT_ERR_BADNCELLS, -FDT_ERR_NOSPACE). */
+int dev_desc_node_irqs(const void *hw, struct dev_desc *d);
+
 /* INTx pin (1..4) of PCI function d through its bridge's interrupt-map: fills irq[0]. */
 int dev_desc_pci_intx(const void *hw, struct dev_desc *d, uint32_t pin);
 
