@@ -82,15 +82,22 @@ void arch_cpu_idle(uint64_t ticks)
 	/* TSR[DIS] is cleared before DEC is written: if DEC ran out in between, clearing it
 	 * afterwards would wipe the wake-up and the CPU would sleep for good. DEC = 0 would not
 	 * count at all (E500MCRM 2.8.4). */
+	uint32_t dec = ticks > 0x7fffffffu ? 0x7fffffffu : ticks ? (uint32_t)ticks : 1;
+
 	mtspr(SPRN_TSR, TSR_DIS);
-	mtspr(SPRN_DEC, ticks > 0x7fffffffu ? 0x7fffffffu : ticks ? (uint32_t)ticks : 1);
-	mtspr(SPRN_TCR, TCR_DIE);
+	mtspr(SPRN_DECAR, dec);
+	mtspr(SPRN_DEC, dec);
 	/* QEMU 7.2 TCG evaluates the DEC interrupt in the timer callback (main thread) and in
 	 * the TCR write (vCPU thread) without a common lock: when DEC runs out during the TCR
 	 * write, both can see the old other half and the interrupt is never raised; the CPU
 	 * then sits in "wait" with TSR[DIS], TCR[DIE] and MSR[EE] all set (seen with the QEMU
 	 * monitor on the console CPU: the shell stopped answering about once in 200 commands).
-	 * An expiry that is already visible here needs no wait. */
+	 * An expiry that is already visible here needs no wait. A lost one is not final either:
+	 * auto-reload (TCR[ARE], DECAR; E500MCRM 2.8.4) expires DEC again every period and each
+	 * expiry raises the interrupt anew, so the CPU wakes one period late at worst. Another
+	 * idle CPU's kick (pcpu.c) cannot be relied on: the console CPU is often the only idle
+	 * one. The wake-up handler clears TCR, which ends the reloads. */
+	mtspr(SPRN_TCR, TCR_DIE | TCR_ARE);
 	if (!(mfspr(SPRN_TSR) & TSR_DIS))
 		__asm__ volatile("wrteei 1; wait; wrteei 0" ::: "memory");
 	mtspr(SPRN_TCR, 0);
