@@ -183,17 +183,12 @@ def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
     for run in all_runs[1:3]:
         assert run[1:] in (["bus master at start: off", IN_FLIGHT] + STEPS,
                            ["bus master at start: off", NOT_IN_FLIGHT] + STEPS), run
-    # No counted restart let a byte land. Each must catch a transfer in flight (the proof
-    # counts only then); under --icount the order is fixed, but since the console began to
-    # redraw the shell's open line after every partition line the timeline shifted so that
-    # 2 restarts in 20 (always the same ones: the 9th and 15th) find the engine idle. Until
-    # that is understood (issue 11 note), at most one restart in ten may do so.
-    idle = 0
+    # No counted restart let a byte land, and each caught a transfer in flight (the proof
+    # counts only then): under --icount the order is fixed. (Two restarts in twenty once found
+    # the engine idle: the console CPU had lost its decrementer wake-up and handled m's restart
+    # late, docs/reliability.md Q2.)
     for n, run in enumerate(all_runs[3:], 4):
-        assert run[1:] in (["bus master at start: off", IN_FLIGHT] + STEPS,
-                           ["bus master at start: off", NOT_IN_FLIGHT] + STEPS), f"run {n}: {run}"
-        idle += run[2] == NOT_IN_FLIGHT
-    assert idle * 10 <= CYCLES, f"{idle} of {CYCLES} restarts found no transfer in flight"
+        assert run[1:] == ["bus master at start: off", IN_FLIGHT] + STEPS, f"run {n}: {run}"
     assert re.search(r"(?m)^\[m\] manager: watched buffer: 0 bytes changed",
                      out), out
     assert "blocked" not in out and "could not be disabled" not in out
