@@ -11,10 +11,8 @@
 #   /dev/console, /dev, /proc, /sys; root/ in the entry holds the unpacked files.
 # The archive is written here (newc, owner root, time 0, gzip) so it needs neither root nor
 # the cpio tool and is byte-for-byte reproducible.
-# Cache:   $BULKHEAD_CACHE/initramfs/<key>/initramfs.cpio.gz, BULKHEAD_CACHE as for
-#          scripts/build-linux.sh; the key hashes the sources, this script, the compiler
-#          version and the cross glibc version. Built in a temporary directory, renamed into
-#          place under a lock.
+# Cache:   $BULKHEAD_CACHE/initramfs/<key>/initramfs.cpio.gz (scripts/cache.sh); the key
+#          hashes the sources, this script, the compiler version and the cross glibc version.
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,14 +25,8 @@ LIBC_PKG=libc6-dev-powerpc-cross
 die() { echo "build-initramfs: $*" >&2; exit 1; }
 say() { echo "build-initramfs: $*" >&2; }
 
-if [ -z "${BULKHEAD_CACHE:-}" ]; then
-	if [ "$(id -u)" -eq 0 ]; then
-		BULKHEAD_CACHE=/var/cache/bulkhead
-	else
-		BULKHEAD_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/bulkhead
-	fi
-fi
-CACHE=$BULKHEAD_CACHE/initramfs
+# shellcheck source=scripts/cache.sh
+. "$TOP/scripts/cache.sh"
 
 command -v "${CROSS}gcc" >/dev/null || die "${CROSS}gcc not found (scripts/deps.sh)"
 LIBC_VER=$(dpkg-query -W -f='${Version}' "$LIBC_PKG" 2>/dev/null) ||
@@ -45,26 +37,8 @@ PROGS=$(ls "$LDIR"/progs/*.c 2>/dev/null || true)
 HASH=$( { grep -v '^[[:space:]]*#' "$SELF"; cat "$LDIR/init.c" $PROGS;
 	"${CROSS}gcc" --version | head -n 1; echo "$LIBC_VER $PROGS"; } | sha256sum | cut -c1-12)
 KEY=$HASH
-ENTRY=$CACHE/$KEY
-
-if [ -f "$ENTRY/initramfs.cpio.gz" ]; then
-	say "cached: $ENTRY"
-	echo "$ENTRY"
-	exit 0
-fi
-
-mkdir -p "$CACHE"
-exec 9>"$CACHE/.lock-$KEY"
-flock 9
-if [ -f "$ENTRY/initramfs.cpio.gz" ]; then
-	echo "$ENTRY"
-	exit 0
-fi
-rm -rf "$CACHE/.tmp-$KEY".* "$ENTRY"
-TMP=$(mktemp -d "$CACHE/.tmp-$KEY.XXXXXX")
-chmod 755 "$TMP"
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM HUP
+cache_init initramfs "$KEY" initramfs.cpio.gz
+cache_begin
 
 mkdir -p "$TMP/root/bin"
 # shellcheck disable=SC2086
@@ -106,7 +80,4 @@ with open(out, "wb") as f:
 EOF
 
 echo "$KEY" >"$TMP/key"
-mv "$TMP" "$ENTRY"
-trap - EXIT
-say "built: $ENTRY"
-echo "$ENTRY"
+cache_commit

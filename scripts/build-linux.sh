@@ -7,14 +7,12 @@
 # Source:  Debian's linux-source-6.1 (/usr/src/linux-source-6.1.tar.xz), unmodified.
 # Config:  arch/powerpc corenet32_smp_defconfig + partitions/linux/bulkhead.config, then
 #          olddefconfig; every setting of the fragment is checked to hold afterwards.
-# Cache:   $BULKHEAD_CACHE/linux/<key>/ where BULKHEAD_CACHE defaults to /var/cache/bulkhead
-#          (root) or ${XDG_CACHE_HOME:-$HOME/.cache}/bulkhead (others). The key is the dpkg
-#          version of linux-source-6.1 plus a hash of the fragment, this script and the cross
-#          compiler's version, so changing any of them builds a new entry.
+# Cache:   $BULKHEAD_CACHE/linux/<key>/ (scripts/cache.sh: where, the lock, the atomic
+#          rename). The key is the dpkg version of linux-source-6.1 plus a hash of the
+#          fragment, this script and the cross compiler's version, so changing any of them
+#          builds a new entry.
 # Entry:   vmlinux, uImage, System.map, config, build.log, key, and src/ (the whole built tree,
 #          for out-of-tree modules: make -C <entry>/src M=<dir>).
-# The build runs in a temporary directory beside the entry and is renamed into place only when
-# complete, under a lock, so an interrupted or concurrent build never leaves a partial entry.
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,14 +25,8 @@ CROSS=${CROSS_COMPILE:-powerpc-linux-gnu-}
 die() { echo "build-linux: $*" >&2; exit 1; }
 say() { echo "build-linux: $*" >&2; }
 
-if [ -z "${BULKHEAD_CACHE:-}" ]; then
-	if [ "$(id -u)" -eq 0 ]; then
-		BULKHEAD_CACHE=/var/cache/bulkhead
-	else
-		BULKHEAD_CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/bulkhead
-	fi
-fi
-CACHE=$BULKHEAD_CACHE/linux
+# shellcheck source=scripts/cache.sh
+. "$TOP/scripts/cache.sh"
 
 [ -r "$TARBALL" ] || die "$TARBALL not found (install $SRC_PKG: scripts/deps.sh)"
 command -v "${CROSS}gcc" >/dev/null || die "${CROSS}gcc not found (scripts/deps.sh)"
@@ -45,30 +37,8 @@ SRC_VER=$(dpkg-query -W -f='${Version}' "$SRC_PKG" 2>/dev/null) ||
 HASH=$( { cat "$FRAGMENT"; grep -v '^[[:space:]]*#' "$SELF"; "${CROSS}gcc" --version |
 	head -n 1; } | sha256sum | cut -c1-12)
 KEY="$SRC_VER-$HASH"
-ENTRY=$CACHE/$KEY
-
-if [ -f "$ENTRY/uImage" ]; then
-	say "cached: $ENTRY"
-	echo "$ENTRY"
-	exit 0
-fi
-
-mkdir -p "$CACHE"
-# One builder per key: a second caller waits here and then finds the finished entry.
-exec 9>"$CACHE/.lock-$KEY"
-flock 9
-if [ -f "$ENTRY/uImage" ]; then
-	say "cached (built meanwhile): $ENTRY"
-	echo "$ENTRY"
-	exit 0
-fi
-# Holding the lock, any temporary directory for this key is left from an interrupted build,
-# and an entry without its uImage is not one of ours.
-rm -rf "$CACHE/.tmp-$KEY".* "$ENTRY"
-TMP=$(mktemp -d "$CACHE/.tmp-$KEY.XXXXXX")
-chmod 755 "$TMP"
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM HUP
+cache_init linux "$KEY" uImage
+cache_begin
 
 START=$(date +%s)
 LOG=$TMP/build.log
@@ -118,8 +88,5 @@ END=$(date +%s)
 printf '%s\nbuilt %s in %s s on %s cores\n' "$KEY" "$(date -u +%FT%TZ)" \
 	"$((END - START))" "$(nproc)" >"$TMP/key"
 
-# rename(2) of a directory is atomic: the entry appears complete or not at all.
-mv "$TMP" "$ENTRY"
-trap - EXIT
-say "built in $((END - START)) s: $ENTRY"
-echo "$ENTRY"
+say "built in $((END - START)) s"
+cache_commit

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from guestrun import mutation_args, partition_lines
 from partcfg import MEM_BASE, MEM_SIZE, config, partition
 
 EDU = ("--", "-device", "edu,dma_mask=0xffffffff")   # default mask clips to 28-bit addresses
@@ -117,8 +118,7 @@ NOT_IN_FLIGHT = "left-over DMA none in flight: 0 bytes landed"
 ICOUNT = "--icount=shift=5,sleep=off"
 
 
-def guest_lines(out, label):
-    return re.findall(r"(?m)^\[" + label + r"\] (.*?)\r?$", out)
+guest_lines = partition_lines
 
 
 def runs(lines):
@@ -322,8 +322,7 @@ def test_dma_window_limits_an_assigned_function(qemu, tmp_path, hv_test_elf, win
     dts = dts[:end] + DW_NODE + dts[end:]
     cfg = tmp_path / "dw.dts"
     cfg.write_text(dts)
-    image = ["--elf", str(hv_test_elf), "--append", f"bulkhead.mutate={mutation}"] \
-        if mutation else []
+    image = mutation_args(hv_test_elf, mutation)
     con = qemu("--direct", ICOUNT, *image, "--config", cfg, "--", "-device",
                "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
     con.wait_ready()

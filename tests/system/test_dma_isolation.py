@@ -16,6 +16,7 @@ import re
 
 import pytest
 
+from guestrun import mutation_args
 from partcfg import config, partition
 
 TWO_EDUS = ('edu { device = "pci0"; pci-function = <2 0>; }; '
@@ -44,8 +45,7 @@ def boot(qemu, tmp_path, part, launcher, qemu_extra):
 @pytest.mark.parametrize("mutation", [None, "bus-master"],
                          ids=["gated", "negative-control-bus-master"])
 def test_bus_master_follows_the_function_dma_source(qemu, tmp_path, hv_test_elf, mutation):
-    image = ["--elf", str(hv_test_elf), "--append", f"bulkhead.mutate={mutation}"] \
-        if mutation else []
+    image = mutation_args(hv_test_elf, mutation)
     con = boot(qemu, tmp_path, partition("a", "dma", 1, bootargs="mode=bme", extra=TWO_EDUS),
                ["--icount=shift=5,sleep=off", *image], QEMU_EDUS)
     lines = lines_until(con, "bme: done")

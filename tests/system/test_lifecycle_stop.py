@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from guestrun import mutation_args
 from partcfg import config, partition
 
 STOPPED = r"partition {}: stopped \(stopped from the console\)"
@@ -19,8 +20,7 @@ def boot(qemu, tmp_path, hv_test_elf):
         dts, extra = config(parts)
         cfg = tmp_path / "stop.dts"
         cfg.write_text(dts)
-        image = ["--elf", str(hv_test_elf), "--append", f"bulkhead.mutate={mutate}"] \
-            if mutate else []
+        image = mutation_args(hv_test_elf, mutate)
         con = qemu("--direct", "--smp", "4", *image, "--config", cfg, "--", *extra)
         con.wait_ready()
         return con

@@ -4,28 +4,18 @@ asserting it, EV_INT_SET_CONFIG moves it to vCPU 1; vCPU 1 gets nothing until vC
 ended it, and the next edu interrupt arrives at vCPU 1 (positive control). Negative control
 (test image, bulkhead.mutate=vpic-dest-only): the mask looks only at the new destination,
 and vCPU 1 takes the interrupt that is still in service on vCPU 0."""
-import re
-
 import pytest
 
-from partcfg import config, partition
-
-EDU = 'edu { device = "pci0"; pci-function = <2 0>; };'
+from guestrun import EDU, EDU_QEMU, run_until_exit
+from partcfg import partition
 
 
 @pytest.fixture
 def run(qemu, tmp_path, hv_test_elf):
     def start(mutate=None):
-        dts, extra = config([partition("m", "irqmove", 1, ncpus=2, extra=EDU)])
-        cfg = tmp_path / "move.dts"
-        cfg.write_text(dts)
-        image = ["--elf", str(hv_test_elf), "--append", f"bulkhead.mutate={mutate}"] \
-            if mutate else []
-        con = qemu("--direct", "--mttcg", "--smp", "4", *image, "--config", cfg, "--", *extra,
-                   "-device", "edu,addr=2.0", timeout=120)
-        con.wait_ready()
-        con.expect_line(r"partition m: exited with code \d+")
-        return re.findall(r"(?m)^\[m\] (.*?)\r?$", con.output)
+        return run_until_exit(qemu, tmp_path, [partition("m", "irqmove", 1, ncpus=2, extra=EDU)],
+                              label="m", hv_test_elf=hv_test_elf, mutate=mutate,
+                              launcher=("--mttcg", "--smp", "4"), qemu_args=EDU_QEMU)
     return start
 
 

@@ -7,32 +7,23 @@ pending doorbell coalesce into one delivery, so at most two rings per cycle). Ne
 read-modify-write the lock replaced, its window widened to 50 us; an edu pending bit set by
 the owner's CPU inside that window is lost, the edu source stays masked for good and the
 guest reports the lost interrupt."""
-import re
-
 import pytest
 
-from partcfg import config, partition
+from guestrun import EDU, EDU_QEMU, run_until_exit
+from partcfg import partition
 
-EDU = 'edu { device = "pci0"; pci-function = <2 0>; };'
 CYCLES = 30
 
 
 @pytest.fixture
 def run(qemu, tmp_path, hv_test_elf):
     def start(mutate=None):
-        dts, extra = config([
-            partition("m", "irqrace", 1, bootargs=f"target=w cycles={CYCLES}", manages=["w"],
-                      extra=EDU),
-            partition("w", "hog", 2, bootargs="mode=exit", no_auto_start=True)])
-        cfg = tmp_path / "race.dts"
-        cfg.write_text(dts)
-        image = ["--elf", str(hv_test_elf), "--append", f"bulkhead.mutate={mutate}"] \
-            if mutate else []
-        con = qemu("--direct", "--mttcg", "--smp", "4", *image, "--config", cfg, "--", *extra,
-                   "-device", "edu,addr=2.0", timeout=120)
-        con.wait_ready()
-        con.expect_line(r"partition m: exited with code \d+")
-        return re.findall(r"(?m)^\[m\] (.*?)\r?$", con.output)
+        parts = [partition("m", "irqrace", 1, bootargs=f"target=w cycles={CYCLES}",
+                           manages=["w"], extra=EDU),
+                 partition("w", "hog", 2, bootargs="mode=exit", no_auto_start=True)]
+        return run_until_exit(qemu, tmp_path, parts, label="m", hv_test_elf=hv_test_elf,
+                              mutate=mutate, launcher=("--mttcg", "--smp", "4"),
+                              qemu_args=EDU_QEMU)
     return start
 
 

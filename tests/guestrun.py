@@ -1,0 +1,33 @@
+"""guestrun.py - the common shape of the guest-driven system tests: write a partition config,
+boot the hypervisor (or, with a mutation, the test image) on QEMU, wait until one partition
+exits, and hand back that partition's console lines."""
+import re
+
+from partcfg import config
+
+EDU = 'edu { device = "pci0"; pci-function = <2 0>; };'
+EDU_QEMU = ["-device", "edu,addr=2.0"]
+
+
+def partition_lines(output, label):
+    """The lines partition label printed on its console (without the "[label] " prefix)."""
+    return re.findall(r"(?m)^\[" + label + r"\] (.*?)\r?$", output)
+
+
+def mutation_args(hv_test_elf, mutate):
+    """Launcher options that boot the test image with bulkhead.mutate=mutate (none: release)."""
+    return ["--elf", str(hv_test_elf), "--append", f"bulkhead.mutate={mutate}"] \
+        if mutate else []
+
+
+def run_until_exit(qemu, tmp_path, parts, *, label, hv_test_elf=None, mutate=None,
+                   launcher=(), qemu_args=(), timeout=120):
+    """Boot these partitions and wait for partition label to exit; its console lines."""
+    dts, extra = config(parts)
+    cfg = tmp_path / "config.dts"
+    cfg.write_text(dts)
+    con = qemu("--direct", *launcher, *mutation_args(hv_test_elf, mutate), "--config", cfg,
+               "--", *extra, *qemu_args, timeout=timeout)
+    con.wait_ready()
+    con.expect_line(r"partition " + label + r": exited with code \d+")
+    return partition_lines(con.output, label)
