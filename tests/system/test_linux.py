@@ -1,0 +1,93 @@
+"""Unmodified Linux 6.1 as a partition (issue 13; docs/linux.md): the test kernel and
+initramfs, configured the normal way (tests/linuxcfg.py), beside a hello partition on QEMU
+ppce500 -smp 4 (the shell keeps CPU 0). Linux's console is ttyEHV0 on its console byte
+channel; the tests type commands to its /init through `console l` and read its replies."""
+import re
+
+import pytest
+
+from guestrun import partition_lines
+from linuxcfg import QEMU_MEM, config
+
+TIMEOUT = 120
+INIT = r"\[l\] bulkhead-linux: init started \(pid 1\)"
+
+
+def wait_line(con, regex, since=0, timeout=TIMEOUT):
+    """The first line matching regex after output offset since (already there or coming)."""
+    pat = re.compile(r"(?m)^" + regex + r"\r?$")
+    m = pat.search(con.output, since)
+    if m:
+        return m
+    con.expect_line(regex, timeout=timeout)
+    return pat.search(con.output, since)
+
+
+def boot(qemu, tmp_path, ncpus=1, **kw):
+    dts, extra = config(ncpus=ncpus, **kw)
+    cfg = tmp_path / "linux.dts"
+    cfg.write_text(dts)
+    con = qemu("--direct", "--smp", "4", "--mem", QEMU_MEM, "--config", cfg, "--", *extra,
+               timeout=TIMEOUT)
+    con.wait_ready()
+    wait_line(con, INIT)
+    return con
+
+
+def linux(con, command, reply):
+    """Type command to Linux's /init (attached to its console) and wait for its reply line
+    (regex after "bulkhead-linux: "); returns the match. Detaches afterwards."""
+    start = len(con.output)
+    con.child.send("console l\r")
+    con.expect_exact("console: attached to l")
+    con.child.send(command + "\r")
+    m = wait_line(con, r"\[l\] bulkhead-linux: " + reply, since=start)
+    con.child.send("\x1d")
+    con.expect_exact("console: detached from l")
+    return m
+
+
+@pytest.mark.parametrize("ncpus", [1, 2])
+def test_linux_boots_beside_hello(qemu, tmp_path, ncpus):
+    con = boot(qemu, tmp_path, ncpus)
+    assert linux(con, "cpus", r"cpus (\d+)").group(1) == str(ncpus)
+    assert linux(con, "uname", r"uname (.*)").group(1).startswith("Linux 6.1.")
+    # the neighbour ran undisturbed
+    assert "hello" in " ".join(partition_lines(con.output, "h")).lower()
+    assert "isolation fault" not in con.output and "unexpected" not in con.output
+
+
+def test_console_input_and_floating_point(qemu, tmp_path):
+    con = boot(qemu, tmp_path)
+    assert linux(con, "echo typed through the hypervisor", r"echo (.*)").group(1) == \
+        "typed through the hypervisor"
+    assert linux(con, "fp", r"fp (.*)").group(1) == "sqrt2=1.414213562 pi~3.141583"
+
+
+def test_user_privileged_instruction_kills_only_the_process(qemu, tmp_path):
+    con = boot(qemu, tmp_path)
+    assert linux(con, "run /bin/privop", r"run /bin/privop: (.*)").group(1) == \
+        "killed by signal 4"                                       # SIGILL, that process only
+    assert linux(con, "run /bin/privop spr", r"run /bin/privop: (.*)").group(1) == \
+        "killed by signal 4"
+    assert linux(con, "echo alive", r"echo (.*)").group(1) == "alive"
+    assert "partition l: stopped" not in con.output
+
+
+def test_reboot_restarts_the_partition_and_halt_stops_it(qemu, tmp_path):
+    con = boot(qemu, tmp_path)
+    start = len(con.output)
+    con.child.send("console l\r")
+    con.expect_exact("console: attached to l")
+    con.child.send("reboot\r")
+    wait_line(con, INIT, since=start + con.output[start:].index("bulkhead-linux: reboot"))
+    con.child.send("\x1d")
+    con.expect_exact("console: detached from l")
+    assert linux(con, "echo again", r"echo (.*)").group(1) == "again"
+    start = len(con.output)
+    con.child.send("console l\r")
+    con.expect_exact("console: attached to l")
+    con.child.send("halt\r")
+    wait_line(con, r"partition l: stopped.*", since=start)
+    con.child.send("\x1d")
+    assert re.search(r"(?m)^\d+\s+l\s+stopped", con.command("list"))
