@@ -8,6 +8,8 @@
 # from libc6-dev-powerpc-cross):
 #   /init                 partitions/linux/init.c (console line reader, docs/linux.md)
 #   /bin/NAME             partitions/linux/progs/NAME.c, one program per file (if any)
+#   /modules/NAME.ko      partitions/linux/modules/NAME/ (Kbuild), built against the test
+#                         kernel (scripts/build-linux.sh, which runs first if needed)
 #   /dev/console, /dev, /proc, /sys; root/ in the entry holds the unpacked files.
 # The archive is written here (newc, owner root, time 0, gzip) so it needs neither root nor
 # the cpio tool and is byte-for-byte reproducible.
@@ -32,10 +34,17 @@ command -v "${CROSS}gcc" >/dev/null || die "${CROSS}gcc not found (scripts/deps.
 LIBC_VER=$(dpkg-query -W -f='${Version}' "$LIBC_PKG" 2>/dev/null) ||
 	die "$LIBC_PKG is not installed (scripts/deps.sh)"
 PROGS=$(ls "$LDIR"/progs/*.c 2>/dev/null || true)
+MODS=$(ls -d "$LDIR"/modules/*/ 2>/dev/null || true)
+KERNEL=""
+if [ -n "$MODS" ]; then
+	KERNEL=$("$TOP/scripts/build-linux.sh") || die "no kernel to build the modules against"
+fi
 # The script's own comments are left out of the key: editing them needs no rebuild.
 # shellcheck disable=SC2086
 HASH=$( { grep -v '^[[:space:]]*#' "$SELF"; cat "$LDIR/init.c" $PROGS;
-	"${CROSS}gcc" --version | head -n 1; echo "$LIBC_VER $PROGS"; } | sha256sum | cut -c1-12)
+	"${CROSS}gcc" --version | head -n 1; echo "$LIBC_VER $PROGS $MODS";
+	[ -z "$MODS" ] || { cat "$KERNEL/key" | head -n 1; find $MODS -type f | sort | xargs cat;
+	cat "$TOP"/include/bulkhead/*.h; }; } | sha256sum | cut -c1-12)
 KEY=$HASH
 cache_init initramfs "$KEY" initramfs.cpio.gz
 cache_begin
@@ -49,6 +58,17 @@ for src in $PROGS; do
 	"${CROSS}gcc" $CFLAGS -o "$TMP/root/bin/$name" "$src" -lm
 done
 
+mkdir -p "$TMP/root/modules"
+for dir in $MODS; do
+	name=$(basename "$dir")
+	cp -r "$dir" "$TMP/mod-$name"
+	make -C "$KERNEL/src" ARCH=powerpc CROSS_COMPILE="$CROSS" M="$TMP/mod-$name" \
+		BULKHEAD_INCLUDE="$TOP/include" modules >"$TMP/mod-$name.log" 2>&1 ||
+		{ tail -n 30 "$TMP/mod-$name.log" >&2; die "module $name failed to build"; }
+	cp "$TMP/mod-$name/$name.ko" "$TMP/root/modules/"
+	rm -rf "$TMP/mod-$name" "$TMP/mod-$name.log"
+done
+
 # newc archive: 110-byte ASCII header, NUL-terminated name and data each padded to 4 bytes.
 python3 - "$TMP/root" "$TMP/initramfs.cpio.gz" <<'EOF'
 import gzip, os, stat, sys
@@ -58,8 +78,10 @@ entries = [("dev", stat.S_IFDIR | 0o755, 0, b""),
            ("dev/console", stat.S_IFCHR | 0o600, (5, 1), b""),
            ("proc", stat.S_IFDIR | 0o755, 0, b""),
            ("sys", stat.S_IFDIR | 0o755, 0, b""),
-           ("bin", stat.S_IFDIR | 0o755, 0, b"")]
-for name in ["init"] + sorted("bin/" + n for n in os.listdir(os.path.join(root, "bin"))):
+           ("bin", stat.S_IFDIR | 0o755, 0, b""),
+           ("modules", stat.S_IFDIR | 0o755, 0, b"")]
+for name in ["init"] + sorted("bin/" + n for n in os.listdir(os.path.join(root, "bin"))) + \
+        sorted("modules/" + n for n in os.listdir(os.path.join(root, "modules"))):
     with open(os.path.join(root, name), "rb") as f:
         entries.append((name, stat.S_IFREG | 0o755, 0, f.read()))
 

@@ -15,7 +15,9 @@
 #define HC_VENDOR(token)	((token) >> 16)
 #define HC_NUMBER(token)	((token) & 0xffff)
 
-/* ePAPR vendor (1) */
+/* ePAPR vendor (1). Linux's asm/epapr_hcalls.h defines the same names with the same values
+ * (ePAPR 1.1 B.5): a Linux module that includes it first keeps Linux's. */
+#ifndef EV_BYTE_CHANNEL_SEND
 #define EV_BYTE_CHANNEL_SEND		HC_TOKEN(HC_VENDOR_EPAPR, 1)
 #define EV_BYTE_CHANNEL_RECEIVE		HC_TOKEN(HC_VENDOR_EPAPR, 2)
 #define EV_BYTE_CHANNEL_POLL		HC_TOKEN(HC_VENDOR_EPAPR, 3)
@@ -31,6 +33,7 @@
 #define EV_DOORBELL_SEND		HC_TOKEN(HC_VENDOR_EPAPR, 14)
 #define EV_MSGSND			HC_TOKEN(HC_VENDOR_EPAPR, 15)
 #define EV_IDLE				HC_TOKEN(HC_VENDOR_EPAPR, 16)
+#endif
 
 /* Freescale vendor (2) */
 #define FH_ERR_GET_INFO			HC_TOKEN(HC_VENDOR_FSL, 1)

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fslhv: the Freescale hypervisor management interface as Linux users use it, through the
+ * unmodified fsl_hypervisor driver's /dev/fsl-hv ioctls (linux/fsl_hypervisor.h). Run by the
+ * Linux tests to drive a neighbour partition from Linux user space. One reply line per call:
+ *
+ *   fslhv handles                  "fslhv: handle LABEL H" per partition handle in the tree
+ *   fslhv status H                 "fslhv: status H ret R state S" (0 stopped, 1 running, ...)
+ *   fslhv stop H | restart H       "fslhv: stop H ret R"
+ *   fslhv start H [LOAD]           "fslhv: start H ret R" (entry 0; LOAD 1: hypervisor reloads)
+ *   fslhv poke H PADDR VALUE       copies the 32-bit VALUE to guest physical PADDR of H
+ *   fslhv doorbell H               "fslhv: doorbell H ret R"
+ *   fslhv wait MS                  "fslhv: event DOORBELL" per doorbell the driver queued
+ *                                  within MS milliseconds (read(2) of /dev/fsl-hv), then
+ *                                  "fslhv: wait done"
+ * Exit status 0, or 1 when /dev/fsl-hv cannot be opened or the arguments are wrong.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/ioctl.h>
+#include <linux/fsl_hypervisor.h>
+
+#define TAG		"fslhv: "
+#define HANDLES_DIR	"/proc/device-tree/hypervisor/handles"
+
+static int dev = -1;
+
+static unsigned long num(const char *s)
+{
+	return strtoul(s, NULL, 0);
+}
+
+/* Each partition handle node under /hypervisor/handles: its reg (big-endian u32). */
+static int cmd_handles(void)
+{
+	DIR *d = opendir(HANDLES_DIR);
+	struct dirent *e;
+
+	if (!d) {
+		printf(TAG "no %s\n", HANDLES_DIR);
+		return 1;
+	}
+	while ((e = readdir(d))) {
+		char path[512];
+		uint32_t reg;
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), HANDLES_DIR "/%s/reg", e->d_name);
+		f = fopen(path, "rb");
+		if (!f)
+			continue;
+		if (fread(&reg, sizeof(reg), 1, f) == 1)
+			printf(TAG "handle %s %u\n", e->d_name, ntohl(reg));
+		fclose(f);
+	}
+	closedir(d);
+	return 0;
+}
+
+static int cmd_wait(int ms)
+{
+	struct pollfd p = { .fd = dev, .events = POLLIN };
+	uint32_t db[16];
+
+	while (poll(&p, 1, ms) > 0) {
+		ssize_t n = read(dev, db, sizeof(db));
+
+		for (ssize_t i = 0; i < n / (ssize_t)sizeof(db[0]); i++)
+			printf(TAG "event %u\n", db[i]);
+		if (n <= 0)
+			break;
+	}
+	printf(TAG "wait done\n");
+	return 0;
+}
+
+static int cmd_poke(uint32_t h, uint64_t paddr, uint32_t value)
+{
+	struct fsl_hv_ioctl_memcpy m = {
+		.source = (uint32_t)-1, .target = h, .local_vaddr = (uintptr_t)&value,
+		.remote_paddr = paddr, .count = sizeof(value),
+	};
+
+	ioctl(dev, FSL_HV_IOCTL_MEMCPY, &m);
+	printf(TAG "poke %u ret %u\n", h, m.ret);
+	return 0;
+}
+
+static int partition_call(const char *cmd, int argc, char **argv)
+{
+	uint32_t h = num(argv[2]);
+
+	if (!strcmp(cmd, "status")) {
+		struct fsl_hv_ioctl_status s = { .partition = h };
+
+		ioctl(dev, FSL_HV_IOCTL_PARTITION_GET_STATUS, &s);
+		printf(TAG "status %u ret %u state %u\n", h, s.ret, s.status);
+	} else if (!strcmp(cmd, "stop")) {
+		struct fsl_hv_ioctl_stop s = { .partition = h };
+
+		ioctl(dev, FSL_HV_IOCTL_PARTITION_STOP, &s);
+		printf(TAG "stop %u ret %u\n", h, s.ret);
+	} else if (!strcmp(cmd, "restart")) {
+		struct fsl_hv_ioctl_restart s = { .partition = h };
+
+		ioctl(dev, FSL_HV_IOCTL_PARTITION_RESTART, &s);
+		printf(TAG "restart %u ret %u\n", h, s.ret);
+	} else if (!strcmp(cmd, "start")) {
+		struct fsl_hv_ioctl_start s = { .partition = h,
+						.load = argc > 3 ? num(argv[3]) : 1 };
+
+		ioctl(dev, FSL_HV_IOCTL_PARTITION_START, &s);
+		printf(TAG "start %u ret %u\n", h, s.ret);
+	} else if (!strcmp(cmd, "doorbell")) {
+		struct fsl_hv_ioctl_doorbell s = { .doorbell = h };
+
+		ioctl(dev, FSL_HV_IOCTL_DOORBELL, &s);
+		printf(TAG "doorbell %u ret %u\n", h, s.ret);
+	} else if (!strcmp(cmd, "poke") && argc == 5) {
+		return cmd_poke(h, strtoull(argv[3], NULL, 0), num(argv[4]));
+	} else {
+		printf(TAG "unknown command %s\n", cmd);
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		printf(TAG "usage: fslhv handles|status|stop|restart|start|poke|doorbell|wait ...\n");
+		return 1;
+	}
+	if (!strcmp(argv[1], "handles"))
+		return cmd_handles();
+	dev = open("/dev/fsl-hv", O_RDWR);
+	if (dev < 0) {
+		printf(TAG "cannot open /dev/fsl-hv\n");
+		return 1;
+	}
+	if (!strcmp(argv[1], "wait"))
+		return cmd_wait(argc > 2 ? (int)num(argv[2]) : 1000);
+	if (argc < 3) {
+		printf(TAG "%s needs a handle\n", argv[1]);
+		return 1;
+	}
+	return partition_call(argv[1], argc, argv);
+}
