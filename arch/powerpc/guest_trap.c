@@ -22,7 +22,6 @@
 #define IVOR_DTLB	13
 #define IVOR_ITLB	14
 #define IVOR_DEBUG	15
-#define IVOR_DOORBELL	36
 #define IVOR_HCALL	40
 #define SC_LEV1		0x44000022u	/* "sc 1": the ePAPR hypercall instruction */
 

@@ -76,5 +76,10 @@ struct part_region;
 int emulate_mmio(struct vcpu *v, struct trap_frame *tf, const struct part_region *r,
 		 uint32_t ea, uint64_t gpa);
 
+/* The vCPU's floating-point registers to / from the CPU (fp.S); MSR[FP] is set only for the
+ * copy. The hypervisor is soft-float: between the two the CPU's FPRs are the vCPU's. */
+void fp_load(const void *fp);
+void fp_save(void *fp);
+
 /* Guest exits (traps taken with MSR[PR] = 1). */
 void guest_trap(struct vcpu *v, struct trap_frame *tf);
