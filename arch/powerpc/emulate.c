@@ -1,6 +1,7 @@
 /* emulate.c - privileged e500mc instructions executed by a guest in problem state.
  * Decoding follows Power ISA 2.06 Book III-E; opcode 31 extended opcodes in bits 21-30. */
 #include <hv/arch.h>
+#include <hv/cpu.h>
 #include <hv/partition.h>
 #include <hv/mutate.h>
 #include <arch/spr.h>
@@ -152,6 +153,16 @@ static void do_msgsnd(struct vcpu *v, uint32_t rb)
 		bit = VCPU_DBELL_CRIT;
 	else
 		return;
+	if (hv_mutated("dbell-physical")) {	/* test image: the tag taken as a physical CPU */
+		struct vcpu *w = MSG_PIRTAG(rb) < HV_NR_CPUS ?
+				 pcpu_placed_vcpu(MSG_PIRTAG(rb)) : NULL;
+
+		if (w) {
+			__atomic_fetch_or(&w->arch.dbell, bit, __ATOMIC_SEQ_CST);
+			arch_cpu_kick(w->pcpu);
+		}
+		return;
+	}
 	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
 		struct vcpu *w = &p->vcpu[i];
 
