@@ -80,7 +80,7 @@ static void do_tlbsx(struct vcpu_arch *a, uint32_t ea)
 		a->mas7 = e->mas7;
 		return;
 	}
-	a->mas0 = (a->mas4 & 0x30000000u);
+	a->mas0 = vtlb_miss_mas0(a, ea);
 	a->mas1 = (a->mas6 & 0x3fff0000u) | ((a->mas6 & 1) << 12) | (a->mas4 & 0xf00u);
 	a->mas2 = (ea & 0xfffff000u) | (a->mas4 & 0x1fu);
 	a->mas3 = 0;

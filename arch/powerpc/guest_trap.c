@@ -203,7 +203,7 @@ static void tlb_miss(struct vcpu *v, struct trap_frame *tf, bool data)
 		a->dear = ea;
 		a->esr = tf->esr & ESR_ST;
 	}
-	a->mas0 = a->mas4 & 0x30000000u;
+	a->mas0 = vtlb_miss_mas0(a, ea);
 	a->mas1 = MAS1_VALID | MAS1_TID(a->pid) | (a->mas4 & 0xf00u) |
 		  ((a->msr & (data ? MSR_DS : MSR_IS)) ? MAS1_TS : 0);
 	a->mas2 = (ea & 0xfffff000u) | (a->mas4 & 0x1fu);
@@ -260,6 +260,7 @@ void emulate_tlbwe(struct vcpu *v, struct trap_frame *tf)
 	vtlb_lock(a);
 	*e = n;
 	vtlb_unlock(a);
+	vtlb_written(a, a->mas0, a->mas2);
 	vtlb_shadow_flush();
 }
 

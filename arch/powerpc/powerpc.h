@@ -28,6 +28,10 @@ struct vtlb_entry *vtlb_lookup(struct vcpu_arch *a, uint32_t ea, unsigned int as
 uint64_t vtlb_translate(const struct vtlb_entry *e, uint32_t ea);
 struct vtlb_entry *vtlb_select(struct vcpu_arch *a, uint32_t mas0, uint32_t mas2);
 void vtlb_shadow_flush(void);
+/* MAS0 after a guest TLB miss at ea (TLB0: the set's next victim, round robin). */
+uint32_t vtlb_miss_mas0(struct vcpu_arch *a, uint32_t ea);
+/* Record a guest tlbwe's MAS0[NV] as its TLB0 set's next victim. */
+void vtlb_written(struct vcpu_arch *a, uint32_t mas0, uint32_t mas2);
 void vtlb_invalidate(struct vcpu_arch *a, bool tlb0, bool tlb1,
 		     bool (*pred)(const struct vtlb_entry *, const void *), const void *arg);
 void vtlb_shadow_install(struct vcpu_arch *a, const struct vtlb_entry *e, uint32_t ea,
