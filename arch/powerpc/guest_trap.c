@@ -51,7 +51,7 @@ static void program(struct vcpu *v, struct trap_frame *tf)
 				(unsigned)(((insn >> 16) & 0x1f) | ((insn >> 6) & 0x3e0)));
 	if (!r)
 		return;
-	v->arch.esr = tf->esr & (ESR_PIL | ESR_PPR | ESR_PTR);
+	v->arch.esr = tf->esr & (ESR_PIL | ESR_PPR | ESR_PTR | ESR_FP);	/* FP: enabled FP exception */
 	vcpu_reflect(v, tf, IVOR_PROGRAM, tf->pc);
 }
 
