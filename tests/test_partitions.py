@@ -99,7 +99,8 @@ def test_attacker_reaching_beyond_its_memory_is_stopped(boot):
 
 @pytest.mark.parametrize("guest,checks", [("mmu", 13), ("timer", 6), ("privop", 3)])
 def test_guest_self_checks_pass_under_the_hypervisor(boot, guest, checks):
-    con = boot([partition("g", guest, 1)])
+    # privop: an SPR the vCPU does not have (msgclr, its default, is emulated since issue 13)
+    con = boot([partition("g", guest, 1, bootargs="op=l1csr2" if guest == "privop" else "")])
     wait_exit(con, "g")
     lines = guest_lines(con, "g")
     assert not [l for l in lines if l.startswith("FAIL")], lines
@@ -107,7 +108,7 @@ def test_guest_self_checks_pass_under_the_hypervisor(boot, guest, checks):
 
 
 def test_privileged_instruction_is_reflected_to_the_guest(boot):
-    con = boot([partition("g", "privop", 1)])
+    con = boot([partition("g", "privop", 1, bootargs="op=l1csr2")])
     wait_exit(con, "g")
     lines = guest_lines(con, "g")
     assert "PASS: program interrupt reflected" in lines

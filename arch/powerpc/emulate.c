@@ -1,5 +1,7 @@
 /* emulate.c - privileged e500mc instructions executed by a guest in problem state.
  * Decoding follows Power ISA 2.06 Book III-E; opcode 31 extended opcodes in bits 21-30. */
+#include <hv/arch.h>
+#include <hv/cpu.h>
 #include <hv/partition.h>
 #include <hv/mutate.h>
 #include <arch/spr.h>
@@ -27,6 +29,8 @@
 #define XO_TLBRE	946
 #define XO_TLBWE	978
 #define XO_WAIT		62
+#define XO_MSGSND	206
+#define XO_MSGCLR	238
 /* opcode 19 */
 #define XO_RFI		50
 #define XO_RFCI		51
@@ -40,9 +44,12 @@ static uint32_t ea_x(const struct trap_frame *tf, uint32_t insn)
 	return (RA(insn) ? tf->gpr[RA(insn)] : 0) + tf->gpr[RB(insn)];
 }
 
+/* The guest MSR bits the vCPU keeps: FP and the FP exception mode (FE0/FE1) are honoured
+ * (vcpu_shadow_msr() passes them to the CPU), WE and the hypervisor's GS are not. */
 static void set_msr(struct vcpu *v, uint32_t msr)
 {
-	v->arch.msr = msr & (MSR_CE | MSR_EE | MSR_PR | MSR_ME | MSR_DE | MSR_IS | MSR_DS);
+	v->arch.msr = msr & (MSR_CE | MSR_EE | MSR_PR | MSR_FP | MSR_ME | MSR_FE0 | MSR_DE |
+			     MSR_FE1 | MSR_IS | MSR_DS);
 }
 
 static void do_tlbre(struct vcpu_arch *a)
@@ -73,7 +80,7 @@ static void do_tlbsx(struct vcpu_arch *a, uint32_t ea)
 		a->mas7 = e->mas7;
 		return;
 	}
-	a->mas0 = (a->mas4 & 0x30000000u);
+	a->mas0 = vtlb_miss_mas0(a, ea);
 	a->mas1 = (a->mas6 & 0x3fff0000u) | ((a->mas6 & 1) << 12) | (a->mas4 & 0xf00u);
 	a->mas2 = (ea & 0xfffff000u) | (a->mas4 & 0x1fu);
 	a->mas3 = 0;
@@ -129,6 +136,54 @@ static void do_tlbilx(struct vcpu_arch *a, uint32_t insn, uint32_t ea)
 	vtlb_invalidate(a, true, true, arg.t == 0 ? NULL : ilx_match, &arg);
 }
 
+/* msgsnd rB: a processor doorbell (type 0) or critical doorbell (type 1) to the vCPUs of
+ * this partition whose PIR equals rB's PIRTAG, or to all of them with BRDCAST (EREF 2.0,
+ * "msgsnd"; the sender too, as on silicon). The coherence domain is the partition: the PIR
+ * tag names a vCPU index, never a physical CPU, so no other partition can be reached.
+ * LPIDTAG is ignored (no E.HV for the guest); the guest-doorbell types (2-4) are E.HV
+ * messages no vCPU accepts. The receiver's CPU is kicked and delivers at its next exit. */
+static void do_msgsnd(struct vcpu *v, uint32_t rb)
+{
+	struct partition *p = v->part;
+	uint32_t bit;
+
+	if (MSG_TYPE(rb) == MSG_DBELL)
+		bit = VCPU_DBELL;
+	else if (MSG_TYPE(rb) == MSG_DBELL_CRIT)
+		bit = VCPU_DBELL_CRIT;
+	else
+		return;
+	if (hv_mutated("dbell-physical")) {	/* test image: the tag taken as a physical CPU */
+		struct vcpu *w = MSG_PIRTAG(rb) < HV_NR_CPUS ?
+				 pcpu_placed_vcpu(MSG_PIRTAG(rb)) : NULL;
+
+		if (w) {
+			__atomic_fetch_or(&w->arch.dbell, bit, __ATOMIC_SEQ_CST);
+			arch_cpu_kick(w->pcpu);
+		}
+		return;
+	}
+	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
+		struct vcpu *w = &p->vcpu[i];
+
+		if (!(rb & MSG_BRDCAST) && w->arch.pir != MSG_PIRTAG(rb))
+			continue;
+		__atomic_fetch_or(&w->arch.dbell, bit, __ATOMIC_SEQ_CST);
+		if (w != v && w->state == VCPU_RUNNING)
+			arch_cpu_kick(w->pcpu);
+	}
+}
+
+/* msgclr rB: withdraw this vCPU's pending doorbell of rB's type if rB would address it. */
+static void do_msgclr(struct vcpu *v, uint32_t rb)
+{
+	uint32_t bit = MSG_TYPE(rb) == MSG_DBELL ? VCPU_DBELL :
+		       MSG_TYPE(rb) == MSG_DBELL_CRIT ? VCPU_DBELL_CRIT : 0;
+
+	if ((rb & MSG_BRDCAST) || v->arch.pir == MSG_PIRTAG(rb))
+		__atomic_fetch_and(&v->arch.dbell, ~bit, __ATOMIC_SEQ_CST);
+}
+
 static int emulate_op31(struct vcpu *v, struct trap_frame *tf, uint32_t insn)
 {
 	struct vcpu_arch *a = &v->arch;
@@ -164,6 +219,12 @@ static int emulate_op31(struct vcpu *v, struct trap_frame *tf, uint32_t insn)
 		return 0;
 	case XO_TLBILX:
 		do_tlbilx(a, insn, ea_x(tf, insn));
+		return 0;
+	case XO_MSGSND:
+		do_msgsnd(v, tf->gpr[RB(insn)]);
+		return 0;
+	case XO_MSGCLR:
+		do_msgclr(v, tf->gpr[RB(insn)]);
 		return 0;
 	case XO_TLBSYNC:
 	case XO_DCBI:

@@ -21,23 +21,37 @@
 #define SPRN_L1CFG1	516
 #define SPRN_HID0	1008
 #define SPRN_HID1	1009
-#define SPRN_L1CSR1	1011
-#define SPRN_MMUCFG	1015
-#define SPRN_SVR	1023
-#define L1CSR_CFI	0x2u		/* cache flash invalidate: completes at once here */
+#define SPRN_DBCR1	309
+#define SPRN_IAC1	312
+#define SPRN_IAC2	313
+#define SPRN_DAC1	316
+#define SPRN_DAC2	317
+#define SPRN_MCARU	569
+#define SPRN_DSRR0	574
+#define SPRN_DSRR1	575
+#define SPRN_SPRG8	604
+#define SPRN_SPRG9	605
+/* What the guest's cache and branch-unit control registers keep: the enables. The flash
+ * operations (L1CSR CFI/CLFC, L2CSR0 L2FI/L2FL/L2LFC, BUCSR BBFI) complete at once and read
+ * back as 0, as on silicon once done (the guest polls for it; the hypervisor keeps the real
+ * caches coherent itself). QEMU's e500mc keeps the same L1 bits (CE, CPE). */
+#define L1CSR_KEEP	(L1CSR_CE | L1CSR_CPE)
+#define L2CSR0_KEEP	(L2CSR0_L2E | L2CSR0_L2PE)
+#define BUCSR_KEEP	(~BUCSR_BBFI)
 
 /* Guest-visible TLB geometry (TLBnCFG: ASSOC, MINSIZE, MAXSIZE, IPROT, AVAIL, NENTRY). */
 #define VTLB0CFG	((VTLB0_WAYS << 24) | (1 << 20) | (1 << 16) | (VTLB0_SETS * VTLB0_WAYS))
 #define VTLB1CFG	((VTLB1_ENTRIES << 24) | (1 << 20) | (11 << 16) | (1 << 15) | (1 << 14) | \
 			 VTLB1_ENTRIES)
 
-/* IVOR SPR number -> IVOR index, or -1 (IVOR32-35 do not exist on e500mc; 38-41 are the
- * hypervisor's). */
+/* IVOR SPR number -> IVOR index, or -1. IVOR0-15 and IVOR32-37 (SPE/AltiVec, performance
+ * monitor, doorbells; Linux's __setup_cpu_e500mc writes 35-37) are the guest's; IVOR38-41
+ * are E.HV and the hypervisor's (a guest sees MMUCFG[LPIDSIZE] = 0 and never writes them). */
 static int ivor_index(unsigned int spr)
 {
 	if (spr >= SPRN_IVOR0 && spr <= SPRN_IVOR0 + 15)
 		return (int)(spr - SPRN_IVOR0);
-	if (spr == SPRN_IVOR32 + 4 || spr == SPRN_IVOR32 + 5)
+	if (spr >= SPRN_IVOR32 && spr <= SPRN_IVOR32 + 5)
 		return (int)(spr - SPRN_IVOR32 + 32);
 	return -1;
 }
@@ -72,6 +86,16 @@ static uint32_t *virtual_spr(struct vcpu_arch *a, unsigned int spr)
 	case SPRN_HID0: return &a->hid0;
 	case SPRN_HID1: return &a->hid1;
 	case SPRN_DBCR0: return &a->dbcr0;
+	case SPRN_DBCR1: return &a->dbcr1;
+	case SPRN_DBCR2: return &a->dbcr2;
+	case SPRN_IAC1: return &a->iac[0];
+	case SPRN_IAC2: return &a->iac[1];
+	case SPRN_DAC1: return &a->dac[0];
+	case SPRN_DAC2: return &a->dac[1];
+	case SPRN_DSRR0: return &a->dsrr0;
+	case SPRN_DSRR1: return &a->dsrr1;
+	case SPRN_SPRG8: return &a->sprg8;
+	case SPRN_SPRG9: return &a->sprg9;
 	}
 	return NULL;
 }
@@ -129,13 +153,17 @@ static int mfspr_guest(struct vcpu *v, unsigned int spr, uint32_t *val)
 	case SPRN_MCSR: *val = a->mcsr; return 0;
 	case SPRN_TLB0CFG: *val = VTLB0CFG; return 0;
 	case SPRN_TLB1CFG: *val = VTLB1CFG; return 0;
-	case SPRN_MMUCFG: *val = (uint32_t)mfspr(SPRN_MMUCFG); return 0;
+	case SPRN_MMUCFG:	/* no E.HV for the guest: Linux then leaves IVOR38-41 alone */
+		*val = (uint32_t)mfspr(SPRN_MMUCFG) & ~MMUCFG_LPIDSIZE;
+		return 0;
 	case SPRN_L1CFG0: *val = (uint32_t)mfspr(SPRN_L1CFG0); return 0;
 	case SPRN_L1CFG1: *val = (uint32_t)mfspr(SPRN_L1CFG1); return 0;
 	case SPRN_L1CSR0: *val = a->l1csr0; return 0;
 	case SPRN_L1CSR1: *val = a->l1csr1; return 0;
+	case SPRN_L2CSR0: *val = a->l2csr0; return 0;
+	case SPRN_BUCSR: *val = a->bucsr; return 0;
 	case SPRN_MMUCSR0: *val = 0; return 0;
-	case SPRN_DBSR: case SPRN_DBCR0 + 1: case SPRN_DBCR2: case SPRN_MCAR:
+	case SPRN_DBSR: case SPRN_MCAR: case SPRN_MCARU:
 		*val = 0;
 		return 0;
 	}
@@ -196,16 +224,22 @@ static int mtspr_special(struct vcpu *v, unsigned int spr, uint32_t val)
 			vtlb_invalidate(a, val & 0x4, val & 0x2, NULL, NULL);
 		return 0;
 	case SPRN_L1CSR0:
-		a->l1csr0 = val & ~L1CSR_CFI;
+		a->l1csr0 = val & L1CSR_KEEP;
 		return 0;
 	case SPRN_L1CSR1:
-		a->l1csr1 = val & ~L1CSR_CFI;
+		a->l1csr1 = val & L1CSR_KEEP;
+		return 0;
+	case SPRN_L2CSR0:
+		a->l2csr0 = val & L2CSR0_KEEP;
+		return 0;
+	case SPRN_BUCSR:	/* Linux flushes it on every exception from user mode */
+		a->bucsr = val & BUCSR_KEEP;
 		return 0;
 	case SPRN_MCSR:
 		a->mcsr &= ~val;
 		return 0;
 	case SPRN_TBWL: case SPRN_TBWU:		/* the time base is shared: ignore */
-	case SPRN_DBSR: case SPRN_DBCR0 + 1: case SPRN_DBCR2:
+	case SPRN_DBSR:				/* write 1 to clear; no debug event is ever set */
 		return 0;
 	}
 	return mtspr_timer(v, spr, val);

@@ -22,7 +22,6 @@
 #define IVOR_DTLB	13
 #define IVOR_ITLB	14
 #define IVOR_DEBUG	15
-#define IVOR_DOORBELL	36
 #define IVOR_HCALL	40
 #define SC_LEV1		0x44000022u	/* "sc 1": the ePAPR hypercall instruction */
 
@@ -52,7 +51,7 @@ static void program(struct vcpu *v, struct trap_frame *tf)
 				(unsigned)(((insn >> 16) & 0x1f) | ((insn >> 6) & 0x3e0)));
 	if (!r)
 		return;
-	v->arch.esr = tf->esr & (ESR_PIL | ESR_PPR | ESR_PTR);
+	v->arch.esr = tf->esr & (ESR_PIL | ESR_PPR | ESR_PTR | ESR_FP);	/* FP: enabled FP exception */
 	vcpu_reflect(v, tf, IVOR_PROGRAM, tf->pc);
 }
 
@@ -204,7 +203,7 @@ static void tlb_miss(struct vcpu *v, struct trap_frame *tf, bool data)
 		a->dear = ea;
 		a->esr = tf->esr & ESR_ST;
 	}
-	a->mas0 = a->mas4 & 0x30000000u;
+	a->mas0 = vtlb_miss_mas0(a, ea);
 	a->mas1 = MAS1_VALID | MAS1_TID(a->pid) | (a->mas4 & 0xf00u) |
 		  ((a->msr & (data ? MSR_DS : MSR_IS)) ? MAS1_TS : 0);
 	a->mas2 = (ea & 0xfffff000u) | (a->mas4 & 0x1fu);
@@ -261,6 +260,7 @@ void emulate_tlbwe(struct vcpu *v, struct trap_frame *tf)
 	vtlb_lock(a);
 	*e = n;
 	vtlb_unlock(a);
+	vtlb_written(a, a->mas0, a->mas2);
 	vtlb_shadow_flush();
 }
 

@@ -28,6 +28,10 @@ struct vtlb_entry *vtlb_lookup(struct vcpu_arch *a, uint32_t ea, unsigned int as
 uint64_t vtlb_translate(const struct vtlb_entry *e, uint32_t ea);
 struct vtlb_entry *vtlb_select(struct vcpu_arch *a, uint32_t mas0, uint32_t mas2);
 void vtlb_shadow_flush(void);
+/* MAS0 after a guest TLB miss at ea (TLB0: the set's next victim, round robin). */
+uint32_t vtlb_miss_mas0(struct vcpu_arch *a, uint32_t ea);
+/* Record a guest tlbwe's MAS0[NV] as its TLB0 set's next victim. */
+void vtlb_written(struct vcpu_arch *a, uint32_t mas0, uint32_t mas2);
 void vtlb_invalidate(struct vcpu_arch *a, bool tlb0, bool tlb1,
 		     bool (*pred)(const struct vtlb_entry *, const void *), const void *arg);
 void vtlb_shadow_install(struct vcpu_arch *a, const struct vtlb_entry *e, uint32_t ea,
@@ -75,6 +79,11 @@ struct part_region;
 /* A load/store to an emulated MMIO region (emulate_mmio.c); 0 done, -1 not emulable. */
 int emulate_mmio(struct vcpu *v, struct trap_frame *tf, const struct part_region *r,
 		 uint32_t ea, uint64_t gpa);
+
+/* The vCPU's floating-point registers to / from the CPU (fp.S); MSR[FP] is set only for the
+ * copy. The hypervisor is soft-float: between the two the CPU's FPRs are the vCPU's. */
+void fp_load(const void *fp);
+void fp_save(void *fp);
 
 /* Guest exits (traps taken with MSR[PR] = 1). */
 void guest_trap(struct vcpu *v, struct trap_frame *tf);

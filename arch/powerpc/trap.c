@@ -11,7 +11,6 @@
 #include "powerpc.h"
 
 #define IVOR_DEC	10
-#define IVOR_DOORBELL	36
 #define IVOR_EXTERNAL	4
 #define INSN_WAIT	0x7c00007cu
 

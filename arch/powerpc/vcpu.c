@@ -6,11 +6,11 @@
 #include <hv/partition.h>
 #include <hv/vpic.h>
 #include <hv/log.h>
+#include <hv/mutate.h>
 #include <arch/spr.h>
 #include "powerpc.h"
 
 #define EPAPR_MAGIC	0x45504150u
-#define IVOR_DEC	10
 /* MSR bits the guest may hold; the rest (GS, and hypervisor-only bits) read as 0. */
 #define GUEST_MSR_MASK	(MSR_CE | MSR_EE | MSR_PR | MSR_ME | MSR_DE | MSR_IS | MSR_DS | \
 			 0x00040000u /* WE */ | 0x02000000u /* UCLE */)
@@ -59,7 +59,9 @@ uint32_t vcpu_shadow_msr(struct vcpu_arch *a)
 		a->shadow_mode = SHADOW_MODE(a->msr);
 		vtlb_shadow_flush();
 	}
-	return MSR_PR | MSR_EE | MSR_ME | MSR_IS | MSR_DS;
+	/* The guest's FP enable and exception mode go to the CPU: with its MSR[FP] = 0 an FP
+	 * instruction is a real FP-unavailable exit, reflected to its IVOR7 (guest_trap.c). */
+	return MSR_PR | MSR_EE | MSR_ME | MSR_IS | MSR_DS | (a->msr & (MSR_FP | MSR_FE0 | MSR_FE1));
 }
 
 /* The real TCR while a guest runs: only the guest's decrementer enable; its watchdog and
@@ -85,6 +87,8 @@ int vcpu_arch_run(struct vcpu *v)
 	mtspr(262 + 16, a->sprg[6]);
 	mtspr(263 + 16, a->sprg[7]);
 	load_timer(a);
+	if (!hv_mutated("fp-no-save"))
+		fp_load(&a->fp);	/* this vCPU's FPRs, all zero after a reset */
 	a->shadow_mode = SHADOW_MODE(a->msr);
 	a->flush_ack = a->flush_req;	/* the flush below covers every request so far */
 	arch_mb();
@@ -136,6 +140,8 @@ void vcpu_tlb_broadcast(struct vcpu *v, bool tlb0, bool tlb1,
 /* Leave guest context for good (partition stopped); called on v's own CPU from a trap. */
 void vcpu_arch_stop(struct vcpu *v)
 {
+	if (!hv_mutated("fp-no-save"))
+		fp_save(&v->arch.fp);
 	mtspr(SPRN_TCR, 0);
 	mtspr(SPRN_TSR, TSR_DIS);
 	mtspr(SPRN_PID, 0);
@@ -156,16 +162,45 @@ void vcpu_reflect(struct vcpu *v, struct trap_frame *tf, unsigned int ivor, uint
 	v->stats.reflected++;
 }
 
-/* Virtual interrupts the guest's MSR[EE] now allows: its decrementer, then device
- * interrupts of the virtual PIC (one delivery at a time; the next exit delivers the next). */
+/* Critical-class interrupt delivery (E500MCRM 4.6): CSRR0/CSRR1 saved, every MSR bit but ME
+ * cleared, execution at IVPR | IVORn. */
+static void reflect_critical(struct vcpu *v, struct trap_frame *tf, unsigned int ivor)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	a->csrr0 = tf->pc;
+	a->csrr1 = a->msr;
+	a->msr &= MSR_ME;
+	tf->pc = (a->ivpr & 0xffff0000u) | (a->ivor[ivor] & 0xfff0u);
+	v->stats.reflected++;
+}
+
+/* Take pending doorbell bit if it is set; it is consumed by the delivery. */
+static bool take_dbell(struct vcpu_arch *a, uint32_t bit)
+{
+	if (!(a->dbell & bit))
+		return false;
+	__atomic_fetch_and(&a->dbell, ~bit, __ATOMIC_SEQ_CST);
+	return true;
+}
+
+/* Virtual interrupts the guest's MSR now allows (one delivery at a time; the next exit
+ * delivers the next): a critical doorbell under MSR[CE]; under MSR[EE] its decrementer,
+ * then a processor doorbell, then device interrupts of the virtual PIC. */
 void vcpu_deliver_pending(struct vcpu *v, struct trap_frame *tf)
 {
 	struct vcpu_arch *a = &v->arch;
 
+	if ((a->msr & MSR_CE) && take_dbell(a, VCPU_DBELL_CRIT)) {
+		reflect_critical(v, tf, IVOR_DOORBELL_CRIT);
+		return;
+	}
 	if (!(a->msr & MSR_EE))
 		return;
 	if ((a->tsr & TSR_DIS) && (a->tcr & TCR_DIE))
-		vcpu_reflect(v, tf, IVOR_DEC, tf->pc);
+		vcpu_reflect(v, tf, IVOR_DECREMENTER, tf->pc);
+	else if (take_dbell(a, VCPU_DBELL))
+		vcpu_reflect(v, tf, IVOR_DOORBELL, tf->pc);
 	else if (vpic_pending(v))
 		vcpu_reflect(v, tf, IVOR_EXTERNAL, tf->pc);
 }

@@ -85,6 +85,28 @@ struct vtlb_entry *vtlb_select(struct vcpu_arch *a, uint32_t mas0, uint32_t mas2
 	return NULL;
 }
 
+/* MAS0 as a TLB miss (or a tlbsx miss) leaves it (E500MCRM 6.10.5, MAS0 and table "MMU
+ * assist register field updates"): TLBSEL from MAS4[TLBSELD]; for TLB0, ESEL = the set's
+ * next victim and NV = the one after it (round robin). Linux's miss handlers write with this
+ * MAS0 as it is: a fixed way 0 would make two pages of one set evict each other forever. */
+uint32_t vtlb_miss_mas0(struct vcpu_arch *a, uint32_t ea)
+{
+	uint32_t mas0 = a->mas4 & 0x30000000u;
+	unsigned int nv;
+
+	if (MAS0_GET_TLBSEL(mas0))
+		return mas0;
+	nv = a->tlb0_victim[(ea >> 12) & (VTLB0_SETS - 1)] & (VTLB0_WAYS - 1);
+	return mas0 | MAS0_ESEL(nv) | MAS0_NV((nv + 1) & (VTLB0_WAYS - 1));
+}
+
+/* After a guest tlbwe to TLB0: the set's next victim is MAS0[NV] (E500MCRM 6.10.5). */
+void vtlb_written(struct vcpu_arch *a, uint32_t mas0, uint32_t mas2)
+{
+	if (MAS0_GET_TLBSEL(mas0) == 0)
+		a->tlb0_victim[(mas2 >> 12) & (VTLB0_SETS - 1)] = MAS0_NV(mas0) & (VTLB0_WAYS - 1);
+}
+
 /* Drop every shadow entry on this CPU: TLB0 holds only shadow entries (the hypervisor's
  * own mappings are IPROT entries in TLB1). E500MCRM 2.12.5, MMUCSR0[TLB0_FI]. */
 void vtlb_shadow_flush(void)

@@ -8,7 +8,10 @@
  *   mtpmr    mtpmr PMGC0 with the value 0 (freezes nothing: all counters are off)
  *   l1csr0   mfspr L1CSR0 (SPR 1010, L1 cache control)
  *   svr      mfspr SVR (SPR 1023, system version)
- *   msgclr   msgclr with type 0 (Power ISA 2.06 III-E processor control; nothing pending)
+ *   msgclr   msgclr with type 0 (Power ISA 2.06 III-E processor control; nothing pending);
+ *            Bulkhead emulates doorbells since issue 13 (docs/cpu.md): executed, no interrupt
+ *   l1csr2   mfspr L1CSR2 (SPR 606, e6500 only: neither e500mc nor the vCPU has it; under
+ *            Bulkhead ESR[PPR]; QEMU 7.2 registers it for every e500 and reads 0 bare)
  *   mmucsr0  mtspr MMUCSR0 with 0 (no invalidation requested)
  *   lpidr    mtspr LPIDR (SPR 338) with 5: a hypervisor-only register (Embedded.Hypervisor);
  *            under Bulkhead this is an isolation fault, not a program interrupt */
@@ -75,6 +78,15 @@ static uint32_t op_msgclr(uint32_t *insn)
 	return 0;
 }
 
+static uint32_t op_l1csr2(uint32_t *insn)
+{
+	uint32_t v = 0;
+
+	__asm__ volatile("lis %1,1f@ha; addi %1,%1,1f@l\n1: mfspr %0,606"
+			 : "+r"(v), "=&b"(*insn) : : "memory");
+	return v;
+}
+
 static uint32_t op_mmucsr0(uint32_t *insn)
 {
 	__asm__ volatile("lis %0,1f@ha; addi %0,%0,1f@l\n1: mtspr 1012,%1"
@@ -99,6 +111,7 @@ static const struct {
 	{ "l1csr0", "mfspr L1CSR0", op_l1csr0 },
 	{ "svr", "mfspr SVR", op_svr },
 	{ "msgclr", "msgclr", op_msgclr },
+	{ "l1csr2", "mfspr L1CSR2", op_l1csr2 },
 	{ "mmucsr0", "mtspr MMUCSR0", op_mmucsr0 },
 	{ "lpidr", "mtspr LPIDR", op_lpidr },
 };

@@ -50,14 +50,44 @@
 #define SPRN_MAS7	944
 #define SPRN_L1CSR0	1010
 #define SPRN_MMUCSR0	1012
+#define SPRN_L1CSR1	1011
+#define SPRN_BUCSR	1013
+#define SPRN_MMUCFG	1015
+#define SPRN_L2CSR0	1017
 #define SPRN_SVR	1023
+
+/* L1 cache control (E500MCRM 2.15.1, L1CSR0 = data, L1CSR1 = instruction; same layout):
+ * CE enables the cache, CPE parity checking; CFI (flash invalidate) and CLFC (lock flash
+ * clear) are set by software and read back as 0 once the operation is done. */
+#define L1CSR_CPE	E500_U32(0x00010000)
+#define L1CSR_CLFC	E500_U32(0x00000100)
+#define L1CSR_CFI	E500_U32(0x00000002)
+#define L1CSR_CE	E500_U32(0x00000001)
+/* L2 cache control (E500MCRM 2.15.3): L2E/L2PE enables; L2FI, L2FL, L2LFC self-clear. */
+#define L2CSR0_L2E	E500_U32(0x80000000)
+#define L2CSR0_L2PE	E500_U32(0x40000000)
+/* Branch unit control (E500MCRM 2.14.5): BBFI flash-invalidates the branch buffer and
+ * reads back as 0; the other bits (BPEN enable, ...) are plain settings. */
+#define BUCSR_BBFI	E500_U32(0x00000200)
+/* MMU configuration (E500MCRM 2.13.3): LPIDSIZE != 0 advertises category E.HV. */
+#define MMUCFG_LPIDSIZE	E500_U32(0x0f000000)
+
+/* msgsnd/msgclr rB (EREF 2.0, "Processor control": message type, broadcast, PIR tag). */
+#define MSG_TYPE(rb)	((rb) >> 27)
+#define MSG_DBELL	0		/* processor doorbell (IVOR36) */
+#define MSG_DBELL_CRIT	1		/* processor doorbell critical (IVOR37) */
+#define MSG_BRDCAST	E500_U32(0x04000000)
+#define MSG_PIRTAG(rb)	((rb) & 0x3fff)
 
 /* Machine state register (E500MCRM, Register Model: MSR) */
 #define MSR_GS		E500_U32(0x10000000)
 #define MSR_CE		E500_U32(0x00020000)
 #define MSR_EE		E500_U32(0x00008000)
 #define MSR_PR		E500_U32(0x00004000)
+#define MSR_FP		E500_U32(0x00002000)	/* floating point available */
 #define MSR_ME		E500_U32(0x00001000)
+#define MSR_FE0		E500_U32(0x00000800)	/* floating-point exception mode */
+#define MSR_FE1		E500_U32(0x00000100)
 #define MSR_DE		E500_U32(0x00000200)
 #define MSR_IS		E500_U32(0x00000020)
 #define MSR_DS		E500_U32(0x00000010)
@@ -141,5 +171,8 @@
 #define IVOR_DTLB_MISS		13
 #define IVOR_ITLB_MISS		14
 #define IVOR_DEBUG		15
+#define IVOR_PERFMON		35
+#define IVOR_DOORBELL		36
+#define IVOR_DOORBELL_CRIT	37
 
 #endif
