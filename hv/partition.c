@@ -240,18 +240,17 @@ static void init_spin_table(struct partition *p)
 static int load_image(struct partition *p)
 {
 	const struct cfg_partition *cp = &config->part[p->cfg_index];
+	const char *why;
 	int err;
 
 	if (!cp->has_image) {
 		hv_printf("partition %s: no guest-image to start\n", p->name);
 		return -ENOENT;
 	}
-	err = image_load(p, cp->image_src, cp->image_size, cp->image_guest, &p->entry);
+	err = image_load(p, cp->image_src, cp->image_size, cp->image_guest, &p->entry, &why);
 	if (err)
 		hv_printf("partition %s: guest-image at 0x%llx: %s\n", p->name,
-			  (unsigned long long)cp->image_src,
-			  err == -EFAULT ? "does not fit in the partition's memory"
-					 : "not a valid ELF, uImage or binary");
+			  (unsigned long long)cp->image_src, why);
 	return err;
 }
 

@@ -168,14 +168,20 @@ static void find_handles(void)
 
 	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0;
 	     node = fdt_next_node(fdt, node, NULL)) {
-		const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", NULL);
+		int irq_len = 0;
+		const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &irq_len);
 
-		if (!fdt_node_check_compatible(fdt, node, "epapr,hv-byte-channel"))
+		if (!fdt_node_check_compatible(fdt, node, "epapr,hv-byte-channel")) {
 			add_handle(HK_BC, guest_fdt_u32(node, "hv-handle", ~0u));
+			if (irq && irq_len >= 16) {	/* its rx and tx interrupts */
+				add_handle(HK_IRQ, fdt32_to_cpu(irq[0]));
+				add_handle(HK_IRQ, fdt32_to_cpu(irq[2]));
+			}
+		}
 		else if (!fdt_node_check_compatible(fdt, node, "fsl,hv-partition-handle"))
 			add_handle(HK_PART, guest_fdt_u32(node, "hv-handle", ~0u));
 		else if (!fdt_node_check_compatible(fdt, node, "fsl,hv-state-change-doorbell"))
-			add_handle(HK_IRQ, guest_fdt_u32(node, "reg", ~0u));
+			add_handle(HK_IRQ, guest_fdt_u32(node, "interrupts", ~0u));
 		else if (irq)		/* an assigned device's interrupt */
 			add_handle(HK_IRQ, fdt32_to_cpu(irq[0]));
 		add_handle(HK_DMA, guest_fdt_u32(node, "fsl,hv-dma-handle", ~0u));
