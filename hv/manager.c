@@ -95,7 +95,9 @@ static struct partition *target_arg(struct vcpu *v, struct hcall_regs *r, unsign
  * partition no power it lacks: it can already stop itself (BH_GUEST_EXIT, a fault). */
 static struct partition *self_or_target(struct vcpu *v, struct hcall_regs *r)
 {
-	return r->reg[0] == SELF ? v->part : target_arg(v, r, r->reg[0]);
+	if (r->reg[0] == SELF && !hv_mutated("self-handle"))
+		return v->part;
+	return target_arg(v, r, r->reg[0]);
 }
 
 static unsigned long ev_of(int err)

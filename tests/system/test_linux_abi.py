@@ -174,6 +174,14 @@ def test_partition_stops_itself_with_handle_minus_one(qemu, tmp_path):
     wait_line(con, r"\[n\] tick 2")                               # the neighbour goes on
 
 
+def test_mutation_self_handle_leaves_the_partition_spinning(qemu, tmp_path, hv_test_elf):
+    con = boot(qemu, tmp_path, [partition("s", "lnxabi", 1, bootargs="test=stop")],
+               "--elf", str(hv_test_elf), "--append", "bulkhead.mutate=self-handle")
+    m = wait_line(con, r"(partition s: stopped \(stopped itself\)|\[s\] lnxabi: "
+                  r"PARTITION_STOP on handle -1 returned \d+)")
+    assert m.group(1) == "[s] lnxabi: PARTITION_STOP on handle -1 returned 8", m.group(1)
+
+
 def test_partition_restarts_itself_with_handle_minus_one(qemu, tmp_path):
     con = boot(qemu, tmp_path, [partition("r", "lnxabi", 1, bootargs="test=restart")])
     first = wait_line(con, r"(partition r: stopped \(restart\)|\[r\] lnxabi: "
