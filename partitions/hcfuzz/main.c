@@ -27,7 +27,7 @@
 #define MAX_CPUS	GUEST_MAX_CPUS
 #define NSTATUS		16		/* EV_* 0..15, the rest counted as "other" */
 #define SCRATCH_SIZE	0x10000
-#define SELF_HANDLE	0xffffffffu	/* FH_PARTITION_MEMCPY: "the caller" */
+#define SELF_HANDLE	0xffffffffu	/* MEMCPY, STOP, RESTART, GET_STATUS: "the caller" */
 #define VICTIM_SIZE	(1u << 20)
 
 /* Per-CPU fuzzing state: PRNG and counters (each CPU writes only its own). */
@@ -222,6 +222,8 @@ static const char *skip_reason(uint32_t tok, const uint32_t *r)
 {
 	if (tok == BH_GUEST_EXIT)
 		return "stops the fuzzer itself";
+	if ((tok == FH_PARTITION_STOP || tok == FH_PARTITION_RESTART) && r[0] == SELF_HANDLE)
+		return "stops or restarts the fuzzer itself (handle -1, as Linux's halt/reboot)";
 	/* Its own console carries the run's report, which random bytes would garble; console
 	 * and byte-channel attacks from 2 vCPUs are conspam's (test_console_attacks.py). */
 	if (tok == EV_BYTE_CHANNEL_SEND && r[0] == console_handle)
