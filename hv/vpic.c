@@ -145,7 +145,7 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out, bool level)
 				.guest_masked = true, .level = level,
 				.config = VPIC_CONFIG_POSITIVE | (level ? VPIC_CONFIG_LEVEL : 0) };
 	q->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &vpic_ops, .obj = q };
-	h = handle_add(p, &q->handle);
+	h = level ? handle_add_top(p, &q->handle) : handle_add(p, &q->handle);
 	if (h < 0)
 		return h;
 	q->handle_nr = (uint32_t)h;
