@@ -3,8 +3,15 @@
  *
  * Every vCPU of the owning partition (and the peer's vCPUs, and the shell's "console P") can
  * be in here at once: each end's lock guards that end's receive ring and console line
- * (struct byte_chan). Lock order: a channel lock, then the message log and console locks
- * (hv_printf); no channel lock is taken while another is held. */
+ * (struct byte_chan). Lock order: a channel lock, then vpic_lock (the interrupt levels), the
+ * message log and console locks (hv_printf); no channel lock is taken while another is held.
+ *
+ * Interrupts (ePAPR 1.1 byte channels, Linux drivers/tty/ehv_bytechan.c): each end owned by
+ * a partition has two level sources at its vPIC, rx (bytes wait in its ring) and tx (its
+ * peer's ring has room; always for a console or an unconnected end). Both levels are functions
+ * of one ring, so they are set under that ring's lock, right where the ring changes: a level
+ * computed outside the lock could be applied after a newer one and leave rx asserted on an
+ * empty ring (an interrupt storm) or deasserted with bytes waiting (a lost wake-up). */
 #include <errno.h>
 #include <string.h>
 #include <hv/arch.h>
@@ -13,6 +20,7 @@
 #include <hv/console.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
+#include <hv/vpic.h>
 
 #define ESCAPED_LEN	4	/* a control byte is shown as \xNN */
 
@@ -61,6 +69,17 @@ static size_t ring_get(struct bc_ring *r, uint8_t *d, size_t len)
 		r->tail = (r->tail + 1) % (2 * BC_RING_SIZE);
 	}
 	return n;
+}
+
+/* Under c's lock, after c's receive ring changed: its owner's rx level and its peer's tx. */
+static void ring_changed(struct byte_chan *c)
+{
+	size_t n = ring_count(&c->rx);
+
+	if (c->rx_irq)
+		vpic_soft_level(c->rx_irq, n > 0);
+	if (c->peer && c->peer->peer == c && c->peer->tx_irq)
+		vpic_soft_level(c->peer->tx_irq, n < BC_RING_SIZE);
 }
 
 /* Under c's lock. */
@@ -128,6 +147,7 @@ size_t byte_chan_send(struct byte_chan *c, const uint8_t *data, size_t len)
 	if (peer) {
 		bc_lock(peer);
 		n = ring_put(&peer->rx, data, len);
+		ring_changed(peer);
 		bc_unlock(peer);
 		return n;
 	}
@@ -142,6 +162,7 @@ size_t byte_chan_receive(struct byte_chan *c, uint8_t *data, size_t len)
 
 	bc_lock(c);
 	n = ring_get(&c->rx, data, len);
+	ring_changed(c);
 	bc_unlock(c);
 	return n;
 }
@@ -152,6 +173,7 @@ size_t byte_chan_inject(struct byte_chan *c, const uint8_t *data, size_t len)
 
 	bc_lock(c);
 	n = ring_put(&c->rx, data, len);
+	ring_changed(c);
 	bc_unlock(c);
 	return n;
 }
@@ -173,6 +195,29 @@ size_t byte_chan_tx_space(struct byte_chan *c)
 	return peer ? BC_RING_SIZE - byte_chan_rx_count(peer) : BC_RING_SIZE;
 }
 
+int byte_chan_irqs_create(struct byte_chan *c, struct partition *p)
+{
+	struct byte_chan *peer = c->peer && c->peer->peer == c ? c->peer : NULL;
+
+	c->rx_handle = vpic_soft_create(p, &c->rx_irq, true);
+	if (c->rx_handle < 0)
+		return c->rx_handle;
+	c->tx_handle = vpic_soft_create(p, &c->tx_irq, true);
+	if (c->tx_handle < 0)
+		return c->tx_handle;
+	bc_lock(c);
+	ring_changed(c);	/* rx: bytes sent before the owner's first start are kept */
+	bc_unlock(c);
+	if (!peer) {
+		vpic_soft_level(c->tx_irq, true);	/* a console, an open line: always room */
+		return 0;
+	}
+	bc_lock(peer);
+	ring_changed(peer);	/* tx: room in the peer's ring */
+	bc_unlock(peer);
+	return 0;
+}
+
 struct byte_chan *byte_chan_of_cfg(int cfg_index)
 {
 	for (int i = 0; i < nr_chans; i++)
@@ -189,6 +234,7 @@ static int bc_prereset(struct handle *h)
 
 	bc_lock(c);
 	c->rx.head = c->rx.tail = 0;
+	ring_changed(c);
 	if (c->line_len)
 		console_flush_line(c);
 	bc_unlock(c);
@@ -223,5 +269,8 @@ int byte_chans_create(const struct hv_config *cfg)
 	}
 	for (int i = 0; i < nr_chans; i++)
 		connect(cfg, i);
+	for (int i = 0; i < nr_chans; i++)	/* a connection named on one side only */
+		if (chans[i].peer && !chans[i].peer->peer)
+			chans[i].peer->peer = &chans[i];
 	return 0;
 }

@@ -33,9 +33,13 @@ int cfg_node_update_child(struct cfg_ctx *c, int node)
 	int child, nu = -1;
 
 	fdt_for_each_subnode(child, c->fdt, node) {
-		if (!strcmp(fdt_get_name(c->fdt, child, NULL), "node-update") && nu < 0) {
+		bool is_update = !strcmp(fdt_get_name(c->fdt, child, NULL), "node-update");
+
+		if (is_update && nu < 0) {
 			nu = child;
 			cfg_parse_node_update(c, child);
+		} else if (is_update) {
+			cfg_err(c, child, NULL, "at most one node-update per node");
 		} else {
 			unknown_node(c, child);
 		}

@@ -312,7 +312,10 @@ static void parse_part_child(struct cfg_ctx *c, int child, int idx)
 	const char *name = fdt_get_name(c->fdt, child, NULL);
 	bool plain = !fdt_getprop(c->fdt, child, "compatible", NULL);
 
-	if (plain && !strcmp(name, "node-update") && p->node_update < 0) {
+	/* node-update is recognised by its name: its properties (a "compatible" among them,
+	 * e.g. the guest root's "fsl,P4080DS-hv" as in Topaz) are values for the guest tree,
+	 * not a node type of the config */
+	if (!strcmp(name, "node-update") && p->node_update < 0) {
 		p->node_update = child;
 		cfg_parse_node_update(c, child);
 	} else if (plain && !strcmp(name, "aliases") && p->aliases < 0) {
@@ -330,6 +333,8 @@ static void parse_part_child(struct cfg_ctx *c, int child, int idx)
 		parse_manager(c, child, idx);
 	} else if (plain && fdt_getprop(c->fdt, child, "device", NULL)) {
 		cfg_parse_device(c, child, idx);
+	} else if (!strcmp(name, "node-update")) {
+		cfg_err(c, child, NULL, "a partition has at most one node-update");
 	} else {
 		unknown_child(c, child);
 	}

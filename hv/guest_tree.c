@@ -29,15 +29,29 @@ static int add_root(void *fdt, const struct partition *p)
 	TRY(fdt_setprop_u32(fdt, 0, "#address-cells", 2));
 	TRY(fdt_setprop_u32(fdt, 0, "#size-cells", 2));
 	TRY(fdt_setprop_string(fdt, 0, "model", "Bulkhead partition"));
+	TRY(fdt_setprop_string(fdt, 0, "epapr-version", "ePAPR-1.1"));
 	return fdt_setprop_string(fdt, 0, "compatible", "bulkhead,partition");
 }
 
-/* A managed partition: "fsl,hv-partition-handle", reg = handle, label = its name. */
-static int add_partition_handle(void *fdt, int handles, int h, const struct handle *hd)
+/* interrupts = <handle sense ...> at the vPIC (ePAPR 1.1 interrupt specifiers, 2 cells). */
+static int add_irq(void *fdt, int node, uint32_t pic, uint32_t handle, uint32_t sense)
 {
+	if (!fdt_getprop(fdt, node, "interrupt-parent", NULL))
+		TRY(fdt_setprop_u32(fdt, node, "interrupt-parent", pic));
+	TRY(fdt_appendprop_u32(fdt, node, "interrupts", handle));
+	return fdt_appendprop_u32(fdt, node, "interrupts", sense);
+}
+
+/* A managed partition: "fsl,hv-partition-handle", reg = handle, label = its name, and its
+ * state-change doorbell as a child (Linux's fsl_hypervisor driver finds the doorbell by the
+ * "epapr,hv-receive-doorbell" compatible and the partition by the parent's hv-handle). */
+static int add_partition_handle(void *fdt, int handles, int h, const struct handle *hd,
+				uint32_t pic)
+{
+	static const char compat[] = "fsl,hv-state-change-doorbell\0epapr,hv-receive-doorbell";
 	const struct partition *target = manager_handle_target(hd);
 	char name[32];
-	int node;
+	int node, db;
 
 	snprintf(name, sizeof(name), "partition@%d", h);
 	node = fdt_add_subnode(fdt, handles, name);
@@ -45,21 +59,29 @@ static int add_partition_handle(void *fdt, int handles, int h, const struct hand
 	TRY(fdt_setprop_string(fdt, node, "compatible", "fsl,hv-partition-handle"));
 	TRY(fdt_setprop_u32(fdt, node, "reg", (uint32_t)h));
 	TRY(fdt_setprop_u32(fdt, node, "hv-handle", (uint32_t)h));
-	return fdt_setprop_string(fdt, node, "label", target->name);
+	TRY(fdt_setprop_string(fdt, node, "label", target->name));
+	if (manager_doorbell_handle(hd) < 0)
+		return 0;
+	db = fdt_add_subnode(fdt, node, "state-change-doorbell");
+	TRY(db);
+	TRY(fdt_setprop(fdt, db, "compatible", compat, sizeof(compat)));
+	return add_irq(fdt, db, pic, (uint32_t)manager_doorbell_handle(hd), VPIC_SENSE_EDGE);
 }
 
+/* Handle nodes are added last handle first: libfdt inserts a new subnode before its
+ * siblings, so the guest sees them in handle order. */
 static int add_byte_channels(void *fdt, int handles, const struct partition *p,
-			     const void *cfg_fdt, const struct hv_config *cfg)
+			     const void *cfg_fdt, const struct hv_config *cfg, uint32_t pic)
 {
 	char name[32];
 
-	for (int h = 0; h < PART_MAX_HANDLES; h++) {
+	for (int h = PART_MAX_HANDLES - 1; h >= 0; h--) {
 		const struct handle *hd = p->handles[h];
 		const struct byte_chan *c = hd && hd->type == HANDLE_BYTE_CHANNEL ? hd->obj : NULL;
 		int node;
 
 		if (hd && hd->type == HANDLE_PARTITION) {
-			TRY(add_partition_handle(fdt, handles, h, hd));
+			TRY(add_partition_handle(fdt, handles, h, hd, pic));
 			continue;
 		}
 		if (!c)
@@ -72,31 +94,13 @@ static int add_byte_channels(void *fdt, int handles, const struct partition *p,
 		TRY(fdt_setprop_u32(fdt, node, "hv-handle", (uint32_t)h));
 		TRY(fdt_setprop_string(fdt, node, "label",
 				       fdt_get_name(cfg_fdt, cfg->bc[c->cfg_index].node, NULL)));
+		if (!c->rx_irq || !c->tx_irq)
+			continue;	/* the vPIC was full (said at boot): the guest polls */
+		/* rx then tx, level (drivers/tty/ehv_bytechan.c: irq 0 = rx, 1 = tx) */
+		TRY(add_irq(fdt, node, pic, (uint32_t)c->rx_handle, VPIC_SENSE_LEVEL));
+		TRY(add_irq(fdt, node, pic, (uint32_t)c->tx_handle, VPIC_SENSE_LEVEL));
 	}
 	return 0;
-}
-
-/* A manager's state-change doorbell (Topaz/Linux fsl_hypervisor binding): an interrupt of
- * the virtual PIC that rings when a managed partition starts or stops. */
-static int add_state_doorbell(void *fdt, const struct partition *p)
-{
-	int h = manager_doorbell_handle(p), node, pic, handles;
-	char name[32];
-
-	if (h < 0)
-		return 0;
-	pic = vpic_tree_node(fdt);	/* adds a node: look the handles node up afterwards */
-	TRY(pic);
-	handles = fdt_path_offset(fdt, "/hypervisor/handles");
-	TRY(handles);
-	snprintf(name, sizeof(name), "doorbell@%d", h);
-	node = fdt_add_subnode(fdt, handles, name);
-	TRY(node);
-	TRY(fdt_setprop_string(fdt, node, "compatible", "fsl,hv-state-change-doorbell"));
-	TRY(fdt_setprop_u32(fdt, node, "reg", (uint32_t)h));
-	TRY(fdt_setprop_u32(fdt, node, "interrupt-parent", (uint32_t)pic));
-	TRY(fdt_appendprop_u32(fdt, node, "interrupts", (uint32_t)h));
-	return fdt_appendprop_u32(fdt, node, "interrupts", 0);
 }
 
 static int add_hypervisor(void *fdt, const struct partition *p, const void *cfg_fdt,
@@ -105,8 +109,11 @@ static int add_hypervisor(void *fdt, const struct partition *p, const void *cfg_
 	uint32_t insns[8];
 	fdt32_t be[8];
 	int n = arch_hcall_instructions(insns, 8);
-	int hv = fdt_add_subnode(fdt, 0, "hypervisor"), handles;
+	int pic = vpic_tree_node(fdt);	/* first: it adds a node, offsets below come after */
+	int hv, handles;
 
+	TRY(pic);
+	hv = fdt_add_subnode(fdt, 0, "hypervisor");
 	TRY(hv);
 	for (int i = 0; i < n; i++)
 		be[i] = cpu_to_fdt32(insns[i]);
@@ -115,14 +122,16 @@ static int add_hypervisor(void *fdt, const struct partition *p, const void *cfg_
 	TRY(fdt_setprop_u32(fdt, hv, "guest-id", (uint32_t)p->id));
 	TRY(fdt_setprop_string(fdt, hv, "guest-name", p->name));
 	TRY(fdt_setprop_u32(fdt, hv, "bulkhead,abi-version", BULKHEAD_ABI_MAJOR));
+	/* what Linux's fsl_hypervisor driver looks for ("no hypervisor found" without it) */
+	TRY(fdt_setprop_u32(fdt, hv, "fsl,hv-version", BULKHEAD_ABI_MAJOR));
+	TRY(fdt_appendprop_u32(fdt, hv, "fsl,hv-version", 0));
 	TRY(fdt_setprop_u32(fdt, hv, "#address-cells", 1));
 	TRY(fdt_setprop_u32(fdt, hv, "#size-cells", 0));
 	handles = fdt_add_subnode(fdt, hv, "handles");
 	TRY(handles);
 	TRY(fdt_setprop_u32(fdt, handles, "#address-cells", 1));
 	TRY(fdt_setprop_u32(fdt, handles, "#size-cells", 0));
-	TRY(add_byte_channels(fdt, handles, p, cfg_fdt, cfg));
-	return add_state_doorbell(fdt, p);
+	return add_byte_channels(fdt, handles, p, cfg_fdt, cfg, (uint32_t)pic);
 }
 
 static int add_memory(void *fdt, const struct partition *p)
@@ -166,7 +175,10 @@ static int add_cpus(void *fdt, const struct partition *p, const void *hw, int hw
 	TRY(cpus);
 	TRY(fdt_setprop_u32(fdt, cpus, "#address-cells", 1));
 	TRY(fdt_setprop_u32(fdt, cpus, "#size-cells", 0));
-	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
+	/* last first: libfdt inserts a subnode before its siblings, and Linux takes the boot
+	 * CPU from the header's boot_cpuid_phys (vCPU 0) but numbers CPUs in tree order */
+	fdt_set_boot_cpuid_phys(fdt, 0);
+	for (unsigned int i = p->nr_vcpus; i-- > 0;) {
 		int node;
 
 		snprintf(name, sizeof(name), "cpu@%u", i);
@@ -320,6 +332,9 @@ int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_
 	int hw_cpu = p->nr_vcpus ? hv_cpu_node(p->vcpu[0].pcpu) : -1;
 
 	TRY(fdt_create_empty_tree(buf, (int)size));
+	/* the window holds the tree and the secondaries' spin-table entries at its end
+	 * (partition.c): reserved whole, so the guest never reuses it (ePAPR 1.1, 5.5.2) */
+	TRY(fdt_add_mem_rsv(buf, p->dtb_gpa, p->dtb_size));
 	TRY(add_root(buf, p));
 	TRY(add_hypervisor(buf, p, cfg_fdt, cfg));
 	TRY(add_memory(buf, p));

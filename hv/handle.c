@@ -15,6 +15,17 @@ int handle_add(struct partition *p, struct handle *h)
 	return -ENOSPC;
 }
 
+int handle_add_top(struct partition *p, struct handle *h)
+{
+	for (int i = PART_MAX_HANDLES - 1; i >= 0; i--) {
+		if (!p->handles[i]) {
+			p->handles[i] = h;
+			return i;
+		}
+	}
+	return -ENOSPC;
+}
+
 struct handle *handle_get(struct partition *p, unsigned long n, enum handle_type t)
 {
 	struct handle *h = n < PART_MAX_HANDLES ? p->handles[n] : NULL;

@@ -1,9 +1,13 @@
 /* image.c - copy a guest image from where the boot loader left it (host physical) into a
- * partition's memory: 32-bit big-endian ELF (PT_LOAD segments at their physical addresses),
- * legacy U-Boot uImage (load address, entry point), or a raw binary at the config's address. */
+ * partition's memory: 32-bit big-endian ELF (PT_LOAD segments at their physical addresses,
+ * the entry point translated from virtual to physical), legacy U-Boot uImage (uncompressed:
+ * load address, entry point), or a raw binary at the config's address.
+ *
+ * The image is untrusted (whoever built it is not the board owner): every header field is
+ * bounded against the image's size before it is used, every destination against the
+ * partition's memory (guest_write(), gpa_to_hpa()), and arithmetic is done in 64 bits. */
 #include <errno.h>
 #include <string.h>
-#include <hv/console.h>
 #include <hv/image.h>
 #include <hv/partition.h>
 
@@ -11,91 +15,161 @@
 #define UIMAGE_MAGIC	0x27051956u
 #define UIMAGE_HDR	64
 #define PT_LOAD		1
+#define EHDR_SIZE	52		/* ELF32 header (System V ABI, ELF32_Ehdr) */
+#define PHDR_SIZE	32		/* ELF32 program header */
+#define ZERO_CHUNK	256
 
-/* ELF32 headers, fields read big-endian (e_ident[EI_DATA] = 2 is required). */
-struct elf32_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version, entry, phoff, shoff, flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
+/* ELF32 header fields used (big-endian, ELFCLASS32 / ELFDATA2MSB): e_entry at 24, e_phoff
+ * at 28, e_phentsize at 42, e_phnum at 44; program header: p_type 0, p_offset 4, p_vaddr 8,
+ * p_paddr 12, p_filesz 16, p_memsz 20. uImage header (U-Boot include/image.h, legacy
+ * format): ih_size at 12, ih_load 16, ih_ep 20, ih_type 30, ih_comp 31. */
+#define UIMAGE_TYPE_STANDALONE	1
+#define UIMAGE_TYPE_KERNEL	2
+#define UIMAGE_COMP_NONE	0
 
-struct elf32_phdr {
-	uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
-};
-
-static uint32_t be32(const void *p)
+static uint32_t be32(const uint8_t *b)
 {
-	const uint8_t *b = p;
-
 	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | b[3];
 }
 
-static uint16_t be16(const void *p)
+static uint16_t be16(const uint8_t *b)
 {
-	const uint8_t *b = p;
-
 	return (uint16_t)((b[0] << 8) | b[1]);
 }
 
-static int load_segment(const struct partition *p, const uint8_t *img, uint64_t img_size,
-			const uint8_t *ph)
+/* Zero len bytes of guest memory at gpa (a segment's bss), through guest_write(). */
+static int guest_zero(const struct partition *p, uint64_t gpa, uint64_t len)
 {
-	uint32_t off = be32(ph + 4), paddr = be32(ph + 12), filesz = be32(ph + 16);
-	uint32_t memsz = be32(ph + 20);
-	uint64_t hpa;
+	static const uint8_t zeros[ZERO_CHUNK];
 
-	if ((uint64_t)off + filesz > img_size || filesz > memsz)
-		return -EINVAL;
-	if (gpa_to_hpa(p, paddr, memsz, &hpa))
-		return -EFAULT;
-	memcpy((void *)(uintptr_t)hpa, img + off, filesz);
-	memset((void *)(uintptr_t)(hpa + filesz), 0, memsz - filesz);
+	while (len) {
+		size_t n = len < ZERO_CHUNK ? (size_t)len : ZERO_CHUNK;
+
+		if (guest_write(p, gpa, zeros, n))
+			return -EFAULT;
+		gpa += n;
+		len -= n;
+	}
 	return 0;
 }
 
-static int load_elf(const struct partition *p, const uint8_t *img, uint64_t size,
-		    uint64_t *entry)
+static int load_segment(const struct partition *p, const uint8_t *img, uint64_t img_size,
+			const uint8_t *ph, const char **why)
 {
-	uint32_t phoff = be32(img + 28);
-	uint16_t phentsize = be16(img + 42), phnum = be16(img + 44);
+	uint64_t off = be32(ph + 4), paddr = be32(ph + 12), filesz = be32(ph + 16);
+	uint64_t memsz = be32(ph + 20), hpa;
 
-	if (size < sizeof(struct elf32_ehdr) || img[4] != 1 || img[5] != 2 ||
-	    phentsize < sizeof(struct elf32_phdr) || (uint64_t)phoff + phnum * phentsize > size)
-		return -EINVAL;	/* only ELFCLASS32, big-endian */
+	if (off + filesz > img_size || filesz > memsz) {
+		*why = "an ELF segment lies outside the image or is larger in the file than in "
+		       "memory";
+		return -EINVAL;
+	}
+	if (memsz && gpa_to_hpa(p, paddr, memsz, &hpa)) {
+		*why = "an ELF segment's physical addresses (p_paddr) are outside the partition's "
+		       "memory";
+		return -EFAULT;
+	}
+	if (guest_write(p, paddr, img + off, (size_t)filesz) ||
+	    guest_zero(p, paddr + filesz, memsz - filesz))
+		return -EFAULT;
+	return 0;
+}
+
+/* The entry point: e_entry is a virtual address (Linux's vmlinux: 0xc0000000); the guest
+ * starts with translation as its boot loader would leave it, at the physical address of the
+ * segment that holds it (e_entry - p_vaddr + p_paddr). */
+static int elf_entry(const uint8_t *img, uint32_t phoff, uint16_t phentsize, uint16_t phnum,
+		     uint64_t *entry, const char **why)
+{
+	uint64_t e = be32(img + 24);
+
 	for (unsigned int i = 0; i < phnum; i++) {
-		const uint8_t *ph = img + phoff + i * phentsize;
-		int err = be32(ph) == PT_LOAD ? load_segment(p, img, size, ph) : 0;
+		const uint8_t *ph = img + phoff + (uint64_t)i * phentsize;
+		uint64_t vaddr = be32(ph + 8), paddr = be32(ph + 12), memsz = be32(ph + 20);
+
+		if (be32(ph) == PT_LOAD && e >= vaddr && e - vaddr < memsz) {
+			*entry = e - vaddr + paddr;
+			return 0;
+		}
+	}
+	*why = "the ELF entry point is in no loadable segment";
+	return -EINVAL;
+}
+
+static int load_elf(const struct partition *p, const uint8_t *img, uint64_t size,
+		    uint64_t *entry, const char **why)
+{
+	uint32_t phoff;
+	uint16_t phentsize, phnum;
+
+	if (size < EHDR_SIZE || img[4] != 1 || img[5] != 2) {
+		*why = "not a 32-bit big-endian ELF";
+		return -EINVAL;
+	}
+	phoff = be32(img + 28);
+	phentsize = be16(img + 42);
+	phnum = be16(img + 44);
+	if (phentsize < PHDR_SIZE || (uint64_t)phoff + (uint64_t)phnum * phentsize > size) {
+		*why = "the ELF program headers lie outside the image";
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < phnum; i++) {
+		const uint8_t *ph = img + phoff + (uint64_t)i * phentsize;
+		int err = be32(ph) == PT_LOAD ? load_segment(p, img, size, ph, why) : 0;
 
 		if (err)
 			return err;
 	}
-	*entry = be32(img + 24);
-	return 0;
+	return elf_entry(img, phoff, phentsize, phnum, entry, why);
 }
 
 static int load_uimage(const struct partition *p, const uint8_t *img, uint64_t size,
-		       uint64_t *entry)
+		       uint64_t *entry, const char **why)
 {
-	uint32_t len = be32(img + 12), load = be32(img + 16);
+	uint64_t len, load, ep;
 
-	if (size < UIMAGE_HDR || (uint64_t)len + UIMAGE_HDR > size)
+	if (size < UIMAGE_HDR) {
+		*why = "a uImage shorter than its header";
 		return -EINVAL;
-	if (guest_write(p, load, img + UIMAGE_HDR, len))
+	}
+	len = be32(img + 12);
+	load = be32(img + 16);
+	ep = be32(img + 20);
+	if (img[31] != UIMAGE_COMP_NONE) {
+		*why = "a compressed uImage (only uncompressed ones load: mkimage -C none, or the "
+		       "vmlinux ELF)";
+		return -EINVAL;
+	}
+	if (img[30] != UIMAGE_TYPE_KERNEL && img[30] != UIMAGE_TYPE_STANDALONE) {
+		*why = "a uImage that is not a kernel or standalone program";
+		return -EINVAL;
+	}
+	if (len + UIMAGE_HDR > size) {
+		*why = "a uImage whose data size goes past the end of the image";
+		return -EINVAL;
+	}
+	if (guest_write(p, load, img + UIMAGE_HDR, (size_t)len)) {
+		*why = "a uImage load address outside the partition's memory";
 		return -EFAULT;
-	*entry = be32(img + 20);
+	}
+	if (ep < load || ep - load >= len) {
+		*why = "a uImage entry point outside its data";
+		return -EINVAL;
+	}
+	*entry = ep;
 	return 0;
 }
 
 int image_load(const struct partition *p, uint64_t src, uint64_t size, uint64_t guest_addr,
-	       uint64_t *entry)
+	       uint64_t *entry, const char **why)
 {
 	const uint8_t *img = (const uint8_t *)(uintptr_t)src;
 
+	*why = "does not fit in the partition's memory";
 	if (size >= 4 && be32(img) == ELF_MAGIC)
-		return load_elf(p, img, size, entry);
+		return load_elf(p, img, size, entry, why);
 	if (size >= 4 && be32(img) == UIMAGE_MAGIC)
-		return load_uimage(p, img, size, entry);
+		return load_uimage(p, img, size, entry, why);
 	if (guest_write(p, guest_addr, img, (size_t)size))
 		return -EFAULT;
 	*entry = guest_addr;

@@ -14,54 +14,39 @@
 #include <hv/vpic.h>
 
 #define MAX_MANAGED	32
-#define SELF		0xffffffffUL	/* "the caller's own partition" in PARTITION_MEMCPY */
+#define SELF		0xffffffffUL	/* "the caller's own partition": MEMCPY, STOP, RESTART */
 #define SG_ENTRY_SIZE	32		/* struct fh_sg_list: source, target, size, reserved */
 #define MEMCPY_CHUNK	4096
 #define MEMCPY_SLICE	(64u << 10)	/* bytes one PARTITION_MEMCPY call copies at most */
 #define MEMCPY_SLICE_ENTRIES	64	/* list entries one call looks at, at most */
 
-/* One manager -> managed link, reachable through the manager's handle table. */
+/* One manager -> managed link, reachable through the manager's handle table, with its
+ * state-change doorbell: a software vPIC source of the manager raised whenever the managed
+ * partition starts or stops (Topaz/Linux "fsl,hv-state-change-doorbell", a child of the
+ * partition handle's node, so that Linux's fsl_hypervisor driver knows whose state changed)
+ * or has a DMA access blocked (Bulkhead's addition: GET_STATUS r5 tells which). Set at boot,
+ * read-only afterwards. */
 struct managed {
 	struct handle handle;
 	struct partition *target;
 	struct partition *manager;
+	struct vpic_irq *doorbell;
+	int doorbell_handle;
 };
 
 static struct managed links[MAX_MANAGED];
 static int nr_links;
 
-/* Per manager partition (by id - 1): its state-change doorbell, a software vPIC source raised
- * whenever a partition it manages starts or stops (Topaz "fsl,hv-state-change-doorbell") or
- * has a DMA access blocked (Bulkhead's addition: GET_STATUS r5 tells which). */
-static struct vpic_irq *doorbell[PART_MAX];
-static int doorbell_handle[PART_MAX];
-
-static int create_doorbell(struct partition *mgr)
+int manager_doorbell_handle(const struct handle *h)
 {
-	int h;
-
-	if (doorbell[mgr->id - 1])
-		return 0;
-	h = vpic_soft_create(mgr, &doorbell[mgr->id - 1]);
-	if (h < 0)
-		return h;
-	doorbell_handle[mgr->id - 1] = h;
-	return 0;
-}
-
-int manager_doorbell_handle(const struct partition *mgr)
-{
-	return doorbell[mgr->id - 1] ? doorbell_handle[mgr->id - 1] : -1;
+	return ((const struct managed *)h->obj)->doorbell_handle;
 }
 
 void manager_notify(const struct partition *target)
 {
-	for (int i = 0; i < nr_links; i++) {
-		struct partition *mgr = links[i].manager;
-
-		if (links[i].target == target && mgr && doorbell[mgr->id - 1])
-			vpic_soft_raise(doorbell[mgr->id - 1]);
-	}
+	for (int i = 0; i < nr_links; i++)
+		if (links[i].target == target && links[i].doorbell)
+			vpic_soft_raise(links[i].doorbell);
 }
 
 int manager_handles_create(const struct hv_config *cfg)
@@ -77,7 +62,10 @@ int manager_handles_create(const struct hv_config *cfg)
 		m->target = &partitions[cfg->manager[i].managed];
 		m->manager = &partitions[cfg->manager[i].manager];
 		m->handle = (struct handle){ HANDLE_PARTITION, NULL, m };
-		if (handle_add(m->manager, &m->handle) < 0 || create_doorbell(m->manager))
+		if (handle_add(m->manager, &m->handle) < 0)
+			return -ENOSPC;
+		m->doorbell_handle = vpic_soft_create(m->manager, &m->doorbell, false);
+		if (m->doorbell_handle < 0)
 			return -ENOSPC;
 	}
 	return 0;
@@ -101,6 +89,17 @@ static struct partition *target_arg(struct vcpu *v, struct hcall_regs *r, unsign
 	return ((struct managed *)h->obj)->target;
 }
 
+/* The target of a status, stop or restart: a managed partition, or the caller itself for
+ * handle -1 (SELF), as Topaz allows and Linux's fsl_hv_halt()/fsl_hv_restart() use for
+ * "halt"/"reboot" (arch/powerpc/sysdev/fsl_soc.c). Stopping or restarting itself gives a
+ * partition no power it lacks: it can already stop itself (BH_GUEST_EXIT, a fault). */
+static struct partition *self_or_target(struct vcpu *v, struct hcall_regs *r)
+{
+	if (r->reg[0] == SELF && !hv_mutated("self-handle"))
+		return v->part;
+	return target_arg(v, r, r->reg[0]);
+}
+
 static unsigned long ev_of(int err)
 {
 	return err == 0 ? EV_SUCCESS : err == -EINVAL ? EV_INVALID_STATE :
@@ -115,7 +114,7 @@ void hc_partition_get_status(struct vcpu *v, struct hcall_regs *r)
 		[PART_STOPPED] = FH_PARTITION_STOPPED, [PART_STARTING] = FH_PARTITION_STARTING,
 		[PART_RUNNING] = FH_PARTITION_RUNNING, [PART_STOPPING] = FH_PARTITION_STOPPING,
 	};
-	struct partition *p = target_arg(v, r, r->reg[0]);
+	struct partition *p = self_or_target(v, r);
 
 	if (!p)
 		return;
@@ -136,15 +135,16 @@ void hc_partition_start(struct vcpu *v, struct hcall_regs *r)
 
 void hc_partition_stop(struct vcpu *v, struct hcall_regs *r)
 {
-	struct partition *p = target_arg(v, r, r->reg[0]);
+	struct partition *p = self_or_target(v, r);
 
 	if (p)
-		r->reg[0] = ev_of(partition_stop(p, "stopped by its manager"));
+		r->reg[0] = ev_of(partition_stop(p, p == v->part ? "stopped itself" :
+						  "stopped by its manager"));
 }
 
 void hc_partition_restart(struct vcpu *v, struct hcall_regs *r)
 {
-	struct partition *p = target_arg(v, r, r->reg[0]);
+	struct partition *p = self_or_target(v, r);
 
 	if (p)
 		r->reg[0] = ev_of(partition_restart(p));

@@ -139,6 +139,18 @@ static int add_channels(struct partition *p, int idx, const struct hv_config *cf
 	return 0;
 }
 
+/* A partition's byte channel gets its rx and tx interrupts; when the virtual PIC is full the
+ * channel works without (its guest polls), and the console says so. */
+static void add_channel_irqs(struct partition *p, int cfg_bc)
+{
+	struct byte_chan *c = byte_chan_of_cfg(cfg_bc);
+
+	if (c && byte_chan_irqs_create(c, p))
+		hv_printf("partition %s: no interrupts for byte channel %s (the virtual PIC is "
+			  "full): its guest must poll it\n", p->name,
+			  fdt_get_name(cfg_tree, config->bc[cfg_bc].node, NULL));
+}
+
 static int create_one(int idx, const void *cfg_fdt, const struct hv_config *cfg)
 {
 	struct partition *p = &partitions[idx];
@@ -176,7 +188,12 @@ int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_c
 	for (int i = 0; i < cfg->nr_parts; i++)
 		if (add_channels(&partitions[i], i, cfg, cfg_fdt))
 			return -ENOSPC;
-	return manager_handles_create(cfg);
+	if (manager_handles_create(cfg))
+		return -ENOSPC;
+	for (int i = 0; i < cfg->nr_bcs; i++)	/* after every other handle: numbers unchanged */
+		if (cfg->bc[i].owner >= 0)
+			add_channel_irqs(&partitions[cfg->bc[i].owner], i);
+	return 0;
 }
 
 /* The guest tree is a function of the config alone: built at the first start, kept packed,
@@ -223,18 +240,17 @@ static void init_spin_table(struct partition *p)
 static int load_image(struct partition *p)
 {
 	const struct cfg_partition *cp = &config->part[p->cfg_index];
+	const char *why;
 	int err;
 
 	if (!cp->has_image) {
 		hv_printf("partition %s: no guest-image to start\n", p->name);
 		return -ENOENT;
 	}
-	err = image_load(p, cp->image_src, cp->image_size, cp->image_guest, &p->entry);
+	err = image_load(p, cp->image_src, cp->image_size, cp->image_guest, &p->entry, &why);
 	if (err)
 		hv_printf("partition %s: guest-image at 0x%llx: %s\n", p->name,
-			  (unsigned long long)cp->image_src,
-			  err == -EFAULT ? "does not fit in the partition's memory"
-					 : "not a valid ELF, uImage or binary");
+			  (unsigned long long)cp->image_src, why);
 	return err;
 }
 

@@ -29,7 +29,8 @@
 #include <hv/mutate.h>
 #include <hv/vpic.h>
 
-#define MAX_VPIC_IRQS	32
+#define MAX_VPIC_IRQS	64	/* every vPIC source of every partition: one bit each below */
+#define BIT(i)		(1ull << (i))
 #define DEFAULT_PRIO	8
 
 static struct vpic_irq irqs[MAX_VPIC_IRQS];
@@ -38,8 +39,8 @@ static unsigned int nr_irqs;
 /* Per vCPU, bit i = irqs[i]: taken from the controller, not yet acknowledged by the guest
  * (pending) or acknowledged and not yet ended (in service). */
 struct vcpu_irq_state {
-	uint32_t pending;
-	uint32_t in_service;
+	uint64_t pending;
+	uint64_t in_service;
 };
 static struct vcpu_irq_state vstate[PART_MAX][PART_MAX_VCPUS];
 static arch_spinlock_t vpic_lock;	/* guards vstate[], irqs[]' guest state and masks */
@@ -129,9 +130,10 @@ int vpic_irq_create(struct partition *p, const struct dev_irq *di)
 	return h;
 }
 
-/* A software source of p (no controller behind it), e.g. a manager's state-change doorbell:
- * edge-like, raised by vpic_soft_raise(); masked at creation like every source. */
-int vpic_soft_create(struct partition *p, struct vpic_irq **out)
+/* A software source of p (no controller behind it): a manager's state-change doorbell
+ * (edge-like, raised by vpic_soft_raise()) or a byte channel's rx or tx (level, following
+ * vpic_soft_level()); masked at creation like every source. */
+int vpic_soft_create(struct partition *p, struct vpic_irq **out, bool level)
 {
 	struct vpic_irq *q;
 	int h;
@@ -140,9 +142,10 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out)
 		return -ENOSPC;
 	q = &irqs[nr_irqs];
 	*q = (struct vpic_irq){ .part = p, .src = IRQCHIP_NONE, .priority = DEFAULT_PRIO,
-				.guest_masked = true, .config = VPIC_CONFIG_POSITIVE };
+				.guest_masked = true, .level = level,
+				.config = VPIC_CONFIG_POSITIVE | (level ? VPIC_CONFIG_LEVEL : 0) };
 	q->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &vpic_ops, .obj = q };
-	h = handle_add(p, &q->handle);
+	h = level ? handle_add_top(p, &q->handle) : handle_add(p, &q->handle);
 	if (h < 0)
 		return h;
 	q->handle_nr = (uint32_t)h;
@@ -158,9 +161,9 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out)
  * window between the read and the write held open until the owner's CPU changes the word
  * (at most 10 ms): the raise then loses the owner's change (a pending bit it set) or brings
  * back a bit the owner cleared - the race, made deterministic. */
-static void racy_or(volatile uint32_t *word, uint32_t bit)
+static void racy_or(volatile uint64_t *word, uint64_t bit)
 {
-	uint32_t v = *word;
+	uint64_t v = *word;
 	uint64_t t0 = arch_time_now();
 
 	vunlock();
@@ -184,13 +187,65 @@ void vpic_soft_raise(struct vpic_irq *q)
 		return;
 	}
 	if (hv_mutated("vpic-racy"))
-		racy_or(&vstate[p->id - 1][dest].pending, 1u << index_of(q));
+		racy_or(&vstate[p->id - 1][dest].pending, BIT(index_of(q)));
 	else
-		vstate[p->id - 1][dest].pending |= 1u << index_of(q);
+		vstate[p->id - 1][dest].pending |= BIT(index_of(q));
 	vunlock();
 	arch_mb();
 	if (p->vcpu[dest].pcpu != arch_cpu_id())
 		arch_cpu_kick(p->vcpu[dest].pcpu);
+}
+
+/* Under vpic_lock: make a level source pending at its destination if its line is asserted,
+ * the guest wants it, its partition runs and no vCPU holds it pending or in service (one
+ * copy at a time, as a level source at an MPIC). Returns the vCPU to kick, or NULL. */
+static struct vcpu *level_pend(struct vpic_irq *q)
+{
+	struct partition *p = q->part;
+	uint64_t bit = BIT(index_of(q)), held = 0;
+
+	if (!q->level || !q->asserted || q->guest_masked || !q->priority ||
+	    p->state != PART_RUNNING || q->dest >= p->nr_vcpus)
+		return NULL;
+	for (unsigned int i = 0; i < p->nr_vcpus; i++)
+		held |= vstate[p->id - 1][i].pending | vstate[p->id - 1][i].in_service;
+	if (held & bit)
+		return NULL;
+	vstate[p->id - 1][q->dest].pending |= bit;
+	return &p->vcpu[q->dest];
+}
+
+/* Under vpic_lock: a masked level source is withdrawn from every vCPU it is pending at (not
+ * from one that has it in service: that one still ends it with EOI). */
+static void level_withdraw(struct vpic_irq *q)
+{
+	uint64_t bit = BIT(index_of(q));
+
+	if (!q->level)
+		return;
+	for (unsigned int i = 0; i < q->part->nr_vcpus; i++)
+		vstate[q->part->id - 1][i].pending &= ~bit;
+}
+
+/* After unlocking: kick the CPU of a vCPU that has a new pending interrupt. */
+static void kick(const struct vcpu *v)
+{
+	if (!v)
+		return;
+	arch_mb();
+	if (v->pcpu != arch_cpu_id())
+		arch_cpu_kick(v->pcpu);
+}
+
+void vpic_soft_level(struct vpic_irq *q, bool asserted)
+{
+	struct vcpu *v;
+
+	vlock();
+	q->asserted = asserted;
+	v = level_pend(q);
+	vunlock();
+	kick(v);
 }
 
 /* ---- delivery ---- */
@@ -210,7 +265,7 @@ void vpic_external(struct vcpu *v)
 	for (unsigned int i = 0; i < nr_irqs; i++)
 		if (irqs[i].part == v->part && irqs[i].src == src && !irqs[i].guest_masked &&
 		    irqs[i].priority)
-			s->pending |= 1u << i;
+			s->pending |= BIT(i);
 	vunlock();
 }
 
@@ -223,8 +278,9 @@ void vpic_vcpu_stop(struct vcpu *v)
 	vunlock();
 }
 
-/* A read of one word (no lock): a bit set by another CPU just after is seen at the next exit
- * (its raise kicks this CPU). */
+/* A read without the lock (two 32-bit loads of the 64-bit word): a bit set by another CPU
+ * between or after them is seen at the next exit (its raise kicks this CPU); bits are only
+ * cleared by this vCPU itself (IACK) or while the partition is not running. */
 bool vpic_pending(const struct vcpu *v)
 {
 	const volatile struct vcpu_irq_state *s = state_of(v);
@@ -266,7 +322,7 @@ static unsigned int index_of(const struct vpic_irq *q)
  * still hold one), and the partition runs. */
 static void update_hw_mask(const struct vpic_irq *q)
 {
-	uint32_t sharers = 0, held = 0;
+	uint64_t sharers = 0, held = 0;
 	bool wanted = false;
 
 	if (!q->routed)
@@ -274,7 +330,7 @@ static void update_hw_mask(const struct vpic_irq *q)
 	for (unsigned int i = 0; i < nr_irqs; i++) {
 		if (irqs[i].part != q->part || irqs[i].src != q->src)
 			continue;
-		sharers |= 1u << i;
+		sharers |= BIT(i);
 		wanted |= !irqs[i].guest_masked && irqs[i].priority;
 	}
 	for (unsigned int i = 0; i < q->part->nr_vcpus; i++)
@@ -297,6 +353,7 @@ static struct vpic_irq *irq_arg(struct vcpu *v, struct hcall_regs *r)
 void hc_int_set_config(struct vcpu *v, struct hcall_regs *r)
 {
 	struct vpic_irq *q = irq_arg(v, r);
+	struct vcpu *wake;
 
 	if (!q)
 		return;
@@ -314,7 +371,9 @@ void hc_int_set_config(struct vcpu *v, struct hcall_regs *r)
 	}
 	q->dest = (uint32_t)r->reg[3];
 	update_hw_mask(q);
+	wake = level_pend(q);
 	vunlock();
+	kick(wake);
 	r->reg[0] = EV_SUCCESS;
 }
 
@@ -337,13 +396,18 @@ void hc_int_get_config(struct vcpu *v, struct hcall_regs *r)
 void hc_int_set_mask(struct vcpu *v, struct hcall_regs *r)
 {
 	struct vpic_irq *q = irq_arg(v, r);
+	struct vcpu *wake;
 
 	if (!q)
 		return;
 	vlock();
 	q->guest_masked = r->reg[1] != 0;
 	update_hw_mask(q);
+	if (q->guest_masked)
+		level_withdraw(q);
+	wake = level_pend(q);
 	vunlock();
+	kick(wake);
 	r->reg[0] = EV_SUCCESS;
 }
 
@@ -367,9 +431,9 @@ void hc_int_iack(struct vcpu *v, struct hcall_regs *r)
 	r->reg[1] = VPIC_SPURIOUS;
 	vlock();
 	for (unsigned int i = 0; i < nr_irqs; i++) {
-		if (s->pending & (1u << i)) {
-			s->pending &= ~(1u << i);
-			s->in_service |= 1u << i;
+		if (s->pending & BIT(i)) {
+			s->pending &= ~BIT(i);
+			s->in_service |= BIT(i);
 			r->reg[1] = (uint32_t)irqs[i].handle_nr;
 			break;
 		}
@@ -383,16 +447,20 @@ void hc_int_eoi(struct vcpu *v, struct hcall_regs *r)
 	struct vpic_irq *q = irq_arg(v, r);
 	struct vcpu_irq_state *s = state_of(v);
 
+	struct vcpu *wake = NULL;
 	bool was;
 
 	if (!q)
 		return;
 	vlock();
-	was = s->in_service & (1u << index_of(q));
-	s->in_service &= ~(1u << index_of(q));
+	was = s->in_service & (BIT(index_of(q)));
+	s->in_service &= ~(BIT(index_of(q)));
 	if (was)
 		update_hw_mask(q);
+	if (was && !hv_mutated("bc-irq-edge"))
+		wake = level_pend(q);	/* a level source still asserted comes again */
 	vunlock();
+	kick(wake);
 	if (!was) {
 		device_bad_call(v, r, EV_INVALID_STATE, "EOI of an interrupt not in service");
 		return;

@@ -50,6 +50,10 @@ $(IOMMU_UNIT_OBJS) $(BH)/san/tests/unit/test_iommu.c.o: HOST_CFLAGS += -Itests/u
 $(BH)/unit/test_vcpu_mask: $(IOMMU_UNIT_OBJS)
 $(BH)/san/tests/unit/test_vcpu_mask.c.o: HOST_CFLAGS += -Itests/unit/host
 
+# issue 13: the guest image loader (ELF by p_paddr, uImage) against hostile headers
+$(BH)/unit/test_image: $(BH)/san/hv/image.c.o
+$(BH)/san/hv/image.c.o $(BH)/san/tests/unit/test_image.c.o: HOST_CFLAGS += -Itests/unit/host
+
 # The fuzz target links libfdt built from source with the same instrumentation, so that
 # libFuzzer sees coverage inside it and ASan checks its reads.
 # Two targets: fuzz_config (arbitrary config, QEMU ppce500 hardware tree) and fuzz_hw (arbitrary

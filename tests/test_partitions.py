@@ -178,7 +178,7 @@ def test_manager_partition_drives_only_what_it_manages(boot):
     assert "partition other: stopped" not in out     # the unmanaged partition is untouched
     tree = con.command("gdt mgr")
     assert 'compatible = "fsl,hv-partition-handle";' in tree and 'label = "worker";' in tree
-    assert 'compatible = "fsl,hv-state-change-doorbell";' in tree
+    assert 'compatible = "fsl,hv-state-change-doorbell", "epapr,hv-receive-doorbell";' in tree
     assert 'label = "other";' not in tree
 
 

@@ -60,3 +60,11 @@ def test_vcpu_mask():
     """A partition's CPU mask is 64 bits end to end: ids 32..63 become vCPUs (issue 12)."""
     out = run_unit('test_vcpu_mask')
     assert int(out.split(': ')[1].split()[0]) >= 9
+
+
+def test_image_loader():
+    """The guest image loader (issue 13): an ELF goes by p_paddr and is entered at its entry
+    translated to physical (vmlinux), an uncompressed uImage at its load address, a
+    compressed one is refused with the reason; every hostile header field is refused."""
+    out = run_unit('test_image')
+    assert int(out.split(': ')[1].split()[0]) >= 41

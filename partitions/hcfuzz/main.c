@@ -27,7 +27,7 @@
 #define MAX_CPUS	GUEST_MAX_CPUS
 #define NSTATUS		16		/* EV_* 0..15, the rest counted as "other" */
 #define SCRATCH_SIZE	0x10000
-#define SELF_HANDLE	0xffffffffu	/* FH_PARTITION_MEMCPY: "the caller" */
+#define SELF_HANDLE	0xffffffffu	/* MEMCPY, STOP, RESTART, GET_STATUS: "the caller" */
 #define VICTIM_SIZE	(1u << 20)
 
 /* Per-CPU fuzzing state: PRNG and counters (each CPU writes only its own). */
@@ -168,14 +168,20 @@ static void find_handles(void)
 
 	for (int node = fdt_next_node(fdt, -1, NULL); node >= 0;
 	     node = fdt_next_node(fdt, node, NULL)) {
-		const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", NULL);
+		int irq_len = 0;
+		const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &irq_len);
 
-		if (!fdt_node_check_compatible(fdt, node, "epapr,hv-byte-channel"))
+		if (!fdt_node_check_compatible(fdt, node, "epapr,hv-byte-channel")) {
 			add_handle(HK_BC, guest_fdt_u32(node, "hv-handle", ~0u));
+			if (irq && irq_len >= 16) {	/* its rx and tx interrupts */
+				add_handle(HK_IRQ, fdt32_to_cpu(irq[0]));
+				add_handle(HK_IRQ, fdt32_to_cpu(irq[2]));
+			}
+		}
 		else if (!fdt_node_check_compatible(fdt, node, "fsl,hv-partition-handle"))
 			add_handle(HK_PART, guest_fdt_u32(node, "hv-handle", ~0u));
 		else if (!fdt_node_check_compatible(fdt, node, "fsl,hv-state-change-doorbell"))
-			add_handle(HK_IRQ, guest_fdt_u32(node, "reg", ~0u));
+			add_handle(HK_IRQ, guest_fdt_u32(node, "interrupts", ~0u));
 		else if (irq)		/* an assigned device's interrupt */
 			add_handle(HK_IRQ, fdt32_to_cpu(irq[0]));
 		add_handle(HK_DMA, guest_fdt_u32(node, "fsl,hv-dma-handle", ~0u));
@@ -216,6 +222,8 @@ static const char *skip_reason(uint32_t tok, const uint32_t *r)
 {
 	if (tok == BH_GUEST_EXIT)
 		return "stops the fuzzer itself";
+	if ((tok == FH_PARTITION_STOP || tok == FH_PARTITION_RESTART) && r[0] == SELF_HANDLE)
+		return "stops or restarts the fuzzer itself (handle -1, as Linux's halt/reboot)";
 	/* Its own console carries the run's report, which random bytes would garble; console
 	 * and byte-channel attacks from 2 vCPUs are conspam's (test_console_attacks.py). */
 	if (tok == EV_BYTE_CHANNEL_SEND && r[0] == console_handle)

@@ -79,7 +79,7 @@ static int setup_doorbell(void)
 
 	if (node < 0)
 		return -1;
-	doorbell = guest_fdt_u32(node, "reg", ~0u);
+	doorbell = guest_fdt_u32(node, "interrupts", ~0u);	/* <handle sense> */
 	return ev_int_set_config(doorbell, 0x1, 8, 0) == EV_SUCCESS &&
 	       ev_int_set_mask(doorbell, 0) == EV_SUCCESS ? 0 : -1;
 }

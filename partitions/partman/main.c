@@ -35,7 +35,7 @@ static int setup_doorbell(void)
 
 	if (node < 0)
 		return -1;
-	doorbell = guest_fdt_u32(node, "reg", ~0u);
+	doorbell = guest_fdt_u32(node, "interrupts", ~0u);	/* <handle sense> */
 	guest_set_handler(4, external);
 	if (ev_int_set_config(doorbell, 0x1, 8, 0) != EV_SUCCESS ||
 	    ev_int_set_mask(doorbell, 0) != EV_SUCCESS)

@@ -149,7 +149,7 @@ int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t
 }
 
 int image_load(const struct partition *p, uint64_t src, uint64_t size, uint64_t guest_addr,
-	       uint64_t *entry)
+	       uint64_t *entry, const char **why)
 {
 	fake.loaded[p->id]++;
 	*entry = guest_addr;
@@ -170,6 +170,11 @@ int byte_chans_create(const struct hv_config *cfg)
 struct byte_chan *byte_chan_of_cfg(int cfg_index)
 {
 	return NULL;
+}
+
+int byte_chan_irqs_create(struct byte_chan *c, struct partition *p)
+{
+	return 0;
 }
 
 void watchdog_reset(struct partition *p)

@@ -9,6 +9,8 @@
 #include <hv/config.h>
 #include <hv/handle.h>
 
+struct vpic_irq;
+
 #define BC_RING_SIZE	1024
 #define BC_LINE_MAX	160
 #define BC_MAX		32
@@ -30,6 +32,9 @@ struct byte_chan {
 	struct byte_chan *peer;
 	int mux_channel;
 	int cfg_index;
+	struct vpic_irq *rx_irq;	/* owner's vPIC level sources (NULL: the hypervisor's end): */
+	struct vpic_irq *tx_irq;	/* rx = bytes waiting, tx = room to send (ePAPR 1.1, 6.1) */
+	int rx_handle, tx_handle;	/* their handle numbers in the owner's table */
 	arch_spinlock_t lock;
 	struct bc_ring rx;		/* bytes for the owner (the peer's sends, "console P") */
 	size_t line_len;		/* <= BC_LINE_MAX */
@@ -38,6 +43,9 @@ struct byte_chan {
 
 /* Create the channels of a validated config and connect them. */
 int byte_chans_create(const struct hv_config *cfg);
+
+/* Give c's owner p its rx and tx interrupts (vPIC level sources); 0 or negative errno. */
+int byte_chan_irqs_create(struct byte_chan *c, struct partition *p);
 
 /* The channel built for config byte channel cfg_index, or NULL. */
 struct byte_chan *byte_chan_of_cfg(int cfg_index);

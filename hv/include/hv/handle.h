@@ -34,6 +34,9 @@ struct partition;
 
 /* Add h to p's table; returns its number or -ENOSPC. */
 int handle_add(struct partition *p, struct handle *h);
+/* The same from the top of the table down (the byte channels' interrupts: the numbers of
+ * every other handle, which bhctl computes offline, stay as without them). */
+int handle_add_top(struct partition *p, struct handle *h);
 
 /* The handle number n of p if it is of type t, else NULL. */
 struct handle *handle_get(struct partition *p, unsigned long n, enum handle_type t);

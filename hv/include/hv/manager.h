@@ -17,8 +17,8 @@ int manager_handles_create(const struct hv_config *cfg);
 
 struct handle;
 struct partition;
-/* The handle of mgr's state-change doorbell, or -1 if it manages nobody. */
-int manager_doorbell_handle(const struct partition *mgr);
+/* The manager's handle of the state-change doorbell of the partition handle h. */
+int manager_doorbell_handle(const struct handle *h);
 
 /* target started or stopped, or had a DMA access blocked: ring the state-change doorbell of
  * each of its managers. */

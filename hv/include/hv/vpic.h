@@ -32,15 +32,26 @@ struct vpic_irq {
 	uint32_t dest;			/* target vCPU index */
 	bool guest_masked;		/* EV_INT_SET_MASK state (starts masked) */
 	bool routed;			/* the physical controller accepted it */
+	bool level;			/* software source with a line level (byte channels) */
+	bool asserted;			/* its line: set by vpic_soft_level(), kept at resets */
 };
 
 /* Give interrupt q of a device to p: a handle (returned, or negative errno). */
 int vpic_irq_create(struct partition *p, const struct dev_irq *q);
 
 /* A software interrupt source of p (no controller source): its handle number (negative errno)
- * and, in *q, the source to raise with vpic_soft_raise(). */
-int vpic_soft_create(struct partition *p, struct vpic_irq **q);
+ * and, in *q, the source. An edge source (level false, e.g. a doorbell) is raised by
+ * vpic_soft_raise(); a level source (a byte channel's rx or tx) follows the line set by
+ * vpic_soft_level(), its handle taken from the top of the table (handle_add_top()): it is
+ * presented while the line is asserted, again after each EOI, and withdrawn when the guest
+ * masks it (as a level source at an MPIC, E500MCRM / ePAPR 1.1 B.5). */
+int vpic_soft_create(struct partition *p, struct vpic_irq **q, bool level);
 void vpic_soft_raise(struct vpic_irq *q);
+void vpic_soft_level(struct vpic_irq *q, bool asserted);
+
+/* The EV_INT interrupt specifier sense cell for a source (ehv_pic's map: 0 edge, 2 level). */
+#define VPIC_SENSE_EDGE		0u
+#define VPIC_SENSE_LEVEL	2u
 
 /* The vpic interrupt behind handle n of p, or NULL. */
 struct vpic_irq *vpic_irq_get(struct partition *p, unsigned long n);

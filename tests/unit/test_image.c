@@ -1,0 +1,179 @@
+/* test_image.c - hv/image.c against hostile images: a vmlinux-like ELF (virtual entry and
+ * p_vaddr at 0xc0000000, p_paddr 0) is placed by p_paddr and entered at the translated entry;
+ * a legacy uImage loads at its load address; every header field that points outside the
+ * image or the partition's memory is refused, never followed. The partition's memory is a
+ * host buffer behind this file's gpa_to_hpa()/guest_write(). */
+#include <stdint.h>
+#include <string.h>
+#include <errno.h>
+#include <hv/image.h>
+#include <hv/partition.h>
+#include "unit.h"
+
+#define MEM_SIZE	0x10000u		/* the partition: guest physical 0..64 KiB */
+
+static uint8_t mem[MEM_SIZE];
+static uint8_t img[0x4000];
+static struct partition part;
+
+int gpa_to_hpa(const struct partition *p, uint64_t gpa, uint64_t len, uint64_t *hpa)
+{
+	if (gpa >= MEM_SIZE || len > MEM_SIZE - gpa)
+		return -EFAULT;
+	*hpa = (uint64_t)(uintptr_t)(mem + gpa);
+	return 0;
+}
+
+int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t len)
+{
+	uint64_t hpa;
+
+	if (gpa_to_hpa(p, gpa, len, &hpa))
+		return -EFAULT;
+	memcpy((void *)(uintptr_t)hpa, src, len);
+	return 0;
+}
+
+static void put32(uint8_t *b, uint32_t v)
+{
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+
+static void put16(uint8_t *b, uint16_t v)
+{
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+}
+
+/* An ELF32 BE with one PT_LOAD: file bytes at 0x100 (filesz), loaded at paddr (vaddr given),
+ * memsz, entry. Program header at 52. */
+static void elf(uint32_t vaddr, uint32_t paddr, uint32_t filesz, uint32_t memsz, uint32_t entry)
+{
+	memset(img, 0, sizeof(img));
+	put32(img, 0x7f454c46);
+	img[4] = 1;		/* ELFCLASS32 */
+	img[5] = 2;		/* ELFDATA2MSB */
+	put32(img + 24, entry);
+	put32(img + 28, 52);	/* e_phoff */
+	put16(img + 42, 32);	/* e_phentsize */
+	put16(img + 44, 1);	/* e_phnum */
+	put32(img + 52, 1);	/* PT_LOAD */
+	put32(img + 56, 0x100);
+	put32(img + 60, vaddr);
+	put32(img + 64, paddr);
+	put32(img + 68, filesz);
+	put32(img + 72, memsz);
+	memset(img + 0x100, 0xab, filesz < sizeof(img) - 0x100 ? filesz : 0);
+}
+
+static void uimage(uint32_t size, uint32_t load, uint32_t ep, uint8_t comp)
+{
+	memset(img, 0, sizeof(img));
+	put32(img, 0x27051956);
+	put32(img + 12, size);
+	put32(img + 16, load);
+	put32(img + 20, ep);
+	img[30] = 2;		/* IH_TYPE_KERNEL */
+	img[31] = comp;
+	memset(img + 64, 0xcd, size < sizeof(img) - 64 ? size : 0);
+}
+
+static int load(uint64_t size, uint64_t *entry, const char **why)
+{
+	*entry = 0xdead;
+	memset(mem, 0x55, sizeof(mem));
+	return image_load(&part, (uint64_t)(uintptr_t)img, size, 0x8000, entry, why);
+}
+
+int main(void)
+{
+	uint64_t entry;
+	const char *why;
+
+	/* vmlinux: linked at 0xc0000000, physical 0x1000, entry 0xc0000010 */
+	elf(0xc0000000, 0x1000, 0x200, 0x300, 0xc0000010);
+	CHECK_EQ(load(sizeof(img), &entry, &why), 0);
+	CHECK_EQ(entry, 0x1010);
+	CHECK_EQ(mem[0x1000], 0xab);
+	CHECK_EQ(mem[0x11ff], 0xab);
+	CHECK_EQ(mem[0x1200], 0);	/* bss zeroed */
+	CHECK_EQ(mem[0x12ff], 0);
+	CHECK_EQ(mem[0x1300], 0x55);	/* nothing past memsz */
+	CHECK_EQ(mem[0xfff], 0x55);
+
+	/* the entry in no segment */
+	elf(0xc0000000, 0x1000, 0x200, 0x300, 0xc0000300);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK(strstr(why, "entry point"));
+	CHECK_EQ(entry, 0xdead);
+
+	/* p_paddr outside the partition, and a segment that wraps the 32-bit space */
+	elf(0xc0000000, 0x20000, 0x10, 0x10, 0xc0000000);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EFAULT);
+	CHECK(strstr(why, "p_paddr"));
+	elf(0xc0000000, 0xfffff000, 0x10, 0x2000, 0xc0000000);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EFAULT);
+	elf(0xc0000000, 0xf000, 0x10, 0x2000, 0xc0000000);	/* runs past the end */
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EFAULT);
+	CHECK_EQ(mem[0xf000], 0x55);				/* refused before any write */
+
+	/* file bytes outside the image; filesz > memsz; offset + filesz wrapping */
+	elf(0xc0000000, 0x1000, 0x4000, 0x4000, 0xc0000000);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	elf(0xc0000000, 0x1000, 0x20, 0x10, 0xc0000000);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	elf(0xc0000000, 0x1000, 0x10, 0x10, 0xc0000000);
+	put32(img + 56, 0xfffffff0);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+
+	/* program headers outside the image: e_phoff, e_phnum * e_phentsize; a short header */
+	elf(0xc0000000, 0x1000, 0x10, 0x10, 0xc0000000);
+	put32(img + 28, 0xffffffe0);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	elf(0xc0000000, 0x1000, 0x10, 0x10, 0xc0000000);
+	put16(img + 44, 0xffff);
+	put16(img + 42, 0xffff);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	elf(0xc0000000, 0x1000, 0x10, 0x10, 0xc0000000);
+	put16(img + 42, 8);	/* smaller than a program header */
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(40, &entry, &why), -EINVAL);
+	img[4] = 2;		/* ELFCLASS64 */
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+
+	/* uImage, uncompressed, loaded at 0x2000, entered at 0x2000 */
+	uimage(0x100, 0x2000, 0x2000, 0);
+	CHECK_EQ(load(sizeof(img), &entry, &why), 0);
+	CHECK_EQ(entry, 0x2000);
+	CHECK_EQ(mem[0x2000], 0xcd);
+	CHECK_EQ(mem[0x20ff], 0xcd);
+	CHECK_EQ(mem[0x2100], 0x55);
+	/* gzip: refused with the reason; data past the image; load or entry outside */
+	uimage(0x100, 0x2000, 0x2000, 1);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK(strstr(why, "compressed"));
+	uimage(0x4000, 0x2000, 0x2000, 0);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	uimage(0xffffffff, 0x2000, 0x2000, 0);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	uimage(0x100, 0xffffff80, 0xffffff80, 0);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EFAULT);
+	uimage(0x100, 0x2000, 0x3000, 0);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	uimage(0x100, 0x2000, 0x2000, 0);
+	img[30] = 5;		/* IH_TYPE_RAMDISK */
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(63, &entry, &why), -EINVAL);
+
+	/* raw: at the config's address, entered there; too big for the memory */
+	memset(img, 0x11, sizeof(img));
+	CHECK_EQ(load(0x100, &entry, &why), 0);
+	CHECK_EQ(entry, 0x8000);
+	CHECK_EQ(mem[0x80ff], 0x11);
+	CHECK_EQ(image_load(&part, (uint64_t)(uintptr_t)img, sizeof(img), 0xe000, &entry, &why),
+		 -EFAULT);
+	return unit_done("test_image");
+}
