@@ -16,7 +16,7 @@ VMLINUX = LINUX / "kernel" / "vmlinux"
 INITRAMFS = LINUX / "initramfs" / "initramfs.cpio.gz"
 HELLO = ROOT / "build" / "powerpc" / "partitions" / "hello.elf"
 
-KERNEL_SRC, KERNEL_MAX = 0x30000000, 0x02000000
+KERNEL_SRC = 0x30000000
 INITRD_SRC, INITRD_GUEST = 0x32000000, 0x02000000
 HELLO_SRC = 0x33000000
 QEMU_MEM = "1024"
@@ -32,6 +32,9 @@ def _cells(v):
 def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True):
     """(dts text, QEMU args): partition "l" runs Linux on CPUs 2.. (ncpus), "h" hello on CPU 1."""
     initrd_size = INITRAMFS.stat().st_size
+    # guest-image's size: the ELF file's, page-rounded (it reserves [0, size) of the guest)
+    kernel_size = (VMLINUX.stat().st_size + 0xfff) & ~0xfff
+    assert kernel_size <= DTB_WINDOW, "vmlinux grew into the dtb window: move the window"
     hello_part = f"""
 	hello_mem: hello-mem {{
 		compatible = "phys-mem-area";
@@ -100,7 +103,7 @@ def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True):
 		compatible = "partition";
 		label = "l";
 		cpus = <2 {ncpus}>;
-		guest-image = <{_cells(KERNEL_SRC)} 0x0 0x0 {_cells(KERNEL_MAX)}>;
+		guest-image = <{_cells(KERNEL_SRC)} 0x0 0x0 {_cells(kernel_size)}>;
 		linux-rootfs = <{_cells(INITRD_SRC)} {_cells(INITRD_GUEST)} {_cells(initrd_size)}>;
 		dtb-window = <{_cells(DTB_WINDOW)} 0x0 0x00010000>;
 		{linux_extra}

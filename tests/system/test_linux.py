@@ -11,6 +11,10 @@ from linuxcfg import QEMU_MEM, config
 
 TIMEOUT = 120
 INIT = r"\[l\] bulkhead-linux: init started \(pid 1\)"
+READY = r"\[l\] bulkhead-linux: fp .*"          # the last line /init prints before its prompt
+# /init's prompt "linux> " has no newline: the console shows it at the start of the partition's
+# next line, which is the reply when the command was typed through the attached console.
+REPLY = r"\[l\] (?:linux> )?bulkhead-linux: "
 
 
 def wait_line(con, regex, since=0, timeout=TIMEOUT):
@@ -31,6 +35,7 @@ def boot(qemu, tmp_path, ncpus=1, **kw):
                timeout=TIMEOUT)
     con.wait_ready()
     wait_line(con, INIT)
+    wait_line(con, READY)
     return con
 
 
@@ -41,7 +46,7 @@ def linux(con, command, reply):
     con.child.send("console l\r")
     con.expect_exact("console: attached to l")
     con.child.send(command + "\r")
-    m = wait_line(con, r"\[l\] bulkhead-linux: " + reply, since=start)
+    m = wait_line(con, REPLY + reply, since=start)
     con.child.send("\x1d")
     con.expect_exact("console: detached from l")
     return m
@@ -80,7 +85,9 @@ def test_reboot_restarts_the_partition_and_halt_stops_it(qemu, tmp_path):
     con.child.send("console l\r")
     con.expect_exact("console: attached to l")
     con.child.send("reboot\r")
-    wait_line(con, INIT, since=start + con.output[start:].index("bulkhead-linux: reboot"))
+    wait_line(con, REPLY + "reboot", since=start)
+    wait_line(con, INIT, since=start)
+    wait_line(con, READY, since=start)
     con.child.send("\x1d")
     con.expect_exact("console: detached from l")
     assert linux(con, "echo again", r"echo (.*)").group(1) == "again"
