@@ -149,94 +149,55 @@ static int gpma_at(const struct hv_config *cfg, int pi, uint64_t addr)
 	return -1;
 }
 
-/* One load of a partition (guest-image or linux-rootfs): where it is copied from and to. */
-struct cfg_load {
-	const char *prop;
-	uint64_t src, guest, size;
-};
-
-static void check_load(struct cfg_ctx *c, int pi, const struct cfg_load *l)
+static void check_image(struct cfg_ctx *c, int pi)
 {
 	struct hv_config *cfg = c->cfg;
 	struct cfg_partition *p = &cfg->part[pi];
-	struct cfg_range src = { l->src, l->size }, dst = { l->guest, l->size };
-	int g = gpma_at(cfg, pi, l->guest), hvm = cfg->hv.memory_pma;
+	struct cfg_range src = { p->image_src, p->image_size }, dst = { p->image_guest,
+								       p->image_size };
+	int g = gpma_at(cfg, pi, p->image_guest), hvm = cfg->hv.memory_pma;
 	char a[RNG_LEN], b[RNG_LEN], ram[160];
 
-	if (!l->size || cfg_range_end(&src) < src.base || cfg_range_end(&dst) < dst.base)
+	if (!p->has_image || !p->image_size || cfg_range_end(&src) < src.base ||
+	    cfg_range_end(&dst) < dst.base)
 		return;
 	if (g < 0) {
-		cfg_err(c, p->node, l->prop, "guest load address 0x%llx is not inside the "
-			"partition's memory", (ull)l->guest);
+		cfg_err(c, p->node, "guest-image", "guest load address 0x%llx is not inside the "
+			"partition's memory", (ull)p->image_guest);
 	} else {
 		struct cfg_range gr = { cfg->gpma[g].guest, config_gpma_size(cfg, g) };
 
 		if (!cfg_range_inside(&dst, &gr))
-			cfg_err(c, p->node, l->prop, "0x%llx bytes at guest 0x%llx do not fit "
-				"in %s (guest %s)", (ull)l->size, (ull)l->guest,
+			cfg_err(c, p->node, "guest-image", "0x%llx bytes at guest 0x%llx do not fit "
+				"in %s (guest %s)", (ull)p->image_size, (ull)p->image_guest,
 				cfg_path(c, cfg->gpma[g].node), rng(a, gr.base, gr.size));
 	}
 	if (!in_ram(cfg, &src))
-		cfg_err(c, p->node, l->prop, "source %s is not inside RAM (hardware tree "
+		cfg_err(c, p->node, "guest-image", "source %s is not inside RAM (hardware tree "
 			"memory: %s)", rng(a, src.base, src.size), ram_list(cfg, ram, sizeof(ram)));
 	else if (hvm >= 0 && cfg_ranges_overlap(&src, &cfg->pma[hvm].phys))
-		cfg_err(c, p->node, l->prop, "source %s overlaps the hypervisor's memory "
+		cfg_err(c, p->node, "guest-image", "source %s overlaps the hypervisor's memory "
 			"(%s)", rng(a, src.base, src.size),
 			rng(b, cfg->pma[hvm].phys.base, cfg->pma[hvm].phys.size));
-}
-
-/* The partition's loads, n of them (0..2) into out[]. */
-static int loads(const struct cfg_partition *p, struct cfg_load out[2])
-{
-	int n = 0;
-
-	if (p->has_image)
-		out[n++] = (struct cfg_load){ "guest-image", p->image_src, p->image_guest,
-					      p->image_size };
-	if (p->has_rootfs)
-		out[n++] = (struct cfg_load){ "linux-rootfs", p->rootfs_src, p->rootfs_guest,
-					      p->rootfs_size };
-	return n;
-}
-
-static void check_image(struct cfg_ctx *c, int pi)
-{
-	struct cfg_load l[2];
-	int n = loads(&c->cfg->part[pi], l);
-	char a[RNG_LEN], b[RNG_LEN];
-
-	for (int i = 0; i < n; i++)
-		check_load(c, pi, &l[i]);
-	if (n == 2 && l[0].size && l[1].size &&
-	    cfg_ranges_overlap(&(struct cfg_range){ l[0].guest, l[0].size },
-			       &(struct cfg_range){ l[1].guest, l[1].size }))
-		cfg_err(c, c->cfg->part[pi].node, "linux-rootfs", "guest %s overlaps the "
-			"guest-image (guest %s)", rng(a, l[1].guest, l[1].size),
-			rng(b, l[0].guest, l[0].size));
 }
 
 static void check_dtb_window(struct cfg_ctx *c, int pi)
 {
 	struct hv_config *cfg = c->cfg;
 	struct cfg_partition *p = &cfg->part[pi];
-	struct cfg_range *w = &p->dtb_window;
-	struct cfg_load l[2];
-	int g = gpma_at(cfg, pi, w->base), n = loads(p, l);
+	struct cfg_range *w = &p->dtb_window, img = { p->image_guest, p->image_size };
+	int g = gpma_at(cfg, pi, w->base);
 	char a[RNG_LEN], b[RNG_LEN];
 
 	if (!p->has_dtb_window || !w->size || cfg_range_end(w) < w->base)
 		return;
 	if (g < 0 || !cfg_range_inside(w, &(struct cfg_range){ cfg->gpma[g].guest,
-							      config_gpma_size(cfg, g) })) {
+							      config_gpma_size(cfg, g) }))
 		cfg_err(c, p->node, "dtb-window", "guest %s is not inside the partition's memory",
 			rng(a, w->base, w->size));
-		return;
-	}
-	for (int i = 0; i < n; i++)
-		if (l[i].size && cfg_ranges_overlap(w, &(struct cfg_range){ l[i].guest,
-									    l[i].size }))
-			cfg_err(c, p->node, "dtb-window", "guest %s overlaps the %s (guest %s)",
-				rng(a, w->base, w->size), l[i].prop, rng(b, l[i].guest, l[i].size));
+	else if (p->has_image && img.size && cfg_ranges_overlap(w, &img))
+		cfg_err(c, p->node, "dtb-window", "guest %s overlaps the guest-image (guest %s)",
+			rng(a, w->base, w->size), rng(b, img.base, img.size));
 }
 
 /* All of the partition's guest memory is well-formed (else image checks would only echo). */

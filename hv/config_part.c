@@ -257,23 +257,10 @@ static void parse_watchdog_action(struct cfg_ctx *c, int node, struct cfg_partit
 		cfg_err(c, node, "bulkhead,watchdog-action", "needs watchdog-timeout");
 }
 
-/* guest-image / linux-rootfs = <src guest size>: whether it is there (errors reported). */
-static bool parse_load(struct cfg_ctx *c, int node, const char *prop, uint64_t v[3])
-{
-	if (cfg_read_u64s(c, node, prop, v, 3, "<src-hi src-lo guest-hi guest-lo size-hi "
-			  "size-lo>", false) <= 0)
-		return false;
-	if (!v[2])
-		cfg_err(c, node, prop, "size must not be zero");
-	else if (v[0] + (v[2] - 1) < v[0] || v[1] + (v[2] - 1) < v[1])
-		cfg_err(c, node, prop, "address + size wraps past the 64-bit address space");
-	return true;
-}
-
 static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *p)
 {
 	static const char *const props[] = { "compatible", "label", "cpus", "guest-image",
-					     "linux-rootfs", "dtb-window", "no-auto-start", "no-dma-disable",
+					     "dtb-window", "no-auto-start", "no-dma-disable",
 					     "defer-dma-disable",
 					     "watchdog-timeout", "bulkhead,watchdog-action", NULL };
 	uint64_t v[3];
@@ -281,17 +268,17 @@ static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *
 	cfg_check_props(c, node, props);
 	parse_label(c, node, p);
 	parse_cpus(c, node, p);
-	if (parse_load(c, node, "guest-image", v)) {
+	if (cfg_read_u64s(c, node, "guest-image", v, 3, "<src-hi src-lo guest-hi guest-lo "
+			  "size-hi size-lo>", false) > 0) {
 		p->has_image = true;
 		p->image_src = v[0];
 		p->image_guest = v[1];
 		p->image_size = v[2];
-	}
-	if (parse_load(c, node, "linux-rootfs", v)) {
-		p->has_rootfs = true;
-		p->rootfs_src = v[0];
-		p->rootfs_guest = v[1];
-		p->rootfs_size = v[2];
+		if (!v[2])
+			cfg_err(c, node, "guest-image", "image size must not be zero");
+		else if (v[0] + (v[2] - 1) < v[0] || v[1] + (v[2] - 1) < v[1])
+			cfg_err(c, node, "guest-image", "address + size wraps past the 64-bit "
+				"address space");
 	}
 	if (cfg_read_u64s(c, node, "dtb-window", v, 2, "<guest-hi guest-lo size-hi size-lo>",
 			  false) > 0) {

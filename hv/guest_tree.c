@@ -199,18 +199,12 @@ static int add_cpus(void *fdt, const struct partition *p, const void *hw, int hw
 	return 0;
 }
 
-/* /chosen: the console (stdout-path) and, with linux-rootfs, where the initramfs is (the
- * linux,initrd-start/end pair Linux reads, end exclusive; 64-bit as Topaz writes them). */
-static int add_chosen(void *fdt, const struct partition *p, const struct cfg_partition *cp)
+static int add_chosen(void *fdt, const struct partition *p)
 {
 	int chosen = fdt_add_subnode(fdt, 0, "chosen");
 	char path[64];
 
 	TRY(chosen);
-	if (cp->has_rootfs) {
-		TRY(setprop_u64(fdt, chosen, "linux,initrd-start", cp->rootfs_guest));
-		TRY(setprop_u64(fdt, chosen, "linux,initrd-end", cp->rootfs_guest + cp->rootfs_size));
-	}
 	if (p->stdout_handle < 0)
 		return 0;
 	snprintf(path, sizeof(path), "/hypervisor/handles/byte-channel@%d", p->stdout_handle);
@@ -345,7 +339,7 @@ int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_
 	TRY(add_hypervisor(buf, p, cfg_fdt, cfg));
 	TRY(add_memory(buf, p));
 	TRY(add_cpus(buf, p, hw, hw_cpu));
-	TRY(add_chosen(buf, p, cp));
+	TRY(add_chosen(buf, p));
 	TRY(device_tree_add(buf, p, hw, cfg_fdt, cfg));	/* issue 5: assigned devices */
 	TRY(add_aliases(buf, p, cfg_fdt, cfg, cp->aliases));
 	if (cp->node_update >= 0)

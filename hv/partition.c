@@ -248,21 +248,10 @@ static int load_image(struct partition *p)
 		return -ENOENT;
 	}
 	err = image_load(p, cp->image_src, cp->image_size, cp->image_guest, &p->entry, &why);
-	if (err) {
+	if (err)
 		hv_printf("partition %s: guest-image at 0x%llx: %s\n", p->name,
 			  (unsigned long long)cp->image_src, why);
-		return err;
-	}
-	/* linux-rootfs: the bytes as they are (Linux unpacks the initramfs itself); the
-	 * validator put them inside the partition's memory, clear of the image and the tree */
-	if (cp->has_rootfs && guest_write(p, cp->rootfs_guest,
-					  (const void *)(uintptr_t)cp->rootfs_src,
-					  (size_t)cp->rootfs_size)) {
-		hv_printf("partition %s: linux-rootfs does not fit in the partition's memory\n",
-			  p->name);
-		return -EFAULT;
-	}
-	return 0;
+	return err;
 }
 
 /* One console line, written at once so guest output cannot split it. */

@@ -139,10 +139,6 @@ struct cfg_partition {
 	uint64_t image_src;		/* guest-image: physical source address */
 	uint64_t image_guest;		/*              guest load address (= entry point) */
 	uint64_t image_size;		/*              bytes to copy */
-	bool has_rootfs;
-	uint64_t rootfs_src;		/* linux-rootfs (Topaz): an initramfs, copied as it is */
-	uint64_t rootfs_guest;		/*   to this guest address; /chosen linux,initrd-start */
-	uint64_t rootfs_size;		/*   and linux,initrd-end (= guest + size) tell Linux */
 	bool has_dtb_window;
 	struct cfg_range dtb_window;	/* guest range the guest device tree goes to */
 	bool no_auto_start;
