@@ -64,7 +64,9 @@ static int load_segment(const struct partition *p, const uint8_t *img, uint64_t 
 		       "memory";
 		return -EINVAL;
 	}
-	if (memsz && gpa_to_hpa(p, paddr, memsz, &hpa)) {
+	if (!memsz)
+		return 0;	/* nothing to place (its addresses are not looked at) */
+	if (gpa_to_hpa(p, paddr, memsz, &hpa)) {
 		*why = "an ELF segment's physical addresses (p_paddr) are outside the partition's "
 		       "memory";
 		return -EFAULT;
