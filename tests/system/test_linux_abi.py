@@ -1,10 +1,12 @@
 """What an unmodified Linux 6.1 needs of its partition (issue 13, tree part), seen by a user:
 the guest tree as `gdt` prints it and as a guest reads it (partitions/lnxabi), an ELF entered
-at its entry translated to physical and a uImage loaded, console input reaching a guest by the
+at its entry translated to physical and uImages (plain and gzip'd) loaded, console input reaching a guest by the
 byte channel's rx interrupt, and a partition stopping and restarting itself (handle -1).
 Each "did not happen" has its mutation of the test image (docs/security.md)."""
+import gzip
 import re
 import struct
+import subprocess
 
 from partcfg import GUESTS, config, partition
 
@@ -107,24 +109,43 @@ def test_uimage_loads_and_runs(qemu, tmp_path):
     assert lines_of(con, "u")[:2] == ["hello from u", "tick 1"]
 
 
+def test_gzip_uimage_is_inflated_and_runs(qemu, tmp_path):
+    """As Linux's `make uImage` builds it: mkimage -C gzip."""
+    gz = tmp_path / "hello.bin.gz"
+    gz.write_bytes(gzip.compress((GUESTS / "hello.bin").read_bytes(), compresslevel=9))
+    subprocess.run(["mkimage", "-A", "powerpc", "-O", "linux", "-T", "kernel", "-C", "gzip",
+                    "-a", "0x100000", "-e", "0x100000", "-n", "hello", "-d", str(gz),
+                    str(tmp_path / "hello-gz.uimg")], check=True, capture_output=True)
+    con = boot(qemu, tmp_path, [partition("z", "hello", 1, bootargs="count=1 interval=1",
+                                          image=str(tmp_path / "hello-gz.uimg"))])
+    wait_line(con, r"partition z: exited with code 0")
+    assert lines_of(con, "z")[:2] == ["hello from z", "tick 1"]
+
+
 def test_bad_images_are_refused_with_the_reason(qemu, tmp_path):
     gz = bytearray((GUESTS / "hello.uimg").read_bytes())
-    gz[31] = 1                                      # ih_comp = gzip
+    gz[31] = 1                                      # ih_comp = gzip, data not gzip'd
     (tmp_path / "gz.uimg").write_bytes(bytes(gz))
+    gz[31] = 2                                      # bzip2
+    (tmp_path / "bz.uimg").write_bytes(bytes(gz))
     elf = bytearray((GUESTS / "hello.elf").read_bytes())
     phoff = struct.unpack_from(">I", elf, 28)[0]
     struct.pack_into(">I", elf, phoff + 12, 0x7f000000)    # first PT_LOAD's p_paddr
     (tmp_path / "far.elf").write_bytes(bytes(elf))
     con = boot(qemu, tmp_path, [partition("g", "hello", 1, image=str(tmp_path / "gz.uimg")),
                                 partition("f", "hello", 2, image=str(tmp_path / "far.elf")),
-                                partition("ok", "hello", 3, bootargs="count=1 interval=1")])
+                                partition("ok", "hello", 3, bootargs="count=1 interval=1"),
+                                partition("b", "hello", 4, image=str(tmp_path / "bz.uimg"))],
+               smp=5)
     wait_line(con, r"partition ok: exited with code 0")          # positive control
-    wait_line(con, r"partition g: guest-image at 0x[0-9a-f]+: a compressed uImage \(only "
-              r"uncompressed ones load: mkimage -C none, or the vmlinux ELF\)")
+    wait_line(con, r"partition g: guest-image at 0x[0-9a-f]+: not gzip data \(or an "
+              r"unsupported gzip header\)")
+    wait_line(con, r"partition b: guest-image at 0x[0-9a-f]+: a uImage compressed other than "
+              r"with gzip \(use gzip, none, or the vmlinux ELF\)")
     wait_line(con, r"partition f: guest-image at 0x[0-9a-f]+: an ELF segment's physical "
               r"addresses \(p_paddr\) are outside the partition's memory")
     assert re.search(r"(?m)^1\s+g\s+stopped\s", con.command("list"))
-    assert not lines_of(con, "g") and not lines_of(con, "f")
+    assert not lines_of(con, "g") and not lines_of(con, "f") and not lines_of(con, "b")
 
 
 # ---- byte-channel interrupts ---------------------------------------------------------------
