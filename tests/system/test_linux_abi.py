@@ -13,7 +13,7 @@ from partcfg import GUESTS, config, partition
 LINUX_ROOT = 'compatible = "fsl,P4080DS-hv", "fsl,qoriq-hv";'
 
 
-def boot(qemu, tmp_path, parts, *launcher, smp=4, root_update=None):
+def boot(qemu, tmp_path, parts, *qemu_args, smp=4, root_update=None, launcher=()):
     """root_update: (label, properties) added to that partition's node-update (the root of
     its guest tree), as a Linux partition's config sets the root compatible."""
     dts, extra = config(parts)
@@ -23,7 +23,8 @@ def boot(qemu, tmp_path, parts, *launcher, smp=4, root_update=None):
         dts = dts[:at] + "\n\t\t\t" + root_update[1] + dts[at:]
     cfg = tmp_path / "linux-abi.dts"
     cfg.write_text(dts)
-    con = qemu("--direct", "--smp", str(smp), "--config", cfg, *launcher, "--", *extra)
+    con = qemu("--direct", "--smp", str(smp), "--config", cfg, *launcher, "--", *extra,
+               *qemu_args)
     con.wait_ready()
     return con
 
@@ -39,10 +40,18 @@ def wait_line(con, regex, timeout=None):
 
 # ---- the guest tree ------------------------------------------------------------------------
 
+ROOTFS_SRC, ROOTFS_GUEST = 0x1e000000, 0x00a00000
+
+
 def test_guest_tree_has_what_linux_reads(qemu, tmp_path):
+    rootfs = tmp_path / "rootfs.bin"
+    rootfs.write_bytes(b"BULKHEAD-ROOTFS\n" * 256)
     con = boot(qemu, tmp_path, [
-        partition("t", "lnxabi", 1, ncpus=2, bootargs="test=tree", manages=["w"]),
+        partition("t", "lnxabi", 1, ncpus=2, bootargs="test=tree", manages=["w"],
+                  extra=f"linux-rootfs = <0x0 0x{ROOTFS_SRC:x} 0x0 0x{ROOTFS_GUEST:x} "
+                        f"0x0 0x1000>;"),
         partition("w", "hello", 3, bootargs="count=0 interval=500")],
+        "-device", f"loader,file={rootfs},addr=0x{ROOTFS_SRC:x},force-raw=on",
         root_update=("t", LINUX_ROOT))
     wait_line(con, r"partition t: exited with code 0")
     lines = lines_of(con, "t")
@@ -50,9 +59,11 @@ def test_guest_tree_has_what_linux_reads(qemu, tmp_path):
                   "every cpu-release-addr is under a /memreserve/ entry",
                   "the device tree itself is under a /memreserve/ entry",
                   "/hypervisor has fsl,hv-version",
-                  "the console byte channel has rx and tx interrupts at the epapr,hv-pic"):
+                  "the console byte channel has rx and tx interrupts at the epapr,hv-pic",
+                  "the linux-rootfs is where /chosen linux,initrd-start says"):
         assert f"PASS: {check}" in lines, (check, lines)
-    assert "lnxabi: 5 checks, 0 failed" in lines
+    assert "lnxabi: 6 checks, 0 failed" in lines
+    assert f"lnxabi: initrd 0x{ROOTFS_GUEST:x}-0x{ROOTFS_GUEST + 0x1000:x}" in lines
     tree = con.command("gdt t")
     # the root compatible from the partition's node-update (Topaz: "fsl,P4080DS-hv")
     assert re.search(r'(?m)^\s*compatible = "fsl,P4080DS-hv", "fsl,qoriq-hv";', tree), tree
@@ -151,7 +162,8 @@ def test_bad_images_are_refused_with_the_reason(qemu, tmp_path):
 # ---- byte-channel interrupts ---------------------------------------------------------------
 
 def run_rx(qemu, tmp_path, *launcher):
-    con = boot(qemu, tmp_path, [partition("r", "lnxabi", 1, bootargs="test=rx")], *launcher)
+    con = boot(qemu, tmp_path, [partition("r", "lnxabi", 1, bootargs="test=rx")],
+               launcher=launcher)
     wait_line(con, r"\[r\] lnxabi: type a line")
     con.child.send("console r\r")
     con.expect_exact("console: attached to r")
@@ -197,7 +209,7 @@ def test_partition_stops_itself_with_handle_minus_one(qemu, tmp_path):
 
 def test_mutation_self_handle_leaves_the_partition_spinning(qemu, tmp_path, hv_test_elf):
     con = boot(qemu, tmp_path, [partition("s", "lnxabi", 1, bootargs="test=stop")],
-               "--elf", str(hv_test_elf), "--append", "bulkhead.mutate=self-handle")
+               launcher=("--elf", str(hv_test_elf), "--append", "bulkhead.mutate=self-handle"))
     m = wait_line(con, r"(partition s: stopped \(stopped itself\)|\[s\] lnxabi: "
                   r"PARTITION_STOP on handle -1 returned \d+)")
     assert m.group(1) == "[s] lnxabi: PARTITION_STOP on handle -1 returned 8", m.group(1)
