@@ -149,36 +149,56 @@ static int gpma_at(const struct hv_config *cfg, int pi, uint64_t addr)
 	return -1;
 }
 
-static void check_image(struct cfg_ctx *c, int pi)
+/* An image the hypervisor copies at each start (guest-image, linux-rootfs): from RAM outside
+ * its own memory, into one guest memory area of the partition. */
+static void check_load(struct cfg_ctx *c, int pi, const char *prop, struct cfg_range src,
+		       uint64_t guest)
 {
 	struct hv_config *cfg = c->cfg;
 	struct cfg_partition *p = &cfg->part[pi];
-	struct cfg_range src = { p->image_src, p->image_size }, dst = { p->image_guest,
-								       p->image_size };
-	int g = gpma_at(cfg, pi, p->image_guest), hvm = cfg->hv.memory_pma;
+	struct cfg_range dst = { guest, src.size };
+	int g = gpma_at(cfg, pi, guest), hvm = cfg->hv.memory_pma;
 	char a[RNG_LEN], b[RNG_LEN], ram[160];
 
-	if (!p->has_image || !p->image_size || cfg_range_end(&src) < src.base ||
-	    cfg_range_end(&dst) < dst.base)
+	if (!src.size || cfg_range_end(&src) < src.base || cfg_range_end(&dst) < dst.base)
 		return;
 	if (g < 0) {
-		cfg_err(c, p->node, "guest-image", "guest load address 0x%llx is not inside the "
-			"partition's memory", (ull)p->image_guest);
+		cfg_err(c, p->node, prop, "guest load address 0x%llx is not inside the "
+			"partition's memory", (ull)guest);
 	} else {
 		struct cfg_range gr = { cfg->gpma[g].guest, config_gpma_size(cfg, g) };
 
 		if (!cfg_range_inside(&dst, &gr))
-			cfg_err(c, p->node, "guest-image", "0x%llx bytes at guest 0x%llx do not fit "
-				"in %s (guest %s)", (ull)p->image_size, (ull)p->image_guest,
+			cfg_err(c, p->node, prop, "0x%llx bytes at guest 0x%llx do not fit "
+				"in %s (guest %s)", (ull)src.size, (ull)guest,
 				cfg_path(c, cfg->gpma[g].node), rng(a, gr.base, gr.size));
 	}
 	if (!in_ram(cfg, &src))
-		cfg_err(c, p->node, "guest-image", "source %s is not inside RAM (hardware tree "
+		cfg_err(c, p->node, prop, "source %s is not inside RAM (hardware tree "
 			"memory: %s)", rng(a, src.base, src.size), ram_list(cfg, ram, sizeof(ram)));
 	else if (hvm >= 0 && cfg_ranges_overlap(&src, &cfg->pma[hvm].phys))
-		cfg_err(c, p->node, "guest-image", "source %s overlaps the hypervisor's memory "
+		cfg_err(c, p->node, prop, "source %s overlaps the hypervisor's memory "
 			"(%s)", rng(a, src.base, src.size),
 			rng(b, cfg->pma[hvm].phys.base, cfg->pma[hvm].phys.size));
+}
+
+static void check_image(struct cfg_ctx *c, int pi)
+{
+	struct cfg_partition *p = &c->cfg->part[pi];
+	struct cfg_range img = { p->image_guest, p->image_size };
+	struct cfg_range fs = { p->rootfs_guest, p->rootfs_src.size };
+	char a[RNG_LEN], b[RNG_LEN];
+
+	if (p->has_image)
+		check_load(c, pi, "guest-image", (struct cfg_range){ p->image_src,
+								     p->image_size },
+			   p->image_guest);
+	if (!p->has_rootfs)
+		return;
+	check_load(c, pi, "linux-rootfs", p->rootfs_src, p->rootfs_guest);
+	if (p->has_image && img.size && fs.size && cfg_ranges_overlap(&fs, &img))
+		cfg_err(c, p->node, "linux-rootfs", "guest %s overlaps the guest-image (guest %s)",
+			rng(a, fs.base, fs.size), rng(b, img.base, img.size));
 }
 
 static void check_dtb_window(struct cfg_ctx *c, int pi)
@@ -198,6 +218,10 @@ static void check_dtb_window(struct cfg_ctx *c, int pi)
 	else if (p->has_image && img.size && cfg_ranges_overlap(w, &img))
 		cfg_err(c, p->node, "dtb-window", "guest %s overlaps the guest-image (guest %s)",
 			rng(a, w->base, w->size), rng(b, img.base, img.size));
+	else if (p->has_rootfs && p->rootfs_src.size &&
+		 cfg_ranges_overlap(w, &(struct cfg_range){ p->rootfs_guest, p->rootfs_src.size }))
+		cfg_err(c, p->node, "dtb-window", "guest %s overlaps the linux-rootfs (guest %s)",
+			rng(a, w->base, w->size), rng(b, p->rootfs_guest, p->rootfs_src.size));
 }
 
 /* All of the partition's guest memory is well-formed (else image checks would only echo). */

@@ -260,7 +260,7 @@ static void parse_watchdog_action(struct cfg_ctx *c, int node, struct cfg_partit
 static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *p)
 {
 	static const char *const props[] = { "compatible", "label", "cpus", "guest-image",
-					     "dtb-window", "no-auto-start", "no-dma-disable",
+					     "linux-rootfs", "dtb-window", "no-auto-start", "no-dma-disable",
 					     "defer-dma-disable",
 					     "watchdog-timeout", "bulkhead,watchdog-action", NULL };
 	uint64_t v[3];
@@ -278,6 +278,17 @@ static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *
 			cfg_err(c, node, "guest-image", "image size must not be zero");
 		else if (v[0] + (v[2] - 1) < v[0] || v[1] + (v[2] - 1) < v[1])
 			cfg_err(c, node, "guest-image", "address + size wraps past the 64-bit "
+				"address space");
+	}
+	if (cfg_read_u64s(c, node, "linux-rootfs", v, 3, "<src-hi src-lo guest-hi guest-lo "
+			  "size-hi size-lo>", false) > 0) {
+		p->has_rootfs = true;
+		p->rootfs_src = (struct cfg_range){ v[0], v[2] };
+		p->rootfs_guest = v[1];
+		if (!v[2])
+			cfg_err(c, node, "linux-rootfs", "size must not be zero");
+		else if (v[0] + (v[2] - 1) < v[0] || v[1] + (v[2] - 1) < v[1])
+			cfg_err(c, node, "linux-rootfs", "address + size wraps past the 64-bit "
 				"address space");
 	}
 	if (cfg_read_u64s(c, node, "dtb-window", v, 2, "<guest-hi guest-lo size-hi size-lo>",

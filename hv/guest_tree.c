@@ -199,12 +199,17 @@ static int add_cpus(void *fdt, const struct partition *p, const void *hw, int hw
 	return 0;
 }
 
-static int add_chosen(void *fdt, const struct partition *p)
+static int add_chosen(void *fdt, const struct partition *p, const struct cfg_partition *cp)
 {
 	int chosen = fdt_add_subnode(fdt, 0, "chosen");
 	char path[64];
 
 	TRY(chosen);
+	if (cp->has_rootfs) {	/* Linux's initrd (of/fdt.c early_init_dt_check_for_initrd) */
+		TRY(setprop_u64(fdt, chosen, "linux,initrd-start", cp->rootfs_guest));
+		TRY(setprop_u64(fdt, chosen, "linux,initrd-end",
+				cp->rootfs_guest + cp->rootfs_src.size));
+	}
 	if (p->stdout_handle < 0)
 		return 0;
 	snprintf(path, sizeof(path), "/hypervisor/handles/byte-channel@%d", p->stdout_handle);
@@ -339,7 +344,7 @@ int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_
 	TRY(add_hypervisor(buf, p, cfg_fdt, cfg));
 	TRY(add_memory(buf, p));
 	TRY(add_cpus(buf, p, hw, hw_cpu));
-	TRY(add_chosen(buf, p));
+	TRY(add_chosen(buf, p, cp));
 	TRY(device_tree_add(buf, p, hw, cfg_fdt, cfg));	/* issue 5: assigned devices */
 	TRY(add_aliases(buf, p, cfg_fdt, cfg, cp->aliases));
 	if (cp->node_update >= 0)

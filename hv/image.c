@@ -1,7 +1,8 @@
 /* image.c - copy a guest image from where the boot loader left it (host physical) into a
  * partition's memory: 32-bit big-endian ELF (PT_LOAD segments at their physical addresses,
- * the entry point translated from virtual to physical), legacy U-Boot uImage (uncompressed:
- * load address, entry point), or a raw binary at the config's address.
+ * the entry point translated from virtual to physical), legacy U-Boot uImage (uncompressed
+ * or gzip'd, hv/inflate.c: load address, entry point), or a raw binary at the config's
+ * address.
  *
  * The image is untrusted (whoever built it is not the board owner): every header field is
  * bounded against the image's size before it is used, every destination against the
@@ -9,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include <hv/image.h>
+#include <hv/inflate.h>
 #include <hv/partition.h>
 
 #define ELF_MAGIC	0x7f454c46u	/* "\177ELF" */
@@ -26,6 +28,7 @@
 #define UIMAGE_TYPE_STANDALONE	1
 #define UIMAGE_TYPE_KERNEL	2
 #define UIMAGE_COMP_NONE	0
+#define UIMAGE_COMP_GZIP	1
 
 static uint32_t be32(const uint8_t *b)
 {
@@ -64,7 +67,9 @@ static int load_segment(const struct partition *p, const uint8_t *img, uint64_t 
 		       "memory";
 		return -EINVAL;
 	}
-	if (memsz && gpa_to_hpa(p, paddr, memsz, &hpa)) {
+	if (!memsz)
+		return 0;	/* nothing to place (its addresses are not looked at) */
+	if (gpa_to_hpa(p, paddr, memsz, &hpa)) {
 		*why = "an ELF segment's physical addresses (p_paddr) are outside the partition's "
 		       "memory";
 		return -EFAULT;
@@ -123,10 +128,32 @@ static int load_elf(const struct partition *p, const uint8_t *img, uint64_t size
 	return elf_entry(img, phoff, phentsize, phnum, entry, why);
 }
 
+/* A gzip'd uImage (Linux's `make uImage`) is inflated straight into the partition's memory:
+ * from the load address to the end of the memory area that holds it, at most. */
+static int inflate_to(const struct partition *p, uint64_t load, const uint8_t *data,
+		      uint64_t len, uint64_t *out_len, const char **why)
+{
+	for (unsigned int i = 0; i < p->nr_mem; i++) {
+		const struct part_mem *m = &p->mem[i];
+		size_t n;
+
+		if (load < m->gpa || load - m->gpa >= m->size)
+			continue;
+		if (inflate_gzip(data, (size_t)len, (uint8_t *)(uintptr_t)(m->hpa + load - m->gpa),
+				 (size_t)(m->size - (load - m->gpa)), &n, why))
+			return -EINVAL;
+		*out_len = n;
+		return 0;
+	}
+	*why = "a uImage load address outside the partition's memory";
+	return -EFAULT;
+}
+
 static int load_uimage(const struct partition *p, const uint8_t *img, uint64_t size,
 		       uint64_t *entry, const char **why)
 {
 	uint64_t len, load, ep;
+	int err;
 
 	if (size < UIMAGE_HDR) {
 		*why = "a uImage shorter than its header";
@@ -135,9 +162,9 @@ static int load_uimage(const struct partition *p, const uint8_t *img, uint64_t s
 	len = be32(img + 12);
 	load = be32(img + 16);
 	ep = be32(img + 20);
-	if (img[31] != UIMAGE_COMP_NONE) {
-		*why = "a compressed uImage (only uncompressed ones load: mkimage -C none, or the "
-		       "vmlinux ELF)";
+	if (img[31] != UIMAGE_COMP_NONE && img[31] != UIMAGE_COMP_GZIP) {
+		*why = "a uImage compressed other than with gzip (use gzip, none, or the vmlinux "
+		       "ELF)";
 		return -EINVAL;
 	}
 	if (img[30] != UIMAGE_TYPE_KERNEL && img[30] != UIMAGE_TYPE_STANDALONE) {
@@ -148,7 +175,11 @@ static int load_uimage(const struct partition *p, const uint8_t *img, uint64_t s
 		*why = "a uImage whose data size goes past the end of the image";
 		return -EINVAL;
 	}
-	if (guest_write(p, load, img + UIMAGE_HDR, (size_t)len)) {
+	if (img[31] == UIMAGE_COMP_GZIP) {
+		err = inflate_to(p, load, img + UIMAGE_HDR, len, &len, why);
+		if (err)
+			return err;
+	} else if (guest_write(p, load, img + UIMAGE_HDR, (size_t)len)) {
 		*why = "a uImage load address outside the partition's memory";
 		return -EFAULT;
 	}

@@ -248,10 +248,20 @@ static int load_image(struct partition *p)
 		return -ENOENT;
 	}
 	err = image_load(p, cp->image_src, cp->image_size, cp->image_guest, &p->entry, &why);
-	if (err)
+	if (err) {
 		hv_printf("partition %s: guest-image at 0x%llx: %s\n", p->name,
 			  (unsigned long long)cp->image_src, why);
-	return err;
+		return err;
+	}
+	/* linux-rootfs (an initramfs): copied as it is; /chosen names it (guest_tree.c) */
+	if (cp->has_rootfs && guest_write(p, cp->rootfs_guest,
+					  (const void *)(uintptr_t)cp->rootfs_src.base,
+					  (size_t)cp->rootfs_src.size)) {
+		hv_printf("partition %s: linux-rootfs does not fit in the partition's memory\n",
+			  p->name);
+		return -EFAULT;
+	}
+	return 0;
 }
 
 /* One console line, written at once so guest output cannot split it. */

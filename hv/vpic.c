@@ -30,11 +30,13 @@
 #include <hv/vpic.h>
 
 #define MAX_VPIC_IRQS	64	/* every vPIC source of every partition: one bit each below */
+#define LEVEL_IRQS_MAX	32	/* of which byte channels' (level) at most: the other 32 stay
+				 * for device interrupts and doorbells, as before they came */
 #define BIT(i)		(1ull << (i))
 #define DEFAULT_PRIO	8
 
 static struct vpic_irq irqs[MAX_VPIC_IRQS];
-static unsigned int nr_irqs;
+static unsigned int nr_irqs, nr_level;	/* nr_level: set at boot, on the boot CPU */
 
 /* Per vCPU, bit i = irqs[i]: taken from the controller, not yet acknowledged by the guest
  * (pending) or acknowledged and not yet ended (in service). */
@@ -138,7 +140,7 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out, bool level)
 	struct vpic_irq *q;
 	int h;
 
-	if (nr_irqs == MAX_VPIC_IRQS)
+	if (nr_irqs == MAX_VPIC_IRQS || (level && nr_level == LEVEL_IRQS_MAX))
 		return -ENOSPC;
 	q = &irqs[nr_irqs];
 	*q = (struct vpic_irq){ .part = p, .src = IRQCHIP_NONE, .priority = DEFAULT_PRIO,
@@ -148,6 +150,7 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out, bool level)
 	h = level ? handle_add_top(p, &q->handle) : handle_add(p, &q->handle);
 	if (h < 0)
 		return h;
+	nr_level += level;
 	q->handle_nr = (uint32_t)h;
 	vlock();	/* published whole: other CPUs walk irqs[] under the lock */
 	nr_irqs++;

@@ -51,7 +51,8 @@ $(BH)/unit/test_vcpu_mask: $(IOMMU_UNIT_OBJS)
 $(BH)/san/tests/unit/test_vcpu_mask.c.o: HOST_CFLAGS += -Itests/unit/host
 
 # issue 13: the guest image loader (ELF by p_paddr, uImage) against hostile headers
-$(BH)/unit/test_image: $(BH)/san/hv/image.c.o
+$(BH)/unit/test_image: $(BH)/san/hv/image.c.o $(BH)/san/hv/inflate.c.o
+$(BH)/unit/test_inflate: $(BH)/san/hv/inflate.c.o
 $(BH)/san/hv/image.c.o $(BH)/san/tests/unit/test_image.c.o: HOST_CFLAGS += -Itests/unit/host
 
 # The fuzz target links libfdt built from source with the same instrumentation, so that

@@ -2,7 +2,8 @@
  * expects of its partition, checked the way Linux uses it (issue 13):
  *   test=tree     the guest tree: boot CPU first in /cpus, every cpu-release-addr and the
  *                 tree itself under a /memreserve/ entry, /hypervisor fsl,hv-version, the
- *                 console byte channel's rx and tx interrupts at the epapr,hv-pic.
+ *                 console byte channel's rx and tx interrupts at the epapr,hv-pic; with a
+ *                 linux-rootfs, /chosen linux,initrd-start/-end and its first bytes.
  *   test=rx       interrupt-driven console input (ehv_bytechan): waits until a typed line is
  *                 in the channel, then takes it with the rx interrupt one byte per interrupt
  *                 (a level source must come again after EOI while bytes wait); then a second
@@ -104,10 +105,32 @@ static int find_irqs(void)
 	return 0;
 }
 
+/* linux-rootfs: /chosen names it, and it holds what the test put there. */
+static void check_rootfs(void)
+{
+	static const char magic[] = "BULKHEAD-ROOTFS\n";
+	const void *fdt = guest_boot.fdt;
+	int chosen = fdt_path_offset(fdt, "/chosen"), l1 = 0, l2 = 0;
+	const fdt32_t *s = fdt_getprop(fdt, chosen, "linux,initrd-start", &l1);
+	const fdt32_t *e = fdt_getprop(fdt, chosen, "linux,initrd-end", &l2);
+	uint32_t start, end;
+
+	if (!s && !e)
+		return;		/* none configured */
+	start = l1 == 8 ? fdt32_to_cpu(s[1]) : 0;
+	end = l2 == 8 ? fdt32_to_cpu(e[1]) : 0;
+	guest_check(start && end > start && end - start >= sizeof(magic) - 1 &&
+		    !memcmp((const void *)start, magic, sizeof(magic) - 1),
+		    "the linux-rootfs is where /chosen linux,initrd-start says",
+		    "start 0x%lx end 0x%lx", (unsigned long)start, (unsigned long)end);
+	printf("lnxabi: initrd 0x%lx-0x%lx\n", (unsigned long)start, (unsigned long)end);
+}
+
 static void test_tree(void)
 {
 	const void *fdt = guest_boot.fdt;
 
+	check_rootfs();
 	check_cpus();
 	guest_check(fdt_getprop(fdt, fdt_path_offset(fdt, "/hypervisor"), "fsl,hv-version",
 				NULL) != NULL, "/hypervisor has fsl,hv-version", NULL);

@@ -1,17 +1,19 @@
 """What an unmodified Linux 6.1 needs of its partition (issue 13, tree part), seen by a user:
 the guest tree as `gdt` prints it and as a guest reads it (partitions/lnxabi), an ELF entered
-at its entry translated to physical and a uImage loaded, console input reaching a guest by the
+at its entry translated to physical and uImages (plain and gzip'd) loaded, console input reaching a guest by the
 byte channel's rx interrupt, and a partition stopping and restarting itself (handle -1).
 Each "did not happen" has its mutation of the test image (docs/security.md)."""
+import gzip
 import re
 import struct
+import subprocess
 
 from partcfg import GUESTS, config, partition
 
 LINUX_ROOT = 'compatible = "fsl,P4080DS-hv", "fsl,qoriq-hv";'
 
 
-def boot(qemu, tmp_path, parts, *launcher, smp=4, root_update=None):
+def boot(qemu, tmp_path, parts, *qemu_args, smp=4, root_update=None, launcher=()):
     """root_update: (label, properties) added to that partition's node-update (the root of
     its guest tree), as a Linux partition's config sets the root compatible."""
     dts, extra = config(parts)
@@ -21,7 +23,8 @@ def boot(qemu, tmp_path, parts, *launcher, smp=4, root_update=None):
         dts = dts[:at] + "\n\t\t\t" + root_update[1] + dts[at:]
     cfg = tmp_path / "linux-abi.dts"
     cfg.write_text(dts)
-    con = qemu("--direct", "--smp", str(smp), "--config", cfg, *launcher, "--", *extra)
+    con = qemu("--direct", "--smp", str(smp), "--config", cfg, *launcher, "--", *extra,
+               *qemu_args)
     con.wait_ready()
     return con
 
@@ -37,10 +40,18 @@ def wait_line(con, regex, timeout=None):
 
 # ---- the guest tree ------------------------------------------------------------------------
 
+ROOTFS_SRC, ROOTFS_GUEST = 0x1e000000, 0x00a00000
+
+
 def test_guest_tree_has_what_linux_reads(qemu, tmp_path):
+    rootfs = tmp_path / "rootfs.bin"
+    rootfs.write_bytes(b"BULKHEAD-ROOTFS\n" * 256)
     con = boot(qemu, tmp_path, [
-        partition("t", "lnxabi", 1, ncpus=2, bootargs="test=tree", manages=["w"]),
+        partition("t", "lnxabi", 1, ncpus=2, bootargs="test=tree", manages=["w"],
+                  extra=f"linux-rootfs = <0x0 0x{ROOTFS_SRC:x} 0x0 0x{ROOTFS_GUEST:x} "
+                        f"0x0 0x1000>;"),
         partition("w", "hello", 3, bootargs="count=0 interval=500")],
+        "-device", f"loader,file={rootfs},addr=0x{ROOTFS_SRC:x},force-raw=on",
         root_update=("t", LINUX_ROOT))
     wait_line(con, r"partition t: exited with code 0")
     lines = lines_of(con, "t")
@@ -48,9 +59,11 @@ def test_guest_tree_has_what_linux_reads(qemu, tmp_path):
                   "every cpu-release-addr is under a /memreserve/ entry",
                   "the device tree itself is under a /memreserve/ entry",
                   "/hypervisor has fsl,hv-version",
-                  "the console byte channel has rx and tx interrupts at the epapr,hv-pic"):
+                  "the console byte channel has rx and tx interrupts at the epapr,hv-pic",
+                  "the linux-rootfs is where /chosen linux,initrd-start says"):
         assert f"PASS: {check}" in lines, (check, lines)
-    assert "lnxabi: 5 checks, 0 failed" in lines
+    assert "lnxabi: 6 checks, 0 failed" in lines
+    assert f"lnxabi: initrd 0x{ROOTFS_GUEST:x}-0x{ROOTFS_GUEST + 0x1000:x}" in lines
     tree = con.command("gdt t")
     # the root compatible from the partition's node-update (Topaz: "fsl,P4080DS-hv")
     assert re.search(r'(?m)^\s*compatible = "fsl,P4080DS-hv", "fsl,qoriq-hv";', tree), tree
@@ -107,30 +120,50 @@ def test_uimage_loads_and_runs(qemu, tmp_path):
     assert lines_of(con, "u")[:2] == ["hello from u", "tick 1"]
 
 
+def test_gzip_uimage_is_inflated_and_runs(qemu, tmp_path):
+    """As Linux's `make uImage` builds it: mkimage -C gzip."""
+    gz = tmp_path / "hello.bin.gz"
+    gz.write_bytes(gzip.compress((GUESTS / "hello.bin").read_bytes(), compresslevel=9))
+    subprocess.run(["mkimage", "-A", "powerpc", "-O", "linux", "-T", "kernel", "-C", "gzip",
+                    "-a", "0x100000", "-e", "0x100000", "-n", "hello", "-d", str(gz),
+                    str(tmp_path / "hello-gz.uimg")], check=True, capture_output=True)
+    con = boot(qemu, tmp_path, [partition("z", "hello", 1, bootargs="count=1 interval=1",
+                                          image=str(tmp_path / "hello-gz.uimg"))])
+    wait_line(con, r"partition z: exited with code 0")
+    assert lines_of(con, "z")[:2] == ["hello from z", "tick 1"]
+
+
 def test_bad_images_are_refused_with_the_reason(qemu, tmp_path):
     gz = bytearray((GUESTS / "hello.uimg").read_bytes())
-    gz[31] = 1                                      # ih_comp = gzip
+    gz[31] = 1                                      # ih_comp = gzip, data not gzip'd
     (tmp_path / "gz.uimg").write_bytes(bytes(gz))
+    gz[31] = 2                                      # bzip2
+    (tmp_path / "bz.uimg").write_bytes(bytes(gz))
     elf = bytearray((GUESTS / "hello.elf").read_bytes())
     phoff = struct.unpack_from(">I", elf, 28)[0]
     struct.pack_into(">I", elf, phoff + 12, 0x7f000000)    # first PT_LOAD's p_paddr
     (tmp_path / "far.elf").write_bytes(bytes(elf))
     con = boot(qemu, tmp_path, [partition("g", "hello", 1, image=str(tmp_path / "gz.uimg")),
                                 partition("f", "hello", 2, image=str(tmp_path / "far.elf")),
-                                partition("ok", "hello", 3, bootargs="count=1 interval=1")])
+                                partition("ok", "hello", 3, bootargs="count=1 interval=1"),
+                                partition("b", "hello", 4, image=str(tmp_path / "bz.uimg"))],
+               smp=5)
     wait_line(con, r"partition ok: exited with code 0")          # positive control
-    wait_line(con, r"partition g: guest-image at 0x[0-9a-f]+: a compressed uImage \(only "
-              r"uncompressed ones load: mkimage -C none, or the vmlinux ELF\)")
+    wait_line(con, r"partition g: guest-image at 0x[0-9a-f]+: not gzip data \(or an "
+              r"unsupported gzip header\)")
+    wait_line(con, r"partition b: guest-image at 0x[0-9a-f]+: a uImage compressed other than "
+              r"with gzip \(use gzip, none, or the vmlinux ELF\)")
     wait_line(con, r"partition f: guest-image at 0x[0-9a-f]+: an ELF segment's physical "
               r"addresses \(p_paddr\) are outside the partition's memory")
     assert re.search(r"(?m)^1\s+g\s+stopped\s", con.command("list"))
-    assert not lines_of(con, "g") and not lines_of(con, "f")
+    assert not lines_of(con, "g") and not lines_of(con, "f") and not lines_of(con, "b")
 
 
 # ---- byte-channel interrupts ---------------------------------------------------------------
 
 def run_rx(qemu, tmp_path, *launcher):
-    con = boot(qemu, tmp_path, [partition("r", "lnxabi", 1, bootargs="test=rx")], *launcher)
+    con = boot(qemu, tmp_path, [partition("r", "lnxabi", 1, bootargs="test=rx")],
+               launcher=launcher)
     wait_line(con, r"\[r\] lnxabi: type a line")
     con.child.send("console r\r")
     con.expect_exact("console: attached to r")
@@ -176,7 +209,7 @@ def test_partition_stops_itself_with_handle_minus_one(qemu, tmp_path):
 
 def test_mutation_self_handle_leaves_the_partition_spinning(qemu, tmp_path, hv_test_elf):
     con = boot(qemu, tmp_path, [partition("s", "lnxabi", 1, bootargs="test=stop")],
-               "--elf", str(hv_test_elf), "--append", "bulkhead.mutate=self-handle")
+               launcher=("--elf", str(hv_test_elf), "--append", "bulkhead.mutate=self-handle"))
     m = wait_line(con, r"(partition s: stopped \(stopped itself\)|\[s\] lnxabi: "
                   r"PARTITION_STOP on handle -1 returned \d+)")
     assert m.group(1) == "[s] lnxabi: PARTITION_STOP on handle -1 returned 8", m.group(1)

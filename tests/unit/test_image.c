@@ -81,6 +81,47 @@ static void uimage(uint32_t size, uint32_t load, uint32_t ep, uint8_t comp)
 	memset(img + 64, 0xcd, size < sizeof(img) - 64 ? size : 0);
 }
 
+static uint32_t crc32(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
+	}
+	return ~c;
+}
+
+static void le32(uint8_t *b, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A gzip'd uImage: n bytes of 0xcd in one stored deflate block (RFC 1951 3.2.4). */
+static void gzip_uimage(uint16_t n, uint32_t load_at)
+{
+	uint8_t data[0x200], *g = img + 64;
+
+	memset(data, 0xcd, n);
+	uimage(0, load_at, load_at, 1);
+	memset(img + 64, 0, sizeof(img) - 64);
+	g[0] = 0x1f;
+	g[1] = 0x8b;
+	g[2] = 8;
+	g[9] = 3;
+	g[10] = 1;			/* BFINAL, stored */
+	g[11] = (uint8_t)n;
+	g[12] = (uint8_t)(n >> 8);
+	g[13] = (uint8_t)~n;
+	g[14] = (uint8_t)(~n >> 8);
+	memcpy(g + 15, data, n);
+	le32(g + 15 + n, crc32(data, n));
+	le32(g + 19 + n, n);
+	put32(img + 12, 23u + n);
+}
+
 static int load(uint64_t size, uint64_t *entry, const char **why)
 {
 	*entry = 0xdead;
@@ -92,6 +133,10 @@ int main(void)
 {
 	uint64_t entry;
 	const char *why;
+
+	part.nr_mem = 1;
+	part.mem[0] = (struct part_mem){ .gpa = 0, .hpa = (uint64_t)(uintptr_t)mem,
+					 .size = MEM_SIZE };
 
 	/* vmlinux: linked at 0xc0000000, physical 0x1000, entry 0xc0000010 */
 	elf(0xc0000000, 0x1000, 0x200, 0x300, 0xc0000010);
@@ -151,10 +196,26 @@ int main(void)
 	CHECK_EQ(mem[0x2000], 0xcd);
 	CHECK_EQ(mem[0x20ff], 0xcd);
 	CHECK_EQ(mem[0x2100], 0x55);
-	/* gzip: refused with the reason; data past the image; load or entry outside */
-	uimage(0x100, 0x2000, 0x2000, 1);
+	/* gzip'd (one stored block), inflated at the load address; bzip2 refused */
+	gzip_uimage(0x180, 0x3000);
+	CHECK_EQ(load(sizeof(img), &entry, &why), 0);
+	CHECK_EQ(entry, 0x3000);
+	CHECK_EQ(mem[0x3000], 0xcd);
+	CHECK_EQ(mem[0x317f], 0xcd);
+	CHECK_EQ(mem[0x3180], 0x55);
+	gzip_uimage(0x180, 0xff00);	/* inflates past the end of the memory */
 	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
-	CHECK(strstr(why, "compressed"));
+	CHECK(strstr(why, "does not fit"));
+	gzip_uimage(0x180, 0x3000);
+	img[64 + 20] ^= 1;		/* a data byte: the CRC catches it */
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK(strstr(why, "CRC"));
+	gzip_uimage(0x180, 0x20000);	/* load address outside */
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EFAULT);
+	uimage(0x100, 0x2000, 0x2000, 2);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK(strstr(why, "compressed other than with gzip"));
+	/* data past the image; load or entry outside */
 	uimage(0x4000, 0x2000, 0x2000, 0);
 	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
 	uimage(0xffffffff, 0x2000, 0x2000, 0);

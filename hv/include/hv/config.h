@@ -139,6 +139,9 @@ struct cfg_partition {
 	uint64_t image_src;		/* guest-image: physical source address */
 	uint64_t image_guest;		/*              guest load address (= entry point) */
 	uint64_t image_size;		/*              bytes to copy */
+	bool has_rootfs;
+	struct cfg_range rootfs_src;	/* linux-rootfs (Topaz): physical source, size; */
+	uint64_t rootfs_guest;		/*   copied as is to guest, named in /chosen */
 	bool has_dtb_window;
 	struct cfg_range dtb_window;	/* guest range the guest device tree goes to */
 	bool no_auto_start;
