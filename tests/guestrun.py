@@ -29,5 +29,5 @@ def run_until_exit(qemu, tmp_path, parts, *, label, hv_test_elf=None, mutate=Non
     con = qemu("--direct", *launcher, *mutation_args(hv_test_elf, mutate), "--config", cfg,
                "--", *extra, *qemu_args, timeout=timeout)
     con.wait_ready()
-    con.expect_line(r"partition " + label + r": exited with code \d+")
+    con.wait_line(r"partition " + label + r": exited with code \d+")
     return partition_lines(con.output, label)

@@ -110,6 +110,17 @@ class QemuConsole:
         """Wait for a whole console line matching regex; returns the match."""
         return self.expect(r"(?m)^" + regex + r"\r*\n", timeout)
 
+    def wait_line(self, regex, since=0, timeout=None):
+        """The first whole line matching regex printed after output offset since, whether it
+        is there already (an earlier wait, such as wait_ready(), may have read past it) or
+        still to come; returns the match on self.output."""
+        pat = re.compile(r"(?m)^" + regex + r"$")
+        m = pat.search(self.output, since)
+        while not m:
+            self.expect_line(regex, timeout)
+            m = pat.search(self.output, since)
+        return m
+
     # --- the hypervisor -----------------------------------------------------------------------
     def wait_ready(self, timeout=None):
         """Wait for "hypervisor ready" and the first prompt; returns the boot output."""

@@ -150,7 +150,7 @@ def run_cross(qemu, tmp_path, *launcher):
     cfg.write_text(dts)
     con = qemu("--direct", "--smp", "3", "--config", cfg, *launcher, "--", *args)
     con.wait_ready()
-    con.expect_line(r"\[r\] cpu: xrecv ready")
+    con.wait_line(r"\[r\] cpu: xrecv ready")
     con.command("start s")
     assert end_of(con, "s") == "exited with code 0", lines_of(con, "s")
     assert end_of(con, "r") == "exited with code 0", lines_of(con, "r")

@@ -65,7 +65,7 @@ def test_spinning_guest_with_interrupts_off_is_stopped_and_restarted(boot):
 
 def test_manager_in_a_huge_memcpy_is_stopped_and_restarted(boot):
     con = boot(copier())
-    con.expect_line(r"\[m\] PASS: PARTITION_MEMCPY of 1 MiB \+ 4321 bytes in "
+    con.wait_line(r"\[m\] PASS: PARTITION_MEMCPY of 1 MiB \+ 4321 bytes in "
                     r"slices, there and back")
     # the shell answers while the call is under way on CPU 1
     stop_and_start_twice(con, "m", "hog: huge memcpy call")

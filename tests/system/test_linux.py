@@ -18,13 +18,7 @@ REPLY = r"\[l\] (?:linux> )?bulkhead-linux: "
 
 
 def wait_line(con, regex, since=0, timeout=TIMEOUT):
-    """The first line matching regex after output offset since (already there or coming)."""
-    pat = re.compile(r"(?m)^" + regex + r"\r?$")
-    m = pat.search(con.output, since)
-    if m:
-        return m
-    con.expect_line(regex, timeout=timeout)
-    return pat.search(con.output, since)
+    return con.wait_line(regex, since, timeout)
 
 
 def boot(qemu, tmp_path, ncpus=1, **kw):
