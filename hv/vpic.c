@@ -218,8 +218,8 @@ static struct vcpu *level_pend(struct vpic_irq *q)
 	return &p->vcpu[q->dest];
 }
 
-/* Under vpic_lock: a masked level source is withdrawn from every vCPU it is pending at (not
- * from one that has it in service: that one still ends it with EOI). */
+/* Under vpic_lock: a level source masked or deasserted is withdrawn from every vCPU it is
+ * pending at (not from one that has it in service: that one still ends it with EOI). */
 static void level_withdraw(struct vpic_irq *q)
 {
 	uint64_t bit = BIT(index_of(q));
@@ -246,6 +246,8 @@ void vpic_soft_level(struct vpic_irq *q, bool asserted)
 
 	vlock();
 	q->asserted = asserted;
+	if (!asserted)
+		level_withdraw(q);	/* a copy not yet acknowledged goes with the line */
 	v = level_pend(q);
 	vunlock();
 	kick(v);

@@ -9,6 +9,9 @@
  *                 (a level source must come again after EOI while bytes wait); then a second
  *                 line with no byte-channel call outside the interrupt handler; then the tx
  *                 interrupt, raised while there is room to send.
+ *   test=txfull   fills the channel "peer", then waits for its tx interrupt (none while the
+ *                 peer's ring is full, one when the peer frees space); test=drain is the peer:
+ *                 it reads 64 bytes once a line is typed on its console.
  *   test=stop     PARTITION_STOP on handle -1 (Linux's halt / power off).
  *   test=restart  PARTITION_RESTART on handle -1 (Linux's reboot): boots again, restarts again.
  * Prints "PASS:"/"FAIL:" lines, then "lnxabi: N checks, M failed". */
@@ -240,6 +243,72 @@ static void test_rx(void)
 	guest_irq_disable();
 }
 
+/* ---- tx: an interrupt when the peer frees space ------------------------------------------ */
+
+/* The byte channel labelled name: its handle and tx interrupt. */
+static int channel(const char *name, uint32_t *h, uint32_t *tx)
+{
+	const void *fdt = guest_boot.fdt;
+	int node = -1, len = 0;
+
+	while ((node = fdt_node_offset_by_compatible(fdt, node, "epapr,hv-byte-channel")) >= 0) {
+		const char *label = fdt_getprop(fdt, node, "label", NULL);
+		const fdt32_t *irqs = fdt_getprop(fdt, node, "interrupts", &len);
+
+		if (label && !strcmp(label, name) && irqs && len == 16) {
+			*h = guest_fdt_u32(node, "hv-handle", ~0u);
+			*tx = fdt32_to_cpu(irqs[2]);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Fill the peer's ring, then wait by interrupt only for room (the peer drains some when the
+ * test tells it to): tx must stay quiet while the ring is full and come when space frees. */
+static void test_txfull(void)
+{
+	static const char chunk[16] = "0123456789abcdef";
+	uint32_t sent = 0, total = 0, st = EV_SUCCESS;
+	int calls = 0;
+
+	if (!guest_check(!channel("peer", &console, &tx_irq), "the peer channel has interrupts",
+			 NULL))
+		return;
+	while (calls++ < 1024 / 16 + 2 && (st = bc_send(console, chunk, 16, &sent)) == EV_SUCCESS)
+		total += sent;
+	guest_check(st == EV_EAGAIN && total == 1024, "the peer's ring fills (1024 bytes)",
+		    "status %lu after %lu bytes", (unsigned long)st, (unsigned long)total);
+	guest_set_handler(4, external);
+	ev_int_set_config(tx_irq, CONFIG_LEVEL, 8, 0);
+	ev_int_set_mask(tx_irq, 0);
+	guest_irq_enable();
+	guest_check(!tx_irqs, "no tx interrupt while the peer's ring is full", "%lu taken",
+		    (unsigned long)tx_irqs);
+	printf("lnxabi: tx full, waiting\n");
+	guest_check(wait_for(&tx_irqs, 1, 30000000), "the tx interrupt comes when the peer frees "
+		    "space", NULL);
+	guest_irq_disable();
+}
+
+/* The other end: once the test types a line here, read 64 bytes of what waits. */
+static void test_drain(void)
+{
+	uint32_t h, tx, got = 0, total = 0;
+	char buf[16];
+	int c;
+
+	if (channel("peer", &h, &tx))
+		return;
+	printf("lnxabi: press Enter to drain\n");
+	while ((c = guest_console_getc()) != '\r' && c != '\n')
+		guest_udelay(1000);
+	for (int i = 0; i < 4; i++)
+		if (bc_receive(h, buf, sizeof(buf), &got) == EV_SUCCESS)
+			total += got;
+	printf("lnxabi: drained %lu bytes\n", (unsigned long)total);
+}
+
 /* ---- self stop / restart --------------------------------------------------------------- */
 
 static void test_self(uint32_t token, const char *what)
@@ -262,6 +331,10 @@ int main(void)
 		test_tree();
 	else if (!strcmp(test, "rx"))
 		test_rx();
+	else if (!strcmp(test, "txfull"))
+		test_txfull();
+	else if (!strcmp(test, "drain"))
+		test_drain();
 	else if (!strcmp(test, "stop"))
 		test_self(FH_PARTITION_STOP, "PARTITION_STOP");
 	else if (!strcmp(test, "restart"))

@@ -195,6 +195,40 @@ def test_mutation_bc_irq_edge_leaves_bytes_waiting(qemu, tmp_path, hv_test_elf):
                                              "interrupt")], lines
 
 
+def run_txfull(qemu, tmp_path, *launcher):
+    con = boot(qemu, tmp_path, [
+        partition("a", "lnxabi", 1, bootargs="test=txfull", channels=[("peer", "b", "peer")]),
+        partition("b", "lnxabi", 2, bootargs="test=drain", channels=[("peer", "a", "peer")])],
+        launcher=launcher)
+    wait_line(con, r"\[b\] lnxabi: press Enter to drain")
+    wait_line(con, r"\[a\] lnxabi: tx full, waiting")
+    con.child.send("console b\r")
+    con.expect_exact("console: attached to b")
+    con.child.send("\r")
+    wait_line(con, r"partition a: exited with code \d+")
+    con.child.send("\x1d")
+    con.expect_exact("bulkhead> ")
+    return con
+
+
+def test_tx_interrupt_when_the_peer_frees_space(qemu, tmp_path):
+    con = run_txfull(qemu, tmp_path)
+    lines = lines_of(con, "a")
+    for check in ("the peer's ring fills (1024 bytes)",
+                  "no tx interrupt while the peer's ring is full",
+                  "the tx interrupt comes when the peer frees space"):
+        assert f"PASS: {check}" in lines, (check, lines)
+    assert "lnxabi: drained 64 bytes" in lines_of(con, "b")
+
+
+def test_mutation_bc_tx_always_interrupts_while_full(qemu, tmp_path, hv_test_elf):
+    con = run_txfull(qemu, tmp_path, "--elf", str(hv_test_elf),
+                     "--append", "bulkhead.mutate=bc-tx-always")
+    lines = lines_of(con, "a")
+    assert [l for l in lines if l.startswith("FAIL: no tx interrupt while the peer's ring is "
+                                             "full")], lines
+
+
 # ---- a partition stopping or restarting itself ---------------------------------------------
 
 def test_partition_stops_itself_with_handle_minus_one(qemu, tmp_path):

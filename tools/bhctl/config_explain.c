@@ -131,6 +131,10 @@ void config_explain_text(FILE *out, const struct bhctl_cfg *b)
 		if (pt->has_image)
 			fprintf(out, "  image: 0x%llx bytes from physical 0x%llx to guest 0x%llx\n",
 				(ull)pt->image_size, (ull)pt->image_src, (ull)pt->image_guest);
+		if (pt->has_rootfs)
+			fprintf(out, "  linux-rootfs: 0x%llx bytes from physical 0x%llx to guest "
+				"0x%llx (/chosen linux,initrd-start)\n", (ull)pt->rootfs_src.size,
+				(ull)pt->rootfs_src.base, (ull)pt->rootfs_guest);
 		if (pt->has_dtb_window)
 			fprintf(out, "  dtb-window: guest 0x%llx-0x%llx\n",
 				(ull)pt->dtb_window.base,
