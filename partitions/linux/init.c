@@ -2,8 +2,8 @@
 /*
  * /init of the Linux test initramfs (scripts/build-initramfs.sh, docs/linux.md).
  *
- * A static hard-float program run as PID 1: it mounts devtmpfs, proc and sysfs, attaches to
- * /dev/console, reports itself, the number of CPUs and one floating-point result, and then
+ * A static hard-float program run as PID 1: it mounts devtmpfs, proc, sysfs and debugfs,
+ * attaches to /dev/console, reports itself, the number of CPUs and one floating-point result, and then
  * answers one command per console line so that tests can drive Linux through its console.
  * Every reply line starts with "bulkhead-linux: " and the prompt is "linux> ".
  *
@@ -40,6 +40,7 @@ static const struct early_mount early_mounts[] = {
 	{ "devtmpfs", "/dev" },
 	{ "proc", "/proc" },
 	{ "sysfs", "/sys" },
+	{ "debugfs", "/sys/kernel/debug" },	/* bhdev.ko shows its lines there */
 };
 
 static void mount_early(void)
