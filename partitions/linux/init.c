@@ -28,7 +28,7 @@
 #define TAG	"bulkhead-linux: "
 #define PROMPT	"linux> "
 #define LINE_MAX_LEN	512
-#define MAX_ARGS	16
+#define MAX_ARGS	64
 
 /* One pseudo filesystem to mount at start. */
 struct early_mount {

@@ -5,7 +5,7 @@ doorbell reaches the driver's doorbell queue. Partition o, a second hello that L
 manage, cannot be reached by any handle Linux holds."""
 import re
 
-from test_linux import TIMEOUT, boot, wait_line
+from .test_linux import TIMEOUT, boot, wait_line
 
 TICKING = "count=0 interval=200"        # hello keeps printing "tick K" every 200 ms
 EV_SUCCESS, EV_EINVAL = 0, 8
