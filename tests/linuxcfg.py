@@ -64,11 +64,13 @@ def _hello_dts(label, cpu, mem, chan, bootargs):
 
 
 def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True, hello_args="",
-           other=False, manages=()):
+           other=False, manages=(), guest=None):
     """(dts text, QEMU args): partition "l" runs Linux on CPUs 2.. (ncpus), "h" hello on CPU 1
     (hello_args: its bootargs, e.g. "count=0 interval=200" to keep ticking); other: a second
     hello "o" on CPU 3 (ncpus must be 1) with the same bootargs; manages: the labels of the
-    partitions Linux manages (managed-partition nodes: /dev/fsl-hv handles)."""
+    partitions Linux manages (managed-partition nodes: /dev/fsl-hv handles); guest: the ELF of
+    a Bulkhead guest (e.g. lsdev.elf) that partition l runs instead of Linux, with the same
+    devices, handles and memory (to compare what each sees)."""
     assert not other or ncpus == 1, "partition o takes CPU 3"
     initrd_size = INITRAMFS.stat().st_size
     # guest-image's size: the ELF file's, page-rounded (it reserves [0, size) of the guest)
@@ -82,6 +84,14 @@ def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True, hello_args=""
 			compatible = "managed-partition";
 			partition = <&part_{m}>;
 		}};""" for m in manages)
+    if guest:
+        l_image = f"guest-image = <{_cells(KERNEL_SRC)} 0x0 0x00100000 0x0 0x00800000>;"
+        l_compat, bootargs = "", ""
+    else:
+        l_image = (f"guest-image = <{_cells(KERNEL_SRC)} 0x0 0x0 {_cells(kernel_size)}>;\n"
+                   f"\t\tlinux-rootfs = <{_cells(INITRD_SRC)} {_cells(INITRD_GUEST)} "
+                   f"{_cells(initrd_size)}>;")
+        l_compat = 'compatible = "fsl,P4080DS-hv";'
     dts = f"""/dts-v1/;
 / {{
 	compatible = "fsl,hv-config", "bulkhead,config-1";
@@ -123,8 +133,7 @@ def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True, hello_args=""
 		compatible = "partition";
 		label = "l";
 		cpus = <2 {ncpus}>;
-		guest-image = <{_cells(KERNEL_SRC)} 0x0 0x0 {_cells(kernel_size)}>;
-		linux-rootfs = <{_cells(INITRD_SRC)} {_cells(INITRD_GUEST)} {_cells(initrd_size)}>;
+		{l_image}
 		dtb-window = <{_cells(DTB_WINDOW)} 0x0 0x00010000>;
 		{linux_extra}{managed}
 		gpma {{
@@ -141,7 +150,7 @@ def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True, hello_args=""
 			mux-channel = <2>;
 		}};
 		node-update {{
-			compatible = "fsl,P4080DS-hv";
+			{l_compat}
 			chosen {{
 				bootargs = "{bootargs}";
 			}};
@@ -149,8 +158,9 @@ def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True, hello_args=""
 	}};
 }};
 """
-    qemu = ["-device", f"loader,file={VMLINUX},addr=0x{KERNEL_SRC:x},force-raw=on",
-            "-device", f"loader,file={INITRAMFS},addr=0x{INITRD_SRC:x},force-raw=on"]
+    qemu = ["-device", f"loader,file={guest or VMLINUX},addr=0x{KERNEL_SRC:x},force-raw=on"]
+    if not guest:
+        qemu += ["-device", f"loader,file={INITRAMFS},addr=0x{INITRD_SRC:x},force-raw=on"]
     if hello or other:
         qemu += ["-device", f"loader,file={HELLO},addr=0x{HELLO_SRC:x},force-raw=on"]
     return dts, qemu

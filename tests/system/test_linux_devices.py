@@ -8,8 +8,10 @@ import subprocess
 
 import pytest
 
-from test_devices import BHCTL, UART1, Uart1, hw_tree
-from .test_linux import TIMEOUT, boot, linux, wait_line
+from linuxcfg import QEMU_MEM, config
+from partcfg import ROOT
+from test_devices import BHCTL, UART1, Uart1
+from .test_linux import boot, linux, wait_line
 
 
 @pytest.fixture
@@ -17,6 +19,14 @@ def uart1(tmp_path):
     u = Uart1(tmp_path)
     yield u
     u.close()
+
+
+def hw_tree(path):
+    """The hardware tree QEMU builds for the Linux tests' machine (-smp 4, QEMU_MEM, UART1)."""
+    subprocess.run([str(ROOT / "tools" / "run-qemu.sh"), "--direct", "--smp", "4", "--mem",
+                    QEMU_MEM, "--dump-dtb", str(path), "--", "-serial", "null"], cwd=str(ROOT),
+                   check=True, timeout=60, stdin=subprocess.DEVNULL, capture_output=True)
+    return path
 
 
 def linux_output(con, command, last):
@@ -73,12 +83,36 @@ def test_bhdev_module_shows_the_devices_bhctl_predicts(qemu, tmp_path, uart1):
     assert linux(con, "insmod /modules/bhdev.ko", r"insmod (.*)").group(1) == \
         "/modules/bhdev.ko: loaded"
     lines = cat(con, "/sys/kernel/debug/bulkhead/devices")
-    print("\n".join(lines))
+    assert "bhdev: 1 device" in lines, lines
     guest = [l for l in lines if re.match(r"(device|  region|  irq) ", l)]
+    assert guest == bhctl_devices(tmp_path, tmp_path / "linux.dts")
+    assert guest[0] == "device 1: /soc@fe0000000/serial@4600 (dt) regions 1 irqs 1"
+
+
+def bhctl_devices(tmp_path, cfg):
+    """What "bhctl devices" predicts offline for partition l of cfg."""
     hw = hw_tree(tmp_path / "hw.dtb")
-    out = subprocess.run([str(BHCTL), "devices", str(hw), str(tmp_path / "linux.dts"),
-                          "--partition", "l"], capture_output=True, text=True, timeout=30,
-                         check=True).stdout
-    print(out)
-    assert guest == out.splitlines()
-    assert guest[0].startswith("device ") and "/soc@fe0000000/serial@4600" in guest[0]
+    return subprocess.run([str(BHCTL), "devices", str(hw), str(cfg), "--partition", "l"],
+                          capture_output=True, text=True, timeout=30, check=True
+                          ).stdout.splitlines()
+
+
+def test_lsdev_in_the_linux_partitions_place_prints_the_same_lines(qemu, tmp_path, uart1):
+    """partitions/lsdev run as partition l with the devices, handles and memory of the Linux
+    partition: its lines equal bhctl's for that config and for the Linux config (so, by the
+    test above, what bhdev.ko shows in Linux)."""
+    dts, extra = config(linux_extra=UART1, guest=ROOT / "build" / "powerpc" / "partitions" /
+                        "lsdev.elf")
+    cfg = tmp_path / "lsdev.dts"
+    cfg.write_text(dts)
+    con = qemu("--direct", "--smp", "4", "--mem", QEMU_MEM, "--config", cfg, "--", *extra,
+               *uart1.qemu_args())
+    con.wait_ready()
+    wait_line(con, r"partition l: exited with code 0")
+    lines = re.findall(r"(?m)^\[l\] (.*?)\r?$", con.output)
+    assert "lsdev: 1 device" in lines, lines
+    guest = [l for l in lines if re.match(r"(device|  region|  irq) ", l)]
+    linux_cfg = tmp_path / "linux.dts"
+    linux_cfg.write_text(config(linux_extra=UART1)[0])
+    assert guest == bhctl_devices(tmp_path, cfg) == bhctl_devices(tmp_path, linux_cfg)
+    assert guest[0] == "device 1: /soc@fe0000000/serial@4600 (dt) regions 1 irqs 1"
