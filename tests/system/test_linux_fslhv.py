@@ -11,6 +11,7 @@ TICKING = "count=0 interval=200"        # hello keeps printing "tick K" every 20
 EV_SUCCESS, EV_EINVAL = 0, 8
 STATE_STOPPED, STATE_RUNNING = 0, 1
 LAST_HANDLE = 15                        # the probe tries every handle 0..15
+EVENT_MS = 60000                        # bound of the wait for a doorbell (returns at it)
 
 
 def fslhv(con, args):
@@ -52,7 +53,7 @@ def test_linux_stops_starts_and_restarts_the_partition_it_manages(qemu, tmp_path
 
     # stop: the hypervisor stops h, the doorbell reaches the driver's queue, status says so
     start = len(con.output)
-    out = fslhv(con, f"stop {h} wait 3000 status {h}")
+    out = fslhv(con, f"stop {h} event {db} {EVENT_MS} status {h}")
     assert out[0] == f"stop {h} ret {EV_SUCCESS}"
     assert f"event {db}" in out, out
     assert out[-1] == f"status {h} ret {EV_SUCCESS} state {STATE_STOPPED}"
@@ -63,7 +64,7 @@ def test_linux_stops_starts_and_restarts_the_partition_it_manages(qemu, tmp_path
 
     # start (the hypervisor reloads the image): h greets again and ticks
     start = len(con.output)
-    out = fslhv(con, f"start {h} wait 3000 status {h}")
+    out = fslhv(con, f"start {h} event {db} {EVENT_MS} status {h}")
     assert out[0] == f"start {h} ret {EV_SUCCESS}"
     assert f"event {db}" in out, out
     assert out[-1] == f"status {h} ret {EV_SUCCESS} state {STATE_RUNNING}"
@@ -73,7 +74,7 @@ def test_linux_stops_starts_and_restarts_the_partition_it_manages(qemu, tmp_path
 
     # restart: stopped, started again and greets again
     start = len(con.output)
-    out = fslhv(con, f"restart {h} wait 3000")
+    out = fslhv(con, f"restart {h} event {db} {EVENT_MS}")
     assert out[0] == f"restart {h} ret {EV_SUCCESS}"
     assert f"event {db}" in out, out
     new_line(con, r"partition h: stopped \(restart\)", start)

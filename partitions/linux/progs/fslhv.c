@@ -16,6 +16,9 @@
  *   fslhv wait MS                  "fslhv: event DOORBELL" per doorbell the driver queued
  *                                  within MS milliseconds (read(2) of /dev/fsl-hv), then
  *                                  "fslhv: wait done"
+ *   fslhv event D MS               waits until doorbell D is read ("fslhv: event D"; others
+ *                                  read meanwhile are printed too) or MS milliseconds have
+ *                                  passed ("fslhv: no event D within MS ms")
  * Exit status 0, or 1 when /dev/fsl-hv cannot be opened or the arguments are wrong.
  * START's LOAD is taken only when the next word is a number (command names are not).
  */
@@ -27,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/ioctl.h>
@@ -113,6 +117,38 @@ static int cmd_wait(int ms)
 	return 0;
 }
 
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Read doorbells until want comes or ms pass (bounded by the clock, not by the events). */
+static void cmd_event(uint32_t want, int ms)
+{
+	long long end = now_ms() + ms, left;
+	uint32_t db[16];
+
+	while ((left = end - now_ms()) > 0) {
+		struct pollfd p = { .fd = dev, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, (int)left) <= 0)
+			break;
+		n = read(dev, db, sizeof(db));
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n / (ssize_t)sizeof(db[0]); i++) {
+			printf(TAG "event %u\n", db[i]);
+			if (db[i] == want)
+				return;
+		}
+	}
+	printf(TAG "no event %u within %d ms\n", want, ms);
+}
+
 static int cmd_poke(uint32_t h, uint64_t paddr, uint32_t value)
 {
 	struct fsl_hv_ioctl_memcpy m = {
@@ -182,7 +218,7 @@ int main(int argc, char **argv)
 	int i = 1;
 
 	if (argc < 2) {
-		printf(TAG "usage: fslhv handles|status|stop|restart|start|poke|doorbell|wait ...\n");
+		printf(TAG "usage: fslhv handles|status|stop|restart|start|poke|doorbell|wait|event ...\n");
 		return 1;
 	}
 	if (!strcmp(argv[1], "handles"))
@@ -196,7 +232,10 @@ int main(int argc, char **argv)
 	while (i < argc) {
 		int used;
 
-		if (!strcmp(argv[i], "wait")) {
+		if (!strcmp(argv[i], "event") && i + 2 < argc) {
+			cmd_event(num(argv[i + 1]), (int)num(argv[i + 2]));
+			used = 3;
+		} else if (!strcmp(argv[i], "wait")) {
 			cmd_wait(i + 1 < argc ? (int)num(argv[i + 1]) : 1000);
 			used = i + 1 < argc ? 2 : 1;
 		} else {
