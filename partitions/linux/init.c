@@ -3,8 +3,9 @@
  * /init of the Linux test initramfs (scripts/build-initramfs.sh, docs/linux.md).
  *
  * A static hard-float program run as PID 1: it mounts devtmpfs, proc, sysfs and debugfs,
- * attaches to /dev/console, reports itself, the number of CPUs and one floating-point result, and then
- * answers one command per console line so that tests can drive Linux through its console.
+ * attaches to /dev/console, reports itself, the number of CPUs and one floating-point result,
+ * and then answers one command per console line so that tests can drive Linux through its
+ * console.
  * Every reply line starts with "bulkhead-linux: " and the prompt is "linux> ".
  *
  * Commands: help, echo TEXT, cpus, fp, uname, uptime, syscalls N, cat FILE, run PROG [ARGS...],

@@ -29,16 +29,6 @@ def hw_tree(path):
     return path
 
 
-def linux_output(con, command, last):
-    """Type command to /init and return the partition's lines up to the reply matching last
-    (regex after "bulkhead-linux: "), without the "[l] " prefix."""
-    start = len(con.output)
-    m = linux(con, command, last)
-    text = con.output[start:m.end()]
-    return [re.sub(r"^(?:linux> )?", "", l) for l in
-            re.findall(r"(?m)^\[l\] (.*?)\r?$", text)]
-
-
 def cat(con, path):
     """The lines of a file in Linux, read by /init's cat (followed by an echo as end mark)."""
     start = len(con.output)
