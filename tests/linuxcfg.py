@@ -4,6 +4,7 @@ hello partition, on QEMU ppce500 with 1 GiB.
 
 Physical memory:   0x00000000 128 MiB  hypervisor
                    0x08000000  16 MiB  hello (guest physical 0)
+                   0x09000000  16 MiB  other: a second hello, when asked for (guest physical 0)
                    0x10000000 256 MiB  linux (guest physical 0)
 Preloaded images:  0x30000000          vmlinux (ELF, loaded by its physical addresses)
                    0x32000000          initramfs (linux-rootfs: guest 0x02000000)
@@ -29,39 +30,68 @@ def _cells(v):
     return f"0x{v >> 32:x} 0x{v & 0xffffffff:x}"
 
 
-def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True):
-    """(dts text, QEMU args): partition "l" runs Linux on CPUs 2.. (ncpus), "h" hello on CPU 1."""
-    initrd_size = INITRAMFS.stat().st_size
-    # guest-image's size: the ELF file's, page-rounded (it reserves [0, size) of the guest)
-    kernel_size = (VMLINUX.stat().st_size + 0xfff) & ~0xfff
-    assert kernel_size <= DTB_WINDOW, "vmlinux grew into the dtb window: move the window"
-    hello_part = f"""
-	hello_mem: hello-mem {{
+def _hello_dts(label, cpu, mem, chan, bootargs):
+    """A hello partition: its own memory area, console on the mux, bootargs in /chosen."""
+    chosen = f'node-update {{ chosen {{ bootargs = "{bootargs}"; }}; }};' if bootargs else ""
+    return f"""
+	{label}_mem: {label}-mem {{
 		compatible = "phys-mem-area";
-		addr = <{_cells(0x08000000)}>;
+		addr = <{_cells(mem)}>;
 		size = <{_cells(0x01000000)}>;
 	}};
-	part_h: part-h {{
+	part_{label}: part-{label} {{
 		compatible = "partition";
-		label = "h";
-		cpus = <1 1>;
+		label = "{label}";
+		cpus = <{cpu} 1>;
 		guest-image = <{_cells(HELLO_SRC)} 0x0 0x00100000 0x0 0x00800000>;
 		dtb-window = <0x0 0x00f00000 0x0 0x00010000>;
 		gpma {{
 			compatible = "guest-phys-mem-area";
-			phys-mem = <&hello_mem>;
+			phys-mem = <&{label}_mem>;
 			guest-addr = <0x0 0x0>;
 		}};
 		aliases {{
-			stdout = <&h_console>;
+			stdout = <&{label}_console>;
 		}};
-		h_console: console {{
+		{label}_console: console {{
 			compatible = "byte-channel";
 			endpoint = <&mux>;
-			mux-channel = <1>;
+			mux-channel = <{chan}>;
 		}};
+		{chosen}
 	}};
-""" if hello else ""
+"""
+
+
+def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True, hello_args="",
+           other=False, manages=(), guest=None):
+    """(dts text, QEMU args): partition "l" runs Linux on CPUs 2.. (ncpus), "h" hello on CPU 1
+    (hello_args: its bootargs, e.g. "count=0 interval=200" to keep ticking); other: a second
+    hello "o" on CPU 3 (ncpus must be 1) with the same bootargs; manages: the labels of the
+    partitions Linux manages (managed-partition nodes: /dev/fsl-hv handles); guest: the ELF of
+    a Bulkhead guest (e.g. lsdev.elf) that partition l runs instead of Linux, with the same
+    devices, handles and memory (to compare what each sees)."""
+    assert not other or ncpus == 1, "partition o takes CPU 3"
+    initrd_size = INITRAMFS.stat().st_size
+    # guest-image's size: the ELF file's, page-rounded (it reserves [0, size) of the guest)
+    kernel_size = (VMLINUX.stat().st_size + 0xfff) & ~0xfff
+    assert kernel_size <= DTB_WINDOW, "vmlinux grew into the dtb window: move the window"
+    hello_part = _hello_dts("h", 1, 0x08000000, 1, hello_args) if hello else ""
+    if other:
+        hello_part += _hello_dts("o", 3, 0x09000000, 3, hello_args)
+    managed = "".join(f"""
+		manages-{m} {{
+			compatible = "managed-partition";
+			partition = <&part_{m}>;
+		}};""" for m in manages)
+    if guest:
+        l_image = f"guest-image = <{_cells(KERNEL_SRC)} 0x0 0x00100000 0x0 0x00800000>;"
+        l_compat, bootargs = "", ""
+    else:
+        l_image = (f"guest-image = <{_cells(KERNEL_SRC)} 0x0 0x0 {_cells(kernel_size)}>;\n"
+                   f"\t\tlinux-rootfs = <{_cells(INITRD_SRC)} {_cells(INITRD_GUEST)} "
+                   f"{_cells(initrd_size)}>;")
+        l_compat = 'compatible = "fsl,P4080DS-hv";'
     dts = f"""/dts-v1/;
 / {{
 	compatible = "fsl,hv-config", "bulkhead,config-1";
@@ -103,10 +133,9 @@ def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True):
 		compatible = "partition";
 		label = "l";
 		cpus = <2 {ncpus}>;
-		guest-image = <{_cells(KERNEL_SRC)} 0x0 0x0 {_cells(kernel_size)}>;
-		linux-rootfs = <{_cells(INITRD_SRC)} {_cells(INITRD_GUEST)} {_cells(initrd_size)}>;
+		{l_image}
 		dtb-window = <{_cells(DTB_WINDOW)} 0x0 0x00010000>;
-		{linux_extra}
+		{linux_extra}{managed}
 		gpma {{
 			compatible = "guest-phys-mem-area";
 			phys-mem = <&linux_mem>;
@@ -121,7 +150,7 @@ def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True):
 			mux-channel = <2>;
 		}};
 		node-update {{
-			compatible = "fsl,P4080DS-hv";
+			{l_compat}
 			chosen {{
 				bootargs = "{bootargs}";
 			}};
@@ -129,8 +158,9 @@ def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True):
 	}};
 }};
 """
-    qemu = ["-device", f"loader,file={VMLINUX},addr=0x{KERNEL_SRC:x},force-raw=on",
-            "-device", f"loader,file={INITRAMFS},addr=0x{INITRD_SRC:x},force-raw=on"]
-    if hello:
+    qemu = ["-device", f"loader,file={guest or VMLINUX},addr=0x{KERNEL_SRC:x},force-raw=on"]
+    if not guest:
+        qemu += ["-device", f"loader,file={INITRAMFS},addr=0x{INITRD_SRC:x},force-raw=on"]
+    if hello or other:
         qemu += ["-device", f"loader,file={HELLO},addr=0x{HELLO_SRC:x},force-raw=on"]
     return dts, qemu

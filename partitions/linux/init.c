@@ -2,13 +2,14 @@
 /*
  * /init of the Linux test initramfs (scripts/build-initramfs.sh, docs/linux.md).
  *
- * A static hard-float program run as PID 1: it mounts devtmpfs, proc and sysfs, attaches to
- * /dev/console, reports itself, the number of CPUs and one floating-point result, and then
- * answers one command per console line so that tests can drive Linux through its console.
+ * A static hard-float program run as PID 1: it mounts devtmpfs, proc, sysfs and debugfs,
+ * attaches to /dev/console, reports itself, the number of CPUs and one floating-point result,
+ * and then answers one command per console line so that tests can drive Linux through its
+ * console.
  * Every reply line starts with "bulkhead-linux: " and the prompt is "linux> ".
  *
  * Commands: help, echo TEXT, cpus, fp, uname, uptime, syscalls N, cat FILE, run PROG [ARGS...],
- * insmod FILE.ko, sync, reboot, halt, poweroff.
+ * insmod FILE.ko, ttyio TTY MS TEXT, sync, reboot, halt, poweroff.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,11 +25,13 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <poll.h>
+#include <termios.h>
 
 #define TAG	"bulkhead-linux: "
 #define PROMPT	"linux> "
 #define LINE_MAX_LEN	512
-#define MAX_ARGS	16
+#define MAX_ARGS	64
 
 /* One pseudo filesystem to mount at start. */
 struct early_mount {
@@ -40,6 +43,7 @@ static const struct early_mount early_mounts[] = {
 	{ "devtmpfs", "/dev" },
 	{ "proc", "/proc" },
 	{ "sysfs", "/sys" },
+	{ "debugfs", "/sys/kernel/debug" },	/* bhdev.ko shows its lines there */
 };
 
 static void mount_early(void)
@@ -199,6 +203,96 @@ static void cmd_run(char **argv)
 		printf(TAG "run %s: exit %d\n", argv[0], WEXITSTATUS(status));
 }
 
+/*
+ * The interrupts counted so far on the /proc/interrupts line whose name (the last word) is
+ * name, summed over CPUs; -1 when there is no such line (the 8250 driver requests its
+ * interrupt only while the port is open).
+ */
+static long long irq_count(const char *name)
+{
+	char line[512];
+	long long total = -1;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	if (!f)
+		return -1;
+	while (total < 0 && fgets(line, sizeof(line), f)) {
+		char *end = line + strcspn(line, "\r\n"), *p = strchr(line, ':');
+		size_t len = strlen(name);
+
+		*end = 0;
+		if (!p || (size_t)(end - line) < len || strcmp(end - len, name) ||
+		    end[-(long)len - 1] != ' ')
+			continue;
+		total = 0;
+		/* the per-CPU counts follow the colon; the first other word ends them */
+		for (char *w = strtok(p + 1, " "); w && strspn(w, "0123456789") == strlen(w);
+		     w = strtok(NULL, " "))
+			total += strtoll(w, NULL, 10);
+	}
+	fclose(f);
+	return total;
+}
+
+/*
+ * A serial port as a user drives it: open TTY in raw mode (no echo, no line discipline
+ * processing), write TEXT and CR LF, then read one line (up to LF, CR dropped) within MS
+ * milliseconds. The read is bounded by the buffer and by MS of poll(2) per byte. Prints the
+ * port's interrupt count (/proc/interrupts) after the open and before the close.
+ */
+static void cmd_ttyio(const char *tty, const char *ms_arg, const char *text)
+{
+	char line[LINE_MAX_LEN];
+	struct termios t;
+	size_t n = 0;
+	int ms = (int)strtol(ms_arg, NULL, 0);
+	int fd = open(tty, O_RDWR | O_NOCTTY);
+	const char *name = strrchr(tty, '/') ? strrchr(tty, '/') + 1 : tty;
+	long long irqs;
+
+	if (fd < 0) {
+		printf(TAG "ttyio %s: %s\n", tty, strerror(errno));
+		return;
+	}
+	irqs = irq_count(name);
+	if (!tcgetattr(fd, &t)) {
+		cfmakeraw(&t);
+		t.c_cflag |= CLOCAL | CREAD;	/* no modem lines: never hang up */
+		cfsetispeed(&t, B115200);
+		cfsetospeed(&t, B115200);
+		tcsetattr(fd, TCSANOW, &t);
+	}
+	tcflush(fd, TCIFLUSH);
+	if (write(fd, text, strlen(text)) < 0 || write(fd, "\r\n", 2) < 0)
+		printf(TAG "ttyio %s: write: %s\n", tty, strerror(errno));
+	tcdrain(fd);
+	printf(TAG "ttyio %s: wrote %zu bytes\n", tty, strlen(text) + 2);
+	while (n < sizeof(line) - 1) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+		char c;
+		int k = poll(&p, 1, ms);
+
+		if (k <= 0) {
+			printf(TAG "ttyio %s: poll %d (%s)\n", tty, k, k ? strerror(errno) : "timeout");
+			break;
+		}
+		r = read(fd, &c, 1);
+		if (r != 1) {
+			printf(TAG "ttyio %s: read %zd (%s)\n", tty, r, r ? strerror(errno) : "eof");
+			break;
+		}
+		if (c == '\n')
+			break;
+		if (c != '\r')
+			line[n++] = c;
+	}
+	line[n] = 0;
+	printf(TAG "ttyio %s: interrupts %lld -> %lld\n", tty, irqs, irq_count(name));
+	printf(TAG "ttyio %s: read '%s'\n", tty, line);
+	close(fd);
+}
+
 static void cmd_power(int how, const char *what)
 {
 	printf(TAG "%s\n", what);
@@ -240,7 +334,7 @@ static void execute(char *line)
 		return;
 	if (!strcmp(argv[0], "help")) {
 		printf(TAG "commands: help echo cpus fp uname uptime syscalls cat run insmod"
-		       " sync reboot halt poweroff\n");
+		       " ttyio sync reboot halt poweroff\n");
 	} else if (!strcmp(argv[0], "cpus")) {
 		printf(TAG "cpus %d\n", count_cpus());
 	} else if (!strcmp(argv[0], "fp")) {
@@ -258,6 +352,8 @@ static void execute(char *line)
 		cmd_run(argv + 1);
 	} else if (!strcmp(argv[0], "insmod") && argc == 2) {
 		cmd_insmod(argv[1]);
+	} else if (!strcmp(argv[0], "ttyio") && argc == 4) {
+		cmd_ttyio(argv[1], argv[2], argv[3]);
 	} else if (!strcmp(argv[0], "sync")) {
 		sync();
 		printf(TAG "synced\n");

@@ -21,12 +21,14 @@ def wait_line(con, regex, since=0, timeout=TIMEOUT):
     return con.wait_line(regex, since, timeout)
 
 
-def boot(qemu, tmp_path, ncpus=1, **kw):
+def boot(qemu, tmp_path, ncpus=1, launcher=(), qemu_args=(), **kw):
+    """Boot the Linux config (linuxcfg.config(**kw)) up to /init's prompt; launcher: more
+    tools/run-qemu.sh options, qemu_args: more QEMU options."""
     dts, extra = config(ncpus=ncpus, **kw)
     cfg = tmp_path / "linux.dts"
     cfg.write_text(dts)
-    con = qemu("--direct", "--smp", "4", "--mem", QEMU_MEM, "--config", cfg, "--", *extra,
-               timeout=TIMEOUT)
+    con = qemu("--direct", "--smp", "4", "--mem", QEMU_MEM, *launcher, "--config", cfg, "--",
+               *extra, *qemu_args, timeout=TIMEOUT)
     con.wait_ready()
     wait_line(con, INIT)
     wait_line(con, READY)
