@@ -123,3 +123,23 @@ def test_negative_control_the_probe_stops_o_when_linux_manages_it(qemu, tmp_path
     rets = probe_every_handle(con, skip=hd["h"][0])
     assert rets[hd["o"][0]] == {"status": EV_SUCCESS, "stop": EV_SUCCESS}
     new_line(con, r"partition o: stopped \(stopped by its manager\)", start)
+
+
+def test_mutation_manage_unchecked_reaches_partitions_linux_does_not_manage(
+        qemu, tmp_path, hv_test_elf):
+    """Negative control of the refusal (test image, bulkhead.mutate=manage-unchecked: a number
+    that is not one of the caller's partition handles is taken as a partition index): the same
+    probe, with Linux managing only h, gets answers for numbers that are not h's handle (and
+    stops whatever partition they index, Linux itself included, which ends the probe)."""
+    con = boot(qemu, tmp_path, hello_args=TICKING, other=True, manages=["h"],
+               launcher=("--elf", str(hv_test_elf), "--append",
+                         "bulkhead.mutate=manage-unchecked"))
+    h, _ = handles(con)["h"]
+    start = len(con.output)
+    con.child.send("console l\r")
+    con.expect_exact("console: attached to l")
+    con.child.send("run /bin/fslhv " + " ".join(f"status {n} stop {n}" for n in
+                                                range(LAST_HANDLE + 1) if n != h) + "\r")
+    m = new_line(con, r"\[l\] (?:linux> )?fslhv: stop (\d+) ret 0", start)
+    assert int(m.group(1)) != h
+    new_line(con, r"partition \w+: stopped \(stopped (?:by its manager|itself)\)", start)
