@@ -70,7 +70,7 @@ def run_calls(con, calls):
     con.child.send("console l\r")
     con.expect_exact("console: attached to l")
     con.child.send(f"syscalls {calls}\r")
-    con.expect_line(r"\[l\] (?:linux> )?" + SYSCALLS)
+    con.expect_line(r"\[l\] " + SYSCALLS)
     each = int(re.search(SYSCALLS, con.output[start:]).group(3))
     con.child.send("\x1d")
     con.expect_exact("console: detached from l")

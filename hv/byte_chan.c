@@ -13,6 +13,7 @@
  * computed outside the lock could be applied after a newer one and leave rx asserted on an
  * empty ring (an interrupt storm) or deasserted with bytes waiting (a lost wake-up). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/byte_chan.h>
@@ -110,6 +111,20 @@ static size_t shown_as(uint8_t b, char *out)
 	return ESCAPED_LEN;
 }
 
+/* Under c's lock, c attached: its unfinished line shown as the console's open line (a prompt
+ * appears before the operator types; docs/console.md), with the label console_flush_line()
+ * will print it with. */
+static void show_open_line(struct byte_chan *c)
+{
+	char buf[sizeof(c->owner->name) + 4 + BC_LINE_MAX];
+	int n = c->owner ? snprintf(buf, sizeof(buf), "[%s] ", c->owner->name) : 0;
+
+	if (n < 0 || (size_t)n + c->line_len > sizeof(buf))
+		return;
+	memcpy(buf + n, c->line, c->line_len);
+	console_guest_open(buf, (size_t)n + c->line_len);
+}
+
 /* Console output: whole lines of at most BC_LINE_MAX characters, so partitions sharing the UART
  * stay readable; a longer line is cut in pieces, each with its label. CRs are dropped. */
 static size_t console_send(struct byte_chan *c, const uint8_t *d, size_t len)
@@ -135,8 +150,21 @@ static size_t console_send(struct byte_chan *c, const uint8_t *d, size_t len)
 		memcpy(c->line + at, shown, n);
 		c->line_len = at + n;
 	}
+	if (c->attached && c->line_len)
+		show_open_line(c);
 	bc_unlock(c);
 	return len;
+}
+
+void byte_chan_attach(struct byte_chan *c, bool on)
+{
+	bc_lock(c);
+	c->attached = on;
+	if (on && c->line_len)
+		show_open_line(c);	/* a prompt written before the attach shows at once */
+	bc_unlock(c);
+	if (!on)
+		console_guest_close();
 }
 
 size_t byte_chan_send(struct byte_chan *c, const uint8_t *data, size_t len)

@@ -8,12 +8,16 @@
  *    the characters typed so far).
  * When a whole line must go out while the shell's line is open, the open line is closed
  * (blank, CR LF), the line is written at column 0, and the open line is shown again when the
- * console lock is released. A report (several lines that belong together) holds the lock
+ * console lock is released. While a partition's console is attached, that partition's
+ * unfinished line (a prompt, the echo of what is typed) is the open line instead, so the
+ * operator sees it as it is written, and its newline ends it in place. A report (several lines that belong together) holds the lock
  * across its writes; the owner may take the lock again, so a fatal report on a CPU that
  * faulted inside a write neither deadlocks nor waits. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
@@ -50,11 +54,16 @@ static struct {
 	int valid;
 } dead[HV_NR_CPUS];
 
-/* The shell's open line: what it wrote since its last newline (prompt + echo). shown: it is
- * on the wire right now, the cursor after it. */
+/* The open line: the one line that may be left without a newline on the wire. It is the
+ * shell's (what it wrote since its last newline: prompt + echo), or, while the shell has none
+ * because a partition's console is attached, that partition's unfinished output line (its
+ * prompt, the echo of what is typed to it: console_guest_open()). shown: it is on the wire
+ * right now, the cursor after it. */
+enum open_owner { OPEN_SHELL, OPEN_GUEST };
 static char open_line[OPEN_LINE_MAX];
 static size_t open_len;
 static int open_shown;
+static enum open_owner open_owner;
 
 /* CPUs writing a fatal report: their messages are never captured nor filtered. */
 static volatile uint8_t fatal_cpu[HV_NR_CPUS];
@@ -192,11 +201,29 @@ static void unlock(void)
 	arch_spin_unlock(&ticket_lock);
 }
 
+/* Under the lock: buf (with or without its newline) is the guest's open line completed. */
+static bool completes_guest_line(const char *buf, size_t len)
+{
+	if (buf[len - 1] == '\n')
+		len--;
+	return open_owner == OPEN_GUEST && open_shown && len == open_len &&
+	       !memcmp(buf, open_line, len);
+}
+
 void console_write(const char *buf, size_t len)
 {
 	if (!con || !len)
 		return;
 	lock();
+	if (completes_guest_line(buf, len)) {
+		/* the attached partition's line, already on the wire: end it where it is */
+		put("\n", 1);
+		open_len = 0;
+		open_shown = 0;
+		open_owner = OPEN_SHELL;
+		unlock();
+		return;
+	}
 	if (open_shown && !hv_mutated("console-interleave")) {
 		/* Close the shell's line, so that this one starts at column 0. The blank before
 		 * the newline tells a program reading the wire that the line was interrupted, not
@@ -224,11 +251,56 @@ static void track_open(const char *buf, size_t len)
 	}
 }
 
+/* Under the lock: an open line of the guest's gives way to the shell's (closed if shown). */
+static void drop_guest_line(void)
+{
+	if (open_owner != OPEN_GUEST)
+		return;
+	if (open_shown)
+		put(" \n", 2);
+	open_len = 0;
+	open_shown = 0;
+	open_owner = OPEN_SHELL;
+}
+
+void console_guest_open(const char *buf, size_t len)
+{
+	if (!con || !len || len > OPEN_LINE_MAX)
+		return;
+	lock();
+	if (open_owner == OPEN_SHELL && open_len) {
+		unlock();	/* the shell has a line open: the guest's waits for its newline */
+		return;
+	}
+	if (open_shown && open_len <= len && !memcmp(open_line, buf, open_len)) {
+		put(buf + open_len, len - open_len);	/* it grew: only the new characters */
+	} else {
+		if (open_shown)
+			put(" \n", 2);
+		put(buf, len);
+	}
+	memcpy(open_line, buf, len);
+	open_len = len;
+	open_shown = 1;
+	open_owner = OPEN_GUEST;
+	unlock();
+}
+
+void console_guest_close(void)
+{
+	if (!con)
+		return;
+	lock();
+	drop_guest_line();
+	unlock();
+}
+
 void console_shell_write(const char *buf, size_t len)
 {
 	if (!con || !len)
 		return;
 	lock();
+	drop_guest_line();
 	if (open_len && !open_shown)
 		put(open_line, open_len);
 	put(buf, len);

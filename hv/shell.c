@@ -128,6 +128,7 @@ void shell_attach(struct partition *p, struct byte_chan *c)
 {
 	att_part = p;
 	att_chan = c;
+	byte_chan_attach(c, true);
 }
 
 /* Attached: every byte but the detach key goes to the partition (a full ring drops it). */
@@ -139,7 +140,8 @@ static void attached_input(int c)
 		byte_chan_inject(att_chan, &b, 1);
 		return;
 	}
-	sh_printf("\nconsole: detached from %s, back to the shell\n", att_part->name);
+	byte_chan_attach(att_chan, false);	/* its unfinished line gives way to the shell's */
+	sh_printf("console: detached from %s, back to the shell\n", att_part->name);
 	sh_flush();
 	att_chan = NULL;
 	att_part = NULL;

@@ -12,9 +12,10 @@ from linuxcfg import QEMU_MEM, config
 TIMEOUT = 120
 INIT = r"\[l\] bulkhead-linux: init started \(pid 1\)"
 READY = r"\[l\] bulkhead-linux: fp .*"          # the last line /init prints before its prompt
-# /init's prompt "linux> " has no newline: the console shows it at the start of the partition's
-# next line, which is the reply when the command was typed through the attached console.
-REPLY = r"\[l\] (?:linux> )?bulkhead-linux: "
+# /init's prompt "linux> " has no newline: while Linux's console is attached, the hypervisor
+# console shows it as the open line, the echo of the typed command completes that line in
+# place, and each reply is a line of its own.
+REPLY = r"\[l\] bulkhead-linux: "
 
 
 def wait_line(con, regex, since=0, timeout=TIMEOUT):

@@ -21,11 +21,11 @@ def fslhv(con, args):
     con.child.send("console l\r")
     con.expect_exact("console: attached to l")
     con.child.send(f"run /bin/fslhv {args}\r")
-    end = wait_line(con, r"\[l\] (?:linux> )?bulkhead-linux: run /bin/fslhv: (.*)", since=start)
+    end = wait_line(con, r"\[l\] bulkhead-linux: run /bin/fslhv: (.*)", since=start)
     con.child.send("\x1d")
     con.expect_exact("console: detached from l")
     assert end.group(1) == "exit 0", con.output[start:]
-    return re.findall(r"(?m)^\[l\] (?:linux> )?fslhv: (.*?)\r?$", con.output[start:end.end()])
+    return re.findall(r"(?m)^\[l\] fslhv: (.*?)\r?$", con.output[start:end.end()])
 
 
 def handles(con):
@@ -140,6 +140,6 @@ def test_mutation_manage_unchecked_reaches_partitions_linux_does_not_manage(
     con.expect_exact("console: attached to l")
     con.child.send("run /bin/fslhv " + " ".join(f"status {n} stop {n}" for n in
                                                 range(LAST_HANDLE + 1) if n != h) + "\r")
-    m = new_line(con, r"\[l\] (?:linux> )?fslhv: stop (\d+) ret 0", start)
+    m = new_line(con, r"\[l\] fslhv: stop (\d+) ret 0", start)
     assert int(m.group(1)) != h
     new_line(con, r"partition \w+: stopped \(stopped (?:by its manager|itself)\)", start)

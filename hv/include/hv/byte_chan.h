@@ -37,6 +37,7 @@ struct byte_chan {
 	int rx_handle, tx_handle;	/* their handle numbers in the owner's table */
 	arch_spinlock_t lock;
 	struct bc_ring rx;		/* bytes for the owner (the peer's sends, "console P") */
+	volatile bool attached;		/* its console is the shell's input ("console P") */
 	size_t line_len;		/* <= BC_LINE_MAX */
 	char line[BC_LINE_MAX];		/* console output not yet terminated by a newline */
 };
@@ -49,6 +50,10 @@ int byte_chan_irqs_create(struct byte_chan *c, struct partition *p);
 
 /* The channel built for config byte channel cfg_index, or NULL. */
 struct byte_chan *byte_chan_of_cfg(int cfg_index);
+
+/* The shell's input goes to c's owner ("console P") or no longer: while it does, c's
+ * unfinished console line is shown as the console's open line (console_guest_open()). */
+void byte_chan_attach(struct byte_chan *c, bool on);
 
 /* Send up to len bytes from c's owner; returns bytes taken (0: peer full). */
 size_t byte_chan_send(struct byte_chan *c, const uint8_t *data, size_t len);

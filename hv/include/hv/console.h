@@ -28,6 +28,13 @@ void console_write(const char *buf, size_t len);
  * running the shell. */
 void console_shell_write(const char *buf, size_t len);
 
+/* The attached partition's unfinished output line (label prefix included) as the open line:
+ * shown now, only its new characters when it grew; the console_write() of the same line
+ * with its newline later ends it in place. Ignored while the shell has a line open.
+ * console_guest_close() ends it (closed with " \r\n") when the console is detached. */
+void console_guest_open(const char *buf, size_t len);
+void console_guest_close(void);
+
 /* A report: the lines written between begin and end by this CPU go out with no other CPU's
  * line among them. Only around code that prints and takes no other lock (every lock may be
  * held by a CPU that is about to print). Nests. */
