@@ -425,6 +425,44 @@ void pci_function_master(void *ctx, bool on)
 	arch_spin_unlock(&f->cmd_lock);
 }
 
+void *pci_function_of(const struct partition *p, uint32_t devfn)
+{
+	for (unsigned int i = 0; i < nr_funcs; i++)
+		if (funcs[i].part == p && funcs[i].bdf == devfn)
+			return &funcs[i];
+	return NULL;
+}
+
+int pci_guest_cfg_read(void *ctx, unsigned int reg, unsigned int size, uint64_t *value)
+{
+	return cfg_read(ctx, reg, size, value);
+}
+
+int pci_guest_cfg_write(void *ctx, unsigned int reg, unsigned int size, uint64_t value)
+{
+	return cfg_write(ctx, reg, size, value);
+}
+
+unsigned int pci_function_pin(const void *ctx)
+{
+	return ((const struct pci_func *)ctx)->pin;
+}
+
+int pci_function_window(const void *ctx, uint64_t *cpu, uint64_t *bus, uint64_t *size)
+{
+	const struct pci_func *f = ctx;
+
+	for (unsigned int i = 0; i < nr_windows; i++) {
+		if (windows[i].bridge == f->bridge) {
+			*cpu = windows[i].cpu;
+			*bus = windows[i].bus;
+			*size = windows[i].size;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 void *pci_function_ctx(const struct dev_desc *d)
 {
 	for (unsigned int i = 0; i < nr_funcs; i++)
