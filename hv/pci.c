@@ -440,7 +440,8 @@ void pci_function_reset(void *ctx)
 	cmd_lock(f);
 	f->guest_master = false;
 	f->int_line = 0;
-	function_level_reset(f);
+	if (!hv_mutated("flr"))
+		function_level_reset(f);
 	cfg_wr(f, PCI_COMMAND, CMD_MEM);
 	arch_spin_unlock(&f->cmd_lock);
 	pci_msi_off(f->bridge, f->bdf);
