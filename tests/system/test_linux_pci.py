@@ -139,6 +139,7 @@ def pmemsave(sock_path, addr, size, out):
     s.close()
     assert out.is_file(), buf
     data = out.read_bytes()
+    out.unlink()                                # up to 256 MiB: do not keep it in /tmp
     assert len(data) == size, buf
     return data
 
