@@ -60,8 +60,10 @@ static void device_postreset(struct handle *h)
 {
 	struct hv_device *d = h->obj;
 
-	if (d->desc.pci)
+	if (d->desc.pci) {
 		pci_function_reset(pci_function_ctx(&d->desc));
+		vpci_host_reset(d->part);
+	}
 }
 
 static const struct handle_ops device_ops = {

@@ -142,7 +142,7 @@ static int shadow_access(struct vpci_host *h, uint64_t off, unsigned int size, u
 	return 0;
 }
 
-static int access(void *ctx, uint64_t off, unsigned int size, uint64_t *value, bool store)
+static int vpci_access(void *ctx, uint64_t off, unsigned int size, uint64_t *value, bool store)
 {
 	struct vpci_host *h = ctx;
 	int err;
@@ -160,12 +160,12 @@ static int access(void *ctx, uint64_t off, unsigned int size, uint64_t *value, b
 
 static int vpci_read(void *ctx, uint64_t off, unsigned int size, uint64_t *value)
 {
-	return access(ctx, off, size, value, false);
+	return vpci_access(ctx, off, size, value, false);
 }
 
 static int vpci_write(void *ctx, uint64_t off, unsigned int size, uint64_t value)
 {
-	return access(ctx, off, size, &value, true);
+	return vpci_access(ctx, off, size, &value, true);
 }
 
 static const struct mmio_ops vpci_ops = { .read = vpci_read, .write = vpci_write };
@@ -178,6 +178,20 @@ int vpci_host_map(struct partition *p)
 		return 0;
 	h->part = p;
 	return partition_map_emulated(p, VPCI_HOST_GPA, VPCI_HOST_SIZE, &vpci_ops, h);
+}
+
+void vpci_host_reset(struct partition *p)
+{
+	struct vpci_host *h = &hosts[p->id - 1];
+
+	if (!h->part)
+		return;
+	host_lock(h);
+	h->cfg_addr = 0;
+	h->hb_bar0 = 0;
+	h->hb_cmd = 0;
+	memset(h->shadow, 0, sizeof(h->shadow));
+	arch_spin_unlock(&h->lock);
 }
 
 #define TRY(x)	do { int _e = (x); if (_e < 0) return _e; } while (0)
