@@ -462,7 +462,7 @@ void pci_function_master(void *ctx, bool on)
 void *pci_function_of(const struct partition *p, uint32_t devfn)
 {
 	for (unsigned int i = 0; i < nr_funcs; i++)
-		if (funcs[i].part == p && funcs[i].bdf == devfn)
+		if ((funcs[i].part == p || hv_mutated("vpci-foreign")) && funcs[i].bdf == devfn)
 			return &funcs[i];
 	return NULL;
 }

@@ -44,11 +44,20 @@ def fnv1a64(data):
 
 
 def boot(qemu, tmp_path, img, image=(), window=False, bootargs=BOOTARGS, ready=True,
-         monitor=None):
+         monitor=None, neighbour_edu=False):
     """Linux with the NVMe function 2.0 assigned (DMA enabled at each start), beside hello."""
     dw = " dma-window = <&dw_l>;" if window else ""
     dts, extra = config(bootargs=bootargs, linux_extra=f'disk {{ device = "pci0"; '
                         f'pci-function = <2 0>; no-dma-disable;{dw} }};')
+    qemu_edu = []
+    if neighbour_edu:
+        # hello owns QEMU's edu in slot 3 on the same controller, no-dma: the config refuses
+        # bus masters of two partitions behind one inbound-window fence
+        at = dts.index("h_console: console")
+        at = dts.index("};", at) + 2            # after hello's console node (nodes last)
+        edu = '\n\t\tedu { device = "pci0"; pci-function = <3 0>; no-dma; };'
+        dts = dts[:at] + edu + dts[at:]
+        qemu_edu = ["-device", "edu,addr=3.0,dma_mask=0xffffffff"]
     if window:
         end = dts.rindex("};")
         dts = dts[:end] + DW_NODE + dts[end:]
@@ -57,7 +66,8 @@ def boot(qemu, tmp_path, img, image=(), window=False, bootargs=BOOTARGS, ready=T
     mon = ["-monitor", f"unix:{monitor},server=on,wait=off"] if monitor else []
     con = qemu("--direct", "--smp", "4", "--mem", QEMU_MEM, *image, "--config", cfg, "--",
                *extra, "-drive", f"file={img},if=none,id=d0,format=raw",
-               "-device", "nvme,drive=d0,serial=bh0,addr=2.0", *mon, timeout=TIMEOUT)
+               "-device", "nvme,drive=d0,serial=bh0,addr=2.0", *qemu_edu, *mon,
+               timeout=TIMEOUT)
     con.wait_ready()
     wait_line(con, INIT)
     if ready:
@@ -95,6 +105,27 @@ def test_linux_reads_the_nvme_disk_by_dma(qemu, tmp_path):
     passes = blkcheck(con, 2)
     assert [p[1:] for p in passes] == [(str(DISK_SIZE), fnv1a64(data))] * 2, passes
     assert "isolation fault" not in con.output and "unexpected" not in con.output
+
+
+# The controller Linux sees shows only its own functions: the neighbour's edu on the same
+# bus (slot 3) reads as an empty slot, so Linux has no device 00:03.0 (its own NVMe is there:
+# positive control). Negative control "vpci-foreign": the emulation that lets configuration
+# cycles reach any partition's function shows Linux the neighbour's edu.
+@pytest.mark.parametrize("mutation", [None, "vpci-foreign"],
+                         ids=["own-functions-only", "negative-control-mutation"])
+def test_linux_sees_only_its_own_functions(qemu, tmp_path, hv_test_elf, mutation):
+    img = tmp_path / "disk.img"
+    disk_image(img)
+    con = boot(qemu, tmp_path, img, image=mutation_args(hv_test_elf, mutation),
+               neighbour_edu=True)
+    assert "partition h: PCI 1234:11e8 at 00:03.0" in con.output
+    assert linux_raw(con, "cat /sys/bus/pci/devices/8000:00:02.0/vendor",
+                     r"(0x1b36)").group(1) == "0x1b36"
+    edu = linux_raw(con, "cat /sys/bus/pci/devices/8000:00:03.0/vendor",
+                    r"(0x1234|bulkhead-linux: cat \S+: No such file or directory)").group(1)
+    assert edu == ("0x1234" if mutation else
+                   "bulkhead-linux: cat /sys/bus/pci/devices/8000:00:03.0/vendor: "
+                   "No such file or directory")
 
 
 # The fence: with a config dma-window of 16 MiB at guest 0 (Linux's kernel image: the nvme
