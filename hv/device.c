@@ -14,6 +14,7 @@
 #include <hv/guest_tree.h>
 #include <hv/iommu.h>
 #include <hv/pci.h>
+#include <hv/vpci_host.h>
 #include <hv/partition.h>
 #include <hv/vpic.h>
 
@@ -59,8 +60,10 @@ static void device_postreset(struct handle *h)
 {
 	struct hv_device *d = h->obj;
 
-	if (d->desc.pci)
+	if (d->desc.pci) {
 		pci_function_reset(pci_function_ctx(&d->desc));
+		vpci_host_reset(d->part);
+	}
 }
 
 static const struct handle_ops device_ops = {
@@ -236,6 +239,8 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	}
 	nr_devices++;
 	err = d->desc.pci ? pci_function_setup(p, hw, &d->desc) : map_regions(d);
+	if (!err && d->desc.pci)
+		err = vpci_host_map(p);		/* the controller its own OS drives */
 	return err ? err : add_handles(d);
 }
 
@@ -420,6 +425,32 @@ void device_show(const struct partition *p)
 		  n == 1 ? "" : "s", (unsigned long)device_bad_calls(p));
 }
 
+/* The emulated PCI controller of hv/vpci_host.c, when the partition has PCI functions: one
+ * interrupt-map entry per function with an INTx handle. */
+static int vpci_tree(void *fdt, const struct partition *p, int pic)
+{
+	struct vpci_intx intx[MAX_DEVICES];
+	unsigned int n = 0;
+	uint64_t cpu = 0, bus = 0, size = 0;
+	bool any = false;
+
+	for (unsigned int i = 0; i < nr_devices; i++) {
+		const struct dev_desc *dd = &devices[i].desc;
+		const struct dev_irq *q = &dd->irq[BH_PCI_INTX_IRQ_INDEX];
+		void *f = dd->pci ? pci_function_ctx(dd) : NULL;
+
+		if (devices[i].part != p || !f || pci_function_window(f, &cpu, &bus, &size))
+			continue;
+		any = true;
+		if (q->count && pci_function_pin(f))
+			intx[n++] = (struct vpci_intx){ .devfn = dd->pci_bdf & 0xff,
+							.pin = pci_function_pin(f),
+							.handle = q->handle,
+							.sense = hv_pic_sense(q->flags) };
+	}
+	return any ? vpci_host_tree(fdt, pic, cpu, bus, size, intx, n) : 0;
+}
+
 int device_tree_add(void *fdt, const struct partition *cp, const void *hw,
 		    const void *cfg_fdt, const struct hv_config *cfg)
 {
@@ -435,5 +466,5 @@ int device_tree_add(void *fdt, const struct partition *cp, const void *hw,
 	for (unsigned int i = 0; i < nr_devices; i++)
 		if (devices[i].part == p)
 			TRY(add_device_node(fdt, &devices[i], hw, cfg_fdt, cfg, pic));
-	return 0;
+	return vpci_tree(fdt, p, pic);
 }

@@ -42,6 +42,12 @@
 #define CMD_INTX_DIS	0x0400u
 #define CMD_GUEST_MASK	(CMD_MEM | CMD_MASTER | CMD_INTX_DIS)
 #define STATUS_CAP	0x00100000u	/* in the dword at 0x04 */
+#define CAP_PCIE	0x10
+#define PCIE_DEVCAP	0x04		/* Device Capabilities, from the capability */
+#define DEVCAP_FLR	0x10000000u	/* bit 28: Function Level Reset capable */
+#define PCIE_DEVCTL	0x08		/* Device Control (low half of the dword) */
+#define DEVCTL_FLR	0x8000u		/* bit 15: Initiate Function Level Reset */
+#define FLR_WAIT_MS	100		/* PCIe Base 3.0, 6.6.2: wait before using the function */
 #define CAP_MSI		0x05
 #define CAP_MSIX	0x11
 #define MSI_ENABLE	0x00010000u	/* Message Control bit 0, in the capability's dword */
@@ -401,16 +407,44 @@ void pci_function_quiesce(void *ctx)
 	pci_msi_off(f->bridge, f->bdf);
 }
 
-/* A restarted guest finds its function as assignment left it: memory decoding on, bus
- * mastering off (also as the guest sees it) and INTx enabled again (the quiesce disabled it). */
+/* PCIe Base 3.0, 6.6.2 Function Level Reset, when the function offers it (Device Capabilities
+ * bit 28): Initiate FLR (Device Control bit 15), wait 100 ms, then put back the BARs the
+ * hypervisor placed (an FLR clears them with the rest of the configuration space). The
+ * function then holds nothing of its last guest: no queue addresses, no pending interrupt (a
+ * level INTx a model leaves asserted across its own controller reset, e.g. QEMU's NVMe, would
+ * otherwise storm into the next boot). Under cmd_lock. Returns whether it reset. */
+static bool function_level_reset(struct pci_func *f)
+{
+	int cap = pci_cap_find(f->bridge, f->bdf, CAP_PCIE);
+	uint64_t t0, wait = arch_time_freq() / 1000 * FLR_WAIT_MS;
+
+	if (cap < 0 || !(cfg_rd(f, (unsigned int)cap + PCIE_DEVCAP) & DEVCAP_FLR))
+		return false;
+	cfg_wr(f, (unsigned int)cap + PCIE_DEVCTL,
+	       (cfg_rd(f, (unsigned int)cap + PCIE_DEVCTL) & 0xffff) | DEVCTL_FLR);
+	for (t0 = arch_time_now(); arch_time_now() - t0 < wait; )
+		arch_cpu_relax();
+	for (unsigned int i = 0; i < 6; i++)
+		if (f->bar[i] || f->bar_mask[i])
+			cfg_wr(f, PCI_BAR0 + 4 * i, f->bar[i]);
+	return true;
+}
+
+/* A restarted guest finds its function as assignment left it: reset if it can be (FLR),
+ * memory decoding on, bus mastering off (also as the guest sees it), INTx enabled again (the
+ * quiesce disabled it), MSI/MSI-X off. */
 void pci_function_reset(void *ctx)
 {
 	struct pci_func *f = ctx;
 
 	cmd_lock(f);
 	f->guest_master = false;
+	f->int_line = 0;
+	if (!hv_mutated("flr"))
+		function_level_reset(f);
 	cfg_wr(f, PCI_COMMAND, CMD_MEM);
 	arch_spin_unlock(&f->cmd_lock);
+	pci_msi_off(f->bridge, f->bdf);
 }
 
 /* The IOMMU layer's bus-master hook (under its hardware lock): the function's DMA source was
@@ -423,6 +457,44 @@ void pci_function_master(void *ctx, bool on)
 	f->dma_on = on;
 	apply_command(f, cfg_rd(f, PCI_COMMAND));
 	arch_spin_unlock(&f->cmd_lock);
+}
+
+void *pci_function_of(const struct partition *p, uint32_t devfn)
+{
+	for (unsigned int i = 0; i < nr_funcs; i++)
+		if ((funcs[i].part == p || hv_mutated("vpci-foreign")) && funcs[i].bdf == devfn)
+			return &funcs[i];
+	return NULL;
+}
+
+int pci_guest_cfg_read(void *ctx, unsigned int reg, unsigned int size, uint64_t *value)
+{
+	return cfg_read(ctx, reg, size, value);
+}
+
+int pci_guest_cfg_write(void *ctx, unsigned int reg, unsigned int size, uint64_t value)
+{
+	return cfg_write(ctx, reg, size, value);
+}
+
+unsigned int pci_function_pin(const void *ctx)
+{
+	return ((const struct pci_func *)ctx)->pin;
+}
+
+int pci_function_window(const void *ctx, uint64_t *cpu, uint64_t *bus, uint64_t *size)
+{
+	const struct pci_func *f = ctx;
+
+	for (unsigned int i = 0; i < nr_windows; i++) {
+		if (windows[i].bridge == f->bridge) {
+			*cpu = windows[i].cpu;
+			*bus = windows[i].bus;
+			*size = windows[i].size;
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 void *pci_function_ctx(const struct dev_desc *d)

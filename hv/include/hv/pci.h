@@ -33,6 +33,20 @@ int pci_function_probe(const void *hw, int bridge, uint32_t bdf);
  * negative errno (printed). */
 int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d);
 
+/* The function of partition p at bus 0 devfn, or NULL (hv/vpci_host.c's config cycles). */
+void *pci_function_of(const struct partition *p, uint32_t devfn);
+
+/* The function's configuration space as its guest sees it (the emulation of the config
+ * window): size bytes at reg, value = the bytes read big-endian. 0 or -EINVAL. */
+int pci_guest_cfg_read(void *ctx, unsigned int reg, unsigned int size, uint64_t *value);
+int pci_guest_cfg_write(void *ctx, unsigned int reg, unsigned int size, uint64_t value);
+
+/* The function's interrupt pin (1 = INTA .. 4), 0 = none. */
+unsigned int pci_function_pin(const void *ctx);
+
+/* The memory window of the function's bridge: CPU [cpu, cpu + size) = bus [bus, ...). */
+int pci_function_window(const void *ctx, uint64_t *cpu, uint64_t *bus, uint64_t *size);
+
 /* The function behind d (for pci_function_quiesce), or NULL. */
 void *pci_function_ctx(const struct dev_desc *d);
 
