@@ -83,9 +83,26 @@ static void ring_changed(struct byte_chan *c)
 		vpic_soft_level(c->peer->tx_irq, n < BC_RING_SIZE || hv_mutated("bc-tx-always"));
 }
 
-/* Under c's lock. */
+/* Under c's lock, c attached: its unfinished line shown as the console's open line (a prompt
+ * appears before the operator types; docs/console.md), with the label console_flush_line()
+ * will print it with. */
+static void show_open_line(struct byte_chan *c)
+{
+	char buf[sizeof(c->owner->name) + 4 + BC_LINE_MAX];
+	int n = c->owner ? snprintf(buf, sizeof(buf), "[%s] ", c->owner->name) : 0;
+
+	if (n < 0 || (size_t)n + c->line_len > sizeof(buf))
+		return;
+	memcpy(buf + n, c->line, c->line_len);
+	console_guest_open(buf, (size_t)n + c->line_len);
+}
+
+/* Under c's lock. While c is attached its line is on the wire as the open line already, up to
+ * what the last send left: shown in full first, so that the line below ends it in place. */
 static void console_flush_line(struct byte_chan *c)
 {
+	if (c->attached)
+		show_open_line(c);
 	if (c->owner)
 		hv_printf("[%s] %.*s\n", c->owner->name, (int)c->line_len, c->line);
 	else
@@ -109,20 +126,6 @@ static size_t shown_as(uint8_t b, char *out)
 	out[2] = hex[b >> 4];
 	out[3] = hex[b & 15];
 	return ESCAPED_LEN;
-}
-
-/* Under c's lock, c attached: its unfinished line shown as the console's open line (a prompt
- * appears before the operator types; docs/console.md), with the label console_flush_line()
- * will print it with. */
-static void show_open_line(struct byte_chan *c)
-{
-	char buf[sizeof(c->owner->name) + 4 + BC_LINE_MAX];
-	int n = c->owner ? snprintf(buf, sizeof(buf), "[%s] ", c->owner->name) : 0;
-
-	if (n < 0 || (size_t)n + c->line_len > sizeof(buf))
-		return;
-	memcpy(buf + n, c->line, c->line_len);
-	console_guest_open(buf, (size_t)n + c->line_len);
 }
 
 /* Console output: whole lines of at most BC_LINE_MAX characters, so partitions sharing the UART

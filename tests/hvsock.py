@@ -91,8 +91,11 @@ class Raw:
 class SocketHv:
     """tools/run-qemu.sh --direct --serial-socket PATH with partitions from partcfg."""
 
-    def __init__(self, parts, tmp_path, log_path, smp=4, timeout=TIMEOUT):
-        dts, extra = config(parts)
+    def __init__(self, parts, tmp_path, log_path, smp=4, timeout=TIMEOUT, built=None,
+                 launcher=()):
+        """parts: partcfg partitions, or built = (dts text, QEMU args) of a config made
+        elsewhere (tests/linuxcfg.py); launcher: more tools/run-qemu.sh options."""
+        dts, extra = built or config(parts)
         cfg = tmp_path / "partitions.dts"
         cfg.write_text(dts)
         self.sock_path = Path(f"/tmp/bh-{os.getpid()}-{id(self):x}.sock")
@@ -100,7 +103,7 @@ class SocketHv:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = open(self.log_path, "w", encoding="utf-8", errors="replace")
         self.timeout = timeout
-        cmd = [str(LAUNCHER), "--direct", "--smp", str(smp), "--config", str(cfg),
+        cmd = [str(LAUNCHER), "--direct", "--smp", str(smp), *launcher, "--config", str(cfg),
                "--serial-socket", str(self.sock_path), "--", *extra]
         self.log.write("$ " + " ".join(cmd) + "\n")
         self.proc = subprocess.Popen(cmd, cwd=str(ROOT), stdin=subprocess.DEVNULL,
@@ -190,9 +193,9 @@ class SocketHv:
 def _factory(name, tmp_path):
     made = []
 
-    def start(parts, smp=4):
+    def start(parts, smp=4, **kw):
         hv = SocketHv(parts, tmp_path, ROOT / "build" / "test-logs" /
-                      f"{name}{'-' + str(len(made) + 1) if made else ''}.log", smp=smp)
+                      f"{name}{'-' + str(len(made) + 1) if made else ''}.log", smp=smp, **kw)
         made.append(hv)
         hv.boot()
         return hv

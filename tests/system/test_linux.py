@@ -4,7 +4,10 @@ ppce500 -smp 4 (the shell keeps CPU 0). Linux's console is ttyEHV0 on its consol
 channel; the tests type commands to its /init through `console l` and read its replies."""
 import re
 
+import pexpect
 import pytest
+
+from hvsock import sockhv  # noqa: F401 (fixture)
 
 from guestrun import partition_lines
 from linuxcfg import QEMU_MEM, config
@@ -95,3 +98,25 @@ def test_reboot_restarts_the_partition_and_halt_stops_it(qemu, tmp_path):
     wait_line(con, r"partition l: stopped.*", since=start)
     con.child.send("\x1d")
     assert re.search(r"(?m)^\d+\s+l\s+stopped", con.command("list"))
+
+
+def test_bhctl_console_is_linuxs_terminal(sockhv):
+    """`bhctl console l` as a user runs it: Linux's prompt shows before anything is typed (the
+    attached partition's unfinished line), a command typed there runs, its echo and reply
+    come back, and Ctrl-] returns to the hypervisor's shell."""
+    hv = sockhv(None, built=config(), launcher=("--mem", QEMU_MEM))
+    child = hv.spawn_bhctl("console", "l")
+    try:
+        child.expect_exact("console: attached to l", timeout=TIMEOUT)
+        child.expect_exact("[l] linux> ", timeout=TIMEOUT)      # the prompt, no newline yet
+        child.send("echo typed in bhctl\r")
+        child.expect_exact("echo typed in bhctl\r\n", timeout=TIMEOUT)  # Linux's echo...
+        assert child.before == ""                           # ...continues the prompt's line
+        child.expect_exact("[l] bulkhead-linux: echo typed in bhctl", timeout=TIMEOUT)
+        child.send("\x1d")
+        child.expect_exact("console: detached from l, back to the shell", timeout=TIMEOUT)
+        child.send("\x1c")
+        child.expect(pexpect.EOF, timeout=TIMEOUT)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
