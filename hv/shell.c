@@ -100,6 +100,8 @@ static void end_of_line(void)
 	script = 0;
 	if (!att_chan)
 		shell_prompt();
+	else
+		byte_chan_attach(att_chan, true);	/* after "console: attached": its prompt */
 }
 
 static void edit(int c)
@@ -127,8 +129,7 @@ static void edit(int c)
 void shell_attach(struct partition *p, struct byte_chan *c)
 {
 	att_part = p;
-	att_chan = c;
-	byte_chan_attach(c, true);
+	att_chan = c;	/* attached once its message is out (end_of_line()) */
 }
 
 /* Attached: every byte but the detach key goes to the partition (a full ring drops it). */

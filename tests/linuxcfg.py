@@ -11,6 +11,8 @@ Preloaded images:  0x30000000          vmlinux (ELF, loaded by its physical addr
                    0x33000000          hello.elf"""
 from pathlib import Path
 
+from partcfg import config_dts
+
 ROOT = Path(__file__).resolve().parent.parent
 LINUX = ROOT / "build" / "powerpc" / "linux"
 VMLINUX = LINUX / "kernel" / "vmlinux"
@@ -92,41 +94,11 @@ def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True, hello_args=""
                    f"\t\tlinux-rootfs = <{_cells(INITRD_SRC)} {_cells(INITRD_GUEST)} "
                    f"{_cells(initrd_size)}>;")
         l_compat = 'compatible = "fsl,P4080DS-hv";'
-    dts = f"""/dts-v1/;
-/ {{
-	compatible = "fsl,hv-config", "bulkhead,config-1";
-
-	hv_mem: hv-mem {{
-		compatible = "phys-mem-area";
-		addr = <0x0 0x0>;
-		size = <0x0 0x08000000>;
-	}};
+    dts = config_dts(f"""
 	linux_mem: linux-mem {{
 		compatible = "phys-mem-area";
 		addr = <{_cells(0x10000000)}>;
 		size = <{_cells(0x10000000)}>;
-	}};
-
-	hv-config {{
-		compatible = "hv-config";
-		stdout = <&hv_con>;
-		hv-memory {{
-			compatible = "hv-memory";
-			phys-mem = <&hv_mem>;
-		}};
-		hv_con: byte-channel {{
-			compatible = "byte-channel";
-			endpoint = <&mux>;
-			mux-channel = <0>;
-		}};
-		uart: serial0 {{
-			device = "serial0";
-		}};
-	}};
-
-	mux: uart-mux {{
-		compatible = "byte-channel-mux";
-		endpoint = <&uart>;
 	}};
 {hello_part}
 	part_l: part-l {{
@@ -156,8 +128,7 @@ def config(ncpus=1, bootargs=BOOTARGS, linux_extra="", hello=True, hello_args=""
 			}};
 		}};
 	}};
-}};
-"""
+""")
     qemu = ["-device", f"loader,file={guest or VMLINUX},addr=0x{KERNEL_SRC:x},force-raw=on"]
     if not guest:
         qemu += ["-device", f"loader,file={INITRAMFS},addr=0x{INITRD_SRC:x},force-raw=on"]

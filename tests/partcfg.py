@@ -80,43 +80,52 @@ def _part_dts(i, p):
 """
 
 
-def config(parts):
-    """DTS text for these partitions, and the QEMU args that preload their images."""
-    body = "".join(_part_dts(i, p) for i, p in enumerate(parts))
-    dts = f"""/dts-v1/;
-/ {{
-	compatible = "fsl,hv-config", "bulkhead,config-1";
-
-	hv_mem: hv-mem {{
+# The hypervisor's part of every test config: its memory (the first 128 MiB), its console on
+# channel 0 of the UART mux; DTS text for the inside of the root node.
+HV_PART = """
+	hv_mem: hv-mem {
 		compatible = "phys-mem-area";
 		addr = <0x0 0x0>;
 		size = <0x0 0x08000000>;
-	}};
+	};
 
-	hv-config {{
+	hv-config {
 		compatible = "hv-config";
 		stdout = <&hv_con>;
 
-		hv-memory {{
+		hv-memory {
 			compatible = "hv-memory";
 			phys-mem = <&hv_mem>;
-		}};
-		hv_con: byte-channel {{
+		};
+		hv_con: byte-channel {
 			compatible = "byte-channel";
 			endpoint = <&mux>;
 			mux-channel = <0>;
-		}};
-		uart: serial0 {{
+		};
+		uart: serial0 {
 			device = "serial0";
-		}};
-	}};
+		};
+	};
 
-	mux: uart-mux {{
+	mux: uart-mux {
 		compatible = "byte-channel-mux";
 		endpoint = <&uart>;
-	}};
-{body}}};
+	};
 """
+
+
+def config_dts(body):
+    """A whole config: the hypervisor's part and body (partitions, their memory)."""
+    return f"""/dts-v1/;
+/ {{
+	compatible = "fsl,hv-config", "bulkhead,config-1";
+{HV_PART}{body}}};
+"""
+
+
+def config(parts):
+    """DTS text for these partitions, and the QEMU args that preload their images."""
+    dts = config_dts("".join(_part_dts(i, p) for i, p in enumerate(parts)))
     qemu = []
     for i, p in enumerate(parts):
         qemu += ["-device", f"loader,file={GUESTS / p['image']},"

@@ -39,12 +39,19 @@ def boot(qemu, tmp_path, ncpus=1, launcher=(), qemu_args=(), **kw):
     return con
 
 
+def attach(con):
+    """Attach the shell's input to Linux's console and wait for /init's prompt (shown as the
+    console's open line): what is typed then is not typed ahead of the previous command."""
+    con.child.send("console l\r")
+    con.expect_exact("console: attached to l")
+    con.expect_exact("[l] linux> ")
+
+
 def linux(con, command, reply):
     """Type command to Linux's /init (attached to its console) and wait for its reply line
     (regex after "bulkhead-linux: "); returns the match. Detaches afterwards."""
     start = len(con.output)
-    con.child.send("console l\r")
-    con.expect_exact("console: attached to l")
+    attach(con)
     con.child.send(command + "\r")
     m = wait_line(con, REPLY + reply, since=start)
     con.child.send("\x1d")
@@ -82,8 +89,7 @@ def test_user_privileged_instruction_kills_only_the_process(qemu, tmp_path):
 def test_reboot_restarts_the_partition_and_halt_stops_it(qemu, tmp_path):
     con = boot(qemu, tmp_path)
     start = len(con.output)
-    con.child.send("console l\r")
-    con.expect_exact("console: attached to l")
+    attach(con)
     con.child.send("reboot\r")
     wait_line(con, REPLY + "reboot", since=start)
     wait_line(con, INIT, since=start)
@@ -92,8 +98,7 @@ def test_reboot_restarts_the_partition_and_halt_stops_it(qemu, tmp_path):
     con.expect_exact("console: detached from l")
     assert linux(con, "echo again", r"echo (.*)").group(1) == "again"
     start = len(con.output)
-    con.child.send("console l\r")
-    con.expect_exact("console: attached to l")
+    attach(con)
     con.child.send("halt\r")
     wait_line(con, r"partition l: stopped.*", since=start)
     con.child.send("\x1d")

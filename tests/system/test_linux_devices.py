@@ -8,10 +8,11 @@ import subprocess
 
 import pytest
 
+from guestrun import partition_lines
 from linuxcfg import QEMU_MEM, config
 from partcfg import ROOT
 from test_devices import BHCTL, UART1, Uart1
-from .test_linux import boot, linux, wait_line
+from .test_linux import attach, boot, linux, wait_line
 
 
 @pytest.fixture
@@ -32,15 +33,14 @@ def hw_tree(path):
 def cat(con, path):
     """The lines of a file in Linux, read by /init's cat (followed by an echo as end mark)."""
     start = len(con.output)
-    con.child.send("console l\r")
-    con.expect_exact("console: attached to l")
+    attach(con)
     con.child.send(f"cat {path}\r")
     con.child.send("echo end-of-cat\r")
     # the echo is typed ahead while cat runs: its reply follows /init's next prompt on one line
     m = wait_line(con, r"\[l\] (?:linux> )?bulkhead-linux: echo end-of-cat", since=start)
     con.child.send("\x1d")
     con.expect_exact("console: detached from l")
-    lines = re.findall(r"(?m)^\[l\] (.*?)\r?$", con.output[start:m.start()])
+    lines = partition_lines(con.output[start:m.start()], "l")
     return [re.sub(r"^(?:linux> )+", "", l) for l in lines]
 
 
@@ -51,8 +51,7 @@ def test_uart1_under_linux_8250_interrupt_driven(qemu, tmp_path, uart1):
     port = [l for l in serial if l.startswith("0: ")]
     assert port and re.match(r"0: uart:16550A? mmio:0xFE0004600 irq:[1-9]\d* ", port[0]), serial
     start = len(con.output)
-    con.child.send("console l\r")
-    con.expect_exact("console: attached to l")
+    attach(con)
     con.child.send("ttyio /dev/ttyS0 20000 from-linux-to-the-host\r")
     wait_line(con, r"\[l\] bulkhead-linux: ttyio /dev/ttyS0: wrote 24 bytes",
               since=start)
@@ -100,7 +99,7 @@ def test_lsdev_in_the_linux_partitions_place_prints_the_same_lines(qemu, tmp_pat
                *uart1.qemu_args())
     con.wait_ready()
     wait_line(con, r"partition l: exited with code 0")
-    lines = re.findall(r"(?m)^\[l\] (.*?)\r?$", con.output)
+    lines = partition_lines(con.output, "l")
     assert "lsdev: 1 device" in lines, lines
     guest = [l for l in lines if re.match(r"(device|  region|  irq) ", l)]
     linux_cfg = tmp_path / "linux.dts"

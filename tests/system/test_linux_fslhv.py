@@ -5,7 +5,9 @@ doorbell reaches the driver's doorbell queue. Partition o, a second hello that L
 manage, cannot be reached by any handle Linux holds."""
 import re
 
-from .test_linux import TIMEOUT, boot, wait_line
+from guestrun import partition_lines
+
+from .test_linux import TIMEOUT, attach, boot, wait_line
 
 TICKING = "count=0 interval=200"        # hello keeps printing "tick K" every 200 ms
 EV_SUCCESS, EV_EINVAL = 0, 8
@@ -18,14 +20,14 @@ def fslhv(con, args):
     """Run /bin/fslhv ARGS through Linux's /init (attached to its console); the "fslhv: "
     lines it printed, in order."""
     start = len(con.output)
-    con.child.send("console l\r")
-    con.expect_exact("console: attached to l")
+    attach(con)
     con.child.send(f"run /bin/fslhv {args}\r")
     end = wait_line(con, r"\[l\] bulkhead-linux: run /bin/fslhv: (.*)", since=start)
     con.child.send("\x1d")
     con.expect_exact("console: detached from l")
     assert end.group(1) == "exit 0", con.output[start:]
-    return re.findall(r"(?m)^\[l\] fslhv: (.*?)\r?$", con.output[start:end.end()])
+    return [l[len("fslhv: "):] for l in partition_lines(con.output[start:end.end()], "l")
+            if l.startswith("fslhv: ")]
 
 
 def handles(con):
@@ -136,8 +138,7 @@ def test_mutation_manage_unchecked_reaches_partitions_linux_does_not_manage(
                          "bulkhead.mutate=manage-unchecked"))
     h, _ = handles(con)["h"]
     start = len(con.output)
-    con.child.send("console l\r")
-    con.expect_exact("console: attached to l")
+    attach(con)
     con.child.send("run /bin/fslhv " + " ".join(f"status {n} stop {n}" for n in
                                                 range(LAST_HANDLE + 1) if n != h) + "\r")
     m = new_line(con, r"\[l\] fslhv: stop (\d+) ret 0", start)

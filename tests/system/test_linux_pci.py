@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from guestrun import mutation_args
+from guestrun import mutation_args, partition_lines
 from linuxcfg import BOOTARGS, QEMU_MEM, config
-from system.test_linux import INIT, READY, TIMEOUT, linux, wait_line
+from system.test_linux import INIT, READY, TIMEOUT, attach, linux, wait_line
 
 DISK_SIZE = 1 << 20
 CHUNK = 32
@@ -78,10 +78,9 @@ def boot(qemu, tmp_path, img, image=(), window=False, bootargs=BOOTARGS, ready=T
 def linux_raw(con, command, regex):
     """Like test_linux.linux(), for output that is not one of /init's replies (cat FILE)."""
     start = len(con.output)
-    con.child.send("console l\r")
-    con.expect_exact("console: attached to l")
+    attach(con)
     con.child.send(command + "\r")
-    m = wait_line(con, r"\[l\] (?:linux> )?" + regex, since=start)
+    m = wait_line(con, r"\[l\] " + regex, since=start)
     con.child.send("\x1d")
     con.expect_exact("console: detached from l")
     return m
@@ -90,7 +89,8 @@ def linux_raw(con, command, regex):
 def blkcheck(con, passes=1):
     m = linux(con, f"run /bin/blkcheck /dev/nvme0n1 {passes}", r"run /bin/blkcheck: (.*)")
     assert m.group(1) == "exit 0", con.output[-3000:]
-    return re.findall(r"(?m)^\[l\] (?:linux> )?" + BLKCHECK, con.output)
+    return [re.fullmatch(BLKCHECK, l).groups() for l in partition_lines(con.output, "l")
+            if re.fullmatch(BLKCHECK, l)]
 
 
 def test_linux_reads_the_nvme_disk_by_dma(qemu, tmp_path):
@@ -205,11 +205,10 @@ def test_restart_mid_transfer(qemu, tmp_path):
     chunks = {data[i:i + CHUNK] for i in range(0, len(data), CHUNK)}
     mon = tmp_path / "mon"
     con = boot(qemu, tmp_path, img, monitor=mon)
-    con.child.send("console l\r")
-    con.expect_exact("console: attached to l")
+    attach(con)
     con.child.send("run /bin/blkcheck /dev/nvme0n1 1000000\r")
     start = len(con.output)
-    wait_line(con, r"\[l\] (?:linux> )?blkcheck: pass 3: .*", since=start)
+    wait_line(con, r"\[l\] blkcheck: pass 3: .*", since=start)
     con.child.send("\x1d")
     con.expect_exact("console: detached from l")
     con.child.send("restart l\r")
