@@ -5,6 +5,8 @@ honoured, FPRs kept across exits, never seen by the next run: `fp-no-save` break
 doorbells between the vCPUs of one partition (msgsnd/msgclr), never to another partition
 (`dbell-physical` breaks it). Results compared with the same guest bare on QEMU."""
 import re
+import shutil
+import subprocess
 
 from partcfg import config, partition
 from test_guests_bare import BareGuest, LOG_DIR
@@ -168,3 +170,27 @@ def test_mutation_dbell_physical_reaches_the_other_partition(qemu, tmp_path, hv_
     lines = run_cross(qemu, tmp_path, "--elf", str(hv_test_elf),
                       "--append", "bulkhead.mutate=dbell-physical")
     assert "cpu: xrecv doorbells from the other partition 1" in lines, lines
+
+
+# ---- the hypervisor never touches the FPRs itself ---------------------------------------------
+
+FP_INSN = re.compile(r"\t(lfd|lfdu|lfdx|lfdux|lfs|lfsu|lfsx|lfsux|stfd|stfdu|stfdx|stfdux|stfs|"
+                     r"stfsu|stfsx|stfsux|stfiwx|lfiwax|mffs|mtfsf|mtfsfi|mtfsb0|mtfsb1|f[a-z]+)"
+                     r"[ \t.]")
+
+
+def test_only_fp_s_uses_floating_point_registers(hv_elf, hv_test_elf):
+    """FP state lives in the CPU while a vCPU runs (docs/cpu.md): that is only safe while the
+    hypervisor itself (soft-float, newlib included) has no FP instruction but fp.S's."""
+    objdump = shutil.which("powerpc-linux-gnu-objdump")
+    for elf in (hv_elf, hv_test_elf):
+        dis = subprocess.run([objdump, "-d", str(elf)], capture_output=True, text=True,
+                             check=True).stdout
+        users, fn = set(), None
+        for line in dis.splitlines():
+            m = re.match(r"^[0-9a-f]+ <(.*)>:$", line)
+            if m:
+                fn = m.group(1)
+            elif FP_INSN.search(line):
+                users.add(fn)
+        assert users == {"fp_load", "fp_save"}, (elf, users)
