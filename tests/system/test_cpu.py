@@ -145,7 +145,8 @@ def run_cross(qemu, tmp_path, *launcher):
     """Partition s (1 vCPU, PIR 0, physical CPU 1) sends a doorbell to every PIR tag 0-15,
     then a byte to r (physical CPU 2), which counts the doorbells it got before the byte."""
     dts, args = config([
-        partition("r", "cpu", 2, bootargs="test=xrecv timeout=60000", channels=[("peer", "s", "peer")]),
+        partition("r", "cpu", 2, bootargs="test=xrecv timeout=60000",
+                  channels=[("peer", "s", "peer")]),
         partition("s", "cpu", 1, bootargs="test=xsend", channels=[("peer", "r", "peer")],
                   no_auto_start=True)])
     cfg = tmp_path / "cross.dts"
