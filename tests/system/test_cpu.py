@@ -173,6 +173,23 @@ def test_mutation_dbell_physical_reaches_the_other_partition(qemu, tmp_path, hv_
     assert "cpu: xrecv doorbells from the other partition 1" in lines, lines
 
 
+# ---- TLB0 next victim -------------------------------------------------------------------------
+
+def test_tlb0_miss_offers_the_sets_next_victim(qemu, tmp_path):
+    con = boot_cpu(qemu, tmp_path, "tlbnv")
+    assert end_of(con) == "exited with code 0", lines_of(con)
+    lines = cpu_lines(lines_of(con))
+    assert "cpu: tlbnv sum 12 misses 2" in lines, lines
+    assert lines == cpu_lines(bare_lines("tlbnv"))
+
+
+def test_mutation_tlb0_way0_makes_the_pages_evict_each_other(qemu, tmp_path, hv_test_elf):
+    con = boot_cpu(qemu, tmp_path, "tlbnv", "--elf", str(hv_test_elf),
+                   "--append", "bulkhead.mutate=tlb0-way0")
+    end_of(con)
+    assert "cpu: tlbnv sum 12 misses 8" in lines_of(con), lines_of(con)
+
+
 # ---- the hypervisor never touches the FPRs itself ---------------------------------------------
 
 FP_INSN = re.compile(r"\t(lfd|lfdu|lfdx|lfdux|lfs|lfsu|lfsx|lfsux|stfd|stfdu|stfdx|stfdux|stfs|"
