@@ -94,7 +94,7 @@ uint32_t vtlb_miss_mas0(struct vcpu_arch *a, uint32_t ea)
 	uint32_t mas0 = a->mas4 & 0x30000000u;
 	unsigned int nv;
 
-	if (MAS0_GET_TLBSEL(mas0))
+	if (MAS0_GET_TLBSEL(mas0) || hv_mutated("tlb0-way0"))	/* test image: always way 0 */
 		return mas0;
 	nv = a->tlb0_victim[(ea >> 12) & (VTLB0_SETS - 1)] & (VTLB0_WAYS - 1);
 	return mas0 | MAS0_ESEL(nv) | MAS0_NV((nv + 1) & (VTLB0_WAYS - 1));

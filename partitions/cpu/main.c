@@ -6,6 +6,8 @@
  *   dbell  msgsnd/msgclr between two vCPUs: doorbell, critical doorbell, broadcast, masking
  *   xsend  msgsnd to every PIR tag but its own, then a byte on channel "peer" (cross-partition)
  *   xrecv  count doorbells until that byte arrives
+ *   tlbnv  two data pages of one TLB0 set, mapped by a miss handler that writes with the MAS0
+ *          the miss left (as Linux does): the set's next victim must move on (2 misses, not 8)
  * Lines start with "cpu: "; results are PASS/FAIL lines. The doorbell vectors (IVOR36/37) are
  * pointed at the runtime's stubs of IVOR9 (base class) and IVOR12 (critical class), whose
  * handlers this guest installs: the runtime only knows IVOR0-15. */
@@ -393,6 +395,41 @@ static int test_xrecv(uint64_t ms)
 	return 0;
 }
 
+/* ---- tlbnv ----------------------------------------------------------------------------- */
+
+#define NV_VA		0x40000000u	/* page A; page B at + 512 KiB: the same TLB0 set */
+#define NV_STRIDE	0x00080000u
+static uint8_t nv_pages[2][4096] __attribute__((aligned(4096)));
+static volatile uint32_t dtlb_misses;
+
+/* IVOR13: map the missing page with MAS0-2 as the miss left them (E500MCRM 6.10.5). */
+static void dtlb_handler(struct guest_frame *f)
+{
+	uint32_t idx = ((f->dear - NV_VA) / NV_STRIDE) & 1;
+
+	mtspr(SPRN_MAS3, ((uint32_t)nv_pages[idx] & MAS3_RPN_MASK) | MAS3_SR | MAS3_SW);
+	mtspr(SPRN_MAS7, 0);
+	__asm__ volatile("isync; tlbwe; isync" ::: "memory");
+	dtlb_misses++;
+}
+
+static int test_tlbnv(void)
+{
+	uint32_t sum = 0;
+
+	nv_pages[0][0] = 1;
+	nv_pages[1][0] = 2;
+	mtspr(SPRN_MAS4, MAS1_TSIZE(1));	/* misses default to TLB0, 4 KiB */
+	guest_set_handler(IVOR_DTLB_MISS, dtlb_handler);
+	for (int i = 0; i < 8; i++)
+		sum += *(volatile uint8_t *)(uintptr_t)(NV_VA + (i & 1) * NV_STRIDE);
+	guest_set_handler(IVOR_DTLB_MISS, NULL);
+	printf("cpu: tlbnv sum %lu misses %lu\n", (unsigned long)sum, (unsigned long)dtlb_misses);
+	guest_check(dtlb_misses == 2, "two pages of one TLB0 set stay mapped together", "%lu misses",
+		    (unsigned long)dtlb_misses);
+	return 0;
+}
+
 int main(void)
 {
 	char test[16] = "spr";
@@ -417,6 +454,8 @@ int main(void)
 		test_xsend();
 	else if (!strcmp(test, "xrecv"))
 		test_xrecv(ms);
+	else if (!strcmp(test, "tlbnv"))
+		test_tlbnv();
 	else
 		printf("cpu: unknown test %s\n", test);
 	guest_finish("cpu");

@@ -5,6 +5,8 @@ honoured, FPRs kept across exits, never seen by the next run: `fp-no-save` break
 doorbells between the vCPUs of one partition (msgsnd/msgclr), never to another partition
 (`dbell-physical` breaks it). Results compared with the same guest bare on QEMU."""
 import re
+import shutil
+import subprocess
 
 from partcfg import config, partition
 from test_guests_bare import BareGuest, LOG_DIR
@@ -143,7 +145,8 @@ def run_cross(qemu, tmp_path, *launcher):
     """Partition s (1 vCPU, PIR 0, physical CPU 1) sends a doorbell to every PIR tag 0-15,
     then a byte to r (physical CPU 2), which counts the doorbells it got before the byte."""
     dts, args = config([
-        partition("r", "cpu", 2, bootargs="test=xrecv", channels=[("peer", "s", "peer")]),
+        partition("r", "cpu", 2, bootargs="test=xrecv timeout=60000",
+                  channels=[("peer", "s", "peer")]),
         partition("s", "cpu", 1, bootargs="test=xsend", channels=[("peer", "r", "peer")],
                   no_auto_start=True)])
     cfg = tmp_path / "cross.dts"
@@ -168,3 +171,44 @@ def test_mutation_dbell_physical_reaches_the_other_partition(qemu, tmp_path, hv_
     lines = run_cross(qemu, tmp_path, "--elf", str(hv_test_elf),
                       "--append", "bulkhead.mutate=dbell-physical")
     assert "cpu: xrecv doorbells from the other partition 1" in lines, lines
+
+
+# ---- TLB0 next victim -------------------------------------------------------------------------
+
+def test_tlb0_miss_offers_the_sets_next_victim(qemu, tmp_path):
+    con = boot_cpu(qemu, tmp_path, "tlbnv")
+    assert end_of(con) == "exited with code 0", lines_of(con)
+    lines = cpu_lines(lines_of(con))
+    assert "cpu: tlbnv sum 12 misses 2" in lines, lines
+    assert lines == cpu_lines(bare_lines("tlbnv"))
+
+
+def test_mutation_tlb0_way0_makes_the_pages_evict_each_other(qemu, tmp_path, hv_test_elf):
+    con = boot_cpu(qemu, tmp_path, "tlbnv", "--elf", str(hv_test_elf),
+                   "--append", "bulkhead.mutate=tlb0-way0")
+    end_of(con)
+    assert "cpu: tlbnv sum 12 misses 8" in lines_of(con), lines_of(con)
+
+
+# ---- the hypervisor never touches the FPRs itself ---------------------------------------------
+
+FP_INSN = re.compile(r"\t(lfd|lfdu|lfdx|lfdux|lfs|lfsu|lfsx|lfsux|stfd|stfdu|stfdx|stfdux|stfs|"
+                     r"stfsu|stfsx|stfsux|stfiwx|lfiwax|mffs|mtfsf|mtfsfi|mtfsb0|mtfsb1|f[a-z]+)"
+                     r"[ \t.]")
+
+
+def test_only_fp_s_uses_floating_point_registers(hv_elf, hv_test_elf):
+    """FP state lives in the CPU while a vCPU runs (docs/cpu.md): that is only safe while the
+    hypervisor itself (soft-float, newlib included) has no FP instruction but fp.S's."""
+    objdump = shutil.which("powerpc-linux-gnu-objdump")
+    for elf in (hv_elf, hv_test_elf):
+        dis = subprocess.run([objdump, "-d", str(elf)], capture_output=True, text=True,
+                             check=True).stdout
+        users, fn = set(), None
+        for line in dis.splitlines():
+            m = re.match(r"^[0-9a-f]+ <(.*)>:$", line)
+            if m:
+                fn = m.group(1)
+            elif FP_INSN.search(line):
+                users.add(fn)
+        assert users == {"fp_load", "fp_save"}, (elf, users)
