@@ -35,9 +35,9 @@ def cat(con, path):
     start = len(con.output)
     attach(con)
     con.child.send(f"cat {path}\r")
+    con.expect_exact("[l] linux> ")          # cat is done: /init's next prompt
     con.child.send("echo end-of-cat\r")
-    # the echo is typed ahead while cat runs: its reply follows /init's next prompt on one line
-    m = wait_line(con, r"\[l\] (?:linux> )?bulkhead-linux: echo end-of-cat", since=start)
+    m = wait_line(con, r"\[l\] bulkhead-linux: echo end-of-cat", since=start)
     con.child.send("\x1d")
     con.expect_exact("console: detached from l")
     lines = partition_lines(con.output[start:m.start()], "l")
