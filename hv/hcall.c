@@ -5,6 +5,7 @@
 #include <hv/console.h>
 #include <hv/device_hcall.h>	/* issue 5: device ABI and vPIC */
 #include <hv/dma_hcall.h>	/* issue 6: DMA enable/disable */
+#include <hv/event.h>
 #include <hv/hcall.h>
 #include <hv/manager.h>
 #include <hv/partition.h>
@@ -104,6 +105,7 @@ static void hc_guest_exit(struct vcpu *v, struct hcall_regs *r)
 {
 	v->part->exit_code = (int)r->reg[0];
 	hv_printf("partition %s: exited with code %d\n", v->part->name, v->part->exit_code);
+	event_exit(v->part, v->part->exit_code);
 	partition_stop(v->part, NULL);
 	r->reg[0] = EV_SUCCESS;
 }

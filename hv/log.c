@@ -1,11 +1,13 @@
 /* log.c - ring of the most recent hypervisor messages (hv/include/hv/log.h). */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/log.h>
+#include <hv/mutate.h>
 
 #define NO_CPU	(~0u)
 
@@ -78,6 +80,8 @@ int hv_vlog(enum log_level level, const char *fmt, va_list ap)
 		return n;
 	if ((size_t)n >= sizeof(buf))
 		buf[sizeof(buf) - 2] = '\n';	/* cut short: still ends its line */
+	if (hv_mutated("reword") && !strncmp(buf, "partition ", 10))
+		log_reword(buf, strlen(buf));
 	if (log_record(level, buf))
 		console_write(buf, strlen(buf));
 	return n;
@@ -92,6 +96,20 @@ int hv_log(enum log_level level, const char *fmt, ...)
 	n = hv_vlog(level, fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+/* Letters in upper case, in every line that is not JSON ('{'): the words stay readable, and
+ * no program that matches the usual wording finds them. */
+void log_reword(char *s, size_t n)
+{
+	bool json = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!i || s[i - 1] == '\n')
+			json = s[i] == '{';
+		if (!json && s[i] >= 'a' && s[i] <= 'z')
+			s[i] = (char)(s[i] - 'a' + 'A');
+	}
 }
 
 void log_mute(int on)

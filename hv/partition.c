@@ -14,6 +14,7 @@
 #include <hv/image.h>
 #include <hv/log.h>
 #include <hv/manager.h>
+#include <hv/event.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
 #include <hv/watchdog.h>
@@ -357,6 +358,8 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load)
 			arch_cpu_kick(p->vcpu[0].pcpu);
 	}
 	arch_spin_unlock(&p->lock);
+	if (!err)
+		event_state(p, PART_STARTING, NULL);
 	return err;
 }
 
@@ -376,6 +379,7 @@ void partition_load(struct partition *p)
 		p->vcpu[0].state = VCPU_OFF;
 		p->state = PART_STOPPED;
 		hv_printf("partition %s: not started\n", p->name);
+		event_state(p, PART_STOPPED, "not started");
 		return;
 	}
 	init_spin_table(p);
@@ -391,6 +395,7 @@ void partition_load(struct partition *p)
 		if (p->vcpu[i].pcpu != arch_cpu_id())
 			arch_cpu_kick(p->vcpu[i].pcpu);
 	report_started(p);
+	event_state(p, PART_RUNNING, NULL);
 	manager_notify(p);
 }
 
@@ -475,6 +480,7 @@ static void stop_complete(struct partition *p)
 		hv_printf("partition %s: stopped (%s)\n", p->name, why);
 	if (err)
 		hv_printf("partition %s: memory held back: %s\n", p->name, p->held);
+	event_state(p, PART_STOPPED, why);
 	if (restart)
 		partition_start(p);
 }
@@ -519,6 +525,7 @@ static int stop(struct partition *p, const char *why, bool restart)
 	p->state = PART_STOPPING;	/* from now on no vCPU of p enters guest context */
 	arch_mb();
 	arch_spin_unlock(&p->lock);
+	event_state(p, PART_STOPPING, why);
 	kick_out(p, self);
 	wait_vcpus_out(p, self);
 	left = vcpu_in_guest(p);
@@ -629,6 +636,7 @@ void partition_fault(struct vcpu *v, const char *fmt, ...)
 	va_end(ap);
 	v->part->faults++;
 	hv_printf("partition %s: isolation fault on vcpu %u: %s\n", v->part->name, v->index, msg);
+	event_fault(v->part, "isolation", (int)v->index, msg);
 	partition_stop(v->part, "isolation fault");
 	vcpu_arch_stop(v);
 }

@@ -7,6 +7,7 @@
 #include <hv/arch.h>
 #include <hv/byte_chan.h>
 #include <hv/console.h>
+#include <hv/event.h>
 #include <hv/log.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
@@ -62,7 +63,15 @@ static int split(char *s, char **argv)
 static int run_line(char *s)
 {
 	char *argv[ARGV_MAX];
-	int argc = split(s, argv);
+	int argc;
+
+	if (script) {
+		char cmd[LINE_MAX_LEN];
+
+		strcpy(cmd, s);		/* the first word names the reply; s is split in place */
+		sh_reply_begin(s, strtok(cmd, " \t") ? cmd : "");
+	}
+	argc = split(s, argv);
 
 	if (!argc)
 		return 0;
@@ -75,16 +84,17 @@ static int run_line(char *s)
 
 /* Enter: run the line. What the command prints, also through hv_printf() on this CPU (say,
  * "partition P: stopped"), is collected and written at once after the echo. In script mode
- * the echo is the whole line and the status "rc=N" ends the output, all in one write, so no
- * other CPU's line can come between (docs/console.md, script mode). */
+ * the echo is the whole line and the reply, one JSON object with the output and the status,
+ * follows it in the same write, so no other CPU's line can come between (docs/console.md,
+ * script mode). Partition events go to the console while its lines are script-mode ones. */
 static void end_of_line(void)
 {
 	int rc;
 
 	line[line_len] = '\0';
+	event_consumer(script);
 	if (script) {
 		echo_flush();
-		sh_printf("%s\n", line);
 	} else {
 		echo_add("\n", 1);
 		echo_flush();
@@ -92,9 +102,9 @@ static void end_of_line(void)
 	log_capture(sh_capture);
 	rc = run_line(line);
 	log_capture(NULL);
-	if (script)
-		sh_printf("rc=%d\n", rc);
 	sh_flush();
+	if (script)
+		sh_reply_end(rc);
 	sh_report_end();
 	line_len = 0;
 	script = 0;

@@ -6,16 +6,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <hv/console.h>
+#include <hv/log.h>
+#include <hv/mutate.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
 
-#define OUT_SIZE	8192
+#define OUT_SIZE	16384	/* "log 64" fits; a device tree does not (sh_report_begin) */
 
 /* Output of the running command; only the shell's CPU writes it (under the shell lock).
  * in_report: the console is held until the command's output is written (sh_report_begin). */
 static char out[OUT_SIZE];
 static size_t out_len;
 static int in_report;
+
+/* Human output: to the console, or in script mode into the reply's "out" (shell_reply.c). */
+static void emit(char *s, size_t n)
+{
+	if (hv_mutated("reword"))
+		log_reword(s, n);
+	if (sh_script())
+		sh_reply_out(s, n);
+	else
+		console_shell_write(s, n);
+}
 
 /* Write what is buffered up to its last newline (everything if force). */
 static void flush_lines(int force)
@@ -26,11 +39,22 @@ static void flush_lines(int force)
 		n--;
 	if (!n)
 		n = out_len;	/* one line longer than the buffer: written in pieces */
-	console_shell_write(out, n);
+	emit(out, n);
 	memmove(out, out + n, out_len - n);
 	out_len -= n;
 }
 
+static void out_add(const char *s, size_t n)
+{
+	if (out_len + n > OUT_SIZE)
+		flush_lines(0);
+	if (out_len + n > OUT_SIZE)
+		flush_lines(1);
+	memcpy(out + out_len, s, n);
+	out_len += n;
+}
+
+/* To the human output, or to the reply's data between sh_data_begin() and sh_data_end(). */
 void sh_printf(const char *fmt, ...)
 {
 	char tmp[512];
@@ -44,17 +68,13 @@ void sh_printf(const char *fmt, ...)
 		return;
 	if ((size_t)n >= sizeof(tmp))
 		n = sizeof(tmp) - 1;
-	if (out_len + (size_t)n > OUT_SIZE)
-		flush_lines(0);
-	if (out_len + (size_t)n > OUT_SIZE)
-		flush_lines(1);
-	memcpy(out + out_len, tmp, (size_t)n);
-	out_len += (size_t)n;
+	if (!sh_data_add(tmp, (size_t)n))
+		out_add(tmp, (size_t)n);
 }
 
 void sh_capture(const char *text)
 {
-	sh_printf("%s", text);
+	out_add(text, strlen(text));
 }
 
 void sh_flush(void)
@@ -81,6 +101,7 @@ void sh_abandon(void)
 {
 	out_len = 0;
 	in_report = 0;	/* the console is given back by console_fatal_end() */
+	sh_reply_drop();
 }
 
 void sh_json_str(const char *s)

@@ -5,6 +5,7 @@
  * vCPU), so a guest spinning with interrupts off is caught too. */
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/event.h>
 #include <hv/partition.h>
 #include <hv/watchdog.h>
 
@@ -32,6 +33,7 @@ static void expire(struct partition *p)
 	p->wd_expiries++;
 	hv_printf("partition %s: watchdog expired (no feed for %u ms): %s\n", p->name,
 		  (unsigned)p->wd_timeout_ms, action_names[p->wd_action]);
+	event_fault(p, "watchdog", -1, action_names[p->wd_action]);
 	if (p->wd_action == CFG_WATCHDOG_RESET)
 		partition_restart(p);
 	else if (p->wd_action == CFG_WATCHDOG_STOP)

@@ -7,6 +7,7 @@
 #define HV_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum log_level {
@@ -39,6 +40,11 @@ int hv_vlog(enum log_level level, const char *fmt, va_list ap);
 
 /* Messages printed by the calling CPU are not recorded while muted (the shell's reports). */
 void log_mute(int on);
+
+/* Test image only (mutation "reword", docs/security.md): the human wording of the partition
+ * messages and of the shell's output changes (here: upper case; JSON lines stay), to show that
+ * bhctl and the tests read only the JSON replies and events. */
+void log_reword(char *s, size_t n);
 
 /* While fn is set, what the calling CPU would print goes to fn instead (the shell collects a
  * command's messages into its output, written at once); NULL ends it. A fatal report

@@ -4,6 +4,7 @@
 #ifndef HV_SHELL_H
 #define HV_SHELL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* One shell command: name, one-line usage, summary, handler (argv[0] is the name). The
@@ -58,6 +59,26 @@ void sh_flush(void);
  * sh_report_end()). Only for commands that print and take no other lock meanwhile. */
 void sh_report_begin(void);
 void sh_report_end(void);
+
+/* Script mode (shell_reply.c, docs/console.md): the reply is the echoed line and one JSON
+ * object on one line, {"cmd","out","rc","err", data...}. sh_reply_begin() starts it (line:
+ * the command line, cmd: its first word), the human output goes into "out"
+ * (sh_reply_out(), from the output buffer), sh_reply_end() adds rc, its name and the data
+ * and writes it. sh_script(): a script-mode command is running. */
+void sh_reply_begin(const char *line, const char *cmd);
+void sh_reply_out(const char *s, size_t n);
+void sh_reply_end(int rc);
+void sh_reply_drop(void);		/* the command is abandoned: no reply */
+bool sh_script(void);
+const char *sh_err_name(int err);	/* "ENOENT" for -ENOENT; NULL for 0 */
+
+/* A command's data fields: between sh_data_begin() (true only in script mode, and then it
+ * must be ended) and sh_data_end(), sh_printf() and sh_json_str() write the reply's data
+ * instead of the human output, as fields each starting with a comma: ,"key":value.
+ * sh_data_add(): the sh_printf() hook (false: not collecting data). */
+bool sh_data_begin(void);
+void sh_data_end(void);
+bool sh_data_add(const char *s, size_t n);
 
 /* Drop the running command's output (its CPU is parking after a fatal fault). */
 void sh_abandon(void);
