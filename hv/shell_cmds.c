@@ -8,6 +8,7 @@
 #include <hv/byte_chan.h>
 #include <hv/cpu.h>
 #include <hv/device.h>
+#include <hv/device_hcall.h>
 #include <hv/dt_print.h>
 #include <hv/hv.h>
 #include <hv/iommu.h>
@@ -17,6 +18,18 @@
 #include <hv/shell.h>
 #include "shell_priv.h"
 
+/* "version":...,"arch":...,...: the --json object's fields and the reply's data. */
+static void version_fields(uint64_t f)
+{
+	sh_printf("\"version\":");
+	sh_json_str(BULKHEAD_VERSION);
+	sh_printf(",\"arch\":");
+	sh_json_str(arch_name);
+	sh_printf(",\"banner_ticks\":%llu,\"timebase_hz\":%llu,\"uptime_ms\":%llu",
+		  (unsigned long long)hv_banner_time, (unsigned long long)f,
+		  (unsigned long long)shell_ms(arch_time_now()));
+}
+
 static int cmd_version(int argc, char **argv)
 {
 	uint64_t f = arch_time_freq(), us = f ? hv_banner_time * 1000000 / f : 0;
@@ -24,14 +37,15 @@ static int cmd_version(int argc, char **argv)
 
 	if (shell_args(argc, argv, SH_JSON, 0, 0, &a))
 		return -EINVAL;
+	if (sh_data_begin()) {
+		sh_printf(",");
+		version_fields(f);
+		sh_data_end();
+	}
 	if (a.flags & SH_JSON) {
-		sh_printf("{\"version\":");
-		sh_json_str(BULKHEAD_VERSION);
-		sh_printf(",\"arch\":");
-		sh_json_str(arch_name);
-		sh_printf(",\"banner_ticks\":%llu,\"timebase_hz\":%llu,\"uptime_ms\":%llu}\n",
-			  (unsigned long long)hv_banner_time, (unsigned long long)f,
-			  (unsigned long long)shell_ms(arch_time_now()));
+		sh_printf("{");
+		version_fields(f);
+		sh_printf("}\n");
 		return 0;
 	}
 	sh_printf("Bulkhead %s (%s)\n", BULKHEAD_VERSION, arch_name);
@@ -50,6 +64,15 @@ static int cmd_cpus(int argc, char **argv)
 	for (unsigned int i = 0; i < hv_nr_cpus; i++)
 		sh_printf("cpu %u  %-8s  heartbeat %lu\n", i, cpu_state_name(hv_cpus[i].state),
 			  (unsigned long)hv_cpus[i].heartbeat);
+	if (sh_data_begin()) {
+		sh_printf(",\"cpus\":[");
+		for (unsigned int i = 0; i < hv_nr_cpus; i++)
+			sh_printf("%s{\"cpu\":%u,\"state\":\"%s\",\"heartbeat\":%lu}", i ? "," : "",
+				  i, cpu_state_name(hv_cpus[i].state),
+				  (unsigned long)hv_cpus[i].heartbeat);
+		sh_printf("]");
+		sh_data_end();
+	}
 	return 0;
 }
 
@@ -150,6 +173,7 @@ static int lifecycle(int argc, char **argv, int (*op)(struct partition *))
 	if (err)
 		return err;
 	err = op(p);
+	sh_data_part(p);
 	if (err)
 		sh_printf("%s %s: %s (%s)\n", argv[0], p->name, lifecycle_error(err),
 			  part_state_name(p->state));
@@ -193,6 +217,7 @@ static int cmd_console(int argc, char **argv)
 	}
 	sh_printf("console: attached to %s (%s); type Ctrl-] to return to the shell\n", p->name,
 		  part_state_name(p->state));
+	sh_data_part(p);
 	shell_attach(p, h->obj);
 	return 0;
 }
@@ -225,6 +250,27 @@ static int optional_partition(int argc, char **argv, struct partition **only)
 	return 0;
 }
 
+/* The reply's data: ,"partitions":[{"id","name","state","bad_device_calls"}]. */
+static void devices_json(const struct partition *only)
+{
+	int first = 1;
+
+	if (!sh_data_begin())
+		return;
+	sh_printf(",\"partitions\":[");
+	for (unsigned int i = 0; i < nr_partitions; i++) {
+		if (only && only != &partitions[i])
+			continue;
+		sh_printf("%s", first ? "" : ",");
+		sh_json_part(&partitions[i], false);
+		sh_printf(",\"bad_device_calls\":%lu}",
+			  (unsigned long)device_bad_calls(&partitions[i]));
+		first = 0;
+	}
+	sh_printf("]");
+	sh_data_end();
+}
+
 /* devices [P]: each partition's assigned devices (device_show() prints through hv_printf:
  * kept out of the message log). */
 static int cmd_devices(int argc, char **argv)
@@ -239,6 +285,7 @@ static int cmd_devices(int argc, char **argv)
 		if (!only || only == &partitions[i])
 			device_show(&partitions[i]);
 	log_mute(0);
+	devices_json(only);
 	return 0;
 }
 

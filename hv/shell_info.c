@@ -138,12 +138,13 @@ static void json_partition(const struct partition *p)
 	sh_printf("}");
 }
 
-/* list and info share their JSON form: {"partitions":[...]} of the chosen partitions. */
-static void json_all(const struct partition *only)
+/* list and info share their JSON form: "partitions":[...] of the chosen partitions, as the
+ * --json object {"partitions":[...]} and as the script-mode reply's data. */
+static void json_parts(const struct partition *only)
 {
 	int first = 1;
 
-	sh_printf("{\"partitions\":[");
+	sh_printf("\"partitions\":[");
 	for (unsigned int i = 0; i < nr_partitions; i++) {
 		if (only && only != &partitions[i])
 			continue;
@@ -151,7 +152,25 @@ static void json_all(const struct partition *only)
 		json_partition(&partitions[i]);
 		first = 0;
 	}
-	sh_printf("]}\n");
+	sh_printf("]");
+}
+
+/* Script mode: the reply's data (with or without --json). */
+static void json_data(const struct partition *only)
+{
+	if (sh_data_begin()) {
+		sh_printf(",");
+		json_parts(only);
+		sh_data_end();
+	}
+}
+
+static void json_all(const struct partition *only)
+{
+	sh_printf("{");
+	json_parts(only);
+	sh_printf("}\n");
+	json_data(only);
 }
 
 int cmd_list(int argc, char **argv)
@@ -164,6 +183,7 @@ int cmd_list(int argc, char **argv)
 		json_all(NULL);
 		return 0;
 	}
+	json_data(NULL);
 	if (!nr_partitions) {
 		sh_printf("no partitions\n");
 		return 0;
@@ -187,6 +207,7 @@ int cmd_info(int argc, char **argv)
 		json_all(only);
 		return 0;
 	}
+	json_data(only);
 	if (!nr_partitions)
 		sh_printf("no partitions\n");
 	for (unsigned int i = 0; i < nr_partitions; i++)

@@ -18,6 +18,21 @@ static unsigned int handles_in_use(const struct partition *p)
 	return n;
 }
 
+/* The reply's data: ,"heap":{...},"handles":[{"name","in_use","max"}],"dma_sources":N */
+static void mem_json(const struct mallinfo *mi)
+{
+	sh_printf(",\"heap\":{\"in_use\":%lu,\"free\":%lu,\"claimed\":%lu,\"reserved\":%lu},"
+		  "\"handles\":[", (unsigned long)mi->uordblks, (unsigned long)mi->fordblks,
+		  (unsigned long)mi->arena, (unsigned long)heap_reserved());
+	for (unsigned int i = 0; i < nr_partitions; i++) {
+		sh_printf("%s{\"name\":", i ? "," : "");
+		sh_json_str(partitions[i].name);
+		sh_printf(",\"in_use\":%u,\"max\":%u}", handles_in_use(&partitions[i]),
+			  (unsigned int)PART_MAX_HANDLES);
+	}
+	sh_printf("],\"dma_sources\":%u", iommu_sources_in_use());
+}
+
 int cmd_mem(int argc, char **argv)
 {
 	struct sh_args a;
@@ -35,5 +50,9 @@ int cmd_mem(int argc, char **argv)
 		sh_printf("handles: %s %u of %u\n", partitions[i].name,
 			  handles_in_use(&partitions[i]), (unsigned int)PART_MAX_HANDLES);
 	sh_printf("dma sources: %u attached\n", iommu_sources_in_use());
+	if (sh_data_begin()) {
+		mem_json(&mi);
+		sh_data_end();
+	}
 	return 0;
 }

@@ -2,6 +2,7 @@
  * exits by reason, hypercalls by token, emulated instructions, TLB refills, exceptions and
  * interrupts delivered, plus its faults, unknown hypercalls and blocked DMA accesses. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/hcall.h>
@@ -144,12 +145,53 @@ static void clear(struct partition *p)
 	sh_printf("stats: cleared %s\n", p->name);
 }
 
-int cmd_stats(int argc, char **argv)
+/* "partitions":[...] of the chosen partitions: the --json object's and the reply's data;
+ * with --clear, the reply's data is "cleared":[names]. */
+static void json_parts(const struct partition *only, bool cleared)
 {
 	static struct part_sum t;	/* large: not on the stack */
+	int first = 1;
+
+	sh_printf(cleared ? "\"cleared\":[" : "\"partitions\":[");
+	for (unsigned int i = 0; i < nr_partitions; i++) {
+		const struct partition *p = &partitions[i];
+
+		if (only && only != p)
+			continue;
+		sh_printf(first ? "" : ",");
+		if (cleared) {
+			sh_json_str(p->name);
+		} else {
+			sum(p, &t);
+			json(p, &t);
+		}
+		first = 0;
+	}
+	sh_printf("]");
+}
+
+static void text_or_clear(struct partition *only, bool clearing)
+{
+	static struct part_sum t;	/* large: not on the stack */
+
+	for (unsigned int i = 0; i < nr_partitions; i++) {
+		struct partition *p = &partitions[i];
+
+		if (only && only != p)
+			continue;
+		if (clearing) {
+			clear(p);
+		} else {
+			sum(p, &t);
+			text(p, &t);
+		}
+	}
+}
+
+int cmd_stats(int argc, char **argv)
+{
 	struct partition *only = NULL;
 	struct sh_args a;
-	int first = 1;
 
 	if (shell_args(argc, argv, SH_JSON | SH_CLEAR, 0, 1, &a))
 		return -EINVAL;
@@ -157,27 +199,17 @@ int cmd_stats(int argc, char **argv)
 		return shell_usage(argv[0]);
 	if (a.npos && !(only = shell_find_partition(argv[0], a.pos[0])))
 		return -ENOENT;
-	if (a.flags & SH_JSON)
-		sh_printf("{\"partitions\":[");
-	for (unsigned int i = 0; i < nr_partitions; i++) {
-		struct partition *p = &partitions[i];
-
-		if (only && only != p)
-			continue;
-		if (a.flags & SH_CLEAR) {
-			clear(p);
-			continue;
-		}
-		sum(p, &t);
-		if (a.flags & SH_JSON) {
-			sh_printf(first ? "" : ",");
-			json(p, &t);
-		} else {
-			text(p, &t);
-		}
-		first = 0;
+	if (a.flags & SH_JSON) {
+		sh_printf("{");
+		json_parts(only, false);
+		sh_printf("}\n");
+	} else {
+		text_or_clear(only, a.flags & SH_CLEAR);
 	}
-	if (a.flags & SH_JSON)
-		sh_printf("]}\n");
+	if (sh_data_begin()) {
+		sh_printf(",");
+		json_parts(only, a.flags & SH_CLEAR);
+		sh_data_end();
+	}
 	return 0;
 }

@@ -175,6 +175,46 @@ int shell_partition_arg(int argc, char **argv, struct partition **p)
 	return *p ? 0 : -ENOENT;
 }
 
+void sh_json_part(const struct partition *p, bool close)
+{
+	sh_printf("{\"id\":%d,\"name\":", p->id);
+	sh_json_str(p->name);
+	sh_printf(",\"state\":\"%s\"%s", part_state_name(p->state), close ? "}" : "");
+}
+
+void sh_data_part(const struct partition *p)
+{
+	if (sh_data_begin()) {
+		sh_printf(",\"partition\":");
+		sh_json_part(p, true);
+		sh_data_end();
+	}
+}
+
+/* The reply's data of help: ,"commands":[{"name","usage","help"}] (all, or only c). */
+static void help_json(const struct shell_cmd *c)
+{
+	int first = 1;
+
+	if (!sh_data_begin())
+		return;
+	sh_printf(",\"commands\":[");
+	for (size_t i = 0; i < shell_nr_commands; i++) {
+		const struct shell_cmd *x = &shell_commands[i];
+
+		if (c && c != x)
+			continue;
+		sh_printf("%s{\"name\":\"%s\",\"usage\":", first ? "" : ",", x->name);
+		sh_json_str(x->usage);
+		sh_printf(",\"help\":");
+		sh_json_str(x->help);
+		sh_printf("}");
+		first = 0;
+	}
+	sh_printf("]");
+	sh_data_end();
+}
+
 int shell_help(int argc, char **argv)
 {
 	const struct shell_cmd *c;
@@ -187,6 +227,7 @@ int shell_help(int argc, char **argv)
 			sh_printf("  %-34s %s\n", shell_commands[i].usage, shell_commands[i].help);
 		sh_printf("Partitions are named by label or number. Ctrl-] leaves a partition's "
 			  "console.\n");
+		help_json(NULL);
 		return 0;
 	}
 	c = find_cmd(a.pos[0]);
@@ -195,5 +236,6 @@ int shell_help(int argc, char **argv)
 		return -ENOENT;
 	}
 	sh_printf("usage: %s\n  %s\n", c->usage, c->help);
+	help_json(c);
 	return 0;
 }

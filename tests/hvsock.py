@@ -22,7 +22,11 @@ from qemu_console import LAUNCHER, ROOT, TIMEOUT, ConsoleError
 BHCTL = ROOT / "build" / "host" / "bhctl"
 PROMPT = "bulkhead> "
 SCRIPT, DETACH, KILL, QUIT = "\x02", "\x1d", "\x15", "\x1c"
-PART_LINE = re.compile(r"\[[^\] ]+\] ")     # "[label] text": a partition's console line
+
+def events_in(text):
+    """The event lines ({"event":...}) in console text, parsed."""
+    return [json.loads(l) for l in text.splitlines() if l.startswith('{"event":')]
+
 
 class Raw:
     """One raw connection to the console socket (pexpect over the socket's fd)."""
@@ -35,6 +39,8 @@ class Raw:
                                                encoding="utf-8", codec_errors="replace")
         self.child.logfile_read = hv.log
         self.timeout = timeout
+        self.events = []
+        self.after = ""
 
     def expect(self, pattern, timeout=None):
         t = self.timeout if timeout is None else timeout
@@ -70,19 +76,23 @@ class Raw:
         return self.expect_exact(PROMPT)
 
     def command(self, line):
-        """A command in script mode: its output without partition lines and "rc=N"."""
-        out, _ = self.script(line)
-        return "".join(l + "\n" for l in out.splitlines()
-                       if not PART_LINE.match(l) and not re.fullmatch(r"rc=-?\d+", l))
+        """A command in script mode: its human output (the reply's "out")."""
+        return self.script(line)["out"]
 
     def script(self, line):
-        """A command in script mode: returns (raw output up to the prompt, rc)."""
+        """A command in script mode (docs/console.md): the reply, the JSON object on the line
+        right after the echoed command, as a dict. The text between the reply and the next
+        prompt (other CPUs' lines) is kept in self.after; event lines seen anywhere up to the
+        prompt are added to self.events (dicts, in order)."""
         self.send(SCRIPT + line + "\r")
-        self.expect_exact(line + "\r\n")
+        before = self.expect_exact(line + "\r\n")
         out = self.expect_exact(PROMPT)
-        rc = re.findall(r"(?m)^rc=(-?\d+)$", out)
-        assert rc, f"no rc= line after {line!r}: {out!r}"
-        return out, int(rc[-1])
+        first, _, self.after = out.partition("\n")
+        assert first.startswith('{"cmd":'), f"no reply after {line!r}: {out!r}"
+        reply = json.loads(first)
+        assert reply["cmd"] == line.split()[0] and isinstance(reply["rc"], int), first
+        self.events += events_in(before) + events_in(self.after)
+        return reply
 
     def close(self):
         self.sock.close()

@@ -40,13 +40,14 @@ def test_help_lists_every_command_with_its_usage(echoes):
 def test_script_mode_frames_output_and_status(echoes):
     con = echoes.raw()
     con.sync()
-    out, rc = con.script("stop nosuch")
-    # echo, output and status are one write: no partition line between them, though "noisy"
-    # prints every millisecond (its lines may follow before the prompt)
-    assert out.splitlines()[:2] == ["stop: no partition 'nosuch' (see 'list')", "rc=-2"]
-    assert rc == -2
-    out, rc = con.script("loglevel")
-    assert rc == 0 and "loglevel info" in out.splitlines()
+    reply = con.script("stop nosuch")
+    # echo and reply are one write: no partition line between them, though "noisy" prints
+    # every millisecond (its lines may follow before the prompt)
+    assert reply == {"cmd": "stop", "out": "stop: no partition 'nosuch' (see 'list')\n",
+                     "rc": -2, "err": "ENOENT"}
+    reply = con.script("loglevel")
+    assert reply == {"cmd": "loglevel", "out": "loglevel info\n", "rc": 0, "err": None,
+                     "loglevel": "info"}
     con.close()
 
 
@@ -54,11 +55,11 @@ def test_json_stays_one_line_among_partition_lines(echoes):
     con = echoes.raw()
     con.sync()
     for cmd in ["list --json", "info e2 --json", "stats --json", "version --json"] * 5:
-        out, rc = con.script(cmd)
-        lines = out.splitlines()
-        assert rc == 0 and lines[1] == "rc=0", out
-        obj = json.loads(lines[0])              # whole, though "[noisy] tick" lines abound
+        reply = con.script(cmd)                 # whole, though "[noisy] tick" lines abound
+        assert reply["rc"] == 0 and reply["out"].count("\n") == 1, reply
+        obj = json.loads(reply["out"])          # --json: the human output is one object too
         assert "partitions" in obj or obj["arch"] == "powerpc"
+        assert set(obj) <= set(reply)           # and the same fields are the reply's data
     assert re.search(r"\[noisy\] tick \d+\n", echoes.log_text())   # it was chatty meanwhile
     con.close()
 

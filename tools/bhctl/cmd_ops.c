@@ -1,7 +1,8 @@
 /* cmd_ops.c - "bhctl list|status|start|stop|restart|stats|devices|dma|shell": one shell
  * command on a running hypervisor (docs/console.md), its output on stdout; on failure the
  * hypervisor's message on stderr and a non-zero exit (1 failed, 2 usage, 3 no hypervisor).
- * start and restart also wait for the partition's asynchronous start (start_wait.c). */
+ * start and restart also wait for the partition's asynchronous start (start_wait.c). Only
+ * the reply's JSON is read: its rc, and its "out" passed on as it is. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,8 @@ static int build_line(const struct op *o, int argc, char **argv, char *line)
 	return n ? 0 : -EINVAL;
 }
 
+/* The reply's human output on stdout, or on stderr (each line after "bhctl: ") when its rc
+ * says the command failed; -EINVAL is a usage error. */
 static int report(const struct op *o, const char *out, int rc)
 {
 	if (!rc) {
@@ -90,9 +93,8 @@ static int run_op(int argc, char **argv)
 	char line[CMD_MAX];
 	struct hv_target t;
 	struct hv_conn *c;
-	char *out = NULL;
-	int err, rc = 0, waits = !strcmp(o->name, "start") || !strcmp(o->name, "restart");
-	unsigned long seq0 = 0;
+	struct hv_reply r = { 0 };
+	int err, waits = !strcmp(o->name, "start") || !strcmp(o->name, "restart");
 
 	if (!strcmp(argv[0], "devices") && bhctl_devices_is_offline(argc, argv))
 		return bhctl_devices_offline(argc, argv);	/* issue 5: cmd_devices.c */
@@ -107,19 +109,16 @@ static int run_op(int argc, char **argv)
 	c = hv_connect(&t, &err);
 	if (!c)
 		return err;
-	if (!err && waits && argc == 2)
-		err = start_log_seq(c, &seq0);
 	if (!err)
-		err = hv_command(c, line, &out, &rc);
+		err = hv_request(c, line, &r);
 	if (!err)
-		err = report(o, out, rc);
-	if (!err && !rc && waits && argc == 2) {
+		err = report(o, r.out, r.rc);
+	if (!err && !r.rc && waits && argc == 2) {
 		fflush(stdout);
-		err = start_wait(c, argv[1], seq0);
+		err = start_wait(c, &r);
 	}
-	if (c->fd >= 0)
-		hv_close(c);
-	free(out);
+	hv_close(c);
+	hv_reply_free(&r);
 	free(c);
 	return err;
 }

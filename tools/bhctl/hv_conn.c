@@ -146,6 +146,8 @@ int hv_open(struct hv_conn *c, const struct hv_target *t)
 {
 	c->fd = -1;
 	c->len = 0;
+	c->events = NULL;
+	c->ev_len = 0;
 	c->timeout_ms = t->timeout_ms;
 	c->name = t->socket ? t->socket : t->tty;
 	return t->socket ? open_socket(c, t->socket) : open_tty(c, t->tty, t->baud);
@@ -156,6 +158,9 @@ void hv_close(struct hv_conn *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+	free(c->events);
+	c->events = NULL;
+	c->ev_len = 0;
 }
 
 int hv_send(struct hv_conn *c, const char *data, size_t len)

@@ -22,13 +22,24 @@ struct hv_target {
 	int timeout_ms;		/* for each answer */
 };
 
-/* An open console connection; buf holds received bytes not yet consumed. */
+/* An open console connection; buf holds received bytes not yet consumed; events: the event
+ * lines ({"event":...}) received and not yet taken, each ending in a newline (malloc'ed). */
 struct hv_conn {
 	int fd;
 	const char *name;
 	int timeout_ms;
 	char buf[65536];
 	size_t len;
+	char *events;
+	size_t ev_len;
+};
+
+/* The reply of a script-mode command (docs/console.md): rc, out (its human output, for the
+ * user) and json (the whole reply object, for its data fields); both malloc'ed. */
+struct hv_reply {
+	int rc;
+	char *out;
+	char *json;
 };
 
 /* Take --socket/--tty/--baud/--timeout out of argv (in place); the rest stays in order.
@@ -51,15 +62,20 @@ int hv_sync(struct hv_conn *c);
  * BHCTL_NOHV / BHCTL_USAGE after printing why. Free with hv_close() and free(). */
 struct hv_conn *hv_connect(const struct hv_target *t, int *err);
 
-/* Run one shell command in script mode. *out (malloc'ed, caller frees) gets the command's
- * output lines without partition console lines; *rc the command's status. 0, or BHCTL_NOHV
- * after printing why. */
-int hv_command(struct hv_conn *c, const char *cmd, char **out, int *rc);
+/* Run one shell command in script mode and read its reply (*r; free with hv_reply_free()).
+ * Event lines that come meanwhile are kept in c->events. 0, or BHCTL_NOHV after printing
+ * why (a reply that is no JSON object with an integer rc is no answer either). */
+int hv_request(struct hv_conn *c, const char *cmd, struct hv_reply *r);
+void hv_reply_free(struct hv_reply *r);
 
-/* start_wait.c: the newest log message's sequence number (0 if none), before a start; then
- * wait for the start of partition part to end and print its outcome from the log. 0, or
+/* The oldest event line not yet taken (malloc'ed, in *ev), waiting for one until the
+ * monotonic time end_ms: 1, 0 at end_ms, or BHCTL_NOHV after printing why. */
+int hv_next_event(struct hv_conn *c, long long end_ms, char **ev);
+long long hv_now_ms(void);
+
+/* start_wait.c: after a start or restart whose reply is r, follow the partition's state
+ * events until it runs (print "partition P: started on cpu N") or its start fails. 0, or
  * BHCTL_FAILED / BHCTL_NOHV after printing why. */
-int start_log_seq(struct hv_conn *c, unsigned long *seq);
-int start_wait(struct hv_conn *c, const char *part, unsigned long seq0);
+int start_wait(struct hv_conn *c, const struct hv_reply *r);
 
 #endif

@@ -1,6 +1,6 @@
 /* hv_session.c - the shell's script mode as bhctl uses it (docs/console.md, "Script mode"):
- * get a prompt, send Ctrl-B + command + CR, skip to the echoed command line, keep the lines
- * up to "rc=N" except partition console lines ("[label] text"). */
+ * get a prompt, send Ctrl-B + command + CR, skip to the echoed command line, read the reply
+ * (one JSON object on one line), and keep the event lines ({"event":...}) that come. */
 #define _GNU_SOURCE	/* memmem */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,10 +8,11 @@
 #include <time.h>
 #include "bhctl.h"
 #include "hv_conn.h"
+#include "json_read.h"
 
 #define PROBE_MS	1000	/* a lost probe (UART not yet set up) is sent again */
 
-static long long now_ms(void)
+long long hv_now_ms(void)
 {
 	struct timespec ts;
 
@@ -45,18 +46,19 @@ struct hv_conn *hv_connect(const struct hv_target *t, int *err)
 int hv_sync(struct hv_conn *c)
 {
 	static const char probe[] = { HV_DETACH_KEY, HV_KILL_KEY, '\r' };
-	long long end = now_ms() + c->timeout_ms;
+	long long end = hv_now_ms() + c->timeout_ms;
 
-	while (now_ms() < end) {
-		long long next = now_ms() + PROBE_MS;
+	while (hv_now_ms() < end) {
+		long long next = hv_now_ms() + PROBE_MS;
 
 		c->len = 0;
+		c->ev_len = 0;	/* events before the shell's attention are not ours */
 		if (hv_send(c, probe, sizeof(probe)))
 			return no_answer(c, "connection lost");
-		while (now_ms() < next) {
+		while (hv_now_ms() < next) {
 			char *p;
 
-			if (hv_fill(c, (int)(next - now_ms())) < 0)
+			if (hv_fill(c, (int)(next - hv_now_ms())) < 0)
 				return no_answer(c, "connection closed");
 			p = memmem(c->buf, c->len, HV_PROMPT, strlen(HV_PROMPT));
 			if (p) {
@@ -68,12 +70,9 @@ int hv_sync(struct hv_conn *c)
 	return no_answer(c, "no prompt");
 }
 
-/* "[label] text": a partition's console line, not the command's output. */
-static int partition_line(const char *s)
+static int starts_with(const char *s, const char *head)
 {
-	const char *end = s[0] == '[' ? strchr(s, ']') : NULL;
-
-	return end && end > s + 1 && end[1] == ' ' && !memchr(s, ' ', (size_t)(end - s));
+	return !strncmp(s, head, strlen(head));
 }
 
 static int ends_with(const char *s, const char *tail)
@@ -100,46 +99,94 @@ static int next_line(struct hv_conn *c, char *line, size_t max)
 	return 1;
 }
 
-static void append(char **out, size_t *len, const char *line)
+/* An event line is kept for hv_next_event(); 1 if line was one. */
+static int keep_event(struct hv_conn *c, const char *line)
 {
 	size_t n = strlen(line);
-	char *p = realloc(*out, *len + n + 2);
+	char *p;
 
+	if (!starts_with(line, "{\"event\":"))
+		return 0;
+	p = realloc(c->events, c->ev_len + n + 2);
 	if (!p)
-		return;
-	memcpy(p + *len, line, n);
-	p[*len + n] = '\n';
-	p[*len + n + 1] = '\0';
-	*out = p;
-	*len += n + 1;
+		return 1;
+	memcpy(p + c->ev_len, line, n);
+	p[c->ev_len + n] = '\n';
+	p[c->ev_len + n + 1] = '\0';
+	c->events = p;
+	c->ev_len += n + 1;
+	return 1;
 }
 
-int hv_command(struct hv_conn *c, const char *cmd, char **out, int *rc)
+/* The reply line: its rc and out; 0, or -1 if it is not a reply. */
+static int take_reply(const char *line, struct hv_reply *r)
+{
+	long rc;
+
+	if (json_get_int(line, "rc", &rc) || json_get_str(line, "out", &r->out))
+		return -1;
+	r->rc = (int)rc;
+	r->json = strdup(line);
+	return r->json ? 0 : -1;
+}
+
+void hv_reply_free(struct hv_reply *r)
+{
+	free(r->out);
+	free(r->json);
+	r->out = r->json = NULL;
+}
+
+/* Lines until the echo of cmd, then the reply: the next line that is a JSON object with
+ * "cmd" (partition lines and other CPUs' messages are passed over, events kept). */
+int hv_request(struct hv_conn *c, const char *cmd, struct hv_reply *r)
 {
 	static char line[sizeof(((struct hv_conn *)0)->buf)];
-	long long end = now_ms() + c->timeout_ms;
-	size_t out_len = 0;
+	long long end = hv_now_ms() + c->timeout_ms;
 	int echoed = 0;
 	char script = HV_SCRIPT_KEY;
 
-	*out = calloc(1, 1);
+	*r = (struct hv_reply){ 0 };
 	if (hv_send(c, &script, 1) || hv_send(c, cmd, strlen(cmd)) || hv_send(c, "\r", 1))
 		return no_answer(c, "connection lost");
 	for (;;) {
 		while (next_line(c, line, sizeof(line))) {
-			if (!echoed) {
+			if (keep_event(c, line))
+				continue;
+			if (!echoed)
 				echoed = ends_with(line, cmd);
-			} else if (!strncmp(line, "rc=", 3)) {
-				*rc = atoi(line + 3);
-				return 0;
-			} else if (!partition_line(line)) {
-				append(out, &out_len, line);
-			}
+			else if (starts_with(line, "{\"cmd\":"))
+				return take_reply(line, r) ? no_answer(c, "a reply that is no "
+								 "JSON object with rc") : 0;
 		}
-		if (now_ms() >= end)
-			return no_answer(c, echoed ? "no end of the command's output" :
+		if (hv_now_ms() >= end)
+			return no_answer(c, echoed ? "no reply to the command" :
 					 "the command was not echoed");
-		if (hv_fill(c, (int)(end - now_ms())) < 0)
+		if (hv_fill(c, (int)(end - hv_now_ms())) < 0)
+			return no_answer(c, "connection closed");
+	}
+}
+
+int hv_next_event(struct hv_conn *c, long long end_ms, char **ev)
+{
+	static char line[sizeof(((struct hv_conn *)0)->buf)];
+
+	for (;;) {
+		char *nl = c->ev_len ? memchr(c->events, '\n', c->ev_len) : NULL;
+
+		if (nl) {
+			*ev = strndup(c->events, (size_t)(nl - c->events));
+			c->ev_len -= (size_t)(nl - c->events) + 1;
+			memmove(c->events, nl + 1, c->ev_len + 1);
+			return *ev ? 1 : no_answer(c, "out of memory");
+		}
+		while (!c->ev_len && next_line(c, line, sizeof(line)))
+			keep_event(c, line);
+		if (c->ev_len)
+			continue;
+		if (hv_now_ms() >= end_ms)
+			return 0;
+		if (hv_fill(c, (int)(end_ms - hv_now_ms())) < 0)
 			return no_answer(c, "connection closed");
 	}
 }

@@ -1,121 +1,113 @@
 /* start_wait.c - a partition start is asynchronous (the partition's own CPU loads it): after
- * "start"/"restart" bhctl waits until the partition has left "starting" and reads the
- * hypervisor's log for what became of it ("partition P: started on cpu N" or "... not
- * started"), looking only at messages newer than the command. */
+ * "start"/"restart" bhctl follows the partition's state events ({"event":"state",...},
+ * docs/console.md "Events") until it is running, or stopped again after "starting" (the
+ * start failed), and says which in its own words. Only JSON is read. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "bhctl.h"
 #include "hv_conn.h"
+#include "json_read.h"
 
-#define NAME_MAX_LEN	64
+/* The partition of a start/restart reply: its data "partition":{"id":N,"name":"..."}. */
+struct target {
+	long id;
+	char *name;
+	int starting;		/* its "starting" event has been seen */
+};
 
-/* Run cmd; 0 with *out, or BHCTL_NOHV (printed). A failed cmd is BHCTL_FAILED. */
-static int query(struct hv_conn *c, const char *cmd, char **out)
+/* "partition P: started on cpu 1" / "... on cpus 1 2" from the event's "cpus". */
+static void print_started(const struct target *t, const char *ev)
 {
-	int rc, err = hv_command(c, cmd, out, &rc);
+	const char *cpus = json_field(ev, "cpus"), *e = NULL;
+	int n = 0;
+	long cpu;
 
-	if (!err && rc) {
-		fprintf(stderr, "bhctl: '%s' failed: %s", cmd, *out);
-		err = BHCTL_FAILED;
+	for (e = json_elem(cpus, NULL); e; e = json_elem(cpus, e))
+		n++;
+	printf("partition %s: started on cpu%s", t->name, n > 1 ? "s" : "");
+	for (e = json_elem(cpus, NULL); e; e = json_elem(cpus, e))
+		if (!json_int(e, &cpu))
+			printf(" %ld", cpu);
+	printf("\n");
+}
+
+/* One event: 1 done (running), -1 failed (stopped after starting), 0 not yet. */
+static int follow(struct target *t, const char *ev)
+{
+	char *kind = NULL, *state = NULL;
+	long id;
+	int done = 0;
+
+	if (!json_get_str(ev, "event", &kind) && !strcmp(kind, "state") &&
+	    !json_get_int(ev, "id", &id) && id == t->id && !json_get_str(ev, "state", &state)) {
+		if (!strcmp(state, "starting"))
+			t->starting = 1;
+		else if (!strcmp(state, "running"))
+			done = 1;
+		else if (!strcmp(state, "stopped") && t->starting)
+			done = -1;
 	}
-	return err;
+	if (done > 0)
+		print_started(t, ev);
+	free(kind);
+	free(state);
+	return done;
 }
 
-int start_log_seq(struct hv_conn *c, unsigned long *seq)
+/* No outcome within the timeout: say which state the partition is in ("info P" data). */
+static int still(struct hv_conn *c, const struct target *t)
 {
-	char *out = NULL;
-	int err = query(c, "log 1", &out);
-
-	*seq = err ? 0 : strtoul(out, NULL, 10);
-	free(out);
-	return err;
-}
-
-/* "partition <id> <name>: <state>[, up ...]" from "info P": name and state. */
-static int info_state(struct hv_conn *c, const char *part, char *name, char *state)
-{
-	char cmd[128], *out = NULL, *l;
+	char cmd[64], *state = NULL;
+	struct hv_reply r;
+	const char *parts;
 	int err;
 
-	snprintf(cmd, sizeof(cmd), "info %s", part);
-	err = query(c, cmd, &out);
-	for (l = out; !err && l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		unsigned int id;
+	snprintf(cmd, sizeof(cmd), "info %ld", t->id);
+	err = hv_request(c, cmd, &r);
+	if (err)
+		return err;
+	parts = json_field(r.json, "partitions");
+	if (json_get_str(json_elem(parts, NULL), "state", &state))
+		state = strdup("?");
+	fprintf(stderr, "bhctl: %s is still %s after %d s\n", t->name, state ? state : "?",
+		c->timeout_ms / 1000);
+	free(state);
+	hv_reply_free(&r);
+	return BHCTL_FAILED;
+}
 
-		if (sscanf(l, "partition %u %63[^:]: %15[a-z]", &id, name, state) == 3)
-			break;
+static int wait_events(struct hv_conn *c, struct target *t)
+{
+	long long end = hv_now_ms() + c->timeout_ms;
+	char *ev;
+	int got = 0, done = 0;
+
+	while (!done && (got = hv_next_event(c, end, &ev)) == 1) {
+		done = follow(t, ev);
+		free(ev);
 	}
-	if (!err && (!l || !*l)) {
-		fprintf(stderr, "bhctl: no state of %s in: %s", part, out);
-		err = BHCTL_FAILED;
+	if (done > 0)
+		return BHCTL_OK;
+	if (done < 0) {
+		fprintf(stderr, "bhctl: partition %s: not started (see 'bhctl shell log')\n",
+			t->name);
+		return BHCTL_FAILED;
 	}
-	free(out);
+	return got ? got : still(c, t);
+}
+
+int start_wait(struct hv_conn *c, const struct hv_reply *r)
+{
+	const char *p = json_field(r->json, "partition");
+	struct target t = { 0 };
+	int err;
+
+	if (json_get_int(p, "id", &t.id) || json_get_str(p, "name", &t.name)) {
+		fprintf(stderr, "bhctl: the reply names no partition: %s\n", r->json);
+		return BHCTL_FAILED;
+	}
+	err = wait_events(c, &t);
+	free(t.name);
 	return err;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The newest log message after seq0 about name's start, into msg; 0 if there is none. */
-static int start_message(struct hv_conn *c, const char *name, unsigned long seq0, char *msg,
-			 size_t len)
-{
-	char started[NAME_MAX_LEN + 32], failed[NAME_MAX_LEN + 32], *out = NULL;
-	int err = query(c, "log 64", &out), found = 0;
-
-	snprintf(started, sizeof(started), "partition %s: started on ", name);
-	snprintf(failed, sizeof(failed), "partition %s: not started", name);
-	for (char *l = out; !err && l && *l; ) {
-		char *nl = strchr(l, '\n'), *text;
-		unsigned long seq = strtoul(l, &text, 10);
-
-		if (nl)
-			*nl = '\0';
-		text = strstr(l, "partition ");
-		if (seq > seq0 && text && (!strncmp(text, started, strlen(started)) ||
-					   !strcmp(text, failed))) {
-			snprintf(msg, len, "%s", text);
-			found = 1;
-		}
-		l = nl ? nl + 1 : NULL;
-	}
-	free(out);
-	return err ? -err : found;
-}
-
-int start_wait(struct hv_conn *c, const char *part, unsigned long seq0)
-{
-	char name[NAME_MAX_LEN], state[16], msg[256];
-	long long end = now_ms() + c->timeout_ms;
-	int err, found = 0;
-
-	do {
-		err = info_state(c, part, name, state);
-		if (err)
-			return err;
-		if (strcmp(state, "starting"))
-			found = start_message(c, name, seq0, msg, sizeof(msg));
-		if (found < 0)
-			return -found;
-		if (found)
-			break;
-	} while (now_ms() < end);
-	if (!found) {
-		fprintf(stderr, "bhctl: %s is still %s after %d s\n", name, state,
-			c->timeout_ms / 1000);
-		return BHCTL_FAILED;
-	}
-	if (strstr(msg, ": not started")) {
-		fprintf(stderr, "bhctl: %s (see 'bhctl shell log')\n", msg);
-		return BHCTL_FAILED;
-	}
-	printf("%s\n", msg);
-	return BHCTL_OK;
 }

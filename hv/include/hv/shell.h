@@ -31,6 +31,11 @@ struct partition;
  * "<cmd>: no partition '<name>' (see 'list')". */
 struct partition *shell_find_partition(const char *cmd, const char *name);
 
+/* {"id":1,"name":"p0","state":"running"} (without its "}" unless close, for more fields);
+ * sh_data_part(): the reply's data ,"partition":{...} (script mode). */
+void sh_json_part(const struct partition *p, bool close);
+void sh_data_part(const struct partition *p);
+
 /* "CMD PARTITION": *p from argv[1]; 0, or -EINVAL (usage) / -ENOENT after printing why. */
 int shell_partition_arg(int argc, char **argv, struct partition **p);
 
