@@ -85,9 +85,11 @@ def test_console_attach_sends_input_to_one_partition_only(echoes):
     con.close()
     log = echoes.log_text()
     # each echo partition answered only what was typed while it was attached ("echo: ready"
-    # may have been printed while no client was connected)
+    # may have been printed while no client was connected). The attached partition's
+    # unfinished line is shown as it is written; a line of another CPU closes it with a blank
+    # and it is shown again (docs/console.md): such an interrupted copy is not an answer.
     def answers(label):
-        return [l for l in re.findall(rf"\[{label}\] (echo: .*?)\r?\n", log)
+        return [l for l in re.findall(rf"\[{label}\] (echo: [^\r\n]*?)(?<! )\r?\n", log)
                 if l != "echo: ready"]
     assert answers("e1") == ["echo: ping one"]
     assert answers("e2") == ["echo: pong two"]
