@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 /* One shell command: name, one-line usage, summary, handler (argv[0] is the name). The
- * handler returns 0 or a negative error code (shown to bhctl as "rc=N"). */
+ * handler returns 0 or a negative error code (the script-mode reply's "rc"). */
 struct shell_cmd {
 	const char *name;
 	const char *usage;
