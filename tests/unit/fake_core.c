@@ -12,6 +12,7 @@
 #include <hv/byte_chan.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/event.h>
 #include <hv/guest_tree.h>
 #include <hv/image.h>
 #include <hv/log.h>
@@ -178,6 +179,15 @@ int byte_chan_irqs_create(struct byte_chan *c, struct partition *p)
 }
 
 void watchdog_reset(struct partition *p)
+{
+}
+
+/* Events are for a console's script-mode reader: none here. */
+void event_state(const struct partition *p, enum part_state s, const char *why)
+{
+}
+
+void event_fault(const struct partition *p, const char *kind, int vcpu, const char *msg)
 {
 }
 
