@@ -124,9 +124,13 @@ class QemuConsole:
 
     # --- the hypervisor -----------------------------------------------------------------------
     def wait_ready(self, timeout=None):
-        """Wait for "hypervisor ready" and the first prompt; returns the boot output."""
+        """Wait for "hypervisor ready" and the first prompt; returns the boot output. The
+        partitions' lines may come before that prompt (their CPUs run while the shell's is
+        slow, e.g. on a loaded host): they are handed back to the input, so that the next
+        expect still sees them."""
         self.expect_exact("hypervisor ready", timeout)
         self.expect_exact(PROMPT, timeout)
+        self.child.buffer = self.child.before + self.child.buffer
         return self.output
 
     def command(self, line, timeout=None):
