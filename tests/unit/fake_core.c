@@ -67,7 +67,7 @@ int hv_log(enum log_level level, const char *fmt, ...)
 
 /* ---- the DMA back end ---- */
 
-int iommu_arch_init(const void *fdt)
+int iommu_arch_init(const struct platform *plat)
 {
 	return 1;
 }
@@ -109,7 +109,7 @@ void iommu_arch_detach(struct iommu_source *s)
 	fake_call("detach");
 }
 
-int iommu_arch_selftest(const void *fdt)
+int iommu_arch_selftest(const struct platform *plat)
 {
 	return 0;
 }
@@ -119,7 +119,7 @@ bool hv_mutated(const char *what)
 	return false;
 }
 
-int bootargs_get(const void *fdt, const char *key, char *val, size_t len)
+int bootargs_get(const struct platform *plat, const char *key, char *val, size_t len)
 {
 	return -1;
 }
