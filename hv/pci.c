@@ -19,15 +19,15 @@
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/platform.h>
+#include <hv/arch/boot.h>
 #include <hv/mutate.h>
 #include <hv/pci.h>
 #include <hv/partition.h>
 
 #define MAX_FUNCS	8
 #define CFG_PAGE	0x1000u
-/* Guest-physical window where assigned functions' configuration spaces appear (one page
- * each, device number * 8 + function), above the CCSR; partitions cannot have RAM here. */
-#define CFG_WINDOW	0xff0000000ull
+/* Assigned functions' configuration spaces appear at arch_guest_pci_cfg_gpa (one page each,
+ * device number * 8 + function; <hv/arch/boot.h>). */
 
 #define PCI_VENDOR	0x00
 #define PCI_COMMAND	0x04
@@ -280,7 +280,7 @@ static int map_function(struct partition *p, struct pci_func *f, struct dev_desc
 		if (r->size && (err = partition_map_device(p, r->guest, r->phys, r->size)))
 			return err;
 	}
-	c->guest = CFG_WINDOW + (uint64_t)(f->bdf & 0xff) * CFG_PAGE;
+	c->guest = arch_guest_pci_cfg_gpa + (uint64_t)(f->bdf & 0xff) * CFG_PAGE;
 	c->size = 256;
 	c->flags = BH_REGION_FLAG_READ | BH_REGION_FLAG_WRITE;
 	return partition_map_emulated(p, c->guest, CFG_PAGE, &cfg_ops, f);

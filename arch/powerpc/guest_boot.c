@@ -101,5 +101,8 @@ const struct guest_boot_ops guest_boot = {
 const struct arch_elf arch_guest_elf = {
 	.class = 1,
 	.data = 2,
-	.what = "a 32-bit big-endian ELF",
+	.not_this = "not a 32-bit big-endian ELF",
 };
+
+/* Above the CCSR (0xf_e000_0000 on QEMU ppce500); partitions cannot have RAM here. */
+const uint64_t arch_guest_pci_cfg_gpa = 0xff0000000ull;

@@ -42,7 +42,7 @@ def selftest_lines(out):
 
 
 # The self-test is test code: only the test image has it (arch/powerpc/test/, mk/hv.mk).
-def test_image(path, hv_test_elf):
+def image_args(path, hv_test_elf):
     if path == "--uboot":
         return ("--uimg", str(hv_test_elf.with_suffix(".uimg")))
     return ("--elf", str(hv_test_elf))
@@ -51,7 +51,7 @@ def test_image(path, hv_test_elf):
 # U-Boot leaves an inbound window over all of RAM: the fence must close it at boot.
 @pytest.mark.parametrize("path", ["--direct", "--uboot"])
 def test_pci_inbound_window_fence(qemu, path, hv_test_elf):
-    con = qemu(path, *test_image(path, hv_test_elf), *SELFTEST, *EDU, timeout=TIMEOUT)
+    con = qemu(path, *image_args(path, hv_test_elf), *SELFTEST, *EDU, timeout=TIMEOUT)
     out = con.wait_ready()
     assert "dma: pci@fe0008000: inbound windows closed (PCI DMA fence)" in out
     assert "dma-selftest: edu at 00:02.0, partition p0" in out
@@ -81,7 +81,7 @@ def test_negative_control_fence_close(qemu, hv_test_elf):
 
 
 def test_selftest_without_edu_says_why(qemu, hv_test_elf):
-    con = qemu("--direct", *test_image("--direct", hv_test_elf), *SELFTEST, timeout=TIMEOUT)
+    con = qemu("--direct", *image_args("--direct", hv_test_elf), *SELFTEST, timeout=TIMEOUT)
     out = con.wait_ready()
     assert re.search(r"(?m)^dma-selftest: FAIL needs a PCI controller, -device edu and a "
                      r"partition \(error -\d+\)\r?$", out)

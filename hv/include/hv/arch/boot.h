@@ -31,13 +31,17 @@ struct guest_boot_ops {
 
 extern const struct guest_boot_ops guest_boot;
 
-/* ELF images the architecture runs: class (1 = ELFCLASS32), data encoding (2 = ELFDATA2MSB),
- * e_machine (20 = EM_PPC); hv/image.c refuses any other. */
+/* ELF images the architecture's guests come as: e_ident class (1 = ELFCLASS32; the only one
+ * hv/image.c parses so far) and data encoding (1 = little-, 2 = big-endian); hv/image.c
+ * refuses any other with the message not_this. */
 struct arch_elf {
 	uint8_t class, data;
-	uint16_t machine;
-	const char *what;		/* for the refusal: "a 32-bit big-endian ELF" */
+	const char *not_this;		/* "not a 32-bit big-endian ELF" */
 };
 extern const struct arch_elf arch_guest_elf;
+
+/* Guest-physical window where assigned PCI functions' configuration spaces appear (one page
+ * each, hv/pci.c): a hole the architecture's guest address map keeps free of RAM. */
+extern const uint64_t arch_guest_pci_cfg_gpa;
 
 #endif
