@@ -1,6 +1,7 @@
 /* guest_tree.c - the device tree each partition boots with (ePAPR 1.1 guest bindings):
  * /hypervisor (hcall-instructions, guest id and name, handles), memory, /cpus (written by the
- * architecture's guest boot protocol, <hv/arch/boot.h>), /chosen (stdout = the console byte channel), then the config's node-update. */
+ * architecture's guest boot protocol, <hv/arch/boot.h>), /chosen (stdout = the console byte
+ * channel), then the config's node-update. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

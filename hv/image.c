@@ -1,6 +1,6 @@
 /* image.c - copy a guest image from where the boot loader left it (host physical) into a
- * partition's memory: 32-bit ELF of the architecture's byte order (PT_LOAD segments at their physical addresses,
- * the entry point translated from virtual to physical), legacy U-Boot uImage (uncompressed
+ * partition's memory: 32-bit ELF in the architecture's byte order (PT_LOAD segments at their
+ * physical addresses, the entry point translated from virtual to physical), legacy U-Boot uImage (uncompressed
  * or gzip'd, hv/inflate.c: load address, entry point), or a raw binary at the config's
  * address.
  *

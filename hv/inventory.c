@@ -86,6 +86,11 @@ static void show_pic(const struct platform *plat)
 			  size_str(c->regs.size, sz, sizeof(sz)), c->path);
 }
 
+static const char *space_name(unsigned int space)
+{
+	return space == PLAT_PCI_IO ? "io" : space == PLAT_PCI_MEM64 ? "mem64" : "mem";
+}
+
 static void show_pci_windows(const struct plat_pci *b)
 {
 	char sz[24];
@@ -93,17 +98,19 @@ static void show_pci_windows(const struct plat_pci *b)
 	for (unsigned int i = 0; i < b->nr_windows; i++) {
 		const struct plat_pci_window *w = &b->window[i];
 
-		hv_printf("           %-4s 0x%09" PRIx64 "-0x%09" PRIx64 " -> bus 0x%" PRIx64 "  %s\n",
-			  w->space == PLAT_PCI_IO ? "io" : w->space == PLAT_PCI_MEM64 ? "mem64" : "mem",
-			  w->cpu, w->cpu + w->size - 1, w->bus, size_str(w->size, sz, sizeof(sz)));
+		hv_printf("           %-4s 0x%09" PRIx64 "-0x%09" PRIx64 " -> bus 0x%" PRIx64
+			  "  %s\n", space_name(w->space), w->cpu, w->cpu + w->size - 1, w->bus,
+			  size_str(w->size, sz, sizeof(sz)));
 	}
 }
 
 static void show_pci(const struct platform *plat)
 {
 	for (unsigned int i = 0; i < plat->nr_pci; i++) {
-		hv_printf("pci      0x%09" PRIx64 "  %s\n", plat->pci[i].regs.base, plat->pci[i].path);
-		show_pci_windows(&plat->pci[i]);
+		const struct plat_pci *b = &plat->pci[i];
+
+		hv_printf("pci      0x%09" PRIx64 "  %s\n", b->regs.base, b->path);
+		show_pci_windows(b);
 	}
 }
 

@@ -435,7 +435,8 @@ static void selftest(const struct platform *plat)
 	if (iommu_arch_selftest)
 		iommu_arch_selftest(plat);
 	else
-		hv_printf("bulkhead.selftest: refused, this is a release image (test image only)\n");
+		hv_printf("bulkhead.selftest: refused, this is a release image "
+			  "(test image only)\n");
 }
 
 int iommu_init(const struct platform *plat)

@@ -4,7 +4,8 @@
  * shadowed, command register and capabilities filtered, expansion ROM hidden).
  *
  * The configuration cycles and the outbound window are the architecture's:
- * pci_arch_* of <hv/arch/pci.h> (PowerPC: the Freescale PCI controller, arch/powerpc/pci_host.c). */
+ * pci_arch_* of <hv/arch/pci.h> (PowerPC: the Freescale PCI controller,
+ * arch/powerpc/pci_host.c). */
 #ifndef HV_PCI_H
 #define HV_PCI_H
 
