@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <libfdt.h>
 #include <hv/arch.h>
+#include <hv/arch/boot.h>
 #include <hv/bootargs.h>
 #include <hv/byte_chan.h>
 #include <hv/console.h>
@@ -216,6 +217,24 @@ struct vcpu *vcpu_current(void)
 void vcpu_arch_reset(struct vcpu *v, uint64_t entry, uint64_t dtb_gpa, uint64_t ima_size)
 {
 }
+
+/* The guest boot protocol: secondaries are never released here (partition.c only lays out
+ * and resets their release areas). */
+static void fake_secondary_init(struct vcpu *v)
+{
+}
+
+static bool fake_secondary_released(struct vcpu *v, uint64_t *entry, uint64_t *arg)
+{
+	return false;
+}
+
+const struct guest_boot_ops guest_boot = {
+	.name = "fake",
+	.secondary_area = 32,
+	.secondary_init = fake_secondary_init,
+	.secondary_released = fake_secondary_released,
+};
 
 void vcpu_arch_stop(struct vcpu *v)
 {
