@@ -7,7 +7,9 @@ set -eu
 cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-tools/run-qemu.sh --direct --icount --append bulkhead.selftest=dma \
+# the self-test is in the test image only (arch/powerpc/test/)
+tools/run-qemu.sh --direct --icount --elf build/powerpc/bulkhead-test.elf \
+	--append bulkhead.selftest=dma \
 	-- -device edu,dma_mask=0xffffffff </dev/null >"$log" 2>&1 &
 pid=$!
 i=0

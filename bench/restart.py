@@ -26,7 +26,9 @@ STEP = r"partition a: restart \(us\): (.*), total (\d+)"
 
 
 def memset_us(tmp):
-    con = QemuConsole(["--direct", "--icount", "--append", "bulkhead.selftest=dma", "--",
+    # the self-test is in the test image only (arch/powerpc/test/)
+    con = QemuConsole(["--direct", "--icount", "--elf", "build/powerpc/bulkhead-test.elf",
+                       "--append", "bulkhead.selftest=dma", "--",
                        "-device", "edu,dma_mask=0xffffffff"], tmp / "selftest.log", timeout=300)
     try:
         m = con.expect(r"dma-selftest: p3 .* memset (\d+) ticks, (\d+) KiB")

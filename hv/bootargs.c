@@ -1,8 +1,8 @@
-/* bootargs.c - look up "key=value" words in /chosen/bootargs. */
+/* bootargs.c - look up "key=value" words in the boot loader's command line. */
 #include <errno.h>
 #include <string.h>
-#include <libfdt.h>
 #include <hv/bootargs.h>
+#include <hv/platform.h>
 
 static const char *find_word(const char *args, size_t alen, const char *key, size_t *vlen)
 {
@@ -24,17 +24,14 @@ static const char *find_word(const char *args, size_t alen, const char *key, siz
 	return NULL;
 }
 
-int bootargs_get(const void *fdt, const char *key, char *val, size_t len)
+int bootargs_get(const struct platform *plat, const char *key, char *val, size_t len)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen");
-	int alen;
-	const char *args = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "bootargs", &alen);
 	const char *v;
 	size_t vlen;
 
-	if (!args)
+	if (!plat || !plat->bootargs)
 		return -ENOENT;
-	v = find_word(args, (size_t)alen, key, &vlen);
+	v = find_word(plat->bootargs, plat->bootargs_len, key, &vlen);
 	if (!v)
 		return -ENOENT;
 	if (vlen + 1 > len)

@@ -18,13 +18,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
-#include <hv/fdt_util.h>
 #include <hv/log.h>
 #include <hv/mutate.h>
+#include <hv/platform.h>
 
 #define NO_OWNER	(~0u)
 #define OPEN_LINE_MAX	256	/* prompt + the longest input line, with room to spare */
@@ -34,7 +33,6 @@ extern const struct console_driver ns16550_driver;
 
 static const struct console_driver *const drivers[] = { &ns16550_driver };
 static const struct console_driver *con;
-static int con_node = -FDT_ERR_NOTFOUND;
 
 /* The console lock guards the UART output and everything below. It is a ticket lock, so that
  * a CPU printing line after line (a partition flooding its console) cannot keep another CPU
@@ -68,38 +66,27 @@ static enum open_owner open_owner;
 /* CPUs writing a fatal report: their messages are never captured nor filtered. */
 static volatile uint8_t fatal_cpu[HV_NR_CPUS];
 
-static const struct console_driver *find_driver(const void *fdt, int node)
+static const struct console_driver *find_driver(unsigned int kind)
 {
 	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
-		for (const char *const *c = drivers[i]->compatible; *c; c++)
-			if (fdt_node_is_compatible(fdt, node, *c))
-				return drivers[i];
+		if (drivers[i]->kind == kind)
+			return drivers[i];
 	return NULL;
 }
 
-int console_init(const void *fdt)
+int console_init(const struct plat_uart *u)
 {
-	int node = fdt_stdout_node(fdt);
-	const struct console_driver *drv;
-	struct fdt_region reg;
-	void *regs;
+	const struct console_driver *drv = u ? find_driver(u->kind) : NULL;
+	volatile uint8_t *regs = NULL;
 
-	if (node < 0)
+	if (!drv || (u->io == PLAT_IO_PORT && !ARCH_HAS_PORT_IO))
 		return -ENODEV;
-	drv = find_driver(fdt, node);
-	if (!drv || fdt_reg_phys(fdt, node, 0, &reg))
-		return -ENODEV;
-	regs = arch_ioremap(reg.addr, reg.size);
-	if (!regs || drv->init(regs, fdt, node))
+	if (u->io == PLAT_IO_MMIO)
+		regs = arch_ioremap(u->base, u->size);
+	if ((u->io == PLAT_IO_MMIO && !regs) || drv->init(u, regs))
 		return -EIO;
 	con = drv;
-	con_node = node;
 	return 0;
-}
-
-int console_node(void)
-{
-	return con_node;
 }
 
 static void put(const char *buf, size_t len)

@@ -1,11 +1,10 @@
 /* cpu.c - discover the board's CPUs, bring the secondaries up, park a CPU after a fault. */
 #include <string.h>
-#include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
-#include <hv/fdt_util.h>
 #include <hv/partition.h>
+#include <hv/platform.h>
 #include <hv/shell.h>
 
 #define START_TIMEOUT_MS 1000
@@ -21,29 +20,19 @@ const char *cpu_state_name(enum cpu_state s)
 	return (unsigned int)s < 4 ? names[s] : "?";
 }
 
-/* CPUs are the children of /cpus with device_type = "cpu", numbered in tree order;
- * the first one is the boot CPU. */
-void cpus_discover(const void *fdt)
+_Static_assert(PLAT_MAX_CPUS == HV_NR_CPUS, "the platform describes the CPUs the core runs");
+
+/* CPUs are numbered in the platform's order; the first one is the boot CPU. */
+void cpus_discover(const struct platform *plat)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus");
-	int node;
-
-	if (cpus < 0)
-		return;
-	fdt_for_each_subnode(node, fdt, cpus) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-
-		if (!type || strcmp(type, "cpu"))
-			continue;
-		if (hv_nr_cpus == HV_NR_CPUS) {
-			hv_printf("cpus: more than %d CPUs in the hardware tree; the rest stay off\n",
-				  HV_NR_CPUS);
-			break;
-		}
-		hv_cpus[hv_nr_cpus].node = node;
-		hv_cpus[hv_nr_cpus].hw_id = fdt_get_u32(fdt, node, "reg", hv_nr_cpus);
-		hv_nr_cpus++;
+	for (unsigned int i = 0; i < plat->nr_cpus; i++) {
+		hv_cpus[i].plat = &plat->cpu[i];
+		hv_cpus[i].hw_id = plat->cpu[i].hw_id;
 	}
+	hv_nr_cpus = plat->nr_cpus;
+	if (plat->cpus_dropped)
+		hv_printf("cpus: more than %d CPUs in the hardware tree; the rest stay off\n",
+			  HV_NR_CPUS);
 }
 
 static int wait_online(unsigned int cpu)
@@ -60,12 +49,12 @@ static int wait_online(unsigned int cpu)
 	return 0;
 }
 
-void cpus_start_secondaries(const void *fdt)
+void cpus_start_secondaries(const struct platform *plat)
 {
 	for (unsigned int cpu = 1; cpu < hv_nr_cpus; cpu++) {
 		hv_cpus[cpu].state = CPU_STARTING;
 		arch_mb();
-		if (arch_cpu_start(cpu, fdt, hv_cpus[cpu].node)) {
+		if (arch_cpu_start(cpu, hv_cpus[cpu].plat)) {
 			hv_cpus[cpu].state = CPU_ABSENT;
 			continue;
 		}
@@ -103,7 +92,7 @@ void cpu_fatal_park(void)
 	arch_cpu_park();
 }
 
-int hv_cpu_node(unsigned int cpu)
+const struct plat_cpu *hv_cpu_plat(unsigned int cpu)
 {
-	return cpu < hv_nr_cpus ? hv_cpus[cpu].node : -1;
+	return cpu < hv_nr_cpus ? hv_cpus[cpu].plat : NULL;
 }

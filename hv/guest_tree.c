@@ -1,11 +1,13 @@
 /* guest_tree.c - the device tree each partition boots with (ePAPR 1.1 guest bindings):
- * /hypervisor (hcall-instructions, guest id and name, handles), memory, /cpus (spin table for
- * secondaries), /chosen (stdout = the console byte channel), then the config's node-update. */
+ * /hypervisor (hcall-instructions, guest id and name, handles), memory, /cpus (written by the
+ * architecture's guest boot protocol, <hv/arch/boot.h>), /chosen (stdout = the console byte
+ * channel), then the config's node-update. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
+#include <hv/arch/boot.h>
 #include <hv/byte_chan.h>
 #include <bulkhead/abi.h>
 #include <hv/config.h>
@@ -16,6 +18,7 @@
 #include <hv/manager.h>
 #include <hv/vpic.h>
 #include <hv/partition.h>
+#include <hv/platform.h>
 
 #define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
 
@@ -147,54 +150,6 @@ static int add_memory(void *fdt, const struct partition *p)
 		TRY(fdt_setprop_string(fdt, node, "device_type", "memory"));
 		TRY(fdt_appendprop_u64(fdt, node, "reg", p->mem[i].gpa));
 		TRY(fdt_appendprop_u64(fdt, node, "reg", p->mem[i].size));
-	}
-	return 0;
-}
-
-/* Properties of the physical CPU a guest CPU node inherits. */
-static int copy_cpu_props(void *fdt, int node, const void *hw, int hw_cpu)
-{
-	static const char *const props[] = { "timebase-frequency", "clock-frequency",
-					     "bus-frequency", "d-cache-size", "i-cache-size",
-					     "d-cache-line-size", "i-cache-line-size" };
-	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
-		int len;
-		const void *v = hw_cpu >= 0 ? fdt_getprop(hw, hw_cpu, props[i], &len) : NULL;
-
-		if (v)
-			TRY(fdt_setprop(fdt, node, props[i], v, len));
-	}
-	return 0;
-}
-
-static int add_cpus(void *fdt, const struct partition *p, const void *hw, int hw_cpu)
-{
-	int cpus = fdt_add_subnode(fdt, 0, "cpus");
-	char name[32];
-
-	TRY(cpus);
-	TRY(fdt_setprop_u32(fdt, cpus, "#address-cells", 1));
-	TRY(fdt_setprop_u32(fdt, cpus, "#size-cells", 0));
-	/* last first: libfdt inserts a subnode before its siblings, and Linux takes the boot
-	 * CPU from the header's boot_cpuid_phys (vCPU 0) but numbers CPUs in tree order */
-	fdt_set_boot_cpuid_phys(fdt, 0);
-	for (unsigned int i = p->nr_vcpus; i-- > 0;) {
-		int node;
-
-		snprintf(name, sizeof(name), "cpu@%u", i);
-		node = fdt_add_subnode(fdt, cpus, name);
-		TRY(node);
-		TRY(fdt_setprop_string(fdt, node, "device_type", "cpu"));
-		TRY(fdt_setprop_string(fdt, node, "compatible", "fsl,e500mc"));
-		TRY(fdt_setprop_u32(fdt, node, "reg", i));
-		TRY(copy_cpu_props(fdt, node, hw, hw_cpu));
-		if (!i) {
-			TRY(fdt_setprop_string(fdt, node, "status", "okay"));
-			continue;
-		}
-		TRY(fdt_setprop_string(fdt, node, "status", "disabled"));
-		TRY(fdt_setprop_string(fdt, node, "enable-method", "spin-table"));
-		TRY(setprop_u64(fdt, node, "cpu-release-addr", p->vcpu[i].spin_gpa));
 	}
 	return 0;
 }
@@ -334,16 +289,16 @@ int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_
 		     const struct hv_config *cfg, void *buf, size_t size)
 {
 	const struct cfg_partition *cp = &cfg->part[p->cfg_index];
-	int hw_cpu = p->nr_vcpus ? hv_cpu_node(p->vcpu[0].pcpu) : -1;
+	const struct plat_cpu *hw_cpu = p->nr_vcpus ? hv_cpu_plat(p->vcpu[0].pcpu) : NULL;
 
 	TRY(fdt_create_empty_tree(buf, (int)size));
-	/* the window holds the tree and the secondaries' spin-table entries at its end
-	 * (partition.c): reserved whole, so the guest never reuses it (ePAPR 1.1, 5.5.2) */
+	/* the window holds the tree and the secondaries' release areas at its end (the boot
+	 * protocol's, partition.c): reserved whole, so the guest never reuses it */
 	TRY(fdt_add_mem_rsv(buf, p->dtb_gpa, p->dtb_size));
 	TRY(add_root(buf, p));
 	TRY(add_hypervisor(buf, p, cfg_fdt, cfg));
 	TRY(add_memory(buf, p));
-	TRY(add_cpus(buf, p, hw, hw_cpu));
+	TRY(guest_boot.tree_cpus(buf, p, hv_platform, hw_cpu));	/* the boot protocol's */
 	TRY(add_chosen(buf, p, cp));
 	TRY(device_tree_add(buf, p, hw, cfg_fdt, cfg));	/* issue 5: assigned devices */
 	TRY(add_aliases(buf, p, cfg_fdt, cfg, cp->aliases));

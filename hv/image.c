@@ -1,6 +1,6 @@
 /* image.c - copy a guest image from where the boot loader left it (host physical) into a
- * partition's memory: 32-bit big-endian ELF (PT_LOAD segments at their physical addresses,
- * the entry point translated from virtual to physical), legacy U-Boot uImage (uncompressed
+ * partition's memory: 32-bit ELF in the architecture's byte order (PT_LOAD segments at their
+ * physical addresses, the entry point translated from virtual to physical), legacy U-Boot uImage (uncompressed
  * or gzip'd, hv/inflate.c: load address, entry point), or a raw binary at the config's
  * address.
  *
@@ -9,6 +9,7 @@
  * partition's memory (guest_write(), gpa_to_hpa()), and arithmetic is done in 64 bits. */
 #include <errno.h>
 #include <string.h>
+#include <hv/arch/boot.h>
 #include <hv/image.h>
 #include <hv/inflate.h>
 #include <hv/partition.h>
@@ -20,8 +21,11 @@
 #define EHDR_SIZE	52		/* ELF32 header (System V ABI, ELF32_Ehdr) */
 #define PHDR_SIZE	32		/* ELF32 program header */
 #define ZERO_CHUNK	256
+#define ELFCLASS32	1
+#define ELFDATA2MSB	2
 
-/* ELF32 header fields used (big-endian, ELFCLASS32 / ELFDATA2MSB): e_entry at 24, e_phoff
+/* ELF32 header fields used (ELFCLASS32; the byte order and class the architecture's guests use
+ * come from arch_guest_elf, <hv/arch/boot.h>: big-endian on PowerPC): e_entry at 24, e_phoff
  * at 28, e_phentsize at 42, e_phnum at 44; program header: p_type 0, p_offset 4, p_vaddr 8,
  * p_paddr 12, p_filesz 16, p_memsz 20. uImage header (U-Boot include/image.h, legacy
  * format): ih_size at 12, ih_load 16, ih_ep 20, ih_type 30, ih_comp 31. */
@@ -38,6 +42,19 @@ static uint32_t be32(const uint8_t *b)
 static uint16_t be16(const uint8_t *b)
 {
 	return (uint16_t)((b[0] << 8) | b[1]);
+}
+
+/* ELF fields in the byte order of the architecture's guest images (e_ident[EI_DATA]). */
+static uint32_t elf32(const uint8_t *b)
+{
+	if (arch_guest_elf.data == ELFDATA2MSB)
+		return be32(b);
+	return ((uint32_t)b[3] << 24) | ((uint32_t)b[2] << 16) | ((uint32_t)b[1] << 8) | b[0];
+}
+
+static uint16_t elf16(const uint8_t *b)
+{
+	return arch_guest_elf.data == ELFDATA2MSB ? be16(b) : (uint16_t)((b[1] << 8) | b[0]);
 }
 
 /* Zero len bytes of guest memory at gpa (a segment's bss), through guest_write(). */
@@ -59,8 +76,8 @@ static int guest_zero(const struct partition *p, uint64_t gpa, uint64_t len)
 static int load_segment(const struct partition *p, const uint8_t *img, uint64_t img_size,
 			const uint8_t *ph, const char **why)
 {
-	uint64_t off = be32(ph + 4), paddr = be32(ph + 12), filesz = be32(ph + 16);
-	uint64_t memsz = be32(ph + 20), hpa;
+	uint64_t off = elf32(ph + 4), paddr = elf32(ph + 12), filesz = elf32(ph + 16);
+	uint64_t memsz = elf32(ph + 20), hpa;
 
 	if (off + filesz > img_size || filesz > memsz) {
 		*why = "an ELF segment lies outside the image or is larger in the file than in "
@@ -86,13 +103,13 @@ static int load_segment(const struct partition *p, const uint8_t *img, uint64_t 
 static int elf_entry(const uint8_t *img, uint32_t phoff, uint16_t phentsize, uint16_t phnum,
 		     uint64_t *entry, const char **why)
 {
-	uint64_t e = be32(img + 24);
+	uint64_t e = elf32(img + 24);
 
 	for (unsigned int i = 0; i < phnum; i++) {
 		const uint8_t *ph = img + phoff + (uint64_t)i * phentsize;
-		uint64_t vaddr = be32(ph + 8), paddr = be32(ph + 12), memsz = be32(ph + 20);
+		uint64_t vaddr = elf32(ph + 8), paddr = elf32(ph + 12), memsz = elf32(ph + 20);
 
-		if (be32(ph) == PT_LOAD && e >= vaddr && e - vaddr < memsz) {
+		if (elf32(ph) == PT_LOAD && e >= vaddr && e - vaddr < memsz) {
 			*entry = e - vaddr + paddr;
 			return 0;
 		}
@@ -107,20 +124,21 @@ static int load_elf(const struct partition *p, const uint8_t *img, uint64_t size
 	uint32_t phoff;
 	uint16_t phentsize, phnum;
 
-	if (size < EHDR_SIZE || img[4] != 1 || img[5] != 2) {
-		*why = "not a 32-bit big-endian ELF";
+	if (size < EHDR_SIZE || img[4] != arch_guest_elf.class || img[5] != arch_guest_elf.data ||
+	    arch_guest_elf.class != ELFCLASS32) {
+		*why = arch_guest_elf.not_this;
 		return -EINVAL;
 	}
-	phoff = be32(img + 28);
-	phentsize = be16(img + 42);
-	phnum = be16(img + 44);
+	phoff = elf32(img + 28);
+	phentsize = elf16(img + 42);
+	phnum = elf16(img + 44);
 	if (phentsize < PHDR_SIZE || (uint64_t)phoff + (uint64_t)phnum * phentsize > size) {
 		*why = "the ELF program headers lie outside the image";
 		return -EINVAL;
 	}
 	for (unsigned int i = 0; i < phnum; i++) {
 		const uint8_t *ph = img + phoff + (uint64_t)i * phentsize;
-		int err = be32(ph) == PT_LOAD ? load_segment(p, img, size, ph, why) : 0;
+		int err = elf32(ph) == PT_LOAD ? load_segment(p, img, size, ph, why) : 0;
 
 		if (err)
 			return err;

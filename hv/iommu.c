@@ -7,6 +7,7 @@
 #include <hv/arch.h>
 #include <hv/bootargs.h>
 #include <hv/console.h>
+#include <hv/platform.h>
 #include <hv/iommu.h>
 #include <hv/manager.h>
 #include <hv/mutate.h>
@@ -424,13 +425,23 @@ uint32_t iommu_fault_total(const struct partition *p)
 
 /* ---- start-up ---- */
 
-int iommu_init(const void *hw_fdt)
+/* The self-test is test code: only the test image links it (iommu_arch_selftest is weak). */
+static void selftest(const struct platform *plat)
 {
 	char what[16];
 
-	nr_units = iommu_arch_init(hw_fdt);
-	if (bootargs_get(hw_fdt, "bulkhead.selftest", what, sizeof(what)) > 0 &&
-	    !strcmp(what, "dma"))
-		iommu_arch_selftest(hw_fdt);
+	if (bootargs_get(plat, "bulkhead.selftest", what, sizeof(what)) <= 0 || strcmp(what, "dma"))
+		return;
+	if (iommu_arch_selftest)
+		iommu_arch_selftest(plat);
+	else
+		hv_printf("bulkhead.selftest: refused, this is a release image "
+			  "(test image only)\n");
+}
+
+int iommu_init(const struct platform *plat)
+{
+	nr_units = iommu_arch_init(plat);
+	selftest(plat);
 	return nr_units > 0 ? 0 : -ENODEV;
 }

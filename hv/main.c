@@ -4,19 +4,19 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libfdt.h>
+#include <libfdt.h>	/* the config blob (the config format) */
 #include <hv/arch.h>
 #include <hv/bootargs.h>
 #include <hv/mutate.h>
 #include <hv/config.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
-#include <hv/fdt_util.h>
 #include <hv/hv.h>
 #include <hv/inventory.h>
-#include <hv/irqchip.h>
+#include <hv/arch/irqchip.h>
 #include <hv/iommu.h>
 #include <hv/partition.h>
+#include <hv/platform.h>
 #include <hv/shell.h>
 
 #define CONFIG_MAX_SIZE	(1u << 20)	/* largest config blob we accept */
@@ -25,9 +25,9 @@ uint64_t hv_banner_time;	/* time counter when the banner was printed (for bench/
 const void *hv_hw_fdt, *hv_cfg_fdt;
 const struct hv_config *hv_cfg;
 
-static void banner(const void *fdt)
+static void banner(const struct platform *plat)
 {
-	const char *model = fdt_getprop(fdt, 0, "model", NULL);
+	const char *model = plat->model;
 
 	hv_banner_time = arch_time_now();
 	hv_printf("\nBulkhead %s (%s) - partitioning hypervisor\n", BULKHEAD_VERSION, arch_name);
@@ -36,33 +36,21 @@ static void banner(const void *fdt)
 }
 
 /* Test hook: "bulkhead.inject=illegal@N" makes CPU N execute an illegal instruction. */
-static void read_debug_args(const void *fdt)
+static void read_debug_args(const struct platform *plat)
 {
 	char v[32];
 
-	if (bootargs_get(fdt, "bulkhead.inject", v, sizeof(v)) > 0 && !strncmp(v, "illegal@", 8))
+	if (bootargs_get(plat, "bulkhead.inject", v, sizeof(v)) > 0 && !strncmp(v, "illegal@", 8))
 		hv_inject_illegal_cpu = atoi(v + 8);
 }
 
-/* Largest size a blob at addr may have: up to the end of the RAM region holding it. */
-static uint64_t room_in_ram(const void *fdt, uint64_t addr)
-{
-	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
-	struct fdt_region r;
-
-	for (int i = 0; node >= 0 && fdt_reg_phys(fdt, node, i, &r) == 0; i++)
-		if (addr >= r.addr && addr < r.addr + r.size)
-			return r.addr + r.size - addr;
-	return 0;
-}
-
 /* Locate the config blob from bootargs "config-addr=<phys>"; NULL (reported) when absent. */
-static const void *find_config(const void *fdt, size_t *max)
+static const void *find_config(const struct platform *plat, size_t *max)
 {
 	char v[32], *end;
 	uint64_t addr, room;
 
-	if (bootargs_get(fdt, "config-addr", v, sizeof(v)) <= 0) {
+	if (bootargs_get(plat, "config-addr", v, sizeof(v)) <= 0) {
 		hv_printf("config: no config-addr=<address> in /chosen/bootargs\n");
 		return NULL;
 	}
@@ -71,7 +59,7 @@ static const void *find_config(const void *fdt, size_t *max)
 		hv_printf("config: config-addr=%s is not a number\n", v);
 		return NULL;
 	}
-	room = room_in_ram(fdt, addr);
+	room = platform_ram_room(plat, addr);
 	if (!room || addr + 64 > addr + room || (addr >> 32)) {
 		hv_printf("config: config-addr=0x%" PRIx64 " is not in RAM\n", addr);
 		return NULL;
@@ -108,13 +96,13 @@ static void list_partitions(const void *blob)
 		  config.nr_parts, config.nr_parts == 1 ? "" : "s", names);
 }
 
-/* Validate the config against the hardware tree and build the partitions; on any error
- * nothing is started and the console stays up. */
-static void load_config(const void *fdt)
+/* Validate the config against the hardware description (its paths name the platform's
+ * nodes) and build the partitions; on any error nothing is started, the console stays up. */
+static void load_config(const struct platform *plat)
 {
 	size_t max;
 	int errors = 0;
-	const void *blob = find_config(fdt, &max);
+	const void *blob = find_config(plat, &max), *fdt = plat->hw_tree;
 
 	hv_cfg_fdt = blob;
 	if (blob)
@@ -129,23 +117,24 @@ static void load_config(const void *fdt)
 	list_partitions(blob);
 }
 
-void hv_main(const void *fdt)
+void hv_main(const struct platform *plat)
 {
-	if (console_init(fdt))
+	hv_platform = plat;
+	if (console_init(platform_console(plat)))
 		cpu_fatal_park();	/* nowhere to say anything */
-	hv_hw_fdt = fdt;
-	banner(fdt);
-	read_debug_args(fdt);
-	mutate_init(fdt);
-	cpus_discover(fdt);
+	hv_hw_fdt = plat->hw_tree;
+	banner(plat);
+	read_debug_args(plat);
+	mutate_init(plat);
+	cpus_discover(plat);
 	hv_cpus[0].state = CPU_ONLINE;
-	inventory_show(fdt);
-	load_config(fdt);
-	iommu_init(fdt);	/* issue 6: DMA fences closed (before the secondaries map) */
-	if (irqchip_arch_init(fdt))	/* every source masked; maps registers: before SMP */
+	inventory_show(plat);
+	load_config(plat);
+	iommu_init(plat);	/* issue 6: DMA fences closed (before the secondaries map) */
+	if (irqchip_arch_init(&plat->irqchip))	/* sources masked; maps registers: before SMP */
 		hv_printf("irqchip: no interrupt controller: devices get no interrupts\n");
 	hv_printf("cpu 0 online\n");
-	cpus_start_secondaries(fdt);
+	cpus_start_secondaries(plat);
 	partitions_autostart();
 	hv_printf("hypervisor ready\n");
 	shell_prompt();

@@ -12,9 +12,9 @@
 /* The comma-separated names given at boot; written once by the boot CPU before SMP. */
 static char mutations[64];
 
-void mutate_init(const void *fdt)
+void mutate_init(const struct platform *plat)
 {
-	if (bootargs_get(fdt, "bulkhead.mutate", mutations, sizeof(mutations)) > 0)
+	if (bootargs_get(plat, "bulkhead.mutate", mutations, sizeof(mutations)) > 0)
 		hv_printf("TEST IMAGE: protections broken on purpose: %s\n", mutations);
 	else
 		mutations[0] = '\0';
@@ -31,11 +31,11 @@ bool hv_mutated(const char *what)
 	return false;
 }
 #else
-void mutate_init(const void *fdt)
+void mutate_init(const struct platform *plat)
 {
 	char v[64];
 
-	if (bootargs_get(fdt, "bulkhead.mutate", v, sizeof(v)) != -ENOENT)
+	if (bootargs_get(plat, "bulkhead.mutate", v, sizeof(v)) != -ENOENT)
 		hv_printf("bulkhead.mutate: refused, this is a release image (test image only)\n");
 }
 

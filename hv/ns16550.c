@@ -1,8 +1,9 @@
-/* ns16550.c - polled driver for 16550-compatible UARTs (register stride from reg-shift).
- * The baud rate is left as firmware (or the emulator) set it. */
+/* ns16550.c - polled driver for 16550-compatible UARTs, memory-mapped (register stride from
+ * the platform's reg_shift) or in port-I/O space. The baud rate is left as firmware (or the
+ * emulator) set it. */
 #include <hv/arch.h>
 #include <hv/console.h>
-#include <hv/fdt_util.h>
+#include <hv/platform.h>
 
 #define UART_RBR	0	/* receive buffer (read) */
 #define UART_THR	0	/* transmit holding (write) */
@@ -10,39 +11,49 @@
 #define LSR_DR		0x01	/* data ready */
 #define LSR_THRE	0x20	/* transmit holding register empty */
 
-static volatile uint8_t *base;
+static volatile uint8_t *base;	/* MMIO mapping; NULL: port I/O at port */
+static uint16_t port;
 static unsigned int shift;
 
-static volatile uint8_t *reg(unsigned int r)
+static uint8_t rd(unsigned int r)
 {
-	return base + (r << shift);
+	if (!base)
+		return arch_port_read8((uint16_t)(port + r));
+	return arch_read8(base + (r << shift));
 }
 
-static int ns16550_init(void *regs, const void *fdt, int node)
+static void wr(unsigned int r, uint8_t v)
 {
-	base = regs;
-	shift = fdt_get_u32(fdt, node, "reg-shift", 0);
+	if (!base)
+		arch_port_write8((uint16_t)(port + r), v);
+	else
+		arch_write8(base + (r << shift), v);
+}
+
+static int ns16550_init(const struct plat_uart *u, volatile uint8_t *mmio)
+{
+	base = mmio;
+	port = (uint16_t)u->base;
+	shift = u->reg_shift;
 	return shift > 4 ? -1 : 0;
 }
 
 static void ns16550_putc(char c)
 {
-	while (!(arch_read8(reg(UART_LSR)) & LSR_THRE))
+	while (!(rd(UART_LSR) & LSR_THRE))
 		arch_cpu_relax();
-	arch_write8(reg(UART_THR), (uint8_t)c);
+	wr(UART_THR, (uint8_t)c);
 }
 
 static int ns16550_getc(void)
 {
-	if (!(arch_read8(reg(UART_LSR)) & LSR_DR))
+	if (!(rd(UART_LSR) & LSR_DR))
 		return -1;
-	return arch_read8(reg(UART_RBR));
+	return rd(UART_RBR);
 }
 
-static const char *const ns16550_compat[] = { "ns16550", "ns16550a", "ns8250", NULL };
-
 const struct console_driver ns16550_driver = {
-	.compatible = ns16550_compat,
+	.kind = PLAT_UART_NS16550,
 	.init = ns16550_init,
 	.putc = ns16550_putc,
 	.getc = ns16550_getc,

@@ -17,10 +17,10 @@
 #include <hv/event.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
+#include <hv/arch/boot.h>
 #include <hv/watchdog.h>
 
 #define IMA_MAX		(64ull << 20)	/* ePAPR initial mapping: at most 64 MiB */
-#define SPIN_ENTRY_SIZE	32		/* ePAPR spin table entry (5.5.2), 8-byte aligned */
 #define DEFAULT_DTB	0x10000ull	/* dtb window when the config names none */
 #define STOP_SYNC_MS	2000	/* a stopper waits this long, then the stop goes on
 					 * without it (stop_complete()) */
@@ -93,7 +93,7 @@ static void setup_memory(struct partition *p, const struct hv_config *cfg, int i
 	}
 }
 
-/* The dtb window, with the secondaries' spin-table entries at its end. */
+/* The dtb window, with the secondaries' release areas (guest boot protocol) at its end. */
 static void setup_dtb_window(struct partition *p, const struct cfg_partition *cp)
 {
 	if (cp->has_dtb_window) {
@@ -104,7 +104,7 @@ static void setup_dtb_window(struct partition *p, const struct cfg_partition *cp
 		p->dtb_size = DEFAULT_DTB;
 	}
 	for (unsigned int i = 1; i < p->nr_vcpus; i++)
-		p->vcpu[i].spin_gpa = p->dtb_gpa + p->dtb_size - SPIN_ENTRY_SIZE * i;
+		p->vcpu[i].spin_gpa = p->dtb_gpa + p->dtb_size - guest_boot.secondary_area * i;
 }
 
 /* aliases { stdout = <&channel>; } names the console byte channel. */
@@ -227,13 +227,11 @@ static int load_tree(struct partition *p)
 	return guest_write(p, p->dtb_gpa, p->tree, fdt_totalsize(p->tree)) ? -EFAULT : 0;
 }
 
-/* ePAPR spin table entries start "not released": entry_addr = 1. */
+/* Secondaries wait for the guest's release (the boot protocol's, e.g. an ePAPR spin table). */
 static void init_spin_table(struct partition *p)
 {
 	for (unsigned int i = 1; i < p->nr_vcpus; i++) {
-		uint32_t e[8] = { 0, cpu_to_fdt32(1), 0, 0, 0, cpu_to_fdt32(i), 0, 0 };
-
-		guest_write(p, p->vcpu[i].spin_gpa, e, sizeof(e));
+		guest_boot.secondary_init(&p->vcpu[i]);
 		p->vcpu[i].state = VCPU_WAIT_SPIN;
 	}
 }

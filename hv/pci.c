@@ -16,19 +16,18 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
-#include <hv/fdt_util.h>
+#include <hv/platform.h>
+#include <hv/arch/boot.h>
 #include <hv/mutate.h>
 #include <hv/pci.h>
 #include <hv/partition.h>
 
 #define MAX_FUNCS	8
 #define CFG_PAGE	0x1000u
-/* Guest-physical window where assigned functions' configuration spaces appear (one page
- * each, device number * 8 + function), above the CCSR; partitions cannot have RAM here. */
-#define CFG_WINDOW	0xff0000000ull
+/* Assigned functions' configuration spaces appear at arch_guest_pci_cfg_gpa (one page each,
+ * device number * 8 + function; <hv/arch/boot.h>). */
 
 #define PCI_VENDOR	0x00
 #define PCI_COMMAND	0x04
@@ -85,31 +84,34 @@ static unsigned int nr_funcs;
 static struct pci_window windows[2];
 static unsigned int nr_windows;
 
+/* The platform's host bridge whose hardware node is bridge (the device layer names bridges by
+ * the node the config's device path resolves to), or NULL. */
+static const struct plat_pci *bridge_of(int bridge)
+{
+	return platform_pci_by_ref(hv_platform, bridge);
+}
+
 /* The bridge's 32-bit memory window from its ranges (phys.hi space code 2, PCI 2.1 binding)
  * and the outbound window opened over it. */
 static struct pci_window *window_of(const void *hw, int bridge)
 {
-	int len;
-	const fdt32_t *r;
-	int pac = fdt_child_addr_cells(hw, fdt_parent_offset(hw, bridge));
+	const struct plat_pci *br = platform_pci_by_ref(hv_platform, bridge);
 
 	for (unsigned int i = 0; i < nr_windows; i++)
 		if (windows[i].bridge == bridge)
 			return &windows[i];
-	r = fdt_getprop(hw, bridge, "ranges", &len);
-	if (!r || nr_windows == 2 || pac < 1 || pac > 2)
+	if (!br || nr_windows == 2)
 		return NULL;
-	for (int at = 0, stride = 3 + pac + 2; (at + stride) * 4 <= len; at += stride) {
+	for (unsigned int at = 0; at < br->nr_windows; at++) {
+		const struct plat_pci_window *pw = &br->window[at];
 		struct pci_window *w = &windows[nr_windows];
 
-		if (((fdt32_to_cpu(r[at]) >> 24) & 3) != 2)
+		if (pw->space != PLAT_PCI_MEM32)
 			continue;
-		*w = (struct pci_window){ .bridge = bridge,
-					  .bus = fdt_read_cells(r + at + 1, 2),
-					  .cpu = fdt_read_cells(r + at + 3, pac),
-					  .size = fdt_read_cells(r + at + 3 + pac, 2) };
+		*w = (struct pci_window){ .bridge = bridge, .bus = pw->bus, .cpu = pw->cpu,
+					  .size = pw->size };
 		w->next = w->bus;
-		if (pci_arch_outbound(bridge, w->cpu, w->bus, w->size))
+		if (pci_arch_outbound(br, w->cpu, w->bus, w->size))
 			return NULL;
 		nr_windows++;
 		return w;
@@ -119,12 +121,12 @@ static struct pci_window *window_of(const void *hw, int bridge)
 
 static uint32_t cfg_rd(const struct pci_func *f, unsigned int reg)
 {
-	return pci_arch_cfg_read32(f->bridge, f->bdf, reg);
+	return pci_arch_cfg_read32(bridge_of(f->bridge), f->bdf, reg);
 }
 
 static void cfg_wr(const struct pci_func *f, unsigned int reg, uint32_t v)
 {
-	pci_arch_cfg_write32(f->bridge, f->bdf, reg, v);
+	pci_arch_cfg_write32(bridge_of(f->bridge), f->bdf, reg, v);
 }
 
 /* 6.2.5.1: write all ones, read back, restore; memory BARs only (I/O BARs stay absent). */
@@ -278,7 +280,7 @@ static int map_function(struct partition *p, struct pci_func *f, struct dev_desc
 		if (r->size && (err = partition_map_device(p, r->guest, r->phys, r->size)))
 			return err;
 	}
-	c->guest = CFG_WINDOW + (uint64_t)(f->bdf & 0xff) * CFG_PAGE;
+	c->guest = arch_guest_pci_cfg_gpa + (uint64_t)(f->bdf & 0xff) * CFG_PAGE;
 	c->size = 256;
 	c->flags = BH_REGION_FLAG_READ | BH_REGION_FLAG_WRITE;
 	return partition_map_emulated(p, c->guest, CFG_PAGE, &cfg_ops, f);
@@ -358,11 +360,11 @@ int pci_cap_find(int bridge, uint32_t bdf, unsigned int id)
 {
 	uint32_t ptr;
 
-	if (!(pci_arch_cfg_read32(bridge, bdf, PCI_COMMAND) & STATUS_CAP))
+	if (!(pci_arch_cfg_read32(bridge_of(bridge), bdf, PCI_COMMAND) & STATUS_CAP))
 		return -ENOENT;
-	ptr = pci_arch_cfg_read32(bridge, bdf, PCI_CAP_PTR) & 0xfc;
+	ptr = pci_arch_cfg_read32(bridge_of(bridge), bdf, PCI_CAP_PTR) & 0xfc;
 	for (int n = 0; ptr >= 0x40 && n < 48; n++) {
-		uint32_t v = pci_arch_cfg_read32(bridge, bdf, ptr);
+		uint32_t v = pci_arch_cfg_read32(bridge_of(bridge), bdf, ptr);
 
 		if ((v & 0xff) == id)
 			return (int)ptr;
@@ -377,11 +379,11 @@ static int cap_turn_off(int bridge, uint32_t bdf, unsigned int id, uint32_t enab
 			uint32_t set_bits)
 {
 	int cap = pci_cap_find(bridge, bdf, id);
-	uint32_t v = cap < 0 ? 0 : pci_arch_cfg_read32(bridge, bdf, (unsigned int)cap);
+	uint32_t v = cap < 0 ? 0 : pci_arch_cfg_read32(bridge_of(bridge), bdf, (unsigned int)cap);
 
 	if (!(v & enable))
 		return 0;
-	pci_arch_cfg_write32(bridge, bdf, (unsigned int)cap, (v & ~enable) | set_bits);
+	pci_arch_cfg_write32(bridge_of(bridge), bdf, (unsigned int)cap, (v & ~enable) | set_bits);
 	return 1;
 }
 

@@ -1,15 +1,15 @@
 /* pcpu.c - what each physical CPU does: run the vCPU placed on it while its partition runs,
- * start secondary vCPUs when the guest releases them (ePAPR spin table), else idle. */
-#include <libfdt.h>
+ * start secondary vCPUs when the guest releases them (the guest boot protocol's release: the
+ * ePAPR spin table on PowerPC), else idle. */
 #include <hv/arch.h>
+#include <hv/arch/boot.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
 #include <hv/watchdog.h>
 
-#define IMA_SECONDARY	(64ull << 20)
-/* Idle CPUs wake this often to poll the console and guest spin tables; arch_cpu_kick()
+/* Idle CPUs wake this often to poll the console and guest secondary releases; arch_cpu_kick()
  * wakes them at once when a partition starts. */
 #define IDLE_HZ		1000
 
@@ -53,21 +53,18 @@ static unsigned int console_cpu(void)
 	return 0;
 }
 
-/* ePAPR 5.5.2: the guest writes r3 and then entry_addr (not 1) to release the vCPU. */
+/* The guest released secondary v (the boot protocol says how): start it there. */
 static void check_spin(struct vcpu *v)
 {
-	uint32_t e[4];
+	uint64_t entry, arg;
 
-	if (guest_read(v->part, v->spin_gpa, e, sizeof(e)))
-		return;
-	if (fdt32_to_cpu(e[1]) & 1)
+	if (!guest_boot.secondary_released(v, &entry, &arg))
 		return;
 	/* under its partition's lock: a stop (and a new start) cannot pass in between */
 	while (!arch_spin_trylock(&v->part->lock))
 		arch_cpu_relax();
 	if (v->part->state == PART_RUNNING && v->state == VCPU_WAIT_SPIN) {
-		vcpu_arch_reset(v, ((uint64_t)fdt32_to_cpu(e[0]) << 32) | fdt32_to_cpu(e[1]),
-				fdt32_to_cpu(e[3]), IMA_SECONDARY);
+		vcpu_arch_reset(v, entry, arg, guest_boot.secondary_ima);
 		v->state = VCPU_RUNNABLE;
 	}
 	arch_spin_unlock(&v->part->lock);

@@ -15,6 +15,7 @@
 #include <hv/log.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
+#include <hv/platform.h>
 #include <hv/shell.h>
 #include "shell_priv.h"
 
@@ -231,7 +232,7 @@ static int cmd_reset(int argc, char **argv)
 		return -EINVAL;
 	sh_printf("reset: resetting the system\n");
 	sh_flush();	/* said before the board goes */
-	err = arch_system_reset(hv_hw_fdt);
+	err = arch_system_reset(hv_platform);
 	sh_printf("reset: %s\n", err == -ENODEV ? "this board has no reset register the "
 		  "hypervisor knows (fsl,has-rstcr)" : "the board did not reset");
 	return err;

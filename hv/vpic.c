@@ -21,8 +21,9 @@
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/platform.h>
 #include <hv/hcall.h>
-#include <hv/irqchip.h>
+#include <hv/arch/irqchip.h>
 #include <hv/partition.h>
 #include <hv/device.h>
 #include <hv/device_hcall.h>
@@ -110,7 +111,7 @@ int vpic_irq_create(struct partition *p, const struct dev_irq *di)
 
 	if (nr_irqs == MAX_VPIC_IRQS)
 		return -ENOSPC;
-	if (!irqchip_arch_ready() && irqchip_arch_init(device_hw_tree()))
+	if (!irqchip_arch_ready() && irqchip_arch_init(&hv_platform->irqchip))
 		hv_printf("vpic: no interrupt controller: device interrupts stay off\n");
 	q = &irqs[nr_irqs];
 	*q = (struct vpic_irq){ .part = p, .src = di->src, .priority = DEFAULT_PRIO,

@@ -42,8 +42,12 @@ $(BA)/bulkhead.elf: $(HV_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) $(BA)/link.ld
 ALL_TARGETS += $(BA)/bulkhead.elf
 
 # The test image: the same objects but hv/mutate.c built with HV_TEST_BUILD, so that it honours
-# bulkhead.mutate= (hv/include/hv/mutate.h). Only tests boot it; it is never installed.
-HV_TEST_OBJS := $(filter-out $(BA)/obj/hv/mutate.c.o,$(HV_OBJS)) $(BA)/obj/hv/mutate-test.o
+# bulkhead.mutate= (hv/include/hv/mutate.h), plus the self-tests of arch/$(ARCH)/test/
+# (bulkhead.selftest=, which the release image refuses). Only tests boot it; it is never
+# installed.
+ARCH_TEST_SRCS := $(wildcard arch/$(ARCH)/test/*.c)
+HV_TEST_OBJS := $(filter-out $(BA)/obj/hv/mutate.c.o,$(HV_OBJS)) $(BA)/obj/hv/mutate-test.o \
+		$(ARCH_TEST_SRCS:%=$(BA)/obj/%.o)
 $(BA)/obj/hv/mutate-test.o: hv/mutate.c $(LIBFDT_SRC)/libfdt.h $(NEWLIB_LIBC)
 	@mkdir -p $(@D)
 	$(TGT_CC) $(HV_CFLAGS) -DHV_TEST_BUILD -c $< -o $@
@@ -58,4 +62,4 @@ $(BA)/bulkhead-test.uimg: $(BA)/bulkhead-test.bin
 		-n bulkhead-test -d $< $@ > /dev/null
 CHECK_DEPS += $(BA)/bulkhead-test.elf $(BA)/bulkhead-test.uimg
 
--include $(HV_OBJS:.o=.d)
+-include $(HV_OBJS:.o=.d) $(ARCH_TEST_SRCS:%=$(BA)/obj/%.d)

@@ -1,7 +1,6 @@
 /* cpu.c - e500mc CPU entry from head.S, identity, time base, parking. */
-#include <libfdt.h>
 #include <hv/arch.h>
-#include <hv/fdt_util.h>
+#include <hv/platform.h>
 #include <arch/spr.h>
 #include <arch/layout.h>
 #include "powerpc.h"
@@ -11,13 +10,17 @@ extern char __stacks_start[];
 const char arch_name[] = "powerpc";
 static uint64_t tb_freq;
 
-/* Boot CPU, from head.S with the boot mapping in place and a stack. */
+/* Boot CPU, from head.S with the boot mapping in place and a stack: the platform model is
+ * built from the device tree the boot loader passed (r3), then the core takes over. */
 void arch_boot_cpu_entry(const void *fdt, unsigned int slot)
 {
+	const struct platform *plat;
+
 	arch_install_vectors();
-	powerpc_mmu_init_boot(fdt, slot);
-	powerpc_time_init(fdt);
-	hv_main(fdt);
+	plat = powerpc_platform_build(fdt);
+	powerpc_mmu_init_boot(plat, slot);
+	powerpc_time_init(plat);
+	hv_main(plat);
 }
 
 /* Secondary CPU released from the spin table (smp.c). */
@@ -39,13 +42,10 @@ unsigned int arch_cpu_id(void)
 			      (HV_STACK_SIZE + HV_EXC_STACK_SIZE));
 }
 
-/* Time base frequency: /cpus/<first cpu>/timebase-frequency (ePAPR 3.7.1). */
-void powerpc_time_init(const void *fdt)
+/* Time base frequency: the boot CPU's timebase-frequency (ePAPR 3.7.1). */
+void powerpc_time_init(const struct platform *plat)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus");
-	int cpu = cpus < 0 ? cpus : fdt_first_subnode(fdt, cpus);
-
-	tb_freq = cpu < 0 ? 0 : fdt_get_u32(fdt, cpu, "timebase-frequency", 0);
+	tb_freq = plat->nr_cpus ? plat->cpu[0].timebase_hz : 0;
 }
 
 uint64_t arch_time_now(void)

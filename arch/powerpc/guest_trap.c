@@ -60,6 +60,21 @@ static void program(struct vcpu *v, struct trap_frame *tf)
  * kernel's: `sc 1` from guest user mode is a privileged-instruction program interrupt in the
  * guest (ESR[PPR], SRR0 = the sc), never dispatched; KVM's e500 code (booke.c) also turns an
  * hypervisor system call from guest user mode into a program interrupt with ESR[PPR]. */
+/* The ePAPR hypercall ABI (1.1, B.4): token in r11, arguments in r3..r10; results (status
+ * first) come back in r3..r10. The core's struct hcall_regs is filled from them and copied back
+ * whole, so a handler that updates its arguments for a re-run (hcall_again) is seen too. */
+static void hcall_call(struct vcpu *v, struct trap_frame *tf)
+{
+	struct hcall_regs r = { .token = tf->gpr[11] };
+
+	for (unsigned int i = 0; i < HCALL_NR_REGS; i++)
+		r.reg[i] = tf->gpr[3 + i];
+	hcall_dispatch(v, &r);
+	for (unsigned int i = 0; i < HCALL_NR_REGS; i++)
+		tf->gpr[3 + i] = (uint32_t)r.reg[i];
+	tf->gpr[11] = (uint32_t)r.token;
+}
+
 static void syscall(struct vcpu *v, struct trap_frame *tf)
 {
 	uint32_t insn;
@@ -73,17 +88,13 @@ static void syscall(struct vcpu *v, struct trap_frame *tf)
 		vcpu_reflect(v, tf, IVOR_PROGRAM, tf->pc - 4);
 		return;
 	}
-	/* r3..r10 and r11 (token) are struct hcall_regs, in place in the saved frame */
-	hcall_dispatch(v, (struct hcall_regs *)&tf->gpr[3]);
+	hcall_call(v, tf);
 	if (v->hcall_again) {	/* a slice of a long call: SRR0 is past the sc; run it again */
 		v->hcall_again = false;
 		tf->pc -= 4;
 	}
 }
 
-_Static_assert(sizeof(unsigned long) == sizeof(uint32_t) &&
-	       sizeof(struct hcall_regs) == 9 * sizeof(uint32_t),
-	       "struct hcall_regs must overlay r3..r11 of struct trap_frame");
 
 /* Does guest entry e let the guest's current privilege level load (or store) through it?
  * (E500MCRM 6.7.4: SR/SW in supervisor mode, UR/UW in user mode.) */

@@ -8,9 +8,9 @@
 #include "pamu_core.h"
 #include "pci_atmu.h"
 
-int iommu_arch_init(const void *fdt)
+int iommu_arch_init(const struct platform *plat)
 {
-	return pamu_probe(fdt) + atmu_probe(fdt);
+	return pamu_probe(plat) + atmu_probe(plat);
 }
 
 int iommu_arch_attach(struct iommu_source *s)
@@ -40,9 +40,4 @@ void iommu_arch_detach(struct iommu_source *s)
 		pamu_detach(s);
 	else
 		atmu_detach(s);
-}
-
-int iommu_arch_node_sources(const void *fdt, int node, uint32_t *ids, int max)
-{
-	return pamu_node_liodns(fdt, node, ids, max);
 }

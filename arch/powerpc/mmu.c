@@ -2,9 +2,8 @@
  * VA = PA, device windows at VAs from IO_VA_BASE up) written on the boot CPU and replayed on
  * every secondary (each e500mc core has its own TLB1; E500MCRM 6.3). */
 #include <errno.h>
-#include <libfdt.h>
 #include <hv/arch.h>
-#include <hv/fdt_util.h>
+#include <hv/platform.h>
 #include <arch/spr.h>
 #include "powerpc.h"
 
@@ -101,24 +100,23 @@ int powerpc_phys_read32(uint64_t pa, uint32_t *val)
 }
 
 /* Map RAM beyond the first 256 MiB (head.S mapped that) in 256 MiB pages, VA = PA, up to
- * IO_VA_BASE. RAM is the first "memory" node's first reg entry. */
-static void map_ram(const void *fdt)
+ * IO_VA_BASE. RAM is the platform's first RAM range. */
+static void map_ram(const struct platform *plat)
 {
-	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
-	struct fdt_region r;
-	uint64_t pg = tsize_bytes(TSIZE_256M);
+	uint64_t pg = tsize_bytes(TSIZE_256M), end;
 
-	if (node < 0 || fdt_reg_phys(fdt, node, 0, &r))
+	if (!plat->nr_ram)
 		return;
-	ram_top = r.addr + r.size < IO_VA_BASE ? r.addr + r.size : IO_VA_BASE;
-	for (uint64_t pa = pg; pa < r.addr + r.size && pa < IO_VA_BASE; pa += pg)
+	end = plat->ram[0].base + plat->ram[0].size;
+	ram_top = end < IO_VA_BASE ? end : IO_VA_BASE;
+	for (uint64_t pa = pg; pa < end && pa < IO_VA_BASE; pa += pg)
 		add_map((uint32_t)pa, pa, TSIZE_256M, MAS2_M);
 }
 
-void powerpc_mmu_init_boot(const void *fdt, unsigned int slot)
+void powerpc_mmu_init_boot(const struct platform *plat, unsigned int slot)
 {
 	boot_slot = slot;
-	map_ram(fdt);
+	map_ram(plat);
 }
 
 /* Secondary CPU: head.S left only the RAM mapping, in the low slot the spin-table release

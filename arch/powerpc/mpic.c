@@ -11,12 +11,11 @@
  * CPU and marks it in service; writing 0 to EOI ends the highest-priority one in service.
  * The same layout is what QEMU's openpic model implements for its FSL MPIC 4.2. */
 #include <errno.h>
-#include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
-#include <hv/fdt_util.h>
-#include <hv/irqchip.h>
+#include <hv/arch/irqchip.h>
+#include <hv/platform.h>
 #include "powerpc.h"
 
 #define MPIC_SIZE		0x40000u
@@ -94,16 +93,15 @@ static int reset(void)
 	return 0;
 }
 
-int irqchip_arch_init(const void *fdt)
+int irqchip_arch_init(const struct plat_irqchip *c)
 {
-	int node = fdt_node_offset_by_compatible(fdt, -1, "fsl,mpic");
-	struct fdt_region r;
+	const struct plat_range r = c->regs;
 
 	if (regs)
 		return 0;
-	if (node < 0 || fdt_reg_phys(fdt, node, 0, &r))
+	if (c->kind != PLAT_IRQCHIP_MPIC)
 		return -ENODEV;
-	regs = arch_ioremap(r.addr, r.size < MPIC_SIZE ? MPIC_SIZE : r.size);
+	regs = arch_ioremap(r.base, r.size < MPIC_SIZE ? MPIC_SIZE : r.size);
 	if (!regs)
 		return -ENODEV;
 	mapped_on[arch_cpu_id() / 32] |= 1u << (arch_cpu_id() % 32);
@@ -112,7 +110,7 @@ int irqchip_arch_init(const void *fdt)
 		return -ENODEV;
 	}
 	hv_printf("mpic: %lu sources at 0x%llx, owned by the hypervisor\n",
-		  (unsigned long)nr_sources, (unsigned long long)r.addr);
+		  (unsigned long)nr_sources, (unsigned long long)r.base);
 	return 0;
 }
 

@@ -6,10 +6,9 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
-#include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
-#include <hv/fdt_util.h>
+#include <hv/platform.h>
 #include <hv/iommu.h>
 #include "pamu_core.h"
 #include "pci_atmu.h"
@@ -62,26 +61,22 @@ static void publish(void)
 	arch_mb();
 }
 
-int pamu_probe(const void *fdt)
+int pamu_probe(const struct platform *plat)
 {
 	struct pamu_tables t = {
 		.ppaact = (uintptr_t)ppaact, .ppaact_size = sizeof(ppaact),
 		.spaact = (uintptr_t)spaact, .spaact_size = sizeof(spaact),
 		.omt = (uintptr_t)omt, .omt_size = sizeof(omt),
 	};
-	int node;
 
-	for (node = fdt_node_offset_by_compatible(fdt, -1, "fsl,pamu"); node >= 0;
-	     node = fdt_node_offset_by_compatible(fdt, node, "fsl,pamu")) {
-		struct fdt_region r;
+	for (unsigned int n = 0; n < plat->nr_iommus; n++) {
+		const struct plat_range r = plat->iommu[n].regs;
 
-		if (fdt_reg_phys(fdt, node, 0, &r))
-			continue;
 		for (uint64_t off = 0; off + PAMU_UNIT_SIZE <= r.size &&
 		     nr_units < PAMU_MAX_UNITS; off += PAMU_UNIT_SIZE) {
 			struct pamu_io io;
 
-			units[nr_units] = arch_ioremap(r.addr + off, PAMU_UNIT_SIZE);
+			units[nr_units] = arch_ioremap(r.base + off, PAMU_UNIT_SIZE);
 			if (!units[nr_units])
 				break;
 			io = unit_io(nr_units++);

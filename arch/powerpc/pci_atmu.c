@@ -21,6 +21,7 @@
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/fdt_util.h>
+#include <hv/platform.h>
 #include <hv/iommu.h>
 #include <hv/mutate.h>
 #include "pci_atmu.h"
@@ -237,8 +238,9 @@ static bool is_pci_ctl(const void *fdt, int node)
 
 /* Find the controllers, map their registers and fence them: firmware (U-Boot) leaves an
  * inbound window over all of RAM, and every DMA source starts disabled. */
-int atmu_probe(const void *fdt)
+int atmu_probe(const struct platform *plat)
 {
+	const void *fdt = plat->hw_tree;	/* controllers by compatible (arch-private) */
 	int node;
 
 	hw_fdt = fdt;

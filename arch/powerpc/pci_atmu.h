@@ -9,7 +9,9 @@
 struct iommu_source;
 struct iommu_domain;
 
-int atmu_probe(const void *fdt);
+struct platform;
+
+int atmu_probe(const struct platform *plat);
 int atmu_attach(struct iommu_source *s);
 int atmu_set_enabled(struct iommu_source *s, bool on);
 int atmu_wait_idle(struct iommu_source *s);
@@ -26,7 +28,7 @@ void atmu_cfg_write32(int node, uint32_t rid, unsigned int reg, uint32_t v);
 /* Self-test helper: outbound window 1, CPU cpu -> PCI bus, 2^log2size bytes. */
 void atmu_outbound_set(int node, uint64_t cpu, uint64_t bus, unsigned int log2size);
 
-int pamu_probe(const void *fdt);
+int pamu_probe(const struct platform *plat);
 int pamu_attach(struct iommu_source *s);
 int pamu_set_enabled(struct iommu_source *s, bool on);
 int pamu_wait_idle(struct iommu_source *s);

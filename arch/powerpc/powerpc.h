@@ -5,11 +5,15 @@
 #include <stdint.h>
 #include <arch/trap_frame.h>
 
+struct platform;
+
 void arch_install_vectors(void);
-void powerpc_mmu_init_boot(const void *fdt, unsigned int slot);
+/* The platform model from the boot loader's device tree (platform.c); built once. */
+const struct platform *powerpc_platform_build(const void *fdt);
+void powerpc_mmu_init_boot(const struct platform *plat, unsigned int slot);
 void powerpc_mmu_init_secondary(unsigned int slot);
 int powerpc_phys_read32(uint64_t pa, uint32_t *val);
-void powerpc_time_init(const void *fdt);
+void powerpc_time_init(const struct platform *plat);
 void powerpc_trap(struct trap_frame *tf, unsigned int vclass);
 void _secondary_start(void);
 

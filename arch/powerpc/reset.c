@@ -2,23 +2,21 @@
  * control register when its node says "fsl,has-rstcr"; writing HRESET_REQ asserts the
  * board's hard reset (MPC8544ERM, Global Utilities: RSTCR). */
 #include <errno.h>
-#include <libfdt.h>
 #include <hv/arch.h>
-#include <hv/fdt_util.h>
+#include <hv/platform.h>
 
 #define GUTS_RSTCR		0xb0		/* reset control register */
 #define RSTCR_HRESET_REQ	0x00000002u
 #define RESET_WAIT		100000000u	/* spins before the reset is declared lost */
 
-int arch_system_reset(const void *fdt)
+/* plat->reset_regs: the GUTS block of the node with fsl,has-rstcr (platform.c). */
+int arch_system_reset(const struct platform *plat)
 {
-	int node = fdt ? fdt_node_offset_by_prop_value(fdt, -1, "fsl,has-rstcr", "", 0) : -1;
-	struct fdt_region reg;
 	uint8_t *guts;
 
-	if (node < 0 || fdt_reg_phys(fdt, node, 0, &reg))
+	if (!plat || !plat->reset_regs)
 		return -ENODEV;
-	guts = arch_ioremap(reg.addr, GUTS_RSTCR + 4);
+	guts = arch_ioremap(plat->reset_regs, GUTS_RSTCR + 4);
 	if (!guts)
 		return -ENODEV;
 	arch_write32(guts + GUTS_RSTCR, RSTCR_HRESET_REQ);

@@ -2,11 +2,10 @@
  * Each cpu node has enable-method = "spin-table" and cpu-release-addr (64-bit physical). */
 #include <errno.h>
 #include <string.h>
-#include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
-#include <hv/fdt_util.h>
 #include <hv/cpu.h>
+#include <hv/platform.h>
 #include "powerpc.h"
 
 /* ePAPR spin table entry (big-endian, 64-bit fields). */
@@ -17,32 +16,25 @@ struct spin_table {
 	uint32_t pir;
 };
 
-int arch_cpu_start(unsigned int cpu, const void *fdt, int node)
+int arch_cpu_start(unsigned int cpu, const struct plat_cpu *c)
 {
-	const char *method = fdt_getprop(fdt, node, "enable-method", NULL);
-	const fdt32_t *rel;
-	int len;
 	volatile struct spin_table *st;
 
-	if (!method || strcmp(method, "spin-table")) {
-		hv_printf("cpu %u: %s: enable-method is not \"spin-table\"\n", cpu,
-			  fdt_get_name(fdt, node, NULL));
+	if (c->start != PLAT_START_SPIN_TABLE) {
+		hv_printf("cpu %u: %s: enable-method is not \"spin-table\"\n", cpu, c->name);
 		return -ENODEV;
 	}
-	rel = fdt_getprop(fdt, node, "cpu-release-addr", &len);
-	if (!rel || len != 8) {
-		hv_printf("cpu %u: %s: cpu-release-addr missing or not 2 cells\n", cpu,
-			  fdt_get_name(fdt, node, NULL));
+	if (!c->release_ok) {
+		hv_printf("cpu %u: %s: cpu-release-addr missing or not 2 cells\n", cpu, c->name);
 		return -EINVAL;
 	}
-	st = arch_ioremap(((uint64_t)fdt32_to_cpu(rel[0]) << 32) | fdt32_to_cpu(rel[1]),
-			  sizeof(*st));
+	st = arch_ioremap(c->release_addr, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
 	/* r3 and PIR first; writing entry_lo last releases the CPU (ePAPR 5.5.2). */
 	st->r3_hi = 0;
 	st->r3_lo = cpu;
-	st->pir = fdt_get_u32(fdt, node, "reg", cpu);
+	st->pir = c->hw_id;
 	st->entry_hi = 0;
 	arch_mb();
 	st->entry_lo = (uint32_t)(uintptr_t)_secondary_start;

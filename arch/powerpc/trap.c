@@ -5,7 +5,7 @@
 #include <hv/cpu.h>
 #include <hv/vcpu.h>
 #include <hv/vpic.h>
-#include <hv/irqchip.h>
+#include <hv/arch/irqchip.h>
 #include <hv/partition.h>
 #include <arch/spr.h>
 #include "powerpc.h"

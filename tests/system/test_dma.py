@@ -41,10 +41,17 @@ def selftest_lines(out):
     return re.findall(r"(?m)^dma-selftest: (PASS|FAIL) (.*?)\r?$", out)
 
 
+# The self-test is test code: only the test image has it (arch/powerpc/test/, mk/hv.mk).
+def image_args(path, hv_test_elf):
+    if path == "--uboot":
+        return ("--uimg", str(hv_test_elf.with_suffix(".uimg")))
+    return ("--elf", str(hv_test_elf))
+
+
 # U-Boot leaves an inbound window over all of RAM: the fence must close it at boot.
 @pytest.mark.parametrize("path", ["--direct", "--uboot"])
-def test_pci_inbound_window_fence(qemu, path):
-    con = qemu(path, *SELFTEST, *EDU, timeout=TIMEOUT)
+def test_pci_inbound_window_fence(qemu, path, hv_test_elf):
+    con = qemu(path, *image_args(path, hv_test_elf), *SELFTEST, *EDU, timeout=TIMEOUT)
     out = con.wait_ready()
     assert "dma: pci@fe0008000: inbound windows closed (PCI DMA fence)" in out
     assert "dma-selftest: edu at 00:02.0, partition p0" in out
@@ -73,12 +80,22 @@ def test_negative_control_fence_close(qemu, hv_test_elf):
                       "reset with DMA in flight: the target holds the scrubbed value"], out
 
 
-def test_selftest_without_edu_says_why(qemu):
-    con = qemu("--direct", *SELFTEST, timeout=TIMEOUT)
+def test_selftest_without_edu_says_why(qemu, hv_test_elf):
+    con = qemu("--direct", *image_args("--direct", hv_test_elf), *SELFTEST, timeout=TIMEOUT)
     out = con.wait_ready()
     assert re.search(r"(?m)^dma-selftest: FAIL needs a PCI controller, -device edu and a "
                      r"partition \(error -\d+\)\r?$", out)
     assert "PASS" not in out
+
+
+# The release image has no self-test code and says so instead of running one.
+def test_release_image_refuses_selftest(qemu):
+    con = qemu("--direct", *SELFTEST, *EDU, timeout=TIMEOUT)
+    out = con.wait_ready()
+    assert re.search(r"(?m)^bulkhead.selftest: refused, this is a release image "
+                     r"\(test image only\)\r?$", out), out
+    assert "dma-selftest" not in out
+    assert "dma: pci@fe0008000: inbound windows closed (PCI DMA fence)" in out
 
 
 def test_fence_closed_at_boot_without_selftest(qemu):

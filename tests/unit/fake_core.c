@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <libfdt.h>
 #include <hv/arch.h>
+#include <hv/arch/boot.h>
 #include <hv/bootargs.h>
 #include <hv/byte_chan.h>
 #include <hv/console.h>
@@ -68,7 +69,7 @@ int hv_log(enum log_level level, const char *fmt, ...)
 
 /* ---- the DMA back end ---- */
 
-int iommu_arch_init(const void *fdt)
+int iommu_arch_init(const struct platform *plat)
 {
 	return 1;
 }
@@ -110,7 +111,7 @@ void iommu_arch_detach(struct iommu_source *s)
 	fake_call("detach");
 }
 
-int iommu_arch_selftest(const void *fdt)
+int iommu_arch_selftest(const struct platform *plat)
 {
 	return 0;
 }
@@ -120,7 +121,7 @@ bool hv_mutated(const char *what)
 	return false;
 }
 
-int bootargs_get(const void *fdt, const char *key, char *val, size_t len)
+int bootargs_get(const struct platform *plat, const char *key, char *val, size_t len)
 {
 	return -1;
 }
@@ -226,6 +227,24 @@ struct vcpu *vcpu_current(void)
 void vcpu_arch_reset(struct vcpu *v, uint64_t entry, uint64_t dtb_gpa, uint64_t ima_size)
 {
 }
+
+/* The guest boot protocol: secondaries are never released here (partition.c only lays out
+ * and resets their release areas). */
+static void fake_secondary_init(struct vcpu *v)
+{
+}
+
+static bool fake_secondary_released(struct vcpu *v, uint64_t *entry, uint64_t *arg)
+{
+	return false;
+}
+
+const struct guest_boot_ops guest_boot = {
+	.name = "fake",
+	.secondary_area = 32,
+	.secondary_init = fake_secondary_init,
+	.secondary_released = fake_secondary_released,
+};
 
 void vcpu_arch_stop(struct vcpu *v)
 {

@@ -9,6 +9,11 @@
 #include <hv/image.h>
 #include <hv/partition.h>
 #include "unit.h"
+#include <hv/arch/boot.h>
+
+/* What the architecture says its guest ELF images are (PowerPC: arch/powerpc/guest_boot.c). */
+const struct arch_elf arch_guest_elf = { .class = 1, .data = 2,
+					 .not_this = "not a 32-bit big-endian ELF" };
 
 #define MEM_SIZE	0x10000u		/* the partition: guest physical 0..64 KiB */
 

@@ -1,23 +1,24 @@
-/* console.h - the hypervisor console: the UART named by the hardware tree's stdout-path. */
+/* console.h - the hypervisor console: the platform's console UART (the one the firmware names
+ * for output, e.g. the device tree's stdout-path). */
 #ifndef HV_CONSOLE_H
 #define HV_CONSOLE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* A console UART driver, chosen by the "compatible" of the stdout node. */
+struct plat_uart;
+
+/* A console UART driver, chosen by the platform UART's kind (enum plat_uart_kind). Register
+ * accesses go through the accessor of the UART's I/O space (MMIO or port I/O). */
 struct console_driver {
-	const char *const *compatible;	/* NULL-terminated list */
-	int (*init)(void *regs, const void *fdt, int node);
+	unsigned int kind;		/* PLAT_UART_* it drives */
+	int (*init)(const struct plat_uart *u, volatile uint8_t *mmio);	/* mmio NULL: ports */
 	void (*putc)(char c);
 	int (*getc)(void);		/* -1 when nothing is waiting */
 };
 
-/* Find and set up the console from /chosen/stdout-path; negative error if there is none. */
-int console_init(const void *fdt);
-
-/* Node offset of the console UART in the hardware tree (after console_init). */
-int console_node(void);
+/* Set up the platform's console UART u; negative error if there is none or it is unusable. */
+int console_init(const struct plat_uart *u);
 
 /* Write whole lines (a newline is added if the last is missing; "\n" becomes "\r\n") in
  * one piece under the console lock, starting at column 0: an open shell line (prompt and

@@ -20,16 +20,19 @@ struct hv_cpu {
 	volatile enum cpu_state state;
 	volatile uint32_t heartbeat;
 	volatile bool entered;	/* reached hv_secondary_main (the start timeout ends there) */
-	uint32_t hw_id;		/* "reg" of the cpu node */
-	int node;		/* cpu node offset in the hardware tree */
+	uint32_t hw_id;		/* the platform CPU's hw_id (PIR on PowerPC) */
+	const struct plat_cpu *plat;	/* its description in the platform model */
 };
 
 extern struct hv_cpu hv_cpus[HV_NR_CPUS];
 extern unsigned int hv_nr_cpus;
 
-/* Find the CPUs in the hardware tree and release the secondaries. */
-void cpus_discover(const void *fdt);
-void cpus_start_secondaries(const void *fdt);
+struct platform;
+struct plat_cpu;
+
+/* Take the CPUs of the platform and release the secondaries. */
+void cpus_discover(const struct platform *plat);
+void cpus_start_secondaries(const struct platform *plat);
 
 /* Mark the calling CPU parked and stop it (after a fatal fault has been reported). */
 void cpu_fatal_park(void) __attribute__((noreturn));
@@ -39,7 +42,7 @@ extern int hv_inject_illegal_cpu;
 
 const char *cpu_state_name(enum cpu_state s);
 
-/* Hardware-tree node of physical CPU cpu, or -1. */
-int hv_cpu_node(unsigned int cpu);
+/* Platform description of physical CPU cpu, or NULL. */
+const struct plat_cpu *hv_cpu_plat(unsigned int cpu);
 
 #endif

@@ -1,5 +1,6 @@
 /* hcall.h - hypercall dispatch in the core. The architecture collects the token and the
- * argument registers (ePAPR on PowerPC: r11, r3..r10) and writes the results back. */
+ * argument registers of its guest ABI into struct hcall_regs and writes the results back to
+ * them (PowerPC: arch/powerpc/guest_trap.c, ePAPR r11 and r3..r10). */
 #ifndef HV_HCALL_H
 #define HV_HCALL_H
 
@@ -7,9 +8,8 @@
 
 #define HCALL_NR_REGS	8
 
-/* In: token and arguments; out: reg[0] = EV_* status, reg[1..] = results. The order matches
- * the PowerPC register file (r3..r10, then r11 = token) so the architecture can hand over
- * its saved registers in place. */
+/* In: token and arguments; out: reg[0] = EV_* status, reg[1..] = results. Which guest
+ * registers these are is the architecture's business. */
 struct hcall_regs {
 	unsigned long reg[HCALL_NR_REGS];
 	unsigned long token;

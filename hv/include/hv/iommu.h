@@ -78,10 +78,12 @@ struct iommu_source {
 	void *arch;			/* back end state */
 };
 
-/* Probe the back ends in the hardware tree (called once at boot, after the partitions are
- * built) and run the self-test if bootargs say bulkhead.selftest=dma. 0 or -ENODEV when no
- * DMA fence exists (DMA sources then cannot be enabled). */
-int iommu_init(const void *hw_fdt);
+struct platform;
+
+/* Set up the platform's back ends (called once at boot, after the partitions are built) and
+ * run the self-test if bootargs say bulkhead.selftest=dma (test image only; the release image
+ * refuses it). 0 or -ENODEV when no DMA fence exists (DMA sources then cannot be enabled). */
+int iommu_init(const struct platform *plat);
 
 /* The domain of p, built on first use from p's memory ranges (all of them, read-write). */
 struct iommu_domain *iommu_domain_of(struct partition *p);

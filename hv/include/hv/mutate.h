@@ -11,8 +11,10 @@
 
 #include <stdbool.h>
 
-/* Read bulkhead.mutate= from the hardware tree's bootargs; says on the console what it did. */
-void mutate_init(const void *fdt);
+struct platform;
+
+/* Read bulkhead.mutate= from the platform's bootargs; says on the console what it did. */
+void mutate_init(const struct platform *plat);
 
 /* True only in the test image, when "what" is one of the names given at boot. */
 bool hv_mutated(const char *what);

@@ -4,23 +4,17 @@
  * shadowed, command register and capabilities filtered, expansion ROM hidden).
  *
  * The configuration cycles and the outbound window are the architecture's:
- * pci_arch_* below (PowerPC: the Freescale PCI controller, arch/powerpc/pci_host.c). */
+ * pci_arch_* of <hv/arch/pci.h> (PowerPC: the Freescale PCI controller,
+ * arch/powerpc/pci_host.c). */
 #ifndef HV_PCI_H
 #define HV_PCI_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <hv/device_desc.h>
+#include <hv/arch/pci.h>
 
 struct partition;
-
-/* Configuration space of bus/device/function bdf (bus << 8 | dev << 3 | fn) under the host
- * bridge at hardware-tree offset node; all ones when nothing answers. */
-uint32_t pci_arch_cfg_read32(int node, uint32_t bdf, unsigned int reg);
-void pci_arch_cfg_write32(int node, uint32_t bdf, unsigned int reg, uint32_t v);
-
-/* Open the bridge's outbound memory window: CPU [cpu, cpu + size) -> bus [bus, ...). */
-int pci_arch_outbound(int node, uint64_t cpu, uint64_t bus, uint64_t size);
 
 /* Probe function bdf of bridge once and give its BARs bus addresses (in the order of the
  * calls: the device layer probes every assigned function in config order before any

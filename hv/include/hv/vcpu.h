@@ -5,7 +5,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <arch/vcpu_arch.h>
+#include <hv/arch/vcpu.h>
+#include <arch/vcpu_arch.h>	/* struct vcpu_arch: the contract of <hv/arch/vcpu.h> */
 
 struct partition;
 

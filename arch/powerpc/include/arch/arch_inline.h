@@ -1,4 +1,5 @@
-/* arch_inline.h - small inline primitives for the core: MMIO, barriers, spinlocks (e500mc). */
+/* arch_inline.h - small inline primitives for the core: MMIO, port I/O, barriers, spinlocks
+ * (e500mc). The contract every architecture's <arch/arch_inline.h> meets: hv/include/hv/arch.h. */
 #ifndef ARCH_ARCH_INLINE_H
 #define ARCH_ARCH_INLINE_H
 
@@ -33,6 +34,19 @@ static inline void arch_write32(volatile void *addr, uint32_t v)
 {
 	*(volatile uint32_t *)addr = v;
 	__asm__ volatile("mbar" ::: "memory");
+}
+
+/* Port I/O: e500mc has none (all I/O is memory-mapped). The platform never describes a
+ * port-I/O device here; the accessors exist so that the core's drivers build unchanged. */
+#define ARCH_HAS_PORT_IO	0
+
+static inline uint8_t arch_port_read8(uint16_t port)
+{
+	return 0xff;
+}
+
+static inline void arch_port_write8(uint16_t port, uint8_t v)
+{
 }
 
 static inline void arch_cpu_relax(void)

@@ -1,17 +1,21 @@
-/* irqchip.h - the physical interrupt controller behind the virtual PIC, as each architecture
- * provides it (PowerPC: the Freescale MPIC, arch/powerpc/mpic.c; x86: the IO-APIC later).
- * Source numbers are the controller's own (the first cell of an interrupt specifier). */
-#ifndef HV_IRQCHIP_H
-#define HV_IRQCHIP_H
+/* arch/irqchip.h - the physical interrupt controller behind the virtual PIC, as each
+ * architecture provides it (PowerPC: the Freescale MPIC, arch/powerpc/mpic.c; x86: the
+ * IO-APIC later). Source numbers are the controller's own (the first cell of an interrupt
+ * specifier); sense codes are the controller's binding's (second cell), passed through. */
+#ifndef HV_ARCH_IRQCHIP_H
+#define HV_ARCH_IRQCHIP_H
 
-#include <stdint.h>
 #include <stdbool.h>
+#include <stdint.h>
+
+struct plat_irqchip;
 
 #define IRQCHIP_NONE	0xffffffffu	/* irqchip_arch_ack(): nothing (spurious) */
 
-/* Find the controller in the hardware tree and reset it: every source masked. 0 or
- * -ENODEV. Must run on the boot CPU before the secondaries start (it maps registers). */
-int irqchip_arch_init(const void *fdt);
+/* Reset the platform's controller c: every source masked. 0 or -ENODEV (c->kind is one the
+ * architecture does not drive). Must run on the boot CPU before the secondaries start (it
+ * maps registers). */
+int irqchip_arch_init(const struct plat_irqchip *c);
 
 /* True once irqchip_arch_init() succeeded. */
 bool irqchip_arch_ready(void);

@@ -13,11 +13,12 @@
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/fdt_util.h>
+#include <hv/platform.h>
 #include <hv/handle.h>
 #include <hv/iommu.h>
 #include <hv/partition.h>
 #include <hv/pci.h>
-#include "pci_atmu.h"
+#include "../pci_atmu.h"
 
 #define EDU_ID			0x11e81234u	/* device 0x11e8, vendor 0x1234 */
 #define EDU_DMA_SRC		0x80
@@ -308,8 +309,9 @@ static void check_msi_off(int node, uint32_t rid)
 	      "quiesce turns MSI off");
 }
 
-int iommu_arch_selftest(const void *fdt)
+int iommu_arch_selftest(const struct platform *plat)
 {
+	const void *fdt = plat->hw_tree;
 	static struct iommu_source s;
 	int node = atmu_ctl_node(0), rid, err;
 	struct iommu_domain *d;
