@@ -11,9 +11,15 @@
 #include <hv/manager.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
+#include <hv/unit.h>
 
-static struct iommu_domain domains[PART_MAX];
-static bool domain_built[PART_MAX];
+/* Per partition (the IOMMU unit's slot): its whole-memory DMA domain, built at first use. */
+struct part_dma {
+	struct iommu_domain domain;
+	bool built;
+};
+static struct part_dma part_dma[PART_MAX];
+extern const struct unit iommu_unit;
 static struct iommu_source sources[IOMMU_MAX_SOURCES];
 static bool source_used[IOMMU_MAX_SOURCES];
 static arch_spinlock_t lock;		/* sources[] allocation */
@@ -124,16 +130,16 @@ int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa
 
 struct iommu_domain *iommu_domain_of(struct partition *p)
 {
-	int i = p->id - 1;
+	struct part_dma *d = unit_slot(p, &iommu_unit);
 
-	if (i < 0 || i >= PART_MAX)
+	if (!d)
 		return NULL;
-	if (!domain_built[i]) {
-		if (iommu_domain_build(&domains[i], p, 0, 0))
+	if (!d->built) {
+		if (iommu_domain_build(&d->domain, p, 0, 0))
 			return NULL;
-		domain_built[i] = true;
+		d->built = true;
 	}
-	return &domains[i];
+	return &d->domain;
 }
 
 /* ---- sources ---- */
@@ -265,9 +271,9 @@ static const struct handle_ops source_ops = {
 
 struct iommu_source *iommu_source_get(struct partition *p, unsigned long n)
 {
-	struct handle *h = handle_get(p, n, HANDLE_DEVICE);
+	struct handle *h = handle_get(p, n, HANDLE_DMA);
 
-	return h && h->ops == &source_ops ? h->obj : NULL;
+	return h ? h->obj : NULL;
 }
 
 static struct iommu_source *source_alloc(void)
@@ -333,7 +339,7 @@ int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args
 				    .no_dma_disable = a->no_dma_disable,
 				    .defer = a->defer_dma_disable, .mask = a->mask,
 				    .master = a->master, .mask_ctx = a->ctx, .no_dma = a->no_dma };
-	s->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &source_ops, .obj = s };
+	s->handle = (struct handle){ .type = HANDLE_DMA, .ops = &source_ops, .obj = s };
 	d = domain_for(p, a, s);
 	err = d ? iommu_attach(s, d) : -EINVAL;
 	if (err) {
@@ -424,11 +430,31 @@ uint32_t iommu_fault_total(const struct partition *p)
 
 /* ---- start-up ---- */
 
+/* The back ends, probed once: by the IOMMU unit's init when a config is loaded (the devices
+ * unit, after it, attaches DMA sources), else by iommu_init(). */
+static void probe(const void *hw_fdt)
+{
+	static bool probed;
+
+	if (!probed) {
+		probed = true;
+		nr_units = iommu_arch_init(hw_fdt);
+	}
+}
+
+static int iommu_unit_init(const struct unit_env *env)
+{
+	probe(env->hw_fdt);
+	return 0;
+}
+
+DEFINE_UNIT(iommu, .order = UNIT_ORDER_IOMMU, .init = iommu_unit_init, UNIT_SLOTS(part_dma));
+
 int iommu_init(const void *hw_fdt)
 {
 	char what[16];
 
-	nr_units = iommu_arch_init(hw_fdt);
+	probe(hw_fdt);
 	if (bootargs_get(hw_fdt, "bulkhead.selftest", what, sizeof(what)) > 0 &&
 	    !strcmp(what, "dma"))
 		iommu_arch_selftest(hw_fdt);

@@ -42,9 +42,6 @@ struct byte_chan {
 	char line[BC_LINE_MAX];		/* console output not yet terminated by a newline */
 };
 
-/* Create the channels of a validated config and connect them. */
-int byte_chans_create(const struct hv_config *cfg);
-
 /* Give c's owner p its rx and tx interrupts (vPIC level sources); 0 or negative errno. */
 int byte_chan_irqs_create(struct byte_chan *c, struct partition *p);
 

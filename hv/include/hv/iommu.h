@@ -60,7 +60,7 @@ typedef void (*iommu_master_fn)(void *ctx, bool on);
 /* A DMA source of an assigned device. Its handle is the guest's fsl,hv-dma-handle; the
  * handle's prereset quiesces it and its postreset puts it back in its start state. */
 struct iommu_source {
-	struct handle handle;		/* HANDLE_DEVICE type, told apart by its ops */
+	struct handle handle;		/* HANDLE_DMA, obj = this */
 	enum iommu_src_kind kind;
 	uint32_t id;			/* LIODN or requester id */
 	int unit;			/* hardware tree offset of the IOMMU or PCI controller */
@@ -79,7 +79,8 @@ struct iommu_source {
 };
 
 /* Probe the back ends in the hardware tree (called once at boot, after the partitions are
- * built) and run the self-test if bootargs say bulkhead.selftest=dma. 0 or -ENODEV when no
+ * built; the IOMMU unit's init probes them first when a config is loaded, before any device
+ * is attached) and run the self-test if bootargs say bulkhead.selftest=dma. 0 or -ENODEV when no
  * DMA fence exists (DMA sources then cannot be enabled). */
 int iommu_init(const void *hw_fdt);
 

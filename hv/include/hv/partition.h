@@ -89,11 +89,6 @@ struct partition {
 	bool stop_warned;		/* "has not left guest context" said */
 	volatile bool stop_waiter;	/* a stopper waits for the vCPUs and completes it */
 	uint64_t stop_kicked;		/* arch_time_now() of the last kick of its vCPUs */
-	/* watchdog (hv/watchdog.c): timeout in time-base ticks, 0 = none */
-	uint64_t wd_timeout, wd_last_feed;
-	uint32_t wd_timeout_ms, wd_expiries;
-	enum cfg_watchdog_action wd_action;
-	volatile bool wd_armed, wd_fired;
 	uint64_t start_time;		/* arch_time_now() at the last start */
 	struct part_timing timing;
 	uint32_t faults;		/* isolation faults */
@@ -107,8 +102,10 @@ struct partition {
 extern struct partition partitions[PART_MAX];
 extern unsigned int nr_partitions;
 
-/* Build every partition from a validated config; print and return a negative error if a
- * partition cannot be built (then none is started). */
+/* Build every partition from a validated config: the units' init, then each partition's own
+ * fields and every unit's partition_create, in order. Print and return a negative error if a
+ * partition cannot be built: the partitions built so far are destroyed (units in reverse
+ * order) and none is left. */
 int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_config *cfg);
 
 /* vCPU 0 of p is about to run guest code for the first time since p's last start: stamp it
@@ -165,6 +162,8 @@ void partition_fault(struct vcpu *v, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
 
 struct partition *partition_by_name(const char *name);
+/* The partition with that id (1-based, as in its tree and the shell), or NULL. */
+struct partition *partition_by_id(unsigned long id);
 const char *part_state_name(enum part_state s);
 
 /* Guest-physical -> host-physical for len bytes inside one memory range; 0 or -EFAULT. */
