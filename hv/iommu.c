@@ -20,11 +20,26 @@ struct part_dma {
 };
 static struct part_dma part_dma[PART_MAX];
 extern const struct unit iommu_unit;
+
+/* The back ends, probed once: by iommu_init() at boot, or before that by the first attach
+ * (the devices unit attaches DMA sources when the partitions are built, before iommu_init()). */
+static const void *probe_fdt;	/* the hardware tree (the IOMMU unit's init) */
+static int nr_units;		/* back ends found */
+
+static void probe(const void *hw_fdt)
+{
+	static bool probed;
+
+	if (!probed) {
+		probed = true;
+		nr_units = iommu_arch_init(hw_fdt);
+	}
+}
+
 static struct iommu_source sources[IOMMU_MAX_SOURCES];
 static bool source_used[IOMMU_MAX_SOURCES];
 static arch_spinlock_t lock;		/* sources[] allocation */
 static arch_spinlock_t hw_lock;		/* back end state: one change at a time */
-static int nr_units;
 
 static void take(arch_spinlock_t *l)
 {
@@ -330,6 +345,8 @@ int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args
 	struct iommu_source *s;
 	int err, h;
 
+	if (probe_fdt)
+		probe(probe_fdt);
 	if (iommu_source_find(a->kind, a->unit, a->id))
 		return -EBUSY;
 	s = source_alloc();
@@ -430,21 +447,9 @@ uint32_t iommu_fault_total(const struct partition *p)
 
 /* ---- start-up ---- */
 
-/* The back ends, probed once: by the IOMMU unit's init when a config is loaded (the devices
- * unit, after it, attaches DMA sources), else by iommu_init(). */
-static void probe(const void *hw_fdt)
-{
-	static bool probed;
-
-	if (!probed) {
-		probed = true;
-		nr_units = iommu_arch_init(hw_fdt);
-	}
-}
-
 static int iommu_unit_init(const struct unit_env *env)
 {
-	probe(env->hw_fdt);
+	probe_fdt = env->hw_fdt;
 	return 0;
 }
 

@@ -51,6 +51,10 @@ $(IOMMU_UNIT_OBJS) $(BH)/san/tests/unit/test_iommu.c.o: HOST_CFLAGS += -Itests/u
 $(BH)/unit/test_vcpu_mask: $(IOMMU_UNIT_OBJS)
 $(BH)/san/tests/unit/test_vcpu_mask.c.o: HOST_CFLAGS += -Itests/unit/host
 
+# issue 14: the unit framework (hv/unit.c) with the test's own units
+$(BH)/unit/test_units: $(BH)/san/hv/unit.c.o
+$(BH)/san/tests/unit/test_units.c.o: HOST_CFLAGS += -Itests/unit/host
+
 # issue 13: the guest image loader (ELF by p_paddr, uImage) against hostile headers
 $(BH)/unit/test_image: $(BH)/san/hv/image.c.o $(BH)/san/hv/inflate.c.o
 $(BH)/unit/test_inflate: $(BH)/san/hv/inflate.c.o
