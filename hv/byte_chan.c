@@ -330,13 +330,26 @@ static int stdout_cfg_bc(const void *cfg_fdt, const struct hv_config *cfg, int a
 	return -1;
 }
 
-/* p's channels as handles, in config order; the console's is p->stdout_handle. */
+/* The byte channel unit's slot: the handle of p's console channel (its aliases/stdout). */
+struct part_chans {
+	int stdout_handle;		/* -1 if none */
+};
+static struct part_chans part_chans[PART_MAX];
+extern const struct unit byte_chans_unit;
+
+int byte_chan_stdout_handle(const struct partition *p)
+{
+	return ((const struct part_chans *)unit_slot(p, &byte_chans_unit))->stdout_handle;
+}
+
+/* p's channels as handles, in config order. */
 static int chans_create(struct partition *p, const struct unit_env *env)
 {
 	const struct hv_config *cfg = env->cfg;
 	int out = stdout_cfg_bc(env->cfg_fdt, cfg, cfg->part[p->cfg_index].aliases);
+	struct part_chans *s = unit_slot(p, &byte_chans_unit);
 
-	p->stdout_handle = -1;
+	s->stdout_handle = -1;
 	for (int i = 0; i < cfg->nr_bcs; i++) {
 		struct byte_chan *c = cfg->bc[i].owner == p->cfg_index ? byte_chan_of_cfg(i) : NULL;
 		int h = c ? handle_add(p, &c->handle) : 0;
@@ -344,13 +357,13 @@ static int chans_create(struct partition *p, const struct unit_env *env)
 		if (h < 0)
 			return -ENOSPC;
 		if (c && i == out)
-			p->stdout_handle = h;
+			s->stdout_handle = h;
 	}
 	return 0;
 }
 
-DEFINE_UNIT(byte_chans, .order = UNIT_ORDER_BYTE_CHANS, .init = chans_init,
-	    .partition_create = chans_create);
+DEFINE_UNIT(byte_chans, .order = UNIT_ORDER_BYTE_CHANS, UNIT_SLOTS(part_chans),
+	    .init = chans_init, .partition_create = chans_create);
 
 /* A partition's byte channel gets its rx and tx interrupts, after every other handle but the
  * devices' (from the table's top: the numbers of the others stay as without them); when the

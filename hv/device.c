@@ -282,8 +282,19 @@ static int devices_create(struct partition *p, const struct unit_env *env)
 	return 0;
 }
 
+/* p's devices and forwarded pages are the last ones made (partitions are built, and unwound,
+ * in order); their handles, sources and regions go with the units before this one. */
+static void devices_destroy(struct partition *p)
+{
+	while (nr_devices && devices[nr_devices - 1].part == p)
+		nr_devices--;
+	while (nr_fwd_pages && fwd_pages[nr_fwd_pages - 1].part == p)
+		nr_fwd_pages--;
+}
+
 DEFINE_UNIT(devices, .order = UNIT_ORDER_DEVICES, UNIT_SLOTS(part_devices),
-	    .init = devices_init, .partition_create = devices_create);
+	    .init = devices_init, .partition_create = devices_create,
+	    .destroy = devices_destroy);
 
 /* ---- guest tree ---- */
 

@@ -11,6 +11,7 @@
 #include <hv/manager.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
+#include <hv/stats.h>
 #include <hv/unit.h>
 
 /* Per partition (the IOMMU unit's slot): its whole-memory DMA domain, built at first use. */
@@ -426,7 +427,7 @@ void iommu_report_fault(struct iommu_source *s, const struct iommu_fault *f)
 	s->faults++;
 	s->last_fault = *f;
 	if (p)
-		p->dma_faults++;
+		part_stats(p)->dma_faults++;
 	hv_printf("dma: %s 0x%x of %s: blocked %s at 0x%llx (reason 0x%x)\n",
 		  kind_name(s->kind), (unsigned int)s->id, owner_name(s),
 		  f->flags & IOMMU_WRITE ? "write" : f->flags & IOMMU_READ ? "read" : "access",
@@ -453,7 +454,21 @@ static int iommu_unit_init(const struct unit_env *env)
 	return 0;
 }
 
-DEFINE_UNIT(iommu, .order = UNIT_ORDER_IOMMU, .init = iommu_unit_init, UNIT_SLOTS(part_dma));
+/* p's sources are detached (DMA disabled) and freed; its domain goes with the slot. */
+static void iommu_unit_destroy(struct partition *p)
+{
+	for (int i = 0; i < IOMMU_MAX_SOURCES; i++) {
+		struct iommu_source *s = &sources[i];
+
+		if (source_used[i] && s->dom && s->dom->part == p) {
+			iommu_detach(s);
+			source_free(s);
+		}
+	}
+}
+
+DEFINE_UNIT(iommu, .order = UNIT_ORDER_IOMMU, .init = iommu_unit_init,
+	    .destroy = iommu_unit_destroy, UNIT_SLOTS(part_dma));
 
 int iommu_init(const void *hw_fdt)
 {

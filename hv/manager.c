@@ -11,6 +11,7 @@
 #include <hv/manager.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
+#include <hv/stats.h>
 #include <hv/unit.h>
 #include <hv/vpic.h>
 
@@ -92,7 +93,7 @@ static struct partition *target_arg(struct vcpu *v, struct hcall_regs *r, unsign
 		return &partitions[n];	/* negative control: a handle taken as a partition index */
 	if (!h) {
 		r->reg[0] = EV_EINVAL;
-		v->part->bad_hcalls++;
+		part_stats(v->part)->bad_hcalls++;
 		return NULL;
 	}
 	return ((struct managed *)h->obj)->target;
@@ -232,7 +233,7 @@ DEFINE_UNIT(manager, .order = UNIT_ORDER_MANAGER, UNIT_SLOTS(part_memcpy),
 static void memcpy_fault(struct vcpu *v, struct hcall_regs *r)
 {
 	r->reg[0] = EV_EFAULT;
-	v->part->bad_hcalls++;
+	part_stats(v->part)->bad_hcalls++;
 }
 
 /* in: source handle, target handle (SELF = the caller), scatter-gather list address (lo, hi),

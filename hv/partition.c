@@ -11,6 +11,7 @@
 #include <hv/log.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
+#include <hv/stats.h>
 #include <hv/unit.h>
 
 #define IMA_MAX		(64ull << 20)	/* ePAPR initial mapping: at most 64 MiB */
@@ -450,7 +451,7 @@ void partition_fault(struct vcpu *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	v->part->faults++;
+	part_stats(v->part)->faults++;
 	hv_printf("partition %s: isolation fault on vcpu %u: %s\n", v->part->name, v->index, msg);
 	partition_stop(v->part, "isolation fault");
 	vcpu_arch_stop(v);

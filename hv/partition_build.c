@@ -93,6 +93,7 @@ static void memory_destroy(struct partition *p)
 	free(p->tree);
 	p->tree = NULL;
 	p->nr_mem = 0;
+	p->nr_regions = 0;	/* regions the devices unit mapped */
 	p->dtb_gpa = p->dtb_size = 0;
 }
 

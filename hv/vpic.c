@@ -52,7 +52,9 @@ struct part_vpic {
 static struct part_vpic part_vpic[PART_MAX];
 static arch_spinlock_t vpic_lock;	/* guards part_vpic[], irqs[]' guest state and masks */
 
-DEFINE_UNIT(vpic, .order = UNIT_ORDER_VPIC, UNIT_SLOTS(part_vpic));
+static void vpic_destroy(struct partition *p);
+
+DEFINE_UNIT(vpic, .order = UNIT_ORDER_VPIC, UNIT_SLOTS(part_vpic), .destroy = vpic_destroy);
 
 /* The per-vCPU states of p's vCPUs. */
 static struct vcpu_irq_state *vstate(const struct partition *p)
@@ -143,6 +145,21 @@ int vpic_irq_create(struct partition *p, const struct dev_irq *di)
 		    !irqchip_arch_route(q->src, di->sense, p->vcpu[0].pcpu, DEFAULT_PRIO);
 	vpic_postreset(&q->handle);
 	return h;
+}
+
+/* p's sources are the last ones made (partitions are built, and unwound, in order; the units
+ * that make sources come after this one): masked and dropped. */
+static void vpic_destroy(struct partition *p)
+{
+	vlock();
+	while (nr_irqs && irqs[nr_irqs - 1].part == p) {
+		struct vpic_irq *q = &irqs[--nr_irqs];
+
+		if (q->routed)
+			irqchip_arch_mask(q->src, true);
+		nr_level -= q->level;
+	}
+	vunlock();
 }
 
 /* A software source of p (no controller behind it): a manager's state-change doorbell

@@ -44,7 +44,7 @@ $(BH)/san/tests/unit/test_pamu.c.o: HOST_CFLAGS += -Iarch/powerpc
 # tests/unit/host/ stand in for an architecture's <arch/...>. Issue 14: with the unit framework
 # (hv/unit.c) and the memory and vCPU units (hv/partition_build.c).
 IOMMU_UNIT_OBJS := $(patsubst %,$(BH)/san/%.o,hv/iommu.c hv/handle.c hv/partition.c \
-		   hv/unit.c hv/partition_build.c tests/unit/fake_core.c)
+		   hv/unit.c hv/partition_build.c hv/stats.c tests/unit/fake_core.c)
 $(BH)/unit/test_iommu: $(IOMMU_UNIT_OBJS)
 $(IOMMU_UNIT_OBJS) $(BH)/san/tests/unit/test_iommu.c.o: HOST_CFLAGS += -Itests/unit/host
 # issue 12: a partition's vCPUs from a 64-bit CPU mask (hv/partition.c setup_vcpus)

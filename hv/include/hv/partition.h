@@ -80,7 +80,6 @@ struct partition {
 	uint64_t entry;			/* guest entry point from the image */
 	uint64_t dtb_gpa, dtb_size;	/* where its device tree goes */
 	void *tree;			/* its device tree (packed), built at the first start */
-	int stdout_handle;		/* byte channel of its console, -1 if none */
 	int exit_code;
 	bool start_load;		/* the pending start reloads the config's image */
 	/* the stop in progress (hv/partition.c stop_complete() finishes it) */
@@ -91,9 +90,6 @@ struct partition {
 	uint64_t stop_kicked;		/* arch_time_now() of the last kick of its vCPUs */
 	uint64_t start_time;		/* arch_time_now() at the last start */
 	struct part_timing timing;
-	uint32_t faults;		/* isolation faults */
-	uint32_t bad_hcalls;		/* unknown hypercall tokens */
-	uint32_t dma_faults;		/* DMA accesses of its sources blocked (hv/iommu.c) */
 	/* Non-empty: why its memory is held back (a stop could not make it safe, e.g. a DMA
 	 * source could not be disabled). It is then never scrubbed, reloaded or started again. */
 	char held[PART_HELD_MAX];
