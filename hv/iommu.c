@@ -22,9 +22,9 @@ struct part_dma {
 static struct part_dma part_dma[PART_MAX];
 extern const struct unit iommu_unit;
 
-/* The back ends, probed once: by iommu_init() at boot, or before that by the first attach
- * (the devices unit attaches DMA sources when the partitions are built, before iommu_init()). */
-static const void *probe_fdt;	/* the hardware tree (the IOMMU unit's init) */
+/* The back ends, probed once: by the IOMMU unit's init when the config assigns devices (the
+ * devices unit, after it, sets up PCI functions behind them and attaches DMA sources while the
+ * partitions are built), else by iommu_init() at boot. */
 static int nr_units;		/* back ends found */
 
 static void probe(const void *hw_fdt)
@@ -346,8 +346,6 @@ int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args
 	struct iommu_source *s;
 	int err, h;
 
-	if (probe_fdt)
-		probe(probe_fdt);
 	if (iommu_source_find(a->kind, a->unit, a->id))
 		return -EBUSY;
 	s = source_alloc();
@@ -450,7 +448,8 @@ uint32_t iommu_fault_total(const struct partition *p)
 
 static int iommu_unit_init(const struct unit_env *env)
 {
-	probe_fdt = env->hw_fdt;
+	if (env->cfg->nr_devices)
+		probe(env->hw_fdt);
 	return 0;
 }
 

@@ -79,7 +79,7 @@ struct iommu_source {
 };
 
 /* Probe the back ends in the hardware tree (called once at boot, after the partitions are
- * built; a device attached while they are built probes them first) and run the self-test if
+ * built; the IOMMU unit's init probes them first when the config assigns devices) and run the self-test if
  * bootargs say bulkhead.selftest=dma. 0 or -ENODEV when no
  * DMA fence exists (DMA sources then cannot be enabled). */
 int iommu_init(const void *hw_fdt);
