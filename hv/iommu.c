@@ -448,8 +448,11 @@ uint32_t iommu_fault_total(const struct partition *p)
 
 static int iommu_unit_init(const struct unit_env *env)
 {
-	if (env->cfg->nr_devices)
-		probe(env->hw_fdt);
+	for (int i = 0; i < env->cfg->nr_devices; i++)
+		if (env->cfg->device[i].owner >= 0) {	/* assigned to a partition */
+			probe(env->hw_fdt);
+			break;
+		}
 	return 0;
 }
 
