@@ -123,7 +123,7 @@ void partition_hold(struct partition *p, const char *fmt, ...)
 
 /* Under p->lock: may p start? Not while a vCPU is still in guest context, nor ever again once
  * its memory is held back. What its last stop left running (a deferred DMA quiesce) is made
- * safe first: the handles' prestart, before any scrub. */
+ * safe first: the units' prestart, before any scrub. */
 static int may_start(struct partition *p)
 {
 	if (p->state == PART_STOPPING)
@@ -187,8 +187,9 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load)
 	return err;
 }
 
-/* Called by the physical CPU of vCPU 0 of a STARTING partition: scrub and load it (unless a
- * manager filled its memory), build its tree, and let its vCPUs run. */
+/* Called by the physical CPU of vCPU 0 of a STARTING partition: scrub it (unless a manager
+ * filled its memory), run the units' reset (which load it), let its vCPUs run, then the
+ * units' start. */
 void partition_load(struct partition *p)
 {
 	uint64_t ima = p->nr_mem && p->mem[0].size < IMA_MAX ? p->mem[0].size : IMA_MAX;
@@ -269,7 +270,8 @@ static void kick_out(struct partition *p, const struct vcpu *self)
 
 /* The second half of every stop, run by whichever CPU first sees a STOPPING p with no vCPU
  * left in guest context: the stopper, the CPU of the last vCPU to leave, or the console
- * CPU's poll. Handles' prereset, then STOPPED; a restart asked with the stop starts it. */
+ * CPU's poll. Units' prereset, then STOPPED and the units' stopped; a restart asked with the
+ * stop starts it. */
 static void stop_complete(struct partition *p)
 {
 	const char *why;

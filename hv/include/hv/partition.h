@@ -63,7 +63,8 @@ struct part_region {
 	void *ctx;
 };
 
-/* A partition and everything it owns. */
+/* A partition: its identity, memory map, vCPUs, handle table and life-cycle state. What
+ * other subsystems keep per partition is in their unit's slot (hv/unit.h, unit_slot()). */
 struct partition {
 	int id;				/* 1-based; also the guest-id in its tree */
 	int cfg_index;			/* index into the config's part[] */
@@ -111,8 +112,9 @@ void partition_entered(struct partition *p);
 /* Start the partitions without no-auto-start. */
 void partitions_autostart(void);
 
-/* Start a stopped partition: it goes to STARTING at once and its vCPU 0's CPU scrubs it,
- * loads its image, builds its tree and starts it (then "partition P: started on cpu N", or
+/* Start a stopped partition: the units' prestart run, it goes to STARTING at once and its
+ * vCPU 0's CPU scrubs it, runs the units' reset (objects reset, image and tree loaded, spin
+ * table) and starts it, then the units' start (then "partition P: started on cpu N", or
  * "partition P: not started" with the reason). A stop still completing is waited for (200 ms
  * at most). 0, -EINVAL if p is not stopped, -EBUSY if it is still being stopped (a vCPU has
  * not left guest context), -EIO (and the message) if its memory is held back
@@ -129,8 +131,8 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load);
 /* Stop p from any CPU (also from one of its own vCPUs). p goes to STOPPING at once (no vCPU
  * enters guest context any more) and its vCPUs in guest context are kicked out; when the last
  * has left, the stop completes on whichever CPU sees it (the stopper, that vCPU's CPU or the
- * console CPU's partitions_poll()): the handles' prereset operations run, p is STOPPED, why
- * (if not NULL, a string literal) is printed as "partition P: stopped (why)". A stopper that
+ * console CPU's partitions_poll()): the units' prereset run (reverse order), p is STOPPED,
+ * the units' stopped run, why (if not NULL, a string literal) is printed as "partition P: stopped (why)". A stopper that
  * is not a vCPU of p waits at most STOP_SYNC_MS for that; a vCPU of p does not wait. If a
  * prereset fails, p is stopped with its memory held back (partition_hold(), "partition P:
  * memory held back: <reason>"). 0 (stopped, or stopping and completing later), -EINVAL if p
@@ -138,15 +140,16 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load);
 int partition_stop(struct partition *p, const char *why);
 
 /* FH_PARTITION_STOP_DMA: a stopped partition whose stop left DMA running (defer-dma-disable)
- * has it quiesced now (its handles' prestart operations). 0, -EINVAL if p is not stopped,
+ * has it quiesced now (the units' prestart: its handles' prestart operations). 0, -EINVAL if p is not stopped,
  * -EBUSY if it is being started or stopped, -EIO if a quiesce failed (memory held back). */
 int partition_stop_dma(struct partition *p);
 
-/* Stop (if running) and start again: scrub, reload, rebuild the tree; the start is made when
+/* Stop (if running) and start again: units' prereset, scrub, units' reset, units' start (no
+ * step per subsystem here); the start is made when
  * the stop completes (also if that is later, see partition_stop()). */
 int partition_restart(struct partition *p);
 
-/* For handles' prereset operations: p's memory must never be reused, because (the reason,
+/* For units' and handles' prereset operations: p's memory must never be reused, because (the reason,
  * printf-style, e.g. "DMA of pci 0x0010 could not be disabled"). The first reason is kept;
  * every later start of p is refused with -EIO and "partition P: not started: <reason>; its
  * memory is held back". There is no way back short of a board reset. */
