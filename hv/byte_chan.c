@@ -376,8 +376,8 @@ static int chan_irqs_create(struct partition *p, const struct unit_env *env)
 		struct byte_chan *c = cfg->bc[i].owner == p->cfg_index ? byte_chan_of_cfg(i) : NULL;
 
 		if (c && byte_chan_irqs_create(c, p))
-			hv_printf("partition %s: no interrupts for byte channel %s (the virtual PIC "
-				  "is full): its guest must poll it\n", p->name,
+			hv_printf("partition %s: no interrupts for byte channel %s (the virtual "
+				  "PIC is full): its guest must poll it\n", p->name,
 				  fdt_get_name(env->cfg_fdt, cfg->bc[i].node, NULL));
 	}
 	return 0;

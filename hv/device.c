@@ -1,7 +1,7 @@
 /* device.c - devices assigned to partitions (the devices unit): built from the config when
- * the owner is created, MMIO mapped into it (whole pages straight through, cache-inhibited and guarded;
- * registers that share a page with someone else's are forwarded access by access), the
- * interrupts given to the virtual PIC, and the device nodes of the guest tree. */
+ * the owner is created, MMIO mapped into it (whole pages straight through, cache-inhibited
+ * and guarded; registers that share a page with someone else's are forwarded access by
+ * access), the interrupts given to the virtual PIC, and the device nodes of the guest tree. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdbool.h>

@@ -127,11 +127,13 @@ static void json_partition(const struct partition *p)
 			sh_printf(",\"mux_channel\":%d", c->mux_channel);
 		else if (c->peer && c->peer->owner)
 			sh_printf(",\"peer\":\"%s\"", c->peer->owner->name);
-		sh_printf(",\"console\":%s}", (int)h == byte_chan_stdout_handle(p) ? "true" : "false");
+		sh_printf(",\"console\":%s}", (int)h == byte_chan_stdout_handle(p) ? "true" :
+			  "false");
 		first = 0;
 	}
 	sh_printf("],\"uptime_ms\":%llu,\"exit_code\":%d,\"faults\":%lu,\"held_back\":",
-		  (unsigned long long)uptime_ms(p), p->exit_code, (unsigned long)part_stats(p)->faults);
+		  (unsigned long long)uptime_ms(p), p->exit_code,
+		  (unsigned long)part_stats(p)->faults);
 	if (p->held[0])
 		sh_json_str(p->held);
 	else

@@ -109,7 +109,8 @@ static int each_reverse(struct partition *p, bool prestart)
 	int first = 0;
 
 	for (unsigned int i = units_count(); i--;) {
-		int (*op)(struct partition *) = prestart ? sorted[i]->prestart : sorted[i]->prereset;
+		const struct unit *u = sorted[i];
+		int (*op)(struct partition *) = prestart ? u->prestart : u->prereset;
 		int err = op ? op(p) : 0;
 
 		if (err && !first)

@@ -79,9 +79,9 @@ struct iommu_source {
 };
 
 /* Probe the back ends in the hardware tree (called once at boot, after the partitions are
- * built; the IOMMU unit's init probes them first when the config assigns devices) and run the self-test if
- * bootargs say bulkhead.selftest=dma. 0 or -ENODEV when no
- * DMA fence exists (DMA sources then cannot be enabled). */
+ * built; the IOMMU unit's init probes them first when the config assigns devices) and run
+ * the self-test if bootargs say bulkhead.selftest=dma. 0 or -ENODEV when no DMA fence exists
+ * (DMA sources then cannot be enabled). */
 int iommu_init(const void *hw_fdt);
 
 /* The domain of p, built on first use from p's memory ranges (all of them, read-write). */

@@ -132,16 +132,18 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load);
  * enters guest context any more) and its vCPUs in guest context are kicked out; when the last
  * has left, the stop completes on whichever CPU sees it (the stopper, that vCPU's CPU or the
  * console CPU's partitions_poll()): the units' prereset run (reverse order), p is STOPPED,
- * the units' stopped run, why (if not NULL, a string literal) is printed as "partition P: stopped (why)". A stopper that
- * is not a vCPU of p waits at most STOP_SYNC_MS for that; a vCPU of p does not wait. If a
- * prereset fails, p is stopped with its memory held back (partition_hold(), "partition P:
- * memory held back: <reason>"). 0 (stopped, or stopping and completing later), -EINVAL if p
- * is not running, -EBUSY if it is starting or already stopping. */
+ * the units' stopped run, why (if not NULL, a string literal) is printed as "partition P:
+ * stopped (why)". A stopper that is not a vCPU of p waits at most STOP_SYNC_MS for that; a
+ * vCPU of p does not wait. If a prereset fails, p is stopped with its memory held back
+ * (partition_hold(), "partition P: memory held back: <reason>"). 0 (stopped, or stopping
+ * and completing later), -EINVAL if p is not running, -EBUSY if it is starting or already
+ * stopping. */
 int partition_stop(struct partition *p, const char *why);
 
 /* FH_PARTITION_STOP_DMA: a stopped partition whose stop left DMA running (defer-dma-disable)
- * has it quiesced now (the units' prestart: its handles' prestart operations). 0, -EINVAL if p is not stopped,
- * -EBUSY if it is being started or stopped, -EIO if a quiesce failed (memory held back). */
+ * has it quiesced now (the units' prestart: its handles' prestart operations). 0, -EINVAL if
+ * p is not stopped, -EBUSY if it is being started or stopped, -EIO if a quiesce failed
+ * (memory held back). */
 int partition_stop_dma(struct partition *p);
 
 /* Stop (if running) and start again: units' prereset, scrub, units' reset, units' start (no
@@ -149,10 +151,10 @@ int partition_stop_dma(struct partition *p);
  * the stop completes (also if that is later, see partition_stop()). */
 int partition_restart(struct partition *p);
 
-/* For units' and handles' prereset operations: p's memory must never be reused, because (the reason,
- * printf-style, e.g. "DMA of pci 0x0010 could not be disabled"). The first reason is kept;
- * every later start of p is refused with -EIO and "partition P: not started: <reason>; its
- * memory is held back". There is no way back short of a board reset. */
+/* For units' and handles' prereset operations: p's memory must never be reused, because
+ * (the reason, printf-style, e.g. "DMA of pci 0x0010 could not be disabled"). The first
+ * reason is kept; every later start of p is refused with -EIO and "partition P: not started:
+ * <reason>; its memory is held back". There is no way back short of a board reset. */
 void partition_hold(struct partition *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
