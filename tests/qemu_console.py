@@ -113,8 +113,9 @@ class QemuConsole:
     def wait_line(self, regex, since=0, timeout=None):
         """The first whole line matching regex printed after output offset since, whether it
         is there already (an earlier wait, such as wait_ready(), may have read past it) or
-        still to come; returns the match on self.output."""
-        pat = re.compile(r"(?m)^" + regex + r"$")
+        still to come; returns the match on self.output. A line that another CPU's line
+        interrupted ends in a blank (docs/console.md) and is shown again whole: never matched."""
+        pat = re.compile(r"(?m)^" + regex + r"(?<! )$")
         m = pat.search(self.output, since)
         while not m:
             self.expect_line(regex, timeout)
