@@ -15,12 +15,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/byte_chan.h>
 #include <hv/config.h>
 #include <hv/console.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
+#include <hv/unit.h>
 #include <hv/vpic.h>
 
 #define ESCAPED_LEN	4	/* a control byte is shown as \xNN */
@@ -284,7 +286,7 @@ static void connect(const struct hv_config *cfg, int i)
 		chans[i].mux_channel = (int)b->mux_channel;
 }
 
-int byte_chans_create(const struct hv_config *cfg)
+static int byte_chans_create(const struct hv_config *cfg)
 {
 	if (cfg->nr_bcs > BC_MAX) {
 		hv_printf("config: %d byte channels; this build supports %d\n", cfg->nr_bcs, BC_MAX);
@@ -305,3 +307,81 @@ int byte_chans_create(const struct hv_config *cfg)
 			chans[i].peer->peer = &chans[i];
 	return 0;
 }
+
+/* ---- the byte channel units ---- */
+
+static int chans_init(const struct unit_env *env)
+{
+	return byte_chans_create(env->cfg);
+}
+
+/* aliases { stdout = <&channel>; } names the console byte channel. */
+static int stdout_cfg_bc(const void *cfg_fdt, const struct hv_config *cfg, int aliases)
+{
+	int len, node;
+	const fdt32_t *ph = aliases < 0 ? NULL : fdt_getprop(cfg_fdt, aliases, "stdout", &len);
+
+	if (!ph || len != 4)
+		return -1;
+	node = fdt_node_offset_by_phandle(cfg_fdt, fdt32_to_cpu(*ph));
+	for (int i = 0; i < cfg->nr_bcs; i++)
+		if (cfg->bc[i].node == node)
+			return i;
+	return -1;
+}
+
+/* The byte channel unit's slot: the handle of p's console channel (its aliases/stdout). */
+struct part_chans {
+	int stdout_handle;		/* -1 if none */
+};
+static struct part_chans part_chans[PART_MAX];
+extern const struct unit byte_chans_unit;
+
+int byte_chan_stdout_handle(const struct partition *p)
+{
+	return ((const struct part_chans *)unit_slot(p, &byte_chans_unit))->stdout_handle;
+}
+
+/* p's channels as handles, in config order. */
+static int chans_create(struct partition *p, const struct unit_env *env)
+{
+	const struct hv_config *cfg = env->cfg;
+	int out = stdout_cfg_bc(env->cfg_fdt, cfg, cfg->part[p->cfg_index].aliases);
+	struct part_chans *s = unit_slot(p, &byte_chans_unit);
+
+	s->stdout_handle = -1;
+	for (int i = 0; i < cfg->nr_bcs; i++) {
+		struct byte_chan *c = cfg->bc[i].owner == p->cfg_index ? byte_chan_of_cfg(i) : NULL;
+		int h = c ? handle_add(p, &c->handle) : 0;
+
+		if (h < 0)
+			return -ENOSPC;
+		if (c && i == out)
+			s->stdout_handle = h;
+	}
+	return 0;
+}
+
+DEFINE_UNIT(byte_chans, .order = UNIT_ORDER_BYTE_CHANS, UNIT_SLOTS(part_chans),
+	    .init = chans_init, .partition_create = chans_create);
+
+/* A partition's byte channel gets its rx and tx interrupts, after every other handle but the
+ * devices' (from the table's top: the numbers of the others stay as without them); when the
+ * virtual PIC is full the channel works without (its guest polls), and the console says so. */
+static int chan_irqs_create(struct partition *p, const struct unit_env *env)
+{
+	const struct hv_config *cfg = env->cfg;
+
+	for (int i = 0; i < cfg->nr_bcs; i++) {
+		struct byte_chan *c = cfg->bc[i].owner == p->cfg_index ? byte_chan_of_cfg(i) : NULL;
+
+		if (c && byte_chan_irqs_create(c, p))
+			hv_printf("partition %s: no interrupts for byte channel %s (the virtual "
+				  "PIC is full): its guest must poll it\n", p->name,
+				  fdt_get_name(env->cfg_fdt, cfg->bc[i].node, NULL));
+	}
+	return 0;
+}
+
+DEFINE_UNIT(byte_chan_irqs, .order = UNIT_ORDER_BYTE_CHAN_IRQS,
+	    .partition_create = chan_irqs_create);

@@ -1,7 +1,7 @@
-/* device.c - devices assigned to partitions: built from the config on the owner's first
- * start, MMIO mapped into it (whole pages straight through, cache-inhibited and guarded;
- * registers that share a page with someone else's are forwarded access by access), the
- * interrupts given to the virtual PIC, and the device nodes of the guest tree. */
+/* device.c - devices assigned to partitions (the devices unit): built from the config when
+ * the owner is created, MMIO mapped into it (whole pages straight through, cache-inhibited
+ * and guarded; registers that share a page with someone else's are forwarded access by
+ * access), the interrupts given to the virtual PIC, and the device nodes of the guest tree. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdbool.h>
@@ -16,6 +16,7 @@
 #include <hv/pci.h>
 #include <hv/vpci_host.h>
 #include <hv/partition.h>
+#include <hv/unit.h>
 #include <hv/vpic.h>
 
 #define MAX_DEVICES	32
@@ -38,8 +39,16 @@ static struct hv_device devices[MAX_DEVICES];
 static unsigned int nr_devices;
 static struct fwd_page fwd_pages[MAX_FWD_PAGES];
 static unsigned int nr_fwd_pages;
-static bool instantiated[PART_MAX];
 static const void *hw_tree;
+
+/* The devices unit's slot: how creating the partition's devices went (0, or the first error:
+ * the partition is built but every start refuses it, so that it never boots with half of its
+ * devices). */
+struct part_devices {
+	int result;
+};
+static struct part_devices part_devices[PART_MAX];
+extern const struct unit devices_unit;
 
 const void *device_hw_tree(void)
 {
@@ -60,10 +69,8 @@ static void device_postreset(struct handle *h)
 {
 	struct hv_device *d = h->obj;
 
-	if (d->desc.pci) {
-		pci_function_reset(pci_function_ctx(&d->desc));
-		vpci_host_reset(d->part);
-	}
+	if (d->desc.pci)
+		pci_function_reset(pci_function_ctx(&d->desc));	/* its controller: vpci unit */
 }
 
 static const struct handle_ops device_ops = {
@@ -75,7 +82,7 @@ struct hv_device *device_get(struct partition *p, unsigned long n)
 {
 	struct handle *h = handle_get(p, n, HANDLE_DEVICE);
 
-	return h && h->ops == &device_ops ? h->obj : NULL;
+	return h ? h->obj : NULL;
 }
 
 /* ---- forwarded registers ---- */
@@ -244,46 +251,50 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	return err ? err : add_handles(d);
 }
 
-/* Every assigned PCI function, in config order, before any partition gets one: BAR
- * addresses then do not depend on which partition starts first. Failures are reported when
- * the owner starts. */
-static void probe_pci(const void *hw, const void *cfg_fdt, const struct hv_config *cfg)
+/* The unit's init: every assigned PCI function, in config order, before any partition gets
+ * one (BAR addresses then do not depend on the order partitions are built in). Failures are
+ * reported when the owner starts. */
+static int devices_init(const struct unit_env *env)
 {
+	const struct hv_config *cfg = env->cfg;
+
+	hw_tree = env->hw_fdt;
 	for (int k = 0; k < cfg->nr_devices; k++) {
 		const struct cfg_device *cd = &cfg->device[k];
 
 		if (cd->owner >= 0 && cd->pci_function >= 0 && cd->hw_node >= 0)
-			pci_function_probe(hw, cd->hw_node, (uint32_t)cd->pci_function);
+			pci_function_probe(hw_tree, cd->hw_node, (uint32_t)cd->pci_function);
 	}
+	return 0;
 }
 
-/* Once per partition, under a lock (partitions start in parallel on their own CPUs); a
- * failure is remembered, so that a later start does not boot with half of the devices. */
-static int instantiate(struct partition *p, const void *hw, const void *cfg_fdt,
-		       const struct hv_config *cfg)
+/* The unit's create: p's devices in config order. A failure is kept in the slot, not
+ * returned: the other partitions are built and start as before; p's starts are refused
+ * (device_tree_add()). */
+static int devices_create(struct partition *p, const struct unit_env *env)
 {
-	static arch_spinlock_t lock;
-	static int result[PART_MAX];
-	static bool pci_probed;
-	int i = p->id - 1, err;
+	const struct hv_config *cfg = env->cfg;
+	struct part_devices *s = unit_slot(p, &devices_unit);
 
-	while (!arch_spin_trylock(&lock))
-		arch_cpu_relax();
-	hw_tree = hw;
-	if (!pci_probed) {
-		pci_probed = true;
-		probe_pci(hw, cfg_fdt, cfg);
-	}
-	if (!instantiated[i]) {
-		instantiated[i] = true;
-		for (int k = 0; k < cfg->nr_devices && !result[i]; k++)
-			if (cfg->device[k].owner == p->cfg_index)
-				result[i] = create_one(p, hw, cfg_fdt, cfg, k);
-	}
-	err = result[i];
-	arch_spin_unlock(&lock);
-	return err;
+	for (int k = 0; k < cfg->nr_devices && !s->result; k++)
+		if (cfg->device[k].owner == p->cfg_index)
+			s->result = create_one(p, hw_tree, env->cfg_fdt, cfg, k);
+	return 0;
 }
+
+/* p's devices and forwarded pages are the last ones made (partitions are built, and unwound,
+ * in order); their handles, sources and regions go with the units before this one. */
+static void devices_destroy(struct partition *p)
+{
+	while (nr_devices && devices[nr_devices - 1].part == p)
+		nr_devices--;
+	while (nr_fwd_pages && fwd_pages[nr_fwd_pages - 1].part == p)
+		nr_fwd_pages--;
+}
+
+DEFINE_UNIT(devices, .order = UNIT_ORDER_DEVICES, UNIT_SLOTS(part_devices),
+	    .init = devices_init, .partition_create = devices_create,
+	    .destroy = devices_destroy);
 
 /* ---- guest tree ---- */
 
@@ -451,11 +462,10 @@ static int vpci_tree(void *fdt, const struct partition *p, int pic)
 	return any ? vpci_host_tree(fdt, pic, cpu, bus, size, intx, n) : 0;
 }
 
-int device_tree_add(void *fdt, const struct partition *cp, const void *hw,
+int device_tree_add(void *fdt, const struct partition *p, const void *hw,
 		    const void *cfg_fdt, const struct hv_config *cfg)
 {
-	struct partition *p = &partitions[cp->id - 1];	/* the tree builder's view is const */
-	int err = instantiate(p, hw, cfg_fdt, cfg), pic;
+	int err = ((const struct part_devices *)unit_slot(p, &devices_unit))->result, pic;
 
 	if (err) {
 		hv_printf("partition %s: its devices cannot be set up (error %d)\n", p->name, err);

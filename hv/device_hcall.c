@@ -7,12 +7,20 @@
 #include <hv/device.h>
 #include <hv/device_hcall.h>
 #include <hv/partition.h>
+#include <hv/unit.h>
 
 #define BAD_CALL_LOG_MAX	32	/* console lines per partition; the counter goes on */
 #define IRQ_HANDLES_MAX		DEV_MAX_IRQS
 
-/* Rejected calls per partition (index = id - 1). */
+/* Rejected calls per partition: the device hypercall unit's slot. */
 static uint32_t bad_calls[PART_MAX];
+
+DEFINE_UNIT(device_hcall, .order = UNIT_ORDER_DEVICE_HCALL, UNIT_SLOTS(bad_calls));
+
+static uint32_t *bad_calls_of(const struct partition *p)
+{
+	return unit_slot(p, &device_hcall_unit);
+}
 
 static const char *ev_name(unsigned int err)
 {
@@ -27,7 +35,7 @@ static const char *ev_name(unsigned int err)
 
 void device_bad_call(struct vcpu *v, struct hcall_regs *r, unsigned int err, const char *why)
 {
-	uint32_t n = ++bad_calls[v->part->id - 1];
+	uint32_t n = ++*bad_calls_of(v->part);
 
 	if (n <= BAD_CALL_LOG_MAX)
 		hv_printf("partition %s: hypercall 0x%lx refused: %s (%s), bad calls %lu\n",
@@ -37,7 +45,7 @@ void device_bad_call(struct vcpu *v, struct hcall_regs *r, unsigned int err, con
 
 uint32_t device_bad_calls(const struct partition *p)
 {
-	return bad_calls[p->id - 1];
+	return *bad_calls_of(p);
 }
 
 static struct hv_device *dev_arg(struct vcpu *v, struct hcall_regs *r)

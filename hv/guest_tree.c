@@ -165,9 +165,10 @@ static int add_chosen(void *fdt, const struct partition *p, const struct cfg_par
 		TRY(setprop_u64(fdt, chosen, "linux,initrd-end",
 				cp->rootfs_guest + cp->rootfs_src.size));
 	}
-	if (p->stdout_handle < 0)
+	if (byte_chan_stdout_handle(p) < 0)
 		return 0;
-	snprintf(path, sizeof(path), "/hypervisor/handles/byte-channel@%d", p->stdout_handle);
+	snprintf(path, sizeof(path), "/hypervisor/handles/byte-channel@%d",
+		 byte_chan_stdout_handle(p));
 	return fdt_setprop_string(fdt, chosen, "stdout-path", path);
 }
 

@@ -1,8 +1,10 @@
-/* handle.c - per-partition handle tables. */
+/* handle.c - per-partition handle tables and their reset operations (the handle unit). */
 #include <errno.h>
 #include <stdbool.h>
+#include <string.h>
 #include <hv/handle.h>
 #include <hv/partition.h>
+#include <hv/unit.h>
 
 int handle_add(struct partition *p, struct handle *h)
 {
@@ -66,3 +68,20 @@ void handles_postreset(struct partition *p)
 		if (p->handles[i] && p->handles[i]->ops && p->handles[i]->ops->postreset)
 			p->handles[i]->ops->postreset(p->handles[i]);
 }
+
+static int handles_reset(struct partition *p)
+{
+	handles_postreset(p);
+	return 0;
+}
+
+/* A partition's handle table goes with it (the objects belong to their units). */
+static void handles_destroy(struct partition *p)
+{
+	memset(p->handles, 0, sizeof(p->handles));
+}
+
+/* The handle unit: first in order, so that its objects are reset before anything is loaded
+ * and the units that add handles find the table empty. */
+DEFINE_UNIT(handles, .order = UNIT_ORDER_HANDLES, .destroy = handles_destroy,
+	    .prestart = handles_prestart, .prereset = handles_prereset, .reset = handles_reset);

@@ -171,6 +171,6 @@ void hcall_dispatch(struct vcpu *v, struct hcall_regs *r)
 		fn(v, r);
 		return;
 	}
-	v->part->bad_hcalls++;
+	part_stats(v->part)->bad_hcalls++;
 	r->reg[0] = EV_UNIMPLEMENTED;
 }

@@ -12,14 +12,36 @@
 #include <hv/manager.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
+#include <hv/stats.h>
+#include <hv/unit.h>
 
-static struct iommu_domain domains[PART_MAX];
-static bool domain_built[PART_MAX];
+/* Per partition (the IOMMU unit's slot): its whole-memory DMA domain, built at first use. */
+struct part_dma {
+	struct iommu_domain domain;
+	bool built;
+};
+static struct part_dma part_dma[PART_MAX];
+extern const struct unit iommu_unit;
+
+/* The back ends, probed once: by the IOMMU unit's init when the config assigns devices (the
+ * devices unit, after it, sets up PCI functions behind them and attaches DMA sources while the
+ * partitions are built), else by iommu_init() at boot. */
+static int nr_units;		/* back ends found */
+
+static void probe(const struct platform *plat)
+{
+	static bool probed;
+
+	if (!probed) {
+		probed = true;
+		nr_units = iommu_arch_init(plat);
+	}
+}
+
 static struct iommu_source sources[IOMMU_MAX_SOURCES];
 static bool source_used[IOMMU_MAX_SOURCES];
 static arch_spinlock_t lock;		/* sources[] allocation */
 static arch_spinlock_t hw_lock;		/* back end state: one change at a time */
-static int nr_units;
 
 static void take(arch_spinlock_t *l)
 {
@@ -125,16 +147,16 @@ int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa
 
 struct iommu_domain *iommu_domain_of(struct partition *p)
 {
-	int i = p->id - 1;
+	struct part_dma *d = unit_slot(p, &iommu_unit);
 
-	if (i < 0 || i >= PART_MAX)
+	if (!d)
 		return NULL;
-	if (!domain_built[i]) {
-		if (iommu_domain_build(&domains[i], p, 0, 0))
+	if (!d->built) {
+		if (iommu_domain_build(&d->domain, p, 0, 0))
 			return NULL;
-		domain_built[i] = true;
+		d->built = true;
 	}
-	return &domains[i];
+	return &d->domain;
 }
 
 /* ---- sources ---- */
@@ -266,9 +288,9 @@ static const struct handle_ops source_ops = {
 
 struct iommu_source *iommu_source_get(struct partition *p, unsigned long n)
 {
-	struct handle *h = handle_get(p, n, HANDLE_DEVICE);
+	struct handle *h = handle_get(p, n, HANDLE_DMA);
 
-	return h && h->ops == &source_ops ? h->obj : NULL;
+	return h ? h->obj : NULL;
 }
 
 static struct iommu_source *source_alloc(void)
@@ -334,7 +356,7 @@ int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args
 				    .no_dma_disable = a->no_dma_disable,
 				    .defer = a->defer_dma_disable, .mask = a->mask,
 				    .master = a->master, .mask_ctx = a->ctx, .no_dma = a->no_dma };
-	s->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &source_ops, .obj = s };
+	s->handle = (struct handle){ .type = HANDLE_DMA, .ops = &source_ops, .obj = s };
 	d = domain_for(p, a, s);
 	err = d ? iommu_attach(s, d) : -EINVAL;
 	if (err) {
@@ -404,7 +426,7 @@ void iommu_report_fault(struct iommu_source *s, const struct iommu_fault *f)
 	s->faults++;
 	s->last_fault = *f;
 	if (p)
-		p->dma_faults++;
+		part_stats(p)->dma_faults++;
 	hv_printf("dma: %s 0x%x of %s: blocked %s at 0x%llx (reason 0x%x)\n",
 		  kind_name(s->kind), (unsigned int)s->id, owner_name(s),
 		  f->flags & IOMMU_WRITE ? "write" : f->flags & IOMMU_READ ? "read" : "access",
@@ -425,6 +447,32 @@ uint32_t iommu_fault_total(const struct partition *p)
 
 /* ---- start-up ---- */
 
+static int iommu_unit_init(const struct unit_env *env)
+{
+	for (int i = 0; i < env->cfg->nr_devices; i++)
+		if (env->cfg->device[i].owner >= 0) {	/* assigned to a partition */
+			probe(hv_platform);
+			break;
+		}
+	return 0;
+}
+
+/* p's sources are detached (DMA disabled) and freed; its domain goes with the slot. */
+static void iommu_unit_destroy(struct partition *p)
+{
+	for (int i = 0; i < IOMMU_MAX_SOURCES; i++) {
+		struct iommu_source *s = &sources[i];
+
+		if (source_used[i] && s->dom && s->dom->part == p) {
+			iommu_detach(s);
+			source_free(s);
+		}
+	}
+}
+
+DEFINE_UNIT(iommu, .order = UNIT_ORDER_IOMMU, .init = iommu_unit_init,
+	    .destroy = iommu_unit_destroy, UNIT_SLOTS(part_dma));
+
 /* The self-test is test code: only the test image links it (iommu_arch_selftest is weak). */
 static void selftest(const struct platform *plat)
 {
@@ -441,7 +489,7 @@ static void selftest(const struct platform *plat)
 
 int iommu_init(const struct platform *plat)
 {
-	nr_units = iommu_arch_init(plat);
+	probe(plat);
 	selftest(plat);
 	return nr_units > 0 ? 0 : -ENODEV;
 }

@@ -11,6 +11,8 @@
 #include <hv/manager.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
+#include <hv/stats.h>
+#include <hv/unit.h>
 #include <hv/vpic.h>
 
 #define MAX_MANAGED	32
@@ -49,18 +51,24 @@ void manager_notify(const struct partition *target)
 			vpic_soft_raise(links[i].doorbell);
 }
 
-int manager_handles_create(const struct hv_config *cfg)
+/* The manager unit's create: p gets one handle (and doorbell) per partition it manages, in
+ * config order. */
+static int manager_create(struct partition *p, const struct unit_env *env)
 {
+	const struct hv_config *cfg = env->cfg;
+
 	for (int i = 0; i < cfg->nr_managers; i++) {
 		struct managed *m;
 
+		if (cfg->manager[i].manager != p->cfg_index)
+			continue;
 		if (nr_links == MAX_MANAGED) {
 			hv_printf("config: more than %d managed-partition links\n", MAX_MANAGED);
 			return -ENOSPC;
 		}
 		m = &links[nr_links++];
 		m->target = &partitions[cfg->manager[i].managed];
-		m->manager = &partitions[cfg->manager[i].manager];
+		m->manager = p;
 		m->handle = (struct handle){ HANDLE_PARTITION, NULL, m };
 		if (handle_add(m->manager, &m->handle) < 0)
 			return -ENOSPC;
@@ -85,7 +93,7 @@ static struct partition *target_arg(struct vcpu *v, struct hcall_regs *r, unsign
 		return &partitions[n];	/* negative control: a handle taken as a partition index */
 	if (!h) {
 		r->reg[0] = EV_EINVAL;
-		v->part->bad_hcalls++;
+		part_stats(v->part)->bad_hcalls++;
 		return NULL;
 	}
 	return ((struct managed *)h->obj)->target;
@@ -199,12 +207,33 @@ struct memcpy_cont {
 	uint64_t done;
 };
 
-static struct memcpy_cont conts[PART_MAX][PART_MAX_VCPUS];
+/* The manager unit's slot: the continuations of p's vCPUs. */
+struct part_memcpy {
+	struct memcpy_cont vcpu[PART_MAX_VCPUS];
+};
+static struct part_memcpy part_memcpy[PART_MAX];
+
+/* Managers learn of every start and stop of the partitions they manage. */
+static void manager_state_changed(struct partition *p)
+{
+	manager_notify(p);
+}
+
+/* A partition's links go with it: the last ones made are its own (creation is in order). */
+static void manager_destroy(struct partition *p)
+{
+	while (nr_links && links[nr_links - 1].manager == p)
+		nr_links--;
+}
+
+DEFINE_UNIT(manager, .order = UNIT_ORDER_MANAGER, UNIT_SLOTS(part_memcpy),
+	    .partition_create = manager_create, .destroy = manager_destroy,
+	    .start = manager_state_changed, .stopped = manager_state_changed);
 
 static void memcpy_fault(struct vcpu *v, struct hcall_regs *r)
 {
 	r->reg[0] = EV_EFAULT;
-	v->part->bad_hcalls++;
+	part_stats(v->part)->bad_hcalls++;
 }
 
 /* in: source handle, target handle (SELF = the caller), scatter-gather list address (lo, hi),
@@ -218,7 +247,8 @@ void hc_partition_memcpy(struct vcpu *v, struct hcall_regs *r)
 {
 	struct partition *from = r->reg[0] == SELF ? v->part : target_arg(v, r, r->reg[0]);
 	struct partition *to = r->reg[1] == SELF ? v->part : target_arg(v, r, r->reg[1]);
-	struct memcpy_cont *c = &conts[v->part->id - 1][v->index];
+	struct memcpy_cont *c = &((struct part_memcpy *)unit_slot(v->part, &manager_unit))
+				     ->vcpu[v->index];
 	uint64_t sg = ((uint64_t)r->reg[3] << 32) | r->reg[2], budget = MEMCPY_SLICE, done;
 	unsigned long count = r->reg[4];
 	unsigned int entries = 0;

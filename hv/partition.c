@@ -1,27 +1,21 @@
-/* partition.c - partitions built from the validated config: memory map, vCPUs on their
- * physical CPUs, handles; start (scrub, load, device tree, release vCPU 0), stop, fault. */
+/* partition.c - the partition life cycle: partitions built from the validated config by the
+ * units (hv/unit.c) in order; start (units' prestart, scrub, units' reset, release vCPU 0,
+ * units' start), stop (vCPUs out, units' prereset, units' stopped), restart, fault. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libfdt.h>
 #include <hv/arch.h>
-#include <hv/byte_chan.h>
 #include <hv/console.h>
-#include <hv/cpu.h>
-#include <hv/guest_tree.h>
-#include <hv/image.h>
-#include <hv/log.h>
-#include <hv/manager.h>
 #include <hv/event.h>
+#include <hv/log.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
-#include <hv/arch/boot.h>
-#include <hv/watchdog.h>
+#include <hv/stats.h>
+#include <hv/unit.h>
 
 #define IMA_MAX		(64ull << 20)	/* ePAPR initial mapping: at most 64 MiB */
-#define DEFAULT_DTB	0x10000ull	/* dtb window when the config names none */
 #define STOP_SYNC_MS	2000	/* a stopper waits this long, then the stop goes on
 					 * without it (stop_complete()) */
 #define STOP_WARN_MS	5000		/* say so if a vCPU has not left by then */
@@ -30,7 +24,6 @@
 
 struct partition partitions[PART_MAX];
 unsigned int nr_partitions;
-static const void *hw_tree, *cfg_tree;
 static const struct hv_config *config;
 
 const char *part_state_name(enum part_state s)
@@ -38,6 +31,14 @@ const char *part_state_name(enum part_state s)
 	static const char *const names[] = { "stopped", "starting", "running", "stopping" };
 
 	return (unsigned int)s < 4 ? names[s] : "?";
+}
+
+struct partition *partition_by_id(unsigned long id)
+{
+	for (unsigned int i = 0; i < nr_partitions; i++)
+		if ((unsigned long)partitions[i].id == id)
+			return &partitions[i];
+	return NULL;
 }
 
 struct partition *partition_by_name(const char *name)
@@ -48,219 +49,47 @@ struct partition *partition_by_name(const char *name)
 	return NULL;
 }
 
-static int pcpu_of_hw_id(unsigned int hw_id)
-{
-	for (unsigned int c = 0; c < hv_nr_cpus; c++)
-		if (hv_cpus[c].hw_id == hw_id)
-			return (int)c;
-	return -1;
-}
-
-/* One vCPU per hardware CPU id set in cpus (bit n = /cpus reg n, n < CFG_MAX_CPUS = 64, the
- * config's whole range), in id order. */
-static int setup_vcpus(struct partition *p, uint64_t cpus)
-{
-	for (unsigned int hw = 0; hw < CFG_MAX_CPUS; hw++) {
-		int pcpu = (cpus >> hw) & 1 ? pcpu_of_hw_id(hw) : -2;
-
-		if (pcpu == -2)
-			continue;
-		if (pcpu < 0 || p->nr_vcpus == PART_MAX_VCPUS) {
-			hv_printf("partition %s: CPU %u cannot be used\n", p->name, hw);
-			return -EINVAL;
-		}
-		p->vcpu[p->nr_vcpus] = (struct vcpu){ .part = p, .index = p->nr_vcpus,
-						      .pcpu = (unsigned int)pcpu };
-		p->nr_vcpus++;
-	}
-	return 0;
-}
-
-_Static_assert(CFG_MAX_CPUS <= 64 && sizeof(((struct cfg_partition *)0)->cpus) * 8 >= CFG_MAX_CPUS,
-	       "a partition's CPU mask holds every CPU id the config allows");
-
-static void setup_memory(struct partition *p, const struct hv_config *cfg, int idx)
-{
-	for (int g = 0; g < cfg->nr_gpmas && p->nr_mem < PART_MAX_MEM; g++) {
-		const struct cfg_gpma *gm = &cfg->gpma[g];
-		const struct cfg_pma *pma = &cfg->pma[gm->pma];
-
-		if (gm->part != idx)
-			continue;
-		p->mem[p->nr_mem++] = (struct part_mem){ .gpa = gm->guest, .hpa = pma->phys.base,
-							 .size = pma->phys.size,
-							 .shared = pma->shared };
-	}
-}
-
-/* The dtb window, with the secondaries' release areas (guest boot protocol) at its end. */
-static void setup_dtb_window(struct partition *p, const struct cfg_partition *cp)
-{
-	if (cp->has_dtb_window) {
-		p->dtb_gpa = cp->dtb_window.base;
-		p->dtb_size = cp->dtb_window.size;
-	} else if (p->nr_mem) {
-		p->dtb_gpa = p->mem[0].gpa + p->mem[0].size - DEFAULT_DTB;
-		p->dtb_size = DEFAULT_DTB;
-	}
-	for (unsigned int i = 1; i < p->nr_vcpus; i++)
-		p->vcpu[i].spin_gpa = p->dtb_gpa + p->dtb_size - guest_boot.secondary_area * i;
-}
-
-/* aliases { stdout = <&channel>; } names the console byte channel. */
-static int stdout_cfg_bc(const void *cfg_fdt, const struct hv_config *cfg, int aliases)
-{
-	int len, node;
-	const fdt32_t *ph = aliases < 0 ? NULL : fdt_getprop(cfg_fdt, aliases, "stdout", &len);
-
-	if (!ph || len != 4)
-		return -1;
-	node = fdt_node_offset_by_phandle(cfg_fdt, fdt32_to_cpu(*ph));
-	for (int i = 0; i < cfg->nr_bcs; i++)
-		if (cfg->bc[i].node == node)
-			return i;
-	return -1;
-}
-
-static int add_channels(struct partition *p, int idx, const struct hv_config *cfg,
-			const void *cfg_fdt)
-{
-	int out = stdout_cfg_bc(cfg_fdt, cfg, cfg->part[idx].aliases);
-
-	p->stdout_handle = -1;
-	for (int i = 0; i < cfg->nr_bcs; i++) {
-		struct byte_chan *c = cfg->bc[i].owner == idx ? byte_chan_of_cfg(i) : NULL;
-		int h = c ? handle_add(p, &c->handle) : 0;
-
-		if (h < 0)
-			return h;
-		if (c && i == out)
-			p->stdout_handle = h;
-	}
-	return 0;
-}
-
-/* A partition's byte channel gets its rx and tx interrupts; when the virtual PIC is full the
- * channel works without (its guest polls), and the console says so. */
-static void add_channel_irqs(struct partition *p, int cfg_bc)
-{
-	struct byte_chan *c = byte_chan_of_cfg(cfg_bc);
-
-	if (c && byte_chan_irqs_create(c, p))
-		hv_printf("partition %s: no interrupts for byte channel %s (the virtual PIC is "
-			  "full): its guest must poll it\n", p->name,
-			  fdt_get_name(cfg_tree, config->bc[cfg_bc].node, NULL));
-}
-
-static int create_one(int idx, const void *cfg_fdt, const struct hv_config *cfg)
+/* Build partition idx: its own fields, then every unit's part, in order (the units undo their
+ * part themselves if one fails). */
+static int create_one(int idx, const struct unit_env *env)
 {
 	struct partition *p = &partitions[idx];
-	const struct cfg_partition *cp = &cfg->part[idx];
 
 	memset(p, 0, sizeof(*p));
 	p->id = idx + 1;
 	p->cfg_index = idx;
-	strncpy(p->name, cp->label, sizeof(p->name) - 1);
-	if (setup_vcpus(p, cp->cpus))
-		return -EINVAL;
-	setup_memory(p, cfg, idx);
-	setup_dtb_window(p, cp);
-	p->wd_timeout_ms = cp->watchdog_ms;
-	p->wd_timeout = arch_time_freq() / 1000 * cp->watchdog_ms;
-	p->wd_action = cp->watchdog_action;
-	return 0;
+	strncpy(p->name, env->cfg->part[idx].label, sizeof(p->name) - 1);
+	return units_create(p, env);
+}
+
+/* Undo every partition built so far, the last first. */
+static void destroy_all(void)
+{
+	while (nr_partitions)
+		units_destroy(&partitions[--nr_partitions]);
 }
 
 int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_config *cfg)
 {
+	static struct unit_env env;
+	int err;
+
 	if (cfg->nr_parts > PART_MAX) {
 		hv_printf("config: %d partitions; this build supports %d\n", cfg->nr_parts, PART_MAX);
 		return -ENOSPC;
 	}
-	hw_tree = hw_fdt;
-	cfg_tree = cfg_fdt;
+	env = (struct unit_env){ .hw_fdt = hw_fdt, .cfg_fdt = cfg_fdt, .cfg = cfg };
 	config = cfg;
-	for (int i = 0; i < cfg->nr_parts; i++)
-		if (create_one(i, cfg_fdt, cfg))
-			return -EINVAL;
-	nr_partitions = (unsigned int)cfg->nr_parts;
-	if (byte_chans_create(cfg))
-		return -ENOSPC;
-	for (int i = 0; i < cfg->nr_parts; i++)
-		if (add_channels(&partitions[i], i, cfg, cfg_fdt))
-			return -ENOSPC;
-	if (manager_handles_create(cfg))
-		return -ENOSPC;
-	for (int i = 0; i < cfg->nr_bcs; i++)	/* after every other handle: numbers unchanged */
-		if (cfg->bc[i].owner >= 0)
-			add_channel_irqs(&partitions[cfg->bc[i].owner], i);
-	return 0;
-}
-
-/* The guest tree is a function of the config alone: built at the first start, kept packed,
- * and copied into the partition at every start. */
-static int build_tree(struct partition *p)
-{
-	void *buf = malloc((size_t)p->dtb_size), *kept;
-	int err = buf ? guest_tree_build(p, hw_tree, cfg_tree, config, buf, (size_t)p->dtb_size)
-		      : -FDT_ERR_NOSPACE;
-
-	if (err) {
-		hv_printf("partition %s: cannot build its device tree: %s\n", p->name,
-			  fdt_strerror(err));
-		free(buf);
-		return err;
+	nr_partitions = 0;
+	err = units_init(&env);
+	for (int i = 0; i < cfg->nr_parts && !err; i++) {
+		err = create_one(i, &env);
+		if (!err)
+			nr_partitions++;
 	}
-	kept = malloc(fdt_totalsize(buf));	/* keep what it needs, not the whole window */
-	if (kept) {
-		memcpy(kept, buf, fdt_totalsize(buf));
-		free(buf);
-	}
-	p->tree = kept ? kept : buf;
-	return 0;
-}
-
-static int load_tree(struct partition *p)
-{
-	if (!p->tree && build_tree(p))
-		return -EINVAL;
-	return guest_write(p, p->dtb_gpa, p->tree, fdt_totalsize(p->tree)) ? -EFAULT : 0;
-}
-
-/* Secondaries wait for the guest's release (the boot protocol's, e.g. an ePAPR spin table). */
-static void init_spin_table(struct partition *p)
-{
-	for (unsigned int i = 1; i < p->nr_vcpus; i++) {
-		guest_boot.secondary_init(&p->vcpu[i]);
-		p->vcpu[i].state = VCPU_WAIT_SPIN;
-	}
-}
-
-static int load_image(struct partition *p)
-{
-	const struct cfg_partition *cp = &config->part[p->cfg_index];
-	const char *why;
-	int err;
-
-	if (!cp->has_image) {
-		hv_printf("partition %s: no guest-image to start\n", p->name);
-		return -ENOENT;
-	}
-	err = image_load(p, cp->image_src, cp->image_size, cp->image_guest, &p->entry, &why);
-	if (err) {
-		hv_printf("partition %s: guest-image at 0x%llx: %s\n", p->name,
-			  (unsigned long long)cp->image_src, why);
-		return err;
-	}
-	/* linux-rootfs (an initramfs): copied as it is; /chosen names it (guest_tree.c) */
-	if (cp->has_rootfs && guest_write(p, cp->rootfs_guest,
-					  (const void *)(uintptr_t)cp->rootfs_src.base,
-					  (size_t)cp->rootfs_src.size)) {
-		hv_printf("partition %s: linux-rootfs does not fit in the partition's memory\n",
-			  p->name);
-		return -EFAULT;
-	}
-	return 0;
+	if (err)
+		destroy_all();
+	return err;
 }
 
 /* One console line, written at once so guest output cannot split it. */
@@ -295,7 +124,7 @@ void partition_hold(struct partition *p, const char *fmt, ...)
 
 /* Under p->lock: may p start? Not while a vCPU is still in guest context, nor ever again once
  * its memory is held back. What its last stop left running (a deferred DMA quiesce) is made
- * safe first: the handles' prestart, before any scrub. */
+ * safe first: the units' prestart, before any scrub. */
 static int may_start(struct partition *p)
 {
 	if (p->state == PART_STOPPING)
@@ -305,7 +134,7 @@ static int may_start(struct partition *p)
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
 		if (p->vcpu[i].state == VCPU_RUNNING)
 			return -EBUSY;	/* still leaving guest context */
-	if (!p->held[0] && handles_prestart(p))
+	if (!p->held[0] && units_prestart(p))
 		partition_hold(p, "a reset operation failed before the start");
 	if (p->held[0]) {
 		hv_printf("partition %s: not started: %s; its memory is held back\n", p->name,
@@ -356,13 +185,12 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load)
 			arch_cpu_kick(p->vcpu[0].pcpu);
 	}
 	arch_spin_unlock(&p->lock);
-	if (!err)
-		event_state(p, PART_STARTING, NULL);
 	return err;
 }
 
-/* Called by the physical CPU of vCPU 0 of a STARTING partition: scrub and load it (unless a
- * manager filled its memory), build its tree, and let its vCPUs run. */
+/* Called by the physical CPU of vCPU 0 of a STARTING partition: scrub it (unless a manager
+ * filled its memory), run the units' reset (which load it), let its vCPUs run, then the
+ * units' start. */
 void partition_load(struct partition *p)
 {
 	uint64_t ima = p->nr_mem && p->mem[0].size < IMA_MAX ? p->mem[0].size : IMA_MAX;
@@ -372,16 +200,13 @@ void partition_load(struct partition *p)
 	if (load && !hv_mutated("scrub"))
 		guest_scrub(p);
 	p->timing.scrubbed = arch_time_now();
-	handles_postreset(p);
-	if ((load && load_image(p)) || load_tree(p)) {
+	if (units_reset(p)) {
 		p->vcpu[0].state = VCPU_OFF;
 		p->state = PART_STOPPED;
 		hv_printf("partition %s: not started\n", p->name);
 		event_state(p, PART_STOPPED, "not started");
 		return;
 	}
-	init_spin_table(p);
-	watchdog_reset(p);
 	p->timing.loaded = arch_time_now();
 	p->timing.entered = 0;
 	vcpu_arch_reset(&p->vcpu[0], p->entry, p->dtb_gpa, ima);
@@ -394,7 +219,7 @@ void partition_load(struct partition *p)
 			arch_cpu_kick(p->vcpu[i].pcpu);
 	report_started(p);
 	event_state(p, PART_RUNNING, NULL);
-	manager_notify(p);
+	units_start(p);
 }
 
 void partitions_autostart(void)
@@ -448,7 +273,8 @@ static void kick_out(struct partition *p, const struct vcpu *self)
 
 /* The second half of every stop, run by whichever CPU first sees a STOPPING p with no vCPU
  * left in guest context: the stopper, the CPU of the last vCPU to leave, or the console
- * CPU's poll. Handles' prereset, then STOPPED; a restart asked with the stop starts it. */
+ * CPU's poll. Units' prereset, then STOPPED and the units' stopped; a restart asked with the
+ * stop starts it. */
 static void stop_complete(struct partition *p)
 {
 	const char *why;
@@ -463,7 +289,7 @@ static void stop_complete(struct partition *p)
 	p->timing.vcpus_out = arch_time_now();
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
 		p->vcpu[i].state = VCPU_OFF;
-	err = handles_prereset(p);
+	err = units_prereset(p);
 	if (err)
 		partition_hold(p, "a reset operation failed (error %d)", err);
 	p->timing.quiesced = arch_time_now();
@@ -477,7 +303,7 @@ static void stop_complete(struct partition *p)
 	arch_spin_unlock(&p->lock);
 	if (exited)
 		hv_printf("partition %s: exited with code %d\n", p->name, p->exit_code);
-	manager_notify(p);
+	units_stopped(p);
 	if (why)
 		hv_printf("partition %s: stopped (%s)\n", p->name, why);
 	if (err)
@@ -628,7 +454,7 @@ int partition_stop_dma(struct partition *p)
 		return -EBUSY;
 	if (p->state != PART_STOPPED)
 		err = -EINVAL;
-	else if (handles_prestart(p))
+	else if (units_prestart(p))
 		err = -EIO;	/* held back: the quiesce said why */
 	arch_spin_unlock(&p->lock);
 	return err;
@@ -647,7 +473,7 @@ void partition_fault(struct vcpu *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	v->part->faults++;
+	part_stats(v->part)->faults++;
 	hv_printf("partition %s: isolation fault on vcpu %u: %s\n", v->part->name, v->index, msg);
 	event_fault(v->part, "isolation", (int)v->index, msg);
 	partition_stop(v->part, "isolation fault");

@@ -210,8 +210,8 @@ static int cmd_console(int argc, char **argv)
 
 	if (err)
 		return err;
-	h = p->stdout_handle < 0 ? NULL : handle_get(p, (unsigned long)p->stdout_handle,
-						       HANDLE_BYTE_CHANNEL);
+	h = byte_chan_stdout_handle(p) < 0 ? NULL :
+	    handle_get(p, (unsigned long)byte_chan_stdout_handle(p), HANDLE_BYTE_CHANNEL);
 	if (!h) {
 		sh_printf("console: %s has no console byte channel\n", p->name);
 		return -ENODEV;

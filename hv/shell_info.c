@@ -8,6 +8,7 @@
 #include <hv/config.h>
 #include <hv/hv.h>
 #include <hv/partition.h>
+#include <hv/stats.h>
 #include <hv/shell.h>
 #include "shell_priv.h"
 
@@ -87,14 +88,14 @@ static void text_details(const struct partition *p)
 		sh_printf("  channel   %u %s: ", h, chan_name(c));
 		if (c->mux_channel >= 0)
 			sh_printf("uart mux %d%s\n", c->mux_channel,
-				  (int)h == p->stdout_handle ? " (console)" : "");
+				  (int)h == byte_chan_stdout_handle(p) ? " (console)" : "");
 		else if (c->peer && c->peer->owner)
 			sh_printf("partition %s %s\n", c->peer->owner->name, chan_name(c->peer));
 		else
 			sh_printf("%s\n", c->peer ? "hypervisor" : "unconnected");
 	}
 	sh_printf("  exit code %d, faults %lu, bad hypercalls %lu\n", p->exit_code,
-		  (unsigned long)p->faults, (unsigned long)p->bad_hcalls);
+		  (unsigned long)part_stats(p)->faults, (unsigned long)part_stats(p)->bad_hcalls);
 	if (p->held[0])
 		sh_printf("  held back: %s (memory not reused, start refused)\n", p->held);
 }
@@ -126,11 +127,13 @@ static void json_partition(const struct partition *p)
 			sh_printf(",\"mux_channel\":%d", c->mux_channel);
 		else if (c->peer && c->peer->owner)
 			sh_printf(",\"peer\":\"%s\"", c->peer->owner->name);
-		sh_printf(",\"console\":%s}", (int)h == p->stdout_handle ? "true" : "false");
+		sh_printf(",\"console\":%s}", (int)h == byte_chan_stdout_handle(p) ? "true" :
+			  "false");
 		first = 0;
 	}
 	sh_printf("],\"uptime_ms\":%llu,\"exit_code\":%d,\"faults\":%lu,\"held_back\":",
-		  (unsigned long long)uptime_ms(p), p->exit_code, (unsigned long)p->faults);
+		  (unsigned long long)uptime_ms(p), p->exit_code,
+		  (unsigned long)part_stats(p)->faults);
 	if (p->held[0])
 		sh_json_str(p->held);
 	else

@@ -93,8 +93,8 @@ static void text(const struct partition *p, const struct part_sum *t)
 		  "faults %lu  bad-hypercalls %lu  dma-faults %lu\n", (unsigned long)t->s.traps,
 		  (unsigned long)t->s.emulated, (unsigned long)t->s.hcalls,
 		  (unsigned long)t->s.tlb_refills, (unsigned long)t->s.reflected,
-		  (unsigned long)p->faults, (unsigned long)p->bad_hcalls,
-		  (unsigned long)p->dma_faults);
+		  (unsigned long)part_stats(p)->faults, (unsigned long)part_stats(p)->bad_hcalls,
+		  (unsigned long)part_stats(p)->dma_faults);
 	for (unsigned int r = 0; r < STATS_EXIT_REASONS; r++)
 		if (t->s.exits[r])
 			sh_printf("  trap   %-24s %lu\n", reason_name(r, buf, sizeof(buf)),
@@ -118,8 +118,8 @@ static void json(const struct partition *p, const struct part_sum *t)
 		  "\"hcalls_other\":%lu,\"traps_by_reason\":[", (unsigned long)t->s.traps,
 		  (unsigned long)t->s.emulated, (unsigned long)t->s.hcalls,
 		  (unsigned long)t->s.tlb_refills, (unsigned long)t->s.reflected,
-		  (unsigned long)p->faults, (unsigned long)p->bad_hcalls,
-		  (unsigned long)p->dma_faults, (unsigned long)t->s.hcall_other);
+		  (unsigned long)part_stats(p)->faults, (unsigned long)part_stats(p)->bad_hcalls,
+		  (unsigned long)part_stats(p)->dma_faults, (unsigned long)t->s.hcall_other);
 	for (unsigned int r = 0; r < STATS_EXIT_REASONS; r++) {
 		if (!t->s.exits[r])
 			continue;
@@ -139,9 +139,7 @@ static void clear(struct partition *p)
 {
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
 		stats_clear(&p->vcpu[i]);
-	p->faults = 0;
-	p->bad_hcalls = 0;
-	p->dma_faults = 0;
+	*part_stats(p) = (struct part_stats){ 0 };
 	sh_printf("stats: cleared %s\n", p->name);
 }
 

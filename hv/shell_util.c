@@ -158,8 +158,8 @@ struct partition *shell_find_partition(const char *cmd, const char *name)
 	char *end;
 	unsigned long id = strtoul(name, &end, 10);
 
-	if (!p && !*end && id >= 1 && id <= nr_partitions)
-		p = &partitions[id - 1];
+	if (!p && !*end)
+		p = partition_by_id(id);
 	if (!p)
 		sh_printf("%s: no partition '%s' (see 'list')\n", cmd, name);
 	return p;

@@ -1,8 +1,20 @@
-/* stats.c - counting guest exits by reason and hypercalls by token (struct vcpu_stats). Each
- * vCPU is counted only by the CPU it runs on; readers (the shell) tolerate torn sums. */
+/* stats.c - counting guest exits by reason and hypercalls by token (struct vcpu_stats), and
+ * each partition's fault counters (the stats unit's slot). Each vCPU is counted only by the
+ * CPU it runs on; readers (the shell) tolerate torn sums. */
 #include <string.h>
+#include <hv/partition.h>
 #include <hv/stats.h>
+#include <hv/unit.h>
 #include <hv/vcpu.h>
+
+static struct part_stats part_stats_slots[PART_MAX];
+
+DEFINE_UNIT(stats, .order = UNIT_ORDER_STATS, UNIT_SLOTS(part_stats_slots));
+
+struct part_stats *part_stats(const struct partition *p)
+{
+	return unit_slot(p, &stats_unit);
+}
 
 void stats_count_exit(struct vcpu *v, unsigned int reason)
 {

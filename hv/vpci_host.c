@@ -22,6 +22,7 @@
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/partition.h>
+#include <hv/unit.h>
 #include <hv/pci.h>
 #include <hv/vpci_host.h>
 
@@ -50,7 +51,8 @@ struct vpci_host {
 	uint8_t shadow[VPCI_HOST_SIZE];	/* every other register, big-endian as written */
 };
 
-static struct vpci_host hosts[PART_MAX];
+static struct vpci_host hosts[PART_MAX];	/* the vPCI unit's slots */
+extern const struct unit vpci_unit;
 
 static void host_lock(struct vpci_host *h)
 {
@@ -172,7 +174,7 @@ static const struct mmio_ops vpci_ops = { .read = vpci_read, .write = vpci_write
 
 int vpci_host_map(struct partition *p)
 {
-	struct vpci_host *h = &hosts[p->id - 1];
+	struct vpci_host *h = unit_slot(p, &vpci_unit);
 
 	if (h->part)
 		return 0;
@@ -180,19 +182,24 @@ int vpci_host_map(struct partition *p)
 	return partition_map_emulated(p, VPCI_HOST_GPA, VPCI_HOST_SIZE, &vpci_ops, h);
 }
 
-void vpci_host_reset(struct partition *p)
+/* At each start (the vPCI unit's reset): the registers as at power-on (nothing of the last
+ * run's programming). */
+static int vpci_reset(struct partition *p)
 {
-	struct vpci_host *h = &hosts[p->id - 1];
+	struct vpci_host *h = unit_slot(p, &vpci_unit);
 
 	if (!h->part)
-		return;
+		return 0;
 	host_lock(h);
 	h->cfg_addr = 0;
 	h->hb_bar0 = 0;
 	h->hb_cmd = 0;
 	memset(h->shadow, 0, sizeof(h->shadow));
 	arch_spin_unlock(&h->lock);
+	return 0;
 }
+
+DEFINE_UNIT(vpci, .order = UNIT_ORDER_VPCI, UNIT_SLOTS(hosts), .reset = vpci_reset);
 
 #define TRY(x)	do { int _e = (x); if (_e < 0) return _e; } while (0)
 

@@ -29,6 +29,7 @@
 #include <hv/device_hcall.h>
 #include <hv/mutate.h>
 #include <hv/vpic.h>
+#include <hv/unit.h>
 
 #define MAX_VPIC_IRQS	64	/* every vPIC source of every partition: one bit each below */
 #define LEVEL_IRQS_MAX	32	/* of which byte channels' (level) at most: the other 32 stay
@@ -45,8 +46,22 @@ struct vcpu_irq_state {
 	uint64_t pending;
 	uint64_t in_service;
 };
-static struct vcpu_irq_state vstate[PART_MAX][PART_MAX_VCPUS];
-static arch_spinlock_t vpic_lock;	/* guards vstate[], irqs[]' guest state and masks */
+/* The vPIC unit's slot: the state of each vCPU of one partition. */
+struct part_vpic {
+	struct vcpu_irq_state vcpu[PART_MAX_VCPUS];
+};
+static struct part_vpic part_vpic[PART_MAX];
+static arch_spinlock_t vpic_lock;	/* guards part_vpic[], irqs[]' guest state and masks */
+
+static void vpic_destroy(struct partition *p);
+
+DEFINE_UNIT(vpic, .order = UNIT_ORDER_VPIC, UNIT_SLOTS(part_vpic), .destroy = vpic_destroy);
+
+/* The per-vCPU states of p's vCPUs. */
+static struct vcpu_irq_state *vstate(const struct partition *p)
+{
+	return ((struct part_vpic *)unit_slot(p, &vpic_unit))->vcpu;
+}
 
 static void vlock(void)
 {
@@ -63,7 +78,7 @@ static unsigned int index_of(const struct vpic_irq *q);
 
 static struct vcpu_irq_state *state_of(const struct vcpu *v)
 {
-	return &vstate[v->part->id - 1][v->index];
+	return &vstate(v->part)[v->index];
 }
 
 static int vpic_prereset(struct handle *h)
@@ -81,7 +96,7 @@ static int vpic_prereset(struct handle *h)
 static void vpic_postreset(struct handle *h)
 {
 	struct vpic_irq *q = h->obj;
-	struct vcpu_irq_state *s = vstate[q->part->id - 1];
+	struct vcpu_irq_state *s = vstate(q->part);
 
 	vlock();
 	q->guest_masked = true;
@@ -99,9 +114,9 @@ static const struct handle_ops vpic_ops = {
 
 struct vpic_irq *vpic_irq_get(struct partition *p, unsigned long n)
 {
-	struct handle *h = handle_get(p, n, HANDLE_DEVICE);
+	struct handle *h = handle_get(p, n, HANDLE_IRQ);
 
-	return h && h->ops == &vpic_ops ? h->obj : NULL;
+	return h ? h->obj : NULL;
 }
 
 int vpic_irq_create(struct partition *p, const struct dev_irq *di)
@@ -119,7 +134,7 @@ int vpic_irq_create(struct partition *p, const struct dev_irq *di)
 	q->config = (di->flags & BH_IRQ_FLAG_LEVEL ? VPIC_CONFIG_LEVEL : 0) |
 		    (di->flags & BH_IRQ_FLAG_ACTIVE_LOW ? 0 : VPIC_CONFIG_POSITIVE);
 	q->sense = di->sense;
-	q->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &vpic_ops, .obj = q };
+	q->handle = (struct handle){ .type = HANDLE_IRQ, .ops = &vpic_ops, .obj = q };
 	h = handle_add(p, &q->handle);
 	if (h < 0)
 		return h;
@@ -131,6 +146,21 @@ int vpic_irq_create(struct partition *p, const struct dev_irq *di)
 		    !irqchip_arch_route(q->src, di->sense, p->vcpu[0].pcpu, DEFAULT_PRIO);
 	vpic_postreset(&q->handle);
 	return h;
+}
+
+/* p's sources are the last ones made (partitions are built, and unwound, in order; the units
+ * that make sources come after this one): masked and dropped. */
+static void vpic_destroy(struct partition *p)
+{
+	vlock();
+	while (nr_irqs && irqs[nr_irqs - 1].part == p) {
+		struct vpic_irq *q = &irqs[--nr_irqs];
+
+		if (q->routed)
+			irqchip_arch_mask(q->src, true);
+		nr_level -= q->level;
+	}
+	vunlock();
 }
 
 /* A software source of p (no controller behind it): a manager's state-change doorbell
@@ -147,7 +177,7 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out, bool level)
 	*q = (struct vpic_irq){ .part = p, .src = IRQCHIP_NONE, .priority = DEFAULT_PRIO,
 				.guest_masked = true, .level = level,
 				.config = VPIC_CONFIG_POSITIVE | (level ? VPIC_CONFIG_LEVEL : 0) };
-	q->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &vpic_ops, .obj = q };
+	q->handle = (struct handle){ .type = HANDLE_IRQ, .ops = &vpic_ops, .obj = q };
 	h = level ? handle_add_top(p, &q->handle) : handle_add(p, &q->handle);
 	if (h < 0)
 		return h;
@@ -191,9 +221,9 @@ void vpic_soft_raise(struct vpic_irq *q)
 		return;
 	}
 	if (hv_mutated("vpic-racy"))
-		racy_or(&vstate[p->id - 1][dest].pending, BIT(index_of(q)));
+		racy_or(&vstate(p)[dest].pending, BIT(index_of(q)));
 	else
-		vstate[p->id - 1][dest].pending |= BIT(index_of(q));
+		vstate(p)[dest].pending |= BIT(index_of(q));
 	vunlock();
 	arch_mb();
 	if (p->vcpu[dest].pcpu != arch_cpu_id())
@@ -212,10 +242,10 @@ static struct vcpu *level_pend(struct vpic_irq *q)
 	    p->state != PART_RUNNING || q->dest >= p->nr_vcpus)
 		return NULL;
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
-		held |= vstate[p->id - 1][i].pending | vstate[p->id - 1][i].in_service;
+		held |= vstate(p)[i].pending | vstate(p)[i].in_service;
 	if (held & bit)
 		return NULL;
-	vstate[p->id - 1][q->dest].pending |= bit;
+	vstate(p)[q->dest].pending |= bit;
 	return &p->vcpu[q->dest];
 }
 
@@ -228,7 +258,7 @@ static void level_withdraw(struct vpic_irq *q)
 	if (!q->level)
 		return;
 	for (unsigned int i = 0; i < q->part->nr_vcpus; i++)
-		vstate[q->part->id - 1][i].pending &= ~bit;
+		vstate(q->part)[i].pending &= ~bit;
 }
 
 /* After unlocking: kick the CPU of a vCPU that has a new pending interrupt. */
@@ -341,8 +371,7 @@ static void update_hw_mask(const struct vpic_irq *q)
 	}
 	for (unsigned int i = 0; i < q->part->nr_vcpus; i++)
 		if (i == q->dest || !hv_mutated("vpic-dest-only"))
-			held |= vstate[q->part->id - 1][i].pending |
-				vstate[q->part->id - 1][i].in_service;
+			held |= vstate(q->part)[i].pending | vstate(q->part)[i].in_service;
 	irqchip_arch_mask(q->src, !wanted || (held & sharers) || q->part->state != PART_RUNNING);
 }
 

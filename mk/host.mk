@@ -41,14 +41,19 @@ $(BH)/san/tests/unit/test_pamu.c.o: HOST_CFLAGS += -Iarch/powerpc
 
 # issue 6: the real hv/iommu.c, hv/handle.c and hv/partition.c against the fakes of
 # tests/unit/fake_core.c (DMA back end, console, manager doorbell, loading); the headers in
-# tests/unit/host/ stand in for an architecture's <arch/...>.
+# tests/unit/host/ stand in for an architecture's <arch/...>. Issue 14: with the unit framework
+# (hv/unit.c) and the memory and vCPU units (hv/partition_build.c).
 IOMMU_UNIT_OBJS := $(patsubst %,$(BH)/san/%.o,hv/iommu.c hv/handle.c hv/partition.c \
-		   tests/unit/fake_core.c)
+		   hv/unit.c hv/partition_build.c hv/stats.c tests/unit/fake_core.c)
 $(BH)/unit/test_iommu: $(IOMMU_UNIT_OBJS)
 $(IOMMU_UNIT_OBJS) $(BH)/san/tests/unit/test_iommu.c.o: HOST_CFLAGS += -Itests/unit/host
 # issue 12: a partition's vCPUs from a 64-bit CPU mask (hv/partition.c setup_vcpus)
 $(BH)/unit/test_vcpu_mask: $(IOMMU_UNIT_OBJS)
 $(BH)/san/tests/unit/test_vcpu_mask.c.o: HOST_CFLAGS += -Itests/unit/host
+
+# issue 14: the unit framework (hv/unit.c) with the test's own units
+$(BH)/unit/test_units: $(BH)/san/hv/unit.c.o
+$(BH)/san/tests/unit/test_units.c.o: HOST_CFLAGS += -Itests/unit/host
 
 # issue 13: the guest image loader (ELF by p_paddr, uImage) against hostile headers
 $(BH)/unit/test_image: $(BH)/san/hv/image.c.o $(BH)/san/hv/inflate.c.o

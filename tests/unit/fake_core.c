@@ -1,5 +1,6 @@
 /* fake_core.c - host fakes for tests/unit/test_iommu.c: the iommu_arch_* back end, the console,
- * the manager doorbell, and the loading steps of partition.c (scrub, image, device tree),
+ * the manager doorbell (and its unit), and the loading steps of the memory unit (scrub, image,
+ * device tree),
  * recording their calls in struct fake_state. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <hv/manager.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
+#include <hv/unit.h>
 #include <hv/watchdog.h>
 #include "fake_core.h"
 
@@ -133,10 +135,14 @@ void manager_notify(const struct partition *target)
 	fake.notified[target->id]++;
 }
 
-int manager_handles_create(const struct hv_config *cfg)
+/* The manager unit's part in the life cycle (hv/manager.c): notify at starts and stops. */
+static void notify_unit(struct partition *p)
 {
-	return 0;
+	manager_notify(p);
 }
+
+DEFINE_UNIT(fake_manager, .order = UNIT_ORDER_MANAGER, .start = notify_unit,
+	    .stopped = notify_unit);
 
 /* ---- what partition.c loads a partition with ---- */
 
@@ -164,24 +170,6 @@ int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_
 	return fdt_create_empty_tree(buf, (int)size);
 }
 
-int byte_chans_create(const struct hv_config *cfg)
-{
-	return 0;
-}
-
-struct byte_chan *byte_chan_of_cfg(int cfg_index)
-{
-	return NULL;
-}
-
-int byte_chan_irqs_create(struct byte_chan *c, struct partition *p)
-{
-	return 0;
-}
-
-void watchdog_reset(struct partition *p)
-{
-}
 
 /* Events are for a console's script-mode reader: none here. */
 void event_state(const struct partition *p, enum part_state s, const char *why)

@@ -15,6 +15,7 @@
 #include <hv/handle.h>
 #include <hv/iommu.h>
 #include <hv/partition.h>
+#include <hv/stats.h>
 #include "fake_core.h"
 #include "unit.h"
 
@@ -89,8 +90,8 @@ static void test_fault_report(struct partition *p0, struct partition *p1,
 	fake_clear();
 	iommu_report_fault(s0, &w);
 	CHECK_EQ(s0->faults, 1);
-	CHECK_EQ(p0->dma_faults, 1);
-	CHECK_EQ(p1->dma_faults, 0);
+	CHECK_EQ(part_stats(p0)->dma_faults, 1);
+	CHECK_EQ(part_stats(p1)->dma_faults, 0);
 	CHECK_EQ(s0->last_fault.addr, 0x2000);
 	CHECK(!strcmp(fake.out, "dma: pci 0x10 of p0: blocked write at 0x2000 (reason 0x5)\n"));
 	CHECK_EQ(fake.notified[p0->id], 1);
@@ -101,14 +102,14 @@ static void test_fault_report(struct partition *p0, struct partition *p1,
 	iommu_report_fault(s1, &w);
 	CHECK_EQ(s0->faults, 2);
 	CHECK_EQ(s1->faults, 1);
-	CHECK_EQ(p0->dma_faults, 2);
-	CHECK_EQ(p1->dma_faults, 1);
+	CHECK_EQ(part_stats(p0)->dma_faults, 2);
+	CHECK_EQ(part_stats(p1)->dma_faults, 1);
 	CHECK(!strcmp(fake.out, "dma: pci 0x10 of p0: blocked read at 0xfff000 (reason 0x0)\n"
 			 "dma: liodn 0x42 of p1: blocked write at 0x2000 (reason 0x5)\n"));
 	CHECK_EQ(fake.notified[p0->id], 1);
 	CHECK_EQ(fake.notified[p1->id], 1);
 	/* what a manager reads with GET_STATUS: since boot, per partition */
-	p0->dma_faults = 0;		/* as stats --clear does */
+	part_stats(p0)->dma_faults = 0;	/* as stats --clear does */
 	CHECK_EQ(iommu_fault_total(p0), 2);
 	CHECK_EQ(iommu_fault_total(p1), 1);
 }

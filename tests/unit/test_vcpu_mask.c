@@ -1,8 +1,8 @@
-/* test_vcpu_mask.c - hv/partition.c's setup of a partition's vCPUs from its config CPU mask
+/* test_vcpu_mask.c - the vCPU unit's setup of a partition's vCPUs from its config CPU mask
  * (issue 12 finding 10): the config allows CPU ids 0..63, so ids 32..63 must become vCPUs
  * too (the mask was once truncated to 32 bits), in id order, and an id with no CPU behind
- * it is refused with a message naming it. Runs the real partitions_create() against the
- * fakes of tests/unit/fake_core.c. */
+ * it is refused with a message naming it, and (issue 14) the partitions built before it are
+ * unwound. Runs the real partitions_create() against the fakes of tests/unit/fake_core.c. */
 #include <string.h>
 #include <hv/cpu.h>
 #include <hv/partition.h>
@@ -48,5 +48,19 @@ int main(void)
 	fake_clear();
 	CHECK(partitions_create(NULL, NULL, &cfg) < 0);
 	CHECK(strstr(fake.out, "partition wide: CPU 33 cannot be used") != NULL);
+
+	/* issue 14: a second partition that cannot be built unwinds the first one too (its
+	 * units destroyed in reverse): none is left */
+	one_partition(1ull << 1);
+	cfg.part[1] = cfg.part[0];
+	snprintf(cfg.part[1].label, sizeof(cfg.part[1].label), "bad");
+	cfg.part[1].cpus = 1ull << 33;
+	cfg.nr_parts = 2;
+	fake_clear();
+	CHECK(partitions_create(NULL, NULL, &cfg) < 0);
+	CHECK(strstr(fake.out, "partition bad: CPU 33 cannot be used") != NULL);
+	CHECK_EQ(nr_partitions, 0);
+	CHECK_EQ(partitions[0].nr_vcpus, 0);	/* the vCPU unit's destroy */
+	CHECK_EQ(partitions[0].nr_mem, 0);	/* the memory unit's destroy */
 	return unit_done("test_vcpu_mask");
 }

@@ -42,11 +42,11 @@ struct byte_chan {
 	char line[BC_LINE_MAX];		/* console output not yet terminated by a newline */
 };
 
-/* Create the channels of a validated config and connect them. */
-int byte_chans_create(const struct hv_config *cfg);
-
 /* Give c's owner p its rx and tx interrupts (vPIC level sources); 0 or negative errno. */
 int byte_chan_irqs_create(struct byte_chan *c, struct partition *p);
+
+/* The handle of p's console byte channel (its config's aliases/stdout), or -1. */
+int byte_chan_stdout_handle(const struct partition *p);
 
 /* The channel built for config byte channel cfg_index, or NULL. */
 struct byte_chan *byte_chan_of_cfg(int cfg_index);

@@ -26,16 +26,16 @@ struct hv_device {
 /* The device behind handle n of p, or NULL. */
 struct hv_device *device_get(struct partition *p, unsigned long n);
 
-/* The hardware tree the devices were built from (NULL before the first partition start). */
+/* The hardware tree the devices were built from (NULL before a config is loaded). */
 const void *device_hw_tree(void);
 
-/* For the console's "devices" command: p's devices in lsdev's format (empty until p's first
- * start) and its count of refused device/vPIC calls. */
+/* For the console's "devices" command: p's devices in lsdev's format and its count of
+ * refused device/vPIC calls. */
 void device_show(const struct partition *p);
 
-/* Instantiate p's devices on its first start (map MMIO, handles, interrupts), then add
- * their nodes and the epapr,hv-pic node to p's guest tree fdt. 0 or a negative error
- * (libfdt or errno; printed). */
+/* Add p's devices (built by the devices unit when p was created: MMIO mapped, handles,
+ * interrupts) and the epapr,hv-pic node to p's guest tree fdt. 0 or a negative error (libfdt
+ * or errno; printed): also when p's devices could not be built. */
 int device_tree_add(void *fdt, const struct partition *p, const void *hw,
 		    const void *cfg_fdt, const struct hv_config *cfg);
 

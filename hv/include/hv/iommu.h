@@ -60,7 +60,7 @@ typedef void (*iommu_master_fn)(void *ctx, bool on);
 /* A DMA source of an assigned device. Its handle is the guest's fsl,hv-dma-handle; the
  * handle's prereset quiesces it and its postreset puts it back in its start state. */
 struct iommu_source {
-	struct handle handle;		/* HANDLE_DEVICE type, told apart by its ops */
+	struct handle handle;		/* HANDLE_DMA, obj = this */
 	enum iommu_src_kind kind;
 	uint32_t id;			/* LIODN or requester id */
 	int unit;			/* hardware tree offset of the IOMMU or PCI controller */
@@ -80,9 +80,10 @@ struct iommu_source {
 
 struct platform;
 
-/* Set up the platform's back ends (called once at boot, after the partitions are built) and
- * run the self-test if bootargs say bulkhead.selftest=dma (test image only; the release image
- * refuses it). 0 or -ENODEV when no DMA fence exists (DMA sources then cannot be enabled). */
+/* Set up the platform's back ends (called once at boot, after the partitions are built; the
+ * IOMMU unit's init probes them first when the config assigns devices) and run the self-test
+ * if bootargs say bulkhead.selftest=dma (test image only; the release image refuses it). 0 or
+ * -ENODEV when no DMA fence exists (DMA sources then cannot be enabled). */
 int iommu_init(const struct platform *plat);
 
 /* The domain of p, built on first use from p's memory ranges (all of them, read-write). */

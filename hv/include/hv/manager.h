@@ -12,9 +12,6 @@
 #define FH_PARTITION_STARTING	2
 #define FH_PARTITION_STOPPING	3
 
-/* Give every manager partition a handle for each partition it manages. */
-int manager_handles_create(const struct hv_config *cfg);
-
 struct handle;
 struct partition;
 /* The manager's handle of the state-change doorbell of the partition handle h. */

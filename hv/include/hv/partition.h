@@ -63,7 +63,8 @@ struct part_region {
 	void *ctx;
 };
 
-/* A partition and everything it owns. */
+/* A partition: its identity, memory map, vCPUs, handle table and life-cycle state. What
+ * other subsystems keep per partition is in their unit's slot (hv/unit.h, unit_slot()). */
 struct partition {
 	int id;				/* 1-based; also the guest-id in its tree */
 	int cfg_index;			/* index into the config's part[] */
@@ -80,7 +81,6 @@ struct partition {
 	uint64_t entry;			/* guest entry point from the image */
 	uint64_t dtb_gpa, dtb_size;	/* where its device tree goes */
 	void *tree;			/* its device tree (packed), built at the first start */
-	int stdout_handle;		/* byte channel of its console, -1 if none */
 	int exit_code;
 	bool start_load;		/* the pending start reloads the config's image */
 	/* the stop in progress (hv/partition.c stop_complete() finishes it) */
@@ -90,16 +90,8 @@ struct partition {
 	bool stop_warned;		/* "has not left guest context" said */
 	volatile bool stop_waiter;	/* a stopper waits for the vCPUs and completes it */
 	uint64_t stop_kicked;		/* arch_time_now() of the last kick of its vCPUs */
-	/* watchdog (hv/watchdog.c): timeout in time-base ticks, 0 = none */
-	uint64_t wd_timeout, wd_last_feed;
-	uint32_t wd_timeout_ms, wd_expiries;
-	enum cfg_watchdog_action wd_action;
-	volatile bool wd_armed, wd_fired;
 	uint64_t start_time;		/* arch_time_now() at the last start */
 	struct part_timing timing;
-	uint32_t faults;		/* isolation faults */
-	uint32_t bad_hcalls;		/* unknown hypercall tokens */
-	uint32_t dma_faults;		/* DMA accesses of its sources blocked (hv/iommu.c) */
 	/* Non-empty: why its memory is held back (a stop could not make it safe, e.g. a DMA
 	 * source could not be disabled). It is then never scrubbed, reloaded or started again. */
 	char held[PART_HELD_MAX];
@@ -108,8 +100,10 @@ struct partition {
 extern struct partition partitions[PART_MAX];
 extern unsigned int nr_partitions;
 
-/* Build every partition from a validated config; print and return a negative error if a
- * partition cannot be built (then none is started). */
+/* Build every partition from a validated config: the units' init, then each partition's own
+ * fields and every unit's partition_create, in order. Print and return a negative error if a
+ * partition cannot be built: the partitions built so far are destroyed (units in reverse
+ * order) and none is left. */
 int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_config *cfg);
 
 /* vCPU 0 of p is about to run guest code for the first time since p's last start: stamp it
@@ -119,8 +113,9 @@ void partition_entered(struct partition *p);
 /* Start the partitions without no-auto-start. */
 void partitions_autostart(void);
 
-/* Start a stopped partition: it goes to STARTING at once and its vCPU 0's CPU scrubs it,
- * loads its image, builds its tree and starts it (then "partition P: started on cpu N", or
+/* Start a stopped partition: the units' prestart run, it goes to STARTING at once and its
+ * vCPU 0's CPU scrubs it, runs the units' reset (objects reset, image and tree loaded, spin
+ * table) and starts it, then the units' start (then "partition P: started on cpu N", or
  * "partition P: not started" with the reason). A stop still completing is waited for (200 ms
  * at most). 0, -EINVAL if p is not stopped, -EBUSY if it is still being stopped (a vCPU has
  * not left guest context), -EIO (and the message) if its memory is held back
@@ -137,28 +132,31 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load);
 /* Stop p from any CPU (also from one of its own vCPUs). p goes to STOPPING at once (no vCPU
  * enters guest context any more) and its vCPUs in guest context are kicked out; when the last
  * has left, the stop completes on whichever CPU sees it (the stopper, that vCPU's CPU or the
- * console CPU's partitions_poll()): the handles' prereset operations run, p is STOPPED, why
- * (if not NULL, a string literal) is printed as "partition P: stopped (why)". A stopper that
- * is not a vCPU of p waits at most STOP_SYNC_MS for that; a vCPU of p does not wait. If a
- * prereset fails, p is stopped with its memory held back (partition_hold(), "partition P:
- * memory held back: <reason>"). 0 (stopped, or stopping and completing later), -EINVAL if p
- * is not running, -EBUSY if it is starting or already stopping. */
+ * console CPU's partitions_poll()): the units' prereset run (reverse order), p is STOPPED,
+ * the units' stopped run, why (if not NULL, a string literal) is printed as "partition P:
+ * stopped (why)". A stopper that is not a vCPU of p waits at most STOP_SYNC_MS for that; a
+ * vCPU of p does not wait. If a prereset fails, p is stopped with its memory held back
+ * (partition_hold(), "partition P: memory held back: <reason>"). 0 (stopped, or stopping
+ * and completing later), -EINVAL if p is not running, -EBUSY if it is starting or already
+ * stopping. */
 int partition_stop(struct partition *p, const char *why);
 void partition_exit(struct partition *p, int code);
 
 /* FH_PARTITION_STOP_DMA: a stopped partition whose stop left DMA running (defer-dma-disable)
- * has it quiesced now (its handles' prestart operations). 0, -EINVAL if p is not stopped,
- * -EBUSY if it is being started or stopped, -EIO if a quiesce failed (memory held back). */
+ * has it quiesced now (the units' prestart: its handles' prestart operations). 0, -EINVAL if
+ * p is not stopped, -EBUSY if it is being started or stopped, -EIO if a quiesce failed
+ * (memory held back). */
 int partition_stop_dma(struct partition *p);
 
-/* Stop (if running) and start again: scrub, reload, rebuild the tree; the start is made when
+/* Stop (if running) and start again: units' prereset, scrub, units' reset, units' start (no
+ * step per subsystem here); the start is made when
  * the stop completes (also if that is later, see partition_stop()). */
 int partition_restart(struct partition *p);
 
-/* For handles' prereset operations: p's memory must never be reused, because (the reason,
- * printf-style, e.g. "DMA of pci 0x0010 could not be disabled"). The first reason is kept;
- * every later start of p is refused with -EIO and "partition P: not started: <reason>; its
- * memory is held back". There is no way back short of a board reset. */
+/* For units' and handles' prereset operations: p's memory must never be reused, because
+ * (the reason, printf-style, e.g. "DMA of pci 0x0010 could not be disabled"). The first
+ * reason is kept; every later start of p is refused with -EIO and "partition P: not started:
+ * <reason>; its memory is held back". There is no way back short of a board reset. */
 void partition_hold(struct partition *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -167,6 +165,8 @@ void partition_fault(struct vcpu *v, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
 
 struct partition *partition_by_name(const char *name);
+/* The partition with that id (1-based, as in its tree and the shell), or NULL. */
+struct partition *partition_by_id(unsigned long id);
 const char *part_state_name(enum part_state s);
 
 /* Guest-physical -> host-physical for len bytes inside one memory range; 0 or -EFAULT. */

@@ -24,9 +24,6 @@ struct vpci_intx {
  * negative error from partition_map_emulated. */
 int vpci_host_map(struct partition *p);
 
-/* At each start: the registers as at power-on (nothing of the last run's programming). */
-void vpci_host_reset(struct partition *p);
-
 /* Add the controller node to the guest tree fdt: memory window [cpu, cpu + size) = bus
  * [bus, ...), INTx through the hv-pic pic for the n functions of intx. 0 or a libfdt error. */
 int vpci_host_tree(void *fdt, int pic, uint64_t cpu, uint64_t bus, uint64_t size,

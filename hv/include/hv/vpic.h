@@ -22,7 +22,7 @@ struct vcpu;
 
 /* One interrupt source given to a partition. */
 struct vpic_irq {
-	struct handle handle;		/* HANDLE_DEVICE with vpic ops; obj = this */
+	struct handle handle;		/* HANDLE_IRQ, obj = this */
 	struct partition *part;
 	uint32_t handle_nr;		/* its number in the partition's table */
 	uint32_t src;			/* source number at the physical controller */
