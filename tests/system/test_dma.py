@@ -12,7 +12,12 @@ from guestrun import mutation_args, partition_lines
 from partcfg import MEM_BASE, MEM_SIZE, config, partition
 
 EDU = ("--", "-device", "edu,dma_mask=0xffffffff")   # default mask clips to 28-bit addresses
-SELFTEST = ("--append", "bulkhead.selftest=dma")
+# Under --icount: emulated time follows the instructions, so the edu transfer's 100 ms end (a
+# QEMU_CLOCK_VIRTUAL timer) falls at the same point of the self-test on any host, however
+# loaded: "in flight at quiesce" and "in flight across the reset's scrub" hold every run (without
+# it a slow host let the transfer end before the quiesce, or inside the scrub before the
+# target was scrubbed, and the negative control passed the check it must fail).
+SELFTEST = ("--icount", "--append", "bulkhead.selftest=dma")
 TIMEOUT = 60    # 12 transfers of 100 ms virtual time each, plus boot
 
 CHECKS = [
