@@ -1,6 +1,7 @@
 /* gdb_regs.c - the e500mc side of the gdb stub (hv/include/hv/gdb.h): the register layout of
- * gdb's "powerpc:e500" target (its 'g' packet: r0-r31, pc, msr, cr, lr, ctr, xer, the 32
- * upper halves of the SPE registers, acc, spefscr; e500mc has no SPE, so those read 0),
+ * gdb's "powerpc:e500" target (its 'g' packet, as gdb 13's "maint print remote-registers"
+ * shows it: r0-r31, the 32 upper halves of the SPE registers, pc, msr, cr, lr, ctr, xer, acc,
+ * spefscr; e500mc has no SPE, so those read 0),
  * guest virtual -> guest physical through the vCPU's guest TLB, the trap instruction. */
 #include <errno.h>
 #include <string.h>
@@ -9,8 +10,8 @@
 #include "powerpc.h"
 
 #define REGS_SIZE	292	/* 38 * 4 + 32 * 4 + 8 + 4 */
-#define OFF_PC		128	/* pc msr cr lr ctr xer: gdb registers 64..69 */
-#define OFF_EVH		152	/* ev0h..ev31h: gdb registers 72..103 */
+#define OFF_EVH		128	/* ev0h..ev31h: gdb registers 72..103 */
+#define OFF_PC		256	/* pc msr cr lr ctr xer: gdb registers 64..69 */
 #define OFF_ACC		280	/* gdb register 104, 8 bytes */
 #define OFF_SPEFSCR	288	/* gdb register 105 */
 #define TRAP_INSN	0x7fe00008u	/* tw 31,0,0: always traps (program interrupt, ESR[PTR]) */

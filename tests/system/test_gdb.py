@@ -1,0 +1,174 @@
+"""The gdb stub of a partition (docs/gdb.md): Debian's gdb-multiarch, in batch mode, debugs
+the gdbtarget guest through `bhctl gdb` (TCP on 127.0.0.1 <-> the console wire <-> the stub in
+the hypervisor): it breaks at a function, continues, reads a variable, steps, reads registers
+and detaches; the guest then goes on ticking as before, and a second partition ticks all
+along. Also: the stub's hostile-input bounds (bad checksums, an overlong packet, addresses
+outside the partition) answered with NAKs and error replies, and gdb-wait-at-start."""
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from hvsock import BHCTL, sockhv  # noqa: F401 (fixture)
+from partcfg import GUESTS, partition
+
+GDB = shutil.which("gdb-multiarch")
+ELF = GUESTS / "gdbtarget.elf"
+CHANNEL = 9
+
+
+def stub(wait=False):
+    return f"""
+		gdb-stub {{
+			compatible = "gdb-stub", "debug-stub";
+			endpoint = <&mux>;
+			mux-channel = <{CHANNEL}>;
+			debug-cpus = <0 1>;
+			{"gdb-wait-at-start;" if wait else ""}
+		}};"""
+
+
+def parts(wait=False):
+    return [partition("dbg", "gdbtarget", 1, extra=stub(wait)),
+            partition("other", "hello", 2, bootargs="count=0 interval=20")]
+
+
+def ticks(text, label):
+    return [int(k) for k in re.findall(rf"(?m)^\[{label}\] tick (\d+)", text)]
+
+
+class Bridge:
+    """bhctl gdb PARTITION --port 0 against hv; .port once it listens."""
+
+    def __init__(self, hv, label="dbg"):
+        self.hv = hv
+        cmd = [str(BHCTL), "gdb", label, "--port", "0", "--socket", str(hv.sock_path),
+               "--timeout", str(int(hv.timeout))]
+        hv.log.write("\n$ " + " ".join(cmd[1:]) + "\n")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     stdin=subprocess.DEVNULL, text=True)
+        line = self.proc.stderr.readline()
+        m = re.search(r"127\.0\.0\.1:(\d+)", line)
+        assert m, f"bhctl gdb did not listen: {line!r} {self.proc.stderr.read()!r}"
+        self.port = int(m.group(1))
+
+    def finish(self):
+        out, err = self.proc.communicate(timeout=self.hv.timeout)
+        self.hv.log.write(out + err + f"(exit {self.proc.returncode})\n")
+        self.hv.log.flush()
+        assert self.proc.returncode == 0, err
+        return out
+
+
+def run_gdb(hv, port, commands):
+    """gdb-multiarch -batch with these commands against the stub; its stdout+stderr."""
+    # gdb-multiarch 13 does not recognise the bare ELF's architecture by itself
+    args = [GDB, "-nx", "-batch", "-ex", "set architecture powerpc:e500", "-ex", f"file {ELF}",
+            "-ex", "set pagination off",
+            "-ex", f"set remotetimeout {int(hv.timeout)}", "-ex", f"target remote :{port}"]
+    for c in commands:
+        args += ["-ex", c]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=hv.timeout * 4,
+                       stdin=subprocess.DEVNULL)
+    hv.log.write("\n$ gdb-multiarch " + " ".join(args[1:]) + "\n" + r.stdout + r.stderr)
+    hv.log.flush()
+    return r.stdout + r.stderr
+
+
+def wait_ticks(hv, label, beyond):
+    """Console lines until partition label prints a tick above beyond; returns that tick."""
+    con = hv.raw()
+    try:
+        while True:
+            m = con.expect(rf"\[{label}\] tick (\d+)")
+            if int(m.group(1)) > beyond:
+                return int(m.group(1))
+    finally:
+        con.close()
+
+
+pytestmark = pytest.mark.skipif(GDB is None, reason="gdb-multiarch not installed")
+
+
+def test_gdb_breaks_steps_reads_and_detaches(sockhv):
+    hv = sockhv(parts())
+    first = wait_ticks(hv, "dbg", 2)
+    bridge = Bridge(hv)
+    out = run_gdb(hv, bridge.port, [
+        "break gdb_tick", "continue", "print gdb_counter", "print k", "next", "next",
+        "print gdb_counter", "info registers pc r1 lr", "info threads", "detach"])
+    console = bridge.finish()
+    hit = re.search(r"Breakpoint 1, gdb_tick \(k=(?:k@entry=)?(\d+)\)", out)
+    assert hit, out
+    k = int(hit.group(1))
+    assert k > first
+    values = [int(v) for v in re.findall(r"(?m)^\$\d+ = (\d+)$", out)]
+    assert values == [k - 1, k, k], out    # before the store, the argument, after the step
+    assert re.search(r"(?m)^pc\s+0x[0-9a-f]+\s+0x[0-9a-f]+ <gdb_tick\+\d+>", out), out
+    assert re.search(r"(?m)^r1\s+0x[0-9a-f]+", out), out
+    assert re.search(r"Thread 1 ", out), out
+    assert "Detaching from program" in out, out
+    # the second partition ticked while gdb held the first
+    assert len(ticks(console, "other")) >= 2, console
+    # the debugged guest goes on where it was held, unaffected
+    assert wait_ticks(hv, "dbg", k + 2) > k + 2
+    con = hv.raw()
+    con.sync()
+    assert re.search(r"(?m)^1\s+dbg\s+running\s", con.command("list"))
+    con.close()
+
+
+def test_gdb_wait_at_start_holds_the_first_instruction(sockhv):
+    hv = sockhv(parts(wait=True))
+    bridge = Bridge(hv)
+    out = run_gdb(hv, bridge.port, ["info registers pc", "print gdb_counter", "detach"])
+    console = bridge.finish()
+    entry = int(subprocess.run(["powerpc-linux-gnu-readelf", "-h", str(ELF)], text=True,
+                               capture_output=True).stdout.split("Entry point address:")[1]
+                .split()[0], 16)
+    assert re.search(rf"(?m)^pc\s+0x{entry:x}\s", out), out
+    assert re.search(r"(?m)^\$1 = 0$", out), out
+    assert not ticks(console, "dbg"), console     # nothing ran before gdb let it go
+    assert wait_ticks(hv, "dbg", 1) > 1
+
+
+def packet(data):
+    return "$%s#%02x" % (data, sum(data.encode()) & 0xff)
+
+
+def raw_stub(hv):
+    """A raw console connection attached to dbg's stub."""
+    con = hv.raw()
+    con.sync()
+    out, rc = con.script("gdb dbg")
+    assert rc == 0 and f"on mux channel {CHANNEL}" in out, out
+    return con
+
+
+def test_gdb_stub_refuses_damaged_overlong_and_outside_requests(sockhv):
+    hv = sockhv(parts())
+    con = raw_stub(hv)
+    pre = rf"%gdb:{CHANNEL} "
+    con.send("$?#00")                                   # bad checksum: NAK, nothing run
+    con.expect(pre + r"-\r\n")
+    con.send("$" + "m0,4" * 400 + "#00")                # longer than the packet bound
+    con.expect(pre + r"-\r\n")
+    con.send(packet("?"))
+    con.expect(pre + r"\+\$T05thread:1;#")
+    con.send(packet("m" + "40000000,4"))                # beyond the partition's memory
+    con.expect(pre + r"\+\$E01#")
+    con.send(packet("mffffffffffffffffff,4"))           # a number too long
+    con.expect(pre + r"\+\$E01#")
+    con.send(packet("M100000,4:zzzzzzzz"))              # bad hex
+    con.expect(pre + r"\+\$E01#")
+    con.send(packet("Hg63"))                            # no such thread
+    con.expect(pre + r"\+\$E01#")
+    con.send(packet("Z1,100000,4"))                     # hardware breakpoint: unsupported
+    con.expect(pre + r"\+\$#00")
+    con.send(packet("D"))
+    con.expect(pre + r"\+\$OK#")
+    con.sync()
+    assert re.search(r"(?m)^1\s+dbg\s+running\s", con.command("list"))
+    con.close()
+    assert wait_ticks(hv, "dbg", 3) > 3
