@@ -12,7 +12,9 @@
 #include <hv/gdb.h>
 #include <hv/partition.h>
 
-#define GDB_PKT_MAX	1024	/* longest packet taken from gdb (qSupported PacketSize) */
+#define GDB_PKT_MAX	640	/* longest packet taken from gdb (qSupported PacketSize): a 'G'
+				 * (585 bytes on e500) fits, and with its framing it fits the
+				 * channel's ring (BC_RING_SIZE), which takes the shell's input */
 #define GDB_OUT_MAX	1152	/* longest packet sent: "$", payload, "#cs" */
 #define GDB_BP_MAX	32	/* software breakpoints of one stub */
 #define GDB_STUB_MAX	CFG_MAX_GDB_STUBS
@@ -61,6 +63,7 @@ struct gdb_stub {
 	size_t out_len;
 	bool out_full;			/* it did not fit: an error reply is sent instead */
 	char last[GDB_OUT_MAX + 4];	/* the last packet sent, for a NAK's resend */
+	char line[GDB_OUT_MAX + 32];	/* the console line being written */
 	bool ack;			/* a '+' goes before the next packet sent */
 	bool running;			/* after c or s: a stop reply is owed */
 	bool stopped;			/* every vCPU held by the stub */

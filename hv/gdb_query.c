@@ -50,7 +50,7 @@ static void features(struct gdb_stub *s, const char *arg)
 void gdb_query(struct gdb_stub *s, const char *q)
 {
 	if (starts(q, "Supported"))
-		gdb_out(s, "PacketSize=%x;qXfer:features:read+", GDB_PKT_MAX / 2);
+		gdb_out(s, "PacketSize=%x;qXfer:features:read+", GDB_PKT_MAX);
 	else if (!strcmp(q, "Attached"))
 		gdb_out(s, "1");
 	else if (!strcmp(q, "C"))

@@ -78,13 +78,12 @@ int gdb_attach(struct partition *p, unsigned int n, struct byte_chan **chan,
 /* One line on the wire: the stub's prefix, then text (never a control character). */
 static void send_line(struct gdb_stub *s, const char *text)
 {
-	char line[GDB_OUT_MAX + 32];
-	int n = snprintf(line, sizeof(line), "%%gdb:%u %s%s", s->cfg->mux_channel,
+	int n = snprintf(s->line, sizeof(s->line), "%%gdb:%u %s%s", s->cfg->mux_channel,
 			 s->ack ? "+" : "", text);
 
 	s->ack = false;
 	if (n > 0)
-		console_write(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		console_write(s->line, (size_t)n < sizeof(s->line) ? (size_t)n : sizeof(s->line) - 1);
 }
 
 void gdb_send(struct gdb_stub *s)
