@@ -13,6 +13,7 @@ static void parse_debug_cpus(struct cfg_ctx *c, int node, struct cfg_gdb_stub *s
 		return;		/* every vCPU of the partition */
 	if (len != 8) {
 		cfg_err(c, node, "debug-cpus", "must be <first-vcpu count>, got %d bytes", len);
+		s->first_vcpu = UINT32_MAX;	/* not checked any further */
 		return;
 	}
 	s->first_vcpu = fdt32_to_cpu(v[0]);
@@ -71,6 +72,8 @@ static void check_vcpus(struct cfg_ctx *c, int i)
 	uint32_t n = (uint32_t)__builtin_popcountll(cfg->part[s->part].cpus);
 	uint32_t first = s->first_vcpu, count = s->nr_vcpus ? s->nr_vcpus : n;
 
+	if (first == UINT32_MAX)
+		return;
 	if (s->nr_vcpus && (first >= n || s->nr_vcpus > n - first)) {
 		cfg_err(c, s->node, "debug-cpus", "vCPUs %u..%u: the partition has %u vCPU%s "
 			"(0..%u)", first, first + s->nr_vcpus - 1, n, n == 1 ? "" : "s", n - 1);
@@ -80,7 +83,7 @@ static void check_vcpus(struct cfg_ctx *c, int i)
 		const struct cfg_gdb_stub *o = &cfg->gdb_stub[j];
 		uint32_t ofirst = o->first_vcpu, ocount = o->nr_vcpus ? o->nr_vcpus : n;
 
-		if (o->part == s->part && first < ofirst + ocount && ofirst < first + count)
+		if (o->part == s->part && ofirst != UINT32_MAX && first < ofirst + ocount && ofirst < first + count)
 			cfg_err(c, s->node, "debug-cpus", "vCPUs overlap those of %s",
 				cfg_path(c, o->node));
 	}

@@ -167,6 +167,12 @@ def test_gdb_stub_refuses_damaged_overlong_and_outside_requests(sockhv):
     con.expect(pre + r"\+\$E01#")
     con.send(packet("Z1,100000,4"))                     # hardware breakpoint: unsupported
     con.expect(pre + r"\+\$#00")
+    con.send(packet("qfThreadInfo"))                    # one thread per debug-cpus vCPU
+    con.expect(pre + r"\+\$m1#")
+    con.send(packet("c"))                               # running: only the ack
+    con.expect(pre + r"\+\r\n")
+    con.send("\x03")                                    # Ctrl-C: every vCPU held, SIGINT
+    con.expect(pre + r"\$T02thread:1;#")
     con.send(packet("D"))
     con.expect(pre + r"\+\$OK#")
     con.sync()

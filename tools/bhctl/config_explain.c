@@ -91,7 +91,7 @@ static void text_devices(FILE *out, const struct bhctl_cfg *b, int owner)
 	}
 }
 
-/* "gdb-stub NODE: mux M channel N, vcpus A-B[, waits at start]" (docs/gdb.md). */
+/* "gdb-stub NODE: mux M channel N, vcpus A-B[, waits for gdb at start]" (docs/gdb.md). */
 static void text_gdb_stubs(FILE *out, const struct bhctl_cfg *b, int owner)
 {
 	const struct hv_config *cfg = &b->model;
@@ -99,15 +99,18 @@ static void text_gdb_stubs(FILE *out, const struct bhctl_cfg *b, int owner)
 
 	for (int i = 0; i < cfg->nr_gdb_stubs; i++) {
 		const struct cfg_gdb_stub *s = &cfg->gdb_stub[i];
-		unsigned int n = (unsigned int)__builtin_popcountll(cfg->part[owner].cpus);
-		unsigned int first = s->first_vcpu, count = s->nr_vcpus ? s->nr_vcpus : n;
+		unsigned int first = s->first_vcpu, count = s->nr_vcpus;
 
 		if (s->part != owner)
 			continue;
-		fprintf(out, "  gdb-stub %s: mux %s channel %u, vcpus %u-%u%s\n",
-			cpath(b, s->node, p, sizeof(p)), cpath(b, cfg->mux[s->mux].node, m, sizeof(m)),
-			s->mux_channel, first, first + count - 1,
-			s->wait_at_start ? ", waits for gdb at start" : "");
+		if (!count)	/* every vCPU of the partition */
+			count = (unsigned int)__builtin_popcountll(cfg->part[owner].cpus);
+		fprintf(out, "  gdb-stub %s: mux %s channel %u, vcpu%s %u", cpath(b, s->node, p,
+			sizeof(p)), cpath(b, cfg->mux[s->mux].node, m, sizeof(m)), s->mux_channel,
+			count == 1 ? "" : "s", first);
+		if (count > 1)
+			fprintf(out, "-%u", first + count - 1);
+		fprintf(out, "%s\n", s->wait_at_start ? ", waits for gdb at start" : "");
 	}
 }
 
