@@ -57,7 +57,8 @@ static void check_channel(struct cfg_ctx *c, int i)
 		    cfg->bc[j].mux_channel == s->mux_channel)
 			other = cfg->bc[j].node;
 	for (int j = 0; j < i && other < 0; j++)
-		if (cfg->gdb_stub[j].mux == s->mux && cfg->gdb_stub[j].mux_channel == s->mux_channel)
+		if (cfg->gdb_stub[j].mux == s->mux &&
+		    cfg->gdb_stub[j].mux_channel == s->mux_channel)
 			other = cfg->gdb_stub[j].node;
 	if (other >= 0)
 		cfg_err(c, s->node, "mux-channel", "channel %u of %s is already used by %s",
@@ -83,7 +84,8 @@ static void check_vcpus(struct cfg_ctx *c, int i)
 		const struct cfg_gdb_stub *o = &cfg->gdb_stub[j];
 		uint32_t ofirst = o->first_vcpu, ocount = o->nr_vcpus ? o->nr_vcpus : n;
 
-		if (o->part == s->part && ofirst != UINT32_MAX && first < ofirst + ocount && ofirst < first + count)
+		if (o->part == s->part && ofirst != UINT32_MAX && first < ofirst + ocount &&
+		    ofirst < first + count)
 			cfg_err(c, s->node, "debug-cpus", "vCPUs overlap those of %s",
 				cfg_path(c, o->node));
 	}

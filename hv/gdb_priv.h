@@ -12,9 +12,9 @@
 #include <hv/gdb.h>
 #include <hv/partition.h>
 
-#define GDB_PKT_MAX	640	/* longest packet taken from gdb (qSupported PacketSize): a 'G'
-				 * (585 bytes on e500) fits, and with its framing it fits the
-				 * channel's ring (BC_RING_SIZE), which takes the shell's input */
+/* Longest packet taken from gdb (qSupported PacketSize): a 'G' (585 bytes on e500) fits, and
+ * with its framing it fits the channel's ring (BC_RING_SIZE), which takes the shell's input. */
+#define GDB_PKT_MAX	640
 #define GDB_OUT_MAX	1152	/* longest packet sent: "$", payload, "#cs" */
 #define GDB_BP_MAX	32	/* software breakpoints of one stub */
 #define GDB_STUB_MAX	CFG_MAX_GDB_STUBS
@@ -112,7 +112,7 @@ int gdb_mem_write(struct vcpu *v, uint64_t va, const uint8_t *buf, size_t len);
 int gdb_bp_insert(struct gdb_stub *s, struct vcpu *v, uint64_t va, enum gdb_bp_kind kind);
 int gdb_bp_remove(struct gdb_stub *s, uint64_t va, enum gdb_bp_kind kind);
 void gdb_bp_remove_kind(struct gdb_stub *s, enum gdb_bp_kind kind);	/* BP_FREE: all */
-void gdb_bp_forget(struct gdb_stub *s);
-bool gdb_bp_at(struct gdb_stub *s, uint64_t va);	/* any vCPU: a breakpoint of s at va? */	/* the partition was reloaded: drop, not restore */
+void gdb_bp_forget(struct gdb_stub *s);	/* the partition was reloaded: drop, not restore */
+bool gdb_bp_at(struct gdb_stub *s, uint64_t va);	/* any vCPU: a breakpoint of s at va? */
 
 #endif

@@ -10,7 +10,7 @@
 #include <hv/gdb.h>
 #include "gdb_priv.h"
 
-#define HALT_WAIT_MS	500	/* a kicked vCPU answers in far less; past it, it is "busy" */
+#define HALT_WAIT_MS	500	/* a kicked vCPU answers in far less; past it, "busy" */
 
 /* The stub's hold on one vCPU, written by the console CPU (halt_req, event cleared) and by
  * the vCPU's own CPU (halted, tf, event set). */
@@ -41,7 +41,7 @@ struct trap_frame *gdb_frame(struct gdb_stub *s, struct vcpu *v)
 
 	if (h->halted)
 		return h->tf;
-	return v->state == VCPU_RUNNING ? NULL : &v->arch.frame;
+	return v->state == VCPU_RUNNING ? NULL : gdb_arch_frame(v);
 }
 
 bool gdb_trap_hit(struct vcpu *v, uint64_t pc)

@@ -14,7 +14,7 @@
 #define OFF_PC		256	/* pc msr cr lr ctr xer: gdb registers 64..69 */
 #define OFF_ACC		280	/* gdb register 104, 8 bytes */
 #define OFF_SPEFSCR	288	/* gdb register 105 */
-#define TRAP_INSN	0x7fe00008u	/* tw 31,0,0: always traps (program interrupt, ESR[PTR]) */
+#define TRAP_INSN	0x7fe00008u	/* tw 31,0,0: always traps (program int., ESR[PTR]) */
 #define LINE		32	/* cache-line step for the sync (e500mc lines are 64 bytes) */
 
 static const char target_xml[] =
@@ -80,6 +80,11 @@ void gdb_arch_write_regs(struct vcpu *v, struct trap_frame *tf, const uint8_t *b
 	tf->lr = get32(buf + OFF_PC + 12);
 	tf->ctr = get32(buf + OFF_PC + 16);
 	tf->xer = get32(buf + OFF_PC + 20);
+}
+
+struct trap_frame *gdb_arch_frame(struct vcpu *v)
+{
+	return &v->arch.frame;
 }
 
 uint64_t gdb_arch_pc(const struct trap_frame *tf)

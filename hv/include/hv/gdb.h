@@ -50,6 +50,9 @@ int gdb_arch_reg_slot(unsigned int regno, size_t *offset, size_t *size);
 void gdb_arch_read_regs(const struct vcpu *v, const struct trap_frame *tf, uint8_t *buf);
 void gdb_arch_write_regs(struct vcpu *v, struct trap_frame *tf, const uint8_t *buf);
 
+/* The saved state of v while it is out of guest context (stopped, not yet started). */
+struct trap_frame *gdb_arch_frame(struct vcpu *v);
+
 /* The guest pc in v's saved frame. */
 uint64_t gdb_arch_pc(const struct trap_frame *tf);
 
