@@ -18,13 +18,13 @@ ELF = GUESTS / "gdbtarget.elf"
 CHANNEL = 9
 
 
-def stub(wait=False):
+def stub(wait=False, cpus="debug-cpus = <0 1>;"):
     return f"""
 		gdb-stub {{
 			compatible = "gdb-stub", "debug-stub";
 			endpoint = <&mux>;
 			mux-channel = <{CHANNEL}>;
-			debug-cpus = <0 1>;
+			{cpus}
 			{"gdb-wait-at-start;" if wait else ""}
 		}};"""
 
@@ -137,12 +137,12 @@ def packet(data):
     return "$%s#%02x" % (data, sum(data.encode()) & 0xff)
 
 
-def raw_stub(hv):
-    """A raw console connection attached to dbg's stub."""
+def raw_stub(hv, label="dbg"):
+    """A raw console connection attached to label's stub."""
     con = hv.raw()
     con.sync()
-    con.send(SCRIPT + "gdb dbg\r")     # attached: no prompt follows, gdb's bytes go to the stub
-    con.expect(rf"gdb: attached to the stub of dbg on mux channel {CHANNEL} ")
+    con.send(SCRIPT + f"gdb {label}\r")   # attached: no prompt follows, gdb's bytes go to it
+    con.expect(rf"gdb: attached to the stub of {label} on mux channel {CHANNEL} ")
     con.expect(r"rc=0\r\n")
     return con
 
@@ -179,3 +179,31 @@ def test_gdb_stub_refuses_damaged_overlong_and_outside_requests(sockhv):
     assert re.search(r"(?m)^1\s+dbg\s+running\s", con.command("list"))
     con.close()
     assert wait_ticks(hv, "dbg", 3) > 3
+    r = hv.bhctl("gdb", "other", "--port", "0")     # a partition without a stub
+    assert r.returncode == 1
+    assert "gdb: other has no gdb-stub 0 (see docs/gdb.md)" in r.stderr, r.stderr
+
+
+def test_gdb_threads_are_the_vcpus(sockhv):
+    """A stub without debug-cpus shows every vCPU of a two-vCPU partition as a thread."""
+    hv = sockhv([partition("two", "smp", 1, ncpus=2, extra=stub(cpus=""))])
+    con = raw_stub(hv, "two")
+    pre = rf"%gdb:{CHANNEL} "
+    con.send(packet("?"))
+    con.expect(pre + r"\+\$T05thread:1;#")
+    con.send(packet("qfThreadInfo"))
+    con.expect(pre + r"\+\$m1,2#")
+    con.send(packet("qsThreadInfo"))
+    con.expect(pre + r"\+\$l#")
+    for tid in (1, 2):
+        con.send(packet(f"Hg{tid}"))
+        con.expect(pre + r"\+\$OK#")
+        con.send(packet("g"))                           # r0..r31, SPE halves, pc..xer, acc...
+        con.expect(pre + r"\+\$([0-9a-f]{584})#")
+        con.send(packet("T%x" % tid))
+        con.expect(pre + r"\+\$OK#")
+    con.send(packet("Hg3"))
+    con.expect(pre + r"\+\$E01#")
+    con.send(packet("D"))
+    con.expect(pre + r"\+\$OK#")
+    con.close()
