@@ -7,10 +7,12 @@
  * out of guest context at once) and waits, bounded, for halted. A stop of the partition
  * releases every held vCPU (its CPU then leaves guest context as usual). */
 #include <stdio.h>
+#include <hv/cpu.h>
 #include <hv/gdb.h>
 #include "gdb_priv.h"
 
 #define HALT_WAIT_MS	500	/* a kicked vCPU answers in far less; past it, "busy" */
+#define KICK_MS		10	/* a held vCPU's CPU wakes the idle CPUs this often */
 
 /* The stub's hold on one vCPU, written by the console CPU (halt_req, event cleared) and by
  * the vCPU's own CPU (halted, tf, event set). */
@@ -60,17 +62,35 @@ bool gdb_trap_hit(struct vcpu *v, uint64_t pc)
 	return false;
 }
 
+/* While held, this CPU does what an idle CPU does for the others (hv/pcpu.c, kick_stale()):
+ * under QEMU an idle CPU's decrementer wake-up can be lost, and the console CPU, which runs
+ * the stub, must keep polling. Every KICK_MS the CPUs without a vCPU are kicked. */
+static void kick_idle_cpus(uint64_t *next)
+{
+	uint64_t now = arch_time_now();
+
+	if (now < *next)
+		return;
+	*next = now + arch_time_freq() / 1000 * KICK_MS;
+	for (unsigned int cpu = 0; cpu < hv_nr_cpus; cpu++)
+		if (hv_cpus[cpu].state == CPU_ONLINE && !pcpu_placed_vcpu(cpu))
+			arch_cpu_kick(cpu);
+}
+
 void gdb_vcpu_exit(struct vcpu *v, struct trap_frame *tf)
 {
 	struct gdb_hold *h = hold_of(v);
+	uint64_t next = 0;
 
 	if (!h->halt_req)
 		return;
 	h->tf = tf;
 	arch_mb();
 	h->halted = true;
-	while (h->halt_req && v->part->state == PART_RUNNING)
+	while (h->halt_req && v->part->state == PART_RUNNING) {
+		kick_idle_cpus(&next);
 		arch_cpu_relax();
+	}
 	h->halted = false;
 	arch_mb();
 	h->tf = NULL;

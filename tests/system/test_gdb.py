@@ -46,7 +46,11 @@ class Bridge:
         cmd = [str(BHCTL), "gdb", label, "--port", "0", "--socket", str(hv.sock_path),
                "--timeout", str(int(hv.timeout))]
         hv.log.write("\n$ " + " ".join(cmd[1:]) + "\n")
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        # its stdout (every console line) goes to a file: a pipe nobody reads during the
+        # session would fill up and hold the console (and so the stub's replies) back
+        self.out_path = hv.log_path.with_suffix(".bhctl-gdb.out")
+        self.out = open(self.out_path, "w+", encoding="utf-8", errors="replace")
+        self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.PIPE,
                                      stdin=subprocess.DEVNULL, text=True)
         line = self.proc.stderr.readline()
         m = re.search(r"127\.0\.0\.1:(\d+)", line)
@@ -54,7 +58,10 @@ class Bridge:
         self.port = int(m.group(1))
 
     def finish(self):
-        out, err = self.proc.communicate(timeout=self.hv.timeout)
+        _, err = self.proc.communicate(timeout=self.hv.timeout)
+        self.out.seek(0)
+        out = self.out.read()
+        self.out.close()
         self.hv.log.write(out + err + f"(exit {self.proc.returncode})\n")
         self.hv.log.flush()
         assert self.proc.returncode == 0, err
@@ -62,18 +69,29 @@ class Bridge:
 
 
 def run_gdb(hv, port, commands):
-    """gdb-multiarch -batch with these commands against the stub; its stdout+stderr."""
+    """gdb-multiarch -batch with these commands against the stub: its stdout (its stderr, with
+    the protocol trace of "set debug remote 1", goes to the test's log)."""
     # gdb-multiarch 13 does not recognise the bare ELF's architecture by itself
     args = [GDB, "-nx", "-batch", "-ex", "set architecture powerpc:e500", "-ex", f"file {ELF}",
-            "-ex", "set pagination off",
-            "-ex", f"set remotetimeout {int(hv.timeout)}", "-ex", f"target remote :{port}"]
+            "-ex", "set pagination off", "-ex", f"set remotetimeout {int(hv.timeout)}",
+            "-ex", "set debug remote 1", "-ex", f"target remote :{port}"]
     for c in commands:
         args += ["-ex", c]
-    r = subprocess.run(args, capture_output=True, text=True, timeout=hv.timeout * 4,
-                       stdin=subprocess.DEVNULL)
-    hv.log.write("\n$ gdb-multiarch " + " ".join(args[1:]) + "\n" + r.stdout + r.stderr)
+    hv.log.write("\n$ gdb-multiarch " + " ".join(args[1:]) + "\n")
     hv.log.flush()
-    return r.stdout + r.stderr
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         stdin=subprocess.DEVNULL)
+    try:
+        out, err = p.communicate(timeout=hv.timeout * 4)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        hv.log.write(out + err)
+        pytest.fail(f"gdb-multiarch did not finish within {hv.timeout * 4:g} s "
+                    f"(log: {hv.log_path})")
+    hv.log.write(out + err)
+    hv.log.flush()
+    return out
 
 
 def wait_ticks(hv, label, beyond):
@@ -95,10 +113,12 @@ def test_gdb_breaks_steps_reads_and_detaches(sockhv):
     hv = sockhv(parts())
     first = wait_ticks(hv, "dbg", 2)
     bridge = Bridge(hv)
-    out = run_gdb(hv, bridge.port, [
-        "break gdb_tick", "continue", "print gdb_counter", "print k", "next", "next",
-        "print gdb_counter", "info registers pc r1 lr", "info threads", "detach"])
-    console = bridge.finish()
+    try:
+        out = run_gdb(hv, bridge.port, [
+            "break gdb_tick", "continue", "print gdb_counter", "print k", "next", "next",
+            "print gdb_counter", "info registers pc r1 lr", "info threads", "detach"])
+    finally:
+        console = bridge.finish()
     hit = re.search(r"Breakpoint 1, gdb_tick \(k=(?:k@entry=)?(\d+)\)", out)
     assert hit, out
     k = int(hit.group(1))
@@ -122,8 +142,10 @@ def test_gdb_breaks_steps_reads_and_detaches(sockhv):
 def test_gdb_wait_at_start_holds_the_first_instruction(sockhv):
     hv = sockhv(parts(wait=True))
     bridge = Bridge(hv)
-    out = run_gdb(hv, bridge.port, ["info registers pc", "print gdb_counter", "detach"])
-    console = bridge.finish()
+    try:
+        out = run_gdb(hv, bridge.port, ["info registers pc", "print gdb_counter", "detach"])
+    finally:
+        console = bridge.finish()
     entry = int(subprocess.run(["powerpc-linux-gnu-readelf", "-h", str(ELF)], text=True,
                                capture_output=True).stdout.split("Entry point address:")[1]
                 .split()[0], 16)
