@@ -99,12 +99,10 @@ static void hc_null(struct vcpu *v, struct hcall_regs *r)
 	r->reg[0] = EV_SUCCESS;
 }
 
-/* The guest asks to stop; its console shows the code. */
+/* The guest asks to stop; the console shows the code once it is stopped. */
 static void hc_guest_exit(struct vcpu *v, struct hcall_regs *r)
 {
-	v->part->exit_code = (int)r->reg[0];
-	hv_printf("partition %s: exited with code %d\n", v->part->name, v->part->exit_code);
-	partition_stop(v->part, NULL);
+	partition_exit(v->part, (int)r->reg[0]);
 	r->reg[0] = EV_SUCCESS;
 }
 

@@ -449,7 +449,7 @@ static void kick_out(struct partition *p, const struct vcpu *self)
 static void stop_complete(struct partition *p)
 {
 	const char *why;
-	bool restart;
+	bool restart, exited;
 	int err;
 
 	lock(p);
@@ -466,10 +466,14 @@ static void stop_complete(struct partition *p)
 	p->timing.quiesced = arch_time_now();
 	why = p->stop_why;
 	restart = p->stop_restart;
+	exited = p->stop_exited;
 	p->stop_restart = false;
+	p->stop_exited = false;
 	arch_mb();
 	p->state = PART_STOPPED;
 	arch_spin_unlock(&p->lock);
+	if (exited)
+		hv_printf("partition %s: exited with code %d\n", p->name, p->exit_code);
 	manager_notify(p);
 	if (why)
 		hv_printf("partition %s: stopped (%s)\n", p->name, why);
@@ -497,7 +501,7 @@ static void wait_vcpus_out(struct partition *p, const struct vcpu *self)
 	arch_mb();
 }
 
-static int stop(struct partition *p, const char *why, bool restart)
+static int stop(struct partition *p, const char *why, bool restart, bool exited)
 {
 	struct vcpu *self = vcpu_current(), *left;
 
@@ -512,6 +516,7 @@ static int stop(struct partition *p, const char *why, bool restart)
 	}
 	p->stop_why = why;
 	p->stop_restart = restart;
+	p->stop_exited = exited;
 	p->stop_waiter = !self;	/* vCPUs leave the completion (and its line) to the stopper */
 	p->stop_warned = false;
 	p->timing.stop = arch_time_now();
@@ -531,7 +536,17 @@ static int stop(struct partition *p, const char *why, bool restart)
 
 int partition_stop(struct partition *p, const char *why)
 {
-	return stop(p, why, false);
+	return stop(p, why, false, false);
+}
+
+/* The guest asked to stop with code: "exited with code" is printed when the stop is complete,
+ * so whoever reads it (the operator, bhctl, a test) finds the partition stopped and may start
+ * it again at once. A partition already stopping (its manager's stop) says so at once. */
+void partition_exit(struct partition *p, int code)
+{
+	p->exit_code = code;
+	if (stop(p, NULL, false, true))
+		hv_printf("partition %s: exited with code %d\n", p->name, code);
 }
 
 bool partition_vcpu_enter(struct vcpu *v)
@@ -616,7 +631,7 @@ int partition_stop_dma(struct partition *p)
 
 int partition_restart(struct partition *p)
 {
-	return p->state == PART_RUNNING ? stop(p, "restart", true) : partition_start(p);
+	return p->state == PART_RUNNING ? stop(p, "restart", true, false) : partition_start(p);
 }
 
 void partition_fault(struct vcpu *v, const char *fmt, ...)

@@ -113,8 +113,9 @@ class QemuConsole:
     def wait_line(self, regex, since=0, timeout=None):
         """The first whole line matching regex printed after output offset since, whether it
         is there already (an earlier wait, such as wait_ready(), may have read past it) or
-        still to come; returns the match on self.output."""
-        pat = re.compile(r"(?m)^" + regex + r"$")
+        still to come; returns the match on self.output. A line that another CPU's line
+        interrupted ends in a blank (docs/console.md) and is shown again whole: never matched."""
+        pat = re.compile(r"(?m)^" + regex + r"(?<! )$")
         m = pat.search(self.output, since)
         while not m:
             self.expect_line(regex, timeout)
@@ -123,9 +124,13 @@ class QemuConsole:
 
     # --- the hypervisor -----------------------------------------------------------------------
     def wait_ready(self, timeout=None):
-        """Wait for "hypervisor ready" and the first prompt; returns the boot output."""
+        """Wait for "hypervisor ready" and the first prompt; returns the boot output. The
+        partitions' lines may come before that prompt (their CPUs run while the shell's is
+        slow, e.g. on a loaded host): they are handed back to the input, so that the next
+        expect still sees them."""
         self.expect_exact("hypervisor ready", timeout)
         self.expect_exact(PROMPT, timeout)
+        self.child.buffer = self.child.before + self.child.buffer
         return self.output
 
     def command(self, line, timeout=None):

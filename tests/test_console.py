@@ -69,14 +69,14 @@ def test_console_attach_sends_input_to_one_partition_only(echoes):
     con.send("console e1\r")
     con.expect_exact("console: attached to e1 (running); type Ctrl-] to return to the shell")
     con.send("ping one\r")
-    con.expect_exact("[e1] echo: ping one")
+    con.expect(r"\[e1\] echo: ping one\r*\n")   # the whole line, not the open one
     con.send(DETACH)
     con.expect_exact("console: detached from e1, back to the shell")
     con.expect_exact(PROMPT)
     con.send("console e2\r")
     con.expect_exact("console: attached to e2 (running)")
     con.send("pong two\r")
-    con.expect_exact("[e2] echo: pong two")
+    con.expect(r"\[e2\] echo: pong two\r*\n")
     con.send(DETACH)
     con.expect_exact(PROMPT)
     # typed at the shell, not at a partition: a command like any other
@@ -84,9 +84,10 @@ def test_console_attach_sends_input_to_one_partition_only(echoes):
     con.close()
     log = echoes.log_text()
     # each echo partition answered only what was typed while it was attached ("echo: ready"
-    # may have been printed while no client was connected)
+    # may have been printed while no client was connected); a line shown open and closed
+    # by another line ends in a blank and comes again whole (docs/console.md): not counted
     def answers(label):
-        return [l for l in re.findall(rf"\[{label}\] (echo: .*?)\r?\n", log)
+        return [l for l in re.findall(rf"\[{label}\] (echo: [^\r\n]*?)(?<! )\r*\n", log)
                 if l != "echo: ready"]
     assert answers("e1") == ["echo: ping one"]
     assert answers("e2") == ["echo: pong two"]

@@ -1,6 +1,7 @@
 /* echo - reads its console byte channel and answers each line with "echo: <line>"; the line
  * "exit" ends it with code 0. For the console-attach tests (docs/console.md). Prints
- * "echo: ready" first. bootargs: none. */
+ * "echo: ready" first, unless bootargs say quiet=1 (a peer that reads only the answers: the
+ * byte channel to Linux's /dev/ttyEHV1, docs/linux.md). */
 #include <stdio.h>
 #include <string.h>
 #include <guest/guest.h>
@@ -13,7 +14,8 @@ int main(void)
 	size_t len = 0;
 	int c;
 
-	printf("echo: ready\n");
+	if (!guest_arg_u64("quiet", 0))
+		printf("echo: ready\n");
 	for (;;) {
 		c = guest_console_getc();
 		if (c < 0) {

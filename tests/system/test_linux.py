@@ -12,7 +12,7 @@ from hvsock import sockhv  # noqa: F401 (fixture)
 from guestrun import partition_lines
 from linuxcfg import QEMU_MEM, config
 
-TIMEOUT = 120
+TIMEOUT = 360     # a net for hangs only: Linux boots in ~15 s here, 5x that on a loaded host
 INIT = r"\[l\] bulkhead-linux: init started \(pid 1\)"
 READY = r"\[l\] bulkhead-linux: fp .*"          # the last line /init prints before its prompt
 # /init's prompt "linux> " has no newline: while Linux's console is attached, the hypervisor

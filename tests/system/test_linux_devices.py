@@ -1,7 +1,8 @@
 """Devices assigned to the Linux partition, as Linux's own drivers see them (issue 13;
 docs/linux.md): UART1 (serial1, the second 16550) under the stock 8250/of_serial driver,
 interrupt-driven both ways, and the descriptor ABI read by the out-of-tree module bhdev.ko,
-whose /sys/kernel/debug/bulkhead/devices lines equal what "bhctl devices" predicts offline.
+whose /sys/kernel/debug/bulkhead/devices lines equal what "bhctl devices" predicts offline;
+a byte channel to another partition (an echo guest) as Linux's /dev/ttyEHV1 under ehv_bytechan.
 QEMU's second -serial is a FIFO pair (tests/test_devices.py Uart1)."""
 import re
 import subprocess
@@ -66,6 +67,25 @@ def test_uart1_under_linux_8250_interrupt_driven(qemu, tmp_path, uart1):
     # the port's interrupt line counted the transmit and receive interrupts while it was open
     before, after = int(irqs.group(1)), int(irqs.group(2))
     assert 0 <= before < after, (before, after)
+
+
+def test_byte_channel_to_another_partition_is_dev_ttyehv1(qemu, tmp_path):
+    """Partition e runs the echo guest with its console on a byte channel whose other end is
+    Linux's second byte channel: Linux's ehv_bytechan makes it /dev/ttyEHV1 (the console stays
+    ttyEHV0); a line written there comes back from e as "echo: LINE", received by interrupt.
+    (Its /proc/interrupts lines are all named "ehv-bc", so ttyio's count is not per port here.)"""
+    con = boot(qemu, tmp_path, peer=True)
+    assert "[e] " not in con.output           # e's console is Linux's channel, not the mux
+    start = len(con.output)
+    attach(con)
+    con.child.send("ttyio /dev/ttyEHV1 20000 across-the-partitions\r")
+    m = wait_line(con, r"\[l\] bulkhead-linux: ttyio /dev/ttyEHV1: read '(.*)'", since=start)
+    con.child.send("\x1d")
+    con.expect_exact("console: detached from l")
+    # ehv_bytechan reads a channel only in its receive interrupt handler (it has no polled
+    # receive), so the answer arriving shows the channel's rx interrupt reached Linux
+    assert m.group(1) == "echo: across-the-partitions"
+    assert "[e] " not in con.output
 
 
 def test_bhdev_module_shows_the_devices_bhctl_predicts(qemu, tmp_path, uart1):

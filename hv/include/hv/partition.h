@@ -86,6 +86,7 @@ struct partition {
 	/* the stop in progress (hv/partition.c stop_complete() finishes it) */
 	const char *stop_why;		/* printed when it completes (a literal), or NULL */
 	bool stop_restart;		/* start again when it completes */
+	bool stop_exited;		/* the guest exited: "exited with code" when it completes */
 	bool stop_warned;		/* "has not left guest context" said */
 	volatile bool stop_waiter;	/* a stopper waits for the vCPUs and completes it */
 	uint64_t stop_kicked;		/* arch_time_now() of the last kick of its vCPUs */
@@ -143,6 +144,7 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load);
  * memory held back: <reason>"). 0 (stopped, or stopping and completing later), -EINVAL if p
  * is not running, -EBUSY if it is starting or already stopping. */
 int partition_stop(struct partition *p, const char *why);
+void partition_exit(struct partition *p, int code);
 
 /* FH_PARTITION_STOP_DMA: a stopped partition whose stop left DMA running (defer-dma-disable)
  * has it quiesced now (its handles' prestart operations). 0, -EINVAL if p is not stopped,
