@@ -203,4 +203,5 @@ void cfg_check_links(struct cfg_ctx *c)
 	check_hv_stdout(c);
 	check_doorbells(c);
 	check_managers(c);
+	cfg_check_gdb_stubs(c);
 }

@@ -342,6 +342,8 @@ static void parse_part_child(struct cfg_ctx *c, int child, int idx)
 		parse_dbell_end(c, child, idx, false);
 	} else if (cfg_has_compat(c, child, "managed-partition")) {
 		parse_manager(c, child, idx);
+	} else if (cfg_has_compat(c, child, "gdb-stub")) {
+		cfg_parse_gdb_stub(c, child, idx);
 	} else if (plain && fdt_getprop(c->fdt, child, "device", NULL)) {
 		cfg_parse_device(c, child, idx);
 	} else if (!strcmp(name, "node-update")) {

@@ -100,4 +100,8 @@ void cfg_check_partitions(struct cfg_ctx *c);
 void cfg_check_devices(struct cfg_ctx *c);
 void cfg_check_links(struct cfg_ctx *c);
 
+/* config_gdb.c: gdb-stub nodes (pass 1 parse, pass 3 check). */
+void cfg_parse_gdb_stub(struct cfg_ctx *c, int node, int part);
+void cfg_check_gdb_stubs(struct cfg_ctx *c);
+
 #endif

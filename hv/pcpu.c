@@ -5,6 +5,7 @@
 #include <hv/arch/boot.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/gdb.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
 #include <hv/watchdog.h>
@@ -77,6 +78,7 @@ static void run(unsigned int cpu, struct vcpu *v)
 	running[cpu] = v;
 	if (!v->index)
 		partition_entered(v->part);
+	gdb_vcpu_entering(v);
 	vcpu_arch_run(v);
 	running[cpu] = NULL;
 	partition_vcpu_left(v);
@@ -117,6 +119,7 @@ void pcpu_loop(unsigned int cpu)
 		}
 		if (cpu == console_cpu()) {
 			shell_poll();
+			gdb_poll();
 			watchdog_poll();
 			partitions_poll();
 		}

@@ -319,6 +319,8 @@ const struct shell_cmd shell_commands[] = {
 	{ "restart", "restart PARTITION", "stop (if running) and start again", cmd_restart },
 	{ "console", "console PARTITION", "attach the input to a partition's console (Ctrl-] "
 	  "returns)", cmd_console },
+	{ "gdb", "gdb PARTITION [STUB]", "attach the input to a partition's gdb stub (bhctl gdb)",
+	  cmd_gdb },
 	{ "stats", "stats [PARTITION] [--clear] [--json]",
 	  "traps by reason, hypercalls by number, faults; --clear zeroes them", cmd_stats },
 	{ "gdt", "gdt PARTITION", "print a partition's device tree", cmd_gdt },

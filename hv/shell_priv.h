@@ -10,6 +10,7 @@ int cmd_stats(int argc, char **argv);		/* shell_stats.c */
 int cmd_mem(int argc, char **argv);		/* shell_mem.c */
 int cmd_log(int argc, char **argv);		/* shell_log.c */
 int cmd_loglevel(int argc, char **argv);	/* shell_log.c */
+int cmd_gdb(int argc, char **argv);		/* gdb_shell.c */
 
 /* Time counter ticks as milliseconds (shell_log.c). */
 uint64_t shell_ms(uint64_t ticks);

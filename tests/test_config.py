@@ -158,6 +158,13 @@ def test_explain_channels_between_partitions():
     assert '    0x008000000-0x00bffffff -> 0x008000000-0x00bffffff     64 MiB  /p2/mem\n' in out
 
 
+def test_explain_gdb_stubs():
+    out = bhctl('config', 'explain', HW, CONFIGS / 'good/gdb-stubs.dts').stdout
+    assert ('  gdb-stub /debugged/gdb-stub@0: mux /uart-mux channel 2, vcpu 0, waits for gdb '
+            'at start\n') in out
+    assert '  gdb-stub /debugged/gdb-stub@1: mux /uart-mux channel 3, vcpu 1\n' in out
+
+
 def test_explain_json():
     r = bhctl('config', 'explain', '--json', HW, TOPAZ)
     doc = json.loads(r.stdout)

@@ -12,7 +12,7 @@ from hvsock import DETACH, PROMPT, QUIT, sockhv, sockhv_module  # noqa: F401
 from partcfg import partition
 
 COMMANDS = ["help", "version", "cpus", "list", "info", "start", "stop", "restart", "console",
-            "stats", "gdt", "hdt", "cdt", "devices", "dma", "mem", "log", "loglevel", "reset"]
+            "gdb", "stats", "gdt", "hdt", "cdt", "devices", "dma", "mem", "log", "loglevel", "reset"]
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
  * of privileged instructions, hypercalls, shadow-TLB refills, the guest's decrementer, and
  * exceptions that belong to the guest and are delivered to its own vectors. */
 #include <hv/arch.h>
+#include <hv/gdb.h>
 #include <hv/hcall.h>
 #include <hv/partition.h>
 #include <hv/vpic.h>
@@ -43,6 +44,8 @@ static void program(struct vcpu *v, struct trap_frame *tf)
 	uint32_t insn;
 	int r = -1;
 
+	if ((tf->esr & ESR_PTR) && gdb_trap_hit(v, tf->pc))
+		return;		/* a breakpoint of the partition's gdb stub: held below */
 	if ((tf->esr & ESR_PPR) && !guest_user(v) && !vcpu_fetch_insn(v, tf->pc, &insn))
 		r = emulate_privileged(v, tf, insn);
 	if (r == EMULATE_FORBIDDEN)
@@ -316,6 +319,7 @@ void guest_trap(struct vcpu *v, struct trap_frame *tf)
 		partition_fault(v, "unexpected exception IVOR%u at pc 0x%08x",
 				(unsigned)tf->vec, (unsigned)tf->pc);
 	}
+	gdb_vcpu_exit(v, tf);		/* held here while its gdb stub says so */
 	if (v->part->state != PART_RUNNING) {
 		vpic_vcpu_stop(v);	/* issue 5: mask its interrupts before this CPU idles */
 		vcpu_arch_stop(v);

@@ -24,6 +24,7 @@ extern const struct bhctl_cmd bhctl_cmd_config;
 extern const struct bhctl_cmd bhctl_cmd_console, bhctl_cmd_list, bhctl_cmd_status,
 	bhctl_cmd_start, bhctl_cmd_stop, bhctl_cmd_restart, bhctl_cmd_stats, bhctl_cmd_devices,
 	bhctl_cmd_dma, bhctl_cmd_shell;
+extern const struct bhctl_cmd bhctl_cmd_gdb;	/* cmd_gdb.c: docs/gdb.md */
 
 /* load.c: read a .dtb, or compile a .dts with dtc; malloc'ed, NULL after printing why. */
 void *bhctl_load_tree(const char *path, size_t *size);

@@ -91,6 +91,29 @@ static void text_devices(FILE *out, const struct bhctl_cfg *b, int owner)
 	}
 }
 
+/* "gdb-stub NODE: mux M channel N, vcpus A-B[, waits for gdb at start]" (docs/gdb.md). */
+static void text_gdb_stubs(FILE *out, const struct bhctl_cfg *b, int owner)
+{
+	const struct hv_config *cfg = &b->model;
+	char p[256], m[256];
+
+	for (int i = 0; i < cfg->nr_gdb_stubs; i++) {
+		const struct cfg_gdb_stub *s = &cfg->gdb_stub[i];
+		unsigned int first = s->first_vcpu, count = s->nr_vcpus;
+
+		if (s->part != owner)
+			continue;
+		if (!count)	/* every vCPU of the partition */
+			count = (unsigned int)__builtin_popcountll(cfg->part[owner].cpus);
+		fprintf(out, "  gdb-stub %s: mux %s channel %u, vcpu%s %u", cpath(b, s->node, p,
+			sizeof(p)), cpath(b, cfg->mux[s->mux].node, m, sizeof(m)), s->mux_channel,
+			count == 1 ? "" : "s", first);
+		if (count > 1)
+			fprintf(out, "-%u", first + count - 1);
+		fprintf(out, "%s\n", s->wait_at_start ? ", waits for gdb at start" : "");
+	}
+}
+
 static void text_links(FILE *out, const struct bhctl_cfg *b, int owner)
 {
 	const struct hv_config *cfg = &b->model;
@@ -113,6 +136,7 @@ static void text_links(FILE *out, const struct bhctl_cfg *b, int owner)
 	for (int i = 0; i < cfg->nr_managers; i++)
 		if (cfg->manager[i].manager == owner)
 			fprintf(out, "  manages \"%s\"\n", cfg->part[cfg->manager[i].managed].label);
+	text_gdb_stubs(out, b, owner);
 }
 
 void config_explain_text(FILE *out, const struct bhctl_cfg *b)

@@ -7,6 +7,7 @@
 static const struct bhctl_cmd *const commands[] = {
 	&bhctl_cmd_config,
 	&bhctl_cmd_console,
+	&bhctl_cmd_gdb,
 	&bhctl_cmd_list,
 	&bhctl_cmd_status,
 	&bhctl_cmd_start,

@@ -25,6 +25,7 @@
 #define CFG_MAX_DOORBELLS	64
 #define CFG_MAX_DBELL_ENDS	256
 #define CFG_MAX_MANAGERS	128
+#define CFG_MAX_GDB_STUBS	32
 #define CFG_MAX_RAM		8	/* RAM regions read from the hardware tree */
 #define CFG_LABEL_MAX		32	/* including the terminating NUL */
 #define CFG_PAGE_SIZE		0x1000ull	/* smallest e500 TLB page: 4 KiB * 4^n */
@@ -123,6 +124,17 @@ struct cfg_manager {
 	int managed;
 };
 
+/* A partition's gdb-stub node (Topaz binding, docs/gdb.md): a GDB remote-protocol stub for
+ * vCPUs [first_vcpu, first_vcpu + nr_vcpus) on channel mux_channel of a byte-channel-mux. */
+struct cfg_gdb_stub {
+	int node;
+	int part;
+	int mux;			/* endpoint: index into mux[] */
+	uint32_t mux_channel;		/* UINT32_MAX until read */
+	uint32_t first_vcpu, nr_vcpus;	/* debug-cpus = <first count>; nr_vcpus 0: every vCPU */
+	bool wait_at_start;		/* gdb-wait-at-start: vCPU 0 halts at its first instruction */
+};
+
 /* What the hypervisor does when a partition's watchdog expires. */
 enum cfg_watchdog_action {
 	CFG_WATCHDOG_RESET,		/* restart the partition (default) */
@@ -176,7 +188,7 @@ struct hv_config {
 	struct cfg_hv hv;
 	struct cfg_hw hw;
 	int nr_parts, nr_pmas, nr_gpmas, nr_devices, nr_dma_windows;
-	int nr_bcs, nr_muxes, nr_doorbells, nr_dbell_ends, nr_managers;
+	int nr_bcs, nr_muxes, nr_doorbells, nr_dbell_ends, nr_managers, nr_gdb_stubs;
 	struct cfg_partition part[CFG_MAX_PARTITIONS];
 	struct cfg_pma pma[CFG_MAX_PMAS];
 	struct cfg_gpma gpma[CFG_MAX_GPMAS];
@@ -187,6 +199,7 @@ struct hv_config {
 	struct cfg_doorbell doorbell[CFG_MAX_DOORBELLS];
 	struct cfg_dbell_end dbell_end[CFG_MAX_DBELL_ENDS];
 	struct cfg_manager manager[CFG_MAX_MANAGERS];
+	struct cfg_gdb_stub gdb_stub[CFG_MAX_GDB_STUBS];
 };
 
 /* Called once per error. node_path is the config node ("/" for blob errors), prop the property
