@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "bhctl.h"
 #include "hv_conn.h"
+#include "json_read.h"
 
 #define DEFAULT_PORT	1234
 
@@ -71,27 +72,28 @@ static int listen_on(int *port)
 	return fd;
 }
 
-/* "gdb P [N]" in script mode; its answer names the mux channel. */
+/* "gdb P [N]" in script mode; its reply's data names the mux channel. */
 static int attach(struct bridge *b, const char *part, const char *stub)
 {
-	char cmd[128], *out = NULL, *at;
-	unsigned int ch;
-	int rc = 0, err;
+	char cmd[128];
+	struct hv_reply r;
+	long ch = -1;
+	int err;
 
 	snprintf(cmd, sizeof(cmd), "gdb %s%s%s", part, stub ? " " : "", stub ? stub : "");
-	err = hv_command(b->c, cmd, &out, &rc);
-	if (!err && rc) {
-		fprintf(stderr, "%s", out ? out : "");
+	err = hv_request(b->c, cmd, &r);
+	if (err)
+		return err;
+	if (r.rc) {
+		fprintf(stderr, "%s", r.out ? r.out : "");
 		err = BHCTL_FAILED;
-	}
-	at = out && !err ? strstr(out, "on mux channel ") : NULL;
-	if (!err && (!at || sscanf(at, "on mux channel %u", &ch) != 1)) {
-		fprintf(stderr, "bhctl: unexpected answer to '%s': %s", cmd, out ? out : "");
+	} else if (json_get_int(r.json, "channel", &ch) || ch < 0 || ch > 255) {
+		fprintf(stderr, "bhctl: the reply to '%s' names no channel\n", cmd);
 		err = BHCTL_FAILED;
+	} else {
+		snprintf(b->prefix, sizeof(b->prefix), "%%gdb:%ld ", ch);
 	}
-	if (!err)
-		snprintf(b->prefix, sizeof(b->prefix), "%%gdb:%u ", ch);
-	free(out);
+	hv_reply_free(&r);
 	return err;
 }
 
