@@ -178,6 +178,7 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load)
 		p->start_load = load;
 		p->timing.start = arch_time_now();
 		p->vcpu[0].state = VCPU_LOADING;
+		event_state(p, PART_STARTING, NULL);	/* before vCPU 0's CPU can say running */
 		arch_mb();
 		p->state = PART_STARTING;
 		arch_mb();
