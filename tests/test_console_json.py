@@ -13,7 +13,7 @@ from hvsock import DETACH, PROMPT, ROOT, SCRIPT, events_in, sockhv, sockhv_modul
 from partcfg import partition
 
 COMMANDS = ["help", "version", "cpus", "list", "info", "start", "stop", "restart", "console",
-            "stats", "gdt", "hdt", "cdt", "devices", "dma", "mem", "log", "loglevel", "reset"]
+            "gdb", "stats", "gdt", "hdt", "cdt", "devices", "dma", "mem", "log", "loglevel", "reset"]
 
 
 def parts():
