@@ -461,9 +461,13 @@ int partition_stop_dma(struct partition *p)
 	return err;
 }
 
+/* A partition that is not running, or no longer is when the stop takes its lock (its own
+ * exit can win that race: docs/reliability.md L5), is started (after its stop completes). */
 int partition_restart(struct partition *p)
 {
-	return p->state == PART_RUNNING ? stop(p, "restart", true, false) : partition_start(p);
+	if (p->state != PART_RUNNING || stop(p, "restart", true, false))
+		return partition_start(p);
+	return 0;
 }
 
 void partition_fault(struct vcpu *v, const char *fmt, ...)
