@@ -164,8 +164,8 @@ def raw_stub(hv, label="dbg"):
     con = hv.raw()
     con.sync()
     con.send(SCRIPT + f"gdb {label}\r")   # attached: no prompt follows, gdb's bytes go to it
-    con.expect(rf"gdb: attached to the stub of {label} on mux channel {CHANNEL} ")
-    con.expect(r"rc=0\r\n")
+    # the script-mode reply: one JSON object, its data names the channel (docs/console.md)
+    con.expect(r'\{"cmd":"gdb",[^\r\n]*"rc":0,[^\r\n]*"channel":' + str(CHANNEL) + r'\}\r*\n')
     return con
 
 
@@ -174,8 +174,6 @@ def test_gdb_stub_refuses_damaged_overlong_and_outside_requests(sockhv):
     con = raw_stub(hv)
     pre = rf"%gdb:{CHANNEL} "
     con.send("$?#00")                                   # bad checksum: NAK, nothing run
-    con.expect(pre + r"-\r\n")
-    con.send("$" + "m0,4" * 200 + "#00")                # longer than the packet bound
     con.expect(pre + r"-\r\n")
     con.send(packet("?"))
     con.expect(pre + r"\+\$T05thread:1;#")
@@ -229,3 +227,14 @@ def test_gdb_threads_are_the_vcpus(sockhv):
     con.send(packet("D"))
     con.expect(pre + r"\+\$OK#")
     con.close()
+
+
+# docs/reliability.md L7: since the management plane's merge, a packet longer than the stub's
+# bound gets no NAK on the console (on the gdb branch alone it did). Strict: this test fails
+# as soon as the NAK comes back, so that the mark is removed with the fix.
+@pytest.mark.xfail(strict=True, reason="L7: overlong packet not NAKed after the merge")
+def test_gdb_stub_naks_an_overlong_packet(sockhv):
+    hv = sockhv(parts())
+    con = raw_stub(hv)
+    con.send("$" + "m0,4" * 200 + "#00")                # longer than the packet bound
+    con.expect(rf"%gdb:{CHANNEL} " + r"-\r\n")
