@@ -7,7 +7,7 @@ set -eu
 # hypervisor and partitions through QEMU's gdb stub (run-qemu.sh -- -s).
 PKGS="gcc-powerpc-linux-gnu gdb-multiarch binutils-powerpc-linux-gnu qemu-system-ppc qemu-system-x86 \
 u-boot-qemu u-boot-tools device-tree-compiler libfdt-dev linux-source-6.1 newlib-source \
-python3-pytest python3-pexpect clang libclang-rt-14-dev make gcc xz-utils \
+python3-pytest python3-pexpect clang clang-format libclang-rt-14-dev make gcc xz-utils \
 bc bison flex libc6-dev-powerpc-cross"
 missing=""
 for p in $PKGS; do
@@ -18,5 +18,7 @@ echo "deps: installing:$missing"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# Wait for another apt (unattended-upgrades, a second terminal) instead of failing at once.
+LOCK="-o DPkg::Lock::Timeout=900"
+$SUDO apt-get $LOCK update -qq
+$SUDO apt-get $LOCK install -y -qq --no-install-recommends $missing >/dev/null
