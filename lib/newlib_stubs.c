@@ -1,7 +1,7 @@
 /* newlib_stubs.c - the system calls newlib needs that mean the same in the hypervisor and in
  * the test guests (both link this file): the heap is the area the linker script puts between
  * __heap_start and __heap_end, and there are no files. Output, input and exit differ and stay
- * with each program (hv/libc_glue.c, partitions/lib/libc.c). newlib's PowerPC build uses the
+ * with each program (hv/core/libc_glue.c, partitions/lib/libc.c). newlib's PowerPC build uses the
  * plain names (MISSING_SYSCALL_NAMES). */
 #include <errno.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-# Host build: the config parser/validator (hv/config_*.c, hv/fdt_util.c) compiled for the build
+# Host build: the config parser/validator (hv/config/*.c, hv/fdt/util.c) compiled for the build
 # machine against Debian's libfdt, the bhctl tool, the sanitizer unit tests and the fuzz target.
 #   make build/host/bhctl     the host control tool
 #   make fuzz                 libFuzzer on the config parser for FUZZ_SECONDS (default 60)
@@ -11,8 +11,8 @@ HOST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=im
 		-Ihv/include -Iinclude -Itools/bhctl -MMD -MP
 SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-HOST_LIB_SRCS := hv/fdt_util.c hv/device_desc.c $(wildcard hv/config_*.c)
-# (hv/device_desc.c: the descriptors "bhctl devices" prints and the validator resolves irqs with)
+HOST_LIB_SRCS := hv/fdt/util.c hv/dev/desc.c $(wildcard hv/config/*.c)
+# (hv/dev/desc.c: the descriptors "bhctl devices" prints and the validator resolves irqs with)
 BHCTL_SRCS    := $(wildcard tools/bhctl/*.c)
 UNIT_TESTS    := $(patsubst tests/unit/%.c,$(BH)/unit/%,$(wildcard tests/unit/test_*.c))
 CONFIG_DTS    := $(wildcard tests/configs/good/*.dts tests/configs/bad/*.dts)
@@ -29,43 +29,43 @@ $(BH)/bhctl: $(patsubst %,$(BH)/obj/%.o,$(HOST_LIB_SRCS) $(BHCTL_SRCS))
 	$(HOST_CC) $^ -lfdt -o $@
 $(BH)/bhctl-san: $(patsubst %,$(BH)/san/%.o,$(HOST_LIB_SRCS) $(BHCTL_SRCS))
 	$(HOST_CC) $(SAN_FLAGS) $^ -lfdt -o $@
-# issue 5: the descriptor builder's unit test also links hv/device_desc.c
-$(BH)/unit/test_device_desc: $(BH)/san/hv/device_desc.c.o
+# issue 5: the descriptor builder's unit test also links hv/dev/desc.c
+$(BH)/unit/test_device_desc: $(BH)/san/hv/dev/desc.c.o
 $(BH)/unit/%: $(BH)/san/tests/unit/%.c.o $(patsubst %,$(BH)/san/%.o,$(HOST_LIB_SRCS))
 	@mkdir -p $(@D)
 	$(HOST_CC) $(SAN_FLAGS) $^ -lfdt -o $@
 
-# issue 6: the PAMU entry encoder (arch/powerpc/pamu_core.c) is host code too.
-$(BH)/unit/test_pamu: $(BH)/san/arch/powerpc/pamu_core.c.o
+# issue 6: the PAMU entry encoder (arch/powerpc/iommu/pamu_core.c) is host code too.
+$(BH)/unit/test_pamu: $(BH)/san/arch/powerpc/iommu/pamu_core.c.o
 $(BH)/san/tests/unit/test_pamu.c.o: HOST_CFLAGS += -Iarch/powerpc
 
-# issue 6: the real hv/iommu.c, hv/handle.c and hv/partition.c against the fakes of
+# issue 6: the real hv/dma/iommu.c, hv/hcall/handle.c and hv/partition/partition.c against the fakes of
 # tests/unit/fake_core.c (DMA back end, console, manager doorbell, loading); the headers in
 # tests/unit/host/ stand in for an architecture's <arch/...>. Issue 14: with the unit framework
-# (hv/unit.c) and the memory and vCPU units (hv/partition_build.c).
-IOMMU_UNIT_OBJS := $(patsubst %,$(BH)/san/%.o,hv/iommu.c hv/handle.c hv/partition.c \
-		   hv/unit.c hv/partition_build.c hv/stats.c tests/unit/fake_core.c)
+# (hv/partition/unit.c) and the memory and vCPU units (hv/partition/build.c).
+IOMMU_UNIT_OBJS := $(patsubst %,$(BH)/san/%.o,hv/dma/iommu.c hv/hcall/handle.c hv/partition/partition.c \
+		   hv/partition/unit.c hv/partition/build.c hv/core/stats.c tests/unit/fake_core.c)
 $(BH)/unit/test_iommu: $(IOMMU_UNIT_OBJS)
 $(IOMMU_UNIT_OBJS) $(BH)/san/tests/unit/test_iommu.c.o: HOST_CFLAGS += -Itests/unit/host
-# issue 12: a partition's vCPUs from a 64-bit CPU mask (hv/partition.c setup_vcpus)
+# issue 12: a partition's vCPUs from a 64-bit CPU mask (hv/partition/partition.c setup_vcpus)
 $(BH)/unit/test_vcpu_mask: $(IOMMU_UNIT_OBJS)
 $(BH)/san/tests/unit/test_vcpu_mask.c.o: HOST_CFLAGS += -Itests/unit/host
 
-# issue 14: the unit framework (hv/unit.c) with the test's own units
-$(BH)/unit/test_units: $(BH)/san/hv/unit.c.o
+# issue 14: the unit framework (hv/partition/unit.c) with the test's own units
+$(BH)/unit/test_units: $(BH)/san/hv/partition/unit.c.o
 $(BH)/san/tests/unit/test_units.c.o: HOST_CFLAGS += -Itests/unit/host
 
 # issue 13: the guest image loader (ELF by p_paddr, uImage) against hostile headers
-$(BH)/unit/test_image: $(BH)/san/hv/image.c.o $(BH)/san/hv/inflate.c.o
-$(BH)/unit/test_inflate: $(BH)/san/hv/inflate.c.o
-$(BH)/san/hv/image.c.o $(BH)/san/tests/unit/test_image.c.o: HOST_CFLAGS += -Itests/unit/host
+$(BH)/unit/test_image: $(BH)/san/hv/guest/image.c.o $(BH)/san/hv/guest/inflate.c.o
+$(BH)/unit/test_inflate: $(BH)/san/hv/guest/inflate.c.o
+$(BH)/san/hv/guest/image.c.o $(BH)/san/tests/unit/test_image.c.o: HOST_CFLAGS += -Itests/unit/host
 
 # The fuzz target links libfdt built from source with the same instrumentation, so that
 # libFuzzer sees coverage inside it and ASan checks its reads.
 # Two targets: fuzz_config (arbitrary config, QEMU ppce500 hardware tree) and fuzz_hw (arbitrary
 # hardware tree, the Topaz example config).
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-$(BH)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(HOST_LIB_SRCS) hv/config_priv.h hv/include/hv/config.h \
+$(BH)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(HOST_LIB_SRCS) hv/config/priv.h hv/include/hv/config.h \
 		   hv/include/hv/fdt_util.h hv/include/hv/device_desc.h $(LIBFDT_SRC)/libfdt.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -Ihv/include -Iinclude -I$(LIBFDT_SRC) $< $(HOST_LIB_SRCS) \

@@ -1,9 +1,9 @@
 # The hypervisor image: portable core (hv/) + arch/$(ARCH) + what it shares with the test
 # guests (lib/), linked with libfdt and newlib.
-HV_SRCS := $(wildcard hv/*.c lib/*.c) $(ARCH_SRCS)
+HV_SRCS := $(wildcard hv/*/*.c lib/*.c) $(ARCH_SRCS)
 HV_OBJS := $(HV_SRCS:%=$(BA)/obj/%.o)
 HV_CFLAGS = $(TGT_CFLAGS) -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Werror=implicit \
-	    -Ihv/include -Iinclude -Iarch/$(ARCH)/include -I$(LIBFDT_SRC) -MMD -MP \
+	    -Ihv/include -Iinclude -Iarch/$(ARCH)/include -Iarch/$(ARCH) -I$(LIBFDT_SRC) -MMD -MP \
 	    $(HV_DEBUG_CFLAGS)
 HV_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
@@ -41,14 +41,14 @@ $(BA)/bulkhead.elf: $(HV_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) $(BA)/link.ld
 		$(HV_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) -lgcc -o $@
 ALL_TARGETS += $(BA)/bulkhead.elf
 
-# The test image: the same objects but hv/mutate.c built with HV_TEST_BUILD, so that it honours
+# The test image: the same objects but hv/core/mutate.c built with HV_TEST_BUILD, so that it honours
 # bulkhead.mutate= (hv/include/hv/mutate.h), plus the self-tests of arch/$(ARCH)/test/
 # (bulkhead.selftest=, which the release image refuses). Only tests boot it; it is never
 # installed.
 ARCH_TEST_SRCS := $(wildcard arch/$(ARCH)/test/*.c)
-HV_TEST_OBJS := $(filter-out $(BA)/obj/hv/mutate.c.o,$(HV_OBJS)) $(BA)/obj/hv/mutate-test.o \
+HV_TEST_OBJS := $(filter-out $(BA)/obj/hv/core/mutate.c.o,$(HV_OBJS)) $(BA)/obj/hv/core/mutate-test.o \
 		$(ARCH_TEST_SRCS:%=$(BA)/obj/%.o)
-$(BA)/obj/hv/mutate-test.o: hv/mutate.c $(LIBFDT_SRC)/libfdt.h $(NEWLIB_LIBC)
+$(BA)/obj/hv/core/mutate-test.o: hv/core/mutate.c $(LIBFDT_SRC)/libfdt.h $(NEWLIB_LIBC)
 	@mkdir -p $(@D)
 	$(TGT_CC) $(HV_CFLAGS) -DHV_TEST_BUILD -c $< -o $@
 $(BA)/bulkhead-test.elf: $(HV_TEST_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) $(BA)/link.ld

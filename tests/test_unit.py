@@ -49,7 +49,7 @@ def test_pamu():
 
 
 def test_iommu():
-    """hv/iommu.c, handle.c, partition.c on fakes: DMA faults counted per partition, printed
+    """hv/dma/iommu.c, handle.c, partition.c on fakes: DMA faults counted per partition, printed
     and sent to its managers; quiesce = mask, disable, wait; a failed disable holds the
     partition's memory back and every later start is refused (issue 6)."""
     out = run_unit('test_iommu')
@@ -79,7 +79,7 @@ def test_image_loader():
 
 
 def test_inflate(tmp_path):
-    """The gzip decompressor of uImages (hv/inflate.c) against Python's gzip at levels 0
+    """The gzip decompressor of uImages (hv/guest/inflate.c) against Python's gzip at levels 0
     (stored blocks), 1, 6 and 9 (fixed and dynamic Huffman) and a header with a file name,
     then truncated and bit-flipped copies of each, under ASan/UBSan."""
     import gzip

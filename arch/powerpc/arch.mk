@@ -11,7 +11,10 @@ TGT_CFLAGS      = -O2 -g $(TGT_CPU_FLAGS) -ffreestanding -nostdinc \
 		  -isystem $(NEWLIB_INC) -isystem $(TGT_GCC_INC) \
 		  -fno-stack-protector -fno-asynchronous-unwind-tables -ffunction-sections \
 		  -Wa,-mregnames
-ARCH_SRCS := $(wildcard arch/powerpc/*.S arch/powerpc/*.c)
+# One folder a subsystem (docs/architecture.md); arch/powerpc/test/ is the test image's only.
+ARCH_DIRS := cpu vcpu emulate mmu irq pci iommu gdb
+ARCH_SRCS := arch/powerpc/platform.c \
+	     $(wildcard $(foreach d,$(ARCH_DIRS),arch/powerpc/$(d)/*.S arch/powerpc/$(d)/*.c))
 # Image load address (U-Boot uImage and -kernel ELF), see arch/powerpc/include/arch/layout.h.
 HV_LOAD_ADDR := 0x01000000
 

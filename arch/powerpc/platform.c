@@ -242,7 +242,7 @@ static void find_iommus(const void *fdt)
 	}
 }
 
-/* QorIQ global utilities with a reset control register (arch/powerpc/reset.c). */
+/* QorIQ global utilities with a reset control register (arch/powerpc/cpu/reset.c). */
 static void find_reset(const void *fdt)
 {
 	int node = fdt_node_offset_by_prop_value(fdt, -1, "fsl,has-rstcr", "", 0);

@@ -80,7 +80,7 @@ int emulate_mtspr(struct vcpu *v, unsigned int spr, uint32_t val);
 void emulate_tlbwe(struct vcpu *v, struct trap_frame *tf);
 
 struct part_region;
-/* A load/store to an emulated MMIO region (emulate_mmio.c); 0 done, -1 not emulable. */
+/* A load/store to an emulated MMIO region (emulate/mmio.c); 0 done, -1 not emulable. */
 int emulate_mmio(struct vcpu *v, struct trap_frame *tf, const struct part_region *r,
 		 uint32_t ea, uint64_t gpa);
 

@@ -95,7 +95,7 @@ static uint32_t pick_arg(struct fuzz_cpu *c, unsigned int cpu)
 static uint32_t pick_token(struct fuzz_cpu *c)
 {
 	static const uint32_t vendors[] = { HC_VENDOR_EPAPR, HC_VENDOR_FSL, HC_VENDOR_BULKHEAD };
-	static const uint32_t known[] = {	/* what hv/hcall.c implements */
+	static const uint32_t known[] = {	/* what hv/hcall/hcall.c implements */
 		EV_BYTE_CHANNEL_SEND, EV_BYTE_CHANNEL_RECEIVE, EV_BYTE_CHANNEL_POLL,
 		EV_INT_SET_CONFIG, EV_INT_GET_CONFIG, EV_INT_SET_MASK, EV_INT_GET_MASK,
 		EV_INT_IACK, EV_INT_EOI, FH_PARTITION_GET_STATUS, FH_PARTITION_START,

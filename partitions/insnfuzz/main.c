@@ -146,7 +146,7 @@ static uint32_t rnd32(void)
 }
 
 /* SPRs of the Embedded.Hypervisor category: a guest touching one is stopped by design
- * (arch/powerpc/emulate_spr.c hypervisor_spr()). */
+ * (arch/powerpc/emulate/spr.c hypervisor_spr()). */
 static int hypervisor_spr(uint32_t spr)
 {
 	switch (spr) {

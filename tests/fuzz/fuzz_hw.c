@@ -1,6 +1,6 @@
 /* fuzz_hw.c - libFuzzer target: config_load() with an arbitrary hardware tree (the blob checks
  * that bhctl and the hypervisor's boot path run first included) against a fixed config
- * ($BULKHEAD_FUZZ_CFG, a .dtb). Exercises hv/fdt_util.c: reg, ranges, aliases, cells. */
+ * ($BULKHEAD_FUZZ_CFG, a .dtb). Exercises hv/fdt/util.c: reg, ranges, aliases, cells. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 """PCI in a Linux partition (issue 13, PCI part; docs/devices.md "PCI in a Linux partition"):
 unmodified Linux 6.1 drives a QEMU NVMe disk assigned to its partition with its stock fsl_pci
-and nvme drivers, through the emulated Freescale PCI controller of hv/vpci_host.c, with real
-DMA confined by the controller's inbound-window fence (hv/iommu.c, arch/powerpc/pci_atmu.c).
+and nvme drivers, through the emulated Freescale PCI controller of hv/pci/vpci_host.c, with real
+DMA confined by the controller's inbound-window fence (hv/dma/iommu.c, arch/powerpc/pci/atmu.c).
 
 The disk is a 1 MiB raw image with a position-dependent pattern (32-byte SHA-256 blocks);
 /bin/blkcheck reads it with O_DIRECT (every pass is DMA into its buffer) and prints its FNV-1a

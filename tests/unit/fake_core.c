@@ -85,7 +85,7 @@ int iommu_arch_attach(struct iommu_source *s)
 	return 0;
 }
 
-/* Counts like the PCI inbound-window fence (pci_atmu.c): one per enable, one less per
+/* Counts like the PCI inbound-window fence (pci/atmu.c): one per enable, one less per
  * disable of an enabled source. */
 int iommu_arch_set_enabled(struct iommu_source *s, int on)
 {
@@ -138,7 +138,7 @@ void manager_notify(const struct partition *target)
 	fake.notified[target->id]++;
 }
 
-/* The manager unit's part in the life cycle (hv/manager.c): notify at starts and stops. */
+/* The manager unit's part in the life cycle (hv/partition/manager.c): notify at starts and stops. */
 static void notify_unit(struct partition *p)
 {
 	manager_notify(p);

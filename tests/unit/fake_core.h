@@ -1,5 +1,5 @@
-/* fake_core.h - fakes of the architecture's DMA hooks and of the core pieces hv/iommu.c,
- * hv/handle.c and hv/partition.c need, for tests/unit/test_iommu.c. Each fake records what
+/* fake_core.h - fakes of the architecture's DMA hooks and of the core pieces hv/dma/iommu.c,
+ * hv/hcall/handle.c and hv/partition/partition.c need, for tests/unit/test_iommu.c. Each fake records what
  * it was asked so the test can check order and arguments. */
 #ifndef FAKE_CORE_H
 #define FAKE_CORE_H

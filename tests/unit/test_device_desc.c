@@ -1,4 +1,4 @@
-/* test_device_desc.c - hv/device_desc.c: the descriptors a partition gets for a device-tree
+/* test_device_desc.c - hv/dev/desc.c: the descriptors a partition gets for a device-tree
  * device (reg through ranges, interrupts through interrupt-parent, sub-page regions not
  * mappable) and a PCI function (interrupt-map lookup), handle numbering, and the ABI answers
  * (index and kind errors, DT-path size query and short buffer). Trees are built in memory. */

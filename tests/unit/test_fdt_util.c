@@ -1,4 +1,4 @@
-/* test_fdt_util.c - hv/fdt_util.c: cells, reg parsing, translation through ranges, path and
+/* test_fdt_util.c - hv/fdt/util.c: cells, reg parsing, translation through ranges, path and
  * alias resolution, stdout-path. Trees are built in memory with libfdt's sequential writer. */
 #include <string.h>
 #include <hv/fdt_util.h>

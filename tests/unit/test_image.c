@@ -1,4 +1,4 @@
-/* test_image.c - hv/image.c against hostile images: a vmlinux-like ELF (virtual entry and
+/* test_image.c - hv/guest/image.c against hostile images: a vmlinux-like ELF (virtual entry and
  * p_vaddr at 0xc0000000, p_paddr 0) is placed by p_paddr and entered at the translated entry;
  * a legacy uImage loads at its load address; every header field that points outside the
  * image or the partition's memory is refused, never followed. The partition's memory is a
@@ -11,7 +11,7 @@
 #include "unit.h"
 #include <hv/arch/boot.h>
 
-/* What the architecture says its guest ELF images are (PowerPC: arch/powerpc/guest_boot.c). */
+/* What the architecture says its guest ELF images are (PowerPC: arch/powerpc/vcpu/guest_boot.c). */
 const struct arch_elf arch_guest_elf = { .class = 1, .data = 2,
 					 .not_this = "not a 32-bit big-endian ELF" };
 

@@ -1,4 +1,4 @@
-/* test_inflate.c - hv/inflate.c, the gzip decompressor of uImages (issue 13).
+/* test_inflate.c - hv/guest/inflate.c, the gzip decompressor of uImages (issue 13).
  * usage: test_inflate RAW GZ...: each GZ (made by tests/test_unit.py with Python's gzip, at
  * several levels: stored, fixed and dynamic Huffman blocks, a file name in the header) must
  * inflate to exactly RAW. Then every GZ is attacked: truncated at many lengths, single bits

@@ -1,4 +1,4 @@
-/* test_iommu.c - the real hv/iommu.c, hv/handle.c and hv/partition.c on the host, against the
+/* test_iommu.c - the real hv/dma/iommu.c, hv/hcall/handle.c and hv/partition/partition.c on the host, against the
  * fakes of tests/unit/fake_core.c (DMA back end, console, manager doorbell, loading):
  *  - a recorded DMA fault counts in the source and in its partition (only there), prints its
  *    console line and notifies the partition's managers;

@@ -1,4 +1,4 @@
-/* test_pamu.c - arch/powerpc/pamu_core.c on the host: fitting DMA domains onto a PAMU primary
+/* test_pamu.c - arch/powerpc/iommu/pamu_core.c on the host: fitting DMA domains onto a PAMU primary
  * window and subwindows, the PAACE words, the enable sequence and access-violation decoding.
  *
  * Expected words are worked out by hand from the P4080 reference manual's PAMU chapter
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include <hv/iommu.h>
-#include "pamu_core.h"
+#include "iommu/pamu_core.h"
 #include "unit.h"
 
 static struct iommu_domain dom(int n, const struct iommu_window *w)

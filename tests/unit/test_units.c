@@ -1,4 +1,4 @@
-/* test_units.c - the unit framework (hv/unit.c) on the host, with units of its own: they are
+/* test_units.c - the unit framework (hv/partition/unit.c) on the host, with units of its own: they are
  * found in the hv_units section and run sorted by order whatever the link order; creation runs
  * in order and a failing create unwinds the units before it in reverse (and only those);
  * teardown hooks run in reverse, all of them, with the first error; reset stops at the first

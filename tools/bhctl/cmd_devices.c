@@ -1,7 +1,7 @@
 /* cmd_devices.c - "bhctl devices HW CFG [--partition NAME] [--json]": the device
  * descriptors each partition will get (BH_DEVICE_GET_INFO/REGION_INFO/IRQ_INFO/DT_PATH),
  * computed offline from the hardware tree and the config with the hypervisor's own
- * descriptor builder (hv/device_desc.c). The text lines are the ones the lsdev guest prints
+ * descriptor builder (hv/dev/desc.c). The text lines are the ones the lsdev guest prints
  * from inside the partition, so the two can be compared. */
 #include <errno.h>
 #include <stdlib.h>

@@ -18,7 +18,7 @@
 #include <hv/iommu.h>
 #include <hv/partition.h>
 #include <hv/pci.h>
-#include "../pci_atmu.h"
+#include "pci/atmu.h"
 
 #define EDU_ID			0x11e81234u	/* device 0x11e8, vendor 0x1234 */
 #define EDU_DMA_SRC		0x80

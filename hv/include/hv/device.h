@@ -1,6 +1,6 @@
 /* device.h - devices assigned to partitions: one object per config assignment, its MMIO
  * mapped into the owner, its interrupts handed to the virtual PIC, a handle the guest uses
- * with the BH_DEVICE_* hypercalls (hv/device_hcall.c), and its node in the guest tree. */
+ * with the BH_DEVICE_* hypercalls (hv/dev/hcall.c), and its node in the guest tree. */
 #ifndef HV_DEVICE_H
 #define HV_DEVICE_H
 

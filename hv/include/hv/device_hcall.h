@@ -1,5 +1,5 @@
-/* device_hcall.h - hypercall handlers of the device ABI (BH_DEVICE_*, hv/device_hcall.c) and
- * of the virtual PIC (EV_INT_*, hv/vpic.c), for hv/hcall.c's table. */
+/* device_hcall.h - hypercall handlers of the device ABI (BH_DEVICE_*, hv/dev/hcall.c) and
+ * of the virtual PIC (EV_INT_*, hv/dev/vpic.c), for hv/hcall/hcall.c's table. */
 #ifndef HV_DEVICE_HCALL_H
 #define HV_DEVICE_HCALL_H
 

@@ -1,5 +1,5 @@
 /* dma_hcall.h - FH_DMA_ENABLE / FH_DMA_DISABLE (Freescale hypercalls 9 and 10, the numbers
- * Linux's fsl_hcalls.h uses), hv/dma_hcall.c, for hv/hcall.c's table. */
+ * Linux's fsl_hcalls.h uses), hv/dma/hcall.c, for hv/hcall/hcall.c's table. */
 #ifndef HV_DMA_HCALL_H
 #define HV_DMA_HCALL_H
 

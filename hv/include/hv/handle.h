@@ -1,18 +1,18 @@
 /* handle.h - objects a partition refers to by number in hypercalls (byte channels, devices,
  * interrupts, DMA sources, managed partitions). Each kind supplies reset operations so that
  * stopping or restarting a partition cleans up generically, handle by handle (the handle unit,
- * hv/handle.c). */
+ * hv/hcall/handle.c). */
 #ifndef HV_HANDLE_H
 #define HV_HANDLE_H
 
 /* What a handle's obj is; handle_get() hands out only the type asked for. */
 enum handle_type {
-	HANDLE_BYTE_CHANNEL,		/* struct byte_chan (hv/byte_chan.c) */
-	HANDLE_DEVICE,			/* struct hv_device (hv/device.c) */
-	HANDLE_PARTITION,		/* a managed-partition link (hv/manager.c) */
+	HANDLE_BYTE_CHANNEL,		/* struct byte_chan (hv/dev/byte_chan.c) */
+	HANDLE_DEVICE,			/* struct hv_device (hv/dev/device.c) */
+	HANDLE_PARTITION,		/* a managed-partition link (hv/partition/manager.c) */
 	HANDLE_DOORBELL,		/* (reserved) */
 	HANDLE_IRQ,			/* struct vpic_irq: a device's or software interrupt */
-	HANDLE_DMA,			/* struct iommu_source: a DMA source (hv/iommu.c) */
+	HANDLE_DMA,			/* struct iommu_source: a DMA source (hv/dma/iommu.c) */
 };
 
 struct handle;

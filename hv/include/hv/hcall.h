@@ -1,6 +1,6 @@
 /* hcall.h - hypercall dispatch in the core. The architecture collects the token and the
  * argument registers of its guest ABI into struct hcall_regs and writes the results back to
- * them (PowerPC: arch/powerpc/guest_trap.c, ePAPR r11 and r3..r10). */
+ * them (PowerPC: arch/powerpc/vcpu/guest_trap.c, ePAPR r11 and r3..r10). */
 #ifndef HV_HCALL_H
 #define HV_HCALL_H
 

@@ -9,7 +9,7 @@ struct _reent;
 /* Bytes link.ld reserves for the heap. */
 size_t heap_reserved(void);
 
-/* newlib's malloc lock hooks (hv/libc_glue.c): a recursive lock taken by any CPU. */
+/* newlib's malloc lock hooks (hv/core/libc_glue.c): a recursive lock taken by any CPU. */
 void __malloc_lock(struct _reent *r);
 void __malloc_unlock(struct _reent *r);
 

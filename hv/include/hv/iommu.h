@@ -112,7 +112,7 @@ struct iommu_attach_args {
 	void *ctx;
 };
 
-/* For the device layer (hv/device.c), once per DMA source when p's devices are created:
+/* For the device layer (hv/dev/device.c), once per DMA source when p's devices are created:
  * attach the source to p's domain (or to a domain restricted to its dma-window), disabled
  * unless no_dma_disable, and add its handle to p. Returns the handle number (the device
  * node's fsl,hv-dma-handle) or a negative error: -EBUSY (already attached), -ENOSPC, -ENODEV

@@ -83,7 +83,7 @@ struct partition {
 	void *tree;			/* its device tree (packed), built at the first start */
 	int exit_code;
 	bool start_load;		/* the pending start reloads the config's image */
-	/* the stop in progress (hv/partition.c stop_complete() finishes it) */
+	/* the stop in progress (hv/partition/partition.c stop_complete() finishes it) */
 	const char *stop_why;		/* printed when it completes (a literal), or NULL */
 	bool stop_restart;		/* start again when it completes */
 	bool stop_exited;		/* the guest exited: "exited with code" when it completes */

@@ -1,11 +1,11 @@
-/* pci.h - PCI functions assigned to partitions (hv/pci.c): the hypervisor owns the host
+/* pci.h - PCI functions assigned to partitions (hv/pci/pci.c): the hypervisor owns the host
  * bridge, enumerates bus 0, gives each assigned function bus addresses from the bridge's
  * memory window, maps its BARs into the owner and emulates its configuration space (BARs
  * shadowed, command register and capabilities filtered, expansion ROM hidden).
  *
  * The configuration cycles and the outbound window are the architecture's:
  * pci_arch_* of <hv/arch/pci.h> (PowerPC: the Freescale PCI controller,
- * arch/powerpc/pci_host.c). */
+ * arch/powerpc/pci/host.c). */
 #ifndef HV_PCI_H
 #define HV_PCI_H
 
@@ -27,7 +27,7 @@ int pci_function_probe(const void *hw, int bridge, uint32_t bdf);
  * negative errno (printed). */
 int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d);
 
-/* The function of partition p at bus 0 devfn, or NULL (hv/vpci_host.c's config cycles). */
+/* The function of partition p at bus 0 devfn, or NULL (hv/pci/vpci_host.c's config cycles). */
 void *pci_function_of(const struct partition *p, uint32_t devfn);
 
 /* The function's configuration space as its guest sees it (the emulation of the config

@@ -16,7 +16,7 @@ struct shell_cmd {
 	int (*run)(int argc, char **argv);
 };
 
-/* The command table (shell_cmds.c). */
+/* The command table (shell/cmds.c). */
 extern const struct shell_cmd shell_commands[];
 extern const size_t shell_nr_commands;
 
@@ -65,7 +65,7 @@ void sh_flush(void);
 void sh_report_begin(void);
 void sh_report_end(void);
 
-/* Script mode (shell_reply.c, docs/console.md): the reply is the echoed line and one JSON
+/* Script mode (shell/reply.c, docs/console.md): the reply is the echoed line and one JSON
  * object on one line, {"cmd","out","rc","err", data...}. sh_reply_begin() starts it (line:
  * the command line, cmd: its first word), the human output goes into "out"
  * (sh_reply_out(), from the output buffer), sh_reply_end() adds rc, its name and the data
@@ -88,7 +88,7 @@ bool sh_data_add(const char *s, size_t n);
 /* Drop the running command's output (its CPU is parking after a fatal fault). */
 void sh_abandon(void);
 
-/* Send the UART input to byte channel c of partition p until Ctrl-] (shell_cmds.c's
+/* Send the UART input to byte channel c of partition p until Ctrl-] (shell/cmds.c's
  * "console P"). */
 struct byte_chan;
 void shell_attach(struct partition *p, struct byte_chan *c);

@@ -13,7 +13,7 @@ struct partition;
 struct part_stats {
 	uint32_t faults;		/* isolation faults */
 	uint32_t bad_hcalls;		/* unknown hypercall tokens */
-	uint32_t dma_faults;		/* DMA accesses of its sources blocked (hv/iommu.c) */
+	uint32_t dma_faults;		/* DMA accesses of its sources blocked (hv/dma/iommu.c) */
 };
 
 /* p's counters (the stats unit's slot). */

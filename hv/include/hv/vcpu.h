@@ -22,7 +22,7 @@ enum vcpu_state {
 #define STATS_EXIT_REASONS	64	/* exception numbers counted one by one; the last: above */
 #define STATS_HCALL_SLOTS	16	/* distinct hypercall tokens counted one by one */
 
-/* Per-vCPU exit statistics (hv/stats.c counts, the shell's stats prints). */
+/* Per-vCPU exit statistics (hv/core/stats.c counts, the shell's stats prints). */
 struct vcpu_stats {
 	uint32_t traps;		/* all exits to the hypervisor */
 	uint32_t emulated;	/* privileged instructions emulated */

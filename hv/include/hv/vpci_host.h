@@ -1,4 +1,4 @@
-/* vpci_host.h - the PCI host controller a partition's own OS sees (hv/vpci_host.c): an
+/* vpci_host.h - the PCI host controller a partition's own OS sees (hv/pci/vpci_host.c): an
  * emulated Freescale PCI controller (fsl,mpc8540-pci register layout) whose bus 0 shows only
  * the partition's assigned functions, for stock drivers such as Linux's fsl_pci. */
 #ifndef HV_VPCI_HOST_H

@@ -1,6 +1,6 @@
 /* arch/boot.h - the guest boot protocol: how a partition's CPUs are described to its
  * software, how a secondary vCPU is released and where each vCPU starts. One protocol per
- * architecture, provided as guest_boot (PowerPC: ePAPR 1.1 in arch/powerpc/guest_boot.c;
+ * architecture, provided as guest_boot (PowerPC: ePAPR 1.1 in arch/powerpc/vcpu/guest_boot.c;
  * x86 adds its own), and the guest image formats the architecture runs. */
 #ifndef HV_ARCH_BOOT_H
 #define HV_ARCH_BOOT_H
@@ -32,7 +32,7 @@ struct guest_boot_ops {
 extern const struct guest_boot_ops guest_boot;
 
 /* ELF images the architecture's guests come as: e_ident class (1 = ELFCLASS32; the only one
- * hv/image.c parses so far) and data encoding (1 = little-, 2 = big-endian); hv/image.c
+ * hv/guest/image.c parses so far) and data encoding (1 = little-, 2 = big-endian); hv/guest/image.c
  * refuses any other with the message not_this. */
 struct arch_elf {
 	uint8_t class, data;
@@ -41,7 +41,7 @@ struct arch_elf {
 extern const struct arch_elf arch_guest_elf;
 
 /* Guest-physical window where assigned PCI functions' configuration spaces appear (one page
- * each, hv/pci.c): a hole the architecture's guest address map keeps free of RAM. */
+ * each, hv/pci/pci.c): a hole the architecture's guest address map keeps free of RAM. */
 extern const uint64_t arch_guest_pci_cfg_gpa;
 
 #endif

@@ -1,5 +1,5 @@
 /* arch/cpu.h - physical CPUs, time and the machine: the hooks each architecture implements
- * (PowerPC: arch/powerpc/cpu.c, smp.c, reset.c) and the core entry points it calls. */
+ * (PowerPC: arch/powerpc/cpu/cpu.c, smp.c, reset.c) and the core entry points it calls. */
 #ifndef HV_ARCH_CPU_H
 #define HV_ARCH_CPU_H
 

@@ -1,6 +1,6 @@
 /* arch/iommu.h - DMA fences / IOMMUs (issue 6; core side in <hv/iommu.h>, docs/dma.md).
- * PowerPC: arch/powerpc/iommu_arch.c dispatches to the PAMU (pamu.c) and the PCI
- * controllers' inbound windows (pci_atmu.c). Source ids are the architecture's (a LIODN or a
+ * PowerPC: arch/powerpc/iommu/iommu_arch.c dispatches to the PAMU (pamu.c) and the PCI
+ * controllers' inbound windows (pci/atmu.c). Source ids are the architecture's (a LIODN or a
  * PCI requester id, enum iommu_src_kind). */
 #ifndef HV_ARCH_IOMMU_H
 #define HV_ARCH_IOMMU_H
@@ -29,7 +29,7 @@ void iommu_arch_detach(struct iommu_source *s);
 
 /* bulkhead.selftest=dma: exercise the back ends on the board's own devices; prints PASS/FAIL
  * lines. Test code: linked only into the test image (arch/<arch>/test/, mk/hv.mk), so the
- * symbol is weak and NULL in the release image, which refuses the switch (hv/iommu.c). */
+ * symbol is weak and NULL in the release image, which refuses the switch (hv/dma/iommu.c). */
 int iommu_arch_selftest(const struct platform *plat) __attribute__((weak));
 
 #endif

@@ -1,5 +1,5 @@
 /* arch/irqchip.h - the physical interrupt controller behind the virtual PIC, as each
- * architecture provides it (PowerPC: the Freescale MPIC, arch/powerpc/mpic.c; x86: the
+ * architecture provides it (PowerPC: the Freescale MPIC, arch/powerpc/irq/mpic.c; x86: the
  * IO-APIC later). Source numbers are the controller's own (the first cell of an interrupt
  * specifier); sense codes are the controller's binding's (second cell), passed through. */
 #ifndef HV_ARCH_IRQCHIP_H

@@ -1,4 +1,4 @@
-/* arch/mmu.h - the hypervisor's own address space (PowerPC: arch/powerpc/mmu.c, memzero.c). */
+/* arch/mmu.h - the hypervisor's own address space (PowerPC: arch/powerpc/mmu/mmu.c, memzero.c). */
 #ifndef HV_ARCH_MMU_H
 #define HV_ARCH_MMU_H
 

@@ -1,5 +1,5 @@
 /* arch/pci.h - configuration cycles and outbound windows of the platform's PCI host bridges
- * (PowerPC: the Freescale PCI controller, arch/powerpc/pci_host.c). The core's PCI layer
+ * (PowerPC: the Freescale PCI controller, arch/powerpc/pci/host.c). The core's PCI layer
  * (<hv/pci.h>) calls them with the bridge objects of the platform model. */
 #ifndef HV_ARCH_PCI_H
 #define HV_ARCH_PCI_H

@@ -1,5 +1,5 @@
 /* arch/vcpu.h - virtual CPUs and the guest's view of the architecture (PowerPC:
- * arch/powerpc/vcpu.c, guest_trap.c, smp.c).
+ * arch/powerpc/vcpu/vcpu.c, guest_trap.c, smp.c).
  *
  * Contract: every architecture provides <arch/vcpu_arch.h> defining struct vcpu_arch (the
  * guest register state, embedded in struct vcpu as v->arch; the core never looks inside) and

@@ -1,0 +1,480 @@
+/* device.c - devices assigned to partitions (the devices unit): built from the config when
+ * the owner is created, MMIO mapped into it (whole pages straight through, cache-inhibited
+ * and guarded; registers that share a page with someone else's are forwarded access by
+ * access), the interrupts given to the virtual PIC, and the device nodes of the guest tree. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <string.h>
+#include <libfdt.h>
+#include <hv/arch.h>
+#include <hv/console.h>
+#include <hv/device.h>
+#include <hv/device_hcall.h>
+#include <hv/guest_tree.h>
+#include <hv/iommu.h>
+#include <hv/pci.h>
+#include <hv/vpci_host.h>
+#include <hv/partition.h>
+#include <hv/unit.h>
+#include <hv/vpic.h>
+
+#define MAX_DEVICES	32
+#define MAX_FWD_PAGES	16
+#define FWD_WINDOWS	4
+
+#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
+
+/* A page of device registers a partition may only partly touch: accesses inside one of its
+ * windows are forwarded to the hardware, anything else in the page faults the partition. */
+struct fwd_page {
+	struct partition *part;
+	uint64_t page;				/* guest = host physical page address */
+	volatile uint8_t *va;			/* the hypervisor's mapping of that page */
+	unsigned int nr;
+	struct { uint32_t off, size; } win[FWD_WINDOWS];
+};
+
+static struct hv_device devices[MAX_DEVICES];
+static unsigned int nr_devices;
+static struct fwd_page fwd_pages[MAX_FWD_PAGES];
+static unsigned int nr_fwd_pages;
+static const void *hw_tree;
+
+/* The devices unit's slot: how creating the partition's devices went (0, or the first error:
+ * the partition is built but every start refuses it, so that it never boots with half of its
+ * devices). */
+struct part_devices {
+	int result;
+};
+static struct part_devices part_devices[PART_MAX];
+extern const struct unit devices_unit;
+
+const void *device_hw_tree(void)
+{
+	return hw_tree;
+}
+
+static int device_prereset(struct handle *h)
+{
+	/* Interrupts are masked by their own vpic handles, DMA fenced by the source handles. */
+	return 0;
+}
+
+/* A restarted guest finds its PCI function as its first start did (assignment left memory
+ * decoding on, bus mastering off and INTx enabled): the quiesce of the last stop set INTx
+ * Disable, which a guest booting fresh does not expect to clear (Linux does not). Bus
+ * mastering stays off until the guest enables it; its interrupt handle is masked. */
+static void device_postreset(struct handle *h)
+{
+	struct hv_device *d = h->obj;
+
+	if (d->desc.pci)
+		pci_function_reset(pci_function_ctx(&d->desc));	/* its controller: vpci unit */
+}
+
+static const struct handle_ops device_ops = {
+	.prereset = device_prereset,
+	.postreset = device_postreset,
+};
+
+struct hv_device *device_get(struct partition *p, unsigned long n)
+{
+	struct handle *h = handle_get(p, n, HANDLE_DEVICE);
+
+	return h ? h->obj : NULL;
+}
+
+/* ---- forwarded registers ---- */
+
+static bool fwd_inside(const struct fwd_page *f, uint64_t off, unsigned int size)
+{
+	for (unsigned int i = 0; i < f->nr; i++)
+		if (off >= f->win[i].off && off + size <= (uint64_t)f->win[i].off + f->win[i].size)
+			return true;
+	return false;
+}
+
+static int fwd_read(void *ctx, uint64_t off, unsigned int size, uint64_t *value)
+{
+	struct fwd_page *f = ctx;
+	volatile uint8_t *a = f->va + off;
+
+	if (!fwd_inside(f, off, size))
+		return -EFAULT;
+	switch (size) {
+	case 1: *value = arch_read8(a); break;
+	case 4: *value = arch_read32(a); break;
+	default: return -EINVAL;
+	}
+	return 0;
+}
+
+static int fwd_write(void *ctx, uint64_t off, unsigned int size, uint64_t value)
+{
+	struct fwd_page *f = ctx;
+	volatile uint8_t *a = f->va + off;
+
+	if (!fwd_inside(f, off, size))
+		return -EFAULT;
+	switch (size) {
+	case 1: arch_write8(a, (uint8_t)value); break;
+	case 4: arch_write32(a, (uint32_t)value); break;
+	default: return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct mmio_ops fwd_ops = { .read = fwd_read, .write = fwd_write };
+
+static struct fwd_page *fwd_page_get(struct partition *p, uint64_t page)
+{
+	struct fwd_page *f;
+
+	for (unsigned int i = 0; i < nr_fwd_pages; i++)
+		if (fwd_pages[i].part == p && fwd_pages[i].page == page)
+			return &fwd_pages[i];
+	if (nr_fwd_pages == MAX_FWD_PAGES)
+		return NULL;
+	f = &fwd_pages[nr_fwd_pages];
+	*f = (struct fwd_page){ .part = p, .page = page };
+	f->va = arch_ioremap(page, DEV_PAGE_SIZE);
+	if (!f->va || partition_map_emulated(p, page, DEV_PAGE_SIZE, &fwd_ops, f))
+		return NULL;
+	nr_fwd_pages++;
+	return f;
+}
+
+static int map_forwarded(struct partition *p, const struct dev_region *r)
+{
+	uint64_t page = r->phys & ~(DEV_PAGE_SIZE - 1);
+	struct fwd_page *f;
+
+	if (r->phys + r->size > page + DEV_PAGE_SIZE)
+		return -EINVAL;		/* straddles a page boundary: not supported */
+	f = fwd_page_get(p, page);
+	if (!f || f->nr == FWD_WINDOWS)
+		return -ENOSPC;
+	f->win[f->nr].off = (uint32_t)(r->phys - page);
+	f->win[f->nr].size = (uint32_t)r->size;
+	f->nr++;
+	return 0;
+}
+
+/* ---- instantiation ---- */
+
+static int map_regions(struct hv_device *d)
+{
+	for (unsigned int i = 0; i < d->desc.nr_regions; i++) {
+		const struct dev_region *r = &d->desc.region[i];
+		int err = (r->flags & BH_REGION_FLAG_MMAP)
+			? partition_map_device(d->part, r->guest, r->phys, r->size)
+			: map_forwarded(d->part, r);
+
+		if (err) {
+			hv_printf("partition %s: cannot map region %u of a device (0x%llx, 0x%llx "
+				  "bytes): error %d\n", d->part->name, i,
+				  (unsigned long long)r->phys, (unsigned long long)r->size, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* A PCI function's DMA source (issue 6's IOMMU layer): attached disabled unless the config
+ * says no-dma-disable, restricted to its config dma-window if it has one; its quiesce turns
+ * bus mastering and MSI off first. */
+static int add_dma_source(struct hv_device *d)
+{
+	struct iommu_attach_args a = {
+		.kind = IOMMU_SRC_PCI, .id = d->desc.pci_bdf, .unit = d->desc.hw_node,
+		.window_gpa = d->dma_window.base, .window_size = d->dma_window.size,
+		.no_dma_disable = d->no_dma_disable, .defer_dma_disable = d->defer_dma_disable,
+		.no_dma = d->no_dma, .mask = pci_function_quiesce,
+		.master = pci_function_master, .ctx = pci_function_ctx(&d->desc),
+	};
+	int h = iommu_device_attach_args(d->part, &a);
+
+	if (h < 0)
+		return h;
+	d->desc.dma_handle = (uint32_t)h;
+	return 0;
+}
+
+/* Handles come in config order: the device's own, then one per interrupt (the numbering
+ * dev_desc_number() computes, which bhctl shows offline). */
+static int add_handles(struct hv_device *d)
+{
+	int h = handle_add(d->part, &d->handle);
+
+	if (h < 0)
+		return h;
+	d->desc.handle = (uint32_t)h;
+	for (unsigned int i = 0; i < d->desc.nr_irqs; i++) {
+		int ih = d->desc.irq[i].count ? vpic_irq_create(d->part, &d->desc.irq[i]) : 0;
+
+		if (ih < 0)
+			return ih;
+		d->desc.irq[i].handle = (uint32_t)ih;
+	}
+	return d->desc.pci ? add_dma_source(d) : 0;
+}
+
+static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
+		      const struct hv_config *cfg, int index)
+{
+	struct hv_device *d;
+	int err;
+
+	if (nr_devices == MAX_DEVICES)
+		return -ENOSPC;
+	d = &devices[nr_devices];
+	memset(d, 0, sizeof(*d));
+	d->part = p;
+	d->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &device_ops, .obj = d };
+	d->no_dma_disable = cfg->device[index].no_dma_disable ||
+			    cfg->part[p->cfg_index].no_dma_disable;
+	d->defer_dma_disable = cfg->part[p->cfg_index].defer_dma_disable;
+	d->no_dma = cfg->device[index].no_dma;
+	if (cfg->device[index].dma_window >= 0)
+		d->dma_window = cfg->dma_window[cfg->device[index].dma_window].guest;
+	err = dev_desc_build(hw, cfg_fdt, cfg, index, &d->desc);
+	if (err) {
+		hv_printf("partition %s: device %s: %s\n", p->name, cfg->device[index].device,
+			  fdt_strerror(err));
+		return -EINVAL;
+	}
+	nr_devices++;
+	err = d->desc.pci ? pci_function_setup(p, hw, &d->desc) : map_regions(d);
+	if (!err && d->desc.pci)
+		err = vpci_host_map(p);		/* the controller its own OS drives */
+	return err ? err : add_handles(d);
+}
+
+/* The unit's init: every assigned PCI function, in config order, before any partition gets
+ * one (BAR addresses then do not depend on the order partitions are built in). Failures are
+ * reported when the owner starts. */
+static int devices_init(const struct unit_env *env)
+{
+	const struct hv_config *cfg = env->cfg;
+
+	hw_tree = env->hw_fdt;
+	for (int k = 0; k < cfg->nr_devices; k++) {
+		const struct cfg_device *cd = &cfg->device[k];
+
+		if (cd->owner >= 0 && cd->pci_function >= 0 && cd->hw_node >= 0)
+			pci_function_probe(hw_tree, cd->hw_node, (uint32_t)cd->pci_function);
+	}
+	return 0;
+}
+
+/* The unit's create: p's devices in config order. A failure is kept in the slot, not
+ * returned: the other partitions are built and start as before; p's starts are refused
+ * (device_tree_add()). */
+static int devices_create(struct partition *p, const struct unit_env *env)
+{
+	const struct hv_config *cfg = env->cfg;
+	struct part_devices *s = unit_slot(p, &devices_unit);
+
+	for (int k = 0; k < cfg->nr_devices && !s->result; k++)
+		if (cfg->device[k].owner == p->cfg_index)
+			s->result = create_one(p, hw_tree, env->cfg_fdt, cfg, k);
+	return 0;
+}
+
+/* p's devices and forwarded pages are the last ones made (partitions are built, and unwound,
+ * in order); their handles, sources and regions go with the units before this one. */
+static void devices_destroy(struct partition *p)
+{
+	while (nr_devices && devices[nr_devices - 1].part == p)
+		nr_devices--;
+	while (nr_fwd_pages && fwd_pages[nr_fwd_pages - 1].part == p)
+		nr_fwd_pages--;
+}
+
+DEFINE_UNIT(devices, .order = UNIT_ORDER_DEVICES, UNIT_SLOTS(part_devices),
+	    .init = devices_init, .partition_create = devices_create,
+	    .destroy = devices_destroy);
+
+/* ---- guest tree ---- */
+
+/* ePAPR hv-pic sense (Linux ehv_pic.c): 0 falling, 1 rising, 2 low level, 3 high level. */
+static uint32_t hv_pic_sense(uint32_t flags)
+{
+	if (flags & BH_IRQ_FLAG_LEVEL)
+		return flags & BH_IRQ_FLAG_ACTIVE_LOW ? 2 : 3;
+	return flags & BH_IRQ_FLAG_ACTIVE_LOW ? 0 : 1;
+}
+
+static bool skip_prop(const char *name)
+{
+	static const char *const skip[] = { "interrupts", "interrupt-parent", "phandle",
+					    "linux,phandle", "interrupts-extended" };
+
+	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (!strcmp(name, skip[i]))
+			return true;
+	return false;
+}
+
+/* Copy node's properties (and, recursively, its children) from hw into fdt at dst. */
+static int copy_node(void *fdt, int dst, const void *hw, int node, bool top)
+{
+	int prop, child;
+
+	fdt_for_each_property_offset(prop, hw, node) {
+		const char *name;
+		int len;
+		const void *val = fdt_getprop_by_offset(hw, prop, &name, &len);
+
+		if (top && skip_prop(name))
+			continue;
+		TRY(fdt_setprop(fdt, dst, name, val, len));
+	}
+	fdt_for_each_subnode(child, hw, node) {
+		int sub = fdt_add_subnode(fdt, dst, fdt_get_name(hw, child, NULL));
+
+		TRY(sub);
+		TRY(copy_node(fdt, sub, hw, child, false));
+	}
+	return 0;
+}
+
+/* The bus nodes above a device, with what a guest needs to translate its reg. */
+static int parent_in_guest(void *fdt, const void *hw, int hw_parent)
+{
+	static const char *const keep[] = { "#address-cells", "#size-cells", "ranges",
+					     "compatible", "device_type", "bus-frequency",
+					     "clock-frequency" };
+	int gp, node;
+
+	if (hw_parent <= 0)
+		return 0;
+	gp = parent_in_guest(fdt, hw, fdt_parent_offset(hw, hw_parent));
+	TRY(gp);
+	node = fdt_subnode_offset(fdt, gp, fdt_get_name(hw, hw_parent, NULL));
+	if (node >= 0)
+		return node;
+	node = fdt_add_subnode(fdt, gp, fdt_get_name(hw, hw_parent, NULL));
+	TRY(node);
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		int len;
+		const void *v = fdt_getprop(hw, hw_parent, keep[i], &len);
+
+		if (v)
+			TRY(fdt_setprop(fdt, node, keep[i], v, len));
+	}
+	return node;
+}
+
+/* A PCI function: a child of the virtual host bridge /hv-pci, named after its device and
+ * function number; the guest finds its BARs and config space through the device ABI. */
+static int pci_node(void *fdt, const struct dev_desc *dd)
+{
+	char name[32];
+	int vhb = fdt_subnode_offset(fdt, 0, "hv-pci"), node;
+
+	if (vhb < 0) {
+		vhb = fdt_add_subnode(fdt, 0, "hv-pci");
+		TRY(vhb);
+		TRY(fdt_setprop_string(fdt, vhb, "compatible", "bulkhead,virtual-pci-host"));
+		TRY(fdt_setprop_u32(fdt, vhb, "#address-cells", 1));
+		TRY(fdt_setprop_u32(fdt, vhb, "#size-cells", 0));
+	}
+	snprintf(name, sizeof(name), "function@%lx", (unsigned long)(dd->pci_bdf & 0xff));
+	node = fdt_add_subnode(fdt, vhb, name);
+	TRY(node);
+	TRY(fdt_setprop_string(fdt, node, "compatible", "bulkhead,pci-function"));
+	TRY(fdt_setprop_u32(fdt, node, "reg", dd->pci_bdf & 0xff));
+	TRY(fdt_setprop_u32(fdt, node, "fsl,hv-dma-handle", dd->dma_handle));
+	return node;
+}
+
+static int add_device_node(void *fdt, const struct hv_device *d, const void *hw,
+			   const void *cfg_fdt, const struct hv_config *cfg, int pic)
+{
+	const struct dev_desc *dd = &d->desc;
+	int upd = cfg->device[dd->cfg_index].node_update, node, parent;
+
+	if (dd->pci) {
+		node = pci_node(fdt, dd);
+	} else {
+		parent = parent_in_guest(fdt, hw, fdt_parent_offset(hw, dd->hw_node));
+		TRY(parent);
+		node = fdt_add_subnode(fdt, parent, fdt_get_name(hw, dd->hw_node, NULL));
+		TRY(node);
+		TRY(copy_node(fdt, node, hw, dd->hw_node, true));
+	}
+	TRY(node);
+	TRY(fdt_setprop_u32(fdt, node, "fsl,hv-device-handle", dd->handle));
+	for (unsigned int i = 0; i < dd->nr_irqs; i++) {
+		if (!dd->irq[i].count)
+			continue;
+		TRY(fdt_setprop_u32(fdt, node, "interrupt-parent", (uint32_t)pic));
+		TRY(fdt_appendprop_u32(fdt, node, "interrupts", dd->irq[i].handle));
+		TRY(fdt_appendprop_u32(fdt, node, "interrupts", hv_pic_sense(dd->irq[i].flags)));
+	}
+	return upd >= 0 ? guest_tree_node_update(fdt, node, cfg_fdt, upd) : 0;
+}
+
+static void show_line(void *ctx, const char *line)
+{
+	hv_printf("%s\n", line);
+}
+
+void device_show(const struct partition *p)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < nr_devices; i++) {
+		if (devices[i].part != p)
+			continue;
+		dev_desc_print(hw_tree, &devices[i].desc, show_line, NULL);
+		n++;
+	}
+	hv_printf("partition %s: %u device%s, %lu bad device calls\n", p->name, n,
+		  n == 1 ? "" : "s", (unsigned long)device_bad_calls(p));
+}
+
+/* The emulated PCI controller of hv/pci/vpci_host.c, when the partition has PCI functions: one
+ * interrupt-map entry per function with an INTx handle. */
+static int vpci_tree(void *fdt, const struct partition *p, int pic)
+{
+	struct vpci_intx intx[MAX_DEVICES];
+	unsigned int n = 0;
+	uint64_t cpu = 0, bus = 0, size = 0;
+	bool any = false;
+
+	for (unsigned int i = 0; i < nr_devices; i++) {
+		const struct dev_desc *dd = &devices[i].desc;
+		const struct dev_irq *q = &dd->irq[BH_PCI_INTX_IRQ_INDEX];
+		void *f = dd->pci ? pci_function_ctx(dd) : NULL;
+
+		if (devices[i].part != p || !f || pci_function_window(f, &cpu, &bus, &size))
+			continue;
+		any = true;
+		if (q->count && pci_function_pin(f))
+			intx[n++] = (struct vpci_intx){ .devfn = dd->pci_bdf & 0xff,
+							.pin = pci_function_pin(f),
+							.handle = q->handle,
+							.sense = hv_pic_sense(q->flags) };
+	}
+	return any ? vpci_host_tree(fdt, pic, cpu, bus, size, intx, n) : 0;
+}
+
+int device_tree_add(void *fdt, const struct partition *p, const void *hw,
+		    const void *cfg_fdt, const struct hv_config *cfg)
+{
+	int err = ((const struct part_devices *)unit_slot(p, &devices_unit))->result, pic;
+
+	if (err) {
+		hv_printf("partition %s: its devices cannot be set up (error %d)\n", p->name, err);
+		return err;
+	}
+	pic = vpic_tree_node(fdt);
+	TRY(pic);
+	for (unsigned int i = 0; i < nr_devices; i++)
+		if (devices[i].part == p)
+			TRY(add_device_node(fdt, &devices[i], hw, cfg_fdt, cfg, pic));
+	return vpci_tree(fdt, p, pic);
+}
