@@ -4,7 +4,9 @@
 #   make bench   - sizes and emulated boot time (docs/benchmarks.md)
 #   make check-fresh - make check + make run in a brand-new Debian 12 root (scripts/check-fresh.sh)
 # Each part of the build lives in a fragment under mk/ or arch/$(ARCH)/; the fragments add
-# their outputs to ALL_TARGETS and their test prerequisites to CHECK_DEPS.
+# their outputs to ALL_TARGETS and their test prerequisites to CHECK_DEPS. arch/$(ARCH)/arch.mk
+# lists the mk/*.part.mk fragments the architecture builds (ARCH_MK_PARTS).
+#   make ARCH=x86 [run]  - the x86-64 port (docs/x86.md)
 
 ARCH    ?= powerpc
 B       := build
@@ -27,7 +29,7 @@ include arch/$(ARCH)/arch.mk
 include mk/target-libs.mk
 include mk/hv.mk
 -include mk/host.mk
--include mk/*.part.mk
+-include $(ARCH_MK_PARTS)
 
 .PHONY: all deps check check-fresh run bench clean distclean
 deps: $(DEPS_STAMP)
@@ -44,7 +46,7 @@ check-fresh:
 	scripts/check-fresh.sh $(CHECK_FRESH_CMD)
 
 run: all
-	@tools/run-qemu.sh --uboot $(RUN_ARGS)
+	@tools/run-qemu.sh --arch $(ARCH) $(RUN_BOOT) $(RUN_ARGS)
 
 bench: all
 	@bench/run.sh

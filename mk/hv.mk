@@ -55,11 +55,6 @@ $(BA)/bulkhead-test.elf: $(HV_TEST_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) $(BA)/link.l
 	$(TGT_CC) $(TGT_CPU_FLAGS) -nostdlib -static -no-pie -Wl,-T,$(BA)/link.ld -Wl,--gc-sections \
 		-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments $(HV_LDFLAGS) \
 		$(HV_TEST_OBJS) $(LIBFDT_A) $(NEWLIB_LIBC) -lgcc -o $@
-$(BA)/bulkhead-test.bin: $(BA)/bulkhead-test.elf
-	$(CROSS)objcopy -O binary $< $@
-$(BA)/bulkhead-test.uimg: $(BA)/bulkhead-test.bin
-	mkimage -A powerpc -O linux -T kernel -C none -a $(HV_LOAD_ADDR) -e $(HV_LOAD_ADDR) \
-		-n bulkhead-test -d $< $@ > /dev/null
-CHECK_DEPS += $(BA)/bulkhead-test.elf $(BA)/bulkhead-test.uimg
+CHECK_DEPS += $(BA)/bulkhead-test.elf
 
 -include $(HV_OBJS:.o=.d) $(ARCH_TEST_SRCS:%=$(BA)/obj/%.d)

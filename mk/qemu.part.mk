@@ -14,4 +14,4 @@ ALL_TARGETS += $(BOARD_DTB)
 
 .PHONY: run-direct
 run-direct: all
-	@tools/run-qemu.sh --direct $(RUN_ARGS)
+	@tools/run-qemu.sh --arch $(ARCH) --direct $(RUN_ARGS)

@@ -14,7 +14,7 @@ $(LIBFDT_SRC)/libfdt.h: | $(DEPS_STAMP)
 	scripts/extract-libfdt.sh $(LIBFDT_SRC)
 
 $(NEWLIB_LIBC): scripts/build-newlib.sh | $(DEPS_STAMP)
-	scripts/build-newlib.sh $(CROSS) "$(TGT_CFLAGS_LIBC)" $(abspath $(NEWLIB_DIR))
+	scripts/build-newlib.sh "$(CROSS)" $(NEWLIB_TRIPLE) "$(TGT_CFLAGS_LIBC)" $(abspath $(NEWLIB_DIR))
 
 $(BA)/libfdt/%.o: $(LIBFDT_SRC)/libfdt.h $(NEWLIB_LIBC)
 	@mkdir -p $(@D)

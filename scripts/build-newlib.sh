@@ -1,9 +1,11 @@
 #!/bin/sh
 # Build newlib (libc.a, libm.a and headers) for one target from Debian's newlib-source.
-# Usage: scripts/build-newlib.sh CROSS_PREFIX TARGET_CFLAGS OUT_DIR
-# Result: OUT_DIR/powerpc-eabi/{include,lib}. Takes ~30 s; the Makefile caches it.
+# Usage: scripts/build-newlib.sh CROSS_PREFIX TRIPLE TARGET_CFLAGS OUT_DIR
+#   TRIPLE: newlib's target (powerpc-eabi, x86_64-elf); CROSS_PREFIX: the binutils/gcc prefix
+#   that builds for it (powerpc-linux-gnu-, x86_64-linux-gnu-).
+# Result: OUT_DIR/TRIPLE/{include,lib}. Takes ~30 s (PowerPC) to ~2 min; the Makefile caches it.
 set -eu
-cross=$1 cflags=$2 out=$3
+cross=$1 triple=$2 cflags=$3 out=$4
 src_tar=/usr/src/newlib/newlib-3.3.0.tar.xz
 work=$out.work
 rm -rf "$work" "$out"
@@ -15,7 +17,7 @@ src=$(find "$work" -mindepth 1 -maxdepth 1 -type d ! -name build | head -n 1)
 sed -i '/For the PowerPC eabi, force the _impure_ptr/,+4{s/^#define __ATTRIBUTE_IMPURE_PTR__ .*$/\/* dropped by bulkhead build *\//}' \
 	"$src/newlib/libc/include/sys/config.h"
 cd "$work/build"
-"$src/configure" --target=powerpc-eabi --prefix="$out" --disable-multilib \
+"$src/configure" --target="$triple" --prefix="$out" --disable-multilib \
 	--disable-newlib-supplied-syscalls --enable-newlib-nano-malloc --disable-nls \
 	--enable-newlib-io-c99-formats --enable-newlib-io-long-long \
 	CC_FOR_TARGET="${cross}gcc" AR_FOR_TARGET="${cross}ar" RANLIB_FOR_TARGET="${cross}ranlib" \

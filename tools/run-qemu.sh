@@ -1,6 +1,7 @@
 #!/bin/bash
-# run-qemu.sh - boot Bulkhead on QEMU ppce500 (e500mc). The one launcher used by "make run",
-# the system tests (tests/) and the bench (bench/). See docs/boot.md.
+# run-qemu.sh - boot Bulkhead on QEMU ppce500 (e500mc), or with --arch x86 on QEMU q35
+# (x86-64, docs/x86.md). The one launcher used by "make run", the system tests (tests/) and
+# the bench (bench/). See docs/boot.md.
 #
 #   tools/run-qemu.sh [options] [-- extra QEMU args]
 #
@@ -26,6 +27,11 @@ CONFIG_ADDR=0x06000000
 usage() {
 	cat <<'EOF'
 usage: tools/run-qemu.sh [options] [-- extra QEMU args]
+  --arch powerpc|x86    which port to boot (default powerpc). x86: QEMU q35,
+                        -cpu qemu64,+svm,+npt, intel-iommu and edu, firmware-less multiboot
+                        (--direct: -kernel build/x86/bulkhead.elf32, the hardware tree
+                        build/dts/qemu-q35/q35.dtb as module 0, the config as module 1);
+                        no default config
   --uboot               boot through U-Boot (-bios uboot.elf, bootm of the uImage) [default]
   --direct              firmware-less: -kernel build/powerpc/bulkhead.elf (ePAPR entry)
   --smp N               number of CPUs (default 4)
@@ -58,10 +64,12 @@ EOF
 
 die() { echo "run-qemu: $*" >&2; exit 2; }
 
+arch=powerpc
 mode=uboot smp=4 mem=512 config="$ROOT/dts/qemu-ppce500/demo.dts" config_addr=$CONFIG_ADDR
 appends=() serial_socket="" icount="" mttcg="" dry=0 dump_dtb="" extra=() images=() images_set=0
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--arch) arch=${2:?--arch needs powerpc or x86}; shift ;;
 	--uboot) mode=uboot ;;
 	--direct) mode=direct ;;
 	--smp) smp=${2:?--smp needs a number}; shift ;;
@@ -86,6 +94,16 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [[ $smp =~ ^[0-9]+$ ]] && [ "$smp" -ge 1 ] || die "--smp wants a positive number, got '$smp'"
+case "$arch" in
+powerpc) ;;
+x86)
+	# No x86 config yet: boot without one unless --config names one.
+	[ "$config" = "$ROOT/dts/qemu-ppce500/demo.dts" ] && config=""
+	[ "$mode" = uboot ] && die "x86: the U-Boot and GRUB paths are not implemented yet (use --direct)"
+	[ -n "$dump_dtb" ] && die "x86: the hardware tree is dts/qemu-q35/q35.dts (no --dump-dtb)"
+	;;
+*) die "--arch wants powerpc or x86, got '$arch'" ;;
+esac
 
 mkdir -p "$GEN"
 
@@ -104,6 +122,42 @@ config_blob() {
 	fi
 	echo "$out"
 }
+
+# x86-64 on q35: multiboot v1 through QEMU's -kernel; modules: the hardware tree, the config.
+run_x86() {
+	local qemu bootargs="" mods elf="$ROOT/build/x86/bulkhead.elf32"
+	local hw="$ROOT/build/dts/qemu-q35/q35.dtb"
+
+	[ "$HV_ELF" != "$ROOT/build/powerpc/bulkhead.elf" ] && elf=$HV_ELF
+	[ -f "$elf" ] || die "$elf is missing: run 'make ARCH=x86' first"
+	[ -f "$hw" ] || die "$hw is missing: run 'make ARCH=x86' first"
+	qemu=("${QEMU_X86:-qemu-system-x86_64}" -M q35 -cpu qemu64,+svm,+npt -m "$mem" -smp "$smp"
+	      -device intel-iommu -device edu -nic none -nographic -monitor none -no-reboot)
+	if [ -n "$serial_socket" ]; then
+		qemu+=(-chardev "socket,id=con0,path=$serial_socket,server=on,wait=on"
+		       -serial chardev:con0)
+	else
+		qemu+=(-chardev stdio,id=con0,mux=on -serial chardev:con0)
+	fi
+	mods=$hw
+	[ -n "$config" ] && mods+=",$(config_blob "$config")"
+	for a in ${appends[@]+"${appends[@]}"}; do
+		bootargs="${bootargs:+$bootargs }$a"
+	done
+	for i in ${images[@]+"${images[@]}"}; do
+		[ -f "${i%@*}" ] || die "image ${i%@*} not found (run make)"
+		qemu+=(-device "loader,file=${i%@*},addr=${i##*@},force-raw=on")
+	done
+	[ -n "$icount" ] && qemu+=(-icount "$icount")
+	qemu+=(-kernel "$elf" -initrd "$mods" -append "$bootargs" ${extra[@]+"${extra[@]}"})
+	if [ "$dry" = 1 ]; then
+		printf '%q ' "${qemu[@]}"; echo
+		exit 0
+	fi
+	echo "run-qemu: booting Bulkhead (x86 $mode, $smp CPUs, $mem MiB) - leave QEMU with Ctrl-A then X" >&2
+	exec "${qemu[@]}"
+}
+[ "$arch" = x86 ] && run_x86
 
 bootargs=""
 qemu=("$QEMU" -M ppce500 -cpu e500mc -m "$mem" -smp "$smp" -nographic -monitor none)

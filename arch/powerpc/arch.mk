@@ -25,3 +25,14 @@ $(BA)/bulkhead.uimg: $(BA)/bulkhead.bin
 	mkimage -A powerpc -O linux -T kernel -C none -a $(HV_LOAD_ADDR) -e $(HV_LOAD_ADDR) \
 		-n bulkhead -d $< $@ > /dev/null
 ALL_TARGETS += $(BA)/bulkhead.uimg
+$(BA)/bulkhead-test.bin: $(BA)/bulkhead-test.elf
+	$(CROSS)objcopy -O binary $< $@
+$(BA)/bulkhead-test.uimg: $(BA)/bulkhead-test.bin
+	mkimage -A powerpc -O linux -T kernel -C none -a $(HV_LOAD_ADDR) -e $(HV_LOAD_ADDR) \
+		-n bulkhead-test -d $< $@ > /dev/null
+CHECK_DEPS += $(BA)/bulkhead-test.uimg
+
+# How "make run" boots (tools/run-qemu.sh) and the fragments of mk/ this architecture builds
+# (test guests, Linux guest, soak targets, QEMU glue).
+RUN_BOOT := --uboot
+ARCH_MK_PARTS := $(wildcard mk/*.part.mk)

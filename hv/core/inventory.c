@@ -114,6 +114,13 @@ static void show_pci(const struct platform *plat)
 	}
 }
 
+/* Where the description disagrees with the machine (the architecture's cross-checks). */
+static void show_errors(const struct platform *plat)
+{
+	for (unsigned int i = 0; i < plat->nr_errors; i++)
+		hv_printf("platform: %s\n", plat->error[i]);
+}
+
 void inventory_show(const struct platform *plat)
 {
 	show_board(plat);
@@ -123,4 +130,5 @@ void inventory_show(const struct platform *plat)
 	show_uarts(plat);
 	show_pic(plat);
 	show_pci(plat);
+	show_errors(plat);
 }

@@ -102,7 +102,13 @@ static void load_config(const struct platform *plat)
 {
 	size_t max;
 	int errors = 0;
-	const void *blob = find_config(plat, &max), *fdt = plat->hw_tree;
+	const void *blob, *fdt = plat->hw_tree;
+
+	if (plat->nr_errors) {
+		hv_printf("config: refused; the hardware description does not match the machine\n");
+		return;
+	}
+	blob = find_config(plat, &max);
 
 	hv_cfg_fdt = blob;
 	if (blob)

@@ -20,6 +20,8 @@
 #define PLAT_MAX_IOMMUS		4
 #define PLAT_MAX_MEMLIKE	4
 #define PLAT_PATH_MAX		128
+#define PLAT_MAX_ERRORS		8
+#define PLAT_ERROR_LEN		160
 #define PLAT_NO_IRQ		(-1)
 
 /* A physical address range. */
@@ -73,6 +75,7 @@ struct plat_uart {
 enum plat_irqchip_kind {
 	PLAT_IRQCHIP_NONE = 0,
 	PLAT_IRQCHIP_MPIC,		/* Freescale MPIC (PowerPC) */
+	PLAT_IRQCHIP_IOAPIC,		/* Intel I/O APIC (x86) */
 };
 
 struct plat_irqchip {
@@ -136,6 +139,11 @@ struct platform {
 	const char *bootargs;		/* the boot loader's command line, NULL = none */
 	size_t bootargs_len;		/* its bytes (words end at a space or a NUL) */
 	const void *hw_tree;		/* the description (FDT) config paths refer to */
+	/* Where the description disagrees with what the machine reports (x86: ACPI, the boot
+	 * loader's memory map), one message each naming the node; any error and the core starts
+	 * no partition. */
+	unsigned int nr_errors;
+	char error[PLAT_MAX_ERRORS][PLAT_ERROR_LEN];
 };
 
 /* The platform the hypervisor booted on (set by hv_main()). */

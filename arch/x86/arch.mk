@@ -1,0 +1,42 @@
+# x86-64 build settings and image rules (docs/x86.md). The host's gcc builds for the target:
+# freestanding, no red zone (exceptions in the hypervisor use the interrupted stack), linked at
+# its physical address below 2 GiB (-mcmodel=small, identity-mapped by head.S).
+CROSS          := x86_64-linux-gnu-
+TGT_CC         := $(CROSS)gcc
+NEWLIB_TRIPLE  := x86_64-elf
+TGT_GCC_INC     = $(shell $(TGT_CC) -print-file-name=include)
+TGT_CPU_FLAGS  := -m64 -march=x86-64 -mno-red-zone -mcmodel=small -fno-pic -fno-pie
+# newlib keeps its floating-point code (SSE registers; head.S enables SSE); loops are not
+# vectorised, so the integer functions the hypervisor calls use no SSE registers.
+TGT_CFLAGS_LIBC := -O2 -g $(TGT_CPU_FLAGS) -fno-stack-protector -fno-tree-vectorize \
+		   -ffunction-sections -fdata-sections
+# The hypervisor itself uses general registers only: guest SSE state is never touched by it.
+TGT_CFLAGS      = -O2 -g $(TGT_CPU_FLAGS) -mgeneral-regs-only -ffreestanding -nostdinc \
+		  -isystem $(NEWLIB_INC) -isystem $(TGT_GCC_INC) \
+		  -fno-stack-protector -fno-asynchronous-unwind-tables -ffunction-sections
+ARCH_DIRS := cpu vcpu mmu irq pci iommu gdb
+ARCH_SRCS := arch/x86/platform.c arch/x86/acpi.c arch/x86/multiboot.c \
+	     $(wildcard $(foreach d,$(ARCH_DIRS),arch/x86/$(d)/*.S arch/x86/$(d)/*.c))
+HV_LOAD_ADDR := 0x01000000
+# How "make run" boots (tools/run-qemu.sh): firmware-less multiboot until U-Boot/GRUB are done.
+RUN_BOOT := --direct
+
+# QEMU's -kernel (and GRUB's multiboot) load only ELF32 multiboot images: the 64-bit image is
+# converted; its entry code is 32-bit (head.S) and every address is below 4 GiB.
+$(BA)/bulkhead.elf32: $(BA)/bulkhead.elf
+	$(CROSS)objcopy -O elf32-i386 $< $@
+$(BA)/bulkhead-test.elf32: $(BA)/bulkhead-test.elf
+	$(CROSS)objcopy -O elf32-i386 $< $@
+ALL_TARGETS += $(BA)/bulkhead.elf32
+CHECK_DEPS += $(BA)/bulkhead-test.elf32
+
+# The q35 hardware description, passed as the first multiboot module.
+X86_HW_DTB := $(B)/dts/qemu-q35/q35.dtb
+$(X86_HW_DTB): dts/qemu-q35/q35.dts | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	dtc -q -I dts -O dtb -o $@ $<
+ALL_TARGETS += $(X86_HW_DTB)
+
+# The mk/ fragments built for x86: the board files only (test guests, the Linux guest and the
+# soak targets are PowerPC-only so far, docs/x86.md).
+ARCH_MK_PARTS := mk/qemu.part.mk

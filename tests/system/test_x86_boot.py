@@ -1,0 +1,82 @@
+"""x86-64 port, first milestone (issue 16, docs/x86.md): build/x86/bulkhead.elf32 boots on QEMU
+q35 through multiboot (-kernel) with the hardware tree dts/qemu-q35/q35.dts as module 0, prints
+the banner and the inventory from that tree, and keeps the shell. The tree is cross-checked
+against the machine: a CPU count the ACPI MADT does not confirm, or memory the boot loader's map
+does not have, is an error naming the node, and then no partition is started."""
+import re
+import shutil
+
+import pytest
+
+from qemu_console import BANNER_RE, ROOT
+
+X86_ELF = ROOT / "build" / "x86" / "bulkhead.elf32"
+X86_HW = ROOT / "build" / "dts" / "qemu-q35" / "q35.dtb"
+
+pytestmark = pytest.mark.skipif(shutil.which("qemu-system-x86_64") is None,
+                                reason="qemu-system-x86_64 is not installed "
+                                       "(scripts/deps.sh installs qemu-system-x86)")
+
+
+@pytest.fixture
+def x86(qemu):
+    """Factory: x86(*launcher_args) boots the x86 image (firmware-less multiboot)."""
+    for f in (X86_ELF, X86_HW):
+        if not f.is_file():
+            pytest.fail(f"{f} is missing: run 'make ARCH=x86' (make check builds it)")
+
+    def start(*args):
+        return qemu("--arch", "x86", "--direct", *args)
+    return start
+
+
+def test_x86_boots_to_banner_inventory_and_shell(x86):
+    con = x86()
+    banner = con.expect_line(BANNER_RE)
+    version, arch = banner.group(1), banner.group(2)
+    assert arch == "x86_64"
+    out = con.wait_ready()
+    # The inventory comes from the q35 hardware tree.
+    assert re.search(r"(?m)^board    QEMU q35 \(qemu,q35\)$", out)
+    m = re.search(r"(?m)^cpus     4 x cpu@0  timebase (\d+) Hz  clock 0 Hz$", out)
+    assert m and int(m.group(1)) > 1_000_000, "no TSC rate measured"
+    assert re.search(r"(?m)^memory   0x000100000-0x01fefffff  510 MiB$", out)
+    assert re.search(r"(?m)^uart     0x0000003f8  irq 4    /isa/serial@i3f8  \(console\)$", out)
+    assert re.search(r"(?m)^ioapic   0x0fec00000  4 KiB  /ioapic@fec00000$", out)
+    assert re.search(r"(?m)^vt-d     0x0fed90000  4 KiB  /vtd@fed90000$", out)
+    assert re.search(r"(?m)^lapic    0x0fee00000  4 KiB  /lapic@fee00000$", out)
+    assert re.search(r"(?m)^pci      0x0b0000000  /pcie@b0000000$", out)
+    assert re.search(r"(?m)^           mem  0x0c0000000-0x0febfffff -> bus 0xc0000000", out)
+    # The tree agrees with the machine (positive control of the mismatch tests below).
+    assert "platform:" not in out
+    # No config module: said so, the shell stays.
+    assert "config: no config-addr=<address>" in out
+    assert "config: refused; no partition started" in out
+    # What is not done yet refuses loudly.
+    for cpu in (1, 2, 3):
+        assert (f"cpu {cpu}: cpu@{cpu}: starting x86 application processors (INIT-SIPI) is not "
+                "implemented yet") in out
+    assert re.search(r"(?m)^cpu 0 online$", out)
+    assert "irqchip: /ioapic@fec00000: the I/O APIC driver is not implemented yet" in out
+    # The shell answers.
+    reply = con.command("version")
+    assert re.search(rf"(?m)^Bulkhead {re.escape(version)} \(x86_64\)$", reply)
+    assert "unknown command" in con.command("frobnicate")
+    con.quit_qemu()
+
+
+def test_x86_cpu_count_not_in_madt_is_refused(x86):
+    con = x86("--smp", "2")
+    out = con.wait_ready()
+    assert "platform: /cpus: 4 CPUs described, the ACPI MADT lists 2" in out
+    assert "config: refused; the hardware description does not match the machine" in out
+    assert "version" in con.command("help")
+
+
+def test_x86_memory_not_in_memory_map_is_refused(x86):
+    con = x86("--mem", "256")
+    out = con.wait_ready()
+    assert re.search(r"(?m)^platform: /memory@100000: 0x100000-0x1fefffff is not RAM in the "
+                     r"boot loader's memory map$", out)
+    assert "config: refused; the hardware description does not match the machine" in out
+    assert "platform: /cpus" not in out
