@@ -80,3 +80,21 @@ def test_x86_memory_not_in_memory_map_is_refused(x86):
                      r"boot loader's memory map$", out)
     assert "config: refused; the hardware description does not match the machine" in out
     assert "platform: /cpus" not in out
+
+
+X86_CONFIG = ROOT / "tests" / "configs" / "x86" / "one-partition.dts"
+
+
+def test_x86_config_module_is_checked_against_the_q35_tree(x86, tmp_path):
+    con = x86("--config", X86_CONFIG)
+    out = con.wait_ready()
+    assert re.search(r"(?m)^config   \d+ bytes  1 partition: p0$", out)
+    assert re.search(r"(?m)^1\s+p0\s+\w+\s+1\s+64 MiB", con.command("list"))
+    # The same config naming a CPU the q35 tree does not have: refused, naming the node.
+    bad = tmp_path / "bad-cpu.dts"
+    bad.write_text(X86_CONFIG.read_text().replace("cpus = <1 1>;", "cpus = <6 1>;"))
+    con = x86("--config", bad)
+    out = con.wait_ready()
+    assert "config: /part0: cpus: CPU 6 does not exist (the hardware tree has CPUs 0-3)" in out
+    assert "config: refused; no partition started" in out
+    assert "no partitions" in con.command("list")
