@@ -93,6 +93,7 @@ static void find_cpus(const void *fdt)
 		c->clock_hz = fdt_get_u32(fdt, node, "clock-frequency", 0);
 		c->name = fdt_get_name(fdt, node, NULL);
 		c->hw_ref = node;
+		c->start = PLAT_START_INIT_SIPI;	/* the one way on x86 (smp.c) */
 		plat.nr_cpus++;
 	}
 }

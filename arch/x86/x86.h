@@ -88,6 +88,8 @@ uint32_t lapic_id(void);
 void lapic_eoi(void);
 void lapic_timer_oneshot(uint32_t count);
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+void lapic_send_init(uint32_t apic_id);
+void lapic_send_sipi(uint32_t apic_id, uint8_t page);
 uint32_t lapic_timer_count(void);
 
 /* ---- time (time.c): TSC and local APIC timer calibrated against the PIT ---- */
@@ -129,5 +131,6 @@ int acpi_madt_cpus(void);
 /* ---- platform model (platform.c) ---- */
 const struct platform *x86_platform_build(const struct mb_boot *mb);
 
-/* ---- SVM (not implemented yet) ---- */
+/* ---- secondary CPUs (smp.c, trampoline.S) ---- */
+void x86_secondary_entry(unsigned int cpu);
 #endif

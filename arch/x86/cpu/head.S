@@ -111,14 +111,18 @@ x86_gdt:
 	.quad	0
 	.quad	0x00af9a000000ffff	/* HV_CS: 64-bit code, DPL 0 */
 	.quad	0x00cf92000000ffff	/* HV_DS: data, DPL 0 */
+	.quad	0x00cf9a000000ffff	/* HV_CS32: 32-bit code (the secondaries' trampoline) */
 x86_gdt_end:
 	.align 8
+	.globl x86_gdt_ptr
+x86_gdt_ptr:
 boot_gdt_ptr:
 	.word	x86_gdt_end - x86_gdt - 1
 	.quad	x86_gdt
 
 	.section .bss
 	.align 4096
+	.globl boot_pml4
 boot_pml4:	.space 4096
 boot_pdpt:	.space 4096
 boot_pd:	.space 4 * 4096

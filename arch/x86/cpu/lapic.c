@@ -20,6 +20,9 @@
 #define SVR_ENABLE	(1u << 8)
 #define ICR_PENDING	(1u << 12)
 #define ICR_ASSERT	(1u << 14)
+#define ICR_LEVEL_TRIG	(1u << 15)
+#define ICR_INIT	(5u << 8)	/* delivery mode INIT */
+#define ICR_STARTUP	(6u << 8)	/* delivery mode start-up */
 #define TMR_DIV_16	0x3
 
 static volatile uint8_t *lapic;
@@ -72,11 +75,27 @@ uint32_t lapic_timer_count(void)
 	return rd(LAPIC_TMR_CUR);
 }
 
-/* A fixed-delivery IPI with vector to one APIC id (physical destination). */
-void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+static void send_icr(uint32_t apic_id, uint32_t lo)
 {
 	while (rd(LAPIC_ICR_LO) & ICR_PENDING)
 		arch_cpu_relax();
 	wr(LAPIC_ICR_HI, apic_id << 24);
-	wr(LAPIC_ICR_LO, ICR_ASSERT | vector);
+	wr(LAPIC_ICR_LO, lo);
+}
+
+/* A fixed-delivery IPI with vector to one APIC id (physical destination). */
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+	send_icr(apic_id, ICR_ASSERT | vector);
+}
+
+/* INIT (level assert), then a startup IPI whose vector is the start code's page number. */
+void lapic_send_init(uint32_t apic_id)
+{
+	send_icr(apic_id, ICR_INIT | ICR_LEVEL_TRIG | ICR_ASSERT);
+}
+
+void lapic_send_sipi(uint32_t apic_id, uint8_t page)
+{
+	send_icr(apic_id, ICR_STARTUP | ICR_ASSERT | page);
 }

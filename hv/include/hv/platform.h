@@ -34,6 +34,7 @@ struct plat_range {
 enum plat_cpu_start {
 	PLAT_START_NONE = 0,		/* no method the hypervisor knows */
 	PLAT_START_SPIN_TABLE,		/* ePAPR spin table at release_addr */
+	PLAT_START_INIT_SIPI,		/* x86: INIT and startup IPIs to hw_id */
 };
 
 /* One physical CPU, in the order of the description (the first is the boot CPU). */

@@ -20,5 +20,10 @@
 /* Segment selectors of the hypervisor's GDT (head.S). */
 #define HV_CS			0x08
 #define HV_DS			0x10
+#define HV_CS32			0x18
+
+/* Where the secondaries' real-mode start code is copied (cpu/trampoline.S): a 4 KiB page
+ * below 1 MiB (its page number is the SIPI vector), RAM that the q35 tree leaves out. */
+#define HV_TRAMPOLINE		0x8000
 
 #endif
