@@ -40,3 +40,19 @@ ALL_TARGETS += $(X86_HW_DTB)
 # The mk/ fragments built for x86: the board files only (test guests, the Linux guest and the
 # soak targets are PowerPC-only so far, docs/x86.md).
 ARCH_MK_PARTS := mk/qemu.part.mk
+
+# x86 test guests (partitions/x86/*.c on the runtime of partitions/lib/x86/): 32-bit,
+# freestanding, linked at guest-physical 1 MiB (docs/x86.md).
+X86_GUEST_OUT    := $(BA)/partitions
+X86_GUEST_CFLAGS := -m32 -march=i686 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+		    -mgeneral-regs-only -fno-asynchronous-unwind-tables -std=gnu11 -Wall -Wextra \
+		    -Wno-unused-parameter -Iinclude
+X86_GUEST_LIB    := partitions/lib/x86/start.S partitions/lib/x86/runtime.c
+X86_GUESTS       := $(patsubst partitions/x86/%.c,$(X86_GUEST_OUT)/%.elf,$(wildcard partitions/x86/*.c))
+
+$(X86_GUEST_OUT)/%.elf: partitions/x86/%.c $(X86_GUEST_LIB) partitions/lib/x86/runtime.h \
+			partitions/lib/x86/guest.ld | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(TGT_CC) $(X86_GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,-T,partitions/lib/x86/guest.ld \
+		-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -o $@ $(X86_GUEST_LIB) $<
+ALL_TARGETS += $(X86_GUESTS)

@@ -80,6 +80,8 @@ static void check_regs(struct cfg_ctx *c, int i)
 		cfg_err(c, d->node, "device", "%s has a malformed reg property", c->devpath[i]);
 		return;
 	}
+	if (fdt_reg_is_port_io(c->hw, d->hw_node))
+		return;		/* port I/O (an x86 legacy UART): no CPU address */
 	for (int k = 0; k < n; k++) {
 		int err = fdt_reg_phys(c->hw, d->hw_node, k, &r);
 

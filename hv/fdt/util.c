@@ -192,6 +192,16 @@ int fdt_stdout_node(const void *fdt)
 	return colon ? fdt_path_offset_namelen(fdt, p, (int)(colon - p)) : fdt_path_offset(fdt, p);
 }
 
+int fdt_reg_is_port_io(const void *fdt, int node)
+{
+	int parent = fdt_parent_offset(fdt, node), len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	return parent >= 0 && fdt_node_is_compatible(fdt, parent, "isa") &&
+	       fdt_child_addr_cells(fdt, parent) == 2 && reg && len >= 8 &&
+	       fdt32_to_cpu(reg[0]) == 1;
+}
+
 int fdt_node_is_compatible(const void *fdt, int node, const char *compat)
 {
 	return fdt_node_check_compatible(fdt, node, compat) == 0;

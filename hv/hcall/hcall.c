@@ -11,7 +11,7 @@
 #include <hv/partition.h>
 #include <hv/stats.h>
 
-#define BYTES_PER_REG	sizeof(unsigned long)
+#define BYTES_PER_REG	4	/* the ABI packs 4 bytes a register (ePAPR), on every arch */
 #define BC_DATA_REG	2	/* reg[2..5] carry the bytes */
 #define BC_MAX_BYTES	(4 * BYTES_PER_REG)
 

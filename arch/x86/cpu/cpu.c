@@ -87,8 +87,3 @@ void arch_inject_illegal(void)
 	__asm__ volatile("ud2" ::: "memory");
 }
 
-/* Guest exit reasons are SVM exit codes once guests run (not yet: docs/x86.md). */
-const char *arch_exit_name(unsigned int n)
-{
-	return NULL;
-}

@@ -47,6 +47,11 @@ int fdt_stdout_node(const void *fdt);
 /* Number of strings in a stringlist property and whether it contains str. */
 int fdt_node_is_compatible(const void *fdt, int node, const char *compat);
 
+/* True when node sits on an ISA bus (parent compatible "isa") and its first reg entry is in
+ * I/O space (ISA binding: reg = <space address size>, space 1): port I/O, which has no CPU
+ * (memory) address to translate to (x86 legacy devices, dts/qemu-q35). */
+int fdt_reg_is_port_io(const void *fdt, int node);
+
 /* Value of a u32 property, or dflt when absent or not 4 bytes. */
 uint32_t fdt_get_u32(const void *fdt, int node, const char *name, uint32_t dflt);
 

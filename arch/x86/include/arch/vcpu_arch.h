@@ -1,6 +1,7 @@
-/* vcpu_arch.h - the x86-64 vCPU state a partition's vCPU carries. Running guests on AMD SVM
- * is not implemented yet (docs/x86.md): the state is the register frame only, and
- * vcpu_arch_run() refuses. */
+/* vcpu_arch.h - the x86-64 vCPU state a partition's vCPU carries (AMD SVM, arch/x86/vcpu/):
+ * the guest's general registers while it is out of guest context (rip, rsp, rflags and rax
+ * travel through the VMCB while it runs) and where the guest boot protocol starts it. The
+ * VMCB and the nested page tables belong to the physical CPU the vCPU is placed on (svm.c). */
 #ifndef ARCH_VCPU_ARCH_H
 #define ARCH_VCPU_ARCH_H
 
@@ -9,7 +10,7 @@
 #include <arch/arch_inline.h>
 
 struct vcpu_arch {
-	struct trap_frame frame;	/* guest registers while the vCPU is out of guest context */
+	struct trap_frame frame;	/* guest registers (all of them while stopped) */
 	uint64_t entry, arg;		/* where vcpu_arch_reset() said the guest starts */
 };
 

@@ -1,0 +1,98 @@
+/* npt.c - nested page tables (AMD64 APM vol. 2, 15.25): guest-physical -> host-physical for
+ * exactly the partition's memory ranges (struct part_mem), 2 MiB pages where guest address,
+ * host address and size allow, 4 KiB pages elsewhere. Everything else is absent, so any other
+ * guest-physical access is a nested page fault (svm.c: an isolation fault). One table set per
+ * physical CPU (the vCPU placed there), rebuilt at each run of a vCPU. */
+#include <errno.h>
+#include <string.h>
+#include <hv/cpu.h>
+#include <hv/partition.h>
+#include "npt.h"
+
+#define NPT_POOL	64		/* table pages per CPU */
+#define PTE_P		0x001ull
+#define PTE_RW		0x002ull
+#define PTE_US		0x004ull	/* nested walks are user accesses: needed at every level */
+#define PTE_PS		0x080ull
+#define PTE_ADDR	0x000ffffffffff000ull
+#define SZ_4K		0x1000ull
+#define SZ_2M		0x200000ull
+#define GPA_LIMIT	(1ull << 39)	/* what one PML4 entry's worth of tables covers here */
+
+struct npt_pool {
+	uint64_t page[NPT_POOL][512];
+	unsigned int used;
+} __attribute__((aligned(4096)));	/* each element's pages page-aligned */
+
+static struct npt_pool pools[HV_NR_CPUS];
+
+static uint64_t *alloc_table(struct npt_pool *pool)
+{
+	uint64_t *t;
+
+	if (pool->used == NPT_POOL)
+		return NULL;
+	t = pool->page[pool->used++];
+	memset(t, 0, SZ_4K);
+	return t;
+}
+
+/* The table of level to_lvl (2 = page directory, 1 = page table) holding gpa under root
+ * (level 4, the PML4), with the tables on the way made if absent. */
+static uint64_t *walk(struct npt_pool *pool, uint64_t *root, uint64_t gpa, int to_lvl)
+{
+	uint64_t *t = root;
+
+	for (int lvl = 4; lvl > to_lvl; lvl--) {
+		uint64_t *e = &t[(gpa >> (12 + 9 * (lvl - 1))) & 511];
+
+		if (!(*e & PTE_P)) {
+			uint64_t *n = alloc_table(pool);
+
+			if (!n)
+				return NULL;
+			*e = (uint64_t)(uintptr_t)n | PTE_P | PTE_RW | PTE_US;
+		}
+		t = (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
+	}
+	return t;
+}
+
+static int map_range(struct npt_pool *pool, uint64_t *root, const struct part_mem *m)
+{
+	uint64_t off = 0;
+
+	if (m->gpa + m->size < m->gpa || m->gpa + m->size > GPA_LIMIT || (m->gpa | m->hpa) & 0xfff)
+		return -EINVAL;
+	while (off < m->size) {
+		uint64_t gpa = m->gpa + off, hpa = m->hpa + off;
+		bool big = !(gpa & (SZ_2M - 1)) && !(hpa & (SZ_2M - 1)) && m->size - off >= SZ_2M;
+		uint64_t *t = walk(pool, root, gpa, big ? 2 : 1);
+
+		if (!t)
+			return -ENOMEM;
+		if (big)
+			t[(gpa >> 21) & 511] = hpa | PTE_P | PTE_RW | PTE_US | PTE_PS;
+		else
+			t[(gpa >> 12) & 511] = hpa | PTE_P | PTE_RW | PTE_US;
+		off += big ? SZ_2M : SZ_4K;
+	}
+	return 0;
+}
+
+int npt_build(unsigned int cpu, const struct partition *p, uint64_t *root_pa)
+{
+	struct npt_pool *pool = &pools[cpu];
+	uint64_t *root;
+
+	pool->used = 0;
+	root = alloc_table(pool);
+	for (unsigned int i = 0; i < p->nr_mem; i++) {
+		int err = map_range(pool, root, &p->mem[i]);
+
+		if (err)
+			return err;
+	}
+	*root_pa = (uint64_t)(uintptr_t)root;
+	return 0;
+}

@@ -1,0 +1,306 @@
+/* svm.c - x86 vCPUs on AMD SVM with nested paging (AMD64 APM vol. 2, chapter 15). One VMCB
+ * per physical CPU, set up for the vCPU placed there at each vcpu_arch_run(): the guest
+ * boot protocol's entry state (guest_boot.c), nested page tables mapping exactly the
+ * partition's memory (npt.c), and intercepts for what a partition must not touch: every I/O
+ * port and MSR (the permission maps are all ones), CPUID (emulated), HLT, VMMCALL (the
+ * hypercall), shutdown, INIT, NMI and physical interrupts, and the SVM instructions. A guest
+ * access outside its memory (nested page fault), to a port or an MSR, a VMRUN of its own or a
+ * triple fault is an isolation fault: that partition stops, the others run on. The CPU has no
+ * next-RIP save here (QEMU), so the lengths of the instructions skipped are fixed ones (CPUID,
+ * HLT, VMMCALL). */
+#include <errno.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <string.h>
+#include <hv/arch.h>
+#include <hv/console.h>
+#include <hv/cpu.h>
+#include <hv/gdb.h>
+#include <hv/hcall.h>
+#include <hv/partition.h>
+#include <hv/stats.h>
+#include <hv/vcpu.h>
+#include "../x86.h"
+#include "npt.h"
+#include "svm.h"
+
+/* Guest entry state of the boot protocol (docs/x86.md): EAX = magic, EBX = device tree. */
+#define GUEST_BOOT_MAGIC	0x45504150u	/* "EPAP", as ePAPR's r6 */
+#define SEG_CODE32		0xc9b	/* VMCB attributes: G, D, P, S, type code exec/read acc. */
+#define SEG_DATA32		0xc93	/* G, D/B, P, S, type data read/write accessed */
+#define SEG_LDT			0x082
+#define SEG_TSS32_BUSY		0x08b
+#define CR0_PE			0x01u
+#define CR0_ET			0x10u
+#define LEN_CPUID		2
+#define LEN_HLT			1
+#define LEN_VMMCALL		3
+
+/* Per physical CPU: its VMCB, host save area, whether SVM is on, where a stop returns to. */
+struct svm_cpu {
+	uint8_t vmcb[4096];
+	uint8_t hsave[4096];
+	bool ready;
+	jmp_buf host_ctx;
+} __attribute__((aligned(4096)));	/* each element's pages page-aligned */
+
+static struct svm_cpu svm_cpus[HV_NR_CPUS];
+/* Every port and every MSR intercepted (APM 15.10, 15.11): one map for all vCPUs. */
+static uint8_t iopm[3 * 4096] __attribute__((aligned(4096)));
+static uint8_t msrpm[2 * 4096] __attribute__((aligned(4096)));
+
+#define V8(c, o)	(*(volatile uint8_t *)((c)->vmcb + (o)))
+#define V16(c, o)	(*(volatile uint16_t *)((c)->vmcb + (o)))
+#define V32(c, o)	(*(volatile uint32_t *)((c)->vmcb + (o)))
+#define V64(c, o)	(*(volatile uint64_t *)((c)->vmcb + (o)))
+
+void svm_vmrun(uint64_t vmcb_pa, struct trap_frame *g);
+
+/* SVM on for this CPU: EFER.SVME and the host save area. -ENODEV without SVM or NPT. */
+static int svm_cpu_init(struct svm_cpu *c)
+{
+	uint32_t r[4];
+
+	if (c->ready)
+		return 0;
+	cpuid(0x80000001, 0, r);
+	if (!(r[2] & CPUID_SVM_ECX))
+		return -ENODEV;
+	cpuid(0x8000000a, 0, r);
+	if (!(r[3] & CPUID_NPT_EDX))
+		return -ENODEV;
+	if (iopm[0] != 0xff) {
+		memset(iopm, 0xff, sizeof(iopm));
+		memset(msrpm, 0xff, sizeof(msrpm));
+	}
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, (uint64_t)(uintptr_t)c->hsave);
+	c->ready = true;
+	return 0;
+}
+
+static void seg(struct svm_cpu *c, unsigned int off, uint16_t sel, uint16_t attr, uint32_t limit)
+{
+	V16(c, off) = sel;
+	V16(c, off + 2) = attr;
+	V32(c, off + 4) = limit;
+	V64(c, off + 8) = 0;
+}
+
+/* The VMCB for v at its entry state: 32-bit protected mode, flat segments, paging off. */
+static void vmcb_setup(struct svm_cpu *c, struct vcpu *v, uint64_t ncr3)
+{
+	memset(c->vmcb, 0, sizeof(c->vmcb));
+	V32(c, VMCB_INTERCEPT_MISC1) = INT1_INTR | INT1_NMI | INT1_INIT | INT1_CPUID | INT1_HLT |
+				       INT1_IOIO | INT1_MSR | INT1_SHUTDOWN;
+	V32(c, VMCB_INTERCEPT_MISC2) = INT2_VMRUN | INT2_VMMCALL | INT2_VMLOAD | INT2_VMSAVE |
+				       INT2_STGI | INT2_CLGI | INT2_SKINIT;
+	V64(c, VMCB_IOPM_PA) = (uint64_t)(uintptr_t)iopm;
+	V64(c, VMCB_MSRPM_PA) = (uint64_t)(uintptr_t)msrpm;
+	V32(c, VMCB_ASID) = 1;
+	V32(c, VMCB_TLB_CTL) = TLB_FLUSH_ALL;	/* new tables: no stale guest translations */
+	V64(c, VMCB_V_INTR) = V_INTR_MASKING;
+	V64(c, VMCB_NP_ENABLE) = 1;
+	V64(c, VMCB_N_CR3) = ncr3;
+	seg(c, VMCB_CS, 0x08, SEG_CODE32, 0xffffffff);
+	seg(c, VMCB_DS, 0x10, SEG_DATA32, 0xffffffff);
+	seg(c, VMCB_ES, 0x10, SEG_DATA32, 0xffffffff);
+	seg(c, VMCB_SS, 0x10, SEG_DATA32, 0xffffffff);
+	seg(c, VMCB_FS, 0x10, SEG_DATA32, 0xffffffff);
+	seg(c, VMCB_GS, 0x10, SEG_DATA32, 0xffffffff);
+	seg(c, VMCB_GDTR, 0, 0, 0);
+	seg(c, VMCB_IDTR, 0, 0, 0);
+	seg(c, VMCB_LDTR, 0, SEG_LDT, 0);
+	seg(c, VMCB_TR, 0, SEG_TSS32_BUSY, 0x67);
+	V8(c, VMCB_CPL) = 0;
+	V64(c, VMCB_EFER) = EFER_SVME;		/* required in the guest's EFER by VMRUN */
+	V64(c, VMCB_CR0) = CR0_PE | CR0_ET;
+	V64(c, VMCB_DR6) = 0xffff0ff0;
+	V64(c, VMCB_DR7) = 0x400;
+	V64(c, VMCB_GPAT) = 0x0007040600070406ull;	/* the reset PAT */
+	V64(c, VMCB_RFLAGS) = v->arch.frame.rflags;
+	V64(c, VMCB_RIP) = v->arch.frame.rip;
+	V64(c, VMCB_RSP) = v->arch.frame.rsp;
+}
+
+/* ---- exits ---- */
+
+/* CPUID as the host answers it, without SVM (a guest must not try to nest) and with the
+ * hypervisor-present bit (CPUID 1 ECX[31]). */
+static void do_cpuid(struct svm_cpu *c, struct trap_frame *f)
+{
+	uint32_t leaf = (uint32_t)V64(c, VMCB_RAX), r[4];
+
+	cpuid(leaf, (uint32_t)f->rcx, r);
+	if (leaf == 1)
+		r[2] |= 1u << 31;
+	if (leaf == 0x80000001)
+		r[2] &= ~CPUID_SVM_ECX;
+	V64(c, VMCB_RAX) = r[0];
+	f->rbx = r[1];
+	f->rcx = r[2];
+	f->rdx = r[3];
+	V64(c, VMCB_RIP) += LEN_CPUID;
+}
+
+/* VMMCALL: the register convention of docs/abi.md (x86): token in EAX, arguments in EBX, ECX,
+ * EDX, ESI, EDI, EBP, R8, R9; the results come back in the same registers, the status also
+ * in EAX. A long call's slice (hcall_again) leaves RIP on the VMMCALL. */
+static void do_vmmcall(struct svm_cpu *c, struct vcpu *v, struct trap_frame *f)
+{
+	uint64_t *regs[HCALL_NR_REGS] = { &f->rbx, &f->rcx, &f->rdx, &f->rsi,
+					  &f->rdi, &f->rbp, &f->r8, &f->r9 };
+	struct hcall_regs r = { .token = (uint32_t)V64(c, VMCB_RAX) };
+
+	for (int i = 0; i < HCALL_NR_REGS; i++)
+		r.reg[i] = (uint32_t)*regs[i];
+	hcall_dispatch(v, &r);
+	for (int i = 0; i < HCALL_NR_REGS; i++)
+		*regs[i] = (uint32_t)r.reg[i];
+	V64(c, VMCB_RAX) = (uint32_t)r.reg[0];
+	if (v->hcall_again)
+		v->hcall_again = false;
+	else
+		V64(c, VMCB_RIP) += LEN_VMMCALL;
+}
+
+/* A halted guest: the CPU sleeps until its next interrupt or kick (a stop). */
+static void do_hlt(struct svm_cpu *c)
+{
+	V64(c, VMCB_RIP) += LEN_HLT;
+	arch_cpu_idle(arch_time_freq() / 100);
+}
+
+/* Physical interrupts pending at the exit are taken by the hypervisor's own handlers. */
+static void take_interrupts(void)
+{
+	__asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
+static void handle_exit(struct svm_cpu *c, struct vcpu *v, uint64_t code)
+{
+	struct trap_frame *f = &v->arch.frame;
+	uint64_t info1 = V64(c, VMCB_EXITINFO1), info2 = V64(c, VMCB_EXITINFO2);
+
+	switch (code) {
+	case EXIT_INTR:
+	case EXIT_NMI:
+	case EXIT_INIT:
+		take_interrupts();
+		return;
+	case EXIT_VMMCALL:
+		do_vmmcall(c, v, f);
+		return;
+	case EXIT_CPUID:
+		do_cpuid(c, f);
+		return;
+	case EXIT_HLT:
+		do_hlt(c);
+		return;
+	case EXIT_NPF:
+		partition_fault(v, "access to guest physical 0x%" PRIx64 " outside its memory "
+				"(nested page fault, error 0x%" PRIx64 ") at rip 0x%" PRIx64, info2,
+				info1, V64(c, VMCB_RIP));
+	case EXIT_IOIO:
+		partition_fault(v, "%s of port 0x%" PRIx64 " at rip 0x%" PRIx64,
+				info1 & 1 ? "read" : "write", info1 >> 16 & 0xffff,
+				V64(c, VMCB_RIP));
+	case EXIT_MSR:
+		partition_fault(v, "%s of MSR 0x%" PRIx64 " at rip 0x%" PRIx64,
+				info1 ? "write" : "read", f->rcx & 0xffffffff, V64(c, VMCB_RIP));
+	case EXIT_SHUTDOWN:
+		partition_fault(v, "shutdown (triple fault) at rip 0x%" PRIx64, V64(c, VMCB_RIP));
+	case EXIT_INVALID:
+		partition_fault(v, "VMRUN refused the guest state");
+	default:
+		partition_fault(v, "%s (SVM exit 0x%" PRIx64 ") at rip 0x%" PRIx64,
+				code >= EXIT_VMRUN && code <= EXIT_VMRUN + 6 ? "SVM instruction"
+									  : "unexpected exit",
+				code, V64(c, VMCB_RIP));
+	}
+}
+
+/* Small exit-reason numbers for the statistics (arch_exit_name()). */
+static const struct {
+	uint64_t code;
+	const char *name;
+} exit_names[] = {
+	{ EXIT_INTR, "intr" }, { EXIT_NMI, "nmi" }, { EXIT_INIT, "init" },
+	{ EXIT_CPUID, "cpuid" }, { EXIT_HLT, "hlt" }, { EXIT_IOIO, "ioio" },
+	{ EXIT_MSR, "msr" }, { EXIT_SHUTDOWN, "shutdown" }, { EXIT_VMRUN, "vmrun" },
+	{ EXIT_VMMCALL, "vmmcall" }, { EXIT_NPF, "npf" }, { EXIT_INVALID, "invalid" },
+};
+#define NR_EXIT_NAMES	(sizeof(exit_names) / sizeof(exit_names[0]))
+
+static unsigned int exit_index(uint64_t code)
+{
+	for (unsigned int i = 0; i < NR_EXIT_NAMES; i++)
+		if (exit_names[i].code == code)
+			return i;
+	return NR_EXIT_NAMES;
+}
+
+const char *arch_exit_name(unsigned int n)
+{
+	return n < NR_EXIT_NAMES ? exit_names[n].name : n == NR_EXIT_NAMES ? "other" : NULL;
+}
+
+/* ---- the vCPU interface ---- */
+
+void vcpu_arch_reset(struct vcpu *v, uint64_t entry, uint64_t dtb_gpa, uint64_t ima_size)
+{
+	memset(&v->arch, 0, sizeof(v->arch));
+	v->arch.entry = entry;
+	v->arch.arg = dtb_gpa;
+	v->arch.frame.rip = entry;
+	v->arch.frame.rflags = 0x2;
+	v->arch.frame.rax = GUEST_BOOT_MAGIC;
+	v->arch.frame.rbx = dtb_gpa;
+}
+
+int vcpu_arch_run(struct vcpu *v)
+{
+	unsigned int cpu = arch_cpu_id();
+	struct svm_cpu *c = &svm_cpus[cpu];
+	struct trap_frame *f = &v->arch.frame;
+	uint64_t ncr3;
+	int err;
+
+	if (setjmp(c->host_ctx))
+		return 0;	/* vcpu_arch_stop() */
+	if (svm_cpu_init(c))
+		partition_fault(v, "this CPU has no SVM with nested paging");
+	err = npt_build(cpu, v->part, &ncr3);
+	if (err)
+		partition_fault(v, "its memory does not fit the nested page tables (%d)", err);
+	vmcb_setup(c, v, ncr3);
+	for (;;) {
+		uint64_t code;
+
+		V64(c, VMCB_RAX) = f->rax;
+		__asm__ volatile("clgi; sti" ::: "memory");
+		svm_vmrun((uint64_t)(uintptr_t)c->vmcb, f);
+		__asm__ volatile("cli; stgi" ::: "memory");
+		f->rax = V64(c, VMCB_RAX);
+		code = V64(c, VMCB_EXITCODE);
+		V32(c, VMCB_TLB_CTL) = 0;
+		V32(c, VMCB_EVENTINJ) = 0;
+		stats_count_exit(v, exit_index(code));
+		handle_exit(c, v, code);
+		f->rax = V64(c, VMCB_RAX);	/* as the exit left them */
+		f->rip = V64(c, VMCB_RIP);
+		f->rsp = V64(c, VMCB_RSP);
+		f->rflags = V64(c, VMCB_RFLAGS);
+		gdb_vcpu_exit(v, f);
+		if (v->part->state != PART_RUNNING)
+			return 0;
+		V64(c, VMCB_RIP) = f->rip;	/* as the gdb stub may have left them (rax: */
+		V64(c, VMCB_RSP) = f->rsp;
+		V64(c, VMCB_RFLAGS) = f->rflags;	/* at the top of the loop) */
+	}
+}
+
+void vcpu_arch_stop(struct vcpu *v)
+{
+	longjmp(svm_cpus[arch_cpu_id()].host_ctx, 1);
+}
