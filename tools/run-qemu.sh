@@ -30,8 +30,8 @@ usage: tools/run-qemu.sh [options] [-- extra QEMU args]
   --arch powerpc|x86    which port to boot (default powerpc). x86: QEMU q35,
                         -cpu qemu64,+svm,+npt, intel-iommu and edu, firmware-less multiboot
                         (--direct: -kernel build/x86/bulkhead.elf32, the hardware tree
-                        build/dts/qemu-q35/q35.dtb as module 0, the config as module 1);
-                        no default config
+                        build/dts/qemu-q35/q35.dtb as module 0, the config as module 1;
+                        default config dts/qemu-q35/demo.dts with two x86 hello guests)
   --uboot               boot through U-Boot (-bios uboot.elf, bootm of the uImage) [default]
   --direct              firmware-less: -kernel build/powerpc/bulkhead.elf (ePAPR entry)
   --smp N               number of CPUs (default 4)
@@ -97,8 +97,8 @@ done
 case "$arch" in
 powerpc) ;;
 x86)
-	# No x86 config yet: boot without one unless --config names one.
-	[ "$config" = "$ROOT/dts/qemu-ppce500/demo.dts" ] && config=""
+	# The x86 demo config (two hello partitions) unless --config / --no-config say otherwise.
+	[ "$config" = "$ROOT/dts/qemu-ppce500/demo.dts" ] && config="$ROOT/dts/qemu-q35/demo.dts"
 	[ "$mode" = uboot ] && die "x86: the U-Boot and GRUB paths are not implemented yet (use --direct)"
 	[ -n "$dump_dtb" ] && die "x86: the hardware tree is dts/qemu-q35/q35.dts (no --dump-dtb)"
 	;;
@@ -144,8 +144,12 @@ run_x86() {
 	for a in ${appends[@]+"${appends[@]}"}; do
 		bootargs="${bootargs:+$bootargs }$a"
 	done
+	if [ $images_set = 0 ] && [ "$config" = "$ROOT/dts/qemu-q35/demo.dts" ]; then
+		images=("$ROOT/build/x86/partitions/hello.elf@0x18000000"
+			"$ROOT/build/x86/partitions/hello.elf@0x18800000")
+	fi
 	for i in ${images[@]+"${images[@]}"}; do
-		[ -f "${i%@*}" ] || die "image ${i%@*} not found (run make)"
+		[ -f "${i%@*}" ] || die "image ${i%@*} not found (run make ARCH=x86)"
 		qemu+=(-device "loader,file=${i%@*},addr=${i##*@},force-raw=on")
 	done
 	[ -n "$icount" ] && qemu+=(-icount "$icount")

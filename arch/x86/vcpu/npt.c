@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <hv/cpu.h>
+#include <hv/mutate.h>
 #include <hv/partition.h>
 #include "npt.h"
 
@@ -89,6 +90,16 @@ int npt_build(unsigned int cpu, const struct partition *p, uint64_t *root_pa)
 	root = alloc_table(pool);
 	for (unsigned int i = 0; i < p->nr_mem; i++) {
 		int err = map_range(pool, root, &p->mem[i]);
+
+		if (err)
+			return err;
+	}
+	/* Negative control (test image): 2 MiB past the last range mapped too, onto the host
+	 * memory that follows it (docs/security.md, "npt-extra"). */
+	if (hv_mutated("npt-extra") && p->nr_mem) {
+		const struct part_mem *l = &p->mem[p->nr_mem - 1];
+		struct part_mem extra = { l->gpa + l->size, l->hpa + l->size, SZ_2M, 0 };
+		int err = map_range(pool, root, &extra);
 
 		if (err)
 			return err;
