@@ -96,3 +96,25 @@ def test_negative_control_npt_extra(x86, tmp_path):
     con.wait_line(r"\[p0\] hello: done")
     with pytest.raises(AssertionError):
         check_isolation(con)
+
+
+def test_x86_stop_start_and_restart_from_the_shell(x86, tmp_path):
+    """A partition spinning in guest context leaves it on a stop (the kick IPI is a physical
+    interrupt: #VMEXIT(INTR)), starts again from its image, and a restart does both."""
+    cfg = tmp_path / "x86-forever.dts"
+    cfg.write_text(DEMO.read_text().replace('bootargs = "count=5";', 'bootargs = "count=0";'))
+    con = x86("--config", cfg, *images())
+    con.wait_ready()
+    con.wait_line(r"\[p1\] tick 2")
+    assert "partition p1: stopped (stopped from the console)" in con.command("stop p1")
+    assert re.search(r"(?m)^2\s+p1\s+stopped", con.command("list"))
+    mark = len(con.output)
+    con.command("start p1")
+    con.wait_line(r"partition p1: started on cpu 2", since=mark)
+    con.wait_line(r"\[p1\] hello from an x86 partition", since=mark)
+    con.wait_line(r"\[p1\] tick 1", since=mark)
+    mark = len(con.output)
+    con.command("restart p1")
+    con.wait_line(r"partition p1: stopped \(restart\)", since=mark)
+    con.wait_line(r"\[p1\] hello from an x86 partition", since=mark)
+    assert re.search(r"(?m)^2\s+p1\s+running", con.command("list"))

@@ -35,6 +35,9 @@
 #define LEN_CPUID		2
 #define LEN_HLT			1
 #define LEN_VMMCALL		3
+#define EVENT_VALID		(1u << 31)	/* EVENTINJ (APM 15.20) */
+#define EVENT_EXCEPTION		(3u << 8)
+#define VEC_UD			6
 
 /* Per physical CPU: its VMCB, host save area, whether SVM is on, where a stop returns to. */
 struct svm_cpu {
@@ -152,6 +155,10 @@ static void do_vmmcall(struct svm_cpu *c, struct vcpu *v, struct trap_frame *f)
 					  &f->rdi, &f->rbp, &f->r8, &f->r9 };
 	struct hcall_regs r = { .token = (uint32_t)V64(c, VMCB_RAX) };
 
+	if (V8(c, VMCB_CPL) != 0) {	/* from guest user mode: #UD in the guest (security.md) */
+		V32(c, VMCB_EVENTINJ) = EVENT_VALID | EVENT_EXCEPTION | VEC_UD;
+		return;
+	}
 	for (int i = 0; i < HCALL_NR_REGS; i++)
 		r.reg[i] = (uint32_t)*regs[i];
 	hcall_dispatch(v, &r);
