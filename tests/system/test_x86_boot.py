@@ -31,7 +31,7 @@ def x86(qemu):
 
 
 def test_x86_boots_to_banner_inventory_and_shell(x86):
-    con = x86()
+    con = x86("--no-config")
     banner = con.expect_line(BANNER_RE)
     version, arch = banner.group(1), banner.group(2)
     assert arch == "x86_64"
@@ -49,7 +49,7 @@ def test_x86_boots_to_banner_inventory_and_shell(x86):
     assert re.search(r"(?m)^           mem  0x0c0000000-0x0febfffff -> bus 0xc0000000", out)
     # The tree agrees with the machine (positive control of the mismatch tests below).
     assert "platform:" not in out
-    # No config module: said so, the shell stays.
+    # No config module (--no-config): said so, the shell stays.
     assert "config: no config-addr=<address>" in out
     assert "config: refused; no partition started" in out
     # What is not done yet refuses loudly.
@@ -65,7 +65,7 @@ def test_x86_boots_to_banner_inventory_and_shell(x86):
 def test_x86_secondary_cpus_come_online(x86):
     """INIT-SIPI-SIPI through the real-mode trampoline: every CPU of the tree runs the core,
     and each idle CPU keeps waking up from its local APIC timer (its heartbeat grows)."""
-    con = x86()
+    con = x86("--no-config")
     out = con.wait_ready()
     online = [int(n) for n in re.findall(r"(?m)^cpu (\d+) online$", out)]
     assert online == [0, 1, 2, 3]
