@@ -69,6 +69,8 @@ void x86_interrupt(struct x86_irq_frame *f)
 	}
 	if (f->vector == VEC_SPURIOUS || (f->vector >= VEC_PIC_BASE && f->vector < VEC_PIC_BASE + 16))
 		return;	/* APIC spurious; a masked 8259's spurious IRQ7/15 */
+	if (f->vector == 2)
+		return;	/* NMI (nothing sends one; a guest's exits with it, svm.c): ignored */
 	if (f->vector < 32)
 		fatal(f);
 	hv_printf("cpu %u: unexpected interrupt vector %" PRIu64 "\n", arch_cpu_id(), f->vector);
