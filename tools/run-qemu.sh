@@ -32,6 +32,8 @@ usage: tools/run-qemu.sh [options] [-- extra QEMU args]
                         (--direct: -kernel build/x86/bulkhead.elf32, the hardware tree
                         build/dts/qemu-q35/q35.dtb as module 0, the config as module 1;
                         default config dts/qemu-q35/demo.dts with two x86 hello guests)
+  --grub                x86: boot through GRUB 2 (a rescue ISO made with grub-mkrescue into
+                        build/qemu/: multiboot with the same modules and arguments)
   --uboot               boot through U-Boot (-bios uboot.elf, bootm of the uImage) [default]
   --direct              firmware-less: -kernel build/powerpc/bulkhead.elf (ePAPR entry)
   --smp N               number of CPUs (default 4)
@@ -71,6 +73,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=${2:?--arch needs powerpc or x86}; shift ;;
 	--uboot) mode=uboot ;;
+	--grub) mode=grub ;;
 	--direct) mode=direct ;;
 	--smp) smp=${2:?--smp needs a number}; shift ;;
 	--mem) mem=${2:?--mem needs a size}; shift ;;
@@ -95,11 +98,11 @@ while [ $# -gt 0 ]; do
 done
 [[ $smp =~ ^[0-9]+$ ]] && [ "$smp" -ge 1 ] || die "--smp wants a positive number, got '$smp'"
 case "$arch" in
-powerpc) ;;
+powerpc) [ "$mode" = grub ] && die "--grub is for --arch x86" ;;
 x86)
 	# The x86 demo config (two hello partitions) unless --config / --no-config say otherwise.
 	[ "$config" = "$ROOT/dts/qemu-ppce500/demo.dts" ] && config="$ROOT/dts/qemu-q35/demo.dts"
-	[ "$mode" = uboot ] && die "x86: the U-Boot and GRUB paths are not implemented yet (use --direct)"
+	[ "$mode" = uboot ] && die "x86: the U-Boot path is not implemented yet (use --direct or --grub)"
 	[ -n "$dump_dtb" ] && die "x86: the hardware tree is dts/qemu-q35/q35.dts (no --dump-dtb)"
 	;;
 *) die "--arch wants powerpc or x86, got '$arch'" ;;
@@ -123,7 +126,46 @@ config_blob() {
 	echo "$out"
 }
 
-# x86-64 on q35: multiboot v1 through QEMU's -kernel; modules: the hardware tree, the config.
+# A GRUB rescue ISO that multiboots elf with the modules (comma-separated files) and the
+# boot arguments, without a menu; named by its inputs, so reruns reuse it.
+grub_iso() {
+	local elf=$1 mods=$2 args=$3 key dir iso m i=0
+	command -v grub-mkrescue >/dev/null ||
+		die "grub-mkrescue is missing: install grub-pc-bin, xorriso and mtools (scripts/deps.sh)"
+	case "$args" in
+	*[\"\\\;\$\{\}]*) die "boot arguments for the GRUB path may not contain \" \\ ; \$ { or }" ;;
+	esac
+	key=$( { printf '%s\n' "$args"; cat "$elf"; IFS=,; for m in $mods; do cat "$m"; done; } |
+		sha1sum | cut -c1-16)
+	iso="$GEN/grub-$key.iso"
+	if [ ! -f "$iso" ]; then
+		dir="$GEN/grub.$$"
+		rm -rf "$dir" && mkdir -p "$dir/boot/grub"
+		cp "$elf" "$dir/boot/bulkhead.elf32"
+		{
+			echo "set timeout=0"
+			echo "menuentry bulkhead {"
+			echo "	multiboot /boot/bulkhead.elf32 $args"
+			IFS=,
+			for m in $mods; do
+				cp "$m" "$dir/boot/module$i"
+				echo "	module /boot/module$i $(basename "$m")"
+				i=$((i + 1))
+			done
+			unset IFS
+			echo "	boot"
+			echo "}"
+		} > "$dir/boot/grub/grub.cfg"
+		grub-mkrescue -o "$iso.tmp.$$" "$dir" >/dev/null 2>&1 ||
+			die "grub-mkrescue failed (needs grub-pc-bin, xorriso, mtools)"
+		mv -f "$iso.tmp.$$" "$iso"
+		rm -rf "$dir"
+	fi
+	echo "$iso"
+}
+
+# x86-64 on q35: multiboot v1 through QEMU's -kernel or GRUB; modules: the hardware tree, the
+# config.
 run_x86() {
 	local qemu bootargs="" mods elf="$ROOT/build/x86/bulkhead.elf32"
 	local hw="$ROOT/build/dts/qemu-q35/q35.dtb"
@@ -153,7 +195,12 @@ run_x86() {
 		qemu+=(-device "loader,file=${i%@*},addr=${i##*@},force-raw=on")
 	done
 	[ -n "$icount" ] && qemu+=(-icount "$icount")
-	qemu+=(-kernel "$elf" -initrd "$mods" -append "$bootargs" ${extra[@]+"${extra[@]}"})
+	if [ "$mode" = grub ]; then
+		qemu+=(-cdrom "$(grub_iso "$elf" "$mods" "$bootargs")" -boot d)
+	else
+		qemu+=(-kernel "$elf" -initrd "$mods" -append "$bootargs")
+	fi
+	qemu+=(${extra[@]+"${extra[@]}"})
 	if [ "$dry" = 1 ]; then
 		printf '%q ' "${qemu[@]}"; echo
 		exit 0

@@ -13,6 +13,7 @@
 #include "x86.h"
 
 #define HW_TREE_MAX	0x10000		/* the hardware tree is copied into the image */
+#define CONFIG_MAX	0x40000		/* and so is the config */
 #define ISA_SPACE_IO	1		/* ISA binding: reg = <space address size>, 1 = I/O */
 #define PCI_SPACE(hi)	(((hi) >> 24) & 3)
 #define COM1_PORT	0x3f8		/* the console when there is no usable tree */
@@ -20,6 +21,7 @@
 
 static struct platform plat;
 static uint8_t hw_tree[HW_TREE_MAX] __attribute__((aligned(8)));
+static uint8_t config[CONFIG_MAX] __attribute__((aligned(8)));
 static char bootargs[MB_CMDLINE_MAX + 32];
 
 static void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -241,16 +243,32 @@ static void find_iommus_lapic(const void *fdt)
 		add_memlike(fdt, node, "lapic");
 }
 
-/* The multiboot command line; a second module is the config: its address is added as
- * config-addr= unless the command line names one. */
+/* A second module is the config: copied into the image, as the loader may have put it in
+ * memory a partition gets (GRUB places modules itself). 0 or the error already recorded. */
+static uint64_t load_config(const struct mb_boot *mb)
+{
+	uint64_t len = mb->mod[1].end - mb->mod[1].start;
+
+	if (len > CONFIG_MAX) {
+		error("multiboot module 1 (the config, %s) is larger than %u bytes", mb->mod[1].name,
+		      CONFIG_MAX);
+		return 0;
+	}
+	memcpy(config, (const void *)(uintptr_t)mb->mod[1].start, len);
+	return (uint64_t)(uintptr_t)config;
+}
+
+/* The multiboot command line, plus config-addr= of the config module unless the command line
+ * names one. */
 static void make_bootargs(const struct mb_boot *mb)
 {
 	size_t n = strlen(mb->cmdline);
+	uint64_t cfg;
 
 	memcpy(bootargs, mb->cmdline, n + 1);
-	if (mb->nr_mods > 1 && !strstr(bootargs, "config-addr="))
+	if (mb->nr_mods > 1 && !strstr(bootargs, "config-addr=") && (cfg = load_config(mb)))
 		snprintf(bootargs + n, sizeof(bootargs) - n, "%sconfig-addr=0x%llx",
-			 n ? " " : "", (unsigned long long)mb->mod[1].start);
+			 n ? " " : "", (unsigned long long)cfg);
 	plat.bootargs = bootargs;
 	plat.bootargs_len = strlen(bootargs);
 }
