@@ -22,8 +22,10 @@ static const uint8_t *tree;
 static uint32_t tree_size;
 static int console = -1;
 
-static uint32_t be32(const uint8_t *p)
+uint32_t be32(const void *v)
 {
+	const uint8_t *p = v;
+
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
@@ -43,11 +45,14 @@ static int streq(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* Property name of /chosen (a child of the root) and its length, or NULL. */
-static const char *chosen_prop(const char *name, uint32_t *len)
+#define PATH_MAX_LEN	128
+#define DEPTH_MAX	16
+
+/* Property name of the node at path ("/chosen", "/cpus/cpu@1") and its length, or NULL. */
+const void *guest_prop(const char *path, const char *name, uint32_t *len)
 {
-	uint32_t off, str, end, depth = 0;
-	int in_chosen = 0;
+	uint32_t off, str, end, depth = 0, at[DEPTH_MAX];
+	char cur[PATH_MAX_LEN];
 
 	if (!tree || tree_size < 40)
 		return NULL;
@@ -56,27 +61,36 @@ static const char *chosen_prop(const char *name, uint32_t *len)
 	end = off + be32(tree + 36);
 	if (end > tree_size || str > tree_size)
 		return NULL;
+	cur[0] = 0;
 	while (off + 4 <= end) {
 		uint32_t tok = be32(tree + off);
 
 		off += 4;
 		if (tok == FDT_BEGIN_NODE) {
 			const char *n = (const char *)tree + off;
+			uint32_t l = (uint32_t)strlen(cur), nl = (uint32_t)strlen(n);
 
-			depth++;
-			in_chosen = depth == 2 && streq(n, "chosen");
-			off += (uint32_t)((strlen(n) + 4) & ~3u);
+			if (depth == DEPTH_MAX || l + nl + 2 > PATH_MAX_LEN)
+				return NULL;
+			at[depth++] = l;
+			if (depth > 1) {	/* the root's name is empty: its path is "" */
+				cur[l] = '/';
+				for (uint32_t i = 0; i <= nl; i++)
+					cur[l + 1 + i] = n[i];
+			}
+			off += (nl + 4) & ~3u;
 		} else if (tok == FDT_END_NODE) {
-			depth--;
-			in_chosen = 0;
+			if (!depth)
+				return NULL;
+			cur[at[--depth]] = 0;
 		} else if (tok == FDT_PROP && off + 8 <= end) {
 			uint32_t plen = be32(tree + off), nameoff = be32(tree + off + 4);
 
 			off += 8;
-			if (in_chosen && str + nameoff < tree_size &&
+			if (streq(cur, path) && str + nameoff < tree_size &&
 			    streq((const char *)tree + str + nameoff, name) && off + plen <= end) {
 				*len = plen;
-				return (const char *)tree + off;
+				return tree + off;
 			}
 			off += (plen + 3) & ~3u;
 		} else if (tok != FDT_NOP) {
@@ -84,6 +98,11 @@ static const char *chosen_prop(const char *name, uint32_t *len)
 		}
 	}
 	return NULL;
+}
+
+static const char *chosen_prop(const char *name, uint32_t *len)
+{
+	return guest_prop("/chosen", name, len);
 }
 
 void guest_init(const void *fdt)
@@ -185,4 +204,20 @@ uint32_t guest_arg(const char *key, uint32_t dflt)
 		return v;
 	}
 	return dflt;
+}
+
+void guest_lock(volatile uint32_t *l)
+{
+	uint32_t old;
+
+	do {
+		old = 1;
+		__asm__ volatile("xchgl %0, %1" : "+r"(old), "+m"(*l) : : "memory");
+	} while (old);
+}
+
+void guest_unlock(volatile uint32_t *l)
+{
+	__asm__ volatile("" ::: "memory");
+	*l = 0;
 }
