@@ -255,3 +255,28 @@ def test_map_escapes_xml(tmp_path):
     assert bhctl('config', 'map', HW, cfg, '-o', svg).returncode == 0
     texts = [t.text for t in ET.parse(svg).getroot().iter('{http://www.w3.org/2000/svg}text')]
     assert 'memory guest-mem: <x&y> (448 MiB)' in texts
+
+
+# x86 (issue 16, docs/x86.md): the same checker against the q35 hardware tree.
+Q35 = ROOT / 'dts/qemu-q35/q35.dts'
+X86_CONFIGS = [ROOT / 'dts/qemu-q35/demo.dts', CONFIGS / 'x86/one-partition.dts']
+
+
+@pytest.mark.parametrize('cfg', X86_CONFIGS, ids=lambda p: p.stem)
+def test_x86_configs_are_valid_for_q35(cfg):
+    r = bhctl('config', 'check', Q35, cfg)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r'valid \(\d partitions?\)', r.stdout)
+
+
+def test_x86_config_errors_name_the_q35_nodes(tmp_path):
+    bad = tmp_path / 'x86-bad.dts'
+    bad.write_text((ROOT / 'dts/qemu-q35/demo.dts').read_text()
+                   .replace('cpus = <2 1>;', 'cpus = <6 1>;')
+                   .replace('device = "serial0";', 'device = "/isa/serial@i2f8";'))
+    r = bhctl('config', 'check', Q35, bad)
+    assert r.returncode == 1
+    assert re.search(r'(?m)/part1: cpus: CPU 6 does not exist \(the hardware tree has CPUs '
+                     r'0-3\)$', r.stderr), r.stderr
+    assert re.search(r'(?m)/hv-config/serial0: device: "/isa/serial@i2f8" is neither a path nor '
+                     r'an alias in the hardware tree$', r.stderr), r.stderr
