@@ -131,6 +131,9 @@ int acpi_madt_cpus(void);
 /* ---- platform model (platform.c) ---- */
 const struct platform *x86_platform_build(const struct mb_boot *mb);
 
+/* ---- VT-d (iommu/vtd.c): report the unit's recorded faults ---- */
+void x86_vtd_poll(void);
+
 /* ---- secondary CPUs (smp.c, trampoline.S) ---- */
 void x86_secondary_entry(unsigned int cpu);
 #endif

@@ -66,7 +66,7 @@ def test_x86_boots_to_banner_inventory_and_shell(x86):
     assert "config: refused; no partition started" in out
     # What is not done yet refuses loudly.
     assert "irqchip: /ioapic@fec00000: the I/O APIC driver is not implemented yet" in out
-    assert "iommu: the VT-d back end is not implemented yet: DMA stays off" in out
+    assert "iommu: VT-d at 0xfed90000: translation on, all DMA blocked" in out
     # The shell answers.
     reply = con.command("version")
     assert re.search(rf"(?m)^Bulkhead {re.escape(version)} \(x86_64\)$", reply)

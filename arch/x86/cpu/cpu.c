@@ -66,6 +66,8 @@ void arch_cpu_idle(uint64_t ticks)
 		count = ticks * x86_lapic_timer_hz() / tsc;
 	if (count > 0xffffffffu)
 		count = 0xffffffffu;
+	if (!arch_cpu_id())
+		x86_vtd_poll();		/* the DMA unit's fault records (iommu/vtd.c) */
 	lapic_timer_oneshot(count ? (uint32_t)count : 1);
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 	lapic_timer_oneshot(0);
