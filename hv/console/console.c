@@ -13,7 +13,7 @@
  * operator sees it as it is written, and its newline ends it in place. A report (several lines that belong together) holds the lock
  * across its writes; the owner may take the lock again, so a fatal report on a CPU that
  * faulted inside a write neither deadlocks nor waits. */
-#include <errno.h>
+#include <hv/err.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -80,11 +80,11 @@ int console_init(const struct plat_uart *u)
 	volatile uint8_t *regs = NULL;
 
 	if (!drv || (u->io == PLAT_IO_PORT && !ARCH_HAS_PORT_IO))
-		return -ENODEV;
+		return -HV_ENODEV;
 	if (u->io == PLAT_IO_MMIO)
 		regs = arch_ioremap(u->base, u->size);
 	if ((u->io == PLAT_IO_MMIO && !regs) || drv->init(u, regs))
-		return -EIO;
+		return -HV_EIO;
 	con = drv;
 	return 0;
 }

@@ -1,5 +1,5 @@
 /* bootargs.c - look up "key=value" words in the boot loader's command line. */
-#include <errno.h>
+#include <hv/err.h>
 #include <string.h>
 #include <hv/bootargs.h>
 #include <hv/platform.h>
@@ -30,12 +30,12 @@ int bootargs_get(const struct platform *plat, const char *key, char *val, size_t
 	size_t vlen;
 
 	if (!plat || !plat->bootargs)
-		return -ENOENT;
+		return -HV_ENOENT;
 	v = find_word(plat->bootargs, plat->bootargs_len, key, &vlen);
 	if (!v)
-		return -ENOENT;
+		return -HV_ENOENT;
 	if (vlen + 1 > len)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	memcpy(val, v, vlen);
 	val[vlen] = '\0';
 	return (int)vlen;

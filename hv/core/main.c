@@ -1,6 +1,6 @@
 /* main.c - hypervisor start-up on the boot CPU: console, inventory, configuration, CPUs,
  * then the console shell. */
-#include <errno.h>
+#include <hv/err.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>

@@ -12,7 +12,7 @@
  * of one ring, so they are set under that ring's lock, right where the ring changes: a level
  * computed outside the lock could be applied after a newer one and leave rx asserted on an
  * empty ring (an interrupt storm) or deasserted with bytes waiting (a lost wake-up). */
-#include <errno.h>
+#include <hv/err.h>
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
@@ -290,7 +290,7 @@ static int byte_chans_create(const struct hv_config *cfg)
 {
 	if (cfg->nr_bcs > BC_MAX) {
 		hv_printf("config: %d byte channels; this build supports %d\n", cfg->nr_bcs, BC_MAX);
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	}
 	for (int i = 0; i < cfg->nr_bcs; i++) {
 		struct byte_chan *c = &chans[nr_chans++];
@@ -355,7 +355,7 @@ static int chans_create(struct partition *p, const struct unit_env *env)
 		int h = c ? handle_add(p, &c->handle) : 0;
 
 		if (h < 0)
-			return -ENOSPC;
+			return -HV_ENOSPC;
 		if (c && i == out)
 			s->stdout_handle = h;
 	}

@@ -2,7 +2,7 @@
  * through the parents' ranges, its interrupts resolved through interrupt-parent, numbered
  * handles, and the BH_DEVICE_* answers built from them (include/bulkhead/device.h).
  * Shared by the hypervisor and bhctl: libfdt and libc only. */
-#include <errno.h>
+#include <hv/err.h>
 #include <stdio.h>
 #include <string.h>
 #include <hv/device_desc.h>
@@ -215,7 +215,7 @@ int dev_desc_region(const struct dev_desc *d, uint32_t index, struct bh_region_i
 	const struct dev_region *r = &d->region[index];
 
 	if (index >= d->nr_regions)
-		return -ENOENT;
+		return -HV_ENOENT;
 	memset(out, 0, sizeof(*out));
 	out->argsz = sizeof(*out);
 	out->flags = r->flags;
@@ -230,7 +230,7 @@ int dev_desc_irq(const struct dev_desc *d, uint32_t index, struct bh_irq_info *o
 		 uint32_t *handles, uint32_t max_handles)
 {
 	if (index >= d->nr_irqs)
-		return -ENOENT;
+		return -HV_ENOENT;
 	memset(out, 0, sizeof(*out));
 	out->argsz = (uint32_t)(sizeof(*out) + d->irq[index].count * sizeof(uint32_t));
 	out->flags = d->irq[index].flags;
@@ -254,25 +254,25 @@ int dev_desc_dt_path(const void *hw, const struct dev_desc *d, uint32_t kind, ui
 		break;
 	case BH_DT_KIND_REGION:
 		if (index >= d->nr_regions)
-			return -ENOENT;
+			return -HV_ENOENT;
 		*prop = d->region[index].prop;
 		*pidx = d->region[index].prop_index;
 		break;
 	case BH_DT_KIND_IRQ:
 		if (index >= d->nr_irqs)
-			return -ENOENT;
+			return -HV_ENOENT;
 		node = d->irq[index].node;
 		*prop = d->irq[index].prop;
 		*pidx = d->irq[index].prop_index;
 		break;
 	default:
-		return -EINVAL;
+		return -HV_EINVAL;
 	}
 	if (fdt_get_path(hw, node, path, sizeof(path)) < 0)
-		return -EINVAL;
+		return -HV_EINVAL;
 	*needed = strlen(path) + 1;
 	if (len && len < *needed)
-		return -EOVERFLOW;
+		return -HV_EOVERFLOW;
 	if (len)
 		memcpy(buf, path, *needed);
 	return 0;

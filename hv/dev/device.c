@@ -2,7 +2,7 @@
  * the owner is created, MMIO mapped into it (whole pages straight through, cache-inhibited
  * and guarded; registers that share a page with someone else's are forwarded access by
  * access), the interrupts given to the virtual PIC, and the device nodes of the guest tree. */
-#include <errno.h>
+#include <hv/err.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
@@ -101,11 +101,11 @@ static int fwd_read(void *ctx, uint64_t off, unsigned int size, uint64_t *value)
 	volatile uint8_t *a = f->va + off;
 
 	if (!fwd_inside(f, off, size))
-		return -EFAULT;
+		return -HV_EFAULT;
 	switch (size) {
 	case 1: *value = arch_read8(a); break;
 	case 4: *value = arch_read32(a); break;
-	default: return -EINVAL;
+	default: return -HV_EINVAL;
 	}
 	return 0;
 }
@@ -116,11 +116,11 @@ static int fwd_write(void *ctx, uint64_t off, unsigned int size, uint64_t value)
 	volatile uint8_t *a = f->va + off;
 
 	if (!fwd_inside(f, off, size))
-		return -EFAULT;
+		return -HV_EFAULT;
 	switch (size) {
 	case 1: arch_write8(a, (uint8_t)value); break;
 	case 4: arch_write32(a, (uint32_t)value); break;
-	default: return -EINVAL;
+	default: return -HV_EINVAL;
 	}
 	return 0;
 }
@@ -151,10 +151,10 @@ static int map_forwarded(struct partition *p, const struct dev_region *r)
 	struct fwd_page *f;
 
 	if (r->phys + r->size > page + DEV_PAGE_SIZE)
-		return -EINVAL;		/* straddles a page boundary: not supported */
+		return -HV_EINVAL;		/* straddles a page boundary: not supported */
 	f = fwd_page_get(p, page);
 	if (!f || f->nr == FWD_WINDOWS)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	f->win[f->nr].off = (uint32_t)(r->phys - page);
 	f->win[f->nr].size = (uint32_t)r->size;
 	f->nr++;
@@ -227,7 +227,7 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	int err;
 
 	if (nr_devices == MAX_DEVICES)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	d = &devices[nr_devices];
 	memset(d, 0, sizeof(*d));
 	d->part = p;
@@ -242,7 +242,7 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	if (err) {
 		hv_printf("partition %s: device %s: %s\n", p->name, cfg->device[index].device,
 			  fdt_strerror(err));
-		return -EINVAL;
+		return -HV_EINVAL;
 	}
 	nr_devices++;
 	err = d->desc.pci ? pci_function_setup(p, hw, &d->desc) : map_regions(d);

@@ -2,7 +2,7 @@
  * device starts disabled, the guest's driver enables it with FH_DMA_ENABLE(handle) when it
  * is ready and may disable it again with FH_DMA_DISABLE(handle). A source configured with
  * no-dma-disable is enabled from the start; the calls still work on it. */
-#include <errno.h>
+#include <hv/err.h>
 #include <bulkhead/errors.h>
 #include <hv/console.h>
 #include <hv/dma_hcall.h>
@@ -16,12 +16,12 @@ static unsigned long status_of(int err)
 	switch (err) {
 	case 0:
 		return EV_SUCCESS;
-	case -EBUSY:		/* shares a fence with another partition's enabled source */
-	case -ENOSPC:		/* the domain does not fit the hardware's windows */
+	case -HV_EBUSY:		/* shares a fence with another partition's enabled source */
+	case -HV_ENOSPC:		/* the domain does not fit the hardware's windows */
 		return EV_CONFIG;
-	case -ENODEV:
+	case -HV_ENODEV:
 		return EV_ENODEV;
-	case -EPERM:		/* the config says the device does no DMA (no-dma) */
+	case -HV_EPERM:		/* the config says the device does no DMA (no-dma) */
 		return EV_EPERM;
 	default:
 		return EV_EIO;

@@ -2,7 +2,7 @@
  * /hypervisor (hcall-instructions, guest id and name, handles), memory, /cpus (written by the
  * architecture's guest boot protocol, <hv/arch/boot.h>), /chosen (stdout = the console byte
  * channel), then the config's node-update. */
-#include <errno.h>
+#include <hv/err.h>
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>

@@ -1,7 +1,7 @@
 /* build.c - the memory and vCPU units: a partition's memory map and dtb window, its
  * vCPUs on their physical CPUs (built from the config), and what every start puts in its
  * scrubbed memory (guest image, device tree, ePAPR spin table). */
-#include <errno.h>
+#include <hv/err.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
@@ -43,7 +43,7 @@ static int setup_vcpus(struct partition *p, uint64_t cpus)
 			continue;
 		if (pcpu < 0 || p->nr_vcpus == PART_MAX_VCPUS) {
 			hv_printf("partition %s: CPU %u cannot be used\n", p->name, hw);
-			return -EINVAL;
+			return -HV_EINVAL;
 		}
 		p->vcpu[p->nr_vcpus] = (struct vcpu){ .part = p, .index = p->nr_vcpus,
 						      .pcpu = (unsigned int)pcpu };
@@ -124,8 +124,8 @@ static int build_tree(struct partition *p)
 static int load_tree(struct partition *p)
 {
 	if (!p->tree && build_tree(p))
-		return -EINVAL;
-	return guest_write(p, p->dtb_gpa, p->tree, fdt_totalsize(p->tree)) ? -EFAULT : 0;
+		return -HV_EINVAL;
+	return guest_write(p, p->dtb_gpa, p->tree, fdt_totalsize(p->tree)) ? -HV_EFAULT : 0;
 }
 
 static int load_image(struct partition *p)
@@ -136,7 +136,7 @@ static int load_image(struct partition *p)
 
 	if (!cp->has_image) {
 		hv_printf("partition %s: no guest-image to start\n", p->name);
-		return -ENOENT;
+		return -HV_ENOENT;
 	}
 	err = image_load(p, cp->image_src, cp->image_size, cp->image_guest, &p->entry, &why);
 	if (err) {
@@ -150,7 +150,7 @@ static int load_image(struct partition *p)
 					  (size_t)cp->rootfs_src.size)) {
 		hv_printf("partition %s: linux-rootfs does not fit in the partition's memory\n",
 			  p->name);
-		return -EFAULT;
+		return -HV_EFAULT;
 	}
 	return 0;
 }
@@ -160,7 +160,7 @@ static int load_image(struct partition *p)
 static int memory_reset(struct partition *p)
 {
 	if (p->start_load && load_image(p))
-		return -ENOENT;
+		return -HV_ENOENT;
 	return load_tree(p);
 }
 
@@ -171,7 +171,7 @@ DEFINE_UNIT(memory, .order = UNIT_ORDER_MEMORY, .init = memory_init,
 static int vcpus_create(struct partition *p, const struct unit_env *e)
 {
 	if (setup_vcpus(p, e->cfg->part[p->cfg_index].cpus))
-		return -EINVAL;
+		return -HV_EINVAL;
 	for (unsigned int i = 1; i < p->nr_vcpus; i++)
 		p->vcpu[i].spin_gpa = p->dtb_gpa + p->dtb_size - guest_boot.secondary_area * i;
 	return 0;

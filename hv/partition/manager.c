@@ -2,7 +2,7 @@
  * partition gets one handle per partition its config names (managed-partition) and may ask
  * for its status, start, stop, restart it, and copy memory into or out of it. A partition
  * without such a handle cannot name another partition at all. */
-#include <errno.h>
+#include <hv/err.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/console.h>
@@ -64,17 +64,17 @@ static int manager_create(struct partition *p, const struct unit_env *env)
 			continue;
 		if (nr_links == MAX_MANAGED) {
 			hv_printf("config: more than %d managed-partition links\n", MAX_MANAGED);
-			return -ENOSPC;
+			return -HV_ENOSPC;
 		}
 		m = &links[nr_links++];
 		m->target = &partitions[cfg->manager[i].managed];
 		m->manager = p;
 		m->handle = (struct handle){ HANDLE_PARTITION, NULL, m };
 		if (handle_add(m->manager, &m->handle) < 0)
-			return -ENOSPC;
+			return -HV_ENOSPC;
 		m->doorbell_handle = vpic_soft_create(m->manager, &m->doorbell, false);
 		if (m->doorbell_handle < 0)
-			return -ENOSPC;
+			return -HV_ENOSPC;
 	}
 	return 0;
 }
@@ -112,8 +112,8 @@ static struct partition *self_or_target(struct vcpu *v, struct hcall_regs *r)
 
 static unsigned long ev_of(int err)
 {
-	return err == 0 ? EV_SUCCESS : err == -EINVAL ? EV_INVALID_STATE :
-	       err == -EBUSY ? EV_EAGAIN : err == -EIO ? EV_EIO : EV_CONFIG;
+	return err == 0 ? EV_SUCCESS : err == -HV_EINVAL ? EV_INVALID_STATE :
+	       err == -HV_EBUSY ? EV_EAGAIN : err == -HV_EIO ? EV_EIO : EV_CONFIG;
 }
 
 /* in: handle; out: status, FH_PARTITION_*, DMA faults recorded for the partition since boot
@@ -189,7 +189,7 @@ static int copy_between(const struct partition *from, uint64_t src, const struct
 		size_t n = size < sizeof(buf) ? (size_t)size : sizeof(buf);
 
 		if (guest_read(from, src, buf, n) || guest_write(to, dst, buf, n))
-			return -EFAULT;
+			return -HV_EFAULT;
 		src += n;
 		dst += n;
 		size -= n;

@@ -17,7 +17,7 @@
  *     partition's memory with bus address = guest physical address, which is what Linux asks
  *     for (an inbound window from bus 0 over its memory) - so its DMA addresses work
  *     untranslated and nothing it writes here can widen the fence. */
-#include <errno.h>
+#include <hv/err.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
@@ -150,7 +150,7 @@ static int vpci_access(void *ctx, uint64_t off, unsigned int size, uint64_t *val
 	int err;
 
 	if (off >= VPCI_HOST_SIZE || off + size > VPCI_HOST_SIZE || (off & (size - 1)))
-		return -EINVAL;
+		return -HV_EINVAL;
 	host_lock(h);
 	if (off >= CFG_DATA && off < CFG_DATA + 4)
 		err = cfg_access(h, (unsigned int)(off - CFG_DATA), size, value, store);

@@ -84,7 +84,7 @@ int dev_desc_irq(const struct dev_desc *d, uint32_t index, struct bh_irq_info *o
 		 uint32_t *handles, uint32_t max_handles);
 
 /* DT path answer: path of the node into buf (when len is enough), *needed, *prop, *pidx.
- * 0, -EINVAL (kind), -ENOENT (index), -EOVERFLOW (len too small and non-zero). */
+ * 0, -HV_EINVAL (kind), -HV_ENOENT (index), -HV_EOVERFLOW (len too small and non-zero). */
 int dev_desc_dt_path(const void *hw, const struct dev_desc *d, uint32_t kind, uint32_t index,
 		     char *buf, size_t len, size_t *needed, uint32_t *prop, uint32_t *pidx);
 

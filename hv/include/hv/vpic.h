@@ -36,10 +36,10 @@ struct vpic_irq {
 	bool asserted;			/* its line: set by vpic_soft_level(), kept at resets */
 };
 
-/* Give interrupt q of a device to p: a handle (returned, or negative errno). */
+/* Give interrupt q of a device to p: a handle (returned, or negative hv code (hv/err.h)). */
 int vpic_irq_create(struct partition *p, const struct dev_irq *q);
 
-/* A software interrupt source of p (no controller source): its handle number (negative errno)
+/* A software interrupt source of p (no controller source): its handle number (negative hv code (hv/err.h))
  * and, in *q, the source. An edge source (level false, e.g. a doorbell) is raised by
  * vpic_soft_raise(); a level source (a byte channel's rx or tx) follows the line set by
  * vpic_soft_level(), its handle taken from the top of the table (handle_add_top()): it is
