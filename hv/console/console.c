@@ -368,7 +368,7 @@ void console_fatal_end(void)
 
 int console_getc(void)
 {
-	return con ? con->getc() : -1;
+	return con ? con->getc() : CONSOLE_NO_CHAR;
 }
 
 int hv_printf(const char *fmt, ...)

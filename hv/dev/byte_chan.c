@@ -315,19 +315,19 @@ static int chans_init(const struct unit_env *env)
 	return byte_chans_create(env->cfg);
 }
 
-/* aliases { stdout = <&channel>; } names the console byte channel. */
+/* aliases { stdout = <&channel>; } names the console byte channel: its index, or CFG_NONE. */
 static int stdout_cfg_bc(const void *cfg_fdt, const struct hv_config *cfg, int aliases)
 {
 	int len, node;
 	const fdt32_t *ph = aliases < 0 ? NULL : fdt_getprop(cfg_fdt, aliases, "stdout", &len);
 
 	if (!ph || len != 4)
-		return -1;
+		return CFG_NONE;
 	node = fdt_node_offset_by_phandle(cfg_fdt, fdt32_to_cpu(*ph));
 	for (int i = 0; i < cfg->nr_bcs; i++)
 		if (cfg->bc[i].node == node)
 			return i;
-	return -1;
+	return CFG_NONE;
 }
 
 /* The byte channel unit's slot: the handle of p's console channel (its aliases/stdout). */

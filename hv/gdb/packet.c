@@ -15,13 +15,13 @@ int gdb_hex_val(char c)
 		return c - 'a' + 10;
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
-	return -1;
+	return GDB_NOT_HEX;
 }
 
 int gdb_hex_decode(const char *h, size_t n, uint8_t *out)
 {
 	for (size_t i = 0; i < n; i++) {
-		int hi = gdb_hex_val(h[2 * i]), lo = hi < 0 ? -1 : gdb_hex_val(h[2 * i + 1]);
+		int hi = gdb_hex_val(h[2 * i]), lo = hi < 0 ? GDB_NOT_HEX : gdb_hex_val(h[2 * i + 1]);
 
 		if (lo < 0)
 			return -HV_EINVAL;

@@ -24,12 +24,14 @@ static int memory_init(const struct unit_env *e)
 	return 0;
 }
 
+#define NO_PCPU		(-1)	/* pcpu_of_hw_id(): no such CPU */
+
 static int pcpu_of_hw_id(unsigned int hw_id)
 {
 	for (unsigned int c = 0; c < hv_nr_cpus; c++)
 		if (hv_cpus[c].hw_id == hw_id)
 			return (int)c;
-	return -1;
+	return NO_PCPU;
 }
 
 /* One vCPU per hardware CPU id set in cpus (bit n = /cpus reg n, n < CFG_MAX_CPUS = 64, the

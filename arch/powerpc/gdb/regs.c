@@ -40,7 +40,7 @@ int gdb_arch_reg_slot(unsigned int regno, size_t *offset, size_t *size)
 	else if (regno == 105)
 		*offset = OFF_SPEFSCR;
 	else
-		return -1;
+		return -HV_ENOENT;
 	return 0;
 }
 

@@ -52,7 +52,7 @@ static int add_map(uint32_t va, uint64_t pa, unsigned int tsize, uint32_t attr)
 	struct tlb1_map *m;
 
 	if (nr_maps >= MAX_MAPS || slot <= boot_slot)
-		return -1;
+		return -HV_ENOSPC;
 	m = &maps[nr_maps++];
 	*m = (struct tlb1_map){ .va = va, .pa = pa, .tsize = tsize, .mas2_attr = attr, .slot = slot };
 	tlb1_write(m);
