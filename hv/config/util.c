@@ -190,7 +190,7 @@ int cfg_phandle_node(struct cfg_ctx *c, uint32_t ph)
 	int lo = 0, hi = c->nr_phandles;
 
 	if (c->nr_phandles < 0)
-		return fdt_node_offset_by_phandle(c->fdt, ph);
+		return hv_err_fdt(fdt_node_offset_by_phandle(c->fdt, ph));
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
 
@@ -200,7 +200,7 @@ int cfg_phandle_node(struct cfg_ctx *c, uint32_t ph)
 			hi = mid;
 	}
 	return lo < c->nr_phandles && c->phandles[lo].ph == ph ? c->phandles[lo].node :
-								  -FDT_ERR_NOTFOUND;
+								  -HV_EFDT_NOTFOUND;
 }
 
 bool cfg_has_compat(struct cfg_ctx *c, int node, const char *compat)

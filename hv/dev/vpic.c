@@ -333,14 +333,14 @@ int vpic_tree_node(void *fdt)
 		return (int)fdt_get_phandle(fdt, node);
 	node = fdt_add_subnode(fdt, 0, "hv-pic");
 	if (node < 0)
-		return node;
+		return hv_err_fdt(node);
 	ph = fdt_get_max_phandle(fdt) + 1;
 	if (fdt_setprop_string(fdt, node, "compatible", "epapr,hv-pic") ||
 	    fdt_setprop(fdt, node, "interrupt-controller", NULL, 0) ||
 	    fdt_setprop_u32(fdt, node, "#interrupt-cells", 2) ||
 	    fdt_setprop_u32(fdt, node, "#address-cells", 0) ||
 	    fdt_setprop_u32(fdt, node, "phandle", ph))
-		return -FDT_ERR_NOSPACE;
+		return -HV_EFDT_NOSPACE;
 	return (int)ph;
 }
 

@@ -106,11 +106,11 @@ static int build_tree(struct partition *p)
 	void *buf = malloc((size_t)p->dtb_size), *kept;
 	int err = buf ? guest_tree_build(p, env.hw_fdt, env.cfg_fdt, env.cfg, buf,
 					 (size_t)p->dtb_size)
-		      : -FDT_ERR_NOSPACE;
+		      : -HV_ENOMEM;
 
 	if (err) {
 		hv_printf("partition %s: cannot build its device tree: %s\n", p->name,
-			  fdt_strerror(err));
+			  hv_strerror(err));
 		free(buf);
 		return err;
 	}

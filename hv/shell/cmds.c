@@ -132,10 +132,10 @@ static int cmd_gdt(int argc, char **argv)
 			  p->name, part_state_name(p->state));
 		return -HV_ENOENT;
 	}
-	err = fdt_check_header(tree);
+	err = hv_err_fdt(fdt_check_header(tree));
 	if (err || fdt_totalsize(tree) > p->dtb_size) {
 		sh_printf("gdt: %s: its device tree is damaged (%s)\n", p->name,
-			  err ? fdt_strerror(err) : "larger than its window");
+			  err ? hv_strerror(err) : "larger than its window");
 		return -HV_EINVAL;
 	}
 	return print_tree("gdt", tree);

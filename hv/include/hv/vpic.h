@@ -67,7 +67,8 @@ void vpic_vcpu_stop(struct vcpu *v);
 /* Does v have an interrupt to present (the caller checks the guest's MSR[EE])? */
 bool vpic_pending(const struct vcpu *v);
 
-/* Ensure the ePAPR hv-pic node exists in fdt (at /hv-pic); its phandle, or negative. */
+/* Ensure the ePAPR hv-pic node exists in fdt (at /hv-pic); its phandle, or a
+ * -HV_EFDT_* code. */
 int vpic_tree_node(void *fdt);
 
 #endif
