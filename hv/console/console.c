@@ -13,7 +13,6 @@
  * operator sees it as it is written, and its newline ends it in place. A report (several lines that belong together) holds the lock
  * across its writes; the owner may take the lock again, so a fatal report on a CPU that
  * faulted inside a write neither deadlocks nor waits. */
-#include <hv/err.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/err.h>
 #include <hv/log.h>
 #include <hv/mutate.h>
 #include <hv/platform.h>

@@ -1,11 +1,11 @@
 /* log.c - ring of the most recent hypervisor messages (hv/include/hv/log.h). */
-#include <hv/err.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/log.h>
 #include <hv/mutate.h>
 

@@ -1,7 +1,7 @@
 /* bootargs.c - look up "key=value" words in the boot loader's command line. */
-#include <hv/err.h>
 #include <string.h>
 #include <hv/bootargs.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 
 static const char *find_word(const char *args, size_t alen, const char *key, size_t *vlen)

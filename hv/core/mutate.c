@@ -2,10 +2,10 @@
  *
  * This file is compiled twice: into the release image without HV_TEST_BUILD (the switch is
  * refused and hv_mutated() is always false) and into the test image with it (mk/hv.mk). */
-#include <hv/err.h>
 #include <string.h>
 #include <hv/bootargs.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/mutate.h>
 
 #ifdef HV_TEST_BUILD

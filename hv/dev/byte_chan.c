@@ -12,7 +12,6 @@
  * of one ring, so they are set under that ring's lock, right where the ring changes: a level
  * computed outside the lock could be applied after a newer one and leave rx asserted on an
  * empty ring (an interrupt storm) or deasserted with bytes waiting (a lost wake-up). */
-#include <hv/err.h>
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
@@ -20,6 +19,7 @@
 #include <hv/byte_chan.h>
 #include <hv/config.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
 #include <hv/unit.h>

@@ -2,10 +2,10 @@
  * through the parents' ranges, its interrupts resolved through interrupt-parent, numbered
  * handles, and the BH_DEVICE_* answers built from them (include/bulkhead/device.h).
  * Shared by the hypervisor and bhctl: libfdt and libc only. */
-#include <hv/err.h>
 #include <stdio.h>
 #include <string.h>
 #include <hv/device_desc.h>
+#include <hv/err.h>
 #include <hv/fdt_util.h>
 
 #define MAX_PARENT_HOPS	16

@@ -2,7 +2,6 @@
  * the owner is created, MMIO mapped into it (whole pages straight through, cache-inhibited
  * and guarded; registers that share a page with someone else's are forwarded access by
  * access), the interrupts given to the virtual PIC, and the device nodes of the guest tree. */
-#include <hv/err.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <hv/console.h>
 #include <hv/device.h>
 #include <hv/device_hcall.h>
+#include <hv/err.h>
 #include <hv/fdt_util.h>
 #include <hv/guest_tree.h>
 #include <hv/iommu.h>

@@ -1,11 +1,11 @@
 /* hcall.c - the device descriptor hypercalls (BH_DEVICE_*, docs/abi.md): argument
  * buffers are guest physical, checked against the caller's memory before anything is
  * written; structures follow the argsz rules of include/bulkhead/device.h. */
-#include <hv/err.h>
 #include <string.h>
 #include <hv/console.h>
 #include <hv/device.h>
 #include <hv/device_hcall.h>
+#include <hv/err.h>
 #include <hv/partition.h>
 #include <hv/unit.h>
 

@@ -16,11 +16,11 @@
  * of a bit word that lost a bit would leave a source masked at the controller for good. The
  * lock is a leaf: nothing is called under it that takes another lock; it is held for a few
  * register accesses at most (irqchip_arch_route() waits, bounded, for an active source). */
-#include <hv/err.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include <hv/hcall.h>
 #include <hv/arch/irqchip.h>

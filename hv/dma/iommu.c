@@ -2,11 +2,11 @@
  * memory maps, the start state policy (disabled unless no-dma-disable), the quiesce sequence
  * run by each source handle's prereset, fault records. Hardware work is in the back ends
  * behind the iommu_arch_* hooks (<hv/arch.h>). */
-#include <hv/err.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/bootargs.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include <hv/iommu.h>
 #include <hv/manager.h>

@@ -2,9 +2,9 @@
  * hdt, cdt, gdt). Strings print as strings, everything else as 32-bit cells or bytes. */
 #include <ctype.h>
 #include <libfdt.h>
-#include <hv/err.h>
 #include <hv/console.h>
 #include <hv/dt_print.h>
+#include <hv/err.h>
 
 #define MAX_CELLS_SHOWN	16
 

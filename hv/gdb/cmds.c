@@ -2,8 +2,8 @@
  * gets one checksummed packet, copied out of the channel (never parsed where gdb wrote it),
  * checks every number and length against its bounds, and answers "E01" when it cannot. An
  * unknown command gets the empty reply (gdb's "not supported"). */
-#include <hv/err.h>
 #include <string.h>
+#include <hv/err.h>
 #include "priv.h"
 
 #define MEM_MAX		((GDB_OUT_MAX - 8) / 2)	/* bytes one 'm' reply carries */

@@ -2,8 +2,8 @@
  * through a vCPU's own translation to guest physical and copied with the checked guest
  * memory helpers (RAM of the partition only: never a device, never the hypervisor's);
  * software breakpoints are words of that memory replaced by the trap instruction. */
-#include <hv/err.h>
 #include <string.h>
+#include <hv/err.h>
 #include "priv.h"
 
 /* va .. va + len - 1 of v in pieces that each lie in one translation; copy(gpa, off, n). */

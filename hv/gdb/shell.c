@@ -1,7 +1,7 @@
 /* shell.c - the shell's "gdb P [N]": the console input goes to partition P's gdb stub
  * (its N-th gdb-stub node, default the first) until Ctrl-]; bhctl gdb drives it. */
-#include <hv/err.h>
 #include <stdlib.h>
+#include <hv/err.h>
 #include <hv/gdb.h>
 #include <hv/partition.h>
 #include <hv/shell.h>

@@ -2,11 +2,11 @@
  * console CPU's poll, and the output side. What a stub sends travels on the console wire as
  * whole lines "%gdb:N <bytes>" (N: its mux channel), which bhctl gdb passes to gdb; what gdb
  * sends arrives as the shell's attached input (docs/gdb.md). */
-#include <hv/err.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/hv.h>
 #include "priv.h"
 

@@ -7,9 +7,9 @@
  * The image is untrusted (whoever built it is not the board owner): every header field is
  * bounded against the image's size before it is used, every destination against the
  * partition's memory (guest_write(), gpa_to_hpa()), and arithmetic is done in 64 bits. */
-#include <hv/err.h>
 #include <string.h>
 #include <hv/arch/boot.h>
+#include <hv/err.h>
 #include <hv/image.h>
 #include <hv/inflate.h>
 #include <hv/partition.h>

@@ -1,8 +1,8 @@
 /* mem.c - a partition's guest-physical address space: translation to host physical
  * and checked copies in and out (the hypervisor maps all RAM at VA = PA). */
-#include <hv/err.h>
 #include <string.h>
 #include <hv/arch.h>
+#include <hv/err.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
 

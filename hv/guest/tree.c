@@ -2,7 +2,6 @@
  * /hypervisor (hcall-instructions, guest id and name, handles), memory, /cpus (written by the
  * architecture's guest boot protocol, <hv/arch/boot.h>), /chosen (stdout = the console byte
  * channel), then the config's node-update. */
-#include <hv/err.h>
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
@@ -13,6 +12,7 @@
 #include <hv/config.h>
 #include <hv/cpu.h>
 #include <hv/device.h>
+#include <hv/err.h>
 #include <hv/fdt_util.h>
 #include <hv/guest_tree.h>
 #include <hv/manager.h>

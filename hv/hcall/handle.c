@@ -1,7 +1,7 @@
 /* handle.c - per-partition handle tables and their reset operations (the handle unit). */
-#include <hv/err.h>
 #include <stdbool.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/handle.h>
 #include <hv/partition.h>
 #include <hv/unit.h>

@@ -1,12 +1,12 @@
 /* build.c - the memory and vCPU units: a partition's memory map and dtb window, its
  * vCPUs on their physical CPUs (built from the config), and what every start puts in its
  * scrubbed memory (guest image, device tree, ePAPR spin table). */
-#include <hv/err.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/err.h>
 #include <hv/guest_tree.h>
 #include <hv/image.h>
 #include <hv/partition.h>

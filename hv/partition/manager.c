@@ -2,10 +2,10 @@
  * partition gets one handle per partition its config names (managed-partition) and may ask
  * for its status, start, stop, restart it, and copy memory into or out of it. A partition
  * without such a handle cannot name another partition at all. */
-#include <hv/err.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/handle.h>
 #include <hv/iommu.h>
 #include <hv/manager.h>
@@ -110,10 +110,15 @@ static struct partition *self_or_target(struct vcpu *v, struct hcall_regs *r)
 	return target_arg(v, r, r->reg[0]);
 }
 
+/* A life-cycle operation's result as the guest's status: -HV_EINVAL is "not in a state
+ * that allows it", -HV_EBUSY "held by another operation, try again". */
 static unsigned long ev_of(int err)
 {
-	return err == 0 ? EV_SUCCESS : err == -HV_EINVAL ? EV_INVALID_STATE :
-	       err == -HV_EBUSY ? EV_EAGAIN : err == -HV_EIO ? EV_EIO : EV_CONFIG;
+	static const struct ev_status map[] = {
+		{ -HV_EINVAL, EV_INVALID_STATE }, { -HV_EBUSY, EV_EAGAIN }, { -HV_EIO, EV_EIO },
+	};
+
+	return hv_err_to_ev(err, map, sizeof(map) / sizeof(map[0]), EV_CONFIG);
 }
 
 /* in: handle; out: status, FH_PARTITION_*, DMA faults recorded for the partition since boot

@@ -1,13 +1,13 @@
 /* partition.c - the partition life cycle: partitions built from the validated config by the
  * units (hv/partition/unit.c) in order; start (units' prestart, scrub, units' reset, release vCPU 0,
  * units' start), stop (vCPUs out, units' prereset, units' stopped), restart, fault. */
-#include <hv/err.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/event.h>
 #include <hv/log.h>
 #include <hv/mutate.h>

@@ -13,11 +13,11 @@
  *   - status: the capabilities-list bit reads 0 and 0x34 reads 0 (no capability exposed);
  *   - expansion ROM (0x30) reads 0; the device-specific area 0x40-0xff reads 0;
  *   - interrupt line (0x3c) is a guest scratch byte; everything else is read-only. */
-#include <hv/err.h>
 #include <stdio.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include <hv/arch/boot.h>
 #include <hv/mutate.h>

@@ -17,10 +17,10 @@
  *     partition's memory with bus address = guest physical address, which is what Linux asks
  *     for (an inbound window from bus 0 over its memory) - so its DMA addresses work
  *     untranslated and nothing it writes here can widen the fence. */
-#include <hv/err.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
+#include <hv/err.h>
 #include <hv/fdt_util.h>
 #include <hv/partition.h>
 #include <hv/unit.h>

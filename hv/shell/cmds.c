@@ -1,7 +1,6 @@
 /* cmds.c - the hypervisor shell's command table and its small commands: version, cpus,
  * the device trees, partition life cycle, console attach, reset, devices, dma. list/info are
  * in shell/info.c, stats in shell/stats.c, log/loglevel in shell/log.c. */
-#include <hv/err.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
@@ -10,6 +9,7 @@
 #include <hv/device.h>
 #include <hv/device_hcall.h>
 #include <hv/dt_print.h>
+#include <hv/err.h>
 #include <hv/hv.h>
 #include <hv/iommu.h>
 #include <hv/log.h>

@@ -1,11 +1,11 @@
 /* info.c - "list" and "info": the partitions' state, CPUs, memory (guest -> host),
  * byte channels and uptime, as text or as one JSON object on one line. */
-#include <hv/err.h>
 #include <stdio.h>
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/byte_chan.h>
 #include <hv/config.h>
+#include <hv/err.h>
 #include <hv/hv.h>
 #include <hv/partition.h>
 #include <hv/stats.h>

@@ -1,10 +1,10 @@
 /* log.c - "log [N]" (the newest hypervisor messages, oldest first: sequence number,
  * seconds since boot, level, text) and
  * "loglevel [LEVEL]" (which hv_log() messages the console prints). */
-#include <hv/err.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <hv/arch.h>
+#include <hv/err.h>
 #include <hv/log.h>
 #include <hv/shell.h>
 #include "priv.h"

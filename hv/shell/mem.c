@@ -1,8 +1,8 @@
 /* mem.c - "mem": what the hypervisor holds — its heap (newlib's mallinfo), each
  * partition's handles and the DMA sources attached. Printed before and after a run of
  * restarts, two equal outputs show that nothing leaked. */
-#include <hv/err.h>
 #include <malloc.h>
+#include <hv/err.h>
 #include <hv/heap.h>
 #include <hv/iommu.h>
 #include <hv/partition.h>

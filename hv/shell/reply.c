@@ -3,9 +3,9 @@
  *   {"cmd":"list","out":"<the human output>","rc":0,"err":null,<the command's data>}
  * written with one console write (a device tree, larger than the buffer, in several while the
  * shell holds the console). Commands add their data with sh_data_begin()/sh_data_end(). */
-#include <hv/err.h>
 #include <stdbool.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/jbuf.h>
 #include <hv/shell.h>
 

@@ -1,12 +1,12 @@
 /* shell.c - input side of the hypervisor console shell: line editing, script mode (bhctl),
  * a partition console attached to the UART input, and command dispatch. The commands are in
  * shell/cmds.c and the shell_*.c files; docs/console.md describes what the user sees. */
-#include <hv/err.h>
 #include <stdio.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/byte_chan.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/event.h>
 #include <hv/log.h>
 #include <hv/partition.h>

@@ -1,12 +1,12 @@
 /* stats.c - "stats [P] [--clear] [--json]": per partition, the sums over its vCPUs of
  * exits by reason, hypercalls by token, emulated instructions, TLB refills, exceptions and
  * interrupts delivered, plus its faults, unknown hypercalls and blocked DMA accesses. */
-#include <hv/err.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/hcall.h>
 #include <hv/arch.h>
+#include <hv/err.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
 #include <hv/stats.h>

@@ -1,11 +1,11 @@
 /* util.c - what every shell command uses: the output buffer, usage and option
  * parsing, partition arguments, and "help". */
-#include <hv/err.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/log.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>

@@ -2,10 +2,10 @@
  * device (reg through ranges, interrupts through interrupt-parent, sub-page regions not
  * mappable) and a PCI function (interrupt-map lookup), handle numbering, and the ABI answers
  * (index and kind errors, DT-path size query and short buffer). Trees are built in memory. */
-#include <hv/err.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/device_desc.h>
+#include <hv/err.h>
 #include "unit.h"
 
 static char hw[16384], cfgt[4096];

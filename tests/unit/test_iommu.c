@@ -9,9 +9,9 @@
  *    console line naming the partition and the source; other partitions start as before;
  *  - issue 12, finding 6: two threads (two vCPUs of one partition) enabling one source at once
  *    count one enable, so one disable (FH_DMA_DISABLE or a stop's quiesce) closes the fence. */
-#include <hv/err.h>
 #include <pthread.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/handle.h>
 #include <hv/iommu.h>
 #include <hv/partition.h>

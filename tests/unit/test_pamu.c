@@ -9,9 +9,9 @@
  *   word 3             WCE[7:4] | ATM[3:2] (01 = window translation) | OTM[1:0]
  *   word 4/5           TWBAH / TWBAL[31:12] | SWSE[11:6];  word 6 FSPI
  * window size = 2^(WSE+1) (4 KiB = 0xB), subwindow count = 2^(WCE+1), AP 3 = read+write. */
-#include <hv/err.h>
 #include <string.h>
 #include <libfdt.h>
+#include <hv/err.h>
 #include <hv/iommu.h>
 #include "iommu/pamu_core.h"
 #include "unit.h"

@@ -3,8 +3,8 @@
  * in order and a failing create unwinds the units before it in reverse (and only those);
  * teardown hooks run in reverse, all of them, with the first error; reset stops at the first
  * error; each unit's slot is per partition and zeroed before creation and after destroy. */
-#include <hv/err.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/partition.h>
 #include <hv/unit.h>
 #include "unit.h"

@@ -1,8 +1,8 @@
 /* reset.c - whole-system reset on QorIQ: the global utilities block (GUTS) has a reset
  * control register when its node says "fsl,has-rstcr"; writing HRESET_REQ asserts the
  * board's hard reset (MPC8544ERM, Global Utilities: RSTCR). */
-#include <hv/err.h>
 #include <hv/arch.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 
 #define GUTS_RSTCR		0xb0		/* reset control register */

@@ -1,10 +1,10 @@
 /* smp.c - release secondary e500mc CPUs through the ePAPR spin table (ePAPR 1.1, 5.5).
  * Each cpu node has enable-method = "spin-table" and cpu-release-addr (64-bit physical). */
-#include <hv/err.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include "powerpc.h"
 

@@ -3,8 +3,8 @@
  * shows it: r0-r31, the 32 upper halves of the SPE registers, pc, msr, cr, lr, ctr, xer, acc,
  * spefscr; e500mc has no SPE, so those read 0),
  * guest virtual -> guest physical through the vCPU's guest TLB, the trap instruction. */
-#include <hv/err.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/gdb.h>
 #include <hv/partition.h>
 #include "powerpc.h"

@@ -3,11 +3,11 @@
  * reg) programmed to use them, one primary entry per LIODN attached to a domain. Entries
  * are encoded by pamu_core.c (host-tested). QEMU has no PAMU, so this code has never run:
  * docs/dma.md says so and lists what must be checked on silicon. */
-#include <hv/err.h>
 #include <stdbool.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include <hv/iommu.h>
 #include "pamu_core.h"

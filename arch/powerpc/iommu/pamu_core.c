@@ -2,9 +2,9 @@
  * fitting a DMA domain onto a primary window and subwindows, encoding primary and secondary
  * PAACEs, the enable sequence and access-violation decoding. Built for the target (pamu.c)
  * and for the host unit tests. */
-#include <hv/err.h>
 #include <string.h>
 #include <libfdt.h>
+#include <hv/err.h>
 #include <hv/iommu.h>
 #include "pamu_core.h"
 

@@ -10,11 +10,11 @@
  * reading IACK returns the vector of the highest-priority pending interrupt routed to that
  * CPU and marks it in service; writing 0 to EOI ends the highest-priority one in service.
  * The same layout is what QEMU's openpic model implements for its FSL MPIC 4.2. */
-#include <hv/err.h>
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
 #include <hv/arch/irqchip.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include "powerpc.h"
 

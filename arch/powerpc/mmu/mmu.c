@@ -1,8 +1,8 @@
 /* mmu.c - the hypervisor's own address space on e500mc: a table of TLB1 entries (RAM at
  * VA = PA, device windows at VAs from IO_VA_BASE up) written on the boot CPU and replayed on
  * every secondary (each e500mc core has its own TLB1; E500MCRM 6.3). */
-#include <hv/err.h>
 #include <hv/arch.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include <arch/spr.h>
 #include "powerpc.h"

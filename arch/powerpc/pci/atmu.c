@@ -14,12 +14,12 @@
  * PITAR (+0x00, local address >> 12), PIWBAR (+0x08, PCI base >> 12), PIWBEAR (+0x0C, PCI base
  * bits 63:44), PIWAR (+0x10, attributes: EN, prefetch, target, read/write snoop, size).
  * Config cycles: CFG_ADDR (+0x000) and CFG_DATA (+0x004, little-endian data). */
-#include <hv/err.h>
 #include <stdbool.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/fdt_util.h>
 #include <hv/platform.h>
 #include <hv/iommu.h>

@@ -6,12 +6,12 @@
  * each transfer takes 100 ms of virtual time) writes into memory while the test checks which
  * bytes land. One "dma-selftest: PASS|FAIL <what>" line per check, then a summary line.
  * QEMU: -device edu,dma_mask=0xffffffff (the default mask clips bus addresses to 28 bits). */
-#include <hv/err.h>
 #include <stdbool.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/fdt_util.h>
 #include <hv/platform.h>
 #include <hv/handle.h>
