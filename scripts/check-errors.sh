@@ -13,7 +13,8 @@ bad=0
 scan() {
 	rule=$1 re=$2 allow=$3
 	shift 3
-	hits=$(grep -rnE --include='*.c' --include='*.h' -e "$re" "$@" | grep -vE "^($allow):" || true)
+	hits=$(grep -rnE --include='*.c' --include='*.h' -e "$re" "$@" |
+	       grep -vE "^($allow):" || true)
 	if [ -n "$hits" ]; then
 		printf '%s\n' "$hits" | awk -v r="$rule" '{ print "check-errors: " r ": " $0 }'
 		bad=1

@@ -413,7 +413,8 @@ static int add_device_node(void *fdt, const struct hv_device *d, const void *hw,
 			continue;
 		FDT_TRY(fdt_setprop_u32(fdt, node, "interrupt-parent", (uint32_t)pic));
 		FDT_TRY(fdt_appendprop_u32(fdt, node, "interrupts", dd->irq[i].handle));
-		FDT_TRY(fdt_appendprop_u32(fdt, node, "interrupts", hv_pic_sense(dd->irq[i].flags)));
+		FDT_TRY(fdt_appendprop_u32(fdt, node, "interrupts",
+					   hv_pic_sense(dd->irq[i].flags)));
 	}
 	return upd >= 0 ? guest_tree_node_update(fdt, node, cfg_fdt, upd) : 0;
 }

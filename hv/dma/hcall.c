@@ -14,10 +14,10 @@
 static unsigned long status_of(int err)
 {
 	static const struct ev_status map[] = {
-		{ -HV_EBUSY, EV_CONFIG },	/* shares a fence with another partition's source */
-		{ -HV_ENOSPC, EV_CONFIG },	/* the domain does not fit the hardware's windows */
+		{ -HV_EBUSY, EV_CONFIG },	/* shares a fence with another's source */
+		{ -HV_ENOSPC, EV_CONFIG },	/* the domain does not fit the windows */
 		{ -HV_ENODEV, EV_ENODEV },
-		{ -HV_EPERM, EV_EPERM },	/* the config says the device does no DMA (no-dma) */
+		{ -HV_EPERM, EV_EPERM },	/* the config says no DMA (no-dma) */
 	};
 
 	return hv_err_to_ev(err, map, sizeof(map) / sizeof(map[0]), EV_EIO);

@@ -21,7 +21,8 @@ int gdb_hex_val(char c)
 int gdb_hex_decode(const char *h, size_t n, uint8_t *out)
 {
 	for (size_t i = 0; i < n; i++) {
-		int hi = gdb_hex_val(h[2 * i]), lo = hi < 0 ? GDB_NOT_HEX : gdb_hex_val(h[2 * i + 1]);
+		int hi = gdb_hex_val(h[2 * i]);
+		int lo = hi < 0 ? GDB_NOT_HEX : gdb_hex_val(h[2 * i + 1]);
 
 		if (lo < 0)
 			return -HV_EINVAL;

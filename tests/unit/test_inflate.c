@@ -92,7 +92,8 @@ int main(int argc, char **argv)
 		free(gz);
 	}
 	CHECK_EQ(run(before_start, sizeof(before_start), 64, &got, &why), -HV_EINVAL);
-	CHECK_EQ(run((const uint8_t *)"not gzip at all, not at all", 27, 64, &got, &why), -HV_EINVAL);
+	CHECK_EQ(run((const uint8_t *)"not gzip at all, not at all", 27, 64, &got, &why),
+		 -HV_EINVAL);
 	CHECK(why && strstr(why, "not gzip"));
 	free(raw);
 	return unit_done("test_inflate");

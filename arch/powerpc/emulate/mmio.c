@@ -81,8 +81,9 @@ static uint32_t load_result(uint64_t raw, const struct ldst *d)
 	return v;
 }
 
-/* 0 when done (pc advanced), a negative code when the instruction is not a plain load/store or the region's
- * ops refused it. ea is the data address (DEAR), gpa its guest physical address. */
+/* 0 when done (pc advanced), a negative code (hv/err.h) when the instruction is not a plain
+ * load/store or the region's ops refused it. ea is the data address (DEAR), gpa its guest physical
+ * address. */
 int emulate_mmio(struct vcpu *v, struct trap_frame *tf, const struct part_region *r,
 		 uint32_t ea, uint64_t gpa)
 {

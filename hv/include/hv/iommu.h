@@ -115,8 +115,8 @@ struct iommu_attach_args {
 /* For the device layer (hv/dev/device.c), once per DMA source when p's devices are created:
  * attach the source to p's domain (or to a domain restricted to its dma-window), disabled
  * unless no_dma_disable, and add its handle to p. Returns the handle number (the device
- * node's fsl,hv-dma-handle) or a negative error: -HV_EBUSY (already attached), -HV_ENOSPC, -HV_ENODEV
- * (no back end for this source), -HV_EINVAL. */
+ * node's fsl,hv-dma-handle) or a negative error: -HV_EBUSY (already attached), -HV_ENOSPC,
+ * -HV_ENODEV (no back end for this source), -HV_EINVAL. */
 int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args *a);
 
 /* The same for a source that may reach all of p's memory. For a PCI function, unit may be
