@@ -11,7 +11,7 @@ HOST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=im
 		-Ihv/include -Iinclude -Itools/bhctl -MMD -MP
 SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-HOST_LIB_SRCS := hv/fdt/util.c hv/dev/desc.c $(wildcard hv/config/*.c)
+HOST_LIB_SRCS := hv/core/err.c hv/fdt/util.c hv/dev/desc.c $(wildcard hv/config/*.c)
 # (hv/dev/desc.c: the descriptors "bhctl devices" prints and the validator resolves irqs with)
 BHCTL_SRCS    := $(wildcard tools/bhctl/*.c)
 UNIT_TESTS    := $(patsubst tests/unit/%.c,$(BH)/unit/%,$(wildcard tests/unit/test_*.c))

@@ -133,7 +133,7 @@ static void check_gpma(struct cfg_ctx *c, int gi)
 	}
 }
 
-/* The gpma of partition pi whose guest range holds addr, or -1. */
+/* The gpma of partition pi whose guest range holds addr, or CFG_NONE. */
 static int gpma_at(const struct hv_config *cfg, int pi, uint64_t addr)
 {
 	for (int i = 0; i < cfg->nr_gpmas; i++) {
@@ -146,7 +146,7 @@ static int gpma_at(const struct hv_config *cfg, int pi, uint64_t addr)
 		if (r.size && addr >= r.base && addr <= cfg_range_end(&r))
 			return i;
 	}
-	return -1;
+	return CFG_NONE;
 }
 
 /* An image the hypervisor copies at each start (guest-image, linux-rootfs): from RAM outside

@@ -85,7 +85,7 @@ static void check_regs(struct cfg_ctx *c, int i)
 
 		if (err) {
 			cfg_err(c, d->node, "device", "reg entry %d of %s cannot be translated to a "
-				"CPU address (libfdt: %s)", k, c->devpath[i], fdt_strerror(err));
+				"CPU address (libfdt: %s)", k, c->devpath[i], hv_strerror(err));
 			return;
 		}
 	}

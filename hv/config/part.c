@@ -1,6 +1,7 @@
 /* part.c - pass 1 for a partition node and its children, devices and byte channels. */
 #include <stdio.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/fdt_util.h>
 #include "priv.h"
 
@@ -47,7 +48,7 @@ int cfg_parse_device(struct cfg_ctx *c, int node, int owner)
 	cfg_check_props(c, node, props);
 	if (c->cfg->nr_devices >= CFG_MAX_DEVICES) {
 		cfg_err(c, node, NULL, "too many device assignments (max %d)", CFG_MAX_DEVICES);
-		return -1;
+		return -HV_ENOSPC;
 	}
 	d = &c->cfg->device[c->cfg->nr_devices++];
 	d->node = node;
@@ -59,7 +60,7 @@ int cfg_parse_device(struct cfg_ctx *c, int node, int owner)
 	cfg_read_ref(c, node, "dma-window", K_DMA_WINDOW, &d->dma_window, NULL, false);
 	d->device = cfg_read_string(c, node, "device", true);
 	if (!d->device)
-		return -1;
+		return -HV_EINVAL;
 	d->hw_node = fdt_resolve_path(c->hw, d->device);
 	if (d->hw_node < 0)
 		cfg_err(c, node, "device", "\"%s\" is neither a path nor an alias in the hardware "

@@ -3,7 +3,7 @@
 #include <hv/fdt_util.h>
 #include "priv.h"
 
-/* Index of the entity of one of kinds whose node is node, or -1; *kind gets its kind. */
+/* Index of the entity of one of kinds whose node is node, or CFG_NONE; *kind gets its kind. */
 int cfg_find_entity(struct cfg_ctx *c, int node, unsigned int kinds, unsigned int *kind)
 {
 	const struct hv_config *cfg = c->cfg;
@@ -25,7 +25,7 @@ int cfg_find_entity(struct cfg_ctx *c, int node, unsigned int kinds, unsigned in
 	FIND(K_GPMA, gpma, nr_gpmas)
 #undef FIND
 	*kind = 0;
-	return -1;
+	return CFG_NONE;
 }
 
 void cfg_resolve_refs(struct cfg_ctx *c)

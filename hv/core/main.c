@@ -1,12 +1,12 @@
 /* main.c - hypervisor start-up on the boot CPU: console, inventory, configuration, CPUs,
  * then the console shell. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>	/* the config blob (the config format) */
 #include <hv/arch.h>
 #include <hv/bootargs.h>
+#include <hv/err.h>
 #include <hv/mutate.h>
 #include <hv/config.h>
 #include <hv/console.h>

@@ -2,7 +2,6 @@
  * the owner is created, MMIO mapped into it (whole pages straight through, cache-inhibited
  * and guarded; registers that share a page with someone else's are forwarded access by
  * access), the interrupts given to the virtual PIC, and the device nodes of the guest tree. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
@@ -11,6 +10,8 @@
 #include <hv/console.h>
 #include <hv/device.h>
 #include <hv/device_hcall.h>
+#include <hv/err.h>
+#include <hv/fdt_util.h>
 #include <hv/guest_tree.h>
 #include <hv/iommu.h>
 #include <hv/pci.h>
@@ -23,7 +24,7 @@
 #define MAX_FWD_PAGES	16
 #define FWD_WINDOWS	4
 
-#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
+#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)	/* an hv code */
 
 /* A page of device registers a partition may only partly touch: accesses inside one of its
  * windows are forwarded to the hardware, anything else in the page faults the partition. */
@@ -101,11 +102,11 @@ static int fwd_read(void *ctx, uint64_t off, unsigned int size, uint64_t *value)
 	volatile uint8_t *a = f->va + off;
 
 	if (!fwd_inside(f, off, size))
-		return -EFAULT;
+		return -HV_EFAULT;
 	switch (size) {
 	case 1: *value = arch_read8(a); break;
 	case 4: *value = arch_read32(a); break;
-	default: return -EINVAL;
+	default: return -HV_EINVAL;
 	}
 	return 0;
 }
@@ -116,11 +117,11 @@ static int fwd_write(void *ctx, uint64_t off, unsigned int size, uint64_t value)
 	volatile uint8_t *a = f->va + off;
 
 	if (!fwd_inside(f, off, size))
-		return -EFAULT;
+		return -HV_EFAULT;
 	switch (size) {
 	case 1: arch_write8(a, (uint8_t)value); break;
 	case 4: arch_write32(a, (uint32_t)value); break;
-	default: return -EINVAL;
+	default: return -HV_EINVAL;
 	}
 	return 0;
 }
@@ -151,10 +152,10 @@ static int map_forwarded(struct partition *p, const struct dev_region *r)
 	struct fwd_page *f;
 
 	if (r->phys + r->size > page + DEV_PAGE_SIZE)
-		return -EINVAL;		/* straddles a page boundary: not supported */
+		return -HV_EINVAL;		/* straddles a page boundary: not supported */
 	f = fwd_page_get(p, page);
 	if (!f || f->nr == FWD_WINDOWS)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	f->win[f->nr].off = (uint32_t)(r->phys - page);
 	f->win[f->nr].size = (uint32_t)r->size;
 	f->nr++;
@@ -227,7 +228,7 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	int err;
 
 	if (nr_devices == MAX_DEVICES)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	d = &devices[nr_devices];
 	memset(d, 0, sizeof(*d));
 	d->part = p;
@@ -241,8 +242,8 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	err = dev_desc_build(hw, cfg_fdt, cfg, index, &d->desc);
 	if (err) {
 		hv_printf("partition %s: device %s: %s\n", p->name, cfg->device[index].device,
-			  fdt_strerror(err));
-		return -EINVAL;
+			  hv_strerror(err));
+		return -HV_EINVAL;
 	}
 	nr_devices++;
 	err = d->desc.pci ? pci_function_setup(p, hw, &d->desc) : map_regions(d);
@@ -335,12 +336,12 @@ static int copy_node(void *fdt, int dst, const void *hw, int node, bool top)
 
 		if (top && skip_prop(name))
 			continue;
-		TRY(fdt_setprop(fdt, dst, name, val, len));
+		FDT_TRY(fdt_setprop(fdt, dst, name, val, len));
 	}
 	fdt_for_each_subnode(child, hw, node) {
 		int sub = fdt_add_subnode(fdt, dst, fdt_get_name(hw, child, NULL));
 
-		TRY(sub);
+		FDT_TRY(sub);
 		TRY(copy_node(fdt, sub, hw, child, false));
 	}
 	return 0;
@@ -362,13 +363,13 @@ static int parent_in_guest(void *fdt, const void *hw, int hw_parent)
 	if (node >= 0)
 		return node;
 	node = fdt_add_subnode(fdt, gp, fdt_get_name(hw, hw_parent, NULL));
-	TRY(node);
+	FDT_TRY(node);
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		int len;
 		const void *v = fdt_getprop(hw, hw_parent, keep[i], &len);
 
 		if (v)
-			TRY(fdt_setprop(fdt, node, keep[i], v, len));
+			FDT_TRY(fdt_setprop(fdt, node, keep[i], v, len));
 	}
 	return node;
 }
@@ -382,17 +383,17 @@ static int pci_node(void *fdt, const struct dev_desc *dd)
 
 	if (vhb < 0) {
 		vhb = fdt_add_subnode(fdt, 0, "hv-pci");
-		TRY(vhb);
-		TRY(fdt_setprop_string(fdt, vhb, "compatible", "bulkhead,virtual-pci-host"));
-		TRY(fdt_setprop_u32(fdt, vhb, "#address-cells", 1));
-		TRY(fdt_setprop_u32(fdt, vhb, "#size-cells", 0));
+		FDT_TRY(vhb);
+		FDT_TRY(fdt_setprop_string(fdt, vhb, "compatible", "bulkhead,virtual-pci-host"));
+		FDT_TRY(fdt_setprop_u32(fdt, vhb, "#address-cells", 1));
+		FDT_TRY(fdt_setprop_u32(fdt, vhb, "#size-cells", 0));
 	}
 	snprintf(name, sizeof(name), "function@%lx", (unsigned long)(dd->pci_bdf & 0xff));
 	node = fdt_add_subnode(fdt, vhb, name);
-	TRY(node);
-	TRY(fdt_setprop_string(fdt, node, "compatible", "bulkhead,pci-function"));
-	TRY(fdt_setprop_u32(fdt, node, "reg", dd->pci_bdf & 0xff));
-	TRY(fdt_setprop_u32(fdt, node, "fsl,hv-dma-handle", dd->dma_handle));
+	FDT_TRY(node);
+	FDT_TRY(fdt_setprop_string(fdt, node, "compatible", "bulkhead,pci-function"));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "reg", dd->pci_bdf & 0xff));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "fsl,hv-dma-handle", dd->dma_handle));
 	return node;
 }
 
@@ -408,17 +409,18 @@ static int add_device_node(void *fdt, const struct hv_device *d, const void *hw,
 		parent = parent_in_guest(fdt, hw, fdt_parent_offset(hw, dd->hw_node));
 		TRY(parent);
 		node = fdt_add_subnode(fdt, parent, fdt_get_name(hw, dd->hw_node, NULL));
-		TRY(node);
+		FDT_TRY(node);
 		TRY(copy_node(fdt, node, hw, dd->hw_node, true));
 	}
 	TRY(node);
-	TRY(fdt_setprop_u32(fdt, node, "fsl,hv-device-handle", dd->handle));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "fsl,hv-device-handle", dd->handle));
 	for (unsigned int i = 0; i < dd->nr_irqs; i++) {
 		if (!dd->irq[i].count)
 			continue;
-		TRY(fdt_setprop_u32(fdt, node, "interrupt-parent", (uint32_t)pic));
-		TRY(fdt_appendprop_u32(fdt, node, "interrupts", dd->irq[i].handle));
-		TRY(fdt_appendprop_u32(fdt, node, "interrupts", hv_pic_sense(dd->irq[i].flags)));
+		FDT_TRY(fdt_setprop_u32(fdt, node, "interrupt-parent", (uint32_t)pic));
+		FDT_TRY(fdt_appendprop_u32(fdt, node, "interrupts", dd->irq[i].handle));
+		FDT_TRY(fdt_appendprop_u32(fdt, node, "interrupts",
+					   hv_pic_sense(dd->irq[i].flags)));
 	}
 	return upd >= 0 ? guest_tree_node_update(fdt, node, cfg_fdt, upd) : 0;
 }

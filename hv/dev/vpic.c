@@ -16,11 +16,11 @@
  * of a bit word that lost a bit would leave a source masked at the controller for good. The
  * lock is a leaf: nothing is called under it that takes another lock; it is held for a few
  * register accesses at most (irqchip_arch_route() waits, bounded, for an active source). */
-#include <errno.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include <hv/hcall.h>
 #include <hv/arch/irqchip.h>
@@ -125,7 +125,7 @@ int vpic_irq_create(struct partition *p, const struct dev_irq *di)
 	int h;
 
 	if (nr_irqs == MAX_VPIC_IRQS)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	if (!irqchip_arch_ready() && irqchip_arch_init(&hv_platform->irqchip))
 		hv_printf("vpic: no interrupt controller: device interrupts stay off\n");
 	q = &irqs[nr_irqs];
@@ -172,7 +172,7 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out, bool level)
 	int h;
 
 	if (nr_irqs == MAX_VPIC_IRQS || (level && nr_level == LEVEL_IRQS_MAX))
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	q = &irqs[nr_irqs];
 	*q = (struct vpic_irq){ .part = p, .src = IRQCHIP_NONE, .priority = DEFAULT_PRIO,
 				.guest_masked = true, .level = level,
@@ -333,14 +333,14 @@ int vpic_tree_node(void *fdt)
 		return (int)fdt_get_phandle(fdt, node);
 	node = fdt_add_subnode(fdt, 0, "hv-pic");
 	if (node < 0)
-		return node;
+		return hv_err_fdt(node);
 	ph = fdt_get_max_phandle(fdt) + 1;
 	if (fdt_setprop_string(fdt, node, "compatible", "epapr,hv-pic") ||
 	    fdt_setprop(fdt, node, "interrupt-controller", NULL, 0) ||
 	    fdt_setprop_u32(fdt, node, "#interrupt-cells", 2) ||
 	    fdt_setprop_u32(fdt, node, "#address-cells", 0) ||
 	    fdt_setprop_u32(fdt, node, "phandle", ph))
-		return -FDT_ERR_NOSPACE;
+		return -HV_EFDT_NOSPACE;
 	return (int)ph;
 }
 

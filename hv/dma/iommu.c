@@ -2,11 +2,11 @@
  * memory maps, the start state policy (disabled unless no-dma-disable), the quiesce sequence
  * run by each source handle's prereset, fault records. Hardware work is in the back ends
  * behind the iommu_arch_* hooks (<hv/arch.h>). */
-#include <errno.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/bootargs.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include <hv/iommu.h>
 #include <hv/manager.h>
@@ -65,7 +65,7 @@ static int set_enabled(struct iommu_source *s, bool on)
 
 	take(&hw_lock);
 	if (on && s->no_dma)
-		err = -EPERM;
+		err = -HV_EPERM;
 	if (err || (on && s->enabled))
 		goto out;
 	if (!on && s->master)
@@ -108,12 +108,12 @@ int iommu_domain_add(struct iommu_domain *d, uint64_t gpa, uint64_t hpa, uint64_
 	unsigned int i;
 
 	if (!size || !aligned(gpa) || !aligned(hpa) || !aligned(size) || gpa + size < gpa)
-		return -EINVAL;
+		return -HV_EINVAL;
 	for (i = 0; i < d->nr_windows; i++)
 		if (gpa < d->win[i].gpa + d->win[i].size && d->win[i].gpa < gpa + size)
-			return -EINVAL;
+			return -HV_EINVAL;
 	if (d->nr_windows == IOMMU_MAX_WINDOWS)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	/* keep the windows sorted by guest address: back ends walk them in order */
 	for (i = d->nr_windows; i > 0 && d->win[i - 1].gpa > gpa; i--)
 		d->win[i] = d->win[i - 1];
@@ -176,7 +176,7 @@ int iommu_attach(struct iommu_source *s, struct iommu_domain *d)
 	int err;
 
 	if (s->dom)
-		return -EBUSY;
+		return -HV_EBUSY;
 	s->dom = d;
 	s->enabled = false;
 	take(&hw_lock);
@@ -203,7 +203,7 @@ void iommu_detach(struct iommu_source *s)
 int iommu_enable(struct iommu_source *s)
 {
 	if (!s->dom)
-		return -ENODEV;
+		return -HV_ENODEV;
 	/* the test image's "enable-race" looks outside the lock, as before issue 12 #6 */
 	if (hv_mutated("enable-race"))
 		return s->enabled ? 0 : set_enabled_unchecked(s);
@@ -212,7 +212,7 @@ int iommu_enable(struct iommu_source *s)
 
 int iommu_disable(struct iommu_source *s)
 {
-	return s->dom ? set_enabled(s, false) : -ENODEV;
+	return s->dom ? set_enabled(s, false) : -HV_ENODEV;
 }
 
 /* s's DMA may still reach its partition's memory: print why, and keep that memory out of use
@@ -241,7 +241,7 @@ int iommu_quiesce(struct iommu_source *s)
 	if (err)
 		return hold_owner(s, "could not be disabled", err);
 	err = iommu_arch_wait_idle(s);
-	if (err && err != -EOPNOTSUPP)
+	if (err && err != -HV_EOPNOTSUPP)
 		return hold_owner(s, "still busy after disable", err);
 	return 0;
 }
@@ -348,17 +348,17 @@ int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args
 	int err, h;
 
 	if (iommu_source_find(a->kind, a->unit, a->id))
-		return -EBUSY;
+		return -HV_EBUSY;
 	s = source_alloc();
 	if (!s)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	*s = (struct iommu_source){ .kind = a->kind, .id = a->id, .unit = a->unit,
 				    .no_dma_disable = a->no_dma_disable,
 				    .defer = a->defer_dma_disable, .mask = a->mask,
 				    .master = a->master, .mask_ctx = a->ctx, .no_dma = a->no_dma };
 	s->handle = (struct handle){ .type = HANDLE_DMA, .ops = &source_ops, .obj = s };
 	d = domain_for(p, a, s);
-	err = d ? iommu_attach(s, d) : -EINVAL;
+	err = d ? iommu_attach(s, d) : -HV_EINVAL;
 	if (err) {
 		hv_printf("partition %s: dma %s 0x%x cannot be attached (error %d)\n", p->name,
 			  kind_name(a->kind), (unsigned int)a->id, err);
@@ -491,5 +491,5 @@ int iommu_init(const struct platform *plat)
 {
 	probe(plat);
 	selftest(plat);
-	return nr_units > 0 ? 0 : -ENODEV;
+	return nr_units > 0 ? 0 : -HV_ENODEV;
 }

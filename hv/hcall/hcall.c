@@ -17,6 +17,17 @@
 
 typedef void (*hcall_fn)(struct vcpu *v, struct hcall_regs *r);
 
+unsigned long hv_err_to_ev(int err, const struct ev_status *map, unsigned int n,
+			   unsigned long other)
+{
+	if (!err)
+		return EV_SUCCESS;
+	for (unsigned int i = 0; i < n; i++)
+		if (map[i].err == err)
+			return map[i].ev;
+	return other;
+}
+
 static void unpack(const struct hcall_regs *r, uint8_t *buf, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

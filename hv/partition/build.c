@@ -1,12 +1,12 @@
 /* build.c - the memory and vCPU units: a partition's memory map and dtb window, its
  * vCPUs on their physical CPUs (built from the config), and what every start puts in its
  * scrubbed memory (guest image, device tree, ePAPR spin table). */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/err.h>
 #include <hv/guest_tree.h>
 #include <hv/image.h>
 #include <hv/partition.h>
@@ -24,12 +24,14 @@ static int memory_init(const struct unit_env *e)
 	return 0;
 }
 
+#define NO_PCPU		(-1)	/* pcpu_of_hw_id(): no such CPU */
+
 static int pcpu_of_hw_id(unsigned int hw_id)
 {
 	for (unsigned int c = 0; c < hv_nr_cpus; c++)
 		if (hv_cpus[c].hw_id == hw_id)
 			return (int)c;
-	return -1;
+	return NO_PCPU;
 }
 
 /* One vCPU per hardware CPU id set in cpus (bit n = /cpus reg n, n < CFG_MAX_CPUS = 64, the
@@ -43,7 +45,7 @@ static int setup_vcpus(struct partition *p, uint64_t cpus)
 			continue;
 		if (pcpu < 0 || p->nr_vcpus == PART_MAX_VCPUS) {
 			hv_printf("partition %s: CPU %u cannot be used\n", p->name, hw);
-			return -EINVAL;
+			return -HV_EINVAL;
 		}
 		p->vcpu[p->nr_vcpus] = (struct vcpu){ .part = p, .index = p->nr_vcpus,
 						      .pcpu = (unsigned int)pcpu };
@@ -104,11 +106,11 @@ static int build_tree(struct partition *p)
 	void *buf = malloc((size_t)p->dtb_size), *kept;
 	int err = buf ? guest_tree_build(p, env.hw_fdt, env.cfg_fdt, env.cfg, buf,
 					 (size_t)p->dtb_size)
-		      : -FDT_ERR_NOSPACE;
+		      : -HV_ENOMEM;
 
 	if (err) {
 		hv_printf("partition %s: cannot build its device tree: %s\n", p->name,
-			  fdt_strerror(err));
+			  hv_strerror(err));
 		free(buf);
 		return err;
 	}
@@ -124,8 +126,8 @@ static int build_tree(struct partition *p)
 static int load_tree(struct partition *p)
 {
 	if (!p->tree && build_tree(p))
-		return -EINVAL;
-	return guest_write(p, p->dtb_gpa, p->tree, fdt_totalsize(p->tree)) ? -EFAULT : 0;
+		return -HV_EINVAL;
+	return guest_write(p, p->dtb_gpa, p->tree, fdt_totalsize(p->tree)) ? -HV_EFAULT : 0;
 }
 
 static int load_image(struct partition *p)
@@ -136,7 +138,7 @@ static int load_image(struct partition *p)
 
 	if (!cp->has_image) {
 		hv_printf("partition %s: no guest-image to start\n", p->name);
-		return -ENOENT;
+		return -HV_ENOENT;
 	}
 	err = image_load(p, cp->image_src, cp->image_size, cp->image_guest, &p->entry, &why);
 	if (err) {
@@ -150,7 +152,7 @@ static int load_image(struct partition *p)
 					  (size_t)cp->rootfs_src.size)) {
 		hv_printf("partition %s: linux-rootfs does not fit in the partition's memory\n",
 			  p->name);
-		return -EFAULT;
+		return -HV_EFAULT;
 	}
 	return 0;
 }
@@ -160,7 +162,7 @@ static int load_image(struct partition *p)
 static int memory_reset(struct partition *p)
 {
 	if (p->start_load && load_image(p))
-		return -ENOENT;
+		return -HV_ENOENT;
 	return load_tree(p);
 }
 
@@ -171,7 +173,7 @@ DEFINE_UNIT(memory, .order = UNIT_ORDER_MEMORY, .init = memory_init,
 static int vcpus_create(struct partition *p, const struct unit_env *e)
 {
 	if (setup_vcpus(p, e->cfg->part[p->cfg_index].cpus))
-		return -EINVAL;
+		return -HV_EINVAL;
 	for (unsigned int i = 1; i < p->nr_vcpus; i++)
 		p->vcpu[i].spin_gpa = p->dtb_gpa + p->dtb_size - guest_boot.secondary_area * i;
 	return 0;

@@ -1,13 +1,13 @@
 /* partition.c - the partition life cycle: partitions built from the validated config by the
  * units (hv/partition/unit.c) in order; start (units' prestart, scrub, units' reset, release vCPU 0,
  * units' start), stop (vCPUs out, units' prereset, units' stopped), restart, fault. */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/event.h>
 #include <hv/log.h>
 #include <hv/mutate.h>
@@ -76,7 +76,7 @@ int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_c
 
 	if (cfg->nr_parts > PART_MAX) {
 		hv_printf("config: %d partitions; this build supports %d\n", cfg->nr_parts, PART_MAX);
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	}
 	env = (struct unit_env){ .hw_fdt = hw_fdt, .cfg_fdt = cfg_fdt, .cfg = cfg };
 	config = cfg;
@@ -130,18 +130,18 @@ void partition_hold(struct partition *p, const char *fmt, ...)
 static int may_start(struct partition *p)
 {
 	if (p->state == PART_STOPPING)
-		return -EBUSY;
+		return -HV_EBUSY;
 	if (p->state != PART_STOPPED)
-		return -EINVAL;
+		return -HV_EINVAL;
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
 		if (p->vcpu[i].state == VCPU_RUNNING)
-			return -EBUSY;	/* still leaving guest context */
+			return -HV_EBUSY;	/* still leaving guest context */
 	if (!p->held[0] && units_prestart(p))
 		partition_hold(p, "a reset operation failed before the start");
 	if (p->held[0]) {
 		hv_printf("partition %s: not started: %s; its memory is held back\n", p->name,
 			  p->held);
-		return -EIO;
+		return -HV_EIO;
 	}
 	return 0;
 }
@@ -345,7 +345,7 @@ static int stop(struct partition *p, const char *why, bool restart, bool exited)
 		enum part_state s = p->state;
 
 		arch_spin_unlock(&p->lock);
-		return s == PART_STOPPING || s == PART_STARTING ? -EBUSY : -EINVAL;
+		return s == PART_STOPPING || s == PART_STARTING ? -HV_EBUSY : -HV_EINVAL;
 	}
 	p->stop_why = why;
 	p->stop_restart = restart;
@@ -454,11 +454,11 @@ int partition_stop_dma(struct partition *p)
 	int err = 0;
 
 	if (!arch_spin_trylock(&p->lock))
-		return -EBUSY;
+		return -HV_EBUSY;
 	if (p->state != PART_STOPPED)
-		err = -EINVAL;
+		err = -HV_EINVAL;
 	else if (units_prestart(p))
-		err = -EIO;	/* held back: the quiesce said why */
+		err = -HV_EIO;	/* held back: the quiesce said why */
 	arch_spin_unlock(&p->lock);
 	return err;
 }

@@ -9,9 +9,9 @@
  *    console line naming the partition and the source; other partitions start as before;
  *  - issue 12, finding 6: two threads (two vCPUs of one partition) enabling one source at once
  *    count one enable, so one disable (FH_DMA_DISABLE or a stop's quiesce) closes the fence. */
-#include <errno.h>
 #include <pthread.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/handle.h>
 #include <hv/iommu.h>
 #include <hv/partition.h>
@@ -123,7 +123,7 @@ static void test_quiesce_order(struct partition *p0, struct iommu_source *s0)
 	CHECK(s0->enabled);
 	fake_clear();
 	masked = 0;
-	fake.wait_err = -EOPNOTSUPP;	/* PAMU: cannot tell, not an error */
+	fake.wait_err = -HV_EOPNOTSUPP;	/* PAMU: cannot tell, not an error */
 	CHECK_EQ(partition_stop(p0, "test"), 0);
 	CHECK(!strcmp(fake.calls, "mask,disable,wait,other"));
 	CHECK_EQ(masked, 1);
@@ -151,8 +151,8 @@ static void test_failed_disable(struct partition *p0, struct partition *p1,
 
 	CHECK_EQ(iommu_enable(s0), 0);
 	fake_clear();
-	fake.disable_err = -EIO;
-	CHECK_EQ(handles_prereset(p0), -EIO);	/* the error comes back; all handles ran */
+	fake.disable_err = -HV_EIO;
+	CHECK_EQ(handles_prereset(p0), -HV_EIO);	/* the error comes back; all handles ran */
 	CHECK(!strcmp(fake.calls, "mask,disable,other"));
 	CHECK(!strcmp(p0->held, "DMA of pci 0x0010 could not be disabled"));
 	p0->held[0] = 0;			/* undo: now through partition_stop() */
@@ -171,10 +171,10 @@ static void test_failed_disable(struct partition *p0, struct partition *p1,
 	/* every way of starting it is refused, even once the fence would work again */
 	fake.disable_err = 0;
 	fake_clear();
-	CHECK_EQ(partition_start(p0), -EIO);
+	CHECK_EQ(partition_start(p0), -HV_EIO);
 	CHECK(!strcmp(fake.out, refused));
-	CHECK_EQ(partition_restart(p0), -EIO);
-	CHECK_EQ(partition_start_at(p0, 0x100000, false), -EIO);
+	CHECK_EQ(partition_restart(p0), -HV_EIO);
+	CHECK_EQ(partition_start_at(p0, 0x100000, false), -HV_EIO);
 	CHECK_EQ(p0->state, PART_STOPPED);
 	CHECK_EQ(fake.scrubbed[p0->id], 0);
 	CHECK_EQ(fake.loaded[p0->id], 0);
@@ -191,13 +191,13 @@ static void test_failed_disable(struct partition *p0, struct partition *p1,
 static void test_failed_wait(struct partition *p0, struct partition *p1)
 {
 	fake_clear();
-	fake.wait_err = -ETIMEDOUT;
+	fake.wait_err = -HV_ETIMEDOUT;
 	CHECK_EQ(partition_stop(p1, NULL), 0);
 	fake.wait_err = 0;
 	CHECK(!strcmp(fake.calls, "disable,wait"));
 	CHECK(!strcmp(p1->held, "DMA of liodn 0x0042 still busy after disable"));
-	CHECK(strstr(fake.out, "dma: liodn 0x42 of p1: still busy after disable (error -110)\n"));
-	CHECK_EQ(start(p1), -EIO);
+	CHECK(strstr(fake.out, "dma: liodn 0x42 of p1: still busy after disable (error -116)\n"));
+	CHECK_EQ(start(p1), -HV_EIO);
 	CHECK_EQ(p1->state, PART_STOPPED);
 	CHECK(!strcmp(p0->held, "DMA of pci 0x0010 could not be disabled"));
 }
@@ -205,7 +205,7 @@ static void test_failed_wait(struct partition *p0, struct partition *p1)
 /* A failing prereset that gives no reason still holds the memory back. */
 static int failing_prereset(struct handle *h)
 {
-	return -EFAULT;
+	return -HV_EFAULT;
 }
 
 static void test_generic_failure(void)
@@ -220,7 +220,7 @@ static void test_generic_failure(void)
 	CHECK(!strcmp(q.held, "a reset operation failed (error -14)"));
 	CHECK(!strcmp(fake.out, "partition q: memory held back: a reset operation failed "
 			 "(error -14)\n"));
-	CHECK_EQ(partition_start(&q), -EIO);
+	CHECK_EQ(partition_start(&q), -HV_EIO);
 }
 
 /* Two enablers released together, ROUNDS times; after each round one disable (or quiesce, as

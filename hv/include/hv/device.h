@@ -35,7 +35,7 @@ void device_show(const struct partition *p);
 
 /* Add p's devices (built by the devices unit when p was created: MMIO mapped, handles,
  * interrupts) and the epapr,hv-pic node to p's guest tree fdt. 0 or a negative error (libfdt
- * or errno; printed): also when p's devices could not be built. */
+ * or a negative hv code; printed): also when p's devices could not be built. */
 int device_tree_add(void *fdt, const struct partition *p, const void *hw,
 		    const void *cfg_fdt, const struct hv_config *cfg);
 

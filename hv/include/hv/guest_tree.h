@@ -7,7 +7,7 @@
 
 struct partition;
 
-/* Build p's tree into buf (size bytes); 0 or a negative libfdt error. */
+/* Build p's tree into buf (size bytes); 0 or an hv code (libfdt's errors as -HV_EFDT_*). */
 int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_fdt,
 		     const struct hv_config *cfg, void *buf, size_t size);
 

@@ -36,7 +36,7 @@ struct handle {
 
 struct partition;
 
-/* Add h to p's table; returns its number or -ENOSPC. */
+/* Add h to p's table; returns its number or -HV_ENOSPC. */
 int handle_add(struct partition *p, struct handle *h);
 /* The same from the top of the table down (the byte channels' interrupts: the numbers of
  * every other handle, which bhctl computes offline, stay as without them). */

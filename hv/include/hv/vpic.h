@@ -36,15 +36,15 @@ struct vpic_irq {
 	bool asserted;			/* its line: set by vpic_soft_level(), kept at resets */
 };
 
-/* Give interrupt q of a device to p: a handle (returned, or negative errno). */
+/* Give interrupt q of a device to p: a handle (returned, or negative hv code (hv/err.h)). */
 int vpic_irq_create(struct partition *p, const struct dev_irq *q);
 
-/* A software interrupt source of p (no controller source): its handle number (negative errno)
- * and, in *q, the source. An edge source (level false, e.g. a doorbell) is raised by
+/* A software interrupt source of p (no controller source): its handle number (or a negative hv
+ * code) and, in *q, the source. An edge source (level false, e.g. a doorbell) is raised by
  * vpic_soft_raise(); a level source (a byte channel's rx or tx) follows the line set by
- * vpic_soft_level(), its handle taken from the top of the table (handle_add_top()): it is
- * presented while the line is asserted, again after each EOI, and withdrawn when the guest
- * masks it (as a level source at an MPIC, E500MCRM / ePAPR 1.1 B.5). */
+ * vpic_soft_level(), its handle taken from the top of the table (handle_add_top()): it is presented
+ * while the line is asserted, again after each EOI, and withdrawn when the guest masks it (as a
+ * level source at an MPIC, E500MCRM / ePAPR 1.1 B.5). */
 int vpic_soft_create(struct partition *p, struct vpic_irq **q, bool level);
 void vpic_soft_raise(struct vpic_irq *q);
 void vpic_soft_level(struct vpic_irq *q, bool asserted);
@@ -67,7 +67,8 @@ void vpic_vcpu_stop(struct vcpu *v);
 /* Does v have an interrupt to present (the caller checks the guest's MSR[EE])? */
 bool vpic_pending(const struct vcpu *v);
 
-/* Ensure the ePAPR hv-pic node exists in fdt (at /hv-pic); its phandle, or negative. */
+/* Ensure the ePAPR hv-pic node exists in fdt (at /hv-pic); its phandle, or a
+ * -HV_EFDT_* code. */
 int vpic_tree_node(void *fdt);
 
 #endif
