@@ -13,6 +13,7 @@
 #include <hv/device_hcall.h>
 #include <hv/guest_tree.h>
 #include <hv/iommu.h>
+#include <hv/mutate.h>
 #include <hv/pci.h>
 #include <hv/vpci_host.h>
 #include <hv/partition.h>
@@ -32,7 +33,10 @@ struct fwd_page {
 	uint64_t page;				/* guest = host physical page address */
 	volatile uint8_t *va;			/* the hypervisor's mapping of that page */
 	unsigned int nr;
-	struct { uint32_t off, size; } win[FWD_WINDOWS];
+	struct {
+		uint32_t off, size;
+		const struct hv_device *dev;	/* open while dev->holder */
+	} win[FWD_WINDOWS];
 };
 
 static struct hv_device devices[MAX_DEVICES];
@@ -90,7 +94,8 @@ struct hv_device *device_get(struct partition *p, unsigned long n)
 static bool fwd_inside(const struct fwd_page *f, uint64_t off, unsigned int size)
 {
 	for (unsigned int i = 0; i < f->nr; i++)
-		if (off >= f->win[i].off && off + size <= (uint64_t)f->win[i].off + f->win[i].size)
+		if (off >= f->win[i].off && off + size <= (uint64_t)f->win[i].off + f->win[i].size &&
+		    f->win[i].dev->holder)
 			return true;
 	return false;
 }
@@ -145,7 +150,8 @@ static struct fwd_page *fwd_page_get(struct partition *p, uint64_t page)
 	return f;
 }
 
-static int map_forwarded(struct partition *p, const struct dev_region *r)
+static int map_forwarded(struct partition *p, const struct dev_region *r,
+			 const struct hv_device *d)
 {
 	uint64_t page = r->phys & ~(DEV_PAGE_SIZE - 1);
 	struct fwd_page *f;
@@ -157,6 +163,7 @@ static int map_forwarded(struct partition *p, const struct dev_region *r)
 		return -ENOSPC;
 	f->win[f->nr].off = (uint32_t)(r->phys - page);
 	f->win[f->nr].size = (uint32_t)r->size;
+	f->win[f->nr].dev = d;
 	f->nr++;
 	return 0;
 }
@@ -169,7 +176,10 @@ static int map_regions(struct hv_device *d)
 		const struct dev_region *r = &d->desc.region[i];
 		int err = (r->flags & BH_REGION_FLAG_MMAP)
 			? partition_map_device(d->part, r->guest, r->phys, r->size)
-			: map_forwarded(d->part, r);
+			: map_forwarded(d->part, r, d);
+
+		if (!err && (r->flags & BH_REGION_FLAG_MMAP) && !d->holder)
+			err = partition_region_set(d->part, r->guest, false);
 
 		if (err) {
 			hv_printf("partition %s: cannot map region %u of a device (0x%llx, 0x%llx "
@@ -211,7 +221,9 @@ static int add_handles(struct hv_device *d)
 		return h;
 	d->desc.handle = (uint32_t)h;
 	for (unsigned int i = 0; i < d->desc.nr_irqs; i++) {
-		int ih = d->desc.irq[i].count ? vpic_irq_create(d->part, &d->desc.irq[i]) : 0;
+		const struct dev_irq *q = &d->desc.irq[i];
+		int ih = !q->count ? 0 : d->holder ? vpic_irq_create(d->part, q) :
+			 vpic_irq_create_dormant(d->part, q);
 
 		if (ih < 0)
 			return ih;
@@ -236,6 +248,8 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 			    cfg->part[p->cfg_index].no_dma_disable;
 	d->defer_dma_disable = cfg->part[p->cfg_index].defer_dma_disable;
 	d->no_dma = cfg->device[index].no_dma;
+	d->claimable = cfg->device[index].claimable;
+	d->holder = d->claimable != CFG_CLAIM_STANDBY;
 	if (cfg->device[index].dma_window >= 0)
 		d->dma_window = cfg->dma_window[cfg->device[index].dma_window].guest;
 	err = dev_desc_build(hw, cfg_fdt, cfg, index, &d->desc);
@@ -295,6 +309,38 @@ static void devices_destroy(struct partition *p)
 DEFINE_UNIT(devices, .order = UNIT_ORDER_DEVICES, UNIT_SLOTS(part_devices),
 	    .init = devices_init, .partition_create = devices_create,
 	    .destroy = devices_destroy);
+
+/* ---- claimable devices ---- */
+
+struct hv_device *device_holder_of(const struct hv_device *d)
+{
+	for (unsigned int i = 0; i < nr_devices; i++)
+		if (devices[i].desc.hw_node == d->desc.hw_node && devices[i].holder)
+			return &devices[i];
+	return NULL;
+}
+
+static void set_holder(struct hv_device *d, bool on)
+{
+	for (unsigned int i = 0; i < d->desc.nr_regions; i++)
+		if (d->desc.region[i].flags & BH_REGION_FLAG_MMAP)
+			partition_region_set(d->part, d->desc.region[i].guest, on);
+	d->holder = on;		/* forwarded windows follow it */
+	arch_mb();
+}
+
+void device_move_holder(struct hv_device *from, struct hv_device *to)
+{
+	set_holder(from, false);
+	for (unsigned int i = 0; i < to->desc.nr_irqs; i++) {
+		struct vpic_irq *a = vpic_irq_get(from->part, from->desc.irq[i].handle);
+		struct vpic_irq *b = vpic_irq_get(to->part, to->desc.irq[i].handle);
+
+		if (a && b && !hv_mutated("claim-keep-irq"))
+			vpic_irq_move(a, b);
+	}
+	set_holder(to, true);
+}
 
 /* ---- guest tree ---- */
 
@@ -407,6 +453,11 @@ static int add_device_node(void *fdt, const struct hv_device *d, const void *hw,
 	}
 	TRY(node);
 	TRY(fdt_setprop_u32(fdt, node, "fsl,hv-device-handle", dd->handle));
+	if (d->claimable != CFG_CLAIM_NONE)	/* Topaz: a standby copy is disabled */
+		TRY(fdt_setprop_string(fdt, node, "fsl,hv-claimable",
+				       d->holder ? "active" : "standby"));
+	if (!d->holder)
+		TRY(fdt_setprop_string(fdt, node, "status", "disabled"));
 	for (unsigned int i = 0; i < dd->nr_irqs; i++) {
 		if (!dd->irq[i].count)
 			continue;

@@ -25,6 +25,7 @@
 #include <hv/unit.h>
 #include <hv/watchdog.h>
 #include "fake_core.h"
+#include <hv/errmgr.h>
 
 struct fake_state fake;
 struct hv_cpu hv_cpus[HV_NR_CPUS] = { { .hw_id = 0 }, { .hw_id = 1 }, { .hw_id = 2 },
@@ -180,6 +181,15 @@ void event_state(const struct partition *p, enum part_state s, const char *why)
 }
 
 void event_fault(const struct partition *p, const char *kind, int vcpu, const char *msg)
+{
+}
+
+/* The error manager (hv/partition/errmgr.c) is not under test here. */
+void errmgr_isolation(const struct partition *p, unsigned int vcpu, const char *msg)
+{
+}
+
+void errmgr_dma(const struct iommu_source *s, const struct iommu_fault *f)
 {
 }
 
