@@ -3,7 +3,7 @@
  * the queued error records with FH_ERR_GET_INFO (include/bulkhead/error.h) and prints them.
  * bootargs: records=N: exit 0 after N records (default 1).
  * Console lines: "errmgr: handle H doorbell D ready"; per record "errmgr: record S domain
- * '<d>' partition '<label>' (id N) vcpu V dropped K: <error>"; "errmgr: peek and read agree"
+ * '<d>' partition '<label>' (id N) vcpu V dropped K" and "errmgr: error <text>"; "errmgr: peek and read agree"
  * after the first one; "errmgr: queue empty (status N) after R doorbells". A partition
  * without the node prints "errmgr: no error-manager node; FH_ERR_GET_INFO status N" (it
  * asks with handle 0) and exits 0. */
@@ -40,10 +40,11 @@ static uint32_t err_get_info(uint32_t h, struct bh_error *buf, uint32_t size, ui
 
 static void show(const struct bh_error *e)
 {
-	printf("errmgr: record %lu domain '%s' partition '%s' (id %lu) vcpu %lu dropped %lu: %s\n",
+	printf("errmgr: record %lu domain '%s' partition '%s' (id %lu) vcpu %lu dropped %lu\n",
 	       (unsigned long)e->seq, e->domain, e->gdev_tree_path,
 	       (unsigned long)e->partition_id, (unsigned long)e->vcpu,
-	       (unsigned long)e->dropped, e->error);
+	       (unsigned long)e->dropped);
+	printf("errmgr: error %s\n", e->error);
 }
 
 int main(void)
