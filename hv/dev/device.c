@@ -95,7 +95,7 @@ static bool fwd_inside(const struct fwd_page *f, uint64_t off, unsigned int size
 {
 	for (unsigned int i = 0; i < f->nr; i++)
 		if (off >= f->win[i].off && off + size <= (uint64_t)f->win[i].off + f->win[i].size &&
-		    f->win[i].dev->holder)
+		    (f->win[i].dev->holder || hv_mutated("claim-standby-open")))
 			return true;
 	return false;
 }
@@ -178,7 +178,8 @@ static int map_regions(struct hv_device *d)
 			? partition_map_device(d->part, r->guest, r->phys, r->size)
 			: map_forwarded(d->part, r, d);
 
-		if (!err && (r->flags & BH_REGION_FLAG_MMAP) && !d->holder)
+		if (!err && (r->flags & BH_REGION_FLAG_MMAP) && !d->holder &&
+		    !hv_mutated("claim-standby-open"))
 			err = partition_region_set(d->part, r->guest, false);
 
 		if (err) {

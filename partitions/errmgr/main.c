@@ -2,6 +2,10 @@
  * fsl,hv-error-manager node, enables the node's doorbell interrupt, and for each ring reads
  * the queued error records with FH_ERR_GET_INFO (include/bulkhead/error.h) and prints them.
  * bootargs: records=N: exit 0 after N records (default 1).
+ * A standby error manager (fsl,hv-claimable = "standby") first asks FH_ERR_GET_INFO
+ * ("errmgr: standby, FH_ERR_GET_INFO status N"), then claims the role with FH_CLAIM_DEVICE on
+ * its handle, again every 10 ms while refused with EV_INVALID_STATE ("errmgr: claimed after N
+ * refusals").
  * Console lines: "errmgr: handle H doorbell D ready"; per record "errmgr: record S domain
  * '<d>' partition '<label>' (id N) vcpu V dropped K" and "errmgr: error <text>"; "errmgr: peek and read agree"
  * after the first one; "errmgr: queue empty (status N) after R doorbells". A partition
@@ -47,6 +51,29 @@ static void show(const struct bh_error *e)
 	printf("errmgr: error %s\n", e->error);
 }
 
+/* A standby error manager: refused until it claims the role from a stopped holder. */
+static int claim(int node, uint32_t h)
+{
+	const char *state = fdt_getprop(guest_boot.fdt, node, "fsl,hv-claimable", NULL);
+	unsigned long refusals = 0;
+	uint32_t st;
+
+	if (!state || strcmp(state, "standby"))
+		return 0;
+	st = err_get_info(h, &rec, sizeof(rec), 0);
+	printf("errmgr: standby, FH_ERR_GET_INFO status %lu\n", (unsigned long)st);
+	while ((st = hcall1(FH_CLAIM_DEVICE, h)) != EV_SUCCESS) {
+		if (st != EV_INVALID_STATE) {
+			printf("errmgr: claim failed with status %lu\n", (unsigned long)st);
+			return -1;
+		}
+		refusals++;
+		guest_udelay(10000);
+	}
+	printf("errmgr: claimed after %lu refusals\n", refusals);
+	return 0;
+}
+
 int main(void)
 {
 	const void *fdt = guest_boot.fdt;
@@ -69,6 +96,8 @@ int main(void)
 		return 1;
 	}
 	guest_irq_enable();
+	if (claim(node, h))
+		return 1;
 	printf("errmgr: handle %lu doorbell %lu ready\n", (unsigned long)h,
 	       (unsigned long)doorbell);
 	if (err_get_info(h, &rec, sizeof(rec) - 1, 0) != EV_EINVAL)

@@ -4,7 +4,11 @@ isolation fault; the hypervisor queues a record for em and rings em's doorbell, 
 the record with FH_ERR_GET_INFO (peek, then read; then the queue is empty). other has no
 error-manager node and is refused with EV_EPERM. Negative controls (test image):
 errmgr-no-doorbell (the record is queued but em is never told) and errmgr-anyone (the
-permission check is skipped: other reads the queue)."""
+permission check is skipped: other reads the queue). Failover: em2 holds the error manager
+on standby, is refused (EV_EPERM) and gets no doorbell while em runs; once em has exited its
+claim succeeds and the next fault's record and doorbell are em2's."""
+import re
+
 import pytest
 
 from guestrun import mutation_args
@@ -57,3 +61,30 @@ def test_negative_control_no_doorbell(qemu, tmp_path, hv_test_elf):
 def test_negative_control_anyone_reads_the_queue(qemu, tmp_path, hv_test_elf):
     con = boot(qemu, tmp_path, hv_test_elf, "errmgr-anyone")
     con.wait_line(rf"\[other\] errmgr: no error-manager node; FH_ERR_GET_INFO status {EV_ENOENT}")
+
+
+def test_standby_error_manager_takes_over_after_the_holder_stops(qemu, tmp_path):
+    active = EM.replace("vcpu = <0>;", 'vcpu = <0>; claimable = "active";')
+    standby = EM.replace("vcpu = <0>;", 'vcpu = <0>; claimable = "standby";')
+    parts = [partition("em", "errmgr", 1, extra=active),
+             partition("victim", "attacker", 2, no_auto_start=True),
+             partition("em2", "errmgr", 3, extra=standby)]
+    dts, extra = config(parts)
+    cfg = tmp_path / "errmgr-failover.dts"
+    cfg.write_text(dts)
+    con = qemu("--direct", "--smp", "4", "--config", cfg, "--", *extra)
+    con.wait_ready()
+    con.wait_line(r"\[em\] errmgr: handle \d+ doorbell \d+ ready")
+    con.wait_line(rf"\[em2\] errmgr: standby, FH_ERR_GET_INFO status {EV_EPERM}")
+    fault_victim(con)
+    con.wait_line(r"\[em\] errmgr: record 1 domain 'isolation' partition 'victim' .*")
+    con.wait_line(r"partition em: exited with code 0")
+    con.wait_line(r"\[em2\] errmgr: claimed after [1-9]\d* refusals")
+    con.wait_line(r"partition em2: claimed the error manager from em")
+    con.wait_line(r"\[em2\] errmgr: handle \d+ doorbell \d+ ready")
+    start = len(con.output)
+    fault_victim(con)
+    con.wait_line(r"\[em2\] errmgr: record 2 domain 'isolation' partition 'victim' "
+                  r"\(id 2\) vcpu 0 dropped 0", since=start)
+    con.wait_line(r"partition em2: exited with code 0")
+    assert not re.search(r"(?m)^\[em\] errmgr: record 2", con.output)

@@ -5,7 +5,9 @@ once act has stopped the claim succeeds and UART1's registers and interrupt are 
 greeting goes out interrupt-driven, its input comes in interrupt-driven). Negative controls
 (test image): claim-from-running lets the claim through while act runs; claim-keep-irq moves
 the registers but leaves the interrupt behind, and stby's interrupt-driven greeting never
-goes out. UART1 is QEMU's second -serial on a FIFO pair (tests/test_devices.py Uart1)."""
+goes out. A standby owner that touches the device without claiming it is stopped (isolation
+fault); claim-standby-open leaves its registers open and its greeting reaches UART1. UART1 is
+QEMU's second -serial on a FIFO pair (tests/test_devices.py Uart1)."""
 import pytest
 
 from guestrun import mutation_args
@@ -89,3 +91,35 @@ def test_negative_control_claim_keeps_interrupt(qemu, tmp_path, uart1, hv_test_e
     con.wait_line(r"\[stby\] uart: claimed after [1-9]\d* refusals")
     with pytest.raises(AssertionError):
         uart1.read_until("hello from stby\r\n", timeout=10)
+
+
+def boot_unclaimed(qemu, tmp_path, uart1, hv_test_elf=None, mutate=None):
+    """stby touches the standby UART without claiming it (polled greeting)."""
+    parts = [partition("act", "uart", 1, bootargs="irq=1 rx=irq", extra=ACTIVE),
+             partition("stby", "uart", 2, extra=STANDBY, no_auto_start=True)]
+    dts, extra = config(parts)
+    cfg = tmp_path / "unclaimed.dts"
+    cfg.write_text(dts)
+    con = qemu("--direct", "--smp", "4", *mutation_args(hv_test_elf, mutate), "--config", cfg,
+               "--", *extra, *uart1.qemu_args())
+    con.wait_ready()
+    uart1.read_until("hello from act\r\n")
+    con.wait_line(r"\[act\] uart: waiting for input")
+    con.command("start stby")
+    return con
+
+
+def test_standby_owner_cannot_touch_the_device_before_claiming(qemu, tmp_path, uart1):
+    con = boot_unclaimed(qemu, tmp_path, uart1)
+    con.wait_line(r"partition stby: isolation fault on vcpu 0: access to guest physical "
+                  r"0xfe0004603 .*")
+    uart1.write("ping\n")      # the holder is undisturbed
+    assert "uart: got ping" in uart1.read_until("got ping")
+    con.wait_line(r"partition act: exited with code 0")
+    assert "hello from stby" not in uart1.read_until("got ping")
+
+
+def test_negative_control_standby_registers_open(qemu, tmp_path, uart1, hv_test_elf):
+    con = boot_unclaimed(qemu, tmp_path, uart1, hv_test_elf, "claim-standby-open")
+    assert "uart: hello from stby" in uart1.read_until("hello from stby")
+    assert "partition stby: isolation fault" not in con.output
