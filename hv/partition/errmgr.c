@@ -217,13 +217,16 @@ static void move_mgr(void *ctx)
 {
 	struct mgr_move *m = ctx;
 
+	bool waiting;
+
 	m->from->holder = false;
 	m->to->holder = true;
 	arch_mb();
 	qlock();
-	if (q_count)		/* what is queued is the new holder's to read */
-		vpic_soft_raise(m->to->doorbell);
+	waiting = q_count != 0;	/* what is queued is the new holder's to read */
 	arch_spin_unlock(&errq_lock);
+	if (waiting)
+		vpic_soft_raise(m->to->doorbell);
 }
 
 unsigned long errmgr_claim(struct partition *me, struct handle *h)
