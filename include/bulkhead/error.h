@@ -10,7 +10,10 @@
 
 /* Arguments of FH_ERR_GET_INFO: r3 = the error manager's handle (its guest tree node's
  * hv-handle), r4 = size of the buffer, r5:r6 = its guest physical address (high, low), r7 =
- * peek (1: copy the oldest record and keep it queued). r3 returns EV_*, r4 the bytes copied. */
+ * peek (1: copy the oldest record and keep it queued). r3 returns EV_*, r4 the bytes copied.
+ * r3 = BH_ERR_GLOBAL_QUEUE names the same queue (the "1 for global error event queue" of
+ * Linux's fsl_hcalls.h comment); Topaz's guest error queue (0 there) is not implemented. */
+#define BH_ERR_GLOBAL_QUEUE	1
 
 #define BH_ERR_DOMAIN_ISOLATION	"isolation"	/* a partition's isolation fault */
 #define BH_ERR_DOMAIN_DMA	"dma"		/* a DMA access the IOMMU layer blocked */

@@ -121,10 +121,13 @@ static void test_fault_report(struct partition *p0, struct partition *p1,
 }
 
 /* FH_ERR_GET_INFO as partition p calls it (handle 0: p1's error manager, created first). */
+static uint32_t err_handle;	/* r3 of the calls below */
+
 static unsigned long err_get_info(struct partition *p, uint32_t size, uint32_t gpa, int peek)
 {
 	struct vcpu *v = &p->vcpu[0];
-	struct hcall_regs r = { .token = FH_ERR_GET_INFO, .reg = { 0, size, 0, gpa, peek } };
+	struct hcall_regs r = { .token = FH_ERR_GET_INFO,
+				.reg = { err_handle, size, 0, gpa, peek } };
 
 	hc_err_get_info(v, &r);
 	CHECK_EQ(r.reg[1], r.reg[0] == EV_SUCCESS ? sizeof(struct bh_error) : 0);
@@ -142,6 +145,11 @@ static void test_error_records(struct partition *p0, struct partition *p1)
 	CHECK_EQ(err_get_info(p1, 703, 0x1000, 0), EV_EINVAL);	/* buffer too small */
 	CHECK_EQ(err_get_info(p1, 704, 0x1000, 2), EV_EINVAL);	/* peek neither 0 nor 1 */
 	CHECK_EQ(err_get_info(p1, 704, 0x2000000, 0), EV_EFAULT);	/* outside: kept */
+	err_handle = 5;						/* not its handle */
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 1), EV_EINVAL);
+	err_handle = BH_ERR_GLOBAL_QUEUE;			/* Linux's "global queue" */
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 1), EV_SUCCESS);
+	err_handle = 0;
 	CHECK_EQ(err_get_info(p1, 704, 0x1000, 1), EV_SUCCESS);	/* peek */
 	CHECK_EQ(e->seq, 1);
 	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_SUCCESS);
