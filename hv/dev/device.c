@@ -482,6 +482,11 @@ void device_show(const struct partition *p)
 		if (devices[i].part != p)
 			continue;
 		dev_desc_print(hw_tree, &devices[i].desc, show_line, NULL);
+		if (devices[i].claimable != CFG_CLAIM_NONE)
+			hv_printf("  claimable (%s in the config): %s\n",
+				  config_claim_name(devices[i].claimable),
+				  devices[i].holder ? "held by this partition" :
+				  "on standby (FH_CLAIM_DEVICE takes it from a stopped holder)");
 		n++;
 	}
 	hv_printf("partition %s: %u device%s, %lu bad device calls\n", p->name, n,

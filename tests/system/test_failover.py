@@ -52,6 +52,9 @@ def test_claim_refused_while_holder_runs_then_moves_device_and_interrupt(qemu, t
     con = boot(qemu, tmp_path, uart1)
     start_standby(con, uart1)
     con.wait_line(rf"\[stby\] uart: claim refused with status {EV_INVALID_STATE}")
+    assert "claimable (standby in the config): on standby" in con.command("devices stby")
+    assert "claimable (active in the config): held by this partition" in \
+        con.command("devices act")
     # nothing moved: the holder still receives, interrupt-driven
     uart1.write("ping\n")
     assert "uart: got ping" in uart1.read_until("got ping")
@@ -60,6 +63,8 @@ def test_claim_refused_while_holder_runs_then_moves_device_and_interrupt(qemu, t
     # the holder has stopped: the claim goes through, registers and interrupt are stby's
     con.wait_line(r"\[stby\] uart: claimed after [1-9]\d* refusals")
     con.wait_line(r"partition stby: claimed a device from act \(handle 1\)")
+    assert "claimable (standby in the config): held by this partition" in \
+        con.command("devices stby")
     assert "uart: hello from stby\r\n" in uart1.read_until("hello from stby\r\n")
     m = con.wait_line(r"\[stby\] uart: greeting sent with (\d+) interrupts")
     assert int(m.group(1)) == len("uart: hello from stby") + 3
