@@ -7,8 +7,8 @@
  * its handle, again every 10 ms while refused with EV_INVALID_STATE ("errmgr: claimed after N
  * refusals").
  * Console lines: "errmgr: handle H doorbell D ready"; per record "errmgr: record S domain
- * '<d>' partition '<label>' (id N) vcpu V dropped K" and "errmgr: error <text>"; "errmgr: peek and read agree"
- * after the first one; "errmgr: queue empty (status N) after R doorbells". A partition
+ * '<d>' partition '<label>' (id N) vcpu V dropped K" and "errmgr: error <text>"; "errmgr:
+ * peek and read agree" after the first one; "errmgr: queue empty (status N) after R doorbells". A partition
  * without the node prints "errmgr: no error-manager node; FH_ERR_GET_INFO status N" (it
  * asks with handle 0) and exits 0. */
 #include <stdio.h>
