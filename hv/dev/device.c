@@ -25,6 +25,8 @@
 #define FWD_WINDOWS	4
 
 #define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
+#define CLAIM_STATE_LEN		8	/* "standby" + NUL; "active" padded with NULs */
+#define CLAIM_STATUS_LEN	9	/* "disabled" + NUL; "okay" padded with NULs */
 
 /* A page of device registers a partition may only partly touch: accesses inside one of its
  * windows are forwarded to the hardware, anything else in the page faults the partition. */
@@ -313,6 +315,42 @@ DEFINE_UNIT(devices, .order = UNIT_ORDER_DEVICES, UNIT_SLOTS(part_devices),
 
 /* ---- claimable devices ---- */
 
+/* Values of equal length whoever holds the device, so that a claim can rewrite a built tree
+ * in place (fdt_setprop_inplace(): no byte moves; a concurrent gdt reads a whole tree). */
+static const char claim_state[2][CLAIM_STATE_LEN] = { "standby", "active" };
+static const char claim_status[2][CLAIM_STATUS_LEN] = { "disabled", "okay" };
+
+/* Topaz: a standby copy is disabled (a hardware status other than "ok..." is left as it is). */
+static int claim_props(void *fdt, int node, bool holder)
+{
+	const char *st = fdt_getprop(fdt, node, "status", NULL);
+
+	TRY(fdt_setprop(fdt, node, "fsl,hv-claimable", claim_state[holder], CLAIM_STATE_LEN));
+	if (!st || !strncmp(st, "ok", 2))
+		TRY(fdt_setprop(fdt, node, "status", claim_status[holder], CLAIM_STATUS_LEN));
+	return 0;
+}
+
+/* d's node in its partition's kept tree (built at its first start), after a claim: what the
+ * partition's next start boots with. */
+static void claim_tree_update(const struct hv_device *d)
+{
+	void *fdt = d->part->tree;
+	fdt32_t h = cpu_to_fdt32(d->desc.handle);
+	int node, len;
+
+	if (!fdt)
+		return;		/* built at its first start, from d->holder */
+	node = fdt_node_offset_by_prop_value(fdt, -1, "fsl,hv-device-handle", &h, sizeof(h));
+	if (node < 0)
+		return;
+	fdt_setprop_inplace(fdt, node, "fsl,hv-claimable", claim_state[d->holder],
+			    CLAIM_STATE_LEN);
+	if (fdt_getprop(fdt, node, "status", &len) && len == CLAIM_STATUS_LEN)
+		fdt_setprop_inplace(fdt, node, "status", claim_status[d->holder],
+				    CLAIM_STATUS_LEN);
+}
+
 struct hv_device *device_holder_of(const struct hv_device *d)
 {
 	for (unsigned int i = 0; i < nr_devices; i++)
@@ -341,6 +379,8 @@ void device_move_holder(struct hv_device *from, struct hv_device *to)
 			vpic_irq_move(a, b);
 	}
 	set_holder(to, true);
+	claim_tree_update(from);
+	claim_tree_update(to);
 }
 
 /* ---- guest tree ---- */
@@ -454,11 +494,8 @@ static int add_device_node(void *fdt, const struct hv_device *d, const void *hw,
 	}
 	TRY(node);
 	TRY(fdt_setprop_u32(fdt, node, "fsl,hv-device-handle", dd->handle));
-	if (d->claimable != CFG_CLAIM_NONE)	/* Topaz: a standby copy is disabled */
-		TRY(fdt_setprop_string(fdt, node, "fsl,hv-claimable",
-				       d->holder ? "active" : "standby"));
-	if (!d->holder)
-		TRY(fdt_setprop_string(fdt, node, "status", "disabled"));
+	if (d->claimable != CFG_CLAIM_NONE)
+		TRY(claim_props(fdt, node, d->holder));
 	for (unsigned int i = 0; i < dd->nr_irqs; i++) {
 		if (!dd->irq[i].count)
 			continue;

@@ -102,6 +102,9 @@ DEFINE_UNIT(errmgr, .order = UNIT_ORDER_ERRMGR, .partition_create = errmgr_creat
 	    .destroy = errmgr_destroy);
 
 #define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
+#define CLAIM_STATE_LEN	8	/* "standby" + NUL; "active" padded with NULs */
+
+static const char claim_state[2][CLAIM_STATE_LEN] = { "standby", "active" };
 
 int errmgr_tree_add(void *fdt, const struct partition *p)
 {
@@ -120,9 +123,20 @@ int errmgr_tree_add(void *fdt, const struct partition *p)
 	TRY(fdt_setprop_u32(fdt, node, "interrupts", (uint32_t)m->doorbell_handle));
 	TRY(fdt_appendprop_u32(fdt, node, "interrupts", VPIC_SENSE_EDGE));
 	if (m->claimable != CFG_CLAIM_NONE)
-		TRY(fdt_setprop_string(fdt, node, "fsl,hv-claimable",
-				       m->holder ? "active" : "standby"));
+		TRY(fdt_setprop(fdt, node, "fsl,hv-claimable", claim_state[m->holder],
+				CLAIM_STATE_LEN));
 	return 0;
+}
+
+/* m's node in its partition's kept tree, after a claim (same length: rewritten in place). */
+static void claim_tree_update(const struct errmgr *m)
+{
+	void *fdt = m->part->tree;
+	int node = fdt ? fdt_path_offset(fdt, "/error-manager") : -1;
+
+	if (node >= 0)
+		fdt_setprop_inplace(fdt, node, "fsl,hv-claimable", claim_state[m->holder],
+				    CLAIM_STATE_LEN);
 }
 
 /* ---- reporting ---- */
@@ -222,6 +236,8 @@ static void move_mgr(void *ctx)
 	m->from->holder = false;
 	m->to->holder = true;
 	arch_mb();
+	claim_tree_update(m->from);
+	claim_tree_update(m->to);
 	qlock();
 	waiting = q_count != 0;	/* what is queued is the new holder's to read */
 	arch_spin_unlock(&errq_lock);

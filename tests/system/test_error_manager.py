@@ -81,6 +81,10 @@ def test_standby_error_manager_takes_over_after_the_holder_stops(qemu, tmp_path)
     con.wait_line(r"partition em: exited with code 0")
     con.wait_line(r"\[em2\] errmgr: claimed after [1-9]\d* refusals")
     con.wait_line(r"partition em2: claimed the error manager from em")
+    em = con.command("gdt em")
+    assert 'fsl,hv-claimable = "standby";' in em[em.index("error-manager {"):]
+    em2 = con.command("gdt em2")
+    assert 'fsl,hv-claimable = "active"' in em2[em2.index("error-manager {"):]
     con.wait_line(r"\[em2\] errmgr: handle \d+ doorbell \d+ ready")
     start = len(con.output)
     fault_victim(con)

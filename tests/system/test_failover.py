@@ -65,6 +65,13 @@ def test_claim_refused_while_holder_runs_then_moves_device_and_interrupt(qemu, t
     con.wait_line(r"partition stby: claimed a device from act \(handle 1\)")
     assert "claimable (standby in the config): held by this partition" in \
         con.command("devices stby")
+    # what each one boots with next: the kept trees follow the claim (Topaz does the same)
+    act = con.command("gdt act")
+    act = act[act.index("serial@4600 {"):]
+    assert 'fsl,hv-claimable = "standby";' in act and 'status = "disabled";' in act
+    stby = con.command("gdt stby")
+    stby = stby[stby.index("serial@4600 {"):]
+    assert 'fsl,hv-claimable = "active"' in stby and 'status = "okay"' in stby
     assert "uart: hello from stby\r\n" in uart1.read_until("hello from stby\r\n")
     m = con.wait_line(r"\[stby\] uart: greeting sent with (\d+) interrupts")
     assert int(m.group(1)) == len("uart: hello from stby") + 3
