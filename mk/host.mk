@@ -44,7 +44,8 @@ $(BH)/san/tests/unit/test_pamu.c.o: HOST_CFLAGS += -Iarch/powerpc
 # tests/unit/host/ stand in for an architecture's <arch/...>. Issue 14: with the unit framework
 # (hv/partition/unit.c) and the memory and vCPU units (hv/partition/build.c).
 IOMMU_UNIT_OBJS := $(patsubst %,$(BH)/san/%.o,hv/dma/iommu.c hv/hcall/handle.c hv/partition/partition.c \
-		   hv/partition/unit.c hv/partition/build.c hv/core/stats.c tests/unit/fake_core.c)
+		   hv/partition/unit.c hv/partition/build.c hv/core/stats.c hv/partition/errmgr.c \
+		   tests/unit/fake_core.c)
 $(BH)/unit/test_iommu: $(IOMMU_UNIT_OBJS)
 $(IOMMU_UNIT_OBJS) $(BH)/san/tests/unit/test_iommu.c.o: HOST_CFLAGS += -Itests/unit/host
 # issue 12: a partition's vCPUs from a 64-bit CPU mask (hv/partition/partition.c setup_vcpus)

@@ -165,6 +165,20 @@ def test_explain_gdb_stubs():
     assert '  gdb-stub /debugged/gdb-stub@1: mux /uart-mux channel 3, vcpu 1\n' in out
 
 
+def test_explain_claimable_and_error_manager():
+    """issue 15: failover owners and error managers, as bhctl explain and its JSON show them."""
+    cfg = CONFIGS / 'good/claimable-failover.dts'
+    out = bhctl('config', 'explain', HW, cfg).stdout
+    assert '      claimable: active (holds it at boot)\n' in out
+    assert ('      claimable: standby (takes it with FH_CLAIM_DEVICE once the holder is '
+            'stopped)\n') in out
+    assert '  error-manager /part1/error-manager: doorbell to vcpu 1, claimable active\n' in out
+    assert '  error-manager /part2/error-manager: doorbell to vcpu 0, claimable standby\n' in out
+    doc = json.loads(bhctl('config', 'explain', '--json', HW, cfg).stdout)
+    claims = [d['claimable'] for p in doc['partitions'] for d in p['devices']]
+    assert claims == ['active', 'standby']
+
+
 def test_explain_json():
     r = bhctl('config', 'explain', '--json', HW, TOPAZ)
     doc = json.loads(r.stdout)

@@ -53,6 +53,8 @@ static void check_pair(struct cfg_ctx *c, int i, int j)
 	if (d->hw_node == o->hw_node && d->pci_function >= 0 && o->pci_function >= 0 &&
 	    d->pci_function != o->pci_function)
 		return;
+	if (d->hw_node == o->hw_node && cfg_claimable_pair(d, o))
+		return;		/* failover: claim.c checks the group */
 	if (d->hw_node == o->hw_node) {
 		if (o->owner == CFG_OWNER_HV || d->owner == CFG_OWNER_HV)
 			cfg_err(c, d->node, "device", "%s is owned by the hypervisor (%s)",

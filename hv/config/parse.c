@@ -357,6 +357,7 @@ int config_load(const void *hw_fdt, const void *cfg_blob, size_t max_size, struc
 	cfg_check_memory(c);
 	cfg_check_partitions(c);
 	cfg_check_devices(c);
+	cfg_check_claims(c);
 	cfg_check_links(c);
 	return c->errors;
 }

@@ -42,7 +42,7 @@ static void parse_pci_function(struct cfg_ctx *c, int node, struct cfg_device *d
 int cfg_parse_device(struct cfg_ctx *c, int node, int owner)
 {
 	static const char *const props[] = { "device", "dma-window", "no-dma-disable", "vcpu",
-					     "pci-function", "no-dma", NULL };
+					     "pci-function", "no-dma", "claimable", NULL };
 	struct cfg_device *d;
 
 	cfg_check_props(c, node, props);
@@ -57,6 +57,7 @@ int cfg_parse_device(struct cfg_ctx *c, int node, int owner)
 	d->node_update = cfg_node_update_child(c, node);
 	d->no_dma_disable = cfg_read_flag(c, node, "no-dma-disable");
 	d->no_dma = cfg_read_flag(c, node, "no-dma");
+	d->claimable = cfg_parse_claimable(c, node);
 	cfg_read_ref(c, node, "dma-window", K_DMA_WINDOW, &d->dma_window, NULL, false);
 	d->device = cfg_read_string(c, node, "device", true);
 	if (!d->device)
@@ -345,6 +346,8 @@ static void parse_part_child(struct cfg_ctx *c, int child, int idx)
 		parse_manager(c, child, idx);
 	} else if (cfg_has_compat(c, child, "gdb-stub")) {
 		cfg_parse_gdb_stub(c, child, idx);
+	} else if (cfg_has_compat(c, child, "error-manager")) {
+		cfg_parse_error_manager(c, child, idx);
 	} else if (plain && fdt_getprop(c->fdt, child, "device", NULL)) {
 		cfg_parse_device(c, child, idx);
 	} else if (!strcmp(name, "node-update")) {

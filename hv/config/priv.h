@@ -104,4 +104,11 @@ void cfg_check_links(struct cfg_ctx *c);
 void cfg_parse_gdb_stub(struct cfg_ctx *c, int node, int part);
 void cfg_check_gdb_stubs(struct cfg_ctx *c);
 
+/* config/claim.c: claimable and error-manager (pass 1 parse, pass 3 check). */
+enum cfg_claim cfg_parse_claimable(struct cfg_ctx *c, int node);
+void cfg_parse_error_manager(struct cfg_ctx *c, int node, int part);
+void cfg_check_claims(struct cfg_ctx *c);
+/* Two assignments of one device that may coexist: both claimable, in two partitions. */
+bool cfg_claimable_pair(const struct cfg_device *d, const struct cfg_device *o);
+
 #endif

@@ -14,6 +14,7 @@
 #include <hv/fdt_util.h>
 #include <hv/guest_tree.h>
 #include <hv/iommu.h>
+#include <hv/mutate.h>
 #include <hv/pci.h>
 #include <hv/vpci_host.h>
 #include <hv/partition.h>
@@ -25,6 +26,8 @@
 #define FWD_WINDOWS	4
 
 #define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)	/* an hv code */
+#define CLAIM_STATE_LEN		8	/* "standby" + NUL; "active" padded with NULs */
+#define CLAIM_STATUS_LEN	9	/* "disabled" + NUL; "okay" padded with NULs */
 
 /* A page of device registers a partition may only partly touch: accesses inside one of its
  * windows are forwarded to the hardware, anything else in the page faults the partition. */
@@ -33,7 +36,10 @@ struct fwd_page {
 	uint64_t page;				/* guest = host physical page address */
 	volatile uint8_t *va;			/* the hypervisor's mapping of that page */
 	unsigned int nr;
-	struct { uint32_t off, size; } win[FWD_WINDOWS];
+	struct {
+		uint32_t off, size;
+		const struct hv_device *dev;	/* open while dev->holder */
+	} win[FWD_WINDOWS];
 };
 
 static struct hv_device devices[MAX_DEVICES];
@@ -91,7 +97,8 @@ struct hv_device *device_get(struct partition *p, unsigned long n)
 static bool fwd_inside(const struct fwd_page *f, uint64_t off, unsigned int size)
 {
 	for (unsigned int i = 0; i < f->nr; i++)
-		if (off >= f->win[i].off && off + size <= (uint64_t)f->win[i].off + f->win[i].size)
+		if (off >= f->win[i].off && off + size <= (uint64_t)f->win[i].off + f->win[i].size &&
+		    (f->win[i].dev->holder || hv_mutated("claim-standby-open")))
 			return true;
 	return false;
 }
@@ -146,7 +153,8 @@ static struct fwd_page *fwd_page_get(struct partition *p, uint64_t page)
 	return f;
 }
 
-static int map_forwarded(struct partition *p, const struct dev_region *r)
+static int map_forwarded(struct partition *p, const struct dev_region *r,
+			 const struct hv_device *d)
 {
 	uint64_t page = r->phys & ~(DEV_PAGE_SIZE - 1);
 	struct fwd_page *f;
@@ -158,6 +166,7 @@ static int map_forwarded(struct partition *p, const struct dev_region *r)
 		return -HV_ENOSPC;
 	f->win[f->nr].off = (uint32_t)(r->phys - page);
 	f->win[f->nr].size = (uint32_t)r->size;
+	f->win[f->nr].dev = d;
 	f->nr++;
 	return 0;
 }
@@ -170,7 +179,11 @@ static int map_regions(struct hv_device *d)
 		const struct dev_region *r = &d->desc.region[i];
 		int err = (r->flags & BH_REGION_FLAG_MMAP)
 			? partition_map_device(d->part, r->guest, r->phys, r->size)
-			: map_forwarded(d->part, r);
+			: map_forwarded(d->part, r, d);
+
+		if (!err && (r->flags & BH_REGION_FLAG_MMAP) && !d->holder &&
+		    !hv_mutated("claim-standby-open"))
+			err = partition_region_set(d->part, r->guest, false);
 
 		if (err) {
 			hv_printf("partition %s: cannot map region %u of a device (0x%llx, 0x%llx "
@@ -212,7 +225,9 @@ static int add_handles(struct hv_device *d)
 		return h;
 	d->desc.handle = (uint32_t)h;
 	for (unsigned int i = 0; i < d->desc.nr_irqs; i++) {
-		int ih = d->desc.irq[i].count ? vpic_irq_create(d->part, &d->desc.irq[i]) : 0;
+		const struct dev_irq *q = &d->desc.irq[i];
+		int ih = !q->count ? 0 : d->holder ? vpic_irq_create(d->part, q) :
+			 vpic_irq_create_dormant(d->part, q);
 
 		if (ih < 0)
 			return ih;
@@ -237,6 +252,8 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 			    cfg->part[p->cfg_index].no_dma_disable;
 	d->defer_dma_disable = cfg->part[p->cfg_index].defer_dma_disable;
 	d->no_dma = cfg->device[index].no_dma;
+	d->claimable = cfg->device[index].claimable;
+	d->holder = d->claimable != CFG_CLAIM_STANDBY;
 	if (cfg->device[index].dma_window >= 0)
 		d->dma_window = cfg->dma_window[cfg->device[index].dma_window].guest;
 	err = dev_desc_build(hw, cfg_fdt, cfg, index, &d->desc);
@@ -302,6 +319,76 @@ static void devices_destroy(struct partition *p)
 DEFINE_UNIT(devices, .order = UNIT_ORDER_DEVICES, UNIT_SLOTS(part_devices),
 	    .init = devices_init, .exit = devices_exit, .partition_create = devices_create,
 	    .destroy = devices_destroy);
+
+/* ---- claimable devices ---- */
+
+/* Values of equal length whoever holds the device, so that a claim can rewrite a built tree
+ * in place (fdt_setprop_inplace(): no byte moves; a concurrent gdt reads a whole tree). */
+static const char claim_state[2][CLAIM_STATE_LEN] = { "standby", "active" };
+static const char claim_status[2][CLAIM_STATUS_LEN] = { "disabled", "okay" };
+
+/* Topaz: a standby copy is disabled (a hardware status other than "ok..." is left as it is). */
+static int claim_props(void *fdt, int node, bool holder)
+{
+	const char *st = fdt_getprop(fdt, node, "status", NULL);
+
+	FDT_TRY(fdt_setprop(fdt, node, "fsl,hv-claimable", claim_state[holder], CLAIM_STATE_LEN));
+	if (!st || !strncmp(st, "ok", 2))
+		FDT_TRY(fdt_setprop(fdt, node, "status", claim_status[holder], CLAIM_STATUS_LEN));
+	return 0;
+}
+
+/* d's node in its partition's kept tree (built at its first start), after a claim: what the
+ * partition's next start boots with. */
+static void claim_tree_update(const struct hv_device *d)
+{
+	void *fdt = d->part->tree;
+	fdt32_t h = cpu_to_fdt32(d->desc.handle);
+	int node, len;
+
+	if (!fdt)
+		return;		/* built at its first start, from d->holder */
+	node = fdt_node_offset_by_prop_value(fdt, -1, "fsl,hv-device-handle", &h, sizeof(h));
+	if (node < 0)
+		return;
+	fdt_setprop_inplace(fdt, node, "fsl,hv-claimable", claim_state[d->holder],
+			    CLAIM_STATE_LEN);
+	if (fdt_getprop(fdt, node, "status", &len) && len == CLAIM_STATUS_LEN)
+		fdt_setprop_inplace(fdt, node, "status", claim_status[d->holder],
+				    CLAIM_STATUS_LEN);
+}
+
+struct hv_device *device_holder_of(const struct hv_device *d)
+{
+	for (unsigned int i = 0; i < nr_devices; i++)
+		if (devices[i].desc.hw_node == d->desc.hw_node && devices[i].holder)
+			return &devices[i];
+	return NULL;
+}
+
+static void set_holder(struct hv_device *d, bool on)
+{
+	for (unsigned int i = 0; i < d->desc.nr_regions; i++)
+		if (d->desc.region[i].flags & BH_REGION_FLAG_MMAP)
+			partition_region_set(d->part, d->desc.region[i].guest, on);
+	d->holder = on;		/* forwarded windows follow it */
+	arch_mb();
+}
+
+void device_move_holder(struct hv_device *from, struct hv_device *to)
+{
+	set_holder(from, false);
+	for (unsigned int i = 0; i < to->desc.nr_irqs; i++) {
+		struct vpic_irq *a = vpic_irq_get(from->part, from->desc.irq[i].handle);
+		struct vpic_irq *b = vpic_irq_get(to->part, to->desc.irq[i].handle);
+
+		if (a && b && !hv_mutated("claim-keep-irq"))
+			vpic_irq_move(a, b);
+	}
+	set_holder(to, true);
+	claim_tree_update(from);
+	claim_tree_update(to);
+}
 
 /* ---- guest tree ---- */
 
@@ -414,6 +501,8 @@ static int add_device_node(void *fdt, const struct hv_device *d, const void *hw,
 	}
 	TRY(node);
 	FDT_TRY(fdt_setprop_u32(fdt, node, "fsl,hv-device-handle", dd->handle));
+	if (d->claimable != CFG_CLAIM_NONE)
+		TRY(claim_props(fdt, node, d->holder));
 	for (unsigned int i = 0; i < dd->nr_irqs; i++) {
 		if (!dd->irq[i].count)
 			continue;
@@ -438,6 +527,11 @@ void device_show(const struct partition *p)
 		if (devices[i].part != p)
 			continue;
 		dev_desc_print(hw_tree, &devices[i].desc, show_line, NULL);
+		if (devices[i].claimable != CFG_CLAIM_NONE)
+			hv_printf("  claimable (%s in the config): %s\n",
+				  config_claim_name(devices[i].claimable),
+				  devices[i].holder ? "held by this partition" :
+				  "on standby (FH_CLAIM_DEVICE takes it from a stopped holder)");
 		n++;
 	}
 	hv_printf("partition %s: %u device%s, %lu bad device calls\n", p->name, n,

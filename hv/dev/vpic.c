@@ -119,7 +119,7 @@ struct vpic_irq *vpic_irq_get(struct partition *p, unsigned long n)
 	return h ? h->obj : NULL;
 }
 
-int vpic_irq_create(struct partition *p, const struct dev_irq *di)
+static int irq_create(struct partition *p, const struct dev_irq *di, bool dormant)
 {
 	struct vpic_irq *q;
 	int h;
@@ -134,6 +134,7 @@ int vpic_irq_create(struct partition *p, const struct dev_irq *di)
 	q->config = (di->flags & BH_IRQ_FLAG_LEVEL ? VPIC_CONFIG_LEVEL : 0) |
 		    (di->flags & BH_IRQ_FLAG_ACTIVE_LOW ? 0 : VPIC_CONFIG_POSITIVE);
 	q->sense = di->sense;
+	q->dormant = dormant;
 	q->handle = (struct handle){ .type = HANDLE_IRQ, .ops = &vpic_ops, .obj = q };
 	h = handle_add(p, &q->handle);
 	if (h < 0)
@@ -142,10 +143,20 @@ int vpic_irq_create(struct partition *p, const struct dev_irq *di)
 	vlock();	/* published whole: other CPUs walk irqs[] under the lock */
 	nr_irqs++;
 	vunlock();
-	q->routed = p->nr_vcpus &&
+	q->routed = !dormant && p->nr_vcpus &&
 		    !irqchip_arch_route(q->src, di->sense, p->vcpu[0].pcpu, DEFAULT_PRIO);
 	vpic_postreset(&q->handle);
 	return h;
+}
+
+int vpic_irq_create(struct partition *p, const struct dev_irq *di)
+{
+	return irq_create(p, di, false);
+}
+
+int vpic_irq_create_dormant(struct partition *p, const struct dev_irq *di)
+{
+	return irq_create(p, di, true);
 }
 
 /* p's sources are the last ones made (partitions are built, and unwound, in order; the units
@@ -300,7 +311,7 @@ void vpic_external(struct vcpu *v)
 	 * device's handler looks at its own device); none: it stays masked until one does */
 	for (unsigned int i = 0; i < nr_irqs; i++)
 		if (irqs[i].part == v->part && irqs[i].src == src && !irqs[i].guest_masked &&
-		    irqs[i].priority)
+		    irqs[i].priority && !irqs[i].dormant)
 			s->pending |= BIT(i);
 	vunlock();
 }
@@ -375,6 +386,23 @@ static void update_hw_mask(const struct vpic_irq *q)
 	irqchip_arch_mask(q->src, !wanted || (held & sharers) || q->part->state != PART_RUNNING);
 }
 
+void vpic_irq_move(struct vpic_irq *from, struct vpic_irq *to)
+{
+	struct partition *p = to->part;
+
+	vlock();
+	if (from->routed)
+		irqchip_arch_mask(from->src, true);
+	from->routed = false;
+	from->dormant = true;
+	to->dormant = false;
+	to->routed = p->nr_vcpus && !irqchip_arch_route(to->src, to->sense,
+							p->vcpu[to->dest].pcpu,
+							to->priority ? to->priority : DEFAULT_PRIO);
+	update_hw_mask(to);
+	vunlock();
+}
+
 static struct vpic_irq *irq_arg(struct vcpu *v, struct hcall_regs *r)
 {
 	struct vpic_irq *q = vpic_irq_get(v->part, r->reg[0]);
@@ -399,7 +427,7 @@ void hc_int_set_config(struct vcpu *v, struct hcall_regs *r)
 	vlock();
 	q->config = (uint32_t)r->reg[1] & (VPIC_CONFIG_POSITIVE | VPIC_CONFIG_LEVEL);
 	q->priority = (uint32_t)r->reg[2];
-	if (q->src != IRQCHIP_NONE && (q->dest != r->reg[3] || q->priority)) {
+	if (q->src != IRQCHIP_NONE && !q->dormant && (q->dest != r->reg[3] || q->priority)) {
 		q->dest = (uint32_t)r->reg[3];
 		q->routed = !irqchip_arch_route(q->src, q->sense, v->part->vcpu[q->dest].pcpu,
 						q->priority ? q->priority : DEFAULT_PRIO);

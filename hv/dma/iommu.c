@@ -14,6 +14,7 @@
 #include <hv/partition.h>
 #include <hv/stats.h>
 #include <hv/unit.h>
+#include <hv/errmgr.h>
 
 /* Per partition (the IOMMU unit's slot): its whole-memory DMA domain, built at first use. */
 struct part_dma {
@@ -433,6 +434,7 @@ void iommu_report_fault(struct iommu_source *s, const struct iommu_fault *f)
 		  (unsigned long long)f->addr, (unsigned int)f->reason);
 	if (p)
 		manager_notify(p);
+	errmgr_dma(s, f);	/* queued for the error manager (issue 15) */
 }
 
 uint32_t iommu_fault_total(const struct partition *p)

@@ -59,7 +59,7 @@ const struct part_region *partition_region(const struct partition *p, uint64_t g
 	for (unsigned int i = 0; i < p->nr_regions; i++) {
 		const struct part_region *r = &p->regions[i];
 
-		if (gpa >= r->gpa && gpa - r->gpa < r->size)
+		if (gpa >= r->gpa && gpa - r->gpa < r->size && !r->off)
 			return r;
 	}
 	return NULL;
@@ -84,6 +84,17 @@ int partition_map_device(struct partition *p, uint64_t gpa, uint64_t hpa, uint64
 	struct part_region r = { .gpa = gpa, .size = size, .kind = REGION_DEVICE, .hpa = hpa };
 
 	return hpa & 0xfff ? -HV_EINVAL : add_region(p, &r);
+}
+
+int partition_region_set(struct partition *p, uint64_t gpa, bool on)
+{
+	for (unsigned int i = 0; i < p->nr_regions; i++)
+		if (p->regions[i].gpa == gpa) {
+			p->regions[i].off = !on;
+			arch_mb();
+			return 0;
+		}
+	return -HV_ENOENT;
 }
 
 int partition_map_emulated(struct partition *p, uint64_t gpa, uint64_t size,

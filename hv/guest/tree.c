@@ -19,6 +19,7 @@
 #include <hv/vpic.h>
 #include <hv/partition.h>
 #include <hv/platform.h>
+#include <hv/errmgr.h>
 
 #define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)	/* an hv code */
 
@@ -302,6 +303,7 @@ int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_
 	TRY(guest_boot.tree_cpus(buf, p, hv_platform, hw_cpu));	/* the boot protocol's */
 	TRY(add_chosen(buf, p, cp));
 	TRY(device_tree_add(buf, p, hw, cfg_fdt, cfg));	/* issue 5: assigned devices */
+	TRY(errmgr_tree_add(buf, p));	/* issue 15: the error-manager node */
 	TRY(add_aliases(buf, p, cfg_fdt, cfg, cp->aliases));
 	if (cp->node_update >= 0)
 		TRY(guest_tree_node_update(buf, 0, cfg_fdt, cp->node_update));

@@ -10,6 +10,8 @@
 #include <hv/manager.h>
 #include <hv/partition.h>
 #include <hv/stats.h>
+#include <hv/claim.h>
+#include <hv/errmgr.h>
 
 #define BYTES_PER_REG	sizeof(unsigned long)
 #define BC_DATA_REG	2	/* reg[2..5] carry the bytes */
@@ -145,6 +147,9 @@ static const hcall_fn fsl_calls[] = {
 	/* issue 6: DMA of assigned devices (hv/dma/hcall.c) */
 	[HC_NUMBER(FH_DMA_ENABLE)] = hc_dma_enable,
 	[HC_NUMBER(FH_DMA_DISABLE)] = hc_dma_disable,
+	/* issue 15: failover and the error manager (hv/dev/claim.c, hv/partition/errmgr.c) */
+	[HC_NUMBER(FH_CLAIM_DEVICE)] = hc_claim_device,
+	[HC_NUMBER(FH_ERR_GET_INFO)] = hc_err_get_info,
 };
 
 static const hcall_fn bulkhead_calls[] = {

@@ -14,6 +14,7 @@
 #include <hv/partition.h>
 #include <hv/stats.h>
 #include <hv/unit.h>
+#include <hv/errmgr.h>
 
 #define IMA_MAX		(64ull << 20)	/* ePAPR initial mapping: at most 64 MiB */
 #define STOP_SYNC_MS	2000	/* a stopper waits this long, then the stop goes on
@@ -483,6 +484,7 @@ void partition_fault(struct vcpu *v, const char *fmt, ...)
 	part_stats(v->part)->faults++;
 	hv_printf("partition %s: isolation fault on vcpu %u: %s\n", v->part->name, v->index, msg);
 	event_fault(v->part, "isolation", (int)v->index, msg);
+	errmgr_isolation(v->part, v->index, msg);
 	partition_stop(v->part, "isolation fault");
 	vcpu_arch_stop(v);
 }

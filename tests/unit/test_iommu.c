@@ -7,11 +7,15 @@
  *  - a failed disable (or wait) is returned by handles_prereset(), leaves the partition
  *    stopped with its memory held back: no scrub, every start/restart refused with the
  *    console line naming the partition and the source; other partitions start as before;
+ *  - issue 15: each fault is also a "dma" record for the error manager (p1 here), whose
+ *    doorbell rings; FH_ERR_GET_INFO gives the records in order to p1 only (peek keeps one);
  *  - issue 12, finding 6: two threads (two vCPUs of one partition) enabling one source at once
  *    count one enable, so one disable (FH_DMA_DISABLE or a stop's quiesce) closes the fence. */
 #include <pthread.h>
 #include <string.h>
+#include <bulkhead/error.h>
 #include <hv/err.h>
+#include <hv/errmgr.h>
 #include <hv/handle.h>
 #include <hv/iommu.h>
 #include <hv/partition.h>
@@ -57,6 +61,8 @@ static void make_partitions(void)
 		cfg.gpma[i] = (struct cfg_gpma){ .part = i, .pma = i, .guest = 0 };
 	}
 	cfg.nr_parts = cfg.nr_pmas = cfg.nr_gpmas = 2;
+	cfg.err_mgr[0] = (struct cfg_error_manager){ .part = 1 };	/* p1: error manager */
+	cfg.nr_err_mgrs = 1;
 	CHECK_EQ(partitions_create(NULL, NULL, &cfg), 0);
 	CHECK_EQ(nr_partitions, 2);
 	CHECK_EQ(iommu_init(NULL), 0);
@@ -112,6 +118,66 @@ static void test_fault_report(struct partition *p0, struct partition *p1,
 	part_stats(p0)->dma_faults = 0;	/* as stats --clear does */
 	CHECK_EQ(iommu_fault_total(p0), 2);
 	CHECK_EQ(iommu_fault_total(p1), 1);
+}
+
+/* FH_ERR_GET_INFO as partition p calls it (handle 0: p1's error manager, created first). */
+static uint32_t err_handle;	/* r3 of the calls below */
+
+static unsigned long err_get_info(struct partition *p, uint32_t size, uint32_t gpa, int peek)
+{
+	struct vcpu *v = &p->vcpu[0];
+	struct hcall_regs r = { .token = FH_ERR_GET_INFO,
+				.reg = { err_handle, size, 0, gpa, peek } };
+
+	hc_err_get_info(v, &r);
+	CHECK_EQ(r.reg[1], r.reg[0] == EV_SUCCESS ? sizeof(struct bh_error) : 0);
+	return r.reg[0];
+}
+
+/* The three faults of test_fault_report(), as the error manager p1 reads them. */
+static void test_error_records(struct partition *p0, struct partition *p1)
+{
+	const struct bh_error *e = (const void *)fake.guest;
+
+	CHECK_EQ(sizeof(struct bh_error), 704);
+	CHECK_EQ(fake.rings, 3);			/* one doorbell per record */
+	CHECK_EQ(err_get_info(p0, 704, 0x1000, 0), EV_EPERM);	/* not the error manager */
+	CHECK_EQ(err_get_info(p1, 703, 0x1000, 0), EV_EINVAL);	/* buffer too small */
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 2), EV_EINVAL);	/* peek neither 0 nor 1 */
+	CHECK_EQ(err_get_info(p1, 704, 0x2000000, 0), EV_EFAULT);	/* outside: kept */
+	err_handle = 5;						/* not its handle */
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 1), EV_EINVAL);
+	err_handle = BH_ERR_GLOBAL_QUEUE;			/* Linux's "global queue" */
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 1), EV_SUCCESS);
+	err_handle = 0;
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 1), EV_SUCCESS);	/* peek */
+	CHECK_EQ(e->seq, 1);
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_SUCCESS);
+	CHECK_EQ(e->seq, 1);
+	CHECK(!strcmp(e->domain, "dma") && !strcmp(e->gdev_tree_path, "p0"));
+	CHECK(!strcmp(e->error, "pci 0x10 blocked write at 0x2000 (reason 0x5)"));
+	CHECK_EQ(e->partition_id, 1);
+	CHECK_EQ(e->addr, 0x2000);
+	CHECK_EQ(e->source_id, RID);
+	CHECK_EQ(e->flags, IOMMU_WRITE);
+	CHECK_EQ(e->dropped, 0);
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_SUCCESS);
+	CHECK_EQ(e->seq, 2);
+	CHECK_EQ(e->flags, IOMMU_READ);
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_SUCCESS);
+	CHECK_EQ(e->seq, 3);
+	CHECK(!strcmp(e->gdev_tree_path, "p1") && e->source_id == LIODN);
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_ENOENT);
+	/* a full queue drops and counts; the next record says how many */
+	for (int i = 0; i < ERRMGR_QUEUE_LEN + 2; i++)
+		errmgr_isolation(p0, 0, "test");
+	for (int i = 0; i < ERRMGR_QUEUE_LEN; i++)
+		CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_SUCCESS);
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_ENOENT);
+	errmgr_isolation(p0, 0, "after");
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_SUCCESS);
+	CHECK(!strcmp(e->domain, "isolation") && !strcmp(e->error, "after"));
+	CHECK_EQ(e->dropped, 2);
 }
 
 /* A good stop: mask -> disable -> wait, then the other handle; nothing held. */
@@ -292,6 +358,7 @@ int main(void)
 		return unit_done("test_iommu");
 	CHECK(!s0->enabled && !s1->enabled);
 	test_fault_report(p0, p1, s0, s1);
+	test_error_records(p0, p1);
 	test_quiesce_order(p0, s0);
 	test_failed_disable(p0, p1, s0);
 	test_failed_wait(p0, p1);

@@ -71,6 +71,10 @@ static void text_devices(FILE *out, const struct bhctl_cfg *b, int owner)
 		if (dev->owner != owner)
 			continue;
 		fprintf(out, "    %s\n", fdt_get_path(b->hw, dev->hw_node, p, sizeof(p)) ? "?" : p);
+		if (dev->claimable != CFG_CLAIM_NONE)
+			fprintf(out, "      claimable: %s (%s)\n", config_claim_name(dev->claimable),
+				dev->claimable == CFG_CLAIM_ACTIVE ? "holds it at boot" :
+				"takes it with FH_CLAIM_DEVICE once the holder is stopped");
 		for (int k = 0; !fdt_reg_phys(b->hw, dev->hw_node, k, &r); k++)
 			fprintf(out, "      region 0x%09llx-0x%09llx (%llu bytes)\n", (ull)r.addr,
 				(ull)(r.addr + r.size - 1), (ull)r.size);
@@ -137,6 +141,13 @@ static void text_links(FILE *out, const struct bhctl_cfg *b, int owner)
 		if (cfg->manager[i].manager == owner)
 			fprintf(out, "  manages \"%s\"\n", cfg->part[cfg->manager[i].managed].label);
 	text_gdb_stubs(out, b, owner);
+	for (int i = 0; i < cfg->nr_err_mgrs; i++)
+		if (cfg->err_mgr[i].part == owner)
+			fprintf(out, "  error-manager %s: doorbell to vcpu %u%s%s\n",
+				cpath(b, cfg->err_mgr[i].node, p, sizeof(p)), cfg->err_mgr[i].vcpu,
+				cfg->err_mgr[i].claimable ? ", claimable " : "",
+				cfg->err_mgr[i].claimable ?
+				config_claim_name(cfg->err_mgr[i].claimable) : "");
 }
 
 void config_explain_text(FILE *out, const struct bhctl_cfg *b)

@@ -26,6 +26,7 @@
 #define CFG_MAX_DBELL_ENDS	256
 #define CFG_MAX_MANAGERS	128
 #define CFG_MAX_GDB_STUBS	32
+#define CFG_MAX_ERR_MGRS	8	/* error-manager nodes, one per partition at most */
 #define CFG_MAX_RAM		8	/* RAM regions read from the hardware tree */
 #define CFG_LABEL_MAX		32	/* including the terminating NUL */
 #define CFG_PAGE_SIZE		0x1000ull	/* smallest e500 TLB page: 4 KiB * 4^n */
@@ -67,6 +68,15 @@ struct cfg_dma_window {
 	struct cfg_range guest;		/* size a power of two, base aligned to it */
 };
 
+/* claimable = "active" | "standby" (Topaz failover): who holds a device several partitions
+ * are given. The active one has it at boot; a standby one takes it with FH_CLAIM_DEVICE
+ * once the holder is stopped. */
+enum cfg_claim {
+	CFG_CLAIM_NONE,			/* not claimable: the device has one owner */
+	CFG_CLAIM_ACTIVE,
+	CFG_CLAIM_STANDBY,
+};
+
 /* A hardware device given to a partition or kept by the hypervisor. */
 struct cfg_device {
 	int node;			/* config tree node with the "device" property */
@@ -79,6 +89,7 @@ struct cfg_device {
 	const char *device;		/* the "device" string, path or alias (points into blob) */
 	int pci_function;		/* pci-function = <dev fn>: dev << 3 | fn on bus 0 of the
 					 * host bridge "device" names, or CFG_NONE (issue 5) */
+	enum cfg_claim claimable;	/* claimable (failover, docs/devices.md) */
 };
 
 /* Where a byte channel's other end is. */
@@ -135,6 +146,16 @@ struct cfg_gdb_stub {
 	bool wait_at_start;		/* gdb-wait-at-start: vCPU 0 halts at its first instruction */
 };
 
+/* A partition's error-manager node (Topaz binding): the partition that holds it receives the
+ * hardware errors the hypervisor sees (FH_ERR_GET_INFO) and a doorbell for each. Several
+ * partitions may name one with claimable = "active" / "standby" (failover of the manager). */
+struct cfg_error_manager {
+	int node;
+	int part;
+	uint32_t vcpu;			/* vCPU of part the doorbell is aimed at */
+	enum cfg_claim claimable;
+};
+
 /* What the hypervisor does when a partition's watchdog expires. */
 enum cfg_watchdog_action {
 	CFG_WATCHDOG_RESET,		/* restart the partition (default) */
@@ -189,6 +210,7 @@ struct hv_config {
 	struct cfg_hw hw;
 	int nr_parts, nr_pmas, nr_gpmas, nr_devices, nr_dma_windows;
 	int nr_bcs, nr_muxes, nr_doorbells, nr_dbell_ends, nr_managers, nr_gdb_stubs;
+	int nr_err_mgrs;
 	struct cfg_partition part[CFG_MAX_PARTITIONS];
 	struct cfg_pma pma[CFG_MAX_PMAS];
 	struct cfg_gpma gpma[CFG_MAX_GPMAS];
@@ -200,6 +222,7 @@ struct hv_config {
 	struct cfg_dbell_end dbell_end[CFG_MAX_DBELL_ENDS];
 	struct cfg_manager manager[CFG_MAX_MANAGERS];
 	struct cfg_gdb_stub gdb_stub[CFG_MAX_GDB_STUBS];
+	struct cfg_error_manager err_mgr[CFG_MAX_ERR_MGRS];
 };
 
 /* Called once per error. node_path is the config node ("/" for blob errors), prop the property
@@ -219,6 +242,7 @@ int config_check_blob(const void *blob, size_t max_size, config_report_fn report
 /* Helpers for consumers of the model. */
 const char *config_owner_name(const struct hv_config *cfg, int owner);
 uint64_t config_gpma_size(const struct hv_config *cfg, int gpma);
+const char *config_claim_name(enum cfg_claim k);	/* "active", "standby", "none" */
 
 /* Write a CPU mask as ranges ("0-3,6", "none" when empty) into buf. */
 void config_format_cpus(uint64_t mask, char *buf, size_t len);

@@ -21,10 +21,20 @@ struct hv_device {
 	bool defer_dma_disable;		/* config: its partition's defer-dma-disable */
 	bool no_dma;			/* config: never masters (DMA_ENABLE refused) */
 	struct cfg_range dma_window;	/* config dma-window (size 0: all its memory) */
+	enum cfg_claim claimable;	/* config claimable (failover) */
+	volatile bool holder;		/* part has it now: not a standby owner of it */
 };
 
 /* The device behind handle n of p, or NULL. */
 struct hv_device *device_get(struct partition *p, unsigned long n);
+
+/* The owner of d's hardware device that holds it now (d itself when not claimable), or
+ * NULL. */
+struct hv_device *device_holder_of(const struct hv_device *d);
+
+/* FH_CLAIM_DEVICE (hv/dev/claim.c): d's registers and interrupts go from the holder (its
+ * partition stopped) to d's partition. */
+void device_move_holder(struct hv_device *from, struct hv_device *to);
 
 /* The hardware tree the devices were built from (NULL before a config is loaded). */
 const void *device_hw_tree(void);

@@ -13,6 +13,7 @@ enum handle_type {
 	HANDLE_DOORBELL,		/* (reserved) */
 	HANDLE_IRQ,			/* struct vpic_irq: a device's or software interrupt */
 	HANDLE_DMA,			/* struct iommu_source: a DMA source (hv/dma/iommu.c) */
+	HANDLE_ERRMGR,			/* struct errmgr: the error manager (hv/partition/errmgr.c) */
 };
 
 struct handle;

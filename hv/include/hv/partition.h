@@ -61,6 +61,8 @@ struct part_region {
 	uint64_t hpa;			/* REGION_DEVICE */
 	const struct mmio_ops *ops;	/* REGION_EMULATED */
 	void *ctx;
+	volatile bool off;		/* a standby owner's claimable device: not the
+					 * partition's until FH_CLAIM_DEVICE (accesses fault) */
 };
 
 /* A partition: its identity, memory map, vCPUs, handle table and life-cycle state. What
@@ -179,6 +181,9 @@ int gpa_overlaps_partition(const struct partition *p, uint64_t gpa, uint64_t len
 /* Map device MMIO [hpa, hpa + size) at guest physical gpa (4 KiB aligned). 0, -HV_EINVAL if
  * misaligned or overlapping the partition's memory or another region, -HV_ENOSPC if full. */
 int partition_map_device(struct partition *p, uint64_t gpa, uint64_t hpa, uint64_t size);
+/* Turn p's region at gpa on or off (claimable devices): an off region is not p's; p is
+ * stopped (off) or has never had a shadow entry of it (on). 0 or -HV_ENOENT. */
+int partition_region_set(struct partition *p, uint64_t gpa, bool on);
 
 /* Trap and emulate guest accesses to [gpa, gpa + size) through ops. Errors as above. */
 int partition_map_emulated(struct partition *p, uint64_t gpa, uint64_t size,

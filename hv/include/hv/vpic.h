@@ -34,10 +34,21 @@ struct vpic_irq {
 	bool routed;			/* the physical controller accepted it */
 	bool level;			/* software source with a line level (byte channels) */
 	bool asserted;			/* its line: set by vpic_soft_level(), kept at resets */
+	bool dormant;			/* a standby owner's copy of a claimable device's
+					 * source: never routed here until a claim moves it */
 };
 
 /* Give interrupt q of a device to p: a handle (returned, or negative hv code (hv/err.h)). */
 int vpic_irq_create(struct partition *p, const struct dev_irq *q);
+
+/* The same for a claimable device p holds on standby: the handle exists (the guest may
+ * configure and mask it), the source is not routed to p until vpic_irq_move(). */
+int vpic_irq_create_dormant(struct partition *p, const struct dev_irq *q);
+
+/* FH_CLAIM_DEVICE: the controller source of from (its partition stopped) goes to to's
+ * partition, with to's guest configuration (destination, priority, mask); from becomes
+ * dormant. */
+void vpic_irq_move(struct vpic_irq *from, struct vpic_irq *to);
 
 /* A software interrupt source of p (no controller source): its handle number (or a negative hv
  * code) and, in *q, the source. An edge source (level false, e.g. a doorbell) is raised by
