@@ -40,7 +40,7 @@ static void bc_peer(const struct bhctl_cfg *b, int i, char *buf, size_t len)
 static void text_memory(FILE *out, const struct bhctl_cfg *b, int pi)
 {
 	const struct hv_config *cfg = &b->model;
-	char p[256];
+	char p[256], who[160];
 
 	fprintf(out, "  memory (guest -> physical):\n");
 	for (int g = 0; g < cfg->nr_gpmas; g++) {
@@ -49,10 +49,16 @@ static void text_memory(FILE *out, const struct bhctl_cfg *b, int pi)
 
 		if (m->part != pi)
 			continue;
-		fprintf(out, "    0x%09llx-0x%09llx -> 0x%09llx-0x%09llx %6llu MiB  %s%s\n",
+		config_pma_users(cfg, m->pma, who, sizeof(who));
+		fprintf(out, "    0x%09llx-0x%09llx -> 0x%09llx-0x%09llx %6llu MiB  %s",
 			(ull)m->guest, (ull)(m->guest + a->phys.size - 1), (ull)a->phys.base,
 			(ull)(a->phys.base + a->phys.size - 1), (ull)(a->phys.size >> 20),
-			cpath(b, m->node, p, sizeof(p)), a->shared ? " [shared]" : "");
+			cpath(b, m->node, p, sizeof(p)));
+		if (a->shared)	/* implicit: by mapping alone, without bulkhead,shared */
+			fprintf(out, " [shared%s: %s]", a->implicit_share ? " by mapping" : "", who);
+		if (a->zero)
+			fprintf(out, " [zeroed at boot]");
+		fputc('\n', out);
 	}
 }
 
