@@ -189,6 +189,7 @@ static int add_dma_source(struct hv_device *d)
 	struct iommu_attach_args a = {
 		.kind = IOMMU_SRC_PCI, .id = d->desc.pci_bdf, .unit = d->desc.hw_node,
 		.window_gpa = d->dma_window.base, .window_size = d->dma_window.size,
+		.sub = d->dma_sub, .nr_sub = d->nr_dma_sub,
 		.no_dma_disable = d->no_dma_disable, .defer_dma_disable = d->defer_dma_disable,
 		.no_dma = d->no_dma, .mask = pci_function_quiesce,
 		.master = pci_function_master, .ctx = pci_function_ctx(&d->desc),
@@ -220,6 +221,23 @@ static int add_handles(struct hv_device *d)
 	return d->desc.pci ? add_dma_source(d) : 0;
 }
 
+/* The device's dma-window and, when it has sub-windows, the ranges its dma-subwindow nodes
+ * describe (the window's other slots stay unreachable). */
+static void set_dma_window(struct hv_device *d, const struct hv_config *cfg, int wi)
+{
+	const struct cfg_dma_window *w = &cfg->dma_window[wi];
+
+	d->dma_window = w->guest;
+	for (int i = 0; w->subwindow_count && i < w->nr_subwindows &&
+			d->nr_dma_sub < CFG_MAX_SUBWIN_COUNT; i++) {
+		const struct cfg_subwindow *sw = &cfg->subwindow[w->first_subwindow + i];
+
+		d->dma_sub[2 * d->nr_dma_sub] = sw->guest.base;
+		d->dma_sub[2 * d->nr_dma_sub + 1] = sw->guest.size;
+		d->nr_dma_sub++;
+	}
+}
+
 static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 		      const struct hv_config *cfg, int index)
 {
@@ -237,7 +255,7 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	d->defer_dma_disable = cfg->part[p->cfg_index].defer_dma_disable;
 	d->no_dma = cfg->device[index].no_dma;
 	if (cfg->device[index].dma_window >= 0)
-		d->dma_window = cfg->dma_window[cfg->device[index].dma_window].guest;
+		set_dma_window(d, cfg, cfg->device[index].dma_window);
 	err = dev_desc_build(hw, cfg_fdt, cfg, index, &d->desc);
 	if (err) {
 		hv_printf("partition %s: device %s: %s\n", p->name, cfg->device[index].device,

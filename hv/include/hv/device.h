@@ -21,6 +21,8 @@ struct hv_device {
 	bool defer_dma_disable;		/* config: its partition's defer-dma-disable */
 	bool no_dma;			/* config: never masters (DMA_ENABLE refused) */
 	struct cfg_range dma_window;	/* config dma-window (size 0: all its memory) */
+	uint64_t dma_sub[2 * CFG_MAX_SUBWIN_COUNT];	/* its dma-subwindows (gpa, size), */
+	unsigned int nr_dma_sub;		/*   when it has some: only they are reached */
 };
 
 /* The device behind handle n of p, or NULL. */
