@@ -9,6 +9,7 @@
 #include <hv/cpu.h>
 #include <hv/guest_tree.h>
 #include <hv/image.h>
+#include <hv/mutate.h>
 #include <hv/partition.h>
 #include <hv/unit.h>
 #include <hv/arch.h>
@@ -146,9 +147,14 @@ static void setup_memory(struct partition *p, const struct hv_config *cfg, int i
 
 		if (gm->part != idx)
 			continue;
+		/* an area shared by mapping alone is shared too (Topaz); the "implicit-share"
+		 * mutation scrubs it as private, the negative control of test_topaz.py */
+		bool shared = pma->shared && !(pma->implicit_share &&
+					       hv_mutated("implicit-share"));
+
 		p->mem[p->nr_mem++] = (struct part_mem){ .gpa = gm->guest, .hpa = pma->phys.base,
 							 .size = pma->phys.size,
-							 .shared = pma->shared };
+							 .shared = shared };
 	}
 }
 
