@@ -138,3 +138,29 @@ def test_mutual_managers_stop_and_start_each_other(qemu, tmp_path):
     assert "partition p2: stopped (stopped by its manager)" in con.output
     assert "partition p1: stopped (stopped by its manager)" in con.output
     assert not re.search(r"(?m)^\[p[12]\] FAIL", con.output)
+
+
+def boot_exiting_partition(qemu, tmp_path, sysreset):
+    dts, extra = config([partition("a", "hello", 1, bootargs="count=1 interval=1")])
+    if sysreset:
+        dts = dts.replace("stdout = <&hv_con>;",
+                          "stdout = <&hv_con>;\n\t\tsysreset-on-partition-stop;")
+    cfg = tmp_path / "sysreset.dts"
+    cfg.write_text(dts)
+    con = qemu("--direct", "--config", cfg, "--", *extra, timeout=60)
+    con.wait_ready()
+    con.expect_line(r"partition a: exited with code 0")
+    return con
+
+
+def test_sysreset_on_partition_stop_resets_when_none_runs(qemu, tmp_path):
+    con = boot_exiting_partition(qemu, tmp_path, True)
+    con.expect_line(r"sysreset-on-partition-stop: no partition is running: resetting the system")
+    con.expect(r"partitioning hypervisor")        # the board reset: the hypervisor boots again
+    assert con.output.count("partitioning hypervisor") == 2
+
+
+def test_control_without_sysreset_the_hypervisor_stays_up(qemu, tmp_path):
+    con = boot_exiting_partition(qemu, tmp_path, False)
+    assert re.search(r"(?m)^1\s+a\s+stopped\s", con.command("list"))
+    assert "sysreset" not in con.output and con.output.count("partitioning hypervisor") == 1
