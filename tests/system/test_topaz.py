@@ -164,3 +164,31 @@ def test_control_without_sysreset_the_hypervisor_stays_up(qemu, tmp_path):
     con = boot_exiting_partition(qemu, tmp_path, False)
     assert re.search(r"(?m)^1\s+a\s+stopped\s", con.command("list"))
     assert "sysreset" not in con.output and con.output.count("partitioning hypervisor") == 1
+
+
+def test_node_update_phandle_points_at_the_guests_copy(qemu, tmp_path):
+    """node-update-phandle { fsl,msi = <&msi>; } on a device: the guest's copy of the device
+    gets fsl,msi = the phandle of the guest's copy of the MSI bank the config assigns."""
+    extra_nodes = """
+		i2c {
+			device = "i2c";
+			node-update-phandle {
+				fsl,msi = <&a_msi>;
+			};
+		};
+		a_msi: msi {
+			device = "/soc@fe0000000/msi@41600";
+		};"""
+    dts, extra = config([partition("a", "hello", 1, bootargs="count=0 interval=500",
+                                   extra=extra_nodes)])
+    cfg = tmp_path / "phandle.dts"
+    cfg.write_text(dts)
+    con = qemu("--direct", "--config", cfg, "--", *extra, timeout=60)
+    con.wait_ready()
+    tree = con.command("gdt a")
+    i2c = re.search(r"i2c@3000 \{(.*?)\n\t*\};", tree, re.S)
+    msi = re.search(r"msi@41600 \{(.*?)\n\t*\};", tree, re.S)
+    assert i2c and msi, tree
+    ref = re.search(r"fsl,msi = <(0x[0-9a-f]+)>;", i2c.group(1))
+    ph = re.search(r"\bphandle = <(0x[0-9a-f]+)>;", msi.group(1))
+    assert ref and ph and ref.group(1) == ph.group(1), tree
