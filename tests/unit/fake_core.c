@@ -2,6 +2,7 @@
  * the manager doorbell (and its unit), and the loading steps of the memory unit (scrub, image,
  * device tree),
  * recording their calls in struct fake_state. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,23 @@ void guest_scrub(const struct partition *p)
 int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t len)
 {
 	return 0;
+}
+
+/* zero-pma and flash image sources (issue 15): the unit tests' configs have neither. */
+int guest_phys_zero(uint64_t hpa, uint64_t size)
+{
+	return -EFAULT;
+}
+
+void *arch_ioremap(uint64_t phys, uint64_t size)
+{
+	return NULL;
+}
+
+/* sysreset-on-partition-stop: no board to reset here. */
+int arch_system_reset(const struct platform *plat)
+{
+	return -ENODEV;
 }
 
 int image_load(const struct partition *p, uint64_t src, uint64_t size, uint64_t guest_addr,
