@@ -116,7 +116,8 @@ void cfg_parse_node_update_phandle(struct cfg_ctx *c, int node)
 			cfg_err(c, node, name, "phandle 0x%x does not refer to any node",
 				fdt32_to_cpu(*v));
 		else if (!fdt_getprop(c->fdt, target, "device", NULL))
-			cfg_err(c, node, name, "%s is not a device assignment", cfg_path(c, target));
+			cfg_err(c, node, name, "%s is not a device assignment",
+				cfg_path(c, target));
 	}
 	fdt_for_each_subnode(child, c->fdt, node)
 		unknown_node(c, child);
@@ -216,8 +217,9 @@ static void parse_subwindow(struct cfg_ctx *c, int node, int wi)
 			(unsigned long long)slot);
 	for (int i = w->first_subwindow; i < c->cfg->nr_subwindows - 1; i++)
 		if (c->cfg->subwindow[i].window == wi && c->cfg->subwindow[i].guest.base == addr)
-			cfg_err(c, node, "guest-addr", "sub-window 0x%llx is already described by %s",
-				(unsigned long long)addr, cfg_path(c, c->cfg->subwindow[i].node));
+			cfg_err(c, node, "guest-addr", "sub-window 0x%llx is already described "
+				"by %s", (unsigned long long)addr,
+				cfg_path(c, c->cfg->subwindow[i].node));
 }
 
 /* subwindow-count = <n>: n a power of two, 2..CFG_MAX_SUBWIN_COUNT; each slot is mapped only

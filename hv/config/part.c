@@ -141,7 +141,7 @@ int cfg_parse_device(struct cfg_ctx *c, int node, int owner)
 	d->node_update = parse_device_children(c, node);
 	d->no_dma_disable = cfg_read_flag(c, node, "no-dma-disable");
 	d->no_dma = cfg_read_flag(c, node, "no-dma");
-	cfg_read_flag(c, node, "map-ranges");
+	d->map_ranges = cfg_read_flag(c, node, "map-ranges");
 	cfg_read_ref(c, node, "dma-window", K_DMA_WINDOW, &d->dma_window, NULL, false);
 	d->device = cfg_read_string(c, node, "device", true);
 	if (!d->device)

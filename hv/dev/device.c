@@ -11,6 +11,7 @@
 #include <hv/console.h>
 #include <hv/device.h>
 #include <hv/device_hcall.h>
+#include <hv/fdt_util.h>
 #include <hv/guest_tree.h>
 #include <hv/iommu.h>
 #include <hv/pci.h>
@@ -181,6 +182,37 @@ static int map_regions(struct hv_device *d)
 	return 0;
 }
 
+/* map-ranges (Topaz): every window of the bus device's "ranges", translated to CPU physical
+ * through its parents, mapped into the partition at its physical address (as its registers
+ * are). Each entry is <child-address parent-address size>; the parent address is what is
+ * translated (a PCI controller's 3-cell child address is not needed). */
+static int map_ranges(struct hv_device *d, const void *hw)
+{
+	int node = d->desc.hw_node, parent = fdt_parent_offset(hw, node), len;
+	int ca = fdt_child_addr_cells(hw, node), pa = fdt_child_addr_cells(hw, parent);
+	int sc = fdt_child_size_cells(hw, node), n = ca + pa + sc;
+	const fdt32_t *r = fdt_getprop(hw, node, "ranges", &len);
+
+	if (!r || parent < 0 || ca > 3 || pa < 1 || pa > 2 || sc < 1 || sc > 2 || len % (4 * n))
+		return r ? -EINVAL : 0;		/* no ranges: nothing to map */
+	for (int i = 0; i < len / 4; i += n) {
+		uint64_t bus = fdt_read_cells(r + i + ca, pa);	/* in the parent's space */
+		uint64_t size = fdt_read_cells(r + i + ca + pa, sc), phys;
+		int err = fdt_translate_addr(hw, parent, bus, &phys);
+
+		if (!err)
+			err = partition_map_device(d->part, phys, phys, (size + 0xfff) & ~0xfffull);
+		if (err) {
+			hv_printf("partition %s: map-ranges: window %d of %s (0x%llx, 0x%llx "
+				  "bytes) cannot be mapped: error %d\n", d->part->name, i / n,
+				  fdt_get_name(hw, node, NULL), (unsigned long long)bus,
+				  (unsigned long long)size, err);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* A PCI function's DMA source (issue 6's IOMMU layer): attached disabled unless the config
  * says no-dma-disable, restricted to its config dma-window if it has one; its quiesce turns
  * bus mastering and MSI off first. */
@@ -264,6 +296,8 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	}
 	nr_devices++;
 	err = d->desc.pci ? pci_function_setup(p, hw, &d->desc) : map_regions(d);
+	if (!err && !d->desc.pci && cfg->device[index].map_ranges)
+		err = map_ranges(d, hw);
 	if (!err && d->desc.pci)
 		err = vpci_host_map(p);		/* the controller its own OS drives */
 	return err ? err : add_handles(d);

@@ -6,7 +6,12 @@
   bulkhead.mutate=implicit-share (implicit shares scrubbed as private) must lose the pattern;
 - zero-pma zeroes an area once at boot: QEMU's loader fills it with 0xa5 first; control: without
   zero-pma the partition finds the bytes the loader put there;
-- two partitions manage each other (p1 <-> p2): each stops and starts the other.
+- two partitions manage each other (p1 <-> p2): each stops and starts the other;
+- sysreset-on-partition-stop resets the board once no partition runs (control: without it the
+  hypervisor stays up);
+- node-update-phandle points a device's property at the guest's copy of another device;
+- map-ranges maps a bus device's ranges windows (control: without it an access there is an
+  isolation fault).
 Images from flash: QEMU ppce500 has no NOR flash; the translation is tested on the host
 (tests/test_config.py, tests/configs/hw/ppce500-flash-pamu.dts)."""
 import re
@@ -192,3 +197,30 @@ def test_node_update_phandle_points_at_the_guests_copy(qemu, tmp_path):
     ref = re.search(r"fsl,msi = <(0x[0-9a-f]+)>;", i2c.group(1))
     ph = re.search(r"\bphandle = <(0x[0-9a-f]+)>;", msi.group(1))
     assert ref and ph and ref.group(1) == ph.group(1), tree
+
+
+def attack_pci_io_window(qemu, tmp_path, map_ranges):
+    """Partition a owns the whole PCI controller (its registers); with map-ranges its ranges
+    windows too. partitions/attacker reads the I/O window (0xf_e100_0000 on QEMU ppce500)."""
+    flag = "map-ranges;" if map_ranges else ""
+    dts, extra = config([partition("a", "attacker", 1, bootargs="target=0xfe1000000",
+                                   extra=f'pci {{ device = "pci0"; {flag} }};')])
+    cfg = tmp_path / "ranges.dts"
+    cfg.write_text(dts)
+    con = qemu("--direct", "--config", cfg, "--", *extra, timeout=60)
+    con.wait_ready()
+    con.expect_line(r"partition a: (exited with code 0|stopped \(.*\))")
+    return con.output
+
+
+def test_map_ranges_maps_the_bus_windows(qemu, tmp_path):
+    out = attack_pci_io_window(qemu, tmp_path, True)
+    assert re.search(r"(?m)^\[a\] attacker: read 0xfe1000000 = 0x[0-9a-f]{8}", out), out
+    assert "[a] attacker: not stopped" in out
+
+
+def test_control_without_map_ranges_the_window_is_not_mapped(qemu, tmp_path):
+    out = attack_pci_io_window(qemu, tmp_path, False)
+    assert "[a] attacker: reading 0xfe1000000" in out
+    assert "attacker: read 0xfe1000000" not in out and "attacker: not stopped" not in out
+    assert "partition a: stopped (isolation fault)" in out

@@ -55,7 +55,8 @@ static void text_memory(FILE *out, const struct bhctl_cfg *b, int pi)
 			(ull)(a->phys.base + a->phys.size - 1), (ull)(a->phys.size >> 20),
 			cpath(b, m->node, p, sizeof(p)));
 		if (a->shared)	/* implicit: by mapping alone, without bulkhead,shared */
-			fprintf(out, " [shared%s: %s]", a->implicit_share ? " by mapping" : "", who);
+			fprintf(out, " [shared%s: %s]", a->implicit_share ? " by mapping" : "",
+				who);
 		if (a->zero)
 			fprintf(out, " [zeroed at boot]");
 		fputc('\n', out);

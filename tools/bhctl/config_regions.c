@@ -87,7 +87,8 @@ int config_regions(const struct bhctl_cfg *b, struct region *out, int max)
 			char who[64];
 
 			config_pma_users(cfg, i, who, sizeof(who));
-			snprintf(r->name, sizeof(r->name), "%s (shared: %s)", name ? name : "?", who);
+			snprintf(r->name, sizeof(r->name), "%s (shared: %s)", name ? name : "?",
+				 who);
 		} else {
 			snprintf(r->name, sizeof(r->name), "%s%s", name ? name : "?",
 				 r->owner == CFG_NONE ? " (unused)" : "");

@@ -28,7 +28,7 @@
 #define CFG_MAX_GDB_STUBS	32
 #define CFG_MAX_RAM		8	/* RAM regions read from the hardware tree */
 #define CFG_MAX_ROM		16	/* memory-like regions (flash, SRAM) of the hardware tree */
-#define CFG_MAX_SUBWIN_COUNT	16	/* subwindow-count: 2..16, a power of two (the PAMU back end) */
+#define CFG_MAX_SUBWIN_COUNT	16	/* subwindow-count: 2..16, 2^n (the PAMU back end) */
 #define CFG_MAX_SUBWINDOWS	64	/* dma-subwindow nodes, all windows together */
 #define CFG_LABEL_MAX		32	/* including the terminating NUL */
 #define CFG_PAGE_SIZE		0x1000ull	/* smallest e500 TLB page: 4 KiB * 4^n */
@@ -92,6 +92,7 @@ struct cfg_device {
 	int dma_window;			/* index into dma_window[] or CFG_NONE */
 	bool no_dma_disable;
 	bool no_dma;			/* PCI function that never masters (DMA_ENABLE refused) */
+	bool map_ranges;		/* map-ranges (Topaz): its ranges windows mapped too */
 	int node_update;		/* config offset of its node-update child, or -1 */
 	const char *device;		/* the "device" string, path or alias (points into blob) */
 	int pci_function;		/* pci-function = <dev fn>: dev << 3 | fn on bus 0 of the
