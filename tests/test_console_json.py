@@ -143,6 +143,31 @@ def test_state_events_of_a_stop_and_restart(hv, con):
         ("stopping", "restart"), ("stopped", "restart"), ("starting", None), ("running", None)]
 
 
+def test_fault_events_of_an_isolation_fault_and_a_watchdog(sockhv):  # noqa: F811
+    """A guest that reads outside its memory: a fault event names it, its vCPU and the access,
+    then its state events; a watchdog that expires: a fault event of kind "watchdog" with the
+    action (the positive control is the state events each fault brings)."""
+    hv = sockhv([partition("at", "attacker", 1, no_auto_start=True),
+                 partition("wd", "wdog", 2, no_auto_start=True, bootargs="feeds=1",
+                           extra="watchdog-timeout = <1000>; bulkhead,watchdog-action = \"stop\";")])
+    con = hv.raw()
+    con.sync()
+    for name, kind in (("at", "isolation"), ("wd", "watchdog")):
+        ok(con, "start " + name)
+        evs = [e for e in con.events if e["name"] == name]
+        while not any(e["event"] == "state" and e["state"] == "stopped" for e in evs):
+            m = con.expect(r'\{"event":[^\r\n]*\r\n')
+            evs += [e for e in events_in(m.group(0)) if e["name"] == name]
+        faults = [e for e in evs if e["event"] == "fault"]
+        assert [f["kind"] for f in faults] == [kind], evs
+        assert [e["state"] for e in evs if e["event"] == "state"][-2:] == ["stopping", "stopped"]
+        if kind == "isolation":
+            assert faults[0]["vcpu"] == 0 and "0x" in faults[0]["msg"], faults
+        else:
+            assert faults[0]["vcpu"] is None and faults[0]["msg"] == "stop", faults
+    con.close()
+
+
 def test_no_events_for_typed_commands(hv, con):
     con.send("start hb\r")
     con.expect(r"partition hb: exited with code 0\r\n")

@@ -315,6 +315,13 @@ static int chans_init(const struct unit_env *env)
 	return byte_chans_create(env->cfg);
 }
 
+/* The config was refused: no channel exists any more (none was ever used). */
+static void chans_exit(void)
+{
+	memset(chans, 0, sizeof(chans));
+	nr_chans = 0;
+}
+
 /* aliases { stdout = <&channel>; } names the console byte channel. */
 static int stdout_cfg_bc(const void *cfg_fdt, const struct hv_config *cfg, int aliases)
 {
@@ -363,7 +370,7 @@ static int chans_create(struct partition *p, const struct unit_env *env)
 }
 
 DEFINE_UNIT(byte_chans, .order = UNIT_ORDER_BYTE_CHANS, UNIT_SLOTS(part_chans),
-	    .init = chans_init, .partition_create = chans_create);
+	    .init = chans_init, .exit = chans_exit, .partition_create = chans_create);
 
 /* A partition's byte channel gets its rx and tx interrupts, after every other handle but the
  * devices' (from the table's top: the numbers of the others stay as without them); when the

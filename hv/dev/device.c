@@ -320,6 +320,12 @@ static int devices_init(const struct unit_env *env)
 	return 0;
 }
 
+/* The config was refused: the functions probed at init are released. */
+static void devices_exit(void)
+{
+	pci_functions_release();
+}
+
 /* The unit's create: p's devices in config order. A failure is kept in the slot, not
  * returned: the other partitions are built and start as before; p's starts are refused
  * (device_tree_add()). */
@@ -345,7 +351,7 @@ static void devices_destroy(struct partition *p)
 }
 
 DEFINE_UNIT(devices, .order = UNIT_ORDER_DEVICES, UNIT_SLOTS(part_devices),
-	    .init = devices_init, .partition_create = devices_create,
+	    .init = devices_init, .exit = devices_exit, .partition_create = devices_create,
 	    .destroy = devices_destroy);
 
 /* ---- guest tree ---- */

@@ -88,8 +88,10 @@ int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_c
 		if (!err)
 			nr_partitions++;
 	}
-	if (err)
-		destroy_all();
+	if (err) {
+		destroy_all();		/* the partitions built, last first, then the units' init */
+		units_exit();
+	}
 	return err;
 }
 

@@ -61,13 +61,30 @@ static void clear_slot(const struct partition *p, const struct unit *u)
 		memset(s, 0, u->slot_size);
 }
 
+static unsigned int nr_inited;	/* units [0, nr_inited) have run init */
+
+/* Exit units [0, nr_inited), last first. */
+void units_exit(void)
+{
+	while (nr_inited--)
+		if (sorted[nr_inited]->exit)
+			sorted[nr_inited]->exit();
+	nr_inited = 0;
+}
+
+/* Init every unit in order; a failure exits the ones before it (the failing one cleaned up
+ * after itself). */
 int units_init(const struct unit_env *env)
 {
+	nr_inited = 0;
 	for (unsigned int i = 0; i < units_count(); i++) {
 		int err = sorted[i]->init ? sorted[i]->init(env) : 0;
 
-		if (err)
+		if (err) {
+			units_exit();
 			return err;
+		}
+		nr_inited++;
 	}
 	return 0;
 }

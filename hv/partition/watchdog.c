@@ -20,6 +20,8 @@ struct part_watchdog {
 
 static struct part_watchdog watchdogs[PART_MAX];
 static const char *const action_names[] = { "restarting it", "stopping it", "reported only" };
+/* the same, as the config spells them (bulkhead,watchdog-action): the fault event's msg */
+static const char *const action_keys[] = { "reset", "stop", "notify" };
 
 static int wd_create(struct partition *p, const struct unit_env *env);
 static int wd_reset(struct partition *p);
@@ -71,7 +73,7 @@ static void expire(struct partition *p, struct part_watchdog *w)
 	w->expiries++;
 	hv_printf("partition %s: watchdog expired (no feed for %u ms): %s\n", p->name,
 		  (unsigned)w->timeout_ms, action_names[w->action]);
-	event_fault(p, "watchdog", -1, action_names[w->action]);
+	event_fault(p, "watchdog", -1, action_keys[w->action]);
 	if (w->action == CFG_WATCHDOG_RESET)
 		partition_restart(p);
 	else if (w->action == CFG_WATCHDOG_STOP)

@@ -328,6 +328,16 @@ int pci_function_probe(const void *hw, int bridge, uint32_t bdf)
 	return 0;
 }
 
+/* Undo every probe (the config was refused): the functions stop decoding and bus mastering,
+ * their BARs stay where they were placed, and the table is empty again. */
+void pci_functions_release(void)
+{
+	for (unsigned int i = 0; i < nr_funcs; i++)
+		cfg_wr(&funcs[i], PCI_COMMAND, 0);
+	memset(funcs, 0, sizeof(funcs));
+	nr_funcs = 0;
+}
+
 int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d)
 {
 	int err = pci_function_probe(hw, d->hw_node, d->pci_bdf);

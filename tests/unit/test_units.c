@@ -15,6 +15,7 @@ static char calls[512];		/* "create:a,create:b,..." in call order */
 static const char *fail_create;	/* this unit's create fails */
 static const char *fail_reset;	/* this unit's reset fails */
 static const char *fail_prereset;	/* this unit's prereset and prestart fail */
+static const char *fail_init;		/* this unit's init fails */
 static int a_slots[PART_MAX], b_slots[PART_MAX];
 
 static void record(const char *what, const char *unit)
@@ -48,11 +49,17 @@ static void record(const char *what, const char *unit)
 		return fail_reset && !strcmp(fail_reset, #u) ? -EINVAL : 0;	\
 	}									\
 	static void u##_start(struct partition *p) { record("start", #u); }	\
-	static void u##_stopped(struct partition *p) { record("stopped", #u); }
+	static void u##_stopped(struct partition *p) { record("stopped", #u); }	\
+	static int u##_init(const struct unit_env *e)				\
+	{									\
+		record("init", #u);						\
+		return fail_init && !strcmp(fail_init, #u) ? -ENOMEM : 0;	\
+	}									\
+	static void u##_exit(void) { record("exit", #u); }
 
 #define ALL_HOOKS(u)	.destroy = u##_destroy, .prestart = u##_prestart,		\
 			.prereset = u##_prereset, .reset = u##_reset, .start = u##_start, \
-			.stopped = u##_stopped
+			.stopped = u##_stopped, .init = u##_init, .exit = u##_exit
 
 HOOKS(c)
 HOOKS(a)
@@ -77,7 +84,7 @@ DEFINE_UNIT(b, .order = 20, UNIT_SLOTS(b_slots), .partition_create = b_create, A
 static void reset_calls(void)
 {
 	calls[0] = 0;
-	fail_create = fail_reset = fail_prereset = NULL;
+	fail_create = fail_reset = fail_prereset = fail_init = NULL;
 }
 
 static void test_order(void)
@@ -127,6 +134,23 @@ static void test_failed_create(struct partition *p)
 	CHECK(!strcmp(calls, "create:a,create:b,create:c,destroy:b,destroy:a"));
 }
 
+/* init in order; a failure exits the units before it, last first; exit undoes all inits. */
+static void test_init_and_exit(void)
+{
+	reset_calls();
+	fail_init = "c";
+	CHECK_EQ(units_init(NULL), -ENOMEM);
+	CHECK(!strcmp(calls, "init:a,init:b,init:c,exit:b,exit:a"));
+	reset_calls();
+	units_exit();				/* nothing is left to exit */
+	CHECK(!strcmp(calls, ""));
+
+	reset_calls();
+	CHECK_EQ(units_init(NULL), 0);
+	units_exit();
+	CHECK(!strcmp(calls, "init:a,init:b,init:c,exit:c,exit:b,exit:a"));
+}
+
 static void test_life_cycle(struct partition *p)
 {
 	reset_calls();
@@ -163,6 +187,7 @@ int main(void)
 	p1->id = 1;
 	p2->id = 2;
 	test_order();
+	test_init_and_exit();
 	test_create_and_slots(p1, p2);
 	test_failed_create(p2);
 	test_life_cycle(p1);

@@ -22,6 +22,9 @@ struct partition;
  * 0, -ENODEV (nothing there), -ENOSPC. */
 int pci_function_probe(const void *hw, int bridge, uint32_t bdf);
 
+/* Undo every pci_function_probe() (a refused config): decoding and mastering off. */
+void pci_functions_release(void);
+
 /* Probe the function d describes (d->pci_bdf under d->hw_node), give its BARs bus addresses,
  * map them into p and its config space at d's config region; fills d's regions. 0 or a
  * negative errno (printed). */

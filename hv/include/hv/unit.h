@@ -41,6 +41,8 @@ struct unit_env {
 
 /* One subsystem's part in the life cycle; every hook may be NULL.
  *  init             once per config, before any partition is created (global objects)
+ *  exit             undo init: the config was refused (an init or a partition_create failed);
+ *                   run in reverse for the units whose init succeeded
  *  partition_create build p's objects; a negative error (after undoing its own part) unwinds
  *                   the units before it (their destroy, in reverse)
  *  destroy          undo partition_create (the create of a later unit or partition failed)
@@ -61,6 +63,7 @@ struct unit {
 	void *slots;
 	size_t slot_size;
 	int (*init)(const struct unit_env *env);
+	void (*exit)(void);
 	int (*partition_create)(struct partition *p, const struct unit_env *env);
 	void (*destroy)(struct partition *p);
 	int (*prestart)(struct partition *p);
@@ -83,8 +86,12 @@ struct unit {
 /* p's slot of u (p->id is 1..PART_MAX). */
 void *unit_slot(const struct partition *p, const struct unit *u);
 
-/* Run every init hook, in order: 0 or the first error (then the rest do not run). */
+/* Run every init hook, in order: 0 or the first error (then the rest do not run and the
+ * units before it are exited, last first). */
 int units_init(const struct unit_env *env);
+
+/* Every exit hook of the units whose init ran, in reverse order (a refused config). */
+void units_exit(void);
 
 /* Every partition_create in order; on an error the units already created for p are
  * destroyed in reverse and the error is returned. */
