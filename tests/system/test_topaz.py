@@ -138,7 +138,7 @@ def test_mutual_managers_stop_and_start_each_other(qemu, tmp_path):
         for check in ("started the partition that manages me",
                       "stopped the partition that manages me", "started it again"):
             guest_line(con, me, "PASS: " + re.escape(check))
-        con.expect_line(rf"partition {me}: exited with code 0")
+        con.wait_line(rf"partition {me}: exited with code 0")
     # each stop of the other went through its manager's hypercall
     assert "partition p2: stopped (stopped by its manager)" in con.output
     assert "partition p1: stopped (stopped by its manager)" in con.output
@@ -154,14 +154,15 @@ def boot_exiting_partition(qemu, tmp_path, sysreset):
     cfg.write_text(dts)
     con = qemu("--direct", "--config", cfg, "--", *extra, timeout=60)
     con.wait_ready()
-    con.expect_line(r"partition a: exited with code 0")
+    con.wait_line(r"partition a: exited with code 0")
     return con
 
 
 def test_sysreset_on_partition_stop_resets_when_none_runs(qemu, tmp_path):
     con = boot_exiting_partition(qemu, tmp_path, True)
-    con.expect_line(r"sysreset-on-partition-stop: no partition is running: resetting the system")
-    con.expect(r"partitioning hypervisor")        # the board reset: the hypervisor boots again
+    con.wait_line(r"sysreset-on-partition-stop: no partition is running: resetting the system")
+    while con.output.count("partitioning hypervisor") < 2:   # the board reset: a second boot
+        con.expect(r"partitioning hypervisor")
     assert con.output.count("partitioning hypervisor") == 2
 
 
@@ -190,6 +191,7 @@ def test_node_update_phandle_points_at_the_guests_copy(qemu, tmp_path):
     cfg.write_text(dts)
     con = qemu("--direct", "--config", cfg, "--", *extra, timeout=60)
     con.wait_ready()
+    guest_line(con, "a", r"hello from a")        # the tree is built at the first start
     tree = con.command("gdt a")
     i2c = re.search(r"i2c@3000 \{(.*?)\n\t*\};", tree, re.S)
     msi = re.search(r"msi@41600 \{(.*?)\n\t*\};", tree, re.S)
@@ -209,7 +211,7 @@ def attack_pci_io_window(qemu, tmp_path, map_ranges):
     cfg.write_text(dts)
     con = qemu("--direct", "--config", cfg, "--", *extra, timeout=60)
     con.wait_ready()
-    con.expect_line(r"partition a: (exited with code 0|stopped \(.*\))")
+    con.wait_line(r"partition a: (exited with code 0|stopped \(.*\))")
     return con.output
 
 
