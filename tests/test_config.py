@@ -308,3 +308,12 @@ def test_implicit_share_shown_for_every_user(tmp_path):
 def test_zero_pma_shown_in_explain():
     cfg = CONFIGS / 'good/topaz-extras.dts'
     assert '[zeroed at boot]' in bhctl('config', 'explain', hw_for(cfg), cfg).stdout
+
+
+def test_explain_names_the_flash_an_image_comes_from():
+    cfg = CONFIGS / 'good/image-from-flash.dts'
+    out = bhctl('config', 'explain', hw_for(cfg), cfg).stdout
+    assert ('image: 0xe00000 bytes from physical 0xfe8020000 (in /localbus@fe0124000/flash@0,0) '
+            'to guest 0x0') in out
+    assert 'linux-rootfs: 0x800000 bytes from physical 0xfe9300000 (in /localbus@fe0124000/' \
+        'flash@0,0) to guest 0x1300000' in out
