@@ -229,6 +229,23 @@ static void check_shared_srcs(struct cfg_ctx *c, int i)
 	}
 }
 
+/* A dma-window with sub-windows maps only the slots its dma-subwindow children describe: the
+ * PAMU does that with one primary and up to 16 secondary entries. A tree without a PAMU
+ * fences DMA with the PCI controller's inbound windows (QEMU ppce500: arch/powerpc/pci/atmu.c),
+ * which cannot leave holes between the slots: refused there. */
+static void check_subwindows(struct cfg_ctx *c, int i)
+{
+	const struct cfg_device *d = &c->cfg->device[i];
+
+	if (d->dma_window < 0 || !c->cfg->dma_window[d->dma_window].subwindow_count ||
+	    c->cfg->hw.has_pamu)
+		return;
+	cfg_err(c, d->node, "dma-window", "%s has sub-windows (subwindow-count), which need a "
+		"PAMU IOMMU; this hardware tree has none (its DMA fence, the PCI controller's "
+		"inbound windows, cannot map sub-windows)",
+		cfg_path(c, c->cfg->dma_window[d->dma_window].node));
+}
+
 void cfg_check_devices(struct cfg_ctx *c)
 {
 	struct hv_config *cfg = c->cfg;
@@ -255,6 +272,7 @@ void cfg_check_devices(struct cfg_ctx *c)
 									 * placed at boot) */
 			check_guest_overlap(c, i);
 		check_shared_srcs(c, i);
+		check_subwindows(c, i);
 	}
 	check_dma_fences(c);
 }

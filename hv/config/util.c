@@ -38,6 +38,18 @@ void cfg_err(struct cfg_ctx *c, int node, const char *prop, const char *fmt, ...
 		c->report(c->rctx, c->path, prop, c->msg);
 }
 
+void cfg_warn(struct cfg_ctx *c, int node, const char *prop, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->msg, sizeof(c->msg), fmt, ap);
+	va_end(ap);
+	node_path(c->fdt, node, c->path, sizeof(c->path));
+	if (c->warn)
+		c->warn(c->wctx, c->path, prop, c->msg);
+}
+
 static bool in_list(const char *name, const char *const *list)
 {
 	for (; list && *list; list++)

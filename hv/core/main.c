@@ -82,6 +82,15 @@ static void report(void *ctx, const char *path, const char *prop, const char *ms
 		hv_printf("config: %s: %s\n", path, msg);
 }
 
+/* A config warning (e.g. an area shared by mapping alone): printed, not counted. */
+static void report_warning(void *ctx, const char *path, const char *prop, const char *msg)
+{
+	if (prop)
+		hv_printf("config: %s: %s: warning: %s\n", path, prop, msg);
+	else
+		hv_printf("config: %s: warning: %s\n", path, msg);
+}
+
 static void list_partitions(const void *blob)
 {
 	char names[256] = "";
@@ -105,6 +114,7 @@ static void load_config(const struct platform *plat)
 	const void *blob = find_config(plat, &max), *fdt = plat->hw_tree;
 
 	hv_cfg_fdt = blob;
+	config_set_warning_handler(report_warning, NULL);
 	if (blob)
 		config_load(fdt, blob, max, &config, report, &errors);
 	if (!blob || errors || partitions_create(fdt, blob, &config)) {

@@ -195,6 +195,37 @@ static int map_regions(struct hv_device *d)
 	return 0;
 }
 
+/* map-ranges (Topaz): every window of the bus device's "ranges", translated to CPU physical
+ * through its parents, mapped into the partition at its physical address (as its registers
+ * are). Each entry is <child-address parent-address size>; the parent address is what is
+ * translated (a PCI controller's 3-cell child address is not needed). */
+static int map_ranges(struct hv_device *d, const void *hw)
+{
+	int node = d->desc.hw_node, parent = fdt_parent_offset(hw, node), len;
+	int ca = fdt_child_addr_cells(hw, node), pa = fdt_child_addr_cells(hw, parent);
+	int sc = fdt_child_size_cells(hw, node), n = ca + pa + sc;
+	const fdt32_t *r = fdt_getprop(hw, node, "ranges", &len);
+
+	if (!r || parent < 0 || ca > 3 || pa < 1 || pa > 2 || sc < 1 || sc > 2 || len % (4 * n))
+		return r ? -EINVAL : 0;		/* no ranges: nothing to map */
+	for (int i = 0; i < len / 4; i += n) {
+		uint64_t bus = fdt_read_cells(r + i + ca, pa);	/* in the parent's space */
+		uint64_t size = fdt_read_cells(r + i + ca + pa, sc), phys;
+		int err = fdt_translate_addr(hw, parent, bus, &phys);
+
+		if (!err)
+			err = partition_map_device(d->part, phys, phys, (size + 0xfff) & ~0xfffull);
+		if (err) {
+			hv_printf("partition %s: map-ranges: window %d of %s (0x%llx, 0x%llx "
+				  "bytes) cannot be mapped: error %d\n", d->part->name, i / n,
+				  fdt_get_name(hw, node, NULL), (unsigned long long)bus,
+				  (unsigned long long)size, err);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* A PCI function's DMA source (issue 6's IOMMU layer): attached disabled unless the config
  * says no-dma-disable, restricted to its config dma-window if it has one; its quiesce turns
  * bus mastering and MSI off first. */
@@ -203,6 +234,7 @@ static int add_dma_source(struct hv_device *d)
 	struct iommu_attach_args a = {
 		.kind = IOMMU_SRC_PCI, .id = d->desc.pci_bdf, .unit = d->desc.hw_node,
 		.window_gpa = d->dma_window.base, .window_size = d->dma_window.size,
+		.sub = d->dma_sub, .nr_sub = d->nr_dma_sub,
 		.no_dma_disable = d->no_dma_disable, .defer_dma_disable = d->defer_dma_disable,
 		.no_dma = d->no_dma, .mask = pci_function_quiesce,
 		.master = pci_function_master, .ctx = pci_function_ctx(&d->desc),
@@ -236,6 +268,23 @@ static int add_handles(struct hv_device *d)
 	return d->desc.pci ? add_dma_source(d) : 0;
 }
 
+/* The device's dma-window and, when it has sub-windows, the ranges its dma-subwindow nodes
+ * describe (the window's other slots stay unreachable). */
+static void set_dma_window(struct hv_device *d, const struct hv_config *cfg, int wi)
+{
+	const struct cfg_dma_window *w = &cfg->dma_window[wi];
+
+	d->dma_window = w->guest;
+	for (int i = 0; w->subwindow_count && i < w->nr_subwindows &&
+			d->nr_dma_sub < CFG_MAX_SUBWIN_COUNT; i++) {
+		const struct cfg_subwindow *sw = &cfg->subwindow[w->first_subwindow + i];
+
+		d->dma_sub[2 * d->nr_dma_sub] = sw->guest.base;
+		d->dma_sub[2 * d->nr_dma_sub + 1] = sw->guest.size;
+		d->nr_dma_sub++;
+	}
+}
+
 static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 		      const struct hv_config *cfg, int index)
 {
@@ -255,7 +304,7 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	d->claimable = cfg->device[index].claimable;
 	d->holder = d->claimable != CFG_CLAIM_STANDBY;
 	if (cfg->device[index].dma_window >= 0)
-		d->dma_window = cfg->dma_window[cfg->device[index].dma_window].guest;
+		set_dma_window(d, cfg, cfg->device[index].dma_window);
 	err = dev_desc_build(hw, cfg_fdt, cfg, index, &d->desc);
 	if (err) {
 		hv_printf("partition %s: device %s: %s\n", p->name, cfg->device[index].device,
@@ -264,6 +313,8 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	}
 	nr_devices++;
 	err = d->desc.pci ? pci_function_setup(p, hw, &d->desc) : map_regions(d);
+	if (!err && !d->desc.pci && cfg->device[index].map_ranges)
+		err = map_ranges(d, hw);
 	if (!err && d->desc.pci)
 		err = vpci_host_map(p);		/* the controller its own OS drives */
 	return err ? err : add_handles(d);

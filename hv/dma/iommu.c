@@ -123,13 +123,9 @@ int iommu_domain_add(struct iommu_domain *d, uint64_t gpa, uint64_t hpa, uint64_
 	return 0;
 }
 
-int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa,
-		       uint64_t size)
+/* Add the part of p's memory inside guest [lo, hi) to d. */
+static int domain_add_range(struct iommu_domain *d, struct partition *p, uint64_t lo, uint64_t hi)
 {
-	uint64_t lo = gpa, hi = size ? gpa + size : ~0ull;
-
-	memset(d, 0, sizeof(*d));
-	d->part = p;
 	for (unsigned int i = 0; i < p->nr_mem; i++) {
 		const struct part_mem *m = &p->mem[i];
 		uint64_t s = m->gpa > lo ? m->gpa : lo;
@@ -140,6 +136,30 @@ int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa
 			continue;
 		err = iommu_domain_add(d, s, m->hpa + (s - m->gpa), e - s,
 				       IOMMU_READ | IOMMU_WRITE);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa,
+		       uint64_t size)
+{
+	memset(d, 0, sizeof(*d));
+	d->part = p;
+	return domain_add_range(d, p, gpa, size ? gpa + size : ~0ull);
+}
+
+/* A sub-windowed dma-window (Topaz subwindow-count): only its dma-subwindows' ranges. The
+ * PAMU back end fits them onto a primary window and its secondary entries (pamu_core.c). */
+static int domain_build_sub(struct iommu_domain *d, struct partition *p, const uint64_t *sub,
+			    unsigned int n)
+{
+	memset(d, 0, sizeof(*d));
+	d->part = p;
+	for (unsigned int i = 0; i < n; i++) {
+		int err = domain_add_range(d, p, sub[2 * i], sub[2 * i] + sub[2 * i + 1]);
+
 		if (err)
 			return err;
 	}
@@ -328,7 +348,10 @@ static struct iommu_domain *domain_for(struct partition *p, const struct iommu_a
 	if (!a->window_size || hv_mutated("dma-window"))
 		return iommu_domain_of(p);
 	d = &window_domains[s - sources];
-	if (iommu_domain_build(d, p, a->window_gpa, a->window_size) || !d->nr_windows)
+	if (a->nr_sub ? domain_build_sub(d, p, a->sub, a->nr_sub) :
+			iommu_domain_build(d, p, a->window_gpa, a->window_size))
+		return NULL;
+	if (!d->nr_windows)
 		return NULL;
 	return d;
 }

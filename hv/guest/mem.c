@@ -131,6 +131,16 @@ int guest_read(const struct partition *p, uint64_t gpa, void *dst, size_t len)
 	return 0;
 }
 
+/* Zero [hpa, hpa + size) of RAM (zero-pma at boot), reached at VA = PA as guest_scrub() does.
+ * -EFAULT when part of it is not mapped so (RAM beyond what the hypervisor maps). */
+int guest_phys_zero(uint64_t hpa, uint64_t size)
+{
+	if (!arch_ram_mapped(hpa, size))
+		return -EFAULT;
+	arch_memzero(host_ptr(hpa), (size_t)size);
+	return 0;
+}
+
 /* Zero all of the partition's private memory (shared areas keep their contents). */
 void guest_scrub(const struct partition *p)
 {

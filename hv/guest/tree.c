@@ -304,6 +304,7 @@ int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_
 	TRY(add_chosen(buf, p, cp));
 	TRY(device_tree_add(buf, p, hw, cfg_fdt, cfg));	/* issue 5: assigned devices */
 	TRY(errmgr_tree_add(buf, p));	/* issue 15: the error-manager node */
+	TRY(guest_tree_phandle_updates(buf, p, hw, cfg_fdt, cfg));	/* Topaz, issue 15 */
 	TRY(add_aliases(buf, p, cfg_fdt, cfg, cp->aliases));
 	if (cp->node_update >= 0)
 		TRY(guest_tree_node_update(buf, 0, cfg_fdt, cp->node_update));

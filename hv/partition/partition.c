@@ -12,6 +12,7 @@
 #include <hv/log.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
+#include <hv/platform.h>
 #include <hv/stats.h>
 #include <hv/unit.h>
 #include <hv/errmgr.h>
@@ -275,6 +276,23 @@ static void kick_out(struct partition *p, const struct vcpu *self)
 			arch_cpu_kick(p->vcpu[i].pcpu);
 }
 
+/* sysreset-on-partition-stop (Topaz): once no partition is running any more (each one
+ * stopped, none restarting), the whole system resets. */
+static void sysreset_if_idle(void)
+{
+	int err;
+
+	if (!config || !config->hv.sysreset_on_stop)
+		return;
+	for (unsigned int i = 0; i < nr_partitions; i++)
+		if (partitions[i].state != PART_STOPPED)
+			return;
+	hv_printf("sysreset-on-partition-stop: no partition is running: resetting the system\n");
+	err = arch_system_reset(hv_platform);
+	hv_printf("sysreset-on-partition-stop: %s\n", err == -ENODEV ? "this board has no reset "
+		  "register the hypervisor knows (fsl,has-rstcr)" : "the board did not reset");
+}
+
 /* The second half of every stop, run by whichever CPU first sees a STOPPING p with no vCPU
  * left in guest context: the stopper, the CPU of the last vCPU to leave, or the console
  * CPU's poll. Units' prereset, then STOPPED and the units' stopped; a restart asked with the
@@ -315,6 +333,8 @@ static void stop_complete(struct partition *p)
 	event_state(p, PART_STOPPED, why);
 	if (restart)
 		partition_start(p);
+	else
+		sysreset_if_idle();
 }
 
 /* A stop never waits for a vCPU for long: a stopper that is not one of p's own vCPUs waits

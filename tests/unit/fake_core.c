@@ -168,6 +168,23 @@ int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t
 	return 0;
 }
 
+/* zero-pma and flash image sources (issue 15): the unit tests' configs have neither. */
+int guest_phys_zero(uint64_t hpa, uint64_t size)
+{
+	return -EFAULT;
+}
+
+void *arch_ioremap(uint64_t phys, uint64_t size)
+{
+	return NULL;
+}
+
+/* sysreset-on-partition-stop: no board to reset here. */
+int arch_system_reset(const struct platform *plat)
+{
+	return -ENODEV;
+}
+
 int image_load(const struct partition *p, uint64_t src, uint64_t size, uint64_t guest_addr,
 	       uint64_t *entry, const char **why)
 {

@@ -9,6 +9,8 @@
  *    console line naming the partition and the source; other partitions start as before;
  *  - issue 15: each fault is also a "dma" record for the error manager (p1 here), whose
  *    doorbell rings; FH_ERR_GET_INFO gives the records in order to p1 only (peek keeps one);
+ *  - issue 15: a sub-windowed dma-window (Topaz subwindow-count) gives the source a domain of
+ *    its dma-subwindows' ranges only (clipped to the partition's memory);
  *  - issue 12, finding 6: two threads (two vCPUs of one partition) enabling one source at once
  *    count one enable, so one disable (FH_DMA_DISABLE or a stop's quiesce) closes the fence. */
 #include <pthread.h>
@@ -345,6 +347,29 @@ static void test_enable_race(struct partition *p0)
 	CHECK(!race_src->enabled);
 }
 
+/* Sub-windows 0 (4 MiB at 0) and 2 (4 KiB at 8 MiB) of a 16 MiB window of four 4 MiB slots
+ * mapped, slots 1 and 3 not: the domain has exactly those two ranges, at p1's memory. */
+static void test_subwindow_domain(struct partition *p1)
+{
+	static const uint64_t sub[] = { 0, 4 * MIB, 8 * MIB, 0x1000 };
+	struct iommu_attach_args a = { .kind = IOMMU_SRC_LIODN, .id = LIODN + 1, .unit = -1,
+				       .window_gpa = 0, .window_size = 16 * MIB, .sub = sub,
+				       .nr_sub = 2 };
+	int h = iommu_device_attach_args(p1, &a);
+	struct iommu_source *s = h >= 0 ? iommu_source_get(p1, (unsigned long)h) : NULL;
+
+	CHECK(s && s->dom);
+	if (!s || !s->dom)
+		return;
+	CHECK_EQ(s->dom->nr_windows, 2);
+	CHECK_EQ(s->dom->win[0].gpa, 0);
+	CHECK_EQ(s->dom->win[0].size, 4 * MIB);
+	CHECK_EQ(s->dom->win[0].hpa, 0x10000000 + 16 * MIB);
+	CHECK_EQ(s->dom->win[1].gpa, 8 * MIB);
+	CHECK_EQ(s->dom->win[1].size, 0x1000);
+	CHECK_EQ(s->dom->win[1].hpa, 0x10000000 + 24 * MIB);
+}
+
 int main(void)
 {
 	struct partition *p0 = &partitions[0], *p1 = &partitions[1];
@@ -364,5 +389,6 @@ int main(void)
 	test_failed_wait(p0, p1);
 	test_generic_failure();
 	test_enable_race(p0);
+	test_subwindow_domain(p1);
 	return unit_done("test_iommu");
 }

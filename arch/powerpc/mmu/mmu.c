@@ -99,6 +99,11 @@ int powerpc_phys_read32(uint64_t pa, uint32_t *val)
 	return 0;
 }
 
+bool arch_ram_mapped(uint64_t pa, uint64_t size)
+{
+	return pa + size >= pa && pa + size <= ram_top;
+}
+
 /* Map RAM beyond the first 256 MiB (head.S mapped that) in 256 MiB pages, VA = PA, up to
  * IO_VA_BASE. RAM is the platform's first RAM range. */
 static void map_ram(const struct platform *plat)

@@ -23,6 +23,8 @@ struct hv_device {
 	struct cfg_range dma_window;	/* config dma-window (size 0: all its memory) */
 	enum cfg_claim claimable;	/* config claimable (failover) */
 	volatile bool holder;		/* part has it now: not a standby owner of it */
+	uint64_t dma_sub[2 * CFG_MAX_SUBWIN_COUNT];	/* its dma-subwindows (gpa, size), */
+	unsigned int nr_dma_sub;		/*   when it has some: only they are reached */
 };
 
 /* The device behind handle n of p, or NULL. */

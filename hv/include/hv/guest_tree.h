@@ -14,4 +14,9 @@ int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_
 /* Apply the config node-update node `update` to node of fdt (recursively). */
 int guest_tree_node_update(void *fdt, int node, const void *cfg_fdt, int update);
 
+/* Topaz's node-update-phandle of p's devices (hv/guest/phandle_update.c), after the devices
+ * are in fdt; 0 or a negative libfdt error. */
+int guest_tree_phandle_updates(void *fdt, const struct partition *p, const void *hw,
+			       const void *cfg_fdt, const struct hv_config *cfg);
+
 #endif

@@ -104,6 +104,8 @@ struct iommu_attach_args {
 	int unit;			/* PCI: controller node offset; LIODN: -1 (one table) */
 	uint64_t window_gpa;		/* config dma-window of the device; */
 	uint64_t window_size;		/*   size 0: all of the partition's memory */
+	const uint64_t *sub;		/* nr_sub (gpa, size) pairs: the window's dma-subwindows, */
+	unsigned int nr_sub;		/*   the only parts reached when nr_sub > 0 */
 	bool no_dma_disable;		/* device's or partition's no-dma-disable */
 	bool defer_dma_disable;		/* partition's defer-dma-disable */
 	bool no_dma;			/* device's no-dma: never enabled (-HV_EPERM) */

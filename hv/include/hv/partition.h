@@ -194,6 +194,7 @@ const struct part_region *partition_region(const struct partition *p, uint64_t g
 
 /* Zero the partition's private memory before (re)loading it. */
 void guest_scrub(const struct partition *p);
+int guest_phys_zero(uint64_t hpa, uint64_t size);	/* zero-pma, at boot */
 
 /* Copy to/from guest memory; -HV_EFAULT if any byte is outside the partition's memory. */
 int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t len);
