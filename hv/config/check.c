@@ -22,13 +22,13 @@ static bool in_ram(const struct hv_config *cfg, const struct cfg_range *r)
 	return false;
 }
 
-/* The memory-like hardware node (flash, SRAM) holding all of r, or -1. */
+/* The memory-like hardware node (flash, SRAM) holding all of r, or CFG_NONE. */
 static int in_rom(const struct hv_config *cfg, const struct cfg_range *r)
 {
 	for (int i = 0; i < cfg->hw.nr_rom; i++)
 		if (cfg_range_inside(r, &cfg->hw.rom[i]))
 			return i;
-	return -1;
+	return CFG_NONE;
 }
 
 /* "0x0-0x1fffffff, ..." for messages. */

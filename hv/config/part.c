@@ -128,7 +128,7 @@ int cfg_parse_device(struct cfg_ctx *c, int node, int owner)
 
 		snprintf(what, sizeof(what), "\"%.80s\"", dev);
 		cfg_refuse_dpaa(c, node, "device", what);
-		return -1;
+		return -HV_EOPNOTSUPP;
 	}
 	cfg_check_props(c, node, props);
 	if (c->cfg->nr_devices >= CFG_MAX_DEVICES) {

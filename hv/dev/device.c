@@ -207,7 +207,7 @@ static int map_ranges(struct hv_device *d, const void *hw)
 	const fdt32_t *r = fdt_getprop(hw, node, "ranges", &len);
 
 	if (!r || parent < 0 || ca > 3 || pa < 1 || pa > 2 || sc < 1 || sc > 2 || len % (4 * n))
-		return r ? -EINVAL : 0;		/* no ranges: nothing to map */
+		return r ? -HV_EINVAL : 0;		/* no ranges: nothing to map */
 	for (int i = 0; i < len / 4; i += n) {
 		uint64_t bus = fdt_read_cells(r + i + ca, pa);	/* in the parent's space */
 		uint64_t size = fdt_read_cells(r + i + ca + pa, sc), phys;
@@ -220,7 +220,7 @@ static int map_ranges(struct hv_device *d, const void *hw)
 				  "bytes) cannot be mapped: error %d\n", d->part->name, i / n,
 				  fdt_get_name(hw, node, NULL), (unsigned long long)bus,
 				  (unsigned long long)size, err);
-			return -EINVAL;
+			return -HV_EINVAL;
 		}
 	}
 	return 0;

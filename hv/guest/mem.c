@@ -132,11 +132,11 @@ int guest_read(const struct partition *p, uint64_t gpa, void *dst, size_t len)
 }
 
 /* Zero [hpa, hpa + size) of RAM (zero-pma at boot), reached at VA = PA as guest_scrub() does.
- * -EFAULT when part of it is not mapped so (RAM beyond what the hypervisor maps). */
+ * -HV_EFAULT when part of it is not mapped so (RAM beyond what the hypervisor maps). */
 int guest_phys_zero(uint64_t hpa, uint64_t size)
 {
 	if (!arch_ram_mapped(hpa, size))
-		return -EFAULT;
+		return -HV_EFAULT;
 	arch_memzero(host_ptr(hpa), (size_t)size);
 	return 0;
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <libfdt.h>
 #include <hv/config.h>
+#include <hv/err.h>
+#include <hv/fdt_util.h>
 #include <hv/guest_tree.h>
 #include <hv/partition.h>
 
@@ -18,15 +20,15 @@ static int guest_node_of(void *fdt, const void *hw, const struct hv_config *cfg,
 
 	if (cfg->device[i].hw_node < 0 || cfg->device[i].pci_function >= 0 ||
 	    fdt_get_path(hw, cfg->device[i].hw_node, path, sizeof(path)) < 0)
-		return -FDT_ERR_NOTFOUND;
-	return fdt_path_offset(fdt, path);
+		return -HV_ENOENT;
+	return hv_err_fdt(fdt_path_offset(fdt, path));
 }
 
 /* The guest phandle of the device config node target assigns in partition pi, or < 0. */
 static int guest_phandle(void *fdt, const void *hw, const struct hv_config *cfg, int pi,
 			 int target, uint32_t *ph)
 {
-	int node = -FDT_ERR_NOTFOUND;
+	int node = -HV_ENOENT;
 
 	for (int j = 0; j < cfg->nr_devices && node < 0; j++)
 		if (cfg->device[j].node == target && cfg->device[j].owner == pi)
@@ -35,8 +37,8 @@ static int guest_phandle(void *fdt, const void *hw, const struct hv_config *cfg,
 	*ph = fdt_get_phandle(fdt, node);
 	if (*ph)
 		return 0;
-	TRY(fdt_generate_phandle(fdt, ph));
-	return fdt_setprop_u32(fdt, node, "phandle", *ph);
+	FDT_TRY(fdt_generate_phandle(fdt, ph));
+	return hv_err_fdt(fdt_setprop_u32(fdt, node, "phandle", *ph));
 }
 
 /* Apply one node-update-phandle node (upd, config tree) to the guest node of device i. */
@@ -56,7 +58,7 @@ static int apply(void *fdt, int i, const void *hw, const void *cfg_fdt,
 		TRY(guest_phandle(fdt, hw, cfg, pi, fdt_node_offset_by_phandle(cfg_fdt,
 			fdt32_to_cpu(*v)), &ph));
 		/* offsets move when a phandle is added: look the device up afterwards */
-		TRY(fdt_setprop_u32(fdt, guest_node_of(fdt, hw, cfg, i), name, ph));
+		FDT_TRY(fdt_setprop_u32(fdt, guest_node_of(fdt, hw, cfg, i), name, ph));
 	}
 	return 0;
 }

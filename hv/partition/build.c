@@ -53,7 +53,7 @@ static int map_rom_src(const struct hv_config *cfg, const char *part, uint64_t p
 	if (!va) {
 		hv_printf("partition %s: cannot map its image source 0x%llx (0x%llx bytes) in "
 			  "flash\n", part, (unsigned long long)pa, (unsigned long long)size);
-		return -ENOMEM;
+		return -HV_ENOMEM;
 	}
 	rom_srcs[nr_rom_srcs++] = (struct rom_src){ pa, size, va };
 	return 0;
@@ -103,7 +103,7 @@ static int memory_init(const struct unit_env *e)
 		if ((cp->has_image && map_rom_src(cfg, cp->label, cp->image_src, cp->image_size)) ||
 		    (cp->has_rootfs && map_rom_src(cfg, cp->label, cp->rootfs_src.base,
 						   cp->rootfs_src.size)))
-			return -ENOMEM;
+			return -HV_ENOMEM;
 	}
 	return 0;
 }

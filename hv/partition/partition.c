@@ -289,7 +289,7 @@ static void sysreset_if_idle(void)
 			return;
 	hv_printf("sysreset-on-partition-stop: no partition is running: resetting the system\n");
 	err = arch_system_reset(hv_platform);
-	hv_printf("sysreset-on-partition-stop: %s\n", err == -ENODEV ? "this board has no reset "
+	hv_printf("sysreset-on-partition-stop: %s\n", err == -HV_ENODEV ? "this board has no reset "
 		  "register the hypervisor knows (fsl,has-rstcr)" : "the board did not reset");
 }
 
