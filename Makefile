@@ -3,6 +3,7 @@
 #   make check   - install what is missing, build, run every test (unit + QEMU system tests)
 #   make bench   - sizes and emulated boot time (docs/benchmarks.md)
 #   make check-fresh - make check + make run in a brand-new Debian 12 root (scripts/check-fresh.sh)
+#   make format  - lay out the C sources as .clang-format says (make check checks it)
 # Each part of the build lives in a fragment under mk/ or arch/$(ARCH)/; the fragments add
 # their outputs to ALL_TARGETS and their test prerequisites to CHECK_DEPS. arch/$(ARCH)/arch.mk
 # lists the mk/*.part.mk fragments the architecture builds (ARCH_MK_PARTS).
@@ -31,7 +32,7 @@ include mk/hv.mk
 -include mk/host.mk
 -include $(ARCH_MK_PARTS)
 
-.PHONY: all deps check check-fresh run bench clean distclean
+.PHONY: all deps check check-fresh run bench format clean distclean
 deps: $(DEPS_STAMP)
 all: $(DEPS_STAMP) $(ALL_TARGETS)
 
@@ -44,6 +45,10 @@ check: all $(CHECK_DEPS)
 # not part of check). CHECK_FRESH_CMD overrides what runs there.
 check-fresh:
 	scripts/check-fresh.sh $(CHECK_FRESH_CMD)
+
+# The C style (.clang-format, Debian's clang-format 14): rewrite every C file in place.
+format: $(DEPS_STAMP)
+	scripts/format.sh
 
 run: all
 	@tools/run-qemu.sh --arch $(ARCH) $(RUN_BOOT) $(RUN_ARGS)

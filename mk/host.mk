@@ -11,7 +11,7 @@ HOST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=im
 		-Ihv/include -Iinclude -Itools/bhctl -MMD -MP
 SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-HOST_LIB_SRCS := hv/fdt/util.c hv/dev/desc.c $(wildcard hv/config/*.c)
+HOST_LIB_SRCS := hv/core/err.c hv/fdt/util.c hv/dev/desc.c $(wildcard hv/config/*.c)
 # (hv/dev/desc.c: the descriptors "bhctl devices" prints and the validator resolves irqs with)
 BHCTL_SRCS    := $(wildcard tools/bhctl/*.c)
 UNIT_TESTS    := $(patsubst tests/unit/%.c,$(BH)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -44,7 +44,8 @@ $(BH)/san/tests/unit/test_pamu.c.o: HOST_CFLAGS += -Iarch/powerpc
 # tests/unit/host/ stand in for an architecture's <arch/...>. Issue 14: with the unit framework
 # (hv/partition/unit.c) and the memory and vCPU units (hv/partition/build.c).
 IOMMU_UNIT_OBJS := $(patsubst %,$(BH)/san/%.o,hv/dma/iommu.c hv/hcall/handle.c hv/partition/partition.c \
-		   hv/partition/unit.c hv/partition/build.c hv/core/stats.c tests/unit/fake_core.c)
+		   hv/partition/unit.c hv/partition/build.c hv/core/stats.c hv/partition/errmgr.c \
+		   tests/unit/fake_core.c)
 $(BH)/unit/test_iommu: $(IOMMU_UNIT_OBJS)
 $(IOMMU_UNIT_OBJS) $(BH)/san/tests/unit/test_iommu.c.o: HOST_CFLAGS += -Itests/unit/host
 # issue 12: a partition's vCPUs from a 64-bit CPU mask (hv/partition/partition.c setup_vcpus)

@@ -28,6 +28,20 @@ def expected(path):
     return re.findall(r'^ \* expect: (.*)$', path.read_text(), re.M)
 
 
+def warnings(path):
+    """The warning lines a config states ("warn:" comments); a valid config may have some."""
+    return re.findall(r'^ \* warn: (.*)$', path.read_text(), re.M)
+
+
+def hw_for(path):
+    """The hardware tree a config is checked against: tests/configs/hw/qemu-ppce500.dts unless
+    a " * hw: NAME" comment names another one (e.g. with a flash or a PAMU QEMU lacks)."""
+    if path.suffix != '.dts':
+        return HW
+    m = re.search(r'^ \* hw: (\S+)$', path.read_text(), re.M)
+    return CONFIGS / 'hw' / m.group(1) if m else HW
+
+
 def test_enough_bad_config_classes():
     assert len(BAD) >= 40
     assert all(expected(p) for p in BAD), 'every bad config states its expected errors'
@@ -35,7 +49,7 @@ def test_enough_bad_config_classes():
 
 @pytest.mark.parametrize('cfg', BAD, ids=lambda p: p.stem)
 def test_bad_config_rejected_with_exact_messages(cfg):
-    r = bhctl('config', 'check', HW, cfg)
+    r = bhctl('config', 'check', hw_for(cfg), cfg)
     assert r.returncode == 1, r.stderr
     assert r.stdout == ''
     assert r.stderr.splitlines() == ['%s: %s' % (cfg, e) for e in expected(cfg)]
@@ -43,15 +57,16 @@ def test_bad_config_rejected_with_exact_messages(cfg):
 
 @pytest.mark.parametrize('cfg', GOOD, ids=lambda p: p.stem)
 def test_good_config_accepted(cfg):
-    r = bhctl('config', 'check', HW, cfg)
+    r = bhctl('config', 'check', hw_for(cfg), cfg)
     n = len(re.findall(r'compatible = "partition"', cfg.read_text()))
-    assert (r.returncode, r.stderr) == (0, '')
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines() == ['%s: %s' % (cfg, w) for w in warnings(cfg)]
     assert r.stdout == '%s: valid (%d partition%s)\n' % (cfg, n, '' if n == 1 else 's')
 
 
 def test_check_json_lists_every_error():
     for cfg in BAD:
-        r = bhctl('config', 'check', '--json', HW, cfg)
+        r = bhctl('config', 'check', '--json', hw_for(cfg), cfg)
         doc = json.loads(r.stdout)
         assert r.returncode == 1 and r.stderr == ''
         assert doc['valid'] is False and doc['config'] == str(cfg)
@@ -63,7 +78,27 @@ def test_check_json_lists_every_error():
 def test_check_json_valid():
     doc = json.loads(bhctl('config', 'check', '--json', HW, TOPAZ).stdout)
     assert doc == {'hardware': str(HW), 'config': str(TOPAZ), 'valid': True, 'partitions': 2,
-                   'errors': []}
+                   'errors': [], 'warnings': []}
+
+
+def test_check_json_lists_warnings():
+    """An implicit share (issue 15): valid, one warning, in --json's "warnings" list."""
+    cfg = CONFIGS / 'good/implicit-share.dts'
+    r = bhctl('config', 'check', '--json', HW, cfg)
+    doc = json.loads(r.stdout)
+    assert (r.returncode, r.stderr, doc['valid'], doc['errors']) == (0, '', True, [])
+    assert ['%s: warning: %s' % (w['node'], w['message']) for w in doc['warnings']] == \
+        warnings(cfg)
+
+
+def test_image_source_must_be_in_a_memory_like_node():
+    """The flash config is valid only against a tree that has the flash (host test of the
+    local bus ranges translation: QEMU ppce500 has no NOR flash, docs/config.md)."""
+    cfg = CONFIGS / 'good/image-from-flash.dts'
+    r = bhctl('config', 'check', HW, cfg)
+    assert r.returncode == 1
+    assert [l.split(': ')[2] for l in r.stderr.splitlines()] == ['guest-image', 'linux-rootfs']
+    assert bhctl('config', 'check', hw_for(cfg), cfg).returncode == 0
 
 
 @pytest.fixture(scope='module')
@@ -135,7 +170,7 @@ def test_explain_topaz_example():
                  '  cpus: 0-1',
                  '    0x000000000-0x007ffffff -> 0x008000000-0x00fffffff    128 MiB  /part1/gpma0',
                  '    0x010000000-0x010ffffff -> 0x018000000-0x018ffffff     16 MiB  '
-                 '/part1/gpma1 [shared]',
+                 '/part1/gpma1 [shared: p1-linux, p2-linux]',
                  '  image: 0x800000 bytes from physical 0x1c000000 to guest 0x0',
                  '    /soc@fe0000000/i2c@3000',
                  '      region 0xfe0003000-0xfe0003013 (20 bytes)',
@@ -163,6 +198,20 @@ def test_explain_gdb_stubs():
     assert ('  gdb-stub /debugged/gdb-stub@0: mux /uart-mux channel 2, vcpu 0, waits for gdb '
             'at start\n') in out
     assert '  gdb-stub /debugged/gdb-stub@1: mux /uart-mux channel 3, vcpu 1\n' in out
+
+
+def test_explain_claimable_and_error_manager():
+    """issue 15: failover owners and error managers, as bhctl explain and its JSON show them."""
+    cfg = CONFIGS / 'good/claimable-failover.dts'
+    out = bhctl('config', 'explain', HW, cfg).stdout
+    assert '      claimable: active (holds it at boot)\n' in out
+    assert ('      claimable: standby (takes it with FH_CLAIM_DEVICE once the holder is '
+            'stopped)\n') in out
+    assert '  error-manager /part1/error-manager: doorbell to vcpu 1, claimable active\n' in out
+    assert '  error-manager /part2/error-manager: doorbell to vcpu 0, claimable standby\n' in out
+    doc = json.loads(bhctl('config', 'explain', '--json', HW, cfg).stdout)
+    claims = [d['claimable'] for p in doc['partitions'] for d in p['devices']]
+    assert claims == ['active', 'standby']
 
 
 def test_explain_json():
@@ -198,7 +247,7 @@ def test_map_svg(tmp_path):
     texts = [t.text for t in root.iter(ns + 'text')]
     assert 'memory hv: hypervisor (64 MiB)' in texts
     assert 'memory linux1: p1-linux (128 MiB)' in texts
-    assert 'memory shared (shared): p1-linux (16 MiB)' in texts
+    assert 'memory shared (shared: p1-linux, p2-linux): p1-linux (16 MiB)' in texts
     assert 'device i2c@3000: p1-linux (20 bytes)' in texts
     assert 'device serial@4500: hypervisor (256 bytes)' in texts
     assert 'RAM free RAM: free (64 MiB)' in texts
@@ -211,11 +260,12 @@ def test_sanitizer_build_agrees_on_every_config(blobs):
     d, cases = blobs
     inputs = BAD + GOOD + [d / (n + '.dtb') for n, _ in cases]
     for cfg in inputs:
-        a, b = bhctl('config', 'check', HW, cfg), bhctl('config', 'check', HW, cfg, exe=BHCTL_SAN)
+        a, b = (bhctl('config', 'check', hw_for(cfg), cfg),
+                bhctl('config', 'check', hw_for(cfg), cfg, exe=BHCTL_SAN))
         assert (b.returncode, b.stderr) == (a.returncode, a.stderr), cfg.name
     for sub in (['explain'], ['explain', '--json']):
         for cfg in GOOD:
-            r = bhctl('config', *sub, HW, cfg, exe=BHCTL_SAN)
+            r = bhctl('config', *sub, hw_for(cfg), cfg, exe=BHCTL_SAN)
             assert r.returncode == 0 and 'runtime error' not in r.stderr, cfg.name
 
 
@@ -255,6 +305,32 @@ def test_map_escapes_xml(tmp_path):
     assert bhctl('config', 'map', HW, cfg, '-o', svg).returncode == 0
     texts = [t.text for t in ET.parse(svg).getroot().iter('{http://www.w3.org/2000/svg}text')]
     assert 'memory guest-mem: <x&y> (448 MiB)' in texts
+
+
+def test_implicit_share_shown_for_every_user(tmp_path):
+    """explain and map name both partitions of an area shared by mapping alone (issue 15)."""
+    cfg = CONFIGS / 'good/implicit-share.dts'
+    out = bhctl('config', 'explain', HW, cfg).stdout
+    assert '/part1/gpma [shared by mapping: p1, p2]' in out
+    assert '/part2/gpma-p1 [shared by mapping: p1, p2]' in out
+    svg = tmp_path / 'map.svg'
+    assert bhctl('config', 'map', HW, cfg, '-o', svg).returncode == 0
+    texts = [t.text for t in ET.parse(svg).getroot().iter('{http://www.w3.org/2000/svg}text')]
+    assert 'memory p1-pma (shared: p1, p2): p1 (128 MiB)' in texts
+
+
+def test_zero_pma_shown_in_explain():
+    cfg = CONFIGS / 'good/topaz-extras.dts'
+    assert '[zeroed at boot]' in bhctl('config', 'explain', hw_for(cfg), cfg).stdout
+
+
+def test_explain_names_the_flash_an_image_comes_from():
+    cfg = CONFIGS / 'good/image-from-flash.dts'
+    out = bhctl('config', 'explain', hw_for(cfg), cfg).stdout
+    assert ('image: 0xe00000 bytes from physical 0xfe8020000 (in /localbus@fe0124000/flash@0,0) '
+            'to guest 0x0') in out
+    assert 'linux-rootfs: 0x800000 bytes from physical 0xfe9300000 (in /localbus@fe0124000/' \
+        'flash@0,0) to guest 0x1300000' in out
 
 
 # x86 (issue 16, docs/x86.md): the same checker against the q35 hardware tree.

@@ -31,7 +31,8 @@ def boot_errors(cfg):
 
 
 @pytest.mark.skipif(not ELF.exists(), reason='hypervisor not built')
-@pytest.mark.parametrize('name', ['cpu-assigned-twice', 'device-mpic', 'manage-cycle',
+@pytest.mark.parametrize('name', ['cpu-assigned-twice', 'device-mpic', 'manage-self',
+                                  'subwindows-without-pamu', 'zero-pma-hv-memory', 'dpaa-device',
                                   'device-contains-assigned', 'pma-overlap'])
 def test_hypervisor_reports_what_bhctl_reports(name):
     cfg = BAD / (name + '.dts')

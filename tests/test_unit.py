@@ -1,5 +1,6 @@
 """Host unit tests in C (tests/unit/test_*.c), built with ASan+UBSan by mk/host.mk."""
 import pathlib
+import re
 import subprocess
 
 import pytest
@@ -24,6 +25,14 @@ def run_unit(name, *args):
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stderr == '', 'sanitizer or other report: ' + r.stderr
     assert r.stdout.endswith(' 0 failed\n'), r.stdout
+    return r.stdout
+
+
+def run_unit_raw(name, *args):
+    """A unit test binary's output in a mode that is not a test run (no summary line)."""
+    r = subprocess.run([str(UNIT / name), *map(str, args)], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0 and r.stderr == '', r.stdout + r.stderr
     return r.stdout
 
 
@@ -101,3 +110,19 @@ def test_inflate(tmp_path):
     files[-1].write_bytes(buf.getvalue())
     out = run_unit('test_inflate', tmp_path / 'raw', *files)
     assert int(out.split(': ')[1].split()[0]) >= 1000
+
+
+def test_err_codes_named():
+    """Every HV_E* code of hv/include/hv/err.h has its name and its own message (issue 14)."""
+    run_unit('test_err')
+    src = (ROOT / 'hv/include/hv/err.h').read_text()
+    codes = {int(v): n for n, v in re.findall(r'^#define HV_(E[A-Z0-9]+)\s+(\d+)\b', src, re.M)
+             if n not in ('EFDT', 'EFDT_MAX')}
+    assert len(codes) >= 10, codes
+    listed = {}
+    for line in run_unit_raw('test_err', 'list').splitlines():
+        code, name, msg = line.split(' ', 2)
+        listed[int(code)] = (name, msg)
+    assert {c: n for c, (n, _) in listed.items()} == codes
+    msgs = [m for _, m in listed.values()]
+    assert len(set(msgs)) == len(msgs) and 'unknown error' not in msgs

@@ -151,7 +151,7 @@ static int add_uart(const void *fdt, int node)
 	const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
 
 	if (plat.nr_uarts == PLAT_MAX_UARTS || fdt_reg_phys(fdt, node, 0, &r))
-		return -1;
+		return PLAT_NO_UART;
 	*u = (struct plat_uart){ .kind = uart_kind(fdt, node), .io = PLAT_IO_MMIO,
 				 .base = r.addr, .size = r.size, .hw_ref = node,
 				 .reg_shift = fdt_get_u32(fdt, node, "reg-shift", 0),
@@ -166,7 +166,7 @@ static void find_uarts(const void *fdt)
 {
 	int node, con = fdt_stdout_node(fdt);
 
-	plat.console = -1;
+	plat.console = PLAT_NO_UART;
 	fdt_for_each_compatible(fdt, node, "ns16550") {
 		int i = add_uart(fdt, node);
 

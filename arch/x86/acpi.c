@@ -3,6 +3,7 @@
  * processor local APICs (5.2.12.2). Tables are read in place (firmware memory, identity-
  * mapped) with every length checked against its table. */
 #include <string.h>
+#include <hv/err.h>
 #include "x86.h"
 
 /* Common header of every system description table (ACPI 6.4, 5.2.6). */
@@ -105,7 +106,7 @@ int acpi_madt_cpus(void)
 	int n = 0;
 
 	if (!madt)
-		return -1;
+		return -HV_ENOENT;
 	p = (const uint8_t *)madt + MADT_ENTRIES;
 	end = (const uint8_t *)madt + madt->length;
 	while (p + 2 <= end && p[1] >= 2 && p + p[1] <= end) {

@@ -137,7 +137,7 @@ static int add_uart(const void *fdt, int node)
 	reg = fdt_getprop(fdt, node, "reg", &len);
 	irq = fdt_getprop(fdt, node, "interrupts", &ilen);
 	if (plat.nr_uarts == PLAT_MAX_UARTS || !reg || len != 12)
-		return -1;
+		return PLAT_NO_UART;
 	*u = (struct plat_uart){ .kind = PLAT_UART_NS16550, .hw_ref = node,
 				 .io = fdt32_to_cpu(reg[0]) == ISA_SPACE_IO ? PLAT_IO_PORT
 									    : PLAT_IO_MMIO,
@@ -152,7 +152,7 @@ static void find_uarts(const void *fdt)
 {
 	int node, con = fdt_stdout_node(fdt);
 
-	plat.console = -1;
+	plat.console = PLAT_NO_UART;
 	fdt_for_each_compatible(fdt, node, "ns16550a") {
 		int i = add_uart(fdt, node);
 

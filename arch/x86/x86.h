@@ -125,7 +125,7 @@ struct mb_boot {
 void multiboot_read(uint32_t magic, uint32_t info, struct mb_boot *mb);
 
 /* ---- ACPI (acpi.c) ---- */
-/* Enabled local APICs in the MADT (-1: no MADT found). */
+/* Enabled local APICs in the MADT, or -HV_ENOENT: no MADT found. */
 int acpi_madt_cpus(void);
 
 /* ---- platform model (platform.c) ---- */

@@ -2,12 +2,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <hv/err.h>
 #include "priv.h"
 
 #define FDT_V17_HEADER_SIZE 40u
 
 /* Walk every tag of the structure block: nesting balanced, names and property-name offsets
- * inside their blocks. (libfdt's fdt_check_full is not in the kernel's copy used by the target.) */
+ * inside their blocks. (libfdt's fdt_check_full is not in the kernel's copy used by the target.)
+ * 0, or a -HV_EFDT_* code (hv_err_fdt()). */
 static int check_structure(const void *fdt)
 {
 	int offset, next = 0, depth = -1, len;
@@ -19,30 +21,30 @@ static int check_structure(const void *fdt)
 		offset = next;
 		tag = fdt_next_tag(fdt, offset, &next);
 		if (next < 0)
-			return next;
+			return hv_err_fdt(next);
 		switch (tag) {
 		case FDT_NOP:
 			break;
 		case FDT_END:
-			return depth == -1 ? 0 : -FDT_ERR_TRUNCATED;
+			return depth == -1 ? 0 : -HV_EFDT_TRUNCATED;
 		case FDT_BEGIN_NODE:
 			if (++depth > 0 && !fdt_get_name(fdt, offset, &len))
-				return len;
+				return hv_err_fdt(len);
 			break;
 		case FDT_END_NODE:
 			if (--depth < -1)
-				return -FDT_ERR_BADSTRUCTURE;
+				return -HV_EFDT_BADSTRUCTURE;
 			break;
 		case FDT_PROP:
 			if (depth < 0)
-				return -FDT_ERR_BADSTRUCTURE;
+				return -HV_EFDT_BADSTRUCTURE;
 			if (!fdt_getprop_by_offset(fdt, offset, &name, &len))
-				return len;
+				return hv_err_fdt(len);
 			if (!name)
-				return -FDT_ERR_BADOFFSET;
+				return -HV_EFDT_BADOFFSET;
 			break;
 		default:
-			return -FDT_ERR_BADSTRUCTURE;
+			return -HV_EFDT_BADSTRUCTURE;
 		}
 	}
 }
@@ -108,11 +110,11 @@ static const char *blob_problem(const void *blob, size_t max, char *buf, size_t 
 			 off_str, sz_str, total);
 		return buf;
 	}
-	err = fdt_check_header(blob);
+	err = hv_err_fdt(fdt_check_header(blob));
 	if (!err)
 		err = check_structure(blob);
 	if (err) {
-		snprintf(buf, len, "malformed device tree (libfdt: %s)", fdt_strerror(err));
+		snprintf(buf, len, "malformed device tree (libfdt: %s)", hv_strerror(err));
 		return buf;
 	}
 	return NULL;

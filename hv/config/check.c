@@ -22,6 +22,15 @@ static bool in_ram(const struct hv_config *cfg, const struct cfg_range *r)
 	return false;
 }
 
+/* The memory-like hardware node (flash, SRAM) holding all of r, or CFG_NONE. */
+static int in_rom(const struct hv_config *cfg, const struct cfg_range *r)
+{
+	for (int i = 0; i < cfg->hw.nr_rom; i++)
+		if (cfg_range_inside(r, &cfg->hw.rom[i]))
+			return i;
+	return CFG_NONE;
+}
+
 /* "0x0-0x1fffffff, ..." for messages. */
 static const char *ram_list(const struct hv_config *cfg, char *buf, size_t len)
 {
@@ -51,6 +60,9 @@ void cfg_check_memory(struct cfg_ctx *c)
 			cfg_err(c, p->node, "addr", "%s is not inside RAM (hardware tree memory: %s)",
 				rng(a, p->phys.base, p->phys.size),
 				ram_list(cfg, ram, sizeof(ram)));
+		if (p->zero && p->hv)
+			cfg_err(c, p->node, "zero-pma", "is the hypervisor's memory (hv-memory): "
+				"zeroing it would erase the hypervisor");
 		for (int j = 0; j < i; j++) {
 			struct cfg_pma *q = &cfg->pma[j];
 
@@ -84,6 +96,21 @@ static void check_cpus(struct cfg_ctx *c, int pi)
 					"\"%s\" (%s)", cpu, cfg->part[q].label,
 					cfg_path(c, cfg->part[q].node));
 	}
+}
+
+/* Topaz semantics: an area mapped by several partitions is shared memory, not scrubbed when
+ * one of them restarts. Without bulkhead,shared that may be an accident: one warning line
+ * per area, at its second user. */
+static void share_implicitly(struct cfg_ctx *c, const struct cfg_gpma *g, const struct cfg_gpma *o)
+{
+	struct cfg_pma *pma = &c->cfg->pma[g->pma];
+
+	pma->shared = true;
+	pma->implicit_share = true;
+	cfg_warn(c, pma->node, NULL, "mapped by partitions \"%s\" (%s) and \"%s\" (%s): shared "
+		 "memory, not scrubbed when a partition restarts (add bulkhead,shared to say so)",
+		 c->cfg->part[o->part].label, cfg_path(c, o->node), c->cfg->part[g->part].label,
+		 cfg_path(c, g->node));
 }
 
 /* One gpma: its area must be the partition's to use, its guest range must be free. */
@@ -123,9 +150,7 @@ static void check_gpma(struct cfg_ctx *c, int gi)
 			cfg_err(c, g->node, "phys-mem", "%s is already mapped in this partition by %s",
 				cfg_path(c, pma->node), cfg_path(c, o->node));
 		else if (o->part != g->part && o->pma == g->pma && !pma->shared)
-			cfg_err(c, g->node, "phys-mem", "%s is already mapped by partition \"%s\" "
-				"(%s); mark the area bulkhead,shared to share it",
-				cfg_path(c, pma->node), cfg->part[o->part].label, cfg_path(c, o->node));
+			share_implicitly(c, g, o);
 		if (o->part == g->part && gr.size && or.size && cfg_ranges_overlap(&gr, &or))
 			cfg_err(c, g->node, "guest-addr", "guest %s overlaps %s (guest %s)",
 				rng(a, gr.base, gr.size), cfg_path(c, o->node),
@@ -133,7 +158,7 @@ static void check_gpma(struct cfg_ctx *c, int gi)
 	}
 }
 
-/* The gpma of partition pi whose guest range holds addr, or -1. */
+/* The gpma of partition pi whose guest range holds addr, or CFG_NONE. */
 static int gpma_at(const struct hv_config *cfg, int pi, uint64_t addr)
 {
 	for (int i = 0; i < cfg->nr_gpmas; i++) {
@@ -146,11 +171,12 @@ static int gpma_at(const struct hv_config *cfg, int pi, uint64_t addr)
 		if (r.size && addr >= r.base && addr <= cfg_range_end(&r))
 			return i;
 	}
-	return -1;
+	return CFG_NONE;
 }
 
 /* An image the hypervisor copies at each start (guest-image, linux-rootfs): from RAM outside
- * its own memory, into one guest memory area of the partition. */
+ * its own memory or from a memory-like node of the hardware tree (flash, SRAM; its reg
+ * translated through the buses' ranges), into one guest memory area of the partition. */
 static void check_load(struct cfg_ctx *c, int pi, const char *prop, struct cfg_range src,
 		       uint64_t guest)
 {
@@ -173,9 +199,10 @@ static void check_load(struct cfg_ctx *c, int pi, const char *prop, struct cfg_r
 				"in %s (guest %s)", (ull)src.size, (ull)guest,
 				cfg_path(c, cfg->gpma[g].node), rng(a, gr.base, gr.size));
 	}
-	if (!in_ram(cfg, &src))
-		cfg_err(c, p->node, prop, "source %s is not inside RAM (hardware tree "
-			"memory: %s)", rng(a, src.base, src.size), ram_list(cfg, ram, sizeof(ram)));
+	if (!in_ram(cfg, &src) && in_rom(cfg, &src) < 0)
+		cfg_err(c, p->node, prop, "source %s is neither inside RAM (hardware tree "
+			"memory: %s) nor inside a memory-like node (flash, SRAM) of the hardware "
+			"tree", rng(a, src.base, src.size), ram_list(cfg, ram, sizeof(ram)));
 	else if (hvm >= 0 && cfg_ranges_overlap(&src, &cfg->pma[hvm].phys))
 		cfg_err(c, p->node, prop, "source %s overlaps the hypervisor's memory "
 			"(%s)", rng(a, src.base, src.size),

@@ -53,6 +53,8 @@ static void check_pair(struct cfg_ctx *c, int i, int j)
 	if (d->hw_node == o->hw_node && d->pci_function >= 0 && o->pci_function >= 0 &&
 	    d->pci_function != o->pci_function)
 		return;
+	if (d->hw_node == o->hw_node && cfg_claimable_pair(d, o))
+		return;		/* failover: claim.c checks the group */
 	if (d->hw_node == o->hw_node) {
 		if (o->owner == CFG_OWNER_HV || d->owner == CFG_OWNER_HV)
 			cfg_err(c, d->node, "device", "%s is owned by the hypervisor (%s)",
@@ -87,7 +89,7 @@ static void check_regs(struct cfg_ctx *c, int i)
 
 		if (err) {
 			cfg_err(c, d->node, "device", "reg entry %d of %s cannot be translated to a "
-				"CPU address (libfdt: %s)", k, c->devpath[i], fdt_strerror(err));
+				"CPU address (libfdt: %s)", k, c->devpath[i], hv_strerror(err));
 			return;
 		}
 	}
@@ -229,6 +231,23 @@ static void check_shared_srcs(struct cfg_ctx *c, int i)
 	}
 }
 
+/* A dma-window with sub-windows maps only the slots its dma-subwindow children describe: the
+ * PAMU does that with one primary and up to 16 secondary entries. A tree without a PAMU
+ * fences DMA with the PCI controller's inbound windows (QEMU ppce500: arch/powerpc/pci/atmu.c),
+ * which cannot leave holes between the slots: refused there. */
+static void check_subwindows(struct cfg_ctx *c, int i)
+{
+	const struct cfg_device *d = &c->cfg->device[i];
+
+	if (d->dma_window < 0 || !c->cfg->dma_window[d->dma_window].subwindow_count ||
+	    c->cfg->hw.has_pamu)
+		return;
+	cfg_err(c, d->node, "dma-window", "%s has sub-windows (subwindow-count), which need a "
+		"PAMU IOMMU; this hardware tree has none (its DMA fence, the PCI controller's "
+		"inbound windows, cannot map sub-windows)",
+		cfg_path(c, c->cfg->dma_window[d->dma_window].node));
+}
+
 void cfg_check_devices(struct cfg_ctx *c)
 {
 	struct hv_config *cfg = c->cfg;
@@ -255,6 +274,7 @@ void cfg_check_devices(struct cfg_ctx *c)
 									 * placed at boot) */
 			check_guest_overlap(c, i);
 		check_shared_srcs(c, i);
+		check_subwindows(c, i);
 	}
 	check_dma_fences(c);
 }

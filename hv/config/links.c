@@ -125,50 +125,12 @@ static void check_doorbells(struct cfg_ctx *c)
 				cfg->doorbell[i].senders);
 }
 
-/* Breadth-first path from 'from' to 'to' over the manages relation; returns its length. */
-static int manage_path(const uint64_t *manages, int from, int to, int *path)
-{
-	int prev[CFG_MAX_PARTITIONS], queue[CFG_MAX_PARTITIONS], head = 0, tail = 0, n = 0;
-
-	for (int i = 0; i < CFG_MAX_PARTITIONS; i++)
-		prev[i] = -2;
-	prev[from] = -1;
-	queue[tail++] = from;
-	while (head < tail && prev[to] == -2) {
-		int u = queue[head++];
-
-		for (int v = 0; v < CFG_MAX_PARTITIONS; v++)
-			if ((manages[u] >> v & 1) && prev[v] == -2) {
-				prev[v] = u;
-				queue[tail++] = v;
-			}
-	}
-	if (prev[to] == -2)
-		return 0;
-	for (int v = to; v != -1; v = prev[v])
-		path[n++] = v;
-	return n;	/* reversed: path[0] = to ... path[n - 1] = from */
-}
-
-static void report_cycle(struct cfg_ctx *c, int mi, const int *path, int n)
-{
-	struct hv_config *cfg = c->cfg;
-	char buf[256];
-	size_t len = 0;
-
-	/* The cycle is manager -> path[n-1](= managed) -> ... -> path[0](= manager). */
-	len += (size_t)snprintf(buf, sizeof(buf), "%s", cfg->part[cfg->manager[mi].manager].label);
-	for (int k = n - 1; k >= 0 && len < sizeof(buf); k--)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, " -> %s",
-					cfg->part[path[k]].label);
-	cfg_err(c, cfg->manager[mi].node, "partition", "management cycle: %s", buf);
-}
-
+/* Topaz semantics: partitions may manage each other (p1 <-> p2, the failover pattern); a
+ * partition managing itself, or one partition twice, is an error. */
 static void check_managers(struct cfg_ctx *c)
 {
 	struct hv_config *cfg = c->cfg;
-	uint64_t manages[CFG_MAX_PARTITIONS] = { 0 }, reported = 0;
-	int path[CFG_MAX_PARTITIONS];
+	uint64_t manages[CFG_MAX_PARTITIONS] = { 0 };
 
 	for (int i = 0; i < cfg->nr_managers; i++) {
 		struct cfg_manager *m = &cfg->manager[i];
@@ -181,19 +143,6 @@ static void check_managers(struct cfg_ctx *c)
 			cfg_err(c, m->node, "partition", "%s is already managed by this partition",
 				cfg_path(c, cfg->part[m->managed].node));
 		manages[m->manager] |= 1ull << m->managed;
-	}
-	for (int i = 0; i < cfg->nr_managers; i++) {
-		struct cfg_manager *m = &cfg->manager[i];
-		int n;
-
-		if (m->managed < 0 || m->managed == m->manager || (reported >> m->manager & 1))
-			continue;
-		n = manage_path(manages, m->managed, m->manager, path);
-		if (!n)
-			continue;
-		report_cycle(c, i, path, n);
-		for (int k = 0; k < n; k++)
-			reported |= 1ull << path[k];
 	}
 }
 

@@ -5,6 +5,14 @@
 #include "priv.h"
 
 static struct cfg_ctx the_ctx;	/* large: keep it off the hypervisor's small stacks */
+static config_report_fn warn_fn;	/* config_set_warning_handler() */
+static void *warn_ctx;
+
+void config_set_warning_handler(config_report_fn warn, void *ctx)
+{
+	warn_fn = warn;
+	warn_ctx = ctx;
+}
 
 /* A child that no rule accepts. */
 static void unknown_node(struct cfg_ctx *c, int node)
@@ -87,6 +95,34 @@ void cfg_parse_node_update(struct cfg_ctx *c, int node)
 		cfg_parse_node_update(c, child);
 }
 
+/* node-update-phandle (Topaz): each property is one phandle naming a device assignment of the
+ * config; the guest's copy of the device gets the property pointing at that device's node in
+ * the guest tree (e.g. a PCI controller's fsl,msi = <&msi0>). */
+void cfg_parse_node_update_phandle(struct cfg_ctx *c, int node)
+{
+	int prop, child;
+
+	fdt_for_each_property_offset(prop, c->fdt, node) {
+		const char *name;
+		int len, target;
+		const fdt32_t *v = fdt_getprop_by_offset(c->fdt, prop, &name, &len);
+
+		if (!v || !name || !strcmp(name, "phandle") || !strcmp(name, "linux,phandle"))
+			continue;
+		target = len == 4 ? cfg_phandle_node(c, fdt32_to_cpu(*v)) : -1;
+		if (len != 4)
+			cfg_err(c, node, name, "must be one phandle (got %d bytes)", len);
+		else if (target < 0)
+			cfg_err(c, node, name, "phandle 0x%x does not refer to any node",
+				fdt32_to_cpu(*v));
+		else if (!fdt_getprop(c->fdt, target, "device", NULL))
+			cfg_err(c, node, name, "%s is not a device assignment",
+				cfg_path(c, target));
+	}
+	fdt_for_each_subnode(child, c->fdt, node)
+		unknown_node(c, child);
+}
+
 /* addr and size of a phys-mem-area; false (reported) unless both are present and valid. */
 static bool pma_addr_size(struct cfg_ctx *c, int node, uint64_t *addr, uint64_t *size)
 {
@@ -119,7 +155,7 @@ static bool pma_addr_size(struct cfg_ctx *c, int node, uint64_t *addr, uint64_t 
 static void parse_pma(struct cfg_ctx *c, int node)
 {
 	static const char *const props[] = { "compatible", "addr", "size", "bulkhead,shared",
-					     NULL };
+					     "zero-pma", NULL };
 	uint64_t addr = 0, size = 0;
 	struct cfg_pma *p;
 
@@ -132,6 +168,7 @@ static void parse_pma(struct cfg_ctx *c, int node)
 	p = &c->cfg->pma[c->cfg->nr_pmas++];
 	p->node = node;
 	p->shared = cfg_read_flag(c, node, "bulkhead,shared");
+	p->zero = cfg_read_flag(c, node, "zero-pma");
 	if (pma_addr_size(c, node, &addr, &size))
 		p->phys = (struct cfg_range){ addr, size };	/* else size 0: skipped later */
 }
@@ -139,6 +176,83 @@ static void parse_pma(struct cfg_ctx *c, int node)
 static bool is_pow2(uint64_t v)
 {
 	return v && !(v & (v - 1));
+}
+
+/* A dma-subwindow child: its guest range must be one slot of the window (aligned to the slot
+ * size, inside the window), at most the slot's size, a power of two of at least 4 KiB. */
+static void parse_subwindow(struct cfg_ctx *c, int node, int wi)
+{
+	static const char *const props[] = { "compatible", "guest-addr", "size",
+					     "pcie-msi-subwindow", NULL };
+	struct cfg_dma_window *w = &c->cfg->dma_window[wi];
+	uint64_t slot = w->subwindow_count ? w->guest.size / w->subwindow_count : 0;
+	uint64_t addr = 0, size = slot;
+	struct cfg_subwindow *sw;
+
+	cfg_check_props(c, node, props);
+	no_children(c, node);
+	if (c->cfg->nr_subwindows >= CFG_MAX_SUBWINDOWS) {
+		cfg_err(c, node, NULL, "too many dma-subwindows (max %d)", CFG_MAX_SUBWINDOWS);
+		return;
+	}
+	sw = &c->cfg->subwindow[c->cfg->nr_subwindows++];
+	sw->node = node;
+	sw->window = wi;
+	sw->pcie_msi = cfg_read_flag(c, node, "pcie-msi-subwindow");
+	w->nr_subwindows++;
+	if (cfg_read_u64s(c, node, "guest-addr", &addr, 1, "<addr-hi addr-lo>", true) <= 0)
+		return;
+	cfg_read_u64s(c, node, "size", &size, 1, "<size-hi size-lo>", false);
+	sw->guest = (struct cfg_range){ addr, size };
+	if (!slot || !w->guest.size)
+		return;		/* the window's own error is reported */
+	if (addr < w->guest.base || addr - w->guest.base >= w->guest.size || addr % slot)
+		cfg_err(c, node, "guest-addr", "0x%llx is not the start of one of the window's %u "
+			"sub-windows (0x%llx bytes each from 0x%llx)", (unsigned long long)addr,
+			w->subwindow_count, (unsigned long long)slot,
+			(unsigned long long)w->guest.base);
+	else if (!is_pow2(size) || size < CFG_PAGE_SIZE || size > slot)
+		cfg_err(c, node, "size", "0x%llx is not a power of two from 4 KiB to the "
+			"sub-window size 0x%llx", (unsigned long long)size,
+			(unsigned long long)slot);
+	for (int i = w->first_subwindow; i < c->cfg->nr_subwindows - 1; i++)
+		if (c->cfg->subwindow[i].window == wi && c->cfg->subwindow[i].guest.base == addr)
+			cfg_err(c, node, "guest-addr", "sub-window 0x%llx is already described "
+				"by %s", (unsigned long long)addr,
+				cfg_path(c, c->cfg->subwindow[i].node));
+}
+
+/* subwindow-count = <n>: n a power of two, 2..CFG_MAX_SUBWIN_COUNT; each slot is mapped only
+ * when a dma-subwindow child describes it. Without it a dma-window has no children. */
+static void parse_subwindows(struct cfg_ctx *c, int node, int wi)
+{
+	struct cfg_dma_window *w = &c->cfg->dma_window[wi];
+	int child;
+
+	w->first_subwindow = c->cfg->nr_subwindows;
+	if (!fdt_getprop(c->fdt, node, "subwindow-count", NULL)) {
+		no_children(c, node);
+		return;
+	}
+	if (cfg_read_u32(c, node, "subwindow-count", &w->subwindow_count, false) <= 0)
+		return;
+	if (!is_pow2(w->subwindow_count) || w->subwindow_count < 2 ||
+	    w->subwindow_count > CFG_MAX_SUBWIN_COUNT) {
+		cfg_err(c, node, "subwindow-count", "%u is not a power of two from 2 to %d",
+			w->subwindow_count, CFG_MAX_SUBWIN_COUNT);
+		w->subwindow_count = 0;
+		return;
+	}
+	if (w->guest.size && w->guest.size / w->subwindow_count < CFG_PAGE_SIZE)
+		cfg_err(c, node, "subwindow-count", "%u sub-windows of a 0x%llx-byte window are "
+			"smaller than 4 KiB", w->subwindow_count,
+			(unsigned long long)w->guest.size);
+	fdt_for_each_subnode(child, c->fdt, node) {
+		if (cfg_has_compat(c, child, "dma-subwindow"))
+			parse_subwindow(c, child, wi);
+		else
+			unknown_node(c, child);
+	}
 }
 
 static void parse_dma_window(struct cfg_ctx *c, int node)
@@ -149,10 +263,6 @@ static void parse_dma_window(struct cfg_ctx *c, int node)
 	struct cfg_dma_window *w;
 
 	cfg_check_props(c, node, props);
-	no_children(c, node);
-	if (fdt_getprop(c->fdt, node, "subwindow-count", NULL))
-		cfg_err(c, node, "subwindow-count", "not supported: Bulkhead IOMMU windows "
-			"have no sub-windows");
 	if (c->cfg->nr_dma_windows >= CFG_MAX_DMA_WINDOWS) {
 		cfg_err(c, node, NULL, "too many dma-windows (max %d)", CFG_MAX_DMA_WINDOWS);
 		return;
@@ -169,6 +279,7 @@ static void parse_dma_window(struct cfg_ctx *c, int node)
 				"0x%llx", (unsigned long long)addr, (unsigned long long)size);
 	}
 	w->guest = (struct cfg_range){ addr, size };
+	parse_subwindows(c, node, c->cfg->nr_dma_windows - 1);
 }
 
 static void parse_doorbell(struct cfg_ctx *c, int node)
@@ -218,7 +329,8 @@ static void parse_hv_memory(struct cfg_ctx *c, int node)
 static void parse_hv_config(struct cfg_ctx *c, int node)
 {
 	static const char *const props[] = { "compatible", "stdout", "watchdog-enable",
-					     "legacy-interrupts", NULL };
+					     "legacy-interrupts", "sysreset-on-partition-stop",
+					     NULL };
 	struct cfg_hv *hv = &c->cfg->hv;
 	int child;
 
@@ -230,6 +342,7 @@ static void parse_hv_config(struct cfg_ctx *c, int node)
 	hv->node = node;
 	cfg_check_props(c, node, props);
 	hv->watchdog_enable = cfg_read_flag(c, node, "watchdog-enable");
+	hv->sysreset_on_stop = cfg_read_flag(c, node, "sysreset-on-partition-stop");
 	cfg_read_flag(c, node, "legacy-interrupts");
 	cfg_read_ref(c, node, "stdout", K_BC | K_DEVICE, &c->hv_stdout, &c->hv_stdout_kind,
 		     false);
@@ -345,6 +458,8 @@ int config_load(const void *hw_fdt, const void *cfg_blob, size_t max_size, struc
 	c->cfg = out;
 	c->report = report;
 	c->rctx = ctx;
+	c->warn = warn_fn;
+	c->wctx = warn_ctx;
 	c->hv_stdout = CFG_NONE;
 	c->hv_memory_node = -1;
 	if (cfg_check_blob_as(c, hw_fdt, (size_t)-1, "(hardware tree)") ||
@@ -357,6 +472,7 @@ int config_load(const void *hw_fdt, const void *cfg_blob, size_t max_size, struc
 	cfg_check_memory(c);
 	cfg_check_partitions(c);
 	cfg_check_devices(c);
+	cfg_check_claims(c);
 	cfg_check_links(c);
 	return c->errors;
 }

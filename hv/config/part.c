@@ -1,6 +1,7 @@
 /* part.c - pass 1 for a partition node and its children, devices and byte channels. */
 #include <stdio.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/fdt_util.h>
 #include "priv.h"
 
@@ -38,28 +39,115 @@ static void parse_pci_function(struct cfg_ctx *c, int node, struct cfg_device *d
 	d->pci_function = (int)(fdt32_to_cpu(v[0]) << 3 | fdt32_to_cpu(v[1]));
 }
 
+/* DPAA (the QorIQ data path: QMan/BMan and their portals, FMan, PME, dpa-ethernet) is
+ * refused by name, never silently: no emulator has it and Bulkhead has no support for it. */
+static bool is_dpaa_word(const char *s, size_t n)
+{
+	static const char *const words[] = { "qman", "bman", "fman", "pme", "dpaa",
+					     "dpa-ethernet", "fsl,dpaa", NULL };
+
+	for (const char *const *w = words; *w; w++)
+		if (strlen(*w) <= n && !strncmp(s, *w, strlen(*w)) &&
+		    (strlen(*w) == n || !strchr("abcdefghijklmnopqrstuvwxyz", s[strlen(*w)])))
+			return true;
+	return false;
+}
+
+static bool is_dpaa(struct cfg_ctx *c, const char *device, int hw_node)
+{
+	static const char *const compats[] = { "fsl,qman", "fsl,bman", "fsl,fman", "fsl,pme",
+					       "fsl,dpa", NULL };
+	const char *p = device;
+
+	while (p && *p) {		/* any component of the path or alias */
+		size_t n;
+
+		p += *p == '/';
+		n = strcspn(p, "/");
+		if (is_dpaa_word(p, n))
+			return true;
+		p += n;
+	}
+	for (const char *const *cp = compats; hw_node >= 0 && *cp; cp++) {
+		int len;
+		const char *v = fdt_getprop(c->hw, hw_node, "compatible", &len);
+
+		for (int i = 0; v && len > 0 && i < len; i += (int)strlen(v + i) + 1)
+			if (!strncmp(v + i, *cp, strlen(*cp)))
+				return true;
+	}
+	return false;
+}
+
+void cfg_refuse_dpaa(struct cfg_ctx *c, int node, const char *prop, const char *what)
+{
+	cfg_err(c, node, prop, "%s is part of DPAA (QMan/BMan portals, FMan, PME, dpa-ethernet): "
+		"Bulkhead does not support DPAA", what);
+}
+
+/* Children of a device assignment: one node-update, node-update-phandle (phandle values
+ * naming config device nodes, rewritten to the guest's nodes), and, on the IOMMU, Topaz's
+ * error-config policies (accepted and ignored, docs/config.md). */
+static int parse_device_children(struct cfg_ctx *c, int node)
+{
+	static const char *const ec_props[] = { "compatible", "domain", "error", "policy", NULL };
+	int child, nu = -1;
+
+	fdt_for_each_subnode(child, c->fdt, node) {
+		const char *name = fdt_get_name(c->fdt, child, NULL);
+
+		if (!strcmp(name, "node-update")) {
+			if (nu >= 0)
+				cfg_err(c, child, NULL, "at most one node-update per node");
+			else
+				cfg_parse_node_update(c, nu = child);
+		} else if (!strcmp(name, "node-update-phandle") ||
+			   !strncmp(name, "node-update-phandle@", 20)) {
+			cfg_parse_node_update_phandle(c, child);
+		} else if (cfg_has_compat(c, child, "error-config")) {
+			cfg_check_props(c, child, ec_props);
+			cfg_read_string(c, child, "domain", true);
+			cfg_read_string(c, child, "error", false);
+			cfg_read_string(c, child, "policy", true);
+		} else {
+			unknown_child(c, child);
+		}
+	}
+	return nu;
+}
+
 int cfg_parse_device(struct cfg_ctx *c, int node, int owner)
 {
 	static const char *const props[] = { "device", "dma-window", "no-dma-disable", "vcpu",
-					     "pci-function", "no-dma", NULL };
+					     "pci-function", "no-dma", "claimable", "map-ranges", NULL };
 	struct cfg_device *d;
+	const char *dev = fdt_getprop(c->fdt, node, "device", NULL);
 
+	if (dev && is_dpaa(c, dev, fdt_resolve_path(c->hw, dev))) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "\"%.80s\"", dev);
+		cfg_refuse_dpaa(c, node, "device", what);
+		return -HV_EOPNOTSUPP;
+	}
 	cfg_check_props(c, node, props);
 	if (c->cfg->nr_devices >= CFG_MAX_DEVICES) {
 		cfg_err(c, node, NULL, "too many device assignments (max %d)", CFG_MAX_DEVICES);
-		return -1;
+		return -HV_ENOSPC;
 	}
 	d = &c->cfg->device[c->cfg->nr_devices++];
 	d->node = node;
 	d->owner = owner;
 	d->hw_node = -1;
-	d->node_update = cfg_node_update_child(c, node);
+	d->node_update = parse_device_children(c, node);
 	d->no_dma_disable = cfg_read_flag(c, node, "no-dma-disable");
 	d->no_dma = cfg_read_flag(c, node, "no-dma");
+	d->claimable = cfg_parse_claimable(c, node);
+	d->map_ranges = cfg_read_flag(c, node, "map-ranges");
 	cfg_read_ref(c, node, "dma-window", K_DMA_WINDOW, &d->dma_window, NULL, false);
 	d->device = cfg_read_string(c, node, "device", true);
 	if (!d->device)
-		return -1;
+		return -HV_EINVAL;
 	d->hw_node = fdt_resolve_path(c->hw, d->device);
 	if (d->hw_node < 0)
 		cfg_err(c, node, "device", "\"%s\" is neither a path nor an alias in the hardware "
@@ -257,11 +345,31 @@ static void parse_watchdog_action(struct cfg_ctx *c, int node, struct cfg_partit
 		cfg_err(c, node, "bulkhead,watchdog-action", "needs watchdog-timeout");
 }
 
+/* device-ranges = <child-addr parent-addr size ...> (2 cells each, Topaz): where the guest
+ * sees device regions. Accepted and ignored (docs/config.md): checked for shape only. */
+static void parse_device_ranges(struct cfg_ctx *c, int node)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(c->fdt, node, "device-ranges", &len);
+
+	if (!v)
+		return;
+	if (!len || len % 24) {
+		cfg_err(c, node, "device-ranges", "must be triples <guest-hi guest-lo phys-hi "
+			"phys-lo size-hi size-lo ...> (got %d bytes)", len);
+		return;
+	}
+	for (int i = 0; i < len / 4; i += 6)
+		if (!fdt_read_cells(v + i + 4, 2))
+			cfg_err(c, node, "device-ranges", "entry %d has size 0", i / 6);
+}
+
 static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *p)
 {
 	static const char *const props[] = { "compatible", "label", "cpus", "guest-image",
 					     "linux-rootfs", "dtb-window", "no-auto-start", "no-dma-disable",
-					     "defer-dma-disable",
+					     "defer-dma-disable", "guest-debug-disable",
+					     "device-ranges", "mpic-direct-eoi",
 					     "watchdog-timeout", "bulkhead,watchdog-action", NULL };
 	uint64_t v[3];
 
@@ -307,6 +415,9 @@ static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *
 	p->no_auto_start = cfg_read_flag(c, node, "no-auto-start");
 	p->no_dma_disable = cfg_read_flag(c, node, "no-dma-disable");
 	p->defer_dma_disable = cfg_read_flag(c, node, "defer-dma-disable");
+	p->guest_debug_disable = cfg_read_flag(c, node, "guest-debug-disable");
+	cfg_read_flag(c, node, "mpic-direct-eoi");
+	parse_device_ranges(c, node);
 	if (p->no_dma_disable && p->defer_dma_disable)
 		cfg_err(c, node, "defer-dma-disable", "cannot go with no-dma-disable (DMA that is "
 			"never disabled cannot have its disable deferred)");
@@ -344,10 +455,14 @@ static void parse_part_child(struct cfg_ctx *c, int child, int idx)
 		parse_manager(c, child, idx);
 	} else if (cfg_has_compat(c, child, "gdb-stub")) {
 		cfg_parse_gdb_stub(c, child, idx);
+	} else if (cfg_has_compat(c, child, "error-manager")) {
+		cfg_parse_error_manager(c, child, idx);
 	} else if (plain && fdt_getprop(c->fdt, child, "device", NULL)) {
 		cfg_parse_device(c, child, idx);
 	} else if (!strcmp(name, "node-update")) {
 		cfg_err(c, child, NULL, "a partition has at most one node-update");
+	} else if (plain && !strcmp(name, "portal-devices")) {
+		cfg_refuse_dpaa(c, child, NULL, "portal-devices (devices given QMan/BMan portals)");
 	} else {
 		unknown_child(c, child);
 	}

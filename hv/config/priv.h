@@ -39,6 +39,8 @@ struct cfg_ctx {
 	struct hv_config *cfg;
 	config_report_fn report;
 	void *rctx;
+	config_report_fn warn;		/* config_set_warning_handler(), may be NULL */
+	void *wctx;
 	int errors;
 	int nr_refs;
 	int hv_stdout, hv_stdout_kind;	/* hv-config stdout, before it is sorted by kind */
@@ -58,6 +60,8 @@ struct cfg_ctx {
 /* config/util.c: reporting and property readers. Readers report their own errors. */
 void cfg_err(struct cfg_ctx *c, int node, const char *prop, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+void cfg_warn(struct cfg_ctx *c, int node, const char *prop, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));	/* not counted as an error */
 const char *cfg_path(struct cfg_ctx *c, int node);	/* two rotating buffers */
 const char *cfg_hw_path(struct cfg_ctx *c, int node);	/* hardware node path, in c->hwpath */
 void cfg_check_props(struct cfg_ctx *c, int node, const char *const *allowed);
@@ -87,6 +91,8 @@ int cfg_check_blob_as(struct cfg_ctx *c, const void *blob, size_t max_size, cons
 /* config/part.c: a partition node and its children. */
 void cfg_parse_partition(struct cfg_ctx *c, int node);
 int cfg_parse_device(struct cfg_ctx *c, int node, int owner);
+void cfg_refuse_dpaa(struct cfg_ctx *c, int node, const char *prop, const char *what);
+void cfg_parse_node_update_phandle(struct cfg_ctx *c, int node);
 void cfg_parse_byte_channel(struct cfg_ctx *c, int node, int owner);
 
 /* config/refs.c: pass 2, phandles to indexes. */
@@ -103,5 +109,12 @@ void cfg_check_links(struct cfg_ctx *c);
 /* config/gdb.c: gdb-stub nodes (pass 1 parse, pass 3 check). */
 void cfg_parse_gdb_stub(struct cfg_ctx *c, int node, int part);
 void cfg_check_gdb_stubs(struct cfg_ctx *c);
+
+/* config/claim.c: claimable and error-manager (pass 1 parse, pass 3 check). */
+enum cfg_claim cfg_parse_claimable(struct cfg_ctx *c, int node);
+void cfg_parse_error_manager(struct cfg_ctx *c, int node, int part);
+void cfg_check_claims(struct cfg_ctx *c);
+/* Two assignments of one device that may coexist: both claimable, in two partitions. */
+bool cfg_claimable_pair(const struct cfg_device *d, const struct cfg_device *o);
 
 #endif

@@ -3,7 +3,7 @@
 #include <hv/fdt_util.h>
 #include "priv.h"
 
-/* Index of the entity of one of kinds whose node is node, or -1; *kind gets its kind. */
+/* Index of the entity of one of kinds whose node is node, or CFG_NONE; *kind gets its kind. */
 int cfg_find_entity(struct cfg_ctx *c, int node, unsigned int kinds, unsigned int *kind)
 {
 	const struct hv_config *cfg = c->cfg;
@@ -25,7 +25,7 @@ int cfg_find_entity(struct cfg_ctx *c, int node, unsigned int kinds, unsigned in
 	FIND(K_GPMA, gpma, nr_gpmas)
 #undef FIND
 	*kind = 0;
-	return -1;
+	return CFG_NONE;
 }
 
 void cfg_resolve_refs(struct cfg_ctx *c)
@@ -61,11 +61,41 @@ void cfg_resolve_refs(struct cfg_ctx *c)
 	}
 }
 
-/* What the checks need from the hardware tree: RAM regions and CPU ids. */
+/* Memory-like nodes: an image (guest-image, linux-rootfs) may be copied from them as from
+ * RAM. Flash (CFI/JEDEC NOR, the QorIQ boards' local bus), MTD RAM/ROM and on-chip SRAM. */
+static const char *const rom_compats[] = { "cfi-flash", "jedec-flash", "mtd-ram", "mtd-rom",
+					   "mmio-sram", NULL };
+
+static void read_rom(struct cfg_ctx *c)
+{
+	struct cfg_hw *hw = &c->cfg->hw;
+	int node;
+
+	for (const char *const *cp = rom_compats; *cp; cp++) {
+		fdt_for_each_compatible(c->hw, node, *cp) {
+			struct fdt_region r;
+
+			for (int i = 0; hw->nr_rom < CFG_MAX_ROM &&
+					!fdt_reg_phys(c->hw, node, i, &r); i++) {
+				if (!r.size)
+					continue;
+				hw->rom_node[hw->nr_rom] = node;
+				hw->rom[hw->nr_rom++] = (struct cfg_range){ r.addr, r.size };
+			}
+		}
+	}
+}
+
+/* What the checks need from the hardware tree: RAM and memory-like regions, CPU ids, whether
+ * DMA goes through a PAMU. */
 void cfg_read_hw(struct cfg_ctx *c)
 {
 	struct cfg_hw *hw = &c->cfg->hw;
 	int node, cpus;
+
+	read_rom(c);
+	hw->has_pamu = fdt_node_offset_by_compatible(c->hw, -1, "fsl,pamu") >= 0 ||
+		       fdt_node_offset_by_compatible(c->hw, -1, "fsl,p4080-pamu") >= 0;
 
 	fdt_for_each_subnode(node, c->hw, 0) {
 		const char *type = fdt_getprop(c->hw, node, "device_type", NULL);

@@ -1,6 +1,7 @@
 /* util.c - error reporting and typed property readers for the config parser. */
 #include <stdio.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/fdt_util.h>
 #include "priv.h"
 
@@ -35,6 +36,18 @@ void cfg_err(struct cfg_ctx *c, int node, const char *prop, const char *fmt, ...
 	c->errors++;
 	if (c->report)
 		c->report(c->rctx, c->path, prop, c->msg);
+}
+
+void cfg_warn(struct cfg_ctx *c, int node, const char *prop, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->msg, sizeof(c->msg), fmt, ap);
+	va_end(ap);
+	node_path(c->fdt, node, c->path, sizeof(c->path));
+	if (c->warn)
+		c->warn(c->wctx, c->path, prop, c->msg);
 }
 
 static bool in_list(const char *name, const char *const *list)
@@ -75,7 +88,7 @@ int cfg_read_u64s(struct cfg_ctx *c, int node, const char *prop, uint64_t *v, in
 	}
 	if (len != n * 8) {
 		cfg_err(c, node, prop, "must be %s (%d cells), got %d bytes", layout, n * 2, len);
-		return -1;
+		return -HV_EINVAL;
 	}
 	for (int i = 0; i < n; i++)
 		v[i] = fdt_read_cells(p + 2 * i, 2);
@@ -94,7 +107,7 @@ int cfg_read_u32(struct cfg_ctx *c, int node, const char *prop, uint32_t *v, boo
 	}
 	if (len != 4) {
 		cfg_err(c, node, prop, "must be one cell <u32>, got %d bytes", len);
-		return -1;
+		return -HV_EINVAL;
 	}
 	*v = fdt32_to_cpu(*p);
 	return 1;
@@ -145,17 +158,17 @@ int cfg_read_ref(struct cfg_ctx *c, int node, const char *prop, unsigned int kin
 	if (len != 4) {
 		cfg_err(c, node, prop, "must be one phandle <&%s>, got %d bytes",
 			cfg_kind_name(kinds), len);
-		return -1;
+		return -HV_EINVAL;
 	}
 	ph = fdt32_to_cpu(*p);
 	target = (ph == 0 || ph == ~0u) ? -1 : cfg_phandle_node(c, ph);
 	if (target < 0) {
 		cfg_err(c, node, prop, "phandle 0x%x does not refer to any node", ph);
-		return -1;
+		return -HV_EINVAL;
 	}
 	if (c->nr_refs >= CFG_MAX_REFS) {
 		cfg_err(c, node, prop, "too many phandle references (max %d)", CFG_MAX_REFS);
-		return -1;
+		return -HV_ENOSPC;
 	}
 	c->refs[c->nr_refs++] = (struct cfg_ref){ node, prop, target, kinds, slot, kind_slot };
 	return 1;
@@ -189,7 +202,7 @@ int cfg_phandle_node(struct cfg_ctx *c, uint32_t ph)
 	int lo = 0, hi = c->nr_phandles;
 
 	if (c->nr_phandles < 0)
-		return fdt_node_offset_by_phandle(c->fdt, ph);
+		return hv_err_fdt(fdt_node_offset_by_phandle(c->fdt, ph));
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
 
@@ -199,7 +212,7 @@ int cfg_phandle_node(struct cfg_ctx *c, uint32_t ph)
 			hi = mid;
 	}
 	return lo < c->nr_phandles && c->phandles[lo].ph == ph ? c->phandles[lo].node :
-								  -FDT_ERR_NOTFOUND;
+								  -HV_EFDT_NOTFOUND;
 }
 
 bool cfg_has_compat(struct cfg_ctx *c, int node, const char *compat)

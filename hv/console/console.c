@@ -13,7 +13,6 @@
  * operator sees it as it is written, and its newline ends it in place. A report (several lines that belong together) holds the lock
  * across its writes; the owner may take the lock again, so a fatal report on a CPU that
  * faulted inside a write neither deadlocks nor waits. */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/err.h>
 #include <hv/log.h>
 #include <hv/mutate.h>
 #include <hv/platform.h>
@@ -80,11 +80,11 @@ int console_init(const struct plat_uart *u)
 	volatile uint8_t *regs = NULL;
 
 	if (!drv || (u->io == PLAT_IO_PORT && !ARCH_HAS_PORT_IO))
-		return -ENODEV;
+		return -HV_ENODEV;
 	if (u->io == PLAT_IO_MMIO)
 		regs = arch_ioremap(u->base, u->size);
 	if ((u->io == PLAT_IO_MMIO && !regs) || drv->init(u, regs))
-		return -EIO;
+		return -HV_EIO;
 	con = drv;
 	return 0;
 }
@@ -368,7 +368,7 @@ void console_fatal_end(void)
 
 int console_getc(void)
 {
-	return con ? con->getc() : -1;
+	return con ? con->getc() : CONSOLE_NO_CHAR;
 }
 
 int hv_printf(const char *fmt, ...)

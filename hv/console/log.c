@@ -1,11 +1,11 @@
 /* log.c - ring of the most recent hypervisor messages (hv/include/hv/log.h). */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/log.h>
 #include <hv/mutate.h>
 
@@ -137,13 +137,13 @@ int log_level_parse(const char *name)
 	for (int i = 0; i < LOG_NR_LEVELS; i++)
 		if (!strcmp(name, names[i]))
 			return i;
-	return -EINVAL;
+	return -HV_EINVAL;
 }
 
 int log_get(unsigned int n, struct log_entry *out)
 {
 	uint32_t seq;
-	int err = -ENOENT;
+	int err = -HV_ENOENT;
 
 	while (!arch_spin_trylock(&lock))
 		arch_cpu_relax();

@@ -48,7 +48,7 @@ static void ns16550_putc(char c)
 static int ns16550_getc(void)
 {
 	if (!(rd(UART_LSR) & LSR_DR))
-		return -1;
+		return CONSOLE_NO_CHAR;
 	return rd(UART_RBR);
 }
 

@@ -1,7 +1,7 @@
 /* bootargs.c - look up "key=value" words in the boot loader's command line. */
-#include <errno.h>
 #include <string.h>
 #include <hv/bootargs.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 
 static const char *find_word(const char *args, size_t alen, const char *key, size_t *vlen)
@@ -30,12 +30,12 @@ int bootargs_get(const struct platform *plat, const char *key, char *val, size_t
 	size_t vlen;
 
 	if (!plat || !plat->bootargs)
-		return -ENOENT;
+		return -HV_ENOENT;
 	v = find_word(plat->bootargs, plat->bootargs_len, key, &vlen);
 	if (!v)
-		return -ENOENT;
+		return -HV_ENOENT;
 	if (vlen + 1 > len)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	memcpy(val, v, vlen);
 	val[vlen] = '\0';
 	return (int)vlen;

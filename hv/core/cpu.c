@@ -3,6 +3,7 @@
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/err.h>
 #include <hv/partition.h>
 #include <hv/platform.h>
 #include <hv/shell.h>
@@ -43,7 +44,7 @@ static int wait_online(unsigned int cpu)
 	 * may wait behind other CPUs' output (a fatal report) for as long as that takes. */
 	while (hv_cpus[cpu].state == CPU_STARTING) {
 		if (limit && !hv_cpus[cpu].entered && arch_time_now() - t0 > limit)
-			return -1;
+			return -HV_ETIMEDOUT;
 		arch_cpu_relax();
 	}
 	return 0;

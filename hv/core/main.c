@@ -1,12 +1,12 @@
 /* main.c - hypervisor start-up on the boot CPU: console, inventory, configuration, CPUs,
  * then the console shell. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>	/* the config blob (the config format) */
 #include <hv/arch.h>
 #include <hv/bootargs.h>
+#include <hv/err.h>
 #include <hv/mutate.h>
 #include <hv/config.h>
 #include <hv/console.h>
@@ -82,6 +82,15 @@ static void report(void *ctx, const char *path, const char *prop, const char *ms
 		hv_printf("config: %s: %s\n", path, msg);
 }
 
+/* A config warning (e.g. an area shared by mapping alone): printed, not counted. */
+static void report_warning(void *ctx, const char *path, const char *prop, const char *msg)
+{
+	if (prop)
+		hv_printf("config: %s: %s: warning: %s\n", path, prop, msg);
+	else
+		hv_printf("config: %s: warning: %s\n", path, msg);
+}
+
 static void list_partitions(const void *blob)
 {
 	char names[256] = "";
@@ -111,6 +120,7 @@ static void load_config(const struct platform *plat)
 	blob = find_config(plat, &max);
 
 	hv_cfg_fdt = blob;
+	config_set_warning_handler(report_warning, NULL);
 	if (blob)
 		config_load(fdt, blob, max, &config, report, &errors);
 	if (!blob || errors || partitions_create(fdt, blob, &config)) {

@@ -2,10 +2,10 @@
  *
  * This file is compiled twice: into the release image without HV_TEST_BUILD (the switch is
  * refused and hv_mutated() is always false) and into the test image with it (mk/hv.mk). */
-#include <errno.h>
 #include <string.h>
 #include <hv/bootargs.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/mutate.h>
 
 #ifdef HV_TEST_BUILD
@@ -35,7 +35,7 @@ void mutate_init(const struct platform *plat)
 {
 	char v[64];
 
-	if (bootargs_get(plat, "bulkhead.mutate", v, sizeof(v)) != -ENOENT)
+	if (bootargs_get(plat, "bulkhead.mutate", v, sizeof(v)) != -HV_ENOENT)
 		hv_printf("bulkhead.mutate: refused, this is a release image (test image only)\n");
 }
 

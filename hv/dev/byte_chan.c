@@ -12,7 +12,6 @@
  * of one ring, so they are set under that ring's lock, right where the ring changes: a level
  * computed outside the lock could be applied after a newer one and leave rx asserted on an
  * empty ring (an interrupt storm) or deasserted with bytes waiting (a lost wake-up). */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
@@ -20,6 +19,7 @@
 #include <hv/byte_chan.h>
 #include <hv/config.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
 #include <hv/unit.h>
@@ -290,7 +290,7 @@ static int byte_chans_create(const struct hv_config *cfg)
 {
 	if (cfg->nr_bcs > BC_MAX) {
 		hv_printf("config: %d byte channels; this build supports %d\n", cfg->nr_bcs, BC_MAX);
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	}
 	for (int i = 0; i < cfg->nr_bcs; i++) {
 		struct byte_chan *c = &chans[nr_chans++];
@@ -322,19 +322,19 @@ static void chans_exit(void)
 	nr_chans = 0;
 }
 
-/* aliases { stdout = <&channel>; } names the console byte channel. */
+/* aliases { stdout = <&channel>; } names the console byte channel: its index, or CFG_NONE. */
 static int stdout_cfg_bc(const void *cfg_fdt, const struct hv_config *cfg, int aliases)
 {
 	int len, node;
 	const fdt32_t *ph = aliases < 0 ? NULL : fdt_getprop(cfg_fdt, aliases, "stdout", &len);
 
 	if (!ph || len != 4)
-		return -1;
+		return CFG_NONE;
 	node = fdt_node_offset_by_phandle(cfg_fdt, fdt32_to_cpu(*ph));
 	for (int i = 0; i < cfg->nr_bcs; i++)
 		if (cfg->bc[i].node == node)
 			return i;
-	return -1;
+	return CFG_NONE;
 }
 
 /* The byte channel unit's slot: the handle of p's console channel (its aliases/stdout). */
@@ -362,7 +362,7 @@ static int chans_create(struct partition *p, const struct unit_env *env)
 		int h = c ? handle_add(p, &c->handle) : 0;
 
 		if (h < 0)
-			return -ENOSPC;
+			return -HV_ENOSPC;
 		if (c && i == out)
 			s->stdout_handle = h;
 	}

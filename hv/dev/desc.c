@@ -2,10 +2,10 @@
  * through the parents' ranges, its interrupts resolved through interrupt-parent, numbered
  * handles, and the BH_DEVICE_* answers built from them (include/bulkhead/device.h).
  * Shared by the hypervisor and bhctl: libfdt and libc only. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <hv/device_desc.h>
+#include <hv/err.h>
 #include <hv/fdt_util.h>
 
 #define MAX_PARENT_HOPS	16
@@ -23,7 +23,7 @@ static int add_regions(const void *hw, struct dev_desc *d)
 	if (n < 0)
 		return n;
 	if (n > DEV_MAX_REGIONS)
-		return -FDT_ERR_NOSPACE;
+		return -HV_EFDT_NOSPACE;
 	for (int i = 0; i < n; i++) {
 		struct dev_region *r = &d->region[i];
 		struct fdt_region fr;
@@ -51,10 +51,10 @@ static int irq_parent(const void *hw, int node)
 		const fdt32_t *ph = fdt_getprop(hw, node, "interrupt-parent", &len);
 
 		if (ph && len == 4)
-			return fdt_node_offset_by_phandle(hw, fdt32_to_cpu(*ph));
+			return hv_err_fdt(fdt_node_offset_by_phandle(hw, fdt32_to_cpu(*ph)));
 		node = fdt_parent_offset(hw, node);
 	}
-	return -FDT_ERR_NOTFOUND;
+	return -HV_EFDT_NOTFOUND;
 }
 
 static uint32_t sense_flags(uint32_t sense)
@@ -78,12 +78,12 @@ int dev_desc_node_irqs(const void *hw, struct dev_desc *d)
 		return 0;
 	ctrl = irq_parent(hw, d->hw_node);
 	if (ctrl < 0 || !fdt_getprop(hw, ctrl, "interrupt-controller", NULL))
-		return -FDT_ERR_BADVALUE;
+		return -HV_EFDT_BADVALUE;
 	cells = (int)fdt_get_u32(hw, ctrl, "#interrupt-cells", 0);
 	if (cells < 1 || cells > 4 || len % (4 * cells))
-		return -FDT_ERR_BADNCELLS;
+		return -HV_EFDT_BADNCELLS;
 	if (len / (4 * cells) > DEV_MAX_IRQS)
-		return -FDT_ERR_NOSPACE;
+		return -HV_EFDT_NOSPACE;
 	for (int i = 0; i < len / (4 * cells); i++) {
 		struct dev_irq *q = &d->irq[i];
 		const fdt32_t *spec = p + i * cells;
@@ -113,7 +113,7 @@ int dev_desc_pci_intx(const void *hw, struct dev_desc *d, uint32_t pin)
 	struct dev_irq *q = &d->irq[BH_PCI_INTX_IRQ_INDEX];
 
 	if (!map || !mask || mlen != 16 || len % 4)
-		return -FDT_ERR_BADVALUE;
+		return -HV_EFDT_BADVALUE;
 	for (int i = 0; i < 4; i++)
 		key[i] &= fdt32_to_cpu(mask[i]);
 	for (int at = 0, n = len / 4, k = 0; at + 5 <= n; k++) {
@@ -125,7 +125,7 @@ int dev_desc_pci_intx(const void *hw, struct dev_desc *d, uint32_t pin)
 		/* the cell counts are any u32 in a bad tree: bounded before they are added */
 		if (ctrl < 0 || pic < 1 || pac > (uint32_t)n || pic > (uint32_t)n ||
 		    at + 5 + (int)(pac + pic) > n)
-			return -FDT_ERR_BADVALUE;
+			return -HV_EFDT_BADVALUE;
 		for (int i = 0; i < 4; i++)
 			hit &= fdt32_to_cpu(map[at + i]) == key[i];
 		if (hit) {
@@ -140,7 +140,7 @@ int dev_desc_pci_intx(const void *hw, struct dev_desc *d, uint32_t pin)
 		}
 		at += 5 + pac + pic;
 	}
-	return -FDT_ERR_NOTFOUND;
+	return -HV_EFDT_NOTFOUND;
 }
 
 static int build_pci(const void *hw, const fdt32_t *fn, struct dev_desc *d)
@@ -173,10 +173,10 @@ int dev_desc_build(const void *hw, const void *cfg_fdt, const struct hv_config *
 	d->owner = cd->owner;
 	d->flags = BH_DEVICE_FLAG_DT;
 	if (cd->hw_node < 0)
-		return -FDT_ERR_NOTFOUND;
+		return -HV_EFDT_NOTFOUND;
 	fn = fdt_getprop(cfg_fdt, cd->node, "pci-function", &len);
 	if (fn)
-		return len == 8 ? build_pci(hw, fn, d) : -FDT_ERR_BADVALUE;
+		return len == 8 ? build_pci(hw, fn, d) : -HV_EFDT_BADVALUE;
 	err = add_regions(hw, d);
 	return err ? err : dev_desc_node_irqs(hw, d);
 }
@@ -215,7 +215,7 @@ int dev_desc_region(const struct dev_desc *d, uint32_t index, struct bh_region_i
 	const struct dev_region *r = &d->region[index];
 
 	if (index >= d->nr_regions)
-		return -ENOENT;
+		return -HV_ENOENT;
 	memset(out, 0, sizeof(*out));
 	out->argsz = sizeof(*out);
 	out->flags = r->flags;
@@ -230,7 +230,7 @@ int dev_desc_irq(const struct dev_desc *d, uint32_t index, struct bh_irq_info *o
 		 uint32_t *handles, uint32_t max_handles)
 {
 	if (index >= d->nr_irqs)
-		return -ENOENT;
+		return -HV_ENOENT;
 	memset(out, 0, sizeof(*out));
 	out->argsz = (uint32_t)(sizeof(*out) + d->irq[index].count * sizeof(uint32_t));
 	out->flags = d->irq[index].flags;
@@ -254,25 +254,25 @@ int dev_desc_dt_path(const void *hw, const struct dev_desc *d, uint32_t kind, ui
 		break;
 	case BH_DT_KIND_REGION:
 		if (index >= d->nr_regions)
-			return -ENOENT;
+			return -HV_ENOENT;
 		*prop = d->region[index].prop;
 		*pidx = d->region[index].prop_index;
 		break;
 	case BH_DT_KIND_IRQ:
 		if (index >= d->nr_irqs)
-			return -ENOENT;
+			return -HV_ENOENT;
 		node = d->irq[index].node;
 		*prop = d->irq[index].prop;
 		*pidx = d->irq[index].prop_index;
 		break;
 	default:
-		return -EINVAL;
+		return -HV_EINVAL;
 	}
 	if (fdt_get_path(hw, node, path, sizeof(path)) < 0)
-		return -EINVAL;
+		return -HV_EINVAL;
 	*needed = strlen(path) + 1;
 	if (len && len < *needed)
-		return -EOVERFLOW;
+		return -HV_EOVERFLOW;
 	if (len)
 		memcpy(buf, path, *needed);
 	return 0;

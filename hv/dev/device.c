@@ -2,7 +2,6 @@
  * the owner is created, MMIO mapped into it (whole pages straight through, cache-inhibited
  * and guarded; registers that share a page with someone else's are forwarded access by
  * access), the interrupts given to the virtual PIC, and the device nodes of the guest tree. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
@@ -11,8 +10,11 @@
 #include <hv/console.h>
 #include <hv/device.h>
 #include <hv/device_hcall.h>
+#include <hv/err.h>
+#include <hv/fdt_util.h>
 #include <hv/guest_tree.h>
 #include <hv/iommu.h>
+#include <hv/mutate.h>
 #include <hv/pci.h>
 #include <hv/vpci_host.h>
 #include <hv/partition.h>
@@ -23,7 +25,9 @@
 #define MAX_FWD_PAGES	16
 #define FWD_WINDOWS	4
 
-#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
+#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)	/* an hv code */
+#define CLAIM_STATE_LEN		8	/* "standby" + NUL; "active" padded with NULs */
+#define CLAIM_STATUS_LEN	9	/* "disabled" + NUL; "okay" padded with NULs */
 
 /* A page of device registers a partition may only partly touch: accesses inside one of its
  * windows are forwarded to the hardware, anything else in the page faults the partition. */
@@ -32,7 +36,10 @@ struct fwd_page {
 	uint64_t page;				/* guest = host physical page address */
 	volatile uint8_t *va;			/* the hypervisor's mapping of that page */
 	unsigned int nr;
-	struct { uint32_t off, size; } win[FWD_WINDOWS];
+	struct {
+		uint32_t off, size;
+		const struct hv_device *dev;	/* open while dev->holder */
+	} win[FWD_WINDOWS];
 };
 
 static struct hv_device devices[MAX_DEVICES];
@@ -90,7 +97,8 @@ struct hv_device *device_get(struct partition *p, unsigned long n)
 static bool fwd_inside(const struct fwd_page *f, uint64_t off, unsigned int size)
 {
 	for (unsigned int i = 0; i < f->nr; i++)
-		if (off >= f->win[i].off && off + size <= (uint64_t)f->win[i].off + f->win[i].size)
+		if (off >= f->win[i].off && off + size <= (uint64_t)f->win[i].off + f->win[i].size &&
+		    (f->win[i].dev->holder || hv_mutated("claim-standby-open")))
 			return true;
 	return false;
 }
@@ -101,11 +109,11 @@ static int fwd_read(void *ctx, uint64_t off, unsigned int size, uint64_t *value)
 	volatile uint8_t *a = f->va + off;
 
 	if (!fwd_inside(f, off, size))
-		return -EFAULT;
+		return -HV_EFAULT;
 	switch (size) {
 	case 1: *value = arch_read8(a); break;
 	case 4: *value = arch_read32(a); break;
-	default: return -EINVAL;
+	default: return -HV_EINVAL;
 	}
 	return 0;
 }
@@ -116,11 +124,11 @@ static int fwd_write(void *ctx, uint64_t off, unsigned int size, uint64_t value)
 	volatile uint8_t *a = f->va + off;
 
 	if (!fwd_inside(f, off, size))
-		return -EFAULT;
+		return -HV_EFAULT;
 	switch (size) {
 	case 1: arch_write8(a, (uint8_t)value); break;
 	case 4: arch_write32(a, (uint32_t)value); break;
-	default: return -EINVAL;
+	default: return -HV_EINVAL;
 	}
 	return 0;
 }
@@ -145,18 +153,20 @@ static struct fwd_page *fwd_page_get(struct partition *p, uint64_t page)
 	return f;
 }
 
-static int map_forwarded(struct partition *p, const struct dev_region *r)
+static int map_forwarded(struct partition *p, const struct dev_region *r,
+			 const struct hv_device *d)
 {
 	uint64_t page = r->phys & ~(DEV_PAGE_SIZE - 1);
 	struct fwd_page *f;
 
 	if (r->phys + r->size > page + DEV_PAGE_SIZE)
-		return -EINVAL;		/* straddles a page boundary: not supported */
+		return -HV_EINVAL;		/* straddles a page boundary: not supported */
 	f = fwd_page_get(p, page);
 	if (!f || f->nr == FWD_WINDOWS)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	f->win[f->nr].off = (uint32_t)(r->phys - page);
 	f->win[f->nr].size = (uint32_t)r->size;
+	f->win[f->nr].dev = d;
 	f->nr++;
 	return 0;
 }
@@ -169,13 +179,48 @@ static int map_regions(struct hv_device *d)
 		const struct dev_region *r = &d->desc.region[i];
 		int err = (r->flags & BH_REGION_FLAG_MMAP)
 			? partition_map_device(d->part, r->guest, r->phys, r->size)
-			: map_forwarded(d->part, r);
+			: map_forwarded(d->part, r, d);
+
+		if (!err && (r->flags & BH_REGION_FLAG_MMAP) && !d->holder &&
+		    !hv_mutated("claim-standby-open"))
+			err = partition_region_set(d->part, r->guest, false);
 
 		if (err) {
 			hv_printf("partition %s: cannot map region %u of a device (0x%llx, 0x%llx "
 				  "bytes): error %d\n", d->part->name, i,
 				  (unsigned long long)r->phys, (unsigned long long)r->size, err);
 			return err;
+		}
+	}
+	return 0;
+}
+
+/* map-ranges (Topaz): every window of the bus device's "ranges", translated to CPU physical
+ * through its parents, mapped into the partition at its physical address (as its registers
+ * are). Each entry is <child-address parent-address size>; the parent address is what is
+ * translated (a PCI controller's 3-cell child address is not needed). */
+static int map_ranges(struct hv_device *d, const void *hw)
+{
+	int node = d->desc.hw_node, parent = fdt_parent_offset(hw, node), len;
+	int ca = fdt_child_addr_cells(hw, node), pa = fdt_child_addr_cells(hw, parent);
+	int sc = fdt_child_size_cells(hw, node), n = ca + pa + sc;
+	const fdt32_t *r = fdt_getprop(hw, node, "ranges", &len);
+
+	if (!r || parent < 0 || ca > 3 || pa < 1 || pa > 2 || sc < 1 || sc > 2 || len % (4 * n))
+		return r ? -HV_EINVAL : 0;		/* no ranges: nothing to map */
+	for (int i = 0; i < len / 4; i += n) {
+		uint64_t bus = fdt_read_cells(r + i + ca, pa);	/* in the parent's space */
+		uint64_t size = fdt_read_cells(r + i + ca + pa, sc), phys;
+		int err = fdt_translate_addr(hw, parent, bus, &phys);
+
+		if (!err)
+			err = partition_map_device(d->part, phys, phys, (size + 0xfff) & ~0xfffull);
+		if (err) {
+			hv_printf("partition %s: map-ranges: window %d of %s (0x%llx, 0x%llx "
+				  "bytes) cannot be mapped: error %d\n", d->part->name, i / n,
+				  fdt_get_name(hw, node, NULL), (unsigned long long)bus,
+				  (unsigned long long)size, err);
+			return -HV_EINVAL;
 		}
 	}
 	return 0;
@@ -189,6 +234,7 @@ static int add_dma_source(struct hv_device *d)
 	struct iommu_attach_args a = {
 		.kind = IOMMU_SRC_PCI, .id = d->desc.pci_bdf, .unit = d->desc.hw_node,
 		.window_gpa = d->dma_window.base, .window_size = d->dma_window.size,
+		.sub = d->dma_sub, .nr_sub = d->nr_dma_sub,
 		.no_dma_disable = d->no_dma_disable, .defer_dma_disable = d->defer_dma_disable,
 		.no_dma = d->no_dma, .mask = pci_function_quiesce,
 		.master = pci_function_master, .ctx = pci_function_ctx(&d->desc),
@@ -211,13 +257,32 @@ static int add_handles(struct hv_device *d)
 		return h;
 	d->desc.handle = (uint32_t)h;
 	for (unsigned int i = 0; i < d->desc.nr_irqs; i++) {
-		int ih = d->desc.irq[i].count ? vpic_irq_create(d->part, &d->desc.irq[i]) : 0;
+		const struct dev_irq *q = &d->desc.irq[i];
+		int ih = !q->count ? 0 : d->holder ? vpic_irq_create(d->part, q) :
+			 vpic_irq_create_dormant(d->part, q);
 
 		if (ih < 0)
 			return ih;
 		d->desc.irq[i].handle = (uint32_t)ih;
 	}
 	return d->desc.pci ? add_dma_source(d) : 0;
+}
+
+/* The device's dma-window and, when it has sub-windows, the ranges its dma-subwindow nodes
+ * describe (the window's other slots stay unreachable). */
+static void set_dma_window(struct hv_device *d, const struct hv_config *cfg, int wi)
+{
+	const struct cfg_dma_window *w = &cfg->dma_window[wi];
+
+	d->dma_window = w->guest;
+	for (int i = 0; w->subwindow_count && i < w->nr_subwindows &&
+			d->nr_dma_sub < CFG_MAX_SUBWIN_COUNT; i++) {
+		const struct cfg_subwindow *sw = &cfg->subwindow[w->first_subwindow + i];
+
+		d->dma_sub[2 * d->nr_dma_sub] = sw->guest.base;
+		d->dma_sub[2 * d->nr_dma_sub + 1] = sw->guest.size;
+		d->nr_dma_sub++;
+	}
 }
 
 static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
@@ -227,7 +292,7 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	int err;
 
 	if (nr_devices == MAX_DEVICES)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	d = &devices[nr_devices];
 	memset(d, 0, sizeof(*d));
 	d->part = p;
@@ -236,16 +301,20 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 			    cfg->part[p->cfg_index].no_dma_disable;
 	d->defer_dma_disable = cfg->part[p->cfg_index].defer_dma_disable;
 	d->no_dma = cfg->device[index].no_dma;
+	d->claimable = cfg->device[index].claimable;
+	d->holder = d->claimable != CFG_CLAIM_STANDBY;
 	if (cfg->device[index].dma_window >= 0)
-		d->dma_window = cfg->dma_window[cfg->device[index].dma_window].guest;
+		set_dma_window(d, cfg, cfg->device[index].dma_window);
 	err = dev_desc_build(hw, cfg_fdt, cfg, index, &d->desc);
 	if (err) {
 		hv_printf("partition %s: device %s: %s\n", p->name, cfg->device[index].device,
-			  fdt_strerror(err));
-		return -EINVAL;
+			  hv_strerror(err));
+		return -HV_EINVAL;
 	}
 	nr_devices++;
 	err = d->desc.pci ? pci_function_setup(p, hw, &d->desc) : map_regions(d);
+	if (!err && !d->desc.pci && cfg->device[index].map_ranges)
+		err = map_ranges(d, hw);
 	if (!err && d->desc.pci)
 		err = vpci_host_map(p);		/* the controller its own OS drives */
 	return err ? err : add_handles(d);
@@ -302,6 +371,76 @@ DEFINE_UNIT(devices, .order = UNIT_ORDER_DEVICES, UNIT_SLOTS(part_devices),
 	    .init = devices_init, .exit = devices_exit, .partition_create = devices_create,
 	    .destroy = devices_destroy);
 
+/* ---- claimable devices ---- */
+
+/* Values of equal length whoever holds the device, so that a claim can rewrite a built tree
+ * in place (fdt_setprop_inplace(): no byte moves; a concurrent gdt reads a whole tree). */
+static const char claim_state[2][CLAIM_STATE_LEN] = { "standby", "active" };
+static const char claim_status[2][CLAIM_STATUS_LEN] = { "disabled", "okay" };
+
+/* Topaz: a standby copy is disabled (a hardware status other than "ok..." is left as it is). */
+static int claim_props(void *fdt, int node, bool holder)
+{
+	const char *st = fdt_getprop(fdt, node, "status", NULL);
+
+	FDT_TRY(fdt_setprop(fdt, node, "fsl,hv-claimable", claim_state[holder], CLAIM_STATE_LEN));
+	if (!st || !strncmp(st, "ok", 2))
+		FDT_TRY(fdt_setprop(fdt, node, "status", claim_status[holder], CLAIM_STATUS_LEN));
+	return 0;
+}
+
+/* d's node in its partition's kept tree (built at its first start), after a claim: what the
+ * partition's next start boots with. */
+static void claim_tree_update(const struct hv_device *d)
+{
+	void *fdt = d->part->tree;
+	fdt32_t h = cpu_to_fdt32(d->desc.handle);
+	int node, len;
+
+	if (!fdt)
+		return;		/* built at its first start, from d->holder */
+	node = fdt_node_offset_by_prop_value(fdt, -1, "fsl,hv-device-handle", &h, sizeof(h));
+	if (node < 0)
+		return;
+	fdt_setprop_inplace(fdt, node, "fsl,hv-claimable", claim_state[d->holder],
+			    CLAIM_STATE_LEN);
+	if (fdt_getprop(fdt, node, "status", &len) && len == CLAIM_STATUS_LEN)
+		fdt_setprop_inplace(fdt, node, "status", claim_status[d->holder],
+				    CLAIM_STATUS_LEN);
+}
+
+struct hv_device *device_holder_of(const struct hv_device *d)
+{
+	for (unsigned int i = 0; i < nr_devices; i++)
+		if (devices[i].desc.hw_node == d->desc.hw_node && devices[i].holder)
+			return &devices[i];
+	return NULL;
+}
+
+static void set_holder(struct hv_device *d, bool on)
+{
+	for (unsigned int i = 0; i < d->desc.nr_regions; i++)
+		if (d->desc.region[i].flags & BH_REGION_FLAG_MMAP)
+			partition_region_set(d->part, d->desc.region[i].guest, on);
+	d->holder = on;		/* forwarded windows follow it */
+	arch_mb();
+}
+
+void device_move_holder(struct hv_device *from, struct hv_device *to)
+{
+	set_holder(from, false);
+	for (unsigned int i = 0; i < to->desc.nr_irqs; i++) {
+		struct vpic_irq *a = vpic_irq_get(from->part, from->desc.irq[i].handle);
+		struct vpic_irq *b = vpic_irq_get(to->part, to->desc.irq[i].handle);
+
+		if (a && b && !hv_mutated("claim-keep-irq"))
+			vpic_irq_move(a, b);
+	}
+	set_holder(to, true);
+	claim_tree_update(from);
+	claim_tree_update(to);
+}
+
 /* ---- guest tree ---- */
 
 /* ePAPR hv-pic sense (Linux ehv_pic.c): 0 falling, 1 rising, 2 low level, 3 high level. */
@@ -335,12 +474,12 @@ static int copy_node(void *fdt, int dst, const void *hw, int node, bool top)
 
 		if (top && skip_prop(name))
 			continue;
-		TRY(fdt_setprop(fdt, dst, name, val, len));
+		FDT_TRY(fdt_setprop(fdt, dst, name, val, len));
 	}
 	fdt_for_each_subnode(child, hw, node) {
 		int sub = fdt_add_subnode(fdt, dst, fdt_get_name(hw, child, NULL));
 
-		TRY(sub);
+		FDT_TRY(sub);
 		TRY(copy_node(fdt, sub, hw, child, false));
 	}
 	return 0;
@@ -362,13 +501,13 @@ static int parent_in_guest(void *fdt, const void *hw, int hw_parent)
 	if (node >= 0)
 		return node;
 	node = fdt_add_subnode(fdt, gp, fdt_get_name(hw, hw_parent, NULL));
-	TRY(node);
+	FDT_TRY(node);
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		int len;
 		const void *v = fdt_getprop(hw, hw_parent, keep[i], &len);
 
 		if (v)
-			TRY(fdt_setprop(fdt, node, keep[i], v, len));
+			FDT_TRY(fdt_setprop(fdt, node, keep[i], v, len));
 	}
 	return node;
 }
@@ -382,17 +521,17 @@ static int pci_node(void *fdt, const struct dev_desc *dd)
 
 	if (vhb < 0) {
 		vhb = fdt_add_subnode(fdt, 0, "hv-pci");
-		TRY(vhb);
-		TRY(fdt_setprop_string(fdt, vhb, "compatible", "bulkhead,virtual-pci-host"));
-		TRY(fdt_setprop_u32(fdt, vhb, "#address-cells", 1));
-		TRY(fdt_setprop_u32(fdt, vhb, "#size-cells", 0));
+		FDT_TRY(vhb);
+		FDT_TRY(fdt_setprop_string(fdt, vhb, "compatible", "bulkhead,virtual-pci-host"));
+		FDT_TRY(fdt_setprop_u32(fdt, vhb, "#address-cells", 1));
+		FDT_TRY(fdt_setprop_u32(fdt, vhb, "#size-cells", 0));
 	}
 	snprintf(name, sizeof(name), "function@%lx", (unsigned long)(dd->pci_bdf & 0xff));
 	node = fdt_add_subnode(fdt, vhb, name);
-	TRY(node);
-	TRY(fdt_setprop_string(fdt, node, "compatible", "bulkhead,pci-function"));
-	TRY(fdt_setprop_u32(fdt, node, "reg", dd->pci_bdf & 0xff));
-	TRY(fdt_setprop_u32(fdt, node, "fsl,hv-dma-handle", dd->dma_handle));
+	FDT_TRY(node);
+	FDT_TRY(fdt_setprop_string(fdt, node, "compatible", "bulkhead,pci-function"));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "reg", dd->pci_bdf & 0xff));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "fsl,hv-dma-handle", dd->dma_handle));
 	return node;
 }
 
@@ -408,17 +547,20 @@ static int add_device_node(void *fdt, const struct hv_device *d, const void *hw,
 		parent = parent_in_guest(fdt, hw, fdt_parent_offset(hw, dd->hw_node));
 		TRY(parent);
 		node = fdt_add_subnode(fdt, parent, fdt_get_name(hw, dd->hw_node, NULL));
-		TRY(node);
+		FDT_TRY(node);
 		TRY(copy_node(fdt, node, hw, dd->hw_node, true));
 	}
 	TRY(node);
-	TRY(fdt_setprop_u32(fdt, node, "fsl,hv-device-handle", dd->handle));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "fsl,hv-device-handle", dd->handle));
+	if (d->claimable != CFG_CLAIM_NONE)
+		TRY(claim_props(fdt, node, d->holder));
 	for (unsigned int i = 0; i < dd->nr_irqs; i++) {
 		if (!dd->irq[i].count)
 			continue;
-		TRY(fdt_setprop_u32(fdt, node, "interrupt-parent", (uint32_t)pic));
-		TRY(fdt_appendprop_u32(fdt, node, "interrupts", dd->irq[i].handle));
-		TRY(fdt_appendprop_u32(fdt, node, "interrupts", hv_pic_sense(dd->irq[i].flags)));
+		FDT_TRY(fdt_setprop_u32(fdt, node, "interrupt-parent", (uint32_t)pic));
+		FDT_TRY(fdt_appendprop_u32(fdt, node, "interrupts", dd->irq[i].handle));
+		FDT_TRY(fdt_appendprop_u32(fdt, node, "interrupts",
+					   hv_pic_sense(dd->irq[i].flags)));
 	}
 	return upd >= 0 ? guest_tree_node_update(fdt, node, cfg_fdt, upd) : 0;
 }
@@ -436,6 +578,11 @@ void device_show(const struct partition *p)
 		if (devices[i].part != p)
 			continue;
 		dev_desc_print(hw_tree, &devices[i].desc, show_line, NULL);
+		if (devices[i].claimable != CFG_CLAIM_NONE)
+			hv_printf("  claimable (%s in the config): %s\n",
+				  config_claim_name(devices[i].claimable),
+				  devices[i].holder ? "held by this partition" :
+				  "on standby (FH_CLAIM_DEVICE takes it from a stopped holder)");
 		n++;
 	}
 	hv_printf("partition %s: %u device%s, %lu bad device calls\n", p->name, n,

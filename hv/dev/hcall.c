@@ -1,11 +1,11 @@
 /* hcall.c - the device descriptor hypercalls (BH_DEVICE_*, docs/abi.md): argument
  * buffers are guest physical, checked against the caller's memory before anything is
  * written; structures follow the argsz rules of include/bulkhead/device.h. */
-#include <errno.h>
 #include <string.h>
 #include <hv/console.h>
 #include <hv/device.h>
 #include <hv/device_hcall.h>
+#include <hv/err.h>
 #include <hv/partition.h>
 #include <hv/unit.h>
 
@@ -63,11 +63,11 @@ static int read_argsz(struct vcpu *v, struct hcall_regs *r, uint64_t gpa, uint32
 {
 	if (guest_read(v->part, gpa, argsz, sizeof(*argsz))) {
 		device_bad_call(v, r, EV_EFAULT, "structure outside the partition's memory");
-		return -EFAULT;
+		return -HV_EFAULT;
 	}
 	if (*argsz < minsz) {
 		device_bad_call(v, r, EV_EINVAL, "argsz below the structure's minimum");
-		return -EINVAL;
+		return -HV_EINVAL;
 	}
 	return 0;
 }
@@ -148,7 +148,7 @@ void hc_device_get_dt_path(struct vcpu *v, struct hcall_regs *r)
 		return;
 	err = dev_desc_dt_path(device_hw_tree(), &d->desc, (uint32_t)r->reg[1], (uint32_t)r->reg[2],
 			       path, sizeof(path), &needed, &prop, &pidx);
-	if (err == -EINVAL) {
+	if (err == -HV_EINVAL) {
 		device_bad_call(v, r, EV_EINVAL, "unknown kind");
 		return;
 	}

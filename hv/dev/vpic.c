@@ -16,11 +16,11 @@
  * of a bit word that lost a bit would leave a source masked at the controller for good. The
  * lock is a leaf: nothing is called under it that takes another lock; it is held for a few
  * register accesses at most (irqchip_arch_route() waits, bounded, for an active source). */
-#include <errno.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include <hv/hcall.h>
 #include <hv/arch/irqchip.h>
@@ -119,13 +119,13 @@ struct vpic_irq *vpic_irq_get(struct partition *p, unsigned long n)
 	return h ? h->obj : NULL;
 }
 
-int vpic_irq_create(struct partition *p, const struct dev_irq *di)
+static int irq_create(struct partition *p, const struct dev_irq *di, bool dormant)
 {
 	struct vpic_irq *q;
 	int h;
 
 	if (nr_irqs == MAX_VPIC_IRQS)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	if (!irqchip_arch_ready() && irqchip_arch_init(&hv_platform->irqchip))
 		hv_printf("vpic: no interrupt controller: device interrupts stay off\n");
 	q = &irqs[nr_irqs];
@@ -134,6 +134,7 @@ int vpic_irq_create(struct partition *p, const struct dev_irq *di)
 	q->config = (di->flags & BH_IRQ_FLAG_LEVEL ? VPIC_CONFIG_LEVEL : 0) |
 		    (di->flags & BH_IRQ_FLAG_ACTIVE_LOW ? 0 : VPIC_CONFIG_POSITIVE);
 	q->sense = di->sense;
+	q->dormant = dormant;
 	q->handle = (struct handle){ .type = HANDLE_IRQ, .ops = &vpic_ops, .obj = q };
 	h = handle_add(p, &q->handle);
 	if (h < 0)
@@ -142,10 +143,20 @@ int vpic_irq_create(struct partition *p, const struct dev_irq *di)
 	vlock();	/* published whole: other CPUs walk irqs[] under the lock */
 	nr_irqs++;
 	vunlock();
-	q->routed = p->nr_vcpus &&
+	q->routed = !dormant && p->nr_vcpus &&
 		    !irqchip_arch_route(q->src, di->sense, p->vcpu[0].pcpu, DEFAULT_PRIO);
 	vpic_postreset(&q->handle);
 	return h;
+}
+
+int vpic_irq_create(struct partition *p, const struct dev_irq *di)
+{
+	return irq_create(p, di, false);
+}
+
+int vpic_irq_create_dormant(struct partition *p, const struct dev_irq *di)
+{
+	return irq_create(p, di, true);
 }
 
 /* p's sources are the last ones made (partitions are built, and unwound, in order; the units
@@ -172,7 +183,7 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out, bool level)
 	int h;
 
 	if (nr_irqs == MAX_VPIC_IRQS || (level && nr_level == LEVEL_IRQS_MAX))
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	q = &irqs[nr_irqs];
 	*q = (struct vpic_irq){ .part = p, .src = IRQCHIP_NONE, .priority = DEFAULT_PRIO,
 				.guest_masked = true, .level = level,
@@ -300,7 +311,7 @@ void vpic_external(struct vcpu *v)
 	 * device's handler looks at its own device); none: it stays masked until one does */
 	for (unsigned int i = 0; i < nr_irqs; i++)
 		if (irqs[i].part == v->part && irqs[i].src == src && !irqs[i].guest_masked &&
-		    irqs[i].priority)
+		    irqs[i].priority && !irqs[i].dormant)
 			s->pending |= BIT(i);
 	vunlock();
 }
@@ -333,14 +344,14 @@ int vpic_tree_node(void *fdt)
 		return (int)fdt_get_phandle(fdt, node);
 	node = fdt_add_subnode(fdt, 0, "hv-pic");
 	if (node < 0)
-		return node;
+		return hv_err_fdt(node);
 	ph = fdt_get_max_phandle(fdt) + 1;
 	if (fdt_setprop_string(fdt, node, "compatible", "epapr,hv-pic") ||
 	    fdt_setprop(fdt, node, "interrupt-controller", NULL, 0) ||
 	    fdt_setprop_u32(fdt, node, "#interrupt-cells", 2) ||
 	    fdt_setprop_u32(fdt, node, "#address-cells", 0) ||
 	    fdt_setprop_u32(fdt, node, "phandle", ph))
-		return -FDT_ERR_NOSPACE;
+		return -HV_EFDT_NOSPACE;
 	return (int)ph;
 }
 
@@ -375,6 +386,23 @@ static void update_hw_mask(const struct vpic_irq *q)
 	irqchip_arch_mask(q->src, !wanted || (held & sharers) || q->part->state != PART_RUNNING);
 }
 
+void vpic_irq_move(struct vpic_irq *from, struct vpic_irq *to)
+{
+	struct partition *p = to->part;
+
+	vlock();
+	if (from->routed)
+		irqchip_arch_mask(from->src, true);
+	from->routed = false;
+	from->dormant = true;
+	to->dormant = false;
+	to->routed = p->nr_vcpus && !irqchip_arch_route(to->src, to->sense,
+							p->vcpu[to->dest].pcpu,
+							to->priority ? to->priority : DEFAULT_PRIO);
+	update_hw_mask(to);
+	vunlock();
+}
+
 static struct vpic_irq *irq_arg(struct vcpu *v, struct hcall_regs *r)
 {
 	struct vpic_irq *q = vpic_irq_get(v->part, r->reg[0]);
@@ -399,7 +427,7 @@ void hc_int_set_config(struct vcpu *v, struct hcall_regs *r)
 	vlock();
 	q->config = (uint32_t)r->reg[1] & (VPIC_CONFIG_POSITIVE | VPIC_CONFIG_LEVEL);
 	q->priority = (uint32_t)r->reg[2];
-	if (q->src != IRQCHIP_NONE && (q->dest != r->reg[3] || q->priority)) {
+	if (q->src != IRQCHIP_NONE && !q->dormant && (q->dest != r->reg[3] || q->priority)) {
 		q->dest = (uint32_t)r->reg[3];
 		q->routed = !irqchip_arch_route(q->src, q->sense, v->part->vcpu[q->dest].pcpu,
 						q->priority ? q->priority : DEFAULT_PRIO);

@@ -2,10 +2,10 @@
  * device starts disabled, the guest's driver enables it with FH_DMA_ENABLE(handle) when it
  * is ready and may disable it again with FH_DMA_DISABLE(handle). A source configured with
  * no-dma-disable is enabled from the start; the calls still work on it. */
-#include <errno.h>
 #include <bulkhead/errors.h>
 #include <hv/console.h>
 #include <hv/dma_hcall.h>
+#include <hv/err.h>
 #include <hv/iommu.h>
 #include <hv/partition.h>
 #include <hv/vcpu.h>
@@ -13,19 +13,14 @@
 /* Back end errors as hypercall status: what the guest can act on. */
 static unsigned long status_of(int err)
 {
-	switch (err) {
-	case 0:
-		return EV_SUCCESS;
-	case -EBUSY:		/* shares a fence with another partition's enabled source */
-	case -ENOSPC:		/* the domain does not fit the hardware's windows */
-		return EV_CONFIG;
-	case -ENODEV:
-		return EV_ENODEV;
-	case -EPERM:		/* the config says the device does no DMA (no-dma) */
-		return EV_EPERM;
-	default:
-		return EV_EIO;
-	}
+	static const struct ev_status map[] = {
+		{ -HV_EBUSY, EV_CONFIG },	/* shares a fence with another's source */
+		{ -HV_ENOSPC, EV_CONFIG },	/* the domain does not fit the windows */
+		{ -HV_ENODEV, EV_ENODEV },
+		{ -HV_EPERM, EV_EPERM },	/* the config says no DMA (no-dma) */
+	};
+
+	return hv_err_to_ev(err, map, sizeof(map) / sizeof(map[0]), EV_EIO);
 }
 
 static void dma_switch(struct vcpu *v, struct hcall_regs *r, bool on)

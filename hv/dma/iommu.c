@@ -2,11 +2,11 @@
  * memory maps, the start state policy (disabled unless no-dma-disable), the quiesce sequence
  * run by each source handle's prereset, fault records. Hardware work is in the back ends
  * behind the iommu_arch_* hooks (<hv/arch.h>). */
-#include <errno.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/bootargs.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include <hv/iommu.h>
 #include <hv/manager.h>
@@ -14,6 +14,7 @@
 #include <hv/partition.h>
 #include <hv/stats.h>
 #include <hv/unit.h>
+#include <hv/errmgr.h>
 
 /* Per partition (the IOMMU unit's slot): its whole-memory DMA domain, built at first use. */
 struct part_dma {
@@ -65,7 +66,7 @@ static int set_enabled(struct iommu_source *s, bool on)
 
 	take(&hw_lock);
 	if (on && s->no_dma)
-		err = -EPERM;
+		err = -HV_EPERM;
 	if (err || (on && s->enabled))
 		goto out;
 	if (!on && s->master)
@@ -108,12 +109,12 @@ int iommu_domain_add(struct iommu_domain *d, uint64_t gpa, uint64_t hpa, uint64_
 	unsigned int i;
 
 	if (!size || !aligned(gpa) || !aligned(hpa) || !aligned(size) || gpa + size < gpa)
-		return -EINVAL;
+		return -HV_EINVAL;
 	for (i = 0; i < d->nr_windows; i++)
 		if (gpa < d->win[i].gpa + d->win[i].size && d->win[i].gpa < gpa + size)
-			return -EINVAL;
+			return -HV_EINVAL;
 	if (d->nr_windows == IOMMU_MAX_WINDOWS)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	/* keep the windows sorted by guest address: back ends walk them in order */
 	for (i = d->nr_windows; i > 0 && d->win[i - 1].gpa > gpa; i--)
 		d->win[i] = d->win[i - 1];
@@ -122,13 +123,9 @@ int iommu_domain_add(struct iommu_domain *d, uint64_t gpa, uint64_t hpa, uint64_
 	return 0;
 }
 
-int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa,
-		       uint64_t size)
+/* Add the part of p's memory inside guest [lo, hi) to d. */
+static int domain_add_range(struct iommu_domain *d, struct partition *p, uint64_t lo, uint64_t hi)
 {
-	uint64_t lo = gpa, hi = size ? gpa + size : ~0ull;
-
-	memset(d, 0, sizeof(*d));
-	d->part = p;
 	for (unsigned int i = 0; i < p->nr_mem; i++) {
 		const struct part_mem *m = &p->mem[i];
 		uint64_t s = m->gpa > lo ? m->gpa : lo;
@@ -139,6 +136,30 @@ int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa
 			continue;
 		err = iommu_domain_add(d, s, m->hpa + (s - m->gpa), e - s,
 				       IOMMU_READ | IOMMU_WRITE);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa,
+		       uint64_t size)
+{
+	memset(d, 0, sizeof(*d));
+	d->part = p;
+	return domain_add_range(d, p, gpa, size ? gpa + size : ~0ull);
+}
+
+/* A sub-windowed dma-window (Topaz subwindow-count): only its dma-subwindows' ranges. The
+ * PAMU back end fits them onto a primary window and its secondary entries (pamu_core.c). */
+static int domain_build_sub(struct iommu_domain *d, struct partition *p, const uint64_t *sub,
+			    unsigned int n)
+{
+	memset(d, 0, sizeof(*d));
+	d->part = p;
+	for (unsigned int i = 0; i < n; i++) {
+		int err = domain_add_range(d, p, sub[2 * i], sub[2 * i] + sub[2 * i + 1]);
+
 		if (err)
 			return err;
 	}
@@ -176,7 +197,7 @@ int iommu_attach(struct iommu_source *s, struct iommu_domain *d)
 	int err;
 
 	if (s->dom)
-		return -EBUSY;
+		return -HV_EBUSY;
 	s->dom = d;
 	s->enabled = false;
 	take(&hw_lock);
@@ -203,7 +224,7 @@ void iommu_detach(struct iommu_source *s)
 int iommu_enable(struct iommu_source *s)
 {
 	if (!s->dom)
-		return -ENODEV;
+		return -HV_ENODEV;
 	/* the test image's "enable-race" looks outside the lock, as before issue 12 #6 */
 	if (hv_mutated("enable-race"))
 		return s->enabled ? 0 : set_enabled_unchecked(s);
@@ -212,7 +233,7 @@ int iommu_enable(struct iommu_source *s)
 
 int iommu_disable(struct iommu_source *s)
 {
-	return s->dom ? set_enabled(s, false) : -ENODEV;
+	return s->dom ? set_enabled(s, false) : -HV_ENODEV;
 }
 
 /* s's DMA may still reach its partition's memory: print why, and keep that memory out of use
@@ -241,7 +262,7 @@ int iommu_quiesce(struct iommu_source *s)
 	if (err)
 		return hold_owner(s, "could not be disabled", err);
 	err = iommu_arch_wait_idle(s);
-	if (err && err != -EOPNOTSUPP)
+	if (err && err != -HV_EOPNOTSUPP)
 		return hold_owner(s, "still busy after disable", err);
 	return 0;
 }
@@ -327,7 +348,10 @@ static struct iommu_domain *domain_for(struct partition *p, const struct iommu_a
 	if (!a->window_size || hv_mutated("dma-window"))
 		return iommu_domain_of(p);
 	d = &window_domains[s - sources];
-	if (iommu_domain_build(d, p, a->window_gpa, a->window_size) || !d->nr_windows)
+	if (a->nr_sub ? domain_build_sub(d, p, a->sub, a->nr_sub) :
+			iommu_domain_build(d, p, a->window_gpa, a->window_size))
+		return NULL;
+	if (!d->nr_windows)
 		return NULL;
 	return d;
 }
@@ -348,17 +372,17 @@ int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args
 	int err, h;
 
 	if (iommu_source_find(a->kind, a->unit, a->id))
-		return -EBUSY;
+		return -HV_EBUSY;
 	s = source_alloc();
 	if (!s)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	*s = (struct iommu_source){ .kind = a->kind, .id = a->id, .unit = a->unit,
 				    .no_dma_disable = a->no_dma_disable,
 				    .defer = a->defer_dma_disable, .mask = a->mask,
 				    .master = a->master, .mask_ctx = a->ctx, .no_dma = a->no_dma };
 	s->handle = (struct handle){ .type = HANDLE_DMA, .ops = &source_ops, .obj = s };
 	d = domain_for(p, a, s);
-	err = d ? iommu_attach(s, d) : -EINVAL;
+	err = d ? iommu_attach(s, d) : -HV_EINVAL;
 	if (err) {
 		hv_printf("partition %s: dma %s 0x%x cannot be attached (error %d)\n", p->name,
 			  kind_name(a->kind), (unsigned int)a->id, err);
@@ -433,6 +457,7 @@ void iommu_report_fault(struct iommu_source *s, const struct iommu_fault *f)
 		  (unsigned long long)f->addr, (unsigned int)f->reason);
 	if (p)
 		manager_notify(p);
+	errmgr_dma(s, f);	/* queued for the error manager (issue 15) */
 }
 
 uint32_t iommu_fault_total(const struct partition *p)
@@ -491,5 +516,5 @@ int iommu_init(const struct platform *plat)
 {
 	probe(plat);
 	selftest(plat);
-	return nr_units > 0 ? 0 : -ENODEV;
+	return nr_units > 0 ? 0 : -HV_ENODEV;
 }

@@ -4,6 +4,7 @@
 #include <libfdt.h>
 #include <hv/console.h>
 #include <hv/dt_print.h>
+#include <hv/err.h>
 
 #define MAX_CELLS_SHOWN	16
 
@@ -60,10 +61,10 @@ static void print_node(const void *fdt, int node, int depth)
 
 int dt_print(const void *fdt)
 {
-	int err = fdt_check_header(fdt);
+	int err = hv_err_fdt(fdt_check_header(fdt));
 
 	if (err) {
-		hv_printf("not a device tree: %s\n", fdt_strerror(err));
+		hv_printf("not a device tree: %s\n", hv_strerror(err));
 		return err;
 	}
 	print_node(fdt, 0, 0);

@@ -1,6 +1,7 @@
 /* util.c - device-tree helpers on top of libfdt: cells, address translation, lookups. */
 #include <stdbool.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/fdt_util.h>
 
 #define MAX_TRANSLATE_DEPTH 16
@@ -22,7 +23,7 @@ static int cells_prop(const void *fdt, int node, const char *name, int dflt)
 	if (!p)
 		return dflt;
 	if (len != 4)
-		return -FDT_ERR_BADNCELLS;
+		return -HV_EFDT_BADNCELLS;
 	return (int)fdt32_to_cpu(*p);
 }
 
@@ -30,14 +31,14 @@ int fdt_child_addr_cells(const void *fdt, int node)
 {
 	int n = cells_prop(fdt, node, "#address-cells", 2);
 
-	return (n < 0 || n > 3) ? -FDT_ERR_BADNCELLS : n;
+	return (n < 0 || n > 3) ? -HV_EFDT_BADNCELLS : n;
 }
 
 int fdt_child_size_cells(const void *fdt, int node)
 {
 	int n = cells_prop(fdt, node, "#size-cells", 1);
 
-	return (n < 0 || n > 2) ? -FDT_ERR_BADNCELLS : n;
+	return (n < 0 || n > 2) ? -HV_EFDT_BADNCELLS : n;
 }
 
 /* One step up: translate addr from the children of bus to the children of bus's parent.
@@ -51,17 +52,17 @@ static int translate_one(const void *fdt, int bus, uint64_t *addr)
 	const fdt32_t *r = fdt_getprop(fdt, bus, "ranges", &len);
 
 	if (parent < 0)
-		return parent;
+		return hv_err_fdt(parent);
 	if (cac < 0 || csc < 0 || pac < 0)
-		return -FDT_ERR_BADNCELLS;
+		return -HV_EFDT_BADNCELLS;
 	if (!r)
-		return -FDT_ERR_NOTFOUND;
+		return -HV_EFDT_NOTFOUND;
 	if (len == 0)
 		return 0;
 	int stride = cac + pac + csc;
 
 	if (!stride || cac > 2 || len % (4 * stride))
-		return -FDT_ERR_BADVALUE;
+		return -HV_EFDT_BADVALUE;
 	for (int i = 0; i < len / 4; i += stride) {
 		uint64_t child = fdt_read_cells(r + i, cac);
 		uint64_t par = fdt_read_cells(r + i + cac, pac);
@@ -72,7 +73,7 @@ static int translate_one(const void *fdt, int bus, uint64_t *addr)
 			return 0;
 		}
 	}
-	return -FDT_ERR_NOTFOUND;
+	return -HV_EFDT_NOTFOUND;
 }
 
 int fdt_translate_addr(const void *fdt, int parent, uint64_t bus_addr, uint64_t *phys)
@@ -86,9 +87,9 @@ int fdt_translate_addr(const void *fdt, int parent, uint64_t bus_addr, uint64_t 
 			return err;
 		parent = fdt_parent_offset(fdt, parent);
 		if (parent < 0)
-			return parent;
+			return hv_err_fdt(parent);
 		if (++depth > MAX_TRANSLATE_DEPTH)
-			return -FDT_ERR_BADSTRUCTURE;
+			return -HV_EFDT_BADSTRUCTURE;
 	}
 	*phys = bus_addr;
 	return 0;
@@ -99,11 +100,11 @@ static int reg_layout(const void *fdt, int node, int *ac, int *sc)
 	int parent = fdt_parent_offset(fdt, node);
 
 	if (parent < 0)
-		return parent;
+		return hv_err_fdt(parent);
 	*ac = fdt_child_addr_cells(fdt, parent);
 	*sc = fdt_child_size_cells(fdt, parent);
 	if (*ac < 0 || *sc < 0 || *ac > 2)
-		return -FDT_ERR_BADNCELLS;
+		return -HV_EFDT_BADNCELLS;
 	return parent;
 }
 
@@ -113,12 +114,12 @@ int fdt_reg_count(const void *fdt, int node)
 	const fdt32_t *reg;
 
 	if (reg_layout(fdt, node, &ac, &sc) < 0)
-		return -FDT_ERR_BADNCELLS;
+		return -HV_EFDT_BADNCELLS;
 	reg = fdt_getprop(fdt, node, "reg", &len);
 	if (!reg)
 		return 0;
 	if (ac + sc == 0 || len % (4 * (ac + sc)))
-		return -FDT_ERR_BADVALUE;
+		return -HV_EFDT_BADVALUE;
 	return len / (4 * (ac + sc));
 }
 
@@ -134,7 +135,7 @@ int fdt_reg_phys(const void *fdt, int node, int index, struct fdt_region *out)
 	if (n < 0)
 		return n;
 	if (index < 0 || index >= n)
-		return -FDT_ERR_NOTFOUND;
+		return -HV_EFDT_NOTFOUND;
 	reg = (const fdt32_t *)fdt_getprop(fdt, node, "reg", NULL) + index * (ac + sc);
 	out->size = fdt_read_cells(reg + ac, sc);
 	return fdt_translate_addr(fdt, parent, fdt_read_cells(reg, ac), &out->addr);
@@ -161,13 +162,13 @@ static bool alias_chain_ok(const void *fdt, const char *p, int len)
 int fdt_resolve_path(const void *fdt, const char *path)
 {
 	if (!path || !*path)
-		return -FDT_ERR_BADPATH;
+		return -HV_EFDT_BADPATH;
 	if (path[0] == '/')
-		return fdt_path_offset(fdt, path);
+		return hv_err_fdt(fdt_path_offset(fdt, path));
 	if (!alias_chain_ok(fdt, path, (int)strlen(path)))
-		return -FDT_ERR_BADPATH;
+		return -HV_EFDT_BADPATH;
 	/* libfdt resolves a leading alias itself ("serial0" or "serial0/child"). */
-	return fdt_path_offset(fdt, path);
+	return hv_err_fdt(fdt_path_offset(fdt, path));
 }
 
 int fdt_stdout_node(const void *fdt)
@@ -177,19 +178,20 @@ int fdt_stdout_node(const void *fdt)
 	int len;
 
 	if (chosen < 0)
-		return chosen;
+		return hv_err_fdt(chosen);
 	p = fdt_getprop(fdt, chosen, "stdout-path", &len);
 	if (!p)
 		p = fdt_getprop(fdt, chosen, "linux,stdout-path", &len);
 	if (!p)
-		return -FDT_ERR_NOTFOUND;
+		return -HV_EFDT_NOTFOUND;
 	if (len < 1 || p[len - 1] != '\0')
-		return -FDT_ERR_BADVALUE;
+		return -HV_EFDT_BADVALUE;
 	const char *colon = strchr(p, ':');
 
 	if (!alias_chain_ok(fdt, p, colon ? (int)(colon - p) : (int)strlen(p)))
-		return -FDT_ERR_BADPATH;
-	return colon ? fdt_path_offset_namelen(fdt, p, (int)(colon - p)) : fdt_path_offset(fdt, p);
+		return -HV_EFDT_BADPATH;
+	return hv_err_fdt(colon ? fdt_path_offset_namelen(fdt, p, (int)(colon - p)) :
+				  fdt_path_offset(fdt, p));
 }
 
 int fdt_reg_is_port_io(const void *fdt, int node)

@@ -2,8 +2,8 @@
  * gets one checksummed packet, copied out of the channel (never parsed where gdb wrote it),
  * checks every number and length against its bounds, and answers "E01" when it cannot. An
  * unknown command gets the empty reply (gdb's "not supported"). */
-#include <errno.h>
 #include <string.h>
+#include <hv/err.h>
 #include "priv.h"
 
 #define MEM_MAX		((GDB_OUT_MAX - 8) / 2)	/* bytes one 'm' reply carries */
@@ -88,10 +88,10 @@ static void cmd_one_reg(struct gdb_stub *s, const char *arg, bool write)
 static int addr_len(const char **arg, uint64_t *addr, uint64_t *len, uint64_t max)
 {
 	if (gdb_parse_hex(arg, addr) || **arg != ',')
-		return -EINVAL;
+		return -HV_EINVAL;
 	(*arg)++;
 	if (gdb_parse_hex(arg, len) || *len > max)
-		return -EINVAL;
+		return -HV_EINVAL;
 	return 0;
 }
 
@@ -135,7 +135,7 @@ static int resume_at(struct gdb_stub *s, struct vcpu *v, const char *arg)
 	if (!*arg)
 		return 0;
 	if (!tf || gdb_parse_hex(&arg, &addr) || *arg || gdb_arch_reg_slot(64, &off, &size))
-		return -EINVAL;
+		return -HV_EINVAL;
 	gdb_arch_read_regs(v, tf, regs);
 	for (size_t i = 0; i < size; i++)
 		regs[off + i] = (uint8_t)(addr >> (8 * (size - 1 - i)));
@@ -200,7 +200,7 @@ static int thread_arg(struct gdb_stub *s, const char *arg, int *idx)
 	}
 	if (gdb_parse_hex(&arg, &tid) || *arg || !tid || !gdb_thread_vcpu(s, (int)(tid - 1)) ||
 	    tid > PART_MAX_VCPUS)
-		return -EINVAL;
+		return -HV_EINVAL;
 	*idx = (int)(tid - 1);
 	return 0;
 }

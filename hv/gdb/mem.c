@@ -2,8 +2,8 @@
  * through a vCPU's own translation to guest physical and copied with the checked guest
  * memory helpers (RAM of the partition only: never a device, never the hypervisor's);
  * software breakpoints are words of that memory replaced by the trap instruction. */
-#include <errno.h>
 #include <string.h>
+#include <hv/err.h>
 #include "priv.h"
 
 /* va .. va + len - 1 of v in pieces that each lie in one translation; copy(gpa, off, n). */
@@ -18,13 +18,13 @@ static int walk(struct vcpu *v, uint64_t va, size_t len, bool insn,
 		size_t n;
 
 		if (va + done < va)
-			return -EFAULT;
+			return -HV_EFAULT;
 		if (gdb_arch_translate(v, va + done, insn, &gpa, &room) &&
 		    gdb_arch_translate(v, va + done, !insn, &gpa, &room))
-			return -EFAULT;
+			return -HV_EFAULT;
 		n = room < len - done ? (size_t)room : len - done;
 		if (!n || copy(v, gpa, done, n, ctx))
-			return -EFAULT;
+			return -HV_EFAULT;
 		done += n;
 	}
 	return 0;
@@ -38,7 +38,7 @@ static int copy_in(struct vcpu *v, uint64_t gpa, size_t off, size_t n, void *ctx
 static int copy_out(struct vcpu *v, uint64_t gpa, size_t off, size_t n, void *ctx)
 {
 	if (guest_write(v->part, gpa, (const uint8_t *)ctx + off, n))
-		return -EFAULT;
+		return -HV_EFAULT;
 	gdb_arch_sync_icache(v->part, gpa, n);
 	return 0;
 }
@@ -86,7 +86,7 @@ static int plant(struct gdb_stub *s, struct gdb_bp *b)
 	b->len = gdb_arch_break_insn(insn);
 	if (guest_read(s->part, b->gpa, b->orig, b->len) ||
 	    guest_write(s->part, b->gpa, insn, b->len))
-		return -EFAULT;
+		return -HV_EFAULT;
 	gdb_arch_sync_icache(s->part, b->gpa, b->len);
 	return 0;
 }
@@ -99,7 +99,7 @@ int gdb_bp_insert(struct gdb_stub *s, struct vcpu *v, uint64_t va, enum gdb_bp_k
 	int err = 0;
 
 	if (gdb_arch_translate(v, va, true, &gpa, &room) || room < 4)
-		return -EFAULT;
+		return -HV_EFAULT;
 	bp_lock(s);
 	same = find(s, va, BP_FREE);
 	if (kind == BP_USER && find(s, va, BP_USER)) {
@@ -111,7 +111,7 @@ int gdb_bp_insert(struct gdb_stub *s, struct vcpu *v, uint64_t va, enum gdb_bp_k
 		if (s->bp[i].kind == BP_FREE)
 			b = &s->bp[i];
 	if (!b) {
-		err = -ENOSPC;
+		err = -HV_ENOSPC;
 	} else {
 		*b = (struct gdb_bp){ .va = va, .gpa = gpa };
 		if (same)
@@ -146,7 +146,7 @@ int gdb_bp_remove(struct gdb_stub *s, uint64_t va, enum gdb_bp_kind kind)
 	if (b)
 		unplant(s, b);
 	arch_spin_unlock(&s->bp_lock);
-	return b ? 0 : -ENOENT;
+	return b ? 0 : -HV_ENOENT;
 }
 
 void gdb_bp_remove_kind(struct gdb_stub *s, enum gdb_bp_kind kind)

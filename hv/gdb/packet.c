@@ -2,7 +2,7 @@
  * sender: "$data#cs" packets of at most GDB_PKT_MAX data bytes (a longer one is drained and
  * NAKed, never stored past the buffer), the checksum checked before anything is parsed,
  * Ctrl-C (0x03) between packets, and the hex helpers the commands parse with. */
-#include <errno.h>
+#include <hv/err.h>
 #include "priv.h"
 
 #define CTRL_C	0x03
@@ -15,16 +15,17 @@ int gdb_hex_val(char c)
 		return c - 'a' + 10;
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
-	return -1;
+	return GDB_NOT_HEX;
 }
 
 int gdb_hex_decode(const char *h, size_t n, uint8_t *out)
 {
 	for (size_t i = 0; i < n; i++) {
-		int hi = gdb_hex_val(h[2 * i]), lo = hi < 0 ? -1 : gdb_hex_val(h[2 * i + 1]);
+		int hi = gdb_hex_val(h[2 * i]);
+		int lo = hi < 0 ? GDB_NOT_HEX : gdb_hex_val(h[2 * i + 1]);
 
 		if (lo < 0)
-			return -EINVAL;
+			return -HV_EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;
@@ -39,12 +40,12 @@ int gdb_parse_hex(const char **p, uint64_t *v)
 	*v = 0;
 	while ((d = gdb_hex_val(*s)) >= 0) {
 		if (++n > 16)
-			return -EINVAL;
+			return -HV_EINVAL;
 		*v = *v << 4 | (uint64_t)d;
 		s++;
 	}
 	*p = s;
-	return n ? 0 : -EINVAL;
+	return n ? 0 : -HV_EINVAL;
 }
 
 static void packet_start(struct gdb_stub *s)

@@ -85,9 +85,10 @@ void gdb_out_hex(struct gdb_stub *s, const uint8_t *d, size_t n);
 
 /* gdb/packet.c */
 void gdb_rx_byte(struct gdb_stub *s, uint8_t b);
-int gdb_hex_val(char c);		/* -1 if not a hex digit */
-int gdb_hex_decode(const char *h, size_t n, uint8_t *out);	/* 2n digits; 0 or -EINVAL */
-/* Parse a hex number at *p up to a stop character (or the end); advances *p. 0 or -EINVAL. */
+#define GDB_NOT_HEX	(-1)	/* gdb_hex_val(): not a hex digit (a value, not an error) */
+int gdb_hex_val(char c);		/* 0..15, or GDB_NOT_HEX */
+int gdb_hex_decode(const char *h, size_t n, uint8_t *out);	/* 2n digits; 0 or -HV_EINVAL */
+/* Parse a hex number at *p up to a stop character (or the end); advances *p. 0 or -HV_EINVAL. */
 int gdb_parse_hex(const char **p, uint64_t *v);
 
 /* gdb/cmds.c: one complete, checksummed packet (NUL-terminated). */

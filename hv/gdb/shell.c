@@ -1,7 +1,7 @@
 /* shell.c - the shell's "gdb P [N]": the console input goes to partition P's gdb stub
  * (its N-th gdb-stub node, default the first) until Ctrl-]; bhctl gdb drives it. */
-#include <errno.h>
 #include <stdlib.h>
+#include <hv/err.h>
 #include <hv/gdb.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
@@ -26,10 +26,10 @@ int cmd_gdb(int argc, char **argv)
 	}
 	p = shell_find_partition("gdb", a.pos[0]);
 	if (!p)
-		return -ENOENT;
+		return -HV_ENOENT;
 	if (gdb_attach(p, (unsigned int)n, &c, &ch)) {
 		sh_printf("gdb: %s has no gdb-stub %lu (see docs/gdb.md)\n", p->name, n);
-		return -ENODEV;
+		return -HV_ENODEV;
 	}
 	sh_printf("gdb: attached to the stub of %s on mux channel %u (%s); its lines are "
 		  "\"%%gdb:%u ...\"; type Ctrl-] to return to the shell\n", p->name, ch,

@@ -2,11 +2,11 @@
  * console CPU's poll, and the output side. What a stub sends travels on the console wire as
  * whole lines "%gdb:N <bytes>" (N: its mux channel), which bhctl gdb passes to gdb; what gdb
  * sends arrives as the shell's attached input (docs/gdb.md). */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/hv.h>
 #include "priv.h"
 
@@ -73,7 +73,7 @@ int gdb_attach(struct partition *p, unsigned int n, struct byte_chan **chan,
 		*mux_channel = s->cfg->mux_channel;
 		return 0;
 	}
-	return -ENOENT;
+	return -HV_ENOENT;
 }
 
 /* One line on the wire: the stub's prefix, then text (never a control character). */

@@ -7,9 +7,9 @@
  * The image is untrusted (whoever built it is not the board owner): every header field is
  * bounded against the image's size before it is used, every destination against the
  * partition's memory (guest_write(), gpa_to_hpa()), and arithmetic is done in 64 bits. */
-#include <errno.h>
 #include <string.h>
 #include <hv/arch/boot.h>
+#include <hv/err.h>
 #include <hv/image.h>
 #include <hv/inflate.h>
 #include <hv/partition.h>
@@ -66,7 +66,7 @@ static int guest_zero(const struct partition *p, uint64_t gpa, uint64_t len)
 		size_t n = len < ZERO_CHUNK ? (size_t)len : ZERO_CHUNK;
 
 		if (guest_write(p, gpa, zeros, n))
-			return -EFAULT;
+			return -HV_EFAULT;
 		gpa += n;
 		len -= n;
 	}
@@ -82,18 +82,18 @@ static int load_segment(const struct partition *p, const uint8_t *img, uint64_t 
 	if (off + filesz > img_size || filesz > memsz) {
 		*why = "an ELF segment lies outside the image or is larger in the file than in "
 		       "memory";
-		return -EINVAL;
+		return -HV_EINVAL;
 	}
 	if (!memsz)
 		return 0;	/* nothing to place (its addresses are not looked at) */
 	if (gpa_to_hpa(p, paddr, memsz, &hpa)) {
 		*why = "an ELF segment's physical addresses (p_paddr) are outside the partition's "
 		       "memory";
-		return -EFAULT;
+		return -HV_EFAULT;
 	}
 	if (guest_write(p, paddr, img + off, (size_t)filesz) ||
 	    guest_zero(p, paddr + filesz, memsz - filesz))
-		return -EFAULT;
+		return -HV_EFAULT;
 	return 0;
 }
 
@@ -115,7 +115,7 @@ static int elf_entry(const uint8_t *img, uint32_t phoff, uint16_t phentsize, uin
 		}
 	}
 	*why = "the ELF entry point is in no loadable segment";
-	return -EINVAL;
+	return -HV_EINVAL;
 }
 
 static int load_elf(const struct partition *p, const uint8_t *img, uint64_t size,
@@ -127,14 +127,14 @@ static int load_elf(const struct partition *p, const uint8_t *img, uint64_t size
 	if (size < EHDR_SIZE || img[4] != arch_guest_elf.class || img[5] != arch_guest_elf.data ||
 	    arch_guest_elf.class != ELFCLASS32) {
 		*why = arch_guest_elf.not_this;
-		return -EINVAL;
+		return -HV_EINVAL;
 	}
 	phoff = elf32(img + 28);
 	phentsize = elf16(img + 42);
 	phnum = elf16(img + 44);
 	if (phentsize < PHDR_SIZE || (uint64_t)phoff + (uint64_t)phnum * phentsize > size) {
 		*why = "the ELF program headers lie outside the image";
-		return -EINVAL;
+		return -HV_EINVAL;
 	}
 	for (unsigned int i = 0; i < phnum; i++) {
 		const uint8_t *ph = img + phoff + (uint64_t)i * phentsize;
@@ -159,12 +159,12 @@ static int inflate_to(const struct partition *p, uint64_t load, const uint8_t *d
 			continue;
 		if (inflate_gzip(data, (size_t)len, (uint8_t *)(uintptr_t)(m->hpa + load - m->gpa),
 				 (size_t)(m->size - (load - m->gpa)), &n, why))
-			return -EINVAL;
+			return -HV_EINVAL;
 		*out_len = n;
 		return 0;
 	}
 	*why = "a uImage load address outside the partition's memory";
-	return -EFAULT;
+	return -HV_EFAULT;
 }
 
 static int load_uimage(const struct partition *p, const uint8_t *img, uint64_t size,
@@ -175,7 +175,7 @@ static int load_uimage(const struct partition *p, const uint8_t *img, uint64_t s
 
 	if (size < UIMAGE_HDR) {
 		*why = "a uImage shorter than its header";
-		return -EINVAL;
+		return -HV_EINVAL;
 	}
 	len = be32(img + 12);
 	load = be32(img + 16);
@@ -183,15 +183,15 @@ static int load_uimage(const struct partition *p, const uint8_t *img, uint64_t s
 	if (img[31] != UIMAGE_COMP_NONE && img[31] != UIMAGE_COMP_GZIP) {
 		*why = "a uImage compressed other than with gzip (use gzip, none, or the vmlinux "
 		       "ELF)";
-		return -EINVAL;
+		return -HV_EINVAL;
 	}
 	if (img[30] != UIMAGE_TYPE_KERNEL && img[30] != UIMAGE_TYPE_STANDALONE) {
 		*why = "a uImage that is not a kernel or standalone program";
-		return -EINVAL;
+		return -HV_EINVAL;
 	}
 	if (len + UIMAGE_HDR > size) {
 		*why = "a uImage whose data size goes past the end of the image";
-		return -EINVAL;
+		return -HV_EINVAL;
 	}
 	if (img[31] == UIMAGE_COMP_GZIP) {
 		err = inflate_to(p, load, img + UIMAGE_HDR, len, &len, why);
@@ -199,11 +199,11 @@ static int load_uimage(const struct partition *p, const uint8_t *img, uint64_t s
 			return err;
 	} else if (guest_write(p, load, img + UIMAGE_HDR, (size_t)len)) {
 		*why = "a uImage load address outside the partition's memory";
-		return -EFAULT;
+		return -HV_EFAULT;
 	}
 	if (ep < load || ep - load >= len) {
 		*why = "a uImage entry point outside its data";
-		return -EINVAL;
+		return -HV_EINVAL;
 	}
 	*entry = ep;
 	return 0;
@@ -220,7 +220,7 @@ int image_load(const struct partition *p, uint64_t src, uint64_t size, uint64_t 
 	if (size >= 4 && be32(img) == UIMAGE_MAGIC)
 		return load_uimage(p, img, size, entry, why);
 	if (guest_write(p, guest_addr, img, (size_t)size))
-		return -EFAULT;
+		return -HV_EFAULT;
 	*entry = guest_addr;
 	return 0;
 }

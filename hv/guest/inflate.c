@@ -5,12 +5,14 @@
  * the output; the work is bounded by the output size (each step produces a byte, or consumes
  * input). No state outside the call: partitions load in parallel on their own CPUs. */
 #include <string.h>
+#include <hv/err.h>
 #include <hv/inflate.h>
 
 #define MAX_BITS	15	/* longest deflate code */
 #define MAX_LCODES	286	/* literal/length codes in use */
 #define MAX_DCODES	30	/* distance codes in use */
 #define FIXED_LCODES	288
+#define NO_SYM		(-1)	/* decode(): no symbol (a value, not an error) */
 
 /* Input bits, least significant first (RFC 1951, 3.1.1). */
 struct bits {
@@ -63,7 +65,7 @@ static uint32_t getbits(struct bits *b, unsigned int n)
 	return v;
 }
 
-/* Counts and sorted symbols from code lengths; -1 if the lengths over-subscribe the code
+/* Counts and sorted symbols from code lengths; -HV_EINVAL if the lengths over-subscribe the code
  * space (an incomplete code is allowed: an unused code is an error when met). */
 static int build(struct huff *h, const uint8_t *lengths, unsigned int n)
 {
@@ -76,7 +78,7 @@ static int build(struct huff *h, const uint8_t *lengths, unsigned int n)
 	for (unsigned int len = 1; len <= MAX_BITS; len++) {
 		left = 2 * left - h->count[len];
 		if (left < 0)
-			return -1;
+			return -HV_EINVAL;
 	}
 	offs[1] = 0;
 	for (unsigned int len = 1; len < MAX_BITS; len++)
@@ -87,7 +89,7 @@ static int build(struct huff *h, const uint8_t *lengths, unsigned int n)
 	return 0;
 }
 
-/* One symbol (RFC 1951, 3.2.2: codes are packed most significant bit first), or -1. */
+/* One symbol (RFC 1951, 3.2.2: codes are packed most significant bit first), or NO_SYM. */
 static int decode(struct bits *b, const struct huff *h)
 {
 	int code = 0, first = 0, index = 0;
@@ -97,14 +99,14 @@ static int decode(struct bits *b, const struct huff *h)
 
 		code |= (int)getbits(b, 1);
 		if (b->over)
-			return -1;
+			return NO_SYM;
 		if (code - first < count)
 			return h->sym[index + code - first];
 		index += count;
 		first = (first + count) << 1;
 		code <<= 1;
 	}
-	return -1;
+	return NO_SYM;
 }
 
 static int stored(struct bits *b, struct out *o, const char **why)
@@ -115,18 +117,18 @@ static int stored(struct bits *b, struct out *o, const char **why)
 	b->cnt = 0;
 	if (b->len - b->pos < 4) {
 		*why = "truncated gzip data";
-		return -1;
+		return -HV_EINVAL;
 	}
 	len = b->in[b->pos] | (size_t)b->in[b->pos + 1] << 8;
 	if ((size_t)(b->in[b->pos + 2] | b->in[b->pos + 3] << 8) != (~len & 0xffff)) {
 		*why = "corrupt gzip data (stored block length)";
-		return -1;
+		return -HV_EINVAL;
 	}
 	b->pos += 4;
 	if (b->len - b->pos < len || o->max - o->pos < len) {
 		*why = b->len - b->pos < len ? "truncated gzip data" :
 		       "the decompressed image does not fit in the partition's memory";
-		return -1;
+		return -HV_EINVAL;
 	}
 	memcpy(o->buf + o->pos, b->in + b->pos, len);
 	o->pos += len;
@@ -167,10 +169,10 @@ static int codes(struct bits *b, struct out *o, const struct huff *lit, const st
 	}
 corrupt:
 	*why = "corrupt gzip data";
-	return -1;
+	return -HV_EINVAL;
 full:
 	*why = "the decompressed image does not fit in the partition's memory";
-	return -1;
+	return -HV_EINVAL;
 }
 
 static int fixed(struct bits *b, struct out *o, const char **why)
@@ -239,7 +241,7 @@ static int dynamic(struct bits *b, struct out *o, const char **why)
 	return codes(b, o, &lit, &dist, why);
 corrupt:
 	*why = "corrupt gzip data (block header)";
-	return -1;
+	return -HV_EINVAL;
 }
 
 /* CRC-32 (ISO 3309, reflected polynomial 0xedb88320), four bits at a time. */
@@ -303,7 +305,7 @@ int inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_max,
 
 	if (!hdr) {
 		*why = "not gzip data (or an unsupported gzip header)";
-		return -1;
+		return -HV_EINVAL;
 	}
 	b.pos = hdr;
 	while (!last) {
@@ -314,17 +316,17 @@ int inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_max,
 		type = getbits(&b, 2);
 		if (b.over) {
 			*why = "truncated gzip data";
-			return -1;
+			return -HV_EINVAL;
 		}
 		err = type == 0 ? stored(&b, &o, why) : type == 1 ? fixed(&b, &o, why) :
-		      type == 2 ? dynamic(&b, &o, why) : (*why = "corrupt gzip data", -1);
+		      type == 2 ? dynamic(&b, &o, why) : (*why = "corrupt gzip data", -HV_EINVAL);
 		if (err)
 			return err;
 	}
 	if (in_len - b.pos < 8 || le32(in + b.pos) != crc32(out, o.pos) ||
 	    le32(in + b.pos + 4) != (uint32_t)o.pos) {
 		*why = "corrupt gzip data (CRC or length check)";
-		return -1;
+		return -HV_EINVAL;
 	}
 	*out_len = o.pos;
 	return 0;

@@ -1,8 +1,8 @@
 /* mem.c - a partition's guest-physical address space: translation to host physical
  * and checked copies in and out (the hypervisor maps all RAM at VA = PA). */
-#include <errno.h>
 #include <string.h>
 #include <hv/arch.h>
+#include <hv/err.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
 
@@ -26,7 +26,7 @@ int gpa_to_hpa(const struct partition *p, uint64_t gpa, uint64_t len, uint64_t *
 		return 0;
 	}
 	if (!m)
-		return -EFAULT;
+		return -HV_EFAULT;
 	*hpa = m->hpa + (gpa - m->gpa);
 	return 0;
 }
@@ -51,7 +51,7 @@ int gpa_overlaps_partition(const struct partition *p, uint64_t gpa, uint64_t len
 			return 0;
 		}
 	}
-	return -EFAULT;
+	return -HV_EFAULT;
 }
 
 const struct part_region *partition_region(const struct partition *p, uint64_t gpa)
@@ -59,7 +59,7 @@ const struct part_region *partition_region(const struct partition *p, uint64_t g
 	for (unsigned int i = 0; i < p->nr_regions; i++) {
 		const struct part_region *r = &p->regions[i];
 
-		if (gpa >= r->gpa && gpa - r->gpa < r->size)
+		if (gpa >= r->gpa && gpa - r->gpa < r->size && !r->off)
 			return r;
 	}
 	return NULL;
@@ -70,11 +70,11 @@ static int add_region(struct partition *p, const struct part_region *r)
 	uint64_t unused;
 
 	if ((r->gpa | r->size) & 0xfff || !r->size || r->gpa + r->size < r->gpa)
-		return -EINVAL;
+		return -HV_EINVAL;
 	if (!gpa_overlaps_partition(p, r->gpa, r->size, &unused))
-		return -EINVAL;
+		return -HV_EINVAL;
 	if (p->nr_regions == PART_MAX_REGIONS)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	p->regions[p->nr_regions++] = *r;
 	return 0;
 }
@@ -83,7 +83,18 @@ int partition_map_device(struct partition *p, uint64_t gpa, uint64_t hpa, uint64
 {
 	struct part_region r = { .gpa = gpa, .size = size, .kind = REGION_DEVICE, .hpa = hpa };
 
-	return hpa & 0xfff ? -EINVAL : add_region(p, &r);
+	return hpa & 0xfff ? -HV_EINVAL : add_region(p, &r);
+}
+
+int partition_region_set(struct partition *p, uint64_t gpa, bool on)
+{
+	for (unsigned int i = 0; i < p->nr_regions; i++)
+		if (p->regions[i].gpa == gpa) {
+			p->regions[i].off = !on;
+			arch_mb();
+			return 0;
+		}
+	return -HV_ENOENT;
 }
 
 int partition_map_emulated(struct partition *p, uint64_t gpa, uint64_t size,
@@ -105,7 +116,7 @@ int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t
 	uint64_t hpa;
 
 	if (gpa_to_hpa(p, gpa, len, &hpa))
-		return -EFAULT;
+		return -HV_EFAULT;
 	memcpy(host_ptr(hpa), src, len);
 	return 0;
 }
@@ -115,8 +126,18 @@ int guest_read(const struct partition *p, uint64_t gpa, void *dst, size_t len)
 	uint64_t hpa;
 
 	if (gpa_to_hpa(p, gpa, len, &hpa))
-		return -EFAULT;
+		return -HV_EFAULT;
 	memcpy(dst, host_ptr(hpa), len);
+	return 0;
+}
+
+/* Zero [hpa, hpa + size) of RAM (zero-pma at boot), reached at VA = PA as guest_scrub() does.
+ * -HV_EFAULT when part of it is not mapped so (RAM beyond what the hypervisor maps). */
+int guest_phys_zero(uint64_t hpa, uint64_t size)
+{
+	if (!arch_ram_mapped(hpa, size))
+		return -HV_EFAULT;
+	arch_memzero(host_ptr(hpa), (size_t)size);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* handle.c - per-partition handle tables and their reset operations (the handle unit). */
-#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/handle.h>
 #include <hv/partition.h>
 #include <hv/unit.h>
@@ -14,7 +14,7 @@ int handle_add(struct partition *p, struct handle *h)
 			return i;
 		}
 	}
-	return -ENOSPC;
+	return -HV_ENOSPC;
 }
 
 int handle_add_top(struct partition *p, struct handle *h)
@@ -25,7 +25,7 @@ int handle_add_top(struct partition *p, struct handle *h)
 			return i;
 		}
 	}
-	return -ENOSPC;
+	return -HV_ENOSPC;
 }
 
 struct handle *handle_get(struct partition *p, unsigned long n, enum handle_type t)

@@ -10,12 +10,25 @@
 #include <hv/manager.h>
 #include <hv/partition.h>
 #include <hv/stats.h>
+#include <hv/claim.h>
+#include <hv/errmgr.h>
 
 #define BYTES_PER_REG	4	/* the ABI packs 4 bytes a register (ePAPR), on every arch */
 #define BC_DATA_REG	2	/* reg[2..5] carry the bytes */
 #define BC_MAX_BYTES	(4 * BYTES_PER_REG)
 
 typedef void (*hcall_fn)(struct vcpu *v, struct hcall_regs *r);
+
+unsigned long hv_err_to_ev(int err, const struct ev_status *map, unsigned int n,
+			   unsigned long other)
+{
+	if (!err)
+		return EV_SUCCESS;
+	for (unsigned int i = 0; i < n; i++)
+		if (map[i].err == err)
+			return map[i].ev;
+	return other;
+}
 
 static void unpack(const struct hcall_regs *r, uint8_t *buf, size_t n)
 {
@@ -134,6 +147,9 @@ static const hcall_fn fsl_calls[] = {
 	/* issue 6: DMA of assigned devices (hv/dma/hcall.c) */
 	[HC_NUMBER(FH_DMA_ENABLE)] = hc_dma_enable,
 	[HC_NUMBER(FH_DMA_DISABLE)] = hc_dma_disable,
+	/* issue 15: failover and the error manager (hv/dev/claim.c, hv/partition/errmgr.c) */
+	[HC_NUMBER(FH_CLAIM_DEVICE)] = hc_claim_device,
+	[HC_NUMBER(FH_ERR_GET_INFO)] = hc_err_get_info,
 };
 
 static const hcall_fn bulkhead_calls[] = {

@@ -2,10 +2,10 @@
  * partition gets one handle per partition its config names (managed-partition) and may ask
  * for its status, start, stop, restart it, and copy memory into or out of it. A partition
  * without such a handle cannot name another partition at all. */
-#include <errno.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/handle.h>
 #include <hv/iommu.h>
 #include <hv/manager.h>
@@ -64,17 +64,17 @@ static int manager_create(struct partition *p, const struct unit_env *env)
 			continue;
 		if (nr_links == MAX_MANAGED) {
 			hv_printf("config: more than %d managed-partition links\n", MAX_MANAGED);
-			return -ENOSPC;
+			return -HV_ENOSPC;
 		}
 		m = &links[nr_links++];
 		m->target = &partitions[cfg->manager[i].managed];
 		m->manager = p;
 		m->handle = (struct handle){ HANDLE_PARTITION, NULL, m };
 		if (handle_add(m->manager, &m->handle) < 0)
-			return -ENOSPC;
+			return -HV_ENOSPC;
 		m->doorbell_handle = vpic_soft_create(m->manager, &m->doorbell, false);
 		if (m->doorbell_handle < 0)
-			return -ENOSPC;
+			return -HV_ENOSPC;
 	}
 	return 0;
 }
@@ -110,10 +110,15 @@ static struct partition *self_or_target(struct vcpu *v, struct hcall_regs *r)
 	return target_arg(v, r, r->reg[0]);
 }
 
+/* A life-cycle operation's result as the guest's status: -HV_EINVAL is "not in a state
+ * that allows it", -HV_EBUSY "held by another operation, try again". */
 static unsigned long ev_of(int err)
 {
-	return err == 0 ? EV_SUCCESS : err == -EINVAL ? EV_INVALID_STATE :
-	       err == -EBUSY ? EV_EAGAIN : err == -EIO ? EV_EIO : EV_CONFIG;
+	static const struct ev_status map[] = {
+		{ -HV_EINVAL, EV_INVALID_STATE }, { -HV_EBUSY, EV_EAGAIN }, { -HV_EIO, EV_EIO },
+	};
+
+	return hv_err_to_ev(err, map, sizeof(map) / sizeof(map[0]), EV_CONFIG);
 }
 
 /* in: handle; out: status, FH_PARTITION_*, DMA faults recorded for the partition since boot
@@ -189,7 +194,7 @@ static int copy_between(const struct partition *from, uint64_t src, const struct
 		size_t n = size < sizeof(buf) ? (size_t)size : sizeof(buf);
 
 		if (guest_read(from, src, buf, n) || guest_write(to, dst, buf, n))
-			return -EFAULT;
+			return -HV_EFAULT;
 		src += n;
 		dst += n;
 		size -= n;

@@ -1,19 +1,21 @@
 /* partition.c - the partition life cycle: partitions built from the validated config by the
  * units (hv/partition/unit.c) in order; start (units' prestart, scrub, units' reset, release vCPU 0,
  * units' start), stop (vCPUs out, units' prereset, units' stopped), restart, fault. */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/event.h>
 #include <hv/log.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
+#include <hv/platform.h>
 #include <hv/stats.h>
 #include <hv/unit.h>
+#include <hv/errmgr.h>
 
 #define IMA_MAX		(64ull << 20)	/* ePAPR initial mapping: at most 64 MiB */
 #define STOP_SYNC_MS	2000	/* a stopper waits this long, then the stop goes on
@@ -76,7 +78,7 @@ int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_c
 
 	if (cfg->nr_parts > PART_MAX) {
 		hv_printf("config: %d partitions; this build supports %d\n", cfg->nr_parts, PART_MAX);
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	}
 	env = (struct unit_env){ .hw_fdt = hw_fdt, .cfg_fdt = cfg_fdt, .cfg = cfg };
 	config = cfg;
@@ -130,18 +132,18 @@ void partition_hold(struct partition *p, const char *fmt, ...)
 static int may_start(struct partition *p)
 {
 	if (p->state == PART_STOPPING)
-		return -EBUSY;
+		return -HV_EBUSY;
 	if (p->state != PART_STOPPED)
-		return -EINVAL;
+		return -HV_EINVAL;
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
 		if (p->vcpu[i].state == VCPU_RUNNING)
-			return -EBUSY;	/* still leaving guest context */
+			return -HV_EBUSY;	/* still leaving guest context */
 	if (!p->held[0] && units_prestart(p))
 		partition_hold(p, "a reset operation failed before the start");
 	if (p->held[0]) {
 		hv_printf("partition %s: not started: %s; its memory is held back\n", p->name,
 			  p->held);
-		return -EIO;
+		return -HV_EIO;
 	}
 	return 0;
 }
@@ -274,6 +276,23 @@ static void kick_out(struct partition *p, const struct vcpu *self)
 			arch_cpu_kick(p->vcpu[i].pcpu);
 }
 
+/* sysreset-on-partition-stop (Topaz): once no partition is running any more (each one
+ * stopped, none restarting), the whole system resets. */
+static void sysreset_if_idle(void)
+{
+	int err;
+
+	if (!config || !config->hv.sysreset_on_stop)
+		return;
+	for (unsigned int i = 0; i < nr_partitions; i++)
+		if (partitions[i].state != PART_STOPPED)
+			return;
+	hv_printf("sysreset-on-partition-stop: no partition is running: resetting the system\n");
+	err = arch_system_reset(hv_platform);
+	hv_printf("sysreset-on-partition-stop: %s\n", err == -HV_ENODEV ? "this board has no reset "
+		  "register the hypervisor knows (fsl,has-rstcr)" : "the board did not reset");
+}
+
 /* The second half of every stop, run by whichever CPU first sees a STOPPING p with no vCPU
  * left in guest context: the stopper, the CPU of the last vCPU to leave, or the console
  * CPU's poll. Units' prereset, then STOPPED and the units' stopped; a restart asked with the
@@ -314,6 +333,8 @@ static void stop_complete(struct partition *p)
 	event_state(p, PART_STOPPED, why);
 	if (restart)
 		partition_start(p);
+	else
+		sysreset_if_idle();
 }
 
 /* A stop never waits for a vCPU for long: a stopper that is not one of p's own vCPUs waits
@@ -345,7 +366,7 @@ static int stop(struct partition *p, const char *why, bool restart, bool exited)
 		enum part_state s = p->state;
 
 		arch_spin_unlock(&p->lock);
-		return s == PART_STOPPING || s == PART_STARTING ? -EBUSY : -EINVAL;
+		return s == PART_STOPPING || s == PART_STARTING ? -HV_EBUSY : -HV_EINVAL;
 	}
 	p->stop_why = why;
 	p->stop_restart = restart;
@@ -454,11 +475,11 @@ int partition_stop_dma(struct partition *p)
 	int err = 0;
 
 	if (!arch_spin_trylock(&p->lock))
-		return -EBUSY;
+		return -HV_EBUSY;
 	if (p->state != PART_STOPPED)
-		err = -EINVAL;
+		err = -HV_EINVAL;
 	else if (units_prestart(p))
-		err = -EIO;	/* held back: the quiesce said why */
+		err = -HV_EIO;	/* held back: the quiesce said why */
 	arch_spin_unlock(&p->lock);
 	return err;
 }
@@ -483,6 +504,7 @@ void partition_fault(struct vcpu *v, const char *fmt, ...)
 	part_stats(v->part)->faults++;
 	hv_printf("partition %s: isolation fault on vcpu %u: %s\n", v->part->name, v->index, msg);
 	event_fault(v->part, "isolation", (int)v->index, msg);
+	errmgr_isolation(v->part, v->index, msg);
 	partition_stop(v->part, "isolation fault");
 	vcpu_arch_stop(v);
 }

@@ -1,10 +1,10 @@
 /* unit.c - the unit framework: finds the units of the hv_units section, sorts them by their
  * order once, runs their hooks in order (creation, reset, start) or in reverse (teardown), and
  * gives each unit's per-partition slot. */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/partition.h>
 #include <hv/unit.h>
 

@@ -13,11 +13,11 @@
  *   - status: the capabilities-list bit reads 0 and 0x34 reads 0 (no capability exposed);
  *   - expansion ROM (0x30) reads 0; the device-specific area 0x40-0xff reads 0;
  *   - interrupt line (0x3c) is a guest scratch byte; everything else is read-only. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include <hv/arch/boot.h>
 #include <hv/mutate.h>
@@ -149,7 +149,7 @@ static int place_bars(struct pci_func *f, struct pci_window *w)
 			size = DEV_PAGE_SIZE;	/* keep every BAR in pages of its own */
 		bus = (w->next + size - 1) & ~(size - 1);
 		if (bus + size > w->bus + w->size)
-			return -ENOSPC;
+			return -HV_ENOSPC;
 		w->next = bus + size;
 		f->bar[i] = (uint32_t)bus | (sz & 0xfu);
 		f->bar_mask[i] = sz & ~0xfu;
@@ -242,7 +242,7 @@ static int cfg_read(void *ctx, uint64_t off, unsigned int size, uint64_t *value)
 	uint32_t le = guest_view(ctx, (unsigned int)off & ~3u), v = 0;
 
 	if (off >= CFG_PAGE || (off & (size - 1)))
-		return -EINVAL;
+		return -HV_EINVAL;
 	for (unsigned int b = 0; b < size; b++)
 		v = (v << 8) | ((le >> (8 * (((unsigned int)off & 3) + b))) & 0xff);
 	*value = v;
@@ -254,7 +254,7 @@ static int cfg_write(void *ctx, uint64_t off, unsigned int size, uint64_t value)
 	uint32_t le = 0, bytes = 0;
 
 	if (off >= CFG_PAGE || (off & (size - 1)))
-		return -EINVAL;
+		return -HV_EINVAL;
 	for (unsigned int b = 0; b < size; b++) {
 		unsigned int shift = 8 * (((unsigned int)off & 3) + b);
 
@@ -309,13 +309,13 @@ int pci_function_probe(const void *hw, int bridge, uint32_t bdf)
 	if (f)
 		return 0;
 	if (!w || nr_funcs == MAX_FUNCS)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	f = &funcs[nr_funcs];
 	*f = (struct pci_func){ .bridge = bridge, .bdf = bdf };
 	f->id = cfg_rd(f, PCI_VENDOR);
 	if ((f->id & 0xffff) == 0xffff) {
 		print_bdf("pci", "no function at", bdf);
-		return -ENODEV;
+		return -HV_ENODEV;
 	}
 	nr_funcs++;
 	cfg_wr(f, PCI_COMMAND, 0);		/* no decoding while BARs move */
@@ -347,7 +347,7 @@ int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d)
 	snprintf(who, sizeof(who), "partition %s", p->name);
 	if (!f) {
 		print_bdf(who, "cannot use PCI function", d->pci_bdf);
-		return err ? err : -ENODEV;
+		return err ? err : -HV_ENODEV;
 	}
 	f->part = p;
 	memcpy(d->region, f->region, sizeof(f->region));
@@ -371,7 +371,7 @@ int pci_cap_find(int bridge, uint32_t bdf, unsigned int id)
 	uint32_t ptr;
 
 	if (!(pci_arch_cfg_read32(bridge_of(bridge), bdf, PCI_COMMAND) & STATUS_CAP))
-		return -ENOENT;
+		return -HV_ENOENT;
 	ptr = pci_arch_cfg_read32(bridge_of(bridge), bdf, PCI_CAP_PTR) & 0xfc;
 	for (int n = 0; ptr >= 0x40 && n < 48; n++) {
 		uint32_t v = pci_arch_cfg_read32(bridge_of(bridge), bdf, ptr);
@@ -380,7 +380,7 @@ int pci_cap_find(int bridge, uint32_t bdf, unsigned int id)
 			return (int)ptr;
 		ptr = (v >> 8) & 0xfc;
 	}
-	return -ENOENT;
+	return -HV_ENOENT;
 }
 
 /* Capability id of function bdf, if it has one with an enable bit on: that bit cleared and
@@ -506,7 +506,7 @@ int pci_function_window(const void *ctx, uint64_t *cpu, uint64_t *bus, uint64_t 
 			return 0;
 		}
 	}
-	return -ENOENT;
+	return -HV_ENOENT;
 }
 
 void *pci_function_ctx(const struct dev_desc *d)

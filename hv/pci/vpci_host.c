@@ -17,10 +17,11 @@
  *     partition's memory with bus address = guest physical address, which is what Linux asks
  *     for (an inbound window from bus 0 over its memory) - so its DMA addresses work
  *     untranslated and nothing it writes here can widen the fence. */
-#include <errno.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
+#include <hv/err.h>
+#include <hv/fdt_util.h>
 #include <hv/partition.h>
 #include <hv/unit.h>
 #include <hv/pci.h>
@@ -150,7 +151,7 @@ static int vpci_access(void *ctx, uint64_t off, unsigned int size, uint64_t *val
 	int err;
 
 	if (off >= VPCI_HOST_SIZE || off + size > VPCI_HOST_SIZE || (off & (size - 1)))
-		return -EINVAL;
+		return -HV_EINVAL;
 	host_lock(h);
 	if (off >= CFG_DATA && off < CFG_DATA + 4)
 		err = cfg_access(h, (unsigned int)(off - CFG_DATA), size, value, store);
@@ -201,7 +202,7 @@ static int vpci_reset(struct partition *p)
 
 DEFINE_UNIT(vpci, .order = UNIT_ORDER_VPCI, UNIT_SLOTS(hosts), .reset = vpci_reset);
 
-#define TRY(x)	do { int _e = (x); if (_e < 0) return _e; } while (0)
+#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)	/* an hv code */
 
 /* The controller as a child of a simple-bus (Linux's CoreNet platform creates devices for
  * the root's simple-bus children only), with the properties of the PCI bus binding (IEEE
@@ -218,31 +219,31 @@ int vpci_host_tree(void *fdt, int pic, uint64_t cpu, uint64_t bus, uint64_t size
 	fdt32_t mask[4] = { cpu_to_fdt32(0xff00), 0, 0, cpu_to_fdt32(7) };
 
 	sb = fdt_add_subnode(fdt, 0, "pci-bus");
-	TRY(sb);
-	TRY(fdt_setprop_string(fdt, sb, "compatible", "simple-bus"));
-	TRY(fdt_setprop_u32(fdt, sb, "#address-cells", 2));
-	TRY(fdt_setprop_u32(fdt, sb, "#size-cells", 2));
-	TRY(fdt_setprop(fdt, sb, "ranges", NULL, 0));
+	FDT_TRY(sb);
+	FDT_TRY(fdt_setprop_string(fdt, sb, "compatible", "simple-bus"));
+	FDT_TRY(fdt_setprop_u32(fdt, sb, "#address-cells", 2));
+	FDT_TRY(fdt_setprop_u32(fdt, sb, "#size-cells", 2));
+	FDT_TRY(fdt_setprop(fdt, sb, "ranges", NULL, 0));
 	node = fdt_add_subnode(fdt, sb, "pci@fe0008000");
-	TRY(node);
-	TRY(fdt_setprop_string(fdt, node, "compatible", "fsl,mpc8540-pci"));
-	TRY(fdt_setprop_string(fdt, node, "device_type", "pci"));
-	TRY(fdt_setprop_u64(fdt, node, "reg", VPCI_HOST_GPA));
-	TRY(fdt_appendprop_u64(fdt, node, "reg", VPCI_HOST_SIZE));
-	TRY(fdt_setprop_u32(fdt, node, "#address-cells", 3));
-	TRY(fdt_setprop_u32(fdt, node, "#size-cells", 2));
-	TRY(fdt_setprop_u32(fdt, node, "#interrupt-cells", 1));
-	TRY(fdt_setprop_u32(fdt, node, "bus-range", 0));
-	TRY(fdt_appendprop_u32(fdt, node, "bus-range", 0));
-	TRY(fdt_setprop(fdt, node, "ranges", ranges, sizeof(ranges)));
-	TRY(fdt_setprop(fdt, node, "interrupt-map-mask", mask, sizeof(mask)));
-	TRY(fdt_setprop(fdt, node, "interrupt-map", NULL, 0));
+	FDT_TRY(node);
+	FDT_TRY(fdt_setprop_string(fdt, node, "compatible", "fsl,mpc8540-pci"));
+	FDT_TRY(fdt_setprop_string(fdt, node, "device_type", "pci"));
+	FDT_TRY(fdt_setprop_u64(fdt, node, "reg", VPCI_HOST_GPA));
+	FDT_TRY(fdt_appendprop_u64(fdt, node, "reg", VPCI_HOST_SIZE));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "#address-cells", 3));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "#size-cells", 2));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "#interrupt-cells", 1));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "bus-range", 0));
+	FDT_TRY(fdt_appendprop_u32(fdt, node, "bus-range", 0));
+	FDT_TRY(fdt_setprop(fdt, node, "ranges", ranges, sizeof(ranges)));
+	FDT_TRY(fdt_setprop(fdt, node, "interrupt-map-mask", mask, sizeof(mask)));
+	FDT_TRY(fdt_setprop(fdt, node, "interrupt-map", NULL, 0));
 	for (unsigned int i = 0; i < n; i++) {
 		fdt32_t e[7] = { cpu_to_fdt32(intx[i].devfn << 8), 0, 0,
 				 cpu_to_fdt32(intx[i].pin), cpu_to_fdt32((uint32_t)pic),
 				 cpu_to_fdt32(intx[i].handle), cpu_to_fdt32(intx[i].sense) };
 
-		TRY(fdt_appendprop(fdt, node, "interrupt-map", e, sizeof(e)));
+		FDT_TRY(fdt_appendprop(fdt, node, "interrupt-map", e, sizeof(e)));
 	}
 	return 0;
 }

@@ -1,7 +1,6 @@
 /* cmds.c - the hypervisor shell's command table and its small commands: version, cpus,
  * the device trees, partition life cycle, console attach, reset, devices, dma. list/info are
  * in shell/info.c, stats in shell/stats.c, log/loglevel in shell/log.c. */
-#include <errno.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
@@ -10,6 +9,7 @@
 #include <hv/device.h>
 #include <hv/device_hcall.h>
 #include <hv/dt_print.h>
+#include <hv/err.h>
 #include <hv/hv.h>
 #include <hv/iommu.h>
 #include <hv/log.h>
@@ -37,7 +37,7 @@ static int cmd_version(int argc, char **argv)
 	struct sh_args a;
 
 	if (shell_args(argc, argv, SH_JSON, 0, 0, &a))
-		return -EINVAL;
+		return -HV_EINVAL;
 	if (sh_data_begin()) {
 		sh_printf(",");
 		version_fields(f);
@@ -61,7 +61,7 @@ static int cmd_cpus(int argc, char **argv)
 	struct sh_args a;
 
 	if (shell_args(argc, argv, 0, 0, 0, &a))
-		return -EINVAL;
+		return -HV_EINVAL;
 	for (unsigned int i = 0; i < hv_nr_cpus; i++)
 		sh_printf("cpu %u  %-8s  heartbeat %lu\n", i, cpu_state_name(hv_cpus[i].state),
 			  (unsigned long)hv_cpus[i].heartbeat);
@@ -87,13 +87,13 @@ static int print_tree(const char *what, const void *fdt)
 	if (!fdt) {
 		sh_printf("%s: no %s\n", what, !strcmp(what, "hdt") ? "hardware tree" :
 			  "configuration");
-		return -ENOENT;
+		return -HV_ENOENT;
 	}
 	sh_report_begin();
 	log_mute(1);
 	err = dt_print(fdt);
 	log_mute(0);
-	return err ? -EINVAL : 0;
+	return err ? -HV_EINVAL : 0;
 }
 
 /* The old gdt, for the negative control "gdt-in-place": parse the guest's window in place. */
@@ -103,7 +103,7 @@ static int gdt_in_place(struct partition *p)
 
 	if (gpa_to_hpa(p, p->dtb_gpa, p->dtb_size, &hpa)) {
 		sh_printf("gdt: %s has no device tree window\n", p->name);
-		return -EFAULT;
+		return -HV_EFAULT;
 	}
 	return print_tree("gdt", (const void *)(uintptr_t)hpa);
 }
@@ -130,13 +130,13 @@ static int cmd_gdt(int argc, char **argv)
 	if (!tree) {
 		sh_printf("gdt: %s has no device tree yet (%s; it is built at its first start)\n",
 			  p->name, part_state_name(p->state));
-		return -ENOENT;
+		return -HV_ENOENT;
 	}
-	err = fdt_check_header(tree);
+	err = hv_err_fdt(fdt_check_header(tree));
 	if (err || fdt_totalsize(tree) > p->dtb_size) {
 		sh_printf("gdt: %s: its device tree is damaged (%s)\n", p->name,
-			  err ? fdt_strerror(err) : "larger than its window");
-		return -EINVAL;
+			  err ? hv_strerror(err) : "larger than its window");
+		return -HV_EINVAL;
 	}
 	return print_tree("gdt", tree);
 }
@@ -145,21 +145,21 @@ static int cmd_hdt(int argc, char **argv)
 {
 	struct sh_args a;
 
-	return shell_args(argc, argv, 0, 0, 0, &a) ? -EINVAL : print_tree("hdt", hv_hw_fdt);
+	return shell_args(argc, argv, 0, 0, 0, &a) ? -HV_EINVAL : print_tree("hdt", hv_hw_fdt);
 }
 
 static int cmd_cdt(int argc, char **argv)
 {
 	struct sh_args a;
 
-	return shell_args(argc, argv, 0, 0, 0, &a) ? -EINVAL : print_tree("cdt", hv_cfg_fdt);
+	return shell_args(argc, argv, 0, 0, 0, &a) ? -HV_EINVAL : print_tree("cdt", hv_cfg_fdt);
 }
 
 static const char *lifecycle_error(int err)
 {
 	switch (err) {
-	case -EINVAL: return "not in a state that allows it (see 'list')";
-	case -EBUSY: return "busy: being started or stopped";
+	case -HV_EINVAL: return "not in a state that allows it (see 'list')";
+	case -HV_EBUSY: return "busy: being started or stopped";
 	default: return "failed (see the messages above)";
 	}
 }
@@ -178,7 +178,7 @@ static int lifecycle(int argc, char **argv, int (*op)(struct partition *))
 	if (err)
 		sh_printf("%s %s: %s (%s)\n", argv[0], p->name, lifecycle_error(err),
 			  part_state_name(p->state));
-	return err == -EINVAL ? -EPERM : err;
+	return err == -HV_EINVAL ? -HV_EPERM : err;
 }
 
 static int stop_by_shell(struct partition *p)
@@ -214,7 +214,7 @@ static int cmd_console(int argc, char **argv)
 	    handle_get(p, (unsigned long)byte_chan_stdout_handle(p), HANDLE_BYTE_CHANNEL);
 	if (!h) {
 		sh_printf("console: %s has no console byte channel\n", p->name);
-		return -ENODEV;
+		return -HV_ENODEV;
 	}
 	sh_printf("console: attached to %s (%s); type Ctrl-] to return to the shell\n", p->name,
 		  part_state_name(p->state));
@@ -229,11 +229,11 @@ static int cmd_reset(int argc, char **argv)
 	int err;
 
 	if (shell_args(argc, argv, 0, 0, 0, &a))
-		return -EINVAL;
+		return -HV_EINVAL;
 	sh_printf("reset: resetting the system\n");
 	sh_flush();	/* said before the board goes */
 	err = arch_system_reset(hv_platform);
-	sh_printf("reset: %s\n", err == -ENODEV ? "this board has no reset register the "
+	sh_printf("reset: %s\n", err == -HV_ENODEV ? "this board has no reset register the "
 		  "hypervisor knows (fsl,has-rstcr)" : "the board did not reset");
 	return err;
 }
@@ -245,9 +245,9 @@ static int optional_partition(int argc, char **argv, struct partition **only)
 
 	*only = NULL;
 	if (shell_args(argc, argv, 0, 0, 1, &a))
-		return -EINVAL;
+		return -HV_EINVAL;
 	if (a.npos && !(*only = shell_find_partition(argv[0], a.pos[0])))
-		return -ENOENT;
+		return -HV_ENOENT;
 	return 0;
 }
 

@@ -1,11 +1,11 @@
 /* info.c - "list" and "info": the partitions' state, CPUs, memory (guest -> host),
  * byte channels and uptime, as text or as one JSON object on one line. */
-#include <errno.h>
 #include <stdio.h>
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/byte_chan.h>
 #include <hv/config.h>
+#include <hv/err.h>
 #include <hv/hv.h>
 #include <hv/partition.h>
 #include <hv/stats.h>
@@ -181,7 +181,7 @@ int cmd_list(int argc, char **argv)
 	struct sh_args a;
 
 	if (shell_args(argc, argv, SH_JSON, 0, 0, &a))
-		return -EINVAL;
+		return -HV_EINVAL;
 	if (a.flags & SH_JSON) {
 		json_all(NULL);
 		return 0;
@@ -203,9 +203,9 @@ int cmd_info(int argc, char **argv)
 	struct sh_args a;
 
 	if (shell_args(argc, argv, SH_JSON, 0, 1, &a))
-		return -EINVAL;
+		return -HV_EINVAL;
 	if (a.npos && !(only = shell_find_partition(argv[0], a.pos[0])))
-		return -ENOENT;
+		return -HV_ENOENT;
 	if (a.flags & SH_JSON) {
 		json_all(only);
 		return 0;

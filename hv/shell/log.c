@@ -1,10 +1,10 @@
 /* log.c - "log [N]" (the newest hypervisor messages, oldest first: sequence number,
  * seconds since boot, level, text) and
  * "loglevel [LEVEL]" (which hv_log() messages the console prints). */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <hv/arch.h>
+#include <hv/err.h>
 #include <hv/log.h>
 #include <hv/shell.h>
 #include "priv.h"
@@ -58,7 +58,7 @@ int cmd_log(int argc, char **argv)
 	char *end;
 
 	if (shell_args(argc, argv, 0, 0, 1, &a))
-		return -EINVAL;
+		return -HV_EINVAL;
 	if (a.npos) {
 		n = strtoul(a.pos[0], &end, 10);
 		if (*end || !n)
@@ -82,7 +82,7 @@ int cmd_loglevel(int argc, char **argv)
 	int level;
 
 	if (shell_args(argc, argv, 0, 0, 1, &a))
-		return -EINVAL;
+		return -HV_EINVAL;
 	if (a.npos) {
 		level = log_level_parse(a.pos[0]);
 		if (level < 0)

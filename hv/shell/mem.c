@@ -1,8 +1,8 @@
 /* mem.c - "mem": what the hypervisor holds — its heap (newlib's mallinfo), each
  * partition's handles and the DMA sources attached. Printed before and after a run of
  * restarts, two equal outputs show that nothing leaked. */
-#include <errno.h>
 #include <malloc.h>
+#include <hv/err.h>
 #include <hv/heap.h>
 #include <hv/iommu.h>
 #include <hv/partition.h>
@@ -39,7 +39,7 @@ int cmd_mem(int argc, char **argv)
 	struct mallinfo mi;
 
 	if (shell_args(argc, argv, 0, 0, 0, &a))
-		return -EINVAL;
+		return -HV_EINVAL;
 	__malloc_lock(NULL);
 	mi = mallinfo();
 	__malloc_unlock(NULL);

@@ -3,9 +3,9 @@
  *   {"cmd":"list","out":"<the human output>","rc":0,"err":null,<the command's data>}
  * written with one console write (a device tree, larger than the buffer, in several while the
  * shell holds the console). Commands add their data with sh_data_begin()/sh_data_end(). */
-#include <errno.h>
 #include <stdbool.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/jbuf.h>
 #include <hv/shell.h>
 
@@ -17,20 +17,10 @@ static char reply[REPLY_SIZE], data[DATA_SIZE];
 static struct jbuf rb, db;
 static bool active, to_data;
 
-static const struct { int err; const char *name; } err_names[] = {
-	{ -EPERM, "EPERM" }, { -ENOENT, "ENOENT" }, { -EIO, "EIO" }, { -E2BIG, "E2BIG" },
-	{ -EAGAIN, "EAGAIN" }, { -ENOMEM, "ENOMEM" }, { -EFAULT, "EFAULT" },
-	{ -EBUSY, "EBUSY" }, { -EEXIST, "EEXIST" }, { -ENODEV, "ENODEV" },
-	{ -EINVAL, "EINVAL" }, { -ENOSPC, "ENOSPC" }, { -ERANGE, "ERANGE" },
-	{ -ENOSYS, "ENOSYS" }, { -ETIMEDOUT, "ETIMEDOUT" },
-};
-
+/* The name of a command's status in the reply's "err" (hv/core/err.c). */
 const char *sh_err_name(int err)
 {
-	for (size_t i = 0; i < sizeof(err_names) / sizeof(err_names[0]); i++)
-		if (err_names[i].err == err)
-			return err_names[i].name;
-	return err ? "EUNKNOWN" : NULL;
+	return hv_errname(err);
 }
 
 bool sh_script(void)

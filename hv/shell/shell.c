@@ -1,12 +1,12 @@
 /* shell.c - input side of the hypervisor console shell: line editing, script mode (bhctl),
  * a partition console attached to the UART input, and command dispatch. The commands are in
  * shell/cmds.c and the shell_*.c files; docs/console.md describes what the user sees. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/byte_chan.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/event.h>
 #include <hv/log.h>
 #include <hv/partition.h>
@@ -79,7 +79,7 @@ static int run_line(char *s)
 		if (!strcmp(argv[0], shell_commands[i].name))
 			return shell_commands[i].run(argc, argv);
 	sh_printf("unknown command '%s' (try 'help')\n", argv[0]);
-	return -ENOENT;
+	return -HV_ENOENT;
 }
 
 /* Enter: run the line. What the command prints, also through hv_printf() on this CPU (say,

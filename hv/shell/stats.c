@@ -1,12 +1,12 @@
 /* stats.c - "stats [P] [--clear] [--json]": per partition, the sums over its vCPUs of
  * exits by reason, hypercalls by token, emulated instructions, TLB refills, exceptions and
  * interrupts delivered, plus its faults, unknown hypercalls and blocked DMA accesses. */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/hcall.h>
 #include <hv/arch.h>
+#include <hv/err.h>
 #include <hv/partition.h>
 #include <hv/shell.h>
 #include <hv/stats.h>
@@ -192,11 +192,11 @@ int cmd_stats(int argc, char **argv)
 	struct sh_args a;
 
 	if (shell_args(argc, argv, SH_JSON | SH_CLEAR, 0, 1, &a))
-		return -EINVAL;
+		return -HV_EINVAL;
 	if ((a.flags & SH_JSON) && (a.flags & SH_CLEAR))
 		return shell_usage(argv[0]);
 	if (a.npos && !(only = shell_find_partition(argv[0], a.pos[0])))
-		return -ENOENT;
+		return -HV_ENOENT;
 	if (a.flags & SH_JSON) {
 		sh_printf("{");
 		json_parts(only, false);

@@ -1,11 +1,11 @@
 /* util.c - what every shell command uses: the output buffer, usage and option
  * parsing, partition arguments, and "help". */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/log.h>
 #include <hv/mutate.h>
 #include <hv/partition.h>
@@ -131,7 +131,7 @@ int shell_usage(const char *cmd)
 	const struct shell_cmd *c = find_cmd(cmd);
 
 	sh_printf("usage: %s\n", c ? c->usage : cmd);
-	return -EINVAL;
+	return -HV_EINVAL;
 }
 
 int shell_args(int argc, char **argv, unsigned int allowed, int min_pos, int max_pos,
@@ -170,9 +170,9 @@ int shell_partition_arg(int argc, char **argv, struct partition **p)
 	struct sh_args a;
 
 	if (shell_args(argc, argv, 0, 1, 1, &a))
-		return -EINVAL;
+		return -HV_EINVAL;
 	*p = shell_find_partition(argv[0], a.pos[0]);
-	return *p ? 0 : -ENOENT;
+	return *p ? 0 : -HV_ENOENT;
 }
 
 void sh_json_part(const struct partition *p, bool close)
@@ -221,7 +221,7 @@ int shell_help(int argc, char **argv)
 	struct sh_args a;
 
 	if (shell_args(argc, argv, 0, 0, 1, &a))
-		return -EINVAL;
+		return -HV_EINVAL;
 	if (!a.npos) {
 		for (size_t i = 0; i < shell_nr_commands; i++)
 			sh_printf("  %-34s %s\n", shell_commands[i].usage, shell_commands[i].help);
@@ -233,7 +233,7 @@ int shell_help(int argc, char **argv)
 	c = find_cmd(a.pos[0]);
 	if (!c) {
 		sh_printf("help: no command '%s' (try 'help')\n", a.pos[0]);
-		return -ENOENT;
+		return -HV_ENOENT;
 	}
 	sh_printf("usage: %s\n  %s\n", c->usage, c->help);
 	help_json(c);

@@ -1,7 +1,8 @@
 /* partman - a manager partition: drives the partition its tree names through the FSL
  * partition-management hypercalls and checks each answer, then shows that a handle which
  * is not a managed partition is refused.
- * bootargs: target=LABEL (default "worker"). Prints "PASS:"/"FAIL:" lines. */
+ * bootargs: target=LABEL (default "worker"); mode=mutual for the mutual-manager test (two
+ * partitions managing each other, issue 15). Prints "PASS:"/"FAIL:" lines. */
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
@@ -118,9 +119,42 @@ static void test_memcpy(uint32_t h)
 		    "status %lu", (unsigned long)st1);
 }
 
+/* Wait (bounded) until h reports want; 1 when it did. */
+static int wait_state(uint32_t h, uint32_t want, uint64_t us)
+{
+	uint64_t t0 = guest_tb(), limit = guest_us_to_tb(us);
+	uint32_t state = ~want;
+
+	while (status_of(h, &state) == EV_SUCCESS && state != want && guest_tb() - t0 < limit)
+		;
+	return state == want;
+}
+
+/* mode=mutual: both partitions run this and manage each other. Wait until the peer is stopped
+ * (it has finished its turn and exited, or was never started), then start it, stop it and
+ * start it again, and exit: the peer's next run does the same to this one. Only the side
+ * whose peer is stopped acts, so the two never race. */
+static int mutual(const char *target, uint32_t h)
+{
+	if (!wait_state(h, FH_STOPPED, 60000000)) {
+		printf("FAIL: %s never stopped\n", target);
+		return 1;
+	}
+	printf("partman: %s is stopped, my turn\n", target);
+	guest_check(start(h, 0, 1) == EV_SUCCESS && wait_state(h, FH_RUNNING, 5000000),
+		    "started the partition that manages me", NULL);
+	guest_check(call1(FH_PARTITION_STOP, h) == EV_SUCCESS, "stopped the partition that "
+		    "manages me", NULL);
+	expect_state(h, FH_STOPPED, "the partition that manages me is stopped");
+	guest_check(start(h, 0, 1) == EV_SUCCESS && wait_state(h, FH_RUNNING, 5000000),
+		    "started it again", NULL);
+	guest_finish("partman");
+	return 0;
+}
+
 int main(void)
 {
-	char target[32] = "worker";
+	char target[32] = "worker", mode[16] = "";
 	uint32_t state;
 	int h;
 
@@ -131,6 +165,8 @@ int main(void)
 		return 1;
 	}
 	printf("partman: %s is handle %d\n", target, h);
+	if (guest_arg_str("mode", mode, sizeof(mode)) && !strcmp(mode, "mutual"))
+		return mutual(target, (uint32_t)h);
 	guest_check(!setup_doorbell(), "the state-change doorbell is in the tree and enabled", NULL);
 	wait_running((uint32_t)h);
 	expect_state(h, FH_RUNNING, "the worker is running");

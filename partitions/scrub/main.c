@@ -41,6 +41,17 @@ static int skipped(uintptr_t a, uintptr_t fdt, uintptr_t fdt_end)
 	       (a >= fdt && a < fdt_end);
 }
 
+/* Bytes of the shared page that are not zero (zero-pma test, issue 15). */
+static uint32_t nonzero_bytes(volatile uint32_t *shared)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < SHARED_WORDS; i++)
+		for (uint32_t w = shared[i]; w; w >>= 8)
+			n += (w & 0xff) != 0;
+	return n;
+}
+
 static void first_run(volatile uint32_t *shared, uintptr_t end)
 {
 	uintptr_t fdt = (uintptr_t)guest_boot.fdt & ~3u;
@@ -88,6 +99,9 @@ int main(void)
 		return 1;
 	}
 	shared = guest_ioremap(shared_gpa, SHARED_WORDS * 4, 0);
+	if (shared[0] != MARK)		/* what the area held before this partition used it */
+		printf("first run: shared area has %lu non-zero bytes of %lu\n",
+		       (unsigned long)nonzero_bytes(shared), (unsigned long)SHARED_WORDS * 4);
 	if (shared[0] == MARK)
 		next_run(shared, end);
 	else

@@ -9,6 +9,11 @@
  * waits. (QEMU ppce500 wires both UARTs to MPIC source 42 without OR-ing them: console output
  * of the hypervisor lowers the line under a pending receive interrupt of UART1, so the test
  * sends input only while the console is quiet; docs/devices.md.)
+ * claim=1: the UART is given on standby (claimable failover, docs/devices.md#failover): claim
+ * it with FH_CLAIM_DEVICE before touching it, again every 10 ms while the call is refused
+ * with EV_INVALID_STATE (its holder runs); prints "uart: claimable <state>, status <status>"
+ * (the tree's fsl,hv-claimable and status), "uart: claim refused with status N" (the first
+ * refusal) and "uart: claimed after N refusals".
  * Console lines: "uart: device handle H at 0x<addr>", "uart: greeting sent with N
  * interrupts", "uart: received '<line>'" (rx=irq: "... with N receive interrupts"). Exits 1
  * when no UART was given or a call failed. */
@@ -148,6 +153,29 @@ static void send_irq(const char *s)
 		;
 }
 
+/* claim=1: take the standby UART (handle h) once its holder has stopped. */
+static int claim(int h)
+{
+	const void *fdt = guest_boot.fdt;
+	int node = fdt_node_offset_by_prop_value(fdt, -1, "fsl,hv-device-handle", &(fdt32_t){
+						 cpu_to_fdt32((uint32_t)h) }, 4);
+	const char *state = node >= 0 ? fdt_getprop(fdt, node, "fsl,hv-claimable", NULL) : NULL;
+	const char *status = node >= 0 ? fdt_getprop(fdt, node, "status", NULL) : NULL;
+	unsigned long refusals = 0;
+	uint32_t st;
+
+	printf("uart: claimable %s, status %s\n", state ? state : "-", status ? status : "-");
+	while ((st = hcall1(FH_CLAIM_DEVICE, (uint32_t)h)) != EV_SUCCESS) {
+		if (!refusals++)
+			printf("uart: claim refused with status %lu\n", (unsigned long)st);
+		if (st != EV_INVALID_STATE)
+			return -1;
+		guest_udelay(10000);
+	}
+	printf("uart: claimed after %lu refusals\n", refusals);
+	return 0;
+}
+
 static void receive_line(void)
 {
 	line_len = 0;
@@ -175,6 +203,8 @@ int main(void)
 	}
 	uart = guest_ioremap(ri.guest_addr, (uint32_t)ri.size, 0);
 	printf("uart: device handle %d at 0x%llx\n", h, (unsigned long long)ri.guest_addr);
+	if (guest_arg_u64("claim", 0) && claim(h))
+		return 1;
 	uart[UART_LCR] = 0x03;	/* 8N1, DLAB = 0 */
 	uart[UART_IER] = 0;
 	drain();

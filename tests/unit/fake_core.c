@@ -2,6 +2,7 @@
  * the manager doorbell (and its unit), and the loading steps of the memory unit (scrub, image,
  * device tree),
  * recording their calls in struct fake_state. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,10 @@
 #include <hv/partition.h>
 #include <hv/unit.h>
 #include <hv/watchdog.h>
+#include <hv/claim.h>
+#include <hv/device.h>
+#include <hv/errmgr.h>
+#include <hv/vpic.h>
 #include "fake_core.h"
 
 struct fake_state fake;
@@ -156,7 +161,28 @@ void guest_scrub(const struct partition *p)
 
 int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t len)
 {
+	if (gpa + len > 0x1000000)	/* the test partitions' 16 MiB */
+		return -EFAULT;
+	if (len <= sizeof(fake.guest))
+		memcpy(fake.guest, src, len);
 	return 0;
+}
+
+/* zero-pma and flash image sources (issue 15): the unit tests' configs have neither. */
+int guest_phys_zero(uint64_t hpa, uint64_t size)
+{
+	return -EFAULT;
+}
+
+void *arch_ioremap(uint64_t phys, uint64_t size)
+{
+	return NULL;
+}
+
+/* sysreset-on-partition-stop: no board to reset here. */
+int arch_system_reset(const struct platform *plat)
+{
+	return -ENODEV;
 }
 
 int image_load(const struct partition *p, uint64_t src, uint64_t size, uint64_t guest_addr,
@@ -181,6 +207,40 @@ void event_state(const struct partition *p, enum part_state s, const char *why)
 
 void event_fault(const struct partition *p, const char *kind, int vcpu, const char *msg)
 {
+}
+
+/* ---- what the error manager (hv/partition/errmgr.c) uses ---- */
+
+int vpic_soft_create(struct partition *p, struct vpic_irq **q, bool level)
+{
+	static struct vpic_irq irqs[8];
+	static int n;
+
+	*q = &irqs[n++ % 8];
+	return 31;		/* a number no other handle of the test has */
+}
+
+void vpic_soft_raise(struct vpic_irq *q)
+{
+	fake.rings++;
+}
+
+int vpic_tree_node(void *fdt)
+{
+	return 1;
+}
+
+const void *device_hw_tree(void)
+{
+	return NULL;
+}
+
+unsigned long claim_from(struct partition *holder, void (*move)(void *ctx), void *ctx)
+{
+	if (holder->state != PART_STOPPED)
+		return EV_INVALID_STATE;
+	move(ctx);
+	return EV_SUCCESS;
 }
 
 /* ---- CPUs: the test runs as physical CPU 0, outside any vCPU ---- */

@@ -21,6 +21,8 @@ struct fake_state {
 					 * counts them: it closes when this drops to 0 */
 	int slow_enable;		/* microseconds the back end takes to enable */
 	int quiet;			/* 1: do not record calls (threads) */
+	int rings;			/* vpic_soft_raise() calls (error manager doorbell) */
+	unsigned char guest[1024];	/* what the last guest_write() wrote */
 };
 
 extern struct fake_state fake;

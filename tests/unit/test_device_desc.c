@@ -2,10 +2,10 @@
  * device (reg through ranges, interrupts through interrupt-parent, sub-page regions not
  * mappable) and a PCI function (interrupt-map lookup), handle numbering, and the ABI answers
  * (index and kind errors, DT-path size query and short buffer). Trees are built in memory. */
-#include <errno.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/device_desc.h>
+#include <hv/err.h>
 #include "unit.h"
 
 static char hw[16384], cfgt[4096];
@@ -121,13 +121,13 @@ static void test_dt_device(void)
 	CHECK_EQ(ri.size, 0x100);
 	/* shares its page: readable and writable, but not mapped straight through */
 	CHECK_EQ(ri.flags, BH_REGION_FLAG_READ | BH_REGION_FLAG_WRITE | BH_REGION_FLAG_PHYS_VALID);
-	CHECK_EQ(dev_desc_region(&d, 1, &ri), -ENOENT);
+	CHECK_EQ(dev_desc_region(&d, 1, &ri), -HV_ENOENT);
 	CHECK_EQ(d.nr_irqs, 1);
 	CHECK_EQ(d.irq[0].src, 42);
 	CHECK_EQ(dev_desc_irq(&d, 0, &qi, h, 1), 0);
 	CHECK_EQ(qi.count, 1);
 	CHECK_EQ(qi.flags, BH_IRQ_FLAG_LEVEL | BH_IRQ_FLAG_MASKABLE);
-	CHECK_EQ(dev_desc_irq(&d, 1, &qi, h, 1), -ENOENT);
+	CHECK_EQ(dev_desc_irq(&d, 1, &qi, h, 1), -HV_ENOENT);
 }
 
 static void test_page_device_and_numbering(void)
@@ -176,7 +176,7 @@ static void test_pci_function(void)
 	CHECK_EQ(d.irq[0].prop_index, 1);
 	CHECK_EQ(dev_desc_pci_intx(hw, &d, 2), 0);	/* pin INTB -> MPIC 4 */
 	CHECK_EQ(d.irq[0].src, 4);
-	CHECK_EQ(dev_desc_pci_intx(hw, &d, 3), -FDT_ERR_NOTFOUND);
+	CHECK_EQ(dev_desc_pci_intx(hw, &d, 3), -HV_EFDT_NOTFOUND);
 	CHECK_EQ(dev_desc_irq(&d, BH_PCI_MSI_IRQ_INDEX, &qi, h, 1), 0);
 	CHECK_EQ(qi.count, 0);
 	CHECK_EQ(qi.argsz, sizeof(qi));
@@ -197,15 +197,15 @@ static void test_dt_path(void)
 	CHECK_EQ(prop, BH_DT_PROP_INTERRUPTS);
 	CHECK_EQ(idx, 1);
 	CHECK_EQ(dev_desc_dt_path(hw, &d, BH_DT_KIND_REGION, 0, buf, needed - 1, &needed, &prop,
-				  &idx), -EOVERFLOW);
+				  &idx), -HV_EOVERFLOW);
 	CHECK_EQ(buf[0], 'x');					/* never truncated */
 	CHECK_EQ(dev_desc_dt_path(hw, &d, BH_DT_KIND_REGION, 0, buf, needed, &needed, &prop,
 				  &idx), 0);
 	CHECK(!strcmp(buf, "/soc@fe0000000/gpio@ff000"));
 	CHECK_EQ(prop, BH_DT_PROP_REG);
 	CHECK_EQ(dev_desc_dt_path(hw, &d, BH_DT_KIND_REGION, 1, buf, 64, &needed, &prop, &idx),
-		 -ENOENT);
-	CHECK_EQ(dev_desc_dt_path(hw, &d, 3, 0, buf, 64, &needed, &prop, &idx), -EINVAL);
+		 -HV_ENOENT);
+	CHECK_EQ(dev_desc_dt_path(hw, &d, 3, 0, buf, 64, &needed, &prop, &idx), -HV_EINVAL);
 }
 
 int main(void)

@@ -119,8 +119,8 @@ static void test_cells(void *fdt)
 	CHECK_EQ(fdt_child_size_cells(fdt, soc), 1);
 	CHECK_EQ(fdt_child_addr_cells(fdt, fdt_path_offset(fdt, "/chosen")), 2);	/* default */
 	CHECK_EQ(fdt_child_size_cells(fdt, fdt_path_offset(fdt, "/chosen")), 1);	/* default */
-	CHECK_EQ(fdt_child_addr_cells(fdt, cells), -FDT_ERR_BADNCELLS);
-	CHECK_EQ(fdt_child_size_cells(fdt, cells), -FDT_ERR_BADNCELLS);
+	CHECK_EQ(fdt_child_addr_cells(fdt, cells), -HV_EFDT_BADNCELLS);
+	CHECK_EQ(fdt_child_size_cells(fdt, cells), -HV_EFDT_BADNCELLS);
 	CHECK_EQ(fdt_get_u32(fdt, cells, "speed", 9), 115200);
 	CHECK_EQ(fdt_get_u32(fdt, cells, "width", 9), 9);	/* wrong length */
 	CHECK_EQ(fdt_get_u32(fdt, cells, "missing", 9), 9);
@@ -139,10 +139,10 @@ static void test_reg(void *fdt)
 	CHECK_EQ(r.size, 0x100);
 	CHECK_EQ(fdt_reg_phys(fdt, serial, 1, &r), 0);
 	CHECK_EQ(r.addr, 0xfe0004600ull);
-	CHECK_EQ(fdt_reg_phys(fdt, serial, 2, &r), -FDT_ERR_NOTFOUND);
-	CHECK_EQ(fdt_reg_phys(fdt, serial, -1, &r), -FDT_ERR_NOTFOUND);
+	CHECK_EQ(fdt_reg_phys(fdt, serial, 2, &r), -HV_EFDT_NOTFOUND);
+	CHECK_EQ(fdt_reg_phys(fdt, serial, -1, &r), -HV_EFDT_NOTFOUND);
 	CHECK_EQ(fdt_reg_count(fdt, fdt_path_offset(fdt, "/soc@fe0000000/bad-reg")),
-		 -FDT_ERR_BADVALUE);
+		 -HV_EFDT_BADVALUE);
 	CHECK_EQ(fdt_reg_count(fdt, fdt_path_offset(fdt, "/chosen")), 0);
 }
 
@@ -160,16 +160,16 @@ static void test_translate(void *fdt)
 	CHECK_EQ(r.addr, 0xfe0030000ull);
 	/* Between the inner bus's windows: no translation. */
 	CHECK_EQ(fdt_reg_phys(fdt, fdt_path_offset(fdt, "/soc@fe0000000/inner@10000/far@5000"),
-			      0, &r), -FDT_ERR_NOTFOUND);
+			      0, &r), -HV_EFDT_NOTFOUND);
 	CHECK_EQ(fdt_reg_phys(fdt, fdt_path_offset(fdt, "/flat/x@1234"), 0, &r), 0);
 	CHECK_EQ(r.addr, 0x100001234ull);
-	CHECK_EQ(fdt_reg_phys(fdt, fdt_path_offset(fdt, "/nobus/y@10"), 0, &r), -FDT_ERR_NOTFOUND);
+	CHECK_EQ(fdt_reg_phys(fdt, fdt_path_offset(fdt, "/nobus/y@10"), 0, &r), -HV_EFDT_NOTFOUND);
 	CHECK_EQ(fdt_reg_phys(fdt, fdt_path_offset(fdt, "/badranges/z@0"), 0, &r),
-		 -FDT_ERR_BADVALUE);
+		 -HV_EFDT_BADVALUE);
 	CHECK_EQ(fdt_translate_addr(fdt, fdt_path_offset(fdt, "/soc@fe0000000"), 0xfffff, &pa), 0);
 	CHECK_EQ(pa, 0xfe00fffffull);
 	CHECK_EQ(fdt_translate_addr(fdt, fdt_path_offset(fdt, "/soc@fe0000000"), 0x100000, &pa),
-		 -FDT_ERR_NOTFOUND);
+		 -HV_EFDT_NOTFOUND);
 	CHECK_EQ(fdt_translate_addr(fdt, 0, 0x1234, &pa), 0);	/* root: identity */
 	CHECK_EQ(pa, 0x1234);
 	/* Zero-width ranges entries must be refused, not divide by zero. */
@@ -189,8 +189,8 @@ static void test_paths(void *fdt)
 		 fdt_path_offset(fdt, "/soc@fe0000000/inner@10000/dev@20"));
 	CHECK(fdt_resolve_path(fdt, "serial9") < 0);
 	CHECK(fdt_resolve_path(fdt, "/nowhere") < 0);
-	CHECK_EQ(fdt_resolve_path(fdt, ""), -FDT_ERR_BADPATH);
-	CHECK_EQ(fdt_resolve_path(fdt, NULL), -FDT_ERR_BADPATH);
+	CHECK_EQ(fdt_resolve_path(fdt, ""), -HV_EFDT_BADPATH);
+	CHECK_EQ(fdt_resolve_path(fdt, NULL), -HV_EFDT_BADPATH);
 	CHECK(fdt_resolve_path(fdt, "loop1") < 0);	/* an alias cycle ends, it does not recurse */
 	CHECK_EQ(fdt_stdout_node(fdt), serial);		/* "serial0:115200n8" */
 }
@@ -210,9 +210,9 @@ static void test_stdout_variants(void)
 			fdt_setprop_string(fdt, chosen, "linux,stdout-path", paths[i]);
 			CHECK_EQ(fdt_stdout_node(fdt), serial);
 		} else {
-			CHECK_EQ(fdt_stdout_node(fdt), -FDT_ERR_NOTFOUND);
+			CHECK_EQ(fdt_stdout_node(fdt), -HV_EFDT_NOTFOUND);
 			fdt_setprop(fdt, chosen, "stdout-path", "abc", 3);	/* no NUL */
-			CHECK_EQ(fdt_stdout_node(fdt), -FDT_ERR_BADVALUE);
+			CHECK_EQ(fdt_stdout_node(fdt), -HV_EFDT_BADVALUE);
 		}
 	}
 }

@@ -5,7 +5,7 @@
  * host buffer behind this file's gpa_to_hpa()/guest_write(). */
 #include <stdint.h>
 #include <string.h>
-#include <errno.h>
+#include <hv/err.h>
 #include <hv/image.h>
 #include <hv/partition.h>
 #include "unit.h"
@@ -24,7 +24,7 @@ static struct partition part;
 int gpa_to_hpa(const struct partition *p, uint64_t gpa, uint64_t len, uint64_t *hpa)
 {
 	if (gpa >= MEM_SIZE || len > MEM_SIZE - gpa)
-		return -EFAULT;
+		return -HV_EFAULT;
 	*hpa = (uint64_t)(uintptr_t)(mem + gpa);
 	return 0;
 }
@@ -34,7 +34,7 @@ int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t
 	uint64_t hpa;
 
 	if (gpa_to_hpa(p, gpa, len, &hpa))
-		return -EFAULT;
+		return -HV_EFAULT;
 	memcpy((void *)(uintptr_t)hpa, src, len);
 	return 0;
 }
@@ -156,43 +156,43 @@ int main(void)
 
 	/* the entry in no segment */
 	elf(0xc0000000, 0x1000, 0x200, 0x300, 0xc0000300);
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	CHECK(strstr(why, "entry point"));
 	CHECK_EQ(entry, 0xdead);
 
 	/* p_paddr outside the partition, and a segment that wraps the 32-bit space */
 	elf(0xc0000000, 0x20000, 0x10, 0x10, 0xc0000000);
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EFAULT);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EFAULT);
 	CHECK(strstr(why, "p_paddr"));
 	elf(0xc0000000, 0xfffff000, 0x10, 0x2000, 0xc0000000);
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EFAULT);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EFAULT);
 	elf(0xc0000000, 0xf000, 0x10, 0x2000, 0xc0000000);	/* runs past the end */
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EFAULT);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EFAULT);
 	CHECK_EQ(mem[0xf000], 0x55);				/* refused before any write */
 
 	/* file bytes outside the image; filesz > memsz; offset + filesz wrapping */
 	elf(0xc0000000, 0x1000, 0x4000, 0x4000, 0xc0000000);
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	elf(0xc0000000, 0x1000, 0x20, 0x10, 0xc0000000);
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	elf(0xc0000000, 0x1000, 0x10, 0x10, 0xc0000000);
 	put32(img + 56, 0xfffffff0);
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 
 	/* program headers outside the image: e_phoff, e_phnum * e_phentsize; a short header */
 	elf(0xc0000000, 0x1000, 0x10, 0x10, 0xc0000000);
 	put32(img + 28, 0xffffffe0);
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	elf(0xc0000000, 0x1000, 0x10, 0x10, 0xc0000000);
 	put16(img + 44, 0xffff);
 	put16(img + 42, 0xffff);
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	elf(0xc0000000, 0x1000, 0x10, 0x10, 0xc0000000);
 	put16(img + 42, 8);	/* smaller than a program header */
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
-	CHECK_EQ(load(40, &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
+	CHECK_EQ(load(40, &entry, &why), -HV_EINVAL);
 	img[4] = 2;		/* ELFCLASS64 */
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 
 	/* uImage, uncompressed, loaded at 0x2000, entered at 0x2000 */
 	uimage(0x100, 0x2000, 0x2000, 0);
@@ -209,30 +209,30 @@ int main(void)
 	CHECK_EQ(mem[0x317f], 0xcd);
 	CHECK_EQ(mem[0x3180], 0x55);
 	gzip_uimage(0x180, 0xff00);	/* inflates past the end of the memory */
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	CHECK(strstr(why, "does not fit"));
 	gzip_uimage(0x180, 0x3000);
 	img[64 + 20] ^= 1;		/* a data byte: the CRC catches it */
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	CHECK(strstr(why, "CRC"));
 	gzip_uimage(0x180, 0x20000);	/* load address outside */
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EFAULT);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EFAULT);
 	uimage(0x100, 0x2000, 0x2000, 2);
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	CHECK(strstr(why, "compressed other than with gzip"));
 	/* data past the image; load or entry outside */
 	uimage(0x4000, 0x2000, 0x2000, 0);
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	uimage(0xffffffff, 0x2000, 0x2000, 0);
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	uimage(0x100, 0xffffff80, 0xffffff80, 0);
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EFAULT);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EFAULT);
 	uimage(0x100, 0x2000, 0x3000, 0);
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	uimage(0x100, 0x2000, 0x2000, 0);
 	img[30] = 5;		/* IH_TYPE_RAMDISK */
-	CHECK_EQ(load(sizeof(img), &entry, &why), -EINVAL);
-	CHECK_EQ(load(63, &entry, &why), -EINVAL);
+	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
+	CHECK_EQ(load(63, &entry, &why), -HV_EINVAL);
 
 	/* raw: at the config's address, entered there; too big for the memory */
 	memset(img, 0x11, sizeof(img));
@@ -240,6 +240,6 @@ int main(void)
 	CHECK_EQ(entry, 0x8000);
 	CHECK_EQ(mem[0x80ff], 0x11);
 	CHECK_EQ(image_load(&part, (uint64_t)(uintptr_t)img, sizeof(img), 0xe000, &entry, &why),
-		 -EFAULT);
+		 -HV_EFAULT);
 	return unit_done("test_image");
 }

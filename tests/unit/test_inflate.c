@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/inflate.h>
 #include "unit.h"
 
@@ -47,7 +48,7 @@ static void good(const uint8_t *raw, size_t raw_len, const uint8_t *gz, size_t g
 	CHECK_EQ(got, raw_len);
 	CHECK(!memcmp(out, raw, raw_len));
 	free(out);
-	CHECK_EQ(run(gz, gz_len, raw_len - 1, &got, &why), -1);	/* one byte short */
+	CHECK_EQ(run(gz, gz_len, raw_len - 1, &got, &why), -HV_EINVAL);	/* one byte short */
 	CHECK(why && strstr(why, "does not fit"));
 }
 
@@ -58,7 +59,7 @@ static void hostile(const uint8_t *gz, size_t gz_len, size_t raw_len)
 	size_t got;
 
 	for (size_t cut = 0; cut < gz_len; cut += cut < 64 ? 1 : gz_len / 97 + 1)
-		CHECK_EQ(run(gz, cut, raw_len, &got, &why), -1);
+		CHECK_EQ(run(gz, cut, raw_len, &got, &why), -HV_EINVAL);
 	for (size_t bit = 0; bit < gz_len * 8; bit += bit < 512 ? 1 : gz_len / 13 + 7) {
 		memcpy(bad, gz, gz_len);
 		bad[bit / 8] ^= (uint8_t)(1u << (bit % 8));
@@ -90,8 +91,9 @@ int main(int argc, char **argv)
 		hostile(gz, gz_len, raw_len);
 		free(gz);
 	}
-	CHECK_EQ(run(before_start, sizeof(before_start), 64, &got, &why), -1);
-	CHECK_EQ(run((const uint8_t *)"not gzip at all, not at all", 27, 64, &got, &why), -1);
+	CHECK_EQ(run(before_start, sizeof(before_start), 64, &got, &why), -HV_EINVAL);
+	CHECK_EQ(run((const uint8_t *)"not gzip at all, not at all", 27, 64, &got, &why),
+		 -HV_EINVAL);
 	CHECK(why && strstr(why, "not gzip"));
 	free(raw);
 	return unit_done("test_inflate");

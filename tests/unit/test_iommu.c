@@ -7,11 +7,17 @@
  *  - a failed disable (or wait) is returned by handles_prereset(), leaves the partition
  *    stopped with its memory held back: no scrub, every start/restart refused with the
  *    console line naming the partition and the source; other partitions start as before;
+ *  - issue 15: each fault is also a "dma" record for the error manager (p1 here), whose
+ *    doorbell rings; FH_ERR_GET_INFO gives the records in order to p1 only (peek keeps one);
+ *  - issue 15: a sub-windowed dma-window (Topaz subwindow-count) gives the source a domain of
+ *    its dma-subwindows' ranges only (clipped to the partition's memory);
  *  - issue 12, finding 6: two threads (two vCPUs of one partition) enabling one source at once
  *    count one enable, so one disable (FH_DMA_DISABLE or a stop's quiesce) closes the fence. */
-#include <errno.h>
 #include <pthread.h>
 #include <string.h>
+#include <bulkhead/error.h>
+#include <hv/err.h>
+#include <hv/errmgr.h>
 #include <hv/handle.h>
 #include <hv/iommu.h>
 #include <hv/partition.h>
@@ -57,6 +63,8 @@ static void make_partitions(void)
 		cfg.gpma[i] = (struct cfg_gpma){ .part = i, .pma = i, .guest = 0 };
 	}
 	cfg.nr_parts = cfg.nr_pmas = cfg.nr_gpmas = 2;
+	cfg.err_mgr[0] = (struct cfg_error_manager){ .part = 1 };	/* p1: error manager */
+	cfg.nr_err_mgrs = 1;
 	CHECK_EQ(partitions_create(NULL, NULL, &cfg), 0);
 	CHECK_EQ(nr_partitions, 2);
 	CHECK_EQ(iommu_init(NULL), 0);
@@ -114,6 +122,66 @@ static void test_fault_report(struct partition *p0, struct partition *p1,
 	CHECK_EQ(iommu_fault_total(p1), 1);
 }
 
+/* FH_ERR_GET_INFO as partition p calls it (handle 0: p1's error manager, created first). */
+static uint32_t err_handle;	/* r3 of the calls below */
+
+static unsigned long err_get_info(struct partition *p, uint32_t size, uint32_t gpa, int peek)
+{
+	struct vcpu *v = &p->vcpu[0];
+	struct hcall_regs r = { .token = FH_ERR_GET_INFO,
+				.reg = { err_handle, size, 0, gpa, peek } };
+
+	hc_err_get_info(v, &r);
+	CHECK_EQ(r.reg[1], r.reg[0] == EV_SUCCESS ? sizeof(struct bh_error) : 0);
+	return r.reg[0];
+}
+
+/* The three faults of test_fault_report(), as the error manager p1 reads them. */
+static void test_error_records(struct partition *p0, struct partition *p1)
+{
+	const struct bh_error *e = (const void *)fake.guest;
+
+	CHECK_EQ(sizeof(struct bh_error), 704);
+	CHECK_EQ(fake.rings, 3);			/* one doorbell per record */
+	CHECK_EQ(err_get_info(p0, 704, 0x1000, 0), EV_EPERM);	/* not the error manager */
+	CHECK_EQ(err_get_info(p1, 703, 0x1000, 0), EV_EINVAL);	/* buffer too small */
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 2), EV_EINVAL);	/* peek neither 0 nor 1 */
+	CHECK_EQ(err_get_info(p1, 704, 0x2000000, 0), EV_EFAULT);	/* outside: kept */
+	err_handle = 5;						/* not its handle */
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 1), EV_EINVAL);
+	err_handle = BH_ERR_GLOBAL_QUEUE;			/* Linux's "global queue" */
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 1), EV_SUCCESS);
+	err_handle = 0;
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 1), EV_SUCCESS);	/* peek */
+	CHECK_EQ(e->seq, 1);
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_SUCCESS);
+	CHECK_EQ(e->seq, 1);
+	CHECK(!strcmp(e->domain, "dma") && !strcmp(e->gdev_tree_path, "p0"));
+	CHECK(!strcmp(e->error, "pci 0x10 blocked write at 0x2000 (reason 0x5)"));
+	CHECK_EQ(e->partition_id, 1);
+	CHECK_EQ(e->addr, 0x2000);
+	CHECK_EQ(e->source_id, RID);
+	CHECK_EQ(e->flags, IOMMU_WRITE);
+	CHECK_EQ(e->dropped, 0);
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_SUCCESS);
+	CHECK_EQ(e->seq, 2);
+	CHECK_EQ(e->flags, IOMMU_READ);
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_SUCCESS);
+	CHECK_EQ(e->seq, 3);
+	CHECK(!strcmp(e->gdev_tree_path, "p1") && e->source_id == LIODN);
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_ENOENT);
+	/* a full queue drops and counts; the next record says how many */
+	for (int i = 0; i < ERRMGR_QUEUE_LEN + 2; i++)
+		errmgr_isolation(p0, 0, "test");
+	for (int i = 0; i < ERRMGR_QUEUE_LEN; i++)
+		CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_SUCCESS);
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_ENOENT);
+	errmgr_isolation(p0, 0, "after");
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_SUCCESS);
+	CHECK(!strcmp(e->domain, "isolation") && !strcmp(e->error, "after"));
+	CHECK_EQ(e->dropped, 2);
+}
+
 /* A good stop: mask -> disable -> wait, then the other handle; nothing held. */
 static void test_quiesce_order(struct partition *p0, struct iommu_source *s0)
 {
@@ -123,7 +191,7 @@ static void test_quiesce_order(struct partition *p0, struct iommu_source *s0)
 	CHECK(s0->enabled);
 	fake_clear();
 	masked = 0;
-	fake.wait_err = -EOPNOTSUPP;	/* PAMU: cannot tell, not an error */
+	fake.wait_err = -HV_EOPNOTSUPP;	/* PAMU: cannot tell, not an error */
 	CHECK_EQ(partition_stop(p0, "test"), 0);
 	CHECK(!strcmp(fake.calls, "mask,disable,wait,other"));
 	CHECK_EQ(masked, 1);
@@ -151,8 +219,8 @@ static void test_failed_disable(struct partition *p0, struct partition *p1,
 
 	CHECK_EQ(iommu_enable(s0), 0);
 	fake_clear();
-	fake.disable_err = -EIO;
-	CHECK_EQ(handles_prereset(p0), -EIO);	/* the error comes back; all handles ran */
+	fake.disable_err = -HV_EIO;
+	CHECK_EQ(handles_prereset(p0), -HV_EIO);	/* the error comes back; all handles ran */
 	CHECK(!strcmp(fake.calls, "mask,disable,other"));
 	CHECK(!strcmp(p0->held, "DMA of pci 0x0010 could not be disabled"));
 	p0->held[0] = 0;			/* undo: now through partition_stop() */
@@ -171,10 +239,10 @@ static void test_failed_disable(struct partition *p0, struct partition *p1,
 	/* every way of starting it is refused, even once the fence would work again */
 	fake.disable_err = 0;
 	fake_clear();
-	CHECK_EQ(partition_start(p0), -EIO);
+	CHECK_EQ(partition_start(p0), -HV_EIO);
 	CHECK(!strcmp(fake.out, refused));
-	CHECK_EQ(partition_restart(p0), -EIO);
-	CHECK_EQ(partition_start_at(p0, 0x100000, false), -EIO);
+	CHECK_EQ(partition_restart(p0), -HV_EIO);
+	CHECK_EQ(partition_start_at(p0, 0x100000, false), -HV_EIO);
 	CHECK_EQ(p0->state, PART_STOPPED);
 	CHECK_EQ(fake.scrubbed[p0->id], 0);
 	CHECK_EQ(fake.loaded[p0->id], 0);
@@ -191,13 +259,13 @@ static void test_failed_disable(struct partition *p0, struct partition *p1,
 static void test_failed_wait(struct partition *p0, struct partition *p1)
 {
 	fake_clear();
-	fake.wait_err = -ETIMEDOUT;
+	fake.wait_err = -HV_ETIMEDOUT;
 	CHECK_EQ(partition_stop(p1, NULL), 0);
 	fake.wait_err = 0;
 	CHECK(!strcmp(fake.calls, "disable,wait"));
 	CHECK(!strcmp(p1->held, "DMA of liodn 0x0042 still busy after disable"));
-	CHECK(strstr(fake.out, "dma: liodn 0x42 of p1: still busy after disable (error -110)\n"));
-	CHECK_EQ(start(p1), -EIO);
+	CHECK(strstr(fake.out, "dma: liodn 0x42 of p1: still busy after disable (error -116)\n"));
+	CHECK_EQ(start(p1), -HV_EIO);
 	CHECK_EQ(p1->state, PART_STOPPED);
 	CHECK(!strcmp(p0->held, "DMA of pci 0x0010 could not be disabled"));
 }
@@ -205,7 +273,7 @@ static void test_failed_wait(struct partition *p0, struct partition *p1)
 /* A failing prereset that gives no reason still holds the memory back. */
 static int failing_prereset(struct handle *h)
 {
-	return -EFAULT;
+	return -HV_EFAULT;
 }
 
 static void test_generic_failure(void)
@@ -220,7 +288,7 @@ static void test_generic_failure(void)
 	CHECK(!strcmp(q.held, "a reset operation failed (error -14)"));
 	CHECK(!strcmp(fake.out, "partition q: memory held back: a reset operation failed "
 			 "(error -14)\n"));
-	CHECK_EQ(partition_start(&q), -EIO);
+	CHECK_EQ(partition_start(&q), -HV_EIO);
 }
 
 /* Two enablers released together, ROUNDS times; after each round one disable (or quiesce, as
@@ -279,6 +347,29 @@ static void test_enable_race(struct partition *p0)
 	CHECK(!race_src->enabled);
 }
 
+/* Sub-windows 0 (4 MiB at 0) and 2 (4 KiB at 8 MiB) of a 16 MiB window of four 4 MiB slots
+ * mapped, slots 1 and 3 not: the domain has exactly those two ranges, at p1's memory. */
+static void test_subwindow_domain(struct partition *p1)
+{
+	static const uint64_t sub[] = { 0, 4 * MIB, 8 * MIB, 0x1000 };
+	struct iommu_attach_args a = { .kind = IOMMU_SRC_LIODN, .id = LIODN + 1, .unit = -1,
+				       .window_gpa = 0, .window_size = 16 * MIB, .sub = sub,
+				       .nr_sub = 2 };
+	int h = iommu_device_attach_args(p1, &a);
+	struct iommu_source *s = h >= 0 ? iommu_source_get(p1, (unsigned long)h) : NULL;
+
+	CHECK(s && s->dom);
+	if (!s || !s->dom)
+		return;
+	CHECK_EQ(s->dom->nr_windows, 2);
+	CHECK_EQ(s->dom->win[0].gpa, 0);
+	CHECK_EQ(s->dom->win[0].size, 4 * MIB);
+	CHECK_EQ(s->dom->win[0].hpa, 0x10000000 + 16 * MIB);
+	CHECK_EQ(s->dom->win[1].gpa, 8 * MIB);
+	CHECK_EQ(s->dom->win[1].size, 0x1000);
+	CHECK_EQ(s->dom->win[1].hpa, 0x10000000 + 24 * MIB);
+}
+
 int main(void)
 {
 	struct partition *p0 = &partitions[0], *p1 = &partitions[1];
@@ -292,10 +383,12 @@ int main(void)
 		return unit_done("test_iommu");
 	CHECK(!s0->enabled && !s1->enabled);
 	test_fault_report(p0, p1, s0, s1);
+	test_error_records(p0, p1);
 	test_quiesce_order(p0, s0);
 	test_failed_disable(p0, p1, s0);
 	test_failed_wait(p0, p1);
 	test_generic_failure();
 	test_enable_race(p0);
+	test_subwindow_domain(p1);
 	return unit_done("test_iommu");
 }

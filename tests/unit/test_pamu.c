@@ -9,9 +9,9 @@
  *   word 3             WCE[7:4] | ATM[3:2] (01 = window translation) | OTM[1:0]
  *   word 4/5           TWBAH / TWBAL[31:12] | SWSE[11:6];  word 6 FSPI
  * window size = 2^(WSE+1) (4 KiB = 0xB), subwindow count = 2^(WCE+1), AP 3 = read+write. */
-#include <errno.h>
 #include <string.h>
 #include <libfdt.h>
+#include <hv/err.h>
 #include <hv/iommu.h>
 #include "iommu/pamu_core.h"
 #include "unit.h"
@@ -119,7 +119,7 @@ static void test_subwindows(void)
 	CHECK_EQ(s[1].w[6], 0);
 	CHECK_EQ(s[2].w[1], 0x00550002);
 	/* the same domain on a PAMU that allows only 2 subwindows does not fit */
-	CHECK_EQ(pamu_plan_domain(&d, 2, &p), -ENOSPC);
+	CHECK_EQ(pamu_plan_domain(&d, 2, &p), -HV_ENOSPC);
 }
 
 /* A window whose host side is only 1 MiB aligned: two 1 MiB subwindows. */
@@ -146,13 +146,13 @@ static void test_refused(void)
 	struct iommu_domain d = dom(0, w1);
 	struct pamu_plan p;
 
-	CHECK_EQ(pamu_plan_domain(&d, 16, &p), -EINVAL);	/* empty */
+	CHECK_EQ(pamu_plan_domain(&d, 16, &p), -HV_EINVAL);	/* empty */
 	d = dom(1, w1);						/* 12 KiB: 4 x 4 KiB, 1 denied */
 	CHECK_EQ(pamu_plan_domain(&d, 16, &p), 0);
 	CHECK_EQ(p.nr_sub, 4);
 	CHECK_EQ(p.ap[3], PAACE_AP_DENIED);
 	d = dom(1, w2);						/* 68 KiB: would need 32 */
-	CHECK_EQ(pamu_plan_domain(&d, 16, &p), -ENOSPC);
+	CHECK_EQ(pamu_plan_domain(&d, 16, &p), -HV_ENOSPC);
 }
 
 /* ---- registers ---- */
@@ -262,7 +262,7 @@ static void test_liodns(void)
 	CHECK_EQ(l[2], 0x3e);
 	CHECK_EQ(pamu_node_liodns(buf, fdt_path_offset(buf, "/fman@400000"), l, 2), 2);
 	CHECK_EQ(pamu_node_liodns(buf, none, l, 4), 0);
-	CHECK_EQ(pamu_node_liodns(buf, bad, l, 4), -EINVAL);
+	CHECK_EQ(pamu_node_liodns(buf, bad, l, 4), -HV_EINVAL);
 }
 
 int main(void)

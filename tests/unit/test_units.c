@@ -3,8 +3,8 @@
  * in order and a failing create unwinds the units before it in reverse (and only those);
  * teardown hooks run in reverse, all of them, with the first error; reset stops at the first
  * error; each unit's slot is per partition and zeroed before creation and after destroy. */
-#include <errno.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/partition.h>
 #include <hv/unit.h>
 #include "unit.h"
@@ -30,30 +30,30 @@ static void record(const char *what, const char *unit)
 	static int u##_create(struct partition *p, const struct unit_env *e)	\
 	{									\
 		record("create", #u);						\
-		return fail_create && !strcmp(fail_create, #u) ? -ENOSPC : 0;	\
+		return fail_create && !strcmp(fail_create, #u) ? -HV_ENOSPC : 0;	\
 	}									\
 	static void u##_destroy(struct partition *p) { record("destroy", #u); }	\
 	static int u##_prestart(struct partition *p)				\
 	{									\
 		record("prestart", #u);						\
-		return fail_prereset && !strcmp(fail_prereset, #u) ? -EIO : 0;	\
+		return fail_prereset && !strcmp(fail_prereset, #u) ? -HV_EIO : 0;	\
 	}									\
 	static int u##_prereset(struct partition *p)				\
 	{									\
 		record("prereset", #u);						\
-		return fail_prereset && !strcmp(fail_prereset, #u) ? -EIO : 0;	\
+		return fail_prereset && !strcmp(fail_prereset, #u) ? -HV_EIO : 0;	\
 	}									\
 	static int u##_reset(struct partition *p)				\
 	{									\
 		record("reset", #u);						\
-		return fail_reset && !strcmp(fail_reset, #u) ? -EINVAL : 0;	\
+		return fail_reset && !strcmp(fail_reset, #u) ? -HV_EINVAL : 0;	\
 	}									\
 	static void u##_start(struct partition *p) { record("start", #u); }	\
 	static void u##_stopped(struct partition *p) { record("stopped", #u); }	\
 	static int u##_init(const struct unit_env *e)				\
 	{									\
 		record("init", #u);						\
-		return fail_init && !strcmp(fail_init, #u) ? -ENOMEM : 0;	\
+		return fail_init && !strcmp(fail_init, #u) ? -HV_ENOMEM : 0;	\
 	}									\
 	static void u##_exit(void) { record("exit", #u); }
 
@@ -119,18 +119,18 @@ static void test_failed_create(struct partition *p)
 	reset_calls();
 	fail_create = "b";
 	b_slots[1] = 5;
-	CHECK_EQ(units_create(p, NULL), -ENOSPC);
+	CHECK_EQ(units_create(p, NULL), -HV_ENOSPC);
 	CHECK(!strcmp(calls, "create:a,create:b,destroy:a"));
 	CHECK_EQ(b_slots[1], 0);
 
 	reset_calls();
 	fail_create = "a";			/* the first fails: nothing to unwind */
-	CHECK_EQ(units_create(p, NULL), -ENOSPC);
+	CHECK_EQ(units_create(p, NULL), -HV_ENOSPC);
 	CHECK(!strcmp(calls, "create:a"));
 
 	reset_calls();
 	fail_create = "c";			/* the last fails: b then a, in reverse */
-	CHECK_EQ(units_create(p, NULL), -ENOSPC);
+	CHECK_EQ(units_create(p, NULL), -HV_ENOSPC);
 	CHECK(!strcmp(calls, "create:a,create:b,create:c,destroy:b,destroy:a"));
 }
 
@@ -139,7 +139,7 @@ static void test_init_and_exit(void)
 {
 	reset_calls();
 	fail_init = "c";
-	CHECK_EQ(units_init(NULL), -ENOMEM);
+	CHECK_EQ(units_init(NULL), -HV_ENOMEM);
 	CHECK(!strcmp(calls, "init:a,init:b,init:c,exit:b,exit:a"));
 	reset_calls();
 	units_exit();				/* nothing is left to exit */
@@ -155,16 +155,16 @@ static void test_life_cycle(struct partition *p)
 {
 	reset_calls();
 	fail_prereset = "b";			/* every unit still runs; b's error returned */
-	CHECK_EQ(units_prereset(p), -EIO);
+	CHECK_EQ(units_prereset(p), -HV_EIO);
 	CHECK(!strcmp(calls, "prereset:c,prereset:b,prereset:a"));
 	reset_calls();
 	fail_prereset = "c";
-	CHECK_EQ(units_prestart(p), -EIO);
+	CHECK_EQ(units_prestart(p), -HV_EIO);
 	CHECK(!strcmp(calls, "prestart:c,prestart:b,prestart:a"));
 
 	reset_calls();
 	fail_reset = "b";			/* a reset error stops the start there */
-	CHECK_EQ(units_reset(p), -EINVAL);
+	CHECK_EQ(units_reset(p), -HV_EINVAL);
 	CHECK(!strcmp(calls, "reset:a,reset:b"));
 	reset_calls();
 	CHECK_EQ(units_reset(p), 0);

@@ -56,6 +56,7 @@ struct region {
 };
 
 int config_regions(const struct bhctl_cfg *b, struct region *out, int max);
+void config_pma_users(const struct hv_config *cfg, int pma, char *buf, size_t len);
 int device_irqs(const void *hw, int node, unsigned int *irqs, int max);
 
 #endif

@@ -15,11 +15,27 @@ struct report {
 	bool json;
 	int n, cap;
 	struct error *errs;
+	int nw, wcap;
+	struct error *warns;		/* warnings: printed, never counted as errors */
 };
 
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
+}
+
+static void keep(const char *file, struct error **list, int *n, int *cap, const char *node,
+		 const char *prop, const char *msg)
+{
+	if (*n == *cap) {
+		struct error *ne = realloc(*list, sizeof(*ne) * (size_t)(*cap = *cap * 2 + 16));
+
+		if (!ne)
+			return;
+		*list = ne;
+	}
+	(*list)[(*n)++] = (struct error){ file, dup_or_null(node), dup_or_null(prop),
+					  dup_or_null(msg) };
 }
 
 static void on_error(void *ctx, const char *node, const char *prop, const char *msg)
@@ -32,42 +48,61 @@ static void on_error(void *ctx, const char *node, const char *prop, const char *
 		else
 			fprintf(stderr, "%s: %s: %s\n", r->file, node, msg);
 	}
-	if (r->n == r->cap) {
-		struct error *ne = realloc(r->errs, sizeof(*ne) * (size_t)(r->cap = r->cap * 2 + 16));
+	keep(r->file, &r->errs, &r->n, &r->cap, node, prop, msg);
+}
 
-		if (!ne)
-			return;
-		r->errs = ne;
+/* A warning: the config is valid, but says something the user may not mean. */
+static void on_warning(void *ctx, const char *node, const char *prop, const char *msg)
+{
+	struct report *r = ctx;
+
+	if (!r->json) {
+		if (prop)
+			fprintf(stderr, "%s: %s: %s: warning: %s\n", r->file, node, prop, msg);
+		else
+			fprintf(stderr, "%s: %s: warning: %s\n", r->file, node, msg);
 	}
-	r->errs[r->n++] = (struct error){ r->file, dup_or_null(node), dup_or_null(prop),
-					  dup_or_null(msg) };
+	keep(r->file, &r->warns, &r->nw, &r->wcap, node, prop, msg);
+}
+
+static void print_json_list(FILE *out, const char *name, const struct error *l, int n)
+{
+	fprintf(out, "\"%s\": [", name);
+	for (int i = 0; i < n; i++) {
+		fprintf(out, "%s\n    {\"file\": ", i ? "," : "");
+		json_str(out, l[i].file);
+		fprintf(out, ", \"node\": ");
+		json_str(out, l[i].node);
+		fprintf(out, ", \"property\": ");
+		json_str(out, l[i].prop);
+		fprintf(out, ", \"message\": ");
+		json_str(out, l[i].msg);
+		fputc('}', out);
+	}
+	fprintf(out, "%s]", n ? "\n  " : "");
 }
 
 static void print_json_errors(FILE *out, const struct report *r)
 {
-	fprintf(out, "\"errors\": [");
-	for (int i = 0; i < r->n; i++) {
-		fprintf(out, "%s\n    {\"file\": ", i ? "," : "");
-		json_str(out, r->errs[i].file);
-		fprintf(out, ", \"node\": ");
-		json_str(out, r->errs[i].node);
-		fprintf(out, ", \"property\": ");
-		json_str(out, r->errs[i].prop);
-		fprintf(out, ", \"message\": ");
-		json_str(out, r->errs[i].msg);
-		fputc('}', out);
+	print_json_list(out, "errors", r->errs, r->n);
+	fprintf(out, ",\n  ");
+	print_json_list(out, "warnings", r->warns, r->nw);
+}
+
+static void free_list(struct error *l, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(l[i].node);
+		free(l[i].prop);
+		free(l[i].msg);
 	}
-	fprintf(out, "%s]", r->n ? "\n  " : "");
+	free(l);
 }
 
 static void free_report(struct report *r)
 {
-	for (int i = 0; i < r->n; i++) {
-		free(r->errs[i].node);
-		free(r->errs[i].prop);
-		free(r->errs[i].msg);
-	}
-	free(r->errs);
+	free_list(r->errs, r->n);
+	free_list(r->warns, r->nw);
 }
 
 /* Load and validate; returns the number of errors, or -1 when a file could not be read. */
@@ -83,6 +118,7 @@ static int load_pair(struct bhctl_cfg *b, struct report *r)
 	if (config_check_blob(b->hw, b->hw_size, on_error, r))
 		return r->n;
 	r->file = b->cfg_file;
+	config_set_warning_handler(on_warning, r);
 	return config_load(b->hw, b->cfg, b->cfg_size, &b->model, on_error, r);
 }
 

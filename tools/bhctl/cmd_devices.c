@@ -8,6 +8,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include <hv/device_desc.h>
+#include <hv/err.h>
 #include "bhctl.h"
 #include "devices.h"
 
@@ -140,7 +141,7 @@ static int show_partition(const void *hw, const void *cfg_fdt, const struct hv_c
 			continue;
 		err = dev_desc_build(hw, cfg_fdt, cfg, i, &d);
 		if (err) {
-			fprintf(stderr, "bhctl: %s: %s\n", cfg->device[i].device, fdt_strerror(err));
+			fprintf(stderr, "bhctl: %s: %s\n", cfg->device[i].device, hv_strerror(err));
 			bad = 1;
 			continue;
 		}

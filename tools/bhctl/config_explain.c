@@ -37,10 +37,28 @@ static void bc_peer(const struct bhctl_cfg *b, int i, char *buf, size_t len)
 		snprintf(buf, len, "unconnected");
 }
 
+/* " (in /localbus/flash@0,0)" when an image source is in a memory-like hardware node, else "". */
+static const char *src_where(const struct bhctl_cfg *b, uint64_t pa, uint64_t size, char *buf,
+			     size_t len)
+{
+	const struct cfg_hw *hw = &b->model.hw;
+	char path[200];
+
+	for (int i = 0; i < hw->nr_rom; i++) {
+		if (pa < hw->rom[i].base || pa + size > hw->rom[i].base + hw->rom[i].size)
+			continue;
+		if (fdt_get_path(b->hw, hw->rom_node[i], path, sizeof(path)) < 0)
+			snprintf(path, sizeof(path), "?");
+		snprintf(buf, len, " (in %s)", path);
+		return buf;
+	}
+	return "";
+}
+
 static void text_memory(FILE *out, const struct bhctl_cfg *b, int pi)
 {
 	const struct hv_config *cfg = &b->model;
-	char p[256];
+	char p[256], who[160];
 
 	fprintf(out, "  memory (guest -> physical):\n");
 	for (int g = 0; g < cfg->nr_gpmas; g++) {
@@ -49,10 +67,17 @@ static void text_memory(FILE *out, const struct bhctl_cfg *b, int pi)
 
 		if (m->part != pi)
 			continue;
-		fprintf(out, "    0x%09llx-0x%09llx -> 0x%09llx-0x%09llx %6llu MiB  %s%s\n",
+		config_pma_users(cfg, m->pma, who, sizeof(who));
+		fprintf(out, "    0x%09llx-0x%09llx -> 0x%09llx-0x%09llx %6llu MiB  %s",
 			(ull)m->guest, (ull)(m->guest + a->phys.size - 1), (ull)a->phys.base,
 			(ull)(a->phys.base + a->phys.size - 1), (ull)(a->phys.size >> 20),
-			cpath(b, m->node, p, sizeof(p)), a->shared ? " [shared]" : "");
+			cpath(b, m->node, p, sizeof(p)));
+		if (a->shared)	/* implicit: by mapping alone, without bulkhead,shared */
+			fprintf(out, " [shared%s: %s]", a->implicit_share ? " by mapping" : "",
+				who);
+		if (a->zero)
+			fprintf(out, " [zeroed at boot]");
+		fputc('\n', out);
 	}
 }
 
@@ -71,6 +96,10 @@ static void text_devices(FILE *out, const struct bhctl_cfg *b, int owner)
 		if (dev->owner != owner)
 			continue;
 		fprintf(out, "    %s\n", fdt_get_path(b->hw, dev->hw_node, p, sizeof(p)) ? "?" : p);
+		if (dev->claimable != CFG_CLAIM_NONE)
+			fprintf(out, "      claimable: %s (%s)\n", config_claim_name(dev->claimable),
+				dev->claimable == CFG_CLAIM_ACTIVE ? "holds it at boot" :
+				"takes it with FH_CLAIM_DEVICE once the holder is stopped");
 		for (int k = 0; !fdt_reg_phys(b->hw, dev->hw_node, k, &r); k++)
 			fprintf(out, "      region 0x%09llx-0x%09llx (%llu bytes)\n", (ull)r.addr,
 				(ull)(r.addr + r.size - 1), (ull)r.size);
@@ -137,6 +166,13 @@ static void text_links(FILE *out, const struct bhctl_cfg *b, int owner)
 		if (cfg->manager[i].manager == owner)
 			fprintf(out, "  manages \"%s\"\n", cfg->part[cfg->manager[i].managed].label);
 	text_gdb_stubs(out, b, owner);
+	for (int i = 0; i < cfg->nr_err_mgrs; i++)
+		if (cfg->err_mgr[i].part == owner)
+			fprintf(out, "  error-manager %s: doorbell to vcpu %u%s%s\n",
+				cpath(b, cfg->err_mgr[i].node, p, sizeof(p)), cfg->err_mgr[i].vcpu,
+				cfg->err_mgr[i].claimable ? ", claimable " : "",
+				cfg->err_mgr[i].claimable ?
+				config_claim_name(cfg->err_mgr[i].claimable) : "");
 }
 
 void config_explain_text(FILE *out, const struct bhctl_cfg *b)
@@ -153,12 +189,16 @@ void config_explain_text(FILE *out, const struct bhctl_cfg *b)
 			pt->no_auto_start ? "by a manager (no-auto-start)" : "at boot");
 		text_memory(out, b, pi);
 		if (pt->has_image)
-			fprintf(out, "  image: 0x%llx bytes from physical 0x%llx to guest 0x%llx\n",
-				(ull)pt->image_size, (ull)pt->image_src, (ull)pt->image_guest);
+			fprintf(out, "  image: 0x%llx bytes from physical 0x%llx%s to guest 0x%llx\n",
+				(ull)pt->image_size, (ull)pt->image_src,
+				src_where(b, pt->image_src, pt->image_size, p, sizeof(p)),
+				(ull)pt->image_guest);
 		if (pt->has_rootfs)
-			fprintf(out, "  linux-rootfs: 0x%llx bytes from physical 0x%llx to guest "
+			fprintf(out, "  linux-rootfs: 0x%llx bytes from physical 0x%llx%s to guest "
 				"0x%llx (/chosen linux,initrd-start)\n", (ull)pt->rootfs_src.size,
-				(ull)pt->rootfs_src.base, (ull)pt->rootfs_guest);
+				(ull)pt->rootfs_src.base,
+				src_where(b, pt->rootfs_src.base, pt->rootfs_src.size, p, sizeof(p)),
+				(ull)pt->rootfs_guest);
 		if (pt->has_dtb_window)
 			fprintf(out, "  dtb-window: guest 0x%llx-0x%llx\n",
 				(ull)pt->dtb_window.base,

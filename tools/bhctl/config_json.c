@@ -31,6 +31,7 @@ static void json_devices(FILE *out, const struct bhctl_cfg *b, int owner)
 		node_str(out, b->hw, dev->hw_node);
 		fprintf(out, ", \"config_node\": ");
 		node_str(out, b->cfg, dev->node);
+		fprintf(out, ", \"claimable\": \"%s\"", config_claim_name(dev->claimable));
 		fprintf(out, ", \"regions\": [");
 		for (int k = 0; !fdt_reg_phys(b->hw, dev->hw_node, k, &r); k++)
 			fprintf(out, "%s{\"addr\": %llu, \"size\": %llu}", k ? ", " : "",

@@ -22,6 +22,23 @@ static int pma_owner(const struct hv_config *cfg, int pma, int *users)
 	return owner;
 }
 
+/* "p1, p2": the labels of the partitions mapping area pma, each once, truncated to len. */
+void config_pma_users(const struct hv_config *cfg, int pma, char *buf, size_t len)
+{
+	uint64_t seen = 0;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int g = 0; g < cfg->nr_gpmas && n < len; g++) {
+		int p = cfg->gpma[g].part;
+
+		if (cfg->gpma[g].pma != pma || (seen >> p & 1))
+			continue;
+		seen |= 1ull << p;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", cfg->part[p].label);
+	}
+}
+
 static int cmp_region(const void *a, const void *b)
 {
 	const struct region *x = a, *y = b;
@@ -66,8 +83,16 @@ int config_regions(const struct bhctl_cfg *b, struct region *out, int max)
 		r->base = cfg->pma[i].phys.base;
 		r->size = cfg->pma[i].phys.size;
 		r->owner = pma_owner(cfg, i, &users);
-		snprintf(r->name, sizeof(r->name), "%s%s", name ? name : "?",
-			 users > 1 ? " (shared)" : r->owner == CFG_NONE ? " (unused)" : "");
+		if (users > 1) {	/* every user named: shared memory belongs to all of them */
+			char who[64];
+
+			config_pma_users(cfg, i, who, sizeof(who));
+			snprintf(r->name, sizeof(r->name), "%s (shared: %s)", name ? name : "?",
+				 who);
+		} else {
+			snprintf(r->name, sizeof(r->name), "%s%s", name ? name : "?",
+				 r->owner == CFG_NONE ? " (unused)" : "");
+		}
 	}
 	qsort(out, (size_t)n, sizeof(*out), cmp_region);
 	npma = n;

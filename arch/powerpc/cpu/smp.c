@@ -1,10 +1,10 @@
 /* smp.c - release secondary e500mc CPUs through the ePAPR spin table (ePAPR 1.1, 5.5).
  * Each cpu node has enable-method = "spin-table" and cpu-release-addr (64-bit physical). */
-#include <errno.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include "powerpc.h"
 
@@ -22,15 +22,15 @@ int arch_cpu_start(unsigned int cpu, const struct plat_cpu *c)
 
 	if (c->start != PLAT_START_SPIN_TABLE) {
 		hv_printf("cpu %u: %s: enable-method is not \"spin-table\"\n", cpu, c->name);
-		return -ENODEV;
+		return -HV_ENODEV;
 	}
 	if (!c->release_ok) {
 		hv_printf("cpu %u: %s: cpu-release-addr missing or not 2 cells\n", cpu, c->name);
-		return -EINVAL;
+		return -HV_EINVAL;
 	}
 	st = arch_ioremap(c->release_addr, sizeof(*st));
 	if (!st)
-		return -ENOMEM;
+		return -HV_ENOMEM;
 	/* r3 and PIR first; writing entry_lo last releases the CPU (ePAPR 5.5.2). */
 	st->r3_hi = 0;
 	st->r3_lo = cpu;

@@ -2,6 +2,7 @@
  * Decoding follows Power ISA 2.06 Book III-E; opcode 31 extended opcodes in bits 21-30. */
 #include <hv/arch.h>
 #include <hv/cpu.h>
+#include <hv/err.h>
 #include <hv/partition.h>
 #include <hv/mutate.h>
 #include <arch/spr.h>
@@ -235,7 +236,7 @@ static int emulate_op31(struct vcpu *v, struct trap_frame *tf, uint32_t insn)
 		 * idle loop waits again (E500MCRM 4.9.18 allows it to resume on any event). */
 		return 0;
 	}
-	return -1;
+	return -HV_ENOSYS;
 }
 
 /* rfi/rfci/rfmci: return to the guest's saved context. */
@@ -257,7 +258,7 @@ static int emulate_op19(struct vcpu *v, struct trap_frame *tf, uint32_t insn)
 		tf->pc = a->mcsrr0;
 		return 1;
 	}
-	return -1;
+	return -HV_ENOSYS;
 }
 
 int emulate_privileged(struct vcpu *v, struct trap_frame *tf, uint32_t insn)

@@ -2,6 +2,7 @@
  * (Power ISA 2.06 Book I, 3.3.2-3.3.4 fixed-point load/store, D- and X-forms, byte-reversed
  * forms), hand the access to the region's ops, write back the target and update registers. */
 #include <stdbool.h>
+#include <hv/err.h>
 #include <hv/partition.h>
 #include "powerpc.h"
 
@@ -80,8 +81,9 @@ static uint32_t load_result(uint64_t raw, const struct ldst *d)
 	return v;
 }
 
-/* 0 when done (pc advanced), -1 when the instruction is not a plain load/store or the region's
- * ops refused it. ea is the data address (DEAR), gpa its guest physical address. */
+/* 0 when done (pc advanced), a negative code (hv/err.h) when the instruction is not a plain
+ * load/store or the region's ops refused it. ea is the data address (DEAR), gpa its guest physical
+ * address. */
 int emulate_mmio(struct vcpu *v, struct trap_frame *tf, const struct part_region *r,
 		 uint32_t ea, uint64_t gpa)
 {
@@ -90,17 +92,17 @@ int emulate_mmio(struct vcpu *v, struct trap_frame *tf, const struct part_region
 	struct ldst d;
 
 	if (vcpu_fetch_insn(v, tf->pc, &insn) || !decode(insn, &d) || off + d.size > r->size)
-		return -1;
+		return -HV_EINVAL;
 	rt = RT(insn);
 	if (d.store) {
 		val = d.size == 4 ? tf->gpr[rt] : tf->gpr[rt] & ((1u << (8 * d.size)) - 1);
 		if (d.reverse)
 			val = swap((uint32_t)val, d.size);
 		if (r->ops->write(r->ctx, off, d.size, val))
-			return -1;
+			return -HV_EIO;
 	} else {
 		if (r->ops->read(r->ctx, off, d.size, &val))
-			return -1;
+			return -HV_EIO;
 		tf->gpr[rt] = load_result(val, &d);
 	}
 	if (d.update && RA(insn))

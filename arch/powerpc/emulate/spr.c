@@ -2,6 +2,7 @@
  * (kept in struct vcpu_arch), passed to the real register (timer, user-readable SPRGs), or
  * refused (the guest then gets a program interrupt). SPR numbers: E500MCRM table 2-2. */
 #include <stdbool.h>
+#include <hv/err.h>
 #include <hv/partition.h>
 #include <hv/watchdog.h>
 #include <arch/spr.h>
@@ -44,16 +45,18 @@
 #define VTLB1CFG	((VTLB1_ENTRIES << 24) | (1 << 20) | (11 << 16) | (1 << 15) | (1 << 14) | \
 			 VTLB1_ENTRIES)
 
-/* IVOR SPR number -> IVOR index, or -1. IVOR0-15 and IVOR32-37 (SPE/AltiVec, performance
+/* IVOR SPR number -> IVOR index, or NO_IVOR. IVOR0-15 and IVOR32-37 (SPE/AltiVec, performance
  * monitor, doorbells; Linux's __setup_cpu_e500mc writes 35-37) are the guest's; IVOR38-41
  * are E.HV and the hypervisor's (a guest sees MMUCFG[LPIDSIZE] = 0 and never writes them). */
+#define NO_IVOR		(-1)
+
 static int ivor_index(unsigned int spr)
 {
 	if (spr >= SPRN_IVOR0 && spr <= SPRN_IVOR0 + 15)
 		return (int)(spr - SPRN_IVOR0);
 	if (spr >= SPRN_IVOR32 && spr <= SPRN_IVOR32 + 5)
 		return (int)(spr - SPRN_IVOR32 + 32);
-	return -1;
+	return NO_IVOR;
 }
 
 /* Registers that are plain storage in struct vcpu_arch. */
@@ -167,7 +170,7 @@ static int mfspr_guest(struct vcpu *v, unsigned int spr, uint32_t *val)
 		*val = 0;
 		return 0;
 	}
-	return -1;
+	return -HV_ENOSYS;
 }
 
 static int mtspr_timer(struct vcpu *v, unsigned int spr, uint32_t val)
@@ -193,7 +196,7 @@ static int mtspr_timer(struct vcpu *v, unsigned int spr, uint32_t val)
 			mtspr(SPRN_TSR, TSR_DIS);
 		return 0;
 	}
-	return -1;
+	return -HV_ENOSYS;
 }
 
 static int mtspr_special(struct vcpu *v, unsigned int spr, uint32_t val)

@@ -3,8 +3,8 @@
  * shows it: r0-r31, the 32 upper halves of the SPE registers, pc, msr, cr, lr, ctr, xer, acc,
  * spefscr; e500mc has no SPE, so those read 0),
  * guest virtual -> guest physical through the vCPU's guest TLB, the trap instruction. */
-#include <errno.h>
 #include <string.h>
+#include <hv/err.h>
 #include <hv/gdb.h>
 #include <hv/partition.h>
 #include "powerpc.h"
@@ -40,7 +40,7 @@ int gdb_arch_reg_slot(unsigned int regno, size_t *offset, size_t *size)
 	else if (regno == 105)
 		*offset = OFF_SPEFSCR;
 	else
-		return -1;
+		return -HV_ENOENT;
 	return 0;
 }
 
@@ -102,7 +102,7 @@ int gdb_arch_translate(struct vcpu *v, uint64_t va, bool insn, uint64_t *gpa, ui
 	uint64_t size;
 
 	if (va > UINT32_MAX)
-		return -EFAULT;
+		return -HV_EFAULT;
 	vtlb_lock(a);
 	e = vtlb_lookup(a, (uint32_t)va, !!(a->msr & (insn ? MSR_IS : MSR_DS)), a->pid, &tlbsel,
 			&esel);
@@ -112,7 +112,7 @@ int gdb_arch_translate(struct vcpu *v, uint64_t va, bool insn, uint64_t *gpa, ui
 		*room = size - (va & (size - 1));
 	}
 	vtlb_unlock(a);
-	return e ? 0 : -EFAULT;
+	return e ? 0 : -HV_EFAULT;
 }
 
 size_t gdb_arch_break_insn(uint8_t *insn)

@@ -2,8 +2,8 @@
  * A LIODN goes to the PAMU (pamu.c, QorIQ P4080/P3041/T4240 class); a PCI requester id goes
  * to the inbound windows of its host controller (pci/atmu.c), the fence of PAMU-less parts
  * such as QEMU ppce500. */
-#include <errno.h>
 #include <hv/arch.h>
+#include <hv/err.h>
 #include <hv/iommu.h>
 #include "pamu_core.h"
 #include "pci/atmu.h"
@@ -21,7 +21,7 @@ int iommu_arch_attach(struct iommu_source *s)
 	case IOMMU_SRC_PCI:
 		return atmu_attach(s);
 	}
-	return -ENODEV;
+	return -HV_ENODEV;
 }
 
 int iommu_arch_set_enabled(struct iommu_source *s, int on)

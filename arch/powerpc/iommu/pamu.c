@@ -3,11 +3,11 @@
  * reg) programmed to use them, one primary entry per LIODN attached to a domain. Entries
  * are encoded by pamu_core.c (host-tested). QEMU has no PAMU, so this code has never run:
  * docs/dma.md says so and lists what must be checked on silicon. */
-#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include <hv/iommu.h>
 #include "pamu_core.h"
@@ -106,15 +106,15 @@ int pamu_attach(struct iommu_source *s)
 	int err;
 
 	if (!nr_units)
-		return -ENODEV;
+		return -HV_ENODEV;
 	if (s->id >= PAACT_ENTRIES)
-		return -EINVAL;
+		return -HV_EINVAL;
 	err = pamu_plan_domain(s->dom, max_sub, &plan);
 	if (err)
 		return err;
 	nsec = plan.nr_sub ? plan.nr_sub - 1 : 0;
 	if (spaact_next + nsec > SPAACT_ENTRIES || nr_src_state == IOMMU_MAX_SOURCES)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	ps = &src_state[nr_src_state++];
 	ps->fspi = spaact_next;
 	ps->nr_sec = nsec;
@@ -131,7 +131,7 @@ int pamu_attach(struct iommu_source *s)
 int pamu_set_enabled(struct iommu_source *s, bool on)
 {
 	if (!s->arch)
-		return -ENODEV;
+		return -HV_ENODEV;
 	pamu_entry_set_valid(&ppaact[s->id], on);
 	publish();
 	/* a read of a PAMU register after the store: the store has left the core */
@@ -166,7 +166,7 @@ void pamu_check_violations(void)
 int pamu_wait_idle(struct iommu_source *s)
 {
 	pamu_check_violations();
-	return -EOPNOTSUPP;
+	return -HV_EOPNOTSUPP;
 }
 
 void pamu_detach(struct iommu_source *s)

@@ -2,9 +2,9 @@
  * fitting a DMA domain onto a primary window and subwindows, encoding primary and secondary
  * PAACEs, the enable sequence and access-violation decoding. Built for the target (pamu.c)
  * and for the host unit tests. */
-#include <errno.h>
 #include <string.h>
 #include <libfdt.h>
+#include <hv/err.h>
 #include <hv/iommu.h>
 #include "pamu_core.h"
 
@@ -58,13 +58,13 @@ int pamu_plan_domain(const struct iommu_domain *d, unsigned int max_sub, struct 
 	uint64_t s, e;
 
 	if (!d->nr_windows)
-		return -EINVAL;
+		return -HV_EINVAL;
 	s = d->win[0].gpa;
 	e = d->win[d->nr_windows - 1].gpa + d->win[d->nr_windows - 1].size;
 	memset(p, 0, sizeof(*p));
 	p->log2size = cover(s, e, &p->base);
 	if (p->base + bit(p->log2size) < e)
-		return -ENOSPC;		/* beyond 36-bit addresses */
+		return -HV_ENOSPC;		/* beyond 36-bit addresses */
 	if (fit_sub(d, p->base, bit(p->log2size), &p->hpa[0], &p->ap[0]) &&
 	    p->ap[0] != PAACE_AP_DENIED)
 		return 0;		/* one window, no subwindows */
@@ -83,7 +83,7 @@ int pamu_plan_domain(const struct iommu_domain *d, unsigned int max_sub, struct 
 			return 0;
 		}
 	}
-	return -ENOSPC;
+	return -HV_ENOSPC;
 }
 
 /* ---- entries ("Primary PAACE format", "Secondary PAACE format") ---- */
@@ -152,7 +152,7 @@ int pamu_node_liodns(const void *fdt, int node, uint32_t *out, int max)
 	if (!v)
 		return 0;
 	if (len <= 0 || len % 4)
-		return -EINVAL;
+		return -HV_EINVAL;
 	n = len / 4 < max ? len / 4 : max;
 	for (int i = 0; i < n; i++)
 		out[i] = fdt32_to_cpu(v[i]);

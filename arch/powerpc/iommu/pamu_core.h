@@ -65,7 +65,7 @@ struct pamu_plan {
 };
 
 /* Fit d onto one primary window with at most max_sub subwindows (PC3[MWCE] gives the
- * hardware limit). 0, -EINVAL (empty domain), -ENOSPC (does not fit exactly). */
+ * hardware limit). 0, -HV_EINVAL (empty domain), -HV_ENOSPC (does not fit exactly). */
 int pamu_plan_domain(const struct iommu_domain *d, unsigned int max_sub, struct pamu_plan *p);
 
 /* Primary entry for plan p (fspi: first secondary index when p->nr_sub), written invalid. */
@@ -80,7 +80,7 @@ void pamu_entry_set_valid(struct paace *e, bool valid);
 
 /* The LIODNs of a hardware tree node: its "fsl,liodn" cells (one per DMA source of the
  * device, as U-Boot and the P4080 device trees write them). Returns how many were stored
- * (at most max), 0 when the node has none, -EINVAL when the property is malformed. */
+ * (at most max), 0 when the node has none, -HV_EINVAL when the property is malformed. */
 int pamu_node_liodns(const void *fdt, int node, uint32_t *out, int max);
 
 /* ---- registers ("PAMU memory-mapped registers"), offsets inside one PAMU's 4 KiB ---- */

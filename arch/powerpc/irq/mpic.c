@@ -10,11 +10,11 @@
  * reading IACK returns the vector of the highest-priority pending interrupt routed to that
  * CPU and marks it in service; writing 0 to EOI ends the highest-priority one in service.
  * The same layout is what QEMU's openpic model implements for its FSL MPIC 4.2. */
-#include <errno.h>
 #include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/cpu.h>
 #include <hv/arch/irqchip.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include "powerpc.h"
 
@@ -81,7 +81,7 @@ static int reset(void)
 	while ((rd(MPIC_GCR) & GCR_RST) && --spins)
 		;
 	if (!spins)
-		return -ENODEV;
+		return -HV_ENODEV;
 	wr(MPIC_GCR, GCR_MIXED);
 	wr(MPIC_SVR, SPURIOUS_VECTOR);
 	nr_sources = ((rd(MPIC_FRR) >> 16) & 0x7ff) + 1;
@@ -100,14 +100,14 @@ int irqchip_arch_init(const struct plat_irqchip *c)
 	if (regs)
 		return 0;
 	if (c->kind != PLAT_IRQCHIP_MPIC)
-		return -ENODEV;
+		return -HV_ENODEV;
 	regs = arch_ioremap(r.base, r.size < MPIC_SIZE ? MPIC_SIZE : r.size);
 	if (!regs)
-		return -ENODEV;
+		return -HV_ENODEV;
 	mapped_on[arch_cpu_id() / 32] |= 1u << (arch_cpu_id() % 32);
 	if (reset()) {
 		regs = NULL;
-		return -ENODEV;
+		return -HV_ENODEV;
 	}
 	hv_printf("mpic: %lu sources at 0x%llx, owned by the hypervisor\n",
 		  (unsigned long)nr_sources, (unsigned long long)r.base);
@@ -129,9 +129,9 @@ int irqchip_arch_route(uint32_t src, uint32_t sense, unsigned int pcpu, unsigned
 	int spins = RESET_SPINS;
 
 	if (!regs)
-		return -ENODEV;
+		return -HV_ENODEV;
 	if (src >= nr_sources || pcpu >= hv_nr_cpus || !prio || prio > 15)
-		return -EINVAL;
+		return -HV_EINVAL;
 	wr(ivpr, rd(ivpr) | IVPR_MSK);
 	while ((rd(ivpr) & IVPR_A) && --spins)
 		;

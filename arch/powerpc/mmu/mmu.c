@@ -1,8 +1,8 @@
 /* mmu.c - the hypervisor's own address space on e500mc: a table of TLB1 entries (RAM at
  * VA = PA, device windows at VAs from IO_VA_BASE up) written on the boot CPU and replayed on
  * every secondary (each e500mc core has its own TLB1; E500MCRM 6.3). */
-#include <errno.h>
 #include <hv/arch.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 #include <arch/spr.h>
 #include "powerpc.h"
@@ -52,7 +52,7 @@ static int add_map(uint32_t va, uint64_t pa, unsigned int tsize, uint32_t attr)
 	struct tlb1_map *m;
 
 	if (nr_maps >= MAX_MAPS || slot <= boot_slot)
-		return -1;
+		return -HV_ENOSPC;
 	m = &maps[nr_maps++];
 	*m = (struct tlb1_map){ .va = va, .pa = pa, .tsize = tsize, .mas2_attr = attr, .slot = slot };
 	tlb1_write(m);
@@ -90,13 +90,18 @@ void *arch_ioremap(uint64_t phys, uint64_t size)
 
 /* Read a 32-bit word at physical address pa (4-byte aligned) for the hypervisor, e.g. a
  * guest instruction: only RAM mapped at VA = PA is read; any other address (a device, RAM
- * above the mapped part, a 36-bit address) is -EFAULT, never truncated into a pointer. */
+ * above the mapped part, a 36-bit address) is -HV_EFAULT, never truncated into a pointer. */
 int powerpc_phys_read32(uint64_t pa, uint32_t *val)
 {
 	if ((pa & 3) || pa >= ram_top || ram_top - pa < 4)
-		return -EFAULT;
+		return -HV_EFAULT;
 	*val = *(const volatile uint32_t *)(uintptr_t)pa;
 	return 0;
+}
+
+bool arch_ram_mapped(uint64_t pa, uint64_t size)
+{
+	return pa + size >= pa && pa + size <= ram_top;
 }
 
 /* Map RAM beyond the first 256 MiB (head.S mapped that) in 256 MiB pages, VA = PA, up to

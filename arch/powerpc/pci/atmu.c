@@ -14,12 +14,12 @@
  * PITAR (+0x00, local address >> 12), PIWBAR (+0x08, PCI base >> 12), PIWBEAR (+0x0C, PCI base
  * bits 63:44), PIWAR (+0x10, attributes: EN, prefetch, target, read/write snoop, size).
  * Config cycles: CFG_ADDR (+0x000) and CFG_DATA (+0x004, little-endian data). */
-#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/fdt_util.h>
 #include <hv/platform.h>
 #include <hv/iommu.h>
@@ -134,11 +134,11 @@ static int open_windows(struct atmu_ctl *c, const struct iommu_domain *d)
 	int n = atmu_plan(d, w, ATMU_NR_INBOUND);
 
 	if (n > ATMU_NR_INBOUND)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	fence(c);
 	for (int i = 0; i < n; i++) {
 		if (w[i].log2size < PIWAR_IWS_MIN + 1)
-			return -EINVAL;
+			return -HV_EINVAL;
 		arch_write32(inbound(c, i, PITAR), (uint32_t)(w[i].local >> 12));
 		arch_write32(inbound(c, i, PIWBAR), (uint32_t)(w[i].bus >> 12));
 		arch_write32(inbound(c, i, PIWBEAR), (uint32_t)(w[i].bus >> 44));
@@ -272,9 +272,9 @@ int atmu_attach(struct iommu_source *s)
 	struct atmu_win w[ATMU_NR_INBOUND];
 
 	if (!c)
-		return -ENODEV;
+		return -HV_ENODEV;
 	if (atmu_plan(s->dom, w, ATMU_NR_INBOUND) > ATMU_NR_INBOUND)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	s->arch = c;
 	return 0;
 }
@@ -285,10 +285,10 @@ int atmu_set_enabled(struct iommu_source *s, bool on)
 	int err;
 
 	if (!c)
-		return -ENODEV;
+		return -HV_ENODEV;
 	if (on) {
 		if (c->enabled && c->owner != s->dom)
-			return -EBUSY;	/* another partition's DMA is open on this bus */
+			return -HV_EBUSY;	/* another partition's DMA is open on this bus */
 		if (!c->enabled) {
 			err = open_windows(c, s->dom);
 			if (err) {
@@ -318,7 +318,7 @@ int atmu_wait_idle(struct iommu_source *s)
 	struct atmu_ctl *c = s->arch;
 
 	if (!c)
-		return -ENODEV;
+		return -HV_ENODEV;
 	(void)atmu_cfg_read32(c->node, s->id, 0);
 	return 0;
 }

@@ -2,7 +2,7 @@
  * CFG_ADDR/CFG_DATA and outbound window 1, both via the controller driver of pci/atmu.c
  * (which maps the registers at boot). A bridge of the platform model is the controller at its
  * hw_ref. */
-#include <errno.h>
+#include <hv/err.h>
 #include <hv/pci.h>
 #include <hv/platform.h>
 #include "pci/atmu.h"
@@ -25,7 +25,7 @@ int pci_arch_outbound(const struct plat_pci *br, uint64_t cpu, uint64_t bus, uin
 	while ((1ull << log2) < size)
 		log2++;
 	if ((1ull << log2) != size || atmu_ctl_node(0) < 0)
-		return -EINVAL;
+		return -HV_EINVAL;
 	atmu_outbound_set(br->hw_ref, cpu, bus, log2);
 	return 0;
 }

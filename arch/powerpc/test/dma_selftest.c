@@ -6,12 +6,12 @@
  * each transfer takes 100 ms of virtual time) writes into memory while the test checks which
  * bytes land. One "dma-selftest: PASS|FAIL <what>" line per check, then a summary line.
  * QEMU: -device edu,dma_mask=0xffffffff (the default mask clips bus addresses to 28 bits). */
-#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 #include <libfdt.h>
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/fdt_util.h>
 #include <hv/platform.h>
 #include <hv/handle.h>
@@ -83,7 +83,7 @@ static int edu_wait(void)
 
 	while (arch_read32(edu + EDU_DMA_CMD) & EDU_CMD_START)
 		if (arch_time_now() - t0 > arch_time_freq())
-			return -ETIMEDOUT;
+			return -HV_ETIMEDOUT;
 	return 0;
 }
 
@@ -130,10 +130,10 @@ static int landed_bus(struct partition *p, uint64_t bus, int *xl)
 }
 
 /* Outbound window 1 over the controller's first 32-bit memory range, BAR0 of the edu at its
- * start, memory decoding and bus mastering on. Returns the edu's requester id or -ENODEV. */
+ * start, memory decoding and bus mastering on. Returns the edu's requester id or -HV_ENODEV. */
 static int edu_setup(const void *fdt, int node)
 {
-	int len, rid = -ENODEV, pna = fdt_child_addr_cells(fdt, fdt_parent_offset(fdt, node));
+	int len, rid = -HV_ENODEV, pna = fdt_child_addr_cells(fdt, fdt_parent_offset(fdt, node));
 	const fdt32_t *rg = fdt_getprop(fdt, node, "ranges", &len);
 	uint64_t bus, cpu, size;
 	unsigned int log2 = 12;
@@ -143,7 +143,7 @@ static int edu_setup(const void *fdt, int node)
 			rid = dev << 3;
 	if (rid < 0 || !rg || len < (int)sizeof(fdt32_t) * (5 + pna) ||
 	    (fdt32_to_cpu(rg[0]) & 0x03000000) != 0x02000000)
-		return -ENODEV;
+		return -HV_ENODEV;
 	bus = fdt_read_cells(rg + 1, 2);
 	cpu = fdt_read_cells(rg + 3, pna);
 	size = fdt_read_cells(rg + 3 + pna, 2);
@@ -154,7 +154,7 @@ static int edu_setup(const void *fdt, int node)
 	atmu_cfg_write32(node, (uint32_t)rid, PCI_COMMAND,
 			 atmu_cfg_read32(node, (uint32_t)rid, PCI_COMMAND) | PCI_CMD_MEM_BME);
 	edu = arch_ioremap(cpu, EDU_BAR_SIZE);
-	return edu ? rid : -ENOMEM;
+	return edu ? rid : -HV_ENOMEM;
 }
 
 /* One transfer from edu's buffer to bus address bus; true when it finished and exactly
@@ -317,7 +317,7 @@ int iommu_arch_selftest(const struct platform *plat)
 	struct iommu_domain *d;
 
 	passed = failed = 0;
-	rid = node < 0 ? -ENODEV : edu_setup(fdt, node);
+	rid = node < 0 ? -HV_ENODEV : edu_setup(fdt, node);
 	if (rid < 0 || nr_partitions < 1 || !(d = iommu_domain_of(&partitions[0]))) {
 		hv_printf("dma-selftest: FAIL needs a PCI controller, -device edu and a partition "
 			  "(error %d)\n", rid);

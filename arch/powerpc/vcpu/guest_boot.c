@@ -6,10 +6,11 @@
 #include <stdio.h>
 #include <libfdt.h>
 #include <hv/arch/boot.h>
+#include <hv/fdt_util.h>
 #include <hv/partition.h>
 #include <hv/platform.h>
 
-#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
+#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)	/* an hv code */
 
 #define SPIN_ENTRY_SIZE	32		/* ePAPR spin table entry (5.5.2), 8-byte aligned */
 #define IMA_SECONDARY	(64ull << 20)	/* initial mapped area of a released secondary */
@@ -27,7 +28,7 @@ static int copy_cpu_props(void *fdt, int node, const struct platform *plat,
 		const void *v = fdt_getprop(plat->hw_tree, hw->hw_ref, props[i], &len);
 
 		if (v)
-			TRY(fdt_setprop(fdt, node, props[i], v, len));
+			FDT_TRY(fdt_setprop(fdt, node, props[i], v, len));
 	}
 	return 0;
 }
@@ -40,16 +41,17 @@ static int add_cpu(void *fdt, int cpus, const struct partition *p, unsigned int 
 
 	snprintf(name, sizeof(name), "cpu@%u", i);
 	node = fdt_add_subnode(fdt, cpus, name);
-	TRY(node);
-	TRY(fdt_setprop_string(fdt, node, "device_type", "cpu"));
-	TRY(fdt_setprop_string(fdt, node, "compatible", "fsl,e500mc"));
-	TRY(fdt_setprop_u32(fdt, node, "reg", i));
+	FDT_TRY(node);
+	FDT_TRY(fdt_setprop_string(fdt, node, "device_type", "cpu"));
+	FDT_TRY(fdt_setprop_string(fdt, node, "compatible", "fsl,e500mc"));
+	FDT_TRY(fdt_setprop_u32(fdt, node, "reg", i));
 	TRY(copy_cpu_props(fdt, node, plat, hw));
 	if (!i)
-		return fdt_setprop_string(fdt, node, "status", "okay");
-	TRY(fdt_setprop_string(fdt, node, "status", "disabled"));
-	TRY(fdt_setprop_string(fdt, node, "enable-method", "spin-table"));
-	return fdt_setprop_u64(fdt, node, "cpu-release-addr", p->vcpu[i].spin_gpa);
+		return hv_err_fdt(fdt_setprop_string(fdt, node, "status", "okay"));
+	FDT_TRY(fdt_setprop_string(fdt, node, "status", "disabled"));
+	FDT_TRY(fdt_setprop_string(fdt, node, "enable-method", "spin-table"));
+	return hv_err_fdt(fdt_setprop_u64(fdt, node, "cpu-release-addr",
+					  p->vcpu[i].spin_gpa));
 }
 
 static int epapr_tree_cpus(void *fdt, const struct partition *p, const struct platform *plat,
@@ -57,9 +59,9 @@ static int epapr_tree_cpus(void *fdt, const struct partition *p, const struct pl
 {
 	int cpus = fdt_add_subnode(fdt, 0, "cpus");
 
-	TRY(cpus);
-	TRY(fdt_setprop_u32(fdt, cpus, "#address-cells", 1));
-	TRY(fdt_setprop_u32(fdt, cpus, "#size-cells", 0));
+	FDT_TRY(cpus);
+	FDT_TRY(fdt_setprop_u32(fdt, cpus, "#address-cells", 1));
+	FDT_TRY(fdt_setprop_u32(fdt, cpus, "#size-cells", 0));
 	/* last first: libfdt inserts a subnode before its siblings, and Linux takes the boot
 	 * CPU from the header's boot_cpuid_phys (vCPU 0) but numbers CPUs in tree order */
 	fdt_set_boot_cpuid_phys(fdt, 0);

@@ -2,6 +2,7 @@
  * of privileged instructions, hypercalls, shadow-TLB refills, the guest's decrementer, and
  * exceptions that belong to the guest and are delivered to its own vectors. */
 #include <hv/arch.h>
+#include <hv/err.h>
 #include <hv/gdb.h>
 #include <hv/hcall.h>
 #include <hv/partition.h>
@@ -150,7 +151,7 @@ static int straddle_mutant(struct vcpu *v, const struct vtlb_entry *e, uint64_t 
 	uint64_t base = gpa & ~(vtlb_entry_size(e) - 1);
 
 	if (!hv_mutated("tlb-straddle") || gpa_to_hpa(v->part, base, 0x1000, hpa))
-		return -1;
+		return -HV_EFAULT;
 	*hpa += (gpa & ~0xfffull) - base;
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <hv/arch.h>
+#include <hv/err.h>
 #include <hv/partition.h>
 #include <hv/vpic.h>
 #include <hv/log.h>
@@ -219,10 +220,10 @@ static int fetch_via_shadow(const struct vcpu_arch *a, uint32_t pc, uint32_t *in
 	__asm__ volatile("tlbsx 0, %0; isync" : : "r"(pc) : "memory");
 	mas1 = (uint32_t)mfspr(SPRN_MAS1);
 	if (!(mas1 & MAS1_VALID) || ((mas1 >> 8) & 0xf) != 1)
-		return -1;
+		return -HV_EFAULT;
 	mas3 = (uint32_t)mfspr(SPRN_MAS3);
 	if (!(mas3 & MAS3_UX))
-		return -1;
+		return -HV_EFAULT;
 	pa = ((uint64_t)mfspr(SPRN_MAS7) << 32) | (mas3 & 0xfffff000u) | (pc & 0xfffu);
 	return powerpc_phys_read32(pa, insn);
 }
@@ -235,11 +236,11 @@ int vcpu_fetch_insn(struct vcpu *v, uint32_t pc, uint32_t *insn)
 	uint64_t hpa;
 
 	if (pc & 3)
-		return -1;
+		return -HV_EINVAL;
 	if (!fetch_via_shadow(a, pc, insn))
 		return 0;
 	e = vtlb_lookup(a, pc, !!(a->msr & MSR_IS), a->pid, &tlbsel, &esel);
 	if (!e || gpa_to_hpa(v->part, vtlb_translate(e, pc), 4, &hpa))
-		return -1;
+		return -HV_EFAULT;
 	return powerpc_phys_read32(hpa, insn);
 }

@@ -1,7 +1,7 @@
 /* reset.c - whole-system reset on a PC chipset: the reset control register at port 0xcf9
  * (ICH9 on q35: bit 2 starts the reset, bit 1 makes it a hard one), then the keyboard
  * controller's pulse (0xfe to port 0x64) as the older way. */
-#include <errno.h>
+#include <hv/err.h>
 #include <hv/arch.h>
 #include <hv/platform.h>
 #include "x86.h"
@@ -20,5 +20,5 @@ int arch_system_reset(const struct platform *plat)
 	outb(0x64, 0xfe);
 	for (volatile uint32_t i = 0; i < RESET_WAIT; i++)
 		arch_cpu_relax();
-	return -EIO;
+	return -HV_EIO;
 }

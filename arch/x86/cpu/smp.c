@@ -4,7 +4,7 @@
  * page number. The core starts one CPU at a time and waits until it is online
  * (cpus_start_secondaries()), so one set of trampoline data words is enough. Also the
  * hypercall instruction for guest trees. */
-#include <errno.h>
+#include <hv/err.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/console.h>
@@ -42,10 +42,10 @@ int arch_cpu_start(unsigned int cpu, const struct plat_cpu *c)
 
 	if (c->start != PLAT_START_INIT_SIPI) {
 		hv_printf("cpu %u: %s: no start method the hypervisor knows\n", cpu, c->name);
-		return -ENODEV;
+		return -HV_ENODEV;
 	}
 	if (cpu >= HV_MAX_CPUS || len > 4096)
-		return -EINVAL;
+		return -HV_EINVAL;
 	memcpy((void *)(uintptr_t)HV_TRAMPOLINE, x86_trampoline_start, len);
 	memcpy(tramp_word(x86_trampoline_stack), &stack, sizeof(stack));
 	memcpy(tramp_word(x86_trampoline_cpu), &cpu32, sizeof(cpu32));

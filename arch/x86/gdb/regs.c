@@ -1,7 +1,7 @@
 /* regs.c - the gdb stub's x86-64 hooks. Guests do not run on x86 yet (docs/x86.md), so there
  * is nothing to debug: no registers are exposed, no guest address translates (the stub's
  * memory commands fail with an error), and the breakpoint is int3. */
-#include <errno.h>
+#include <hv/err.h>
 #include <hv/gdb.h>
 #include <hv/vcpu.h>
 
@@ -12,7 +12,7 @@ size_t gdb_arch_regs_size(void)
 
 int gdb_arch_reg_slot(unsigned int regno, size_t *offset, size_t *size)
 {
-	return -1;
+	return -HV_ENOENT;
 }
 
 void gdb_arch_read_regs(const struct vcpu *v, const struct trap_frame *tf, uint8_t *buf)
@@ -35,7 +35,7 @@ uint64_t gdb_arch_pc(const struct trap_frame *tf)
 
 int gdb_arch_translate(struct vcpu *v, uint64_t va, bool insn, uint64_t *gpa, uint64_t *room)
 {
-	return -EFAULT;
+	return -HV_EFAULT;
 }
 
 size_t gdb_arch_break_insn(uint8_t *insn)

@@ -9,7 +9,7 @@
  * Translation is never turned off (TE = 0 would let DMA through untranslated). Fault records
  * are read by x86_vtd_poll() (the boot CPU's idle loop, the disable path) and reported through
  * iommu_report_fault(). */
-#include <errno.h>
+#include <hv/err.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/arch/iommu.h>
@@ -92,7 +92,7 @@ static int wait_clear64(unsigned int r, uint64_t bit)
 	for (uint32_t n = 0; n < SPIN_LIMIT; n++)
 		if (!(rd64(r) & bit))
 			return 0;
-	return -ETIMEDOUT;
+	return -HV_ETIMEDOUT;
 }
 
 static uint64_t *page_alloc(void)
@@ -129,7 +129,7 @@ static int map_page(uint64_t *t, uint64_t iova, uint64_t hpa, uint64_t prot, boo
 			uint64_t *n = page_alloc();
 
 			if (!n)
-				return -ENOSPC;
+				return -HV_ENOSPC;
 			*e = (uint64_t)(uintptr_t)n | PTE_R | PTE_W;
 		}
 		t = (uint64_t *)(uintptr_t)(*e & PTE_ADDR);
@@ -143,7 +143,7 @@ static int map_window(uint64_t *t, const struct iommu_window *w)
 	uint64_t prot = (w->prot & IOMMU_READ ? PTE_R : 0) | (w->prot & IOMMU_WRITE ? PTE_W : 0);
 
 	if (w->gpa + w->size > (1ull << 39) || (w->gpa | w->hpa | w->size) & (SZ_4K - 1))
-		return -EINVAL;
+		return -HV_EINVAL;
 	for (uint64_t off = 0; off < w->size;) {
 		uint64_t iova = w->gpa + off, hpa = w->hpa + off;
 		bool big = (cap & CAP_SLLPS_2M) && !(iova & (SZ_2M - 1)) &&
@@ -165,7 +165,7 @@ static int invalidate(uint16_t sid, uint16_t did)
 
 	wr64(VTD_CCMD, CCMD_ICC | CCMD_DEVICE | (uint64_t)sid << 16 | did);
 	if (wait_clear64(VTD_CCMD, CCMD_ICC))
-		return -ETIMEDOUT;
+		return -HV_ETIMEDOUT;
 	wr64(iro + 8, IOTLB_IVT | IOTLB_DOMAIN | drain | (uint64_t)did << 32);
 	return wait_clear64(iro + 8, IOTLB_IVT);
 }
@@ -225,16 +225,16 @@ int iommu_arch_attach(struct iommu_source *s)
 	struct vtd_src *v = NULL;
 
 	if (!regs || s->kind != IOMMU_SRC_PCI || !context_entry(s->id))
-		return -ENODEV;
+		return -HV_ENODEV;
 	for (int i = 0; i < IOMMU_MAX_SOURCES && !v; i++)
 		if (!srcs[i].s)
 			v = &srcs[i];
 	if (!v)
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	*v = (struct vtd_src){ .s = s, .slroot = page_alloc(), .did = (uint16_t)s->dom->part->id };
 	if (!v->slroot) {
 		v->s = NULL;
-		return -ENOSPC;
+		return -HV_ENOSPC;
 	}
 	for (unsigned int i = 0; i < s->dom->nr_windows; i++) {
 		int err = map_window(v->slroot, &s->dom->win[i]);
@@ -255,7 +255,7 @@ int iommu_arch_set_enabled(struct iommu_source *s, int on)
 	uint64_t *ce = v ? context_entry(s->id) : NULL;
 
 	if (!ce)
-		return -ENODEV;
+		return -HV_ENODEV;
 	if (on) {
 		ce[1] = AW_39 | (uint64_t)v->did << 8;
 		arch_mb();
@@ -274,7 +274,7 @@ int iommu_arch_set_enabled(struct iommu_source *s, int on)
 /* The invalidation in the disable drained what the unit had accepted. */
 int iommu_arch_wait_idle(struct iommu_source *s)
 {
-	return cap & (CAP_DRD | CAP_DWD) ? 0 : -EOPNOTSUPP;
+	return cap & (CAP_DRD | CAP_DWD) ? 0 : -HV_EOPNOTSUPP;
 }
 
 void iommu_arch_detach(struct iommu_source *s)

@@ -1,7 +1,7 @@
 /* ioapic.c - the physical interrupt controller behind the virtual PIC on x86 (the I/O APIC
  * with the local APICs). Not implemented yet (docs/x86.md): irqchip_arch_init() refuses, the
  * core then gives devices no interrupts and says so at boot. */
-#include <errno.h>
+#include <hv/err.h>
 #include <hv/arch/irqchip.h>
 #include <hv/console.h>
 #include <hv/platform.h>
@@ -10,7 +10,7 @@ int irqchip_arch_init(const struct plat_irqchip *c)
 {
 	if (c->kind == PLAT_IRQCHIP_IOAPIC)
 		hv_printf("irqchip: %s: the I/O APIC driver is not implemented yet\n", c->path);
-	return -ENODEV;
+	return -HV_ENODEV;
 }
 
 bool irqchip_arch_ready(void)
@@ -20,7 +20,7 @@ bool irqchip_arch_ready(void)
 
 int irqchip_arch_route(uint32_t src, uint32_t sense, unsigned int pcpu, unsigned int prio)
 {
-	return -ENODEV;
+	return -HV_ENODEV;
 }
 
 void irqchip_arch_mask(uint32_t src, bool mask)

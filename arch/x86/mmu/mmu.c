@@ -10,3 +10,10 @@ void *arch_ioremap(uint64_t phys, uint64_t size)
 		return NULL;
 	return (void *)(uintptr_t)phys;
 }
+
+/* RAM the hypervisor reaches at VA = PA: the write-back part of the identity map (q35 has no
+ * RAM between HV_MMIO_START and 4 GiB; RAM above 4 GiB is not mapped yet). */
+bool arch_ram_mapped(uint64_t pa, uint64_t size)
+{
+	return pa + size >= pa && pa + size <= HV_MMIO_START;
+}

@@ -2,7 +2,7 @@
  * bridge's reg, PCI Express Base 4.0, 7.2.2: 4 KiB per function at bus << 20 | dev << 15 |
  * fn << 12), inside the uncached identity map. The outbound windows of a PC's host bridge
  * are decoded by the chipset as the firmware set them up: nothing to program. */
-#include <errno.h>
+#include <hv/err.h>
 #include <hv/arch.h>
 #include <hv/arch/pci.h>
 #include <hv/platform.h>
@@ -40,5 +40,5 @@ int pci_arch_outbound(const struct plat_pci *br, uint64_t cpu, uint64_t bus, uin
 		if (cpu >= w->cpu && cpu + size <= w->cpu + w->size && bus - cpu == w->bus - w->cpu)
 			return 0;
 	}
-	return -EINVAL;
+	return -HV_EINVAL;
 }

@@ -5,7 +5,7 @@
  * address, disabled again (context entry cleared and invalidated) it lands nowhere, also for a
  * transfer started just before the disable (edu runs it 100 ms of virtual time later), and
  * the unit records the blocked writes. One PASS/FAIL line per check. */
-#include <errno.h>
+#include <hv/err.h>
 #include <string.h>
 #include <hv/arch.h>
 #include <hv/arch/iommu.h>
@@ -93,7 +93,7 @@ int iommu_arch_selftest(const struct platform *plat)
 
 	if (bdf == 0xffffffffu || !d || gpa_to_hpa(p, TARGET_GPA, LEN, &hpa)) {
 		hv_printf("dma-selftest: FAIL needs -device edu, the VT-d unit and a partition\n");
-		return -ENODEV;
+		return -HV_ENODEV;
 	}
 	bar = pci_arch_cfg_read32(br, bdf, 0x10) & ~0xfu;
 	edu = arch_ioremap(bar, 0x100000);
@@ -139,5 +139,5 @@ int iommu_arch_selftest(const struct platform *plat)
 	check(src.faults > 0, "the blocked writes were recorded");
 	iommu_detach(&src);
 	hv_printf("dma-selftest: %d passed, %d failed\n", passed, failed);
-	return failed ? -EIO : 0;
+	return failed ? -HV_EIO : 0;
 }

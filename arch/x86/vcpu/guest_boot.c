@@ -6,7 +6,7 @@
  * of the device-tree window (as ePAPR's spin table, in the guest's byte order): a 64-bit entry
  * address, 1 = not released, and a 64-bit argument. The guest writes the argument, then the
  * entry; the secondary starts there in the same state as vCPU 0 with EBX = the argument. */
-#include <errno.h>
+#include <hv/err.h>
 #include <stdio.h>
 #include <libfdt.h>
 #include <hv/arch/boot.h>

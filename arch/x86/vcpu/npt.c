@@ -3,7 +3,7 @@
  * host address and size allow, 4 KiB pages elsewhere. Everything else is absent, so any other
  * guest-physical access is a nested page fault (svm.c: an isolation fault). One table set per
  * physical CPU (the vCPU placed there), rebuilt at each run of a vCPU. */
-#include <errno.h>
+#include <hv/err.h>
 #include <string.h>
 #include <hv/cpu.h>
 #include <hv/mutate.h>
@@ -64,14 +64,14 @@ static int map_range(struct npt_pool *pool, uint64_t *root, const struct part_me
 	uint64_t off = 0;
 
 	if (m->gpa + m->size < m->gpa || m->gpa + m->size > GPA_LIMIT || (m->gpa | m->hpa) & 0xfff)
-		return -EINVAL;
+		return -HV_EINVAL;
 	while (off < m->size) {
 		uint64_t gpa = m->gpa + off, hpa = m->hpa + off;
 		bool big = !(gpa & (SZ_2M - 1)) && !(hpa & (SZ_2M - 1)) && m->size - off >= SZ_2M;
 		uint64_t *t = walk(pool, root, gpa, big ? 2 : 1);
 
 		if (!t)
-			return -ENOMEM;
+			return -HV_ENOMEM;
 		if (big)
 			t[(gpa >> 21) & 511] = hpa | PTE_P | PTE_RW | PTE_US | PTE_PS;
 		else

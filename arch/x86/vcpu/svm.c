@@ -8,7 +8,7 @@
  * triple fault is an isolation fault: that partition stops, the others run on. The CPU has no
  * next-RIP save here (QEMU), so the lengths of the instructions skipped are fixed ones (CPUID,
  * HLT, VMMCALL). */
-#include <errno.h>
+#include <hv/err.h>
 #include <inttypes.h>
 #include <setjmp.h>
 #include <string.h>
@@ -59,7 +59,7 @@ static uint8_t msrpm[2 * 4096] __attribute__((aligned(4096)));
 
 void svm_vmrun(uint64_t vmcb_pa, struct trap_frame *g);
 
-/* SVM on for this CPU: EFER.SVME and the host save area. -ENODEV without SVM or NPT. */
+/* SVM on for this CPU: EFER.SVME and the host save area. -HV_ENODEV without SVM or NPT. */
 static int svm_cpu_init(struct svm_cpu *c)
 {
 	uint32_t r[4];
@@ -68,10 +68,10 @@ static int svm_cpu_init(struct svm_cpu *c)
 		return 0;
 	cpuid(0x80000001, 0, r);
 	if (!(r[2] & CPUID_SVM_ECX))
-		return -ENODEV;
+		return -HV_ENODEV;
 	cpuid(0x8000000a, 0, r);
 	if (!(r[3] & CPUID_NPT_EDX))
-		return -ENODEV;
+		return -HV_ENODEV;
 	if (iopm[0] != 0xff) {
 		memset(iopm, 0xff, sizeof(iopm));
 		memset(msrpm, 0xff, sizeof(msrpm));

@@ -42,7 +42,7 @@ struct byte_chan {
 	char line[BC_LINE_MAX];		/* console output not yet terminated by a newline */
 };
 
-/* Give c's owner p its rx and tx interrupts (vPIC level sources); 0 or negative errno. */
+/* Give c's owner p its rx and tx interrupts (vPIC level sources); 0 or a negative hv code. */
 int byte_chan_irqs_create(struct byte_chan *c, struct partition *p);
 
 /* The handle of p's console byte channel (its config's aliases/stdout), or -1. */

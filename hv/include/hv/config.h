@@ -26,7 +26,11 @@
 #define CFG_MAX_DBELL_ENDS	256
 #define CFG_MAX_MANAGERS	128
 #define CFG_MAX_GDB_STUBS	32
+#define CFG_MAX_ERR_MGRS	8	/* error-manager nodes, one per partition at most */
 #define CFG_MAX_RAM		8	/* RAM regions read from the hardware tree */
+#define CFG_MAX_ROM		16	/* memory-like regions (flash, SRAM) of the hardware tree */
+#define CFG_MAX_SUBWIN_COUNT	16	/* subwindow-count: 2..16, 2^n (the PAMU back end) */
+#define CFG_MAX_SUBWINDOWS	64	/* dma-subwindow nodes, all windows together */
 #define CFG_LABEL_MAX		32	/* including the terminating NUL */
 #define CFG_PAGE_SIZE		0x1000ull	/* smallest e500 TLB page: 4 KiB * 4^n */
 #define CFG_WATCHDOG_MAX_MS	3600000u
@@ -49,7 +53,9 @@ struct cfg_range {
 struct cfg_pma {
 	int node;			/* config tree offset */
 	struct cfg_range phys;		/* addr, size */
-	bool shared;			/* bulkhead,shared: may be mapped by several partitions */
+	bool shared;			/* bulkhead,shared, or mapped by several partitions */
+	bool implicit_share;		/* shared by mapping alone, without bulkhead,shared */
+	bool zero;			/* zero-pma: zeroed once when the hypervisor boots */
 	bool hv;			/* referenced by hv-config/hv-memory */
 };
 
@@ -65,6 +71,27 @@ struct cfg_gpma {
 struct cfg_dma_window {
 	int node;
 	struct cfg_range guest;		/* size a power of two, base aligned to it */
+	uint32_t subwindow_count;	/* subwindow-count: 0 = one window; else 2..16, 2^n */
+	int nr_subwindows;		/* dma-subwindow children: the only mapped parts */
+	int first_subwindow;		/* their index in hv_config.subwindow[] */
+};
+
+/* A dma-subwindow child of a sub-windowed dma-window: slot (guest - window base) / slot
+ * size is mapped for guest [guest, guest + size); the window's other slots are not. */
+struct cfg_subwindow {
+	int node;
+	int window;			/* index into dma_window[] */
+	struct cfg_range guest;		/* aligned to the slot size; size 2^n, <= slot size */
+	bool pcie_msi;			/* pcie-msi-subwindow: the PCI controller's MSI bank */
+};
+
+/* claimable = "active" | "standby" (Topaz failover): who holds a device several partitions
+ * are given. The active one has it at boot; a standby one takes it with FH_CLAIM_DEVICE
+ * once the holder is stopped. */
+enum cfg_claim {
+	CFG_CLAIM_NONE,			/* not claimable: the device has one owner */
+	CFG_CLAIM_ACTIVE,
+	CFG_CLAIM_STANDBY,
 };
 
 /* A hardware device given to a partition or kept by the hypervisor. */
@@ -75,10 +102,12 @@ struct cfg_device {
 	int dma_window;			/* index into dma_window[] or CFG_NONE */
 	bool no_dma_disable;
 	bool no_dma;			/* PCI function that never masters (DMA_ENABLE refused) */
+	bool map_ranges;		/* map-ranges (Topaz): its ranges windows mapped too */
 	int node_update;		/* config offset of its node-update child, or -1 */
 	const char *device;		/* the "device" string, path or alias (points into blob) */
 	int pci_function;		/* pci-function = <dev fn>: dev << 3 | fn on bus 0 of the
 					 * host bridge "device" names, or CFG_NONE (issue 5) */
+	enum cfg_claim claimable;	/* claimable (failover, docs/devices.md) */
 };
 
 /* Where a byte channel's other end is. */
@@ -135,6 +164,16 @@ struct cfg_gdb_stub {
 	bool wait_at_start;		/* gdb-wait-at-start: vCPU 0 halts at its first instruction */
 };
 
+/* A partition's error-manager node (Topaz binding): the partition that holds it receives the
+ * hardware errors the hypervisor sees (FH_ERR_GET_INFO) and a doorbell for each. Several
+ * partitions may name one with claimable = "active" / "standby" (failover of the manager). */
+struct cfg_error_manager {
+	int node;
+	int part;
+	uint32_t vcpu;			/* vCPU of part the doorbell is aimed at */
+	enum cfg_claim claimable;
+};
+
 /* What the hypervisor does when a partition's watchdog expires. */
 enum cfg_watchdog_action {
 	CFG_WATCHDOG_RESET,		/* restart the partition (default) */
@@ -159,6 +198,7 @@ struct cfg_partition {
 	bool no_auto_start;
 	bool no_dma_disable;
 	bool defer_dma_disable;		/* DMA left running at a stop until STOP_DMA or a start */
+	bool guest_debug_disable;	/* guest-debug-disable (Topaz): recorded, docs/config.md */
 	uint32_t watchdog_ms;		/* watchdog-timeout, 0 = no watchdog */
 	enum cfg_watchdog_action watchdog_action;	/* bulkhead,watchdog-action */
 	int node_update;		/* config offset of the partition's node-update, or -1 */
@@ -172,12 +212,18 @@ struct cfg_hv {
 	int stdout_bc;			/* stdout as a byte channel index, or CFG_NONE */
 	int stdout_dev;			/* stdout as a device index, or CFG_NONE */
 	bool watchdog_enable;
+	bool sysreset_on_stop;		/* sysreset-on-partition-stop: reset the system once no
+					 * partition is running any more */
 };
 
 /* What the validator learned from the hardware tree. */
 struct cfg_hw {
 	int nr_ram;
 	struct cfg_range ram[CFG_MAX_RAM];
+	int nr_rom;
+	struct cfg_range rom[CFG_MAX_ROM];	/* memory-like nodes (flash, SRAM): image sources */
+	int rom_node[CFG_MAX_ROM];		/* their hardware tree offsets */
+	bool has_pamu;			/* the tree has a PAMU (sub-windowed DMA windows work) */
 	uint64_t cpus;			/* bit n: /cpus has a cpu with reg = n */
 	int nr_cpus;
 };
@@ -189,17 +235,21 @@ struct hv_config {
 	struct cfg_hw hw;
 	int nr_parts, nr_pmas, nr_gpmas, nr_devices, nr_dma_windows;
 	int nr_bcs, nr_muxes, nr_doorbells, nr_dbell_ends, nr_managers, nr_gdb_stubs;
+	int nr_err_mgrs;
+	int nr_subwindows;
 	struct cfg_partition part[CFG_MAX_PARTITIONS];
 	struct cfg_pma pma[CFG_MAX_PMAS];
 	struct cfg_gpma gpma[CFG_MAX_GPMAS];
 	struct cfg_device device[CFG_MAX_DEVICES];
 	struct cfg_dma_window dma_window[CFG_MAX_DMA_WINDOWS];
+	struct cfg_subwindow subwindow[CFG_MAX_SUBWINDOWS];
 	struct cfg_byte_channel bc[CFG_MAX_BYTE_CHANNELS];
 	struct cfg_mux mux[CFG_MAX_MUXES];
 	struct cfg_doorbell doorbell[CFG_MAX_DOORBELLS];
 	struct cfg_dbell_end dbell_end[CFG_MAX_DBELL_ENDS];
 	struct cfg_manager manager[CFG_MAX_MANAGERS];
 	struct cfg_gdb_stub gdb_stub[CFG_MAX_GDB_STUBS];
+	struct cfg_error_manager err_mgr[CFG_MAX_ERR_MGRS];
 };
 
 /* Called once per error. node_path is the config node ("/" for blob errors), prop the property
@@ -212,6 +262,11 @@ typedef void (*config_report_fn)(void *ctx, const char *node_path, const char *p
 int config_load(const void *hw_fdt, const void *cfg_blob, size_t max_size, struct hv_config *out,
 		config_report_fn report, void *ctx);
 
+/* Where config_load() sends warnings (a config that is valid but may not mean what it says,
+ * e.g. an area shared by mapping alone): same arguments as the error report. NULL (the
+ * default) drops them. Not reentrant, like config_load(). */
+void config_set_warning_handler(config_report_fn warn, void *ctx);
+
 /* Blob-level checks only (header, block bounds, structure); errors reported against "/".
  * Returns the number of errors (0 or 1). Used by config_load for both trees. */
 int config_check_blob(const void *blob, size_t max_size, config_report_fn report, void *ctx);
@@ -219,6 +274,7 @@ int config_check_blob(const void *blob, size_t max_size, config_report_fn report
 /* Helpers for consumers of the model. */
 const char *config_owner_name(const struct hv_config *cfg, int owner);
 uint64_t config_gpma_size(const struct hv_config *cfg, int gpma);
+const char *config_claim_name(enum cfg_claim k);	/* "active", "standby", "none" */
 
 /* Write a CPU mask as ranges ("0-3,6", "none" when empty) into buf. */
 void config_format_cpus(uint64_t mask, char *buf, size_t len);

@@ -10,11 +10,13 @@ struct plat_uart;
 
 /* A console UART driver, chosen by the platform UART's kind (enum plat_uart_kind). Register
  * accesses go through the accessor of the UART's I/O space (MMIO or port I/O). */
+#define CONSOLE_NO_CHAR	(-1)	/* getc(): nothing waiting (a value, not an error) */
+
 struct console_driver {
 	unsigned int kind;		/* PLAT_UART_* it drives */
 	int (*init)(const struct plat_uart *u, volatile uint8_t *mmio);	/* mmio NULL: ports */
 	void (*putc)(char c);
-	int (*getc)(void);		/* -1 when nothing is waiting */
+	int (*getc)(void);		/* CONSOLE_NO_CHAR when nothing is waiting */
 };
 
 /* Set up the platform's console UART u; negative error if there is none or it is unusable. */

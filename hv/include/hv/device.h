@@ -21,10 +21,22 @@ struct hv_device {
 	bool defer_dma_disable;		/* config: its partition's defer-dma-disable */
 	bool no_dma;			/* config: never masters (DMA_ENABLE refused) */
 	struct cfg_range dma_window;	/* config dma-window (size 0: all its memory) */
+	enum cfg_claim claimable;	/* config claimable (failover) */
+	volatile bool holder;		/* part has it now: not a standby owner of it */
+	uint64_t dma_sub[2 * CFG_MAX_SUBWIN_COUNT];	/* its dma-subwindows (gpa, size), */
+	unsigned int nr_dma_sub;		/*   when it has some: only they are reached */
 };
 
 /* The device behind handle n of p, or NULL. */
 struct hv_device *device_get(struct partition *p, unsigned long n);
+
+/* The owner of d's hardware device that holds it now (d itself when not claimable), or
+ * NULL. */
+struct hv_device *device_holder_of(const struct hv_device *d);
+
+/* FH_CLAIM_DEVICE (hv/dev/claim.c): d's registers and interrupts go from the holder (its
+ * partition stopped) to d's partition. */
+void device_move_holder(struct hv_device *from, struct hv_device *to);
 
 /* The hardware tree the devices were built from (NULL before a config is loaded). */
 const void *device_hw_tree(void);
@@ -35,7 +47,7 @@ void device_show(const struct partition *p);
 
 /* Add p's devices (built by the devices unit when p was created: MMIO mapped, handles,
  * interrupts) and the epapr,hv-pic node to p's guest tree fdt. 0 or a negative error (libfdt
- * or errno; printed): also when p's devices could not be built. */
+ * or a negative hv code; printed): also when p's devices could not be built. */
 int device_tree_add(void *fdt, const struct partition *p, const void *hw,
 		    const void *cfg_fdt, const struct hv_config *cfg);
 

@@ -55,15 +55,15 @@ struct dev_desc {
  * node with pci-function = <device function> names a function on bus 0 of the host bridge
  * its device property points at: its regions are then the 8 PCI ones (BAR sizes are known
  * only once the hypervisor has probed the function, 0 here) and its irqs INTx (through the
- * bridge's interrupt-map, pin INTA until probed), MSI and MSI-X. 0, or a negative libfdt
- * error (-FDT_ERR_NOSPACE: more regions/irqs than this build handles, -FDT_ERR_BADVALUE: an
+ * bridge's interrupt-map, pin INTA until probed), MSI and MSI-X. 0, or a libfdt error as an
+ * hv code (-HV_EFDT_NOSPACE: more regions/irqs than this build handles, -HV_EFDT_BADVALUE: an
  * interrupt that does not reach an interrupt controller). */
 int dev_desc_build(const void *hw, const void *cfg_fdt, const struct hv_config *cfg,
 		   int index, struct dev_desc *d);
 
 /* The interrupts property of device-tree node d->hw_node, resolved through interrupt-parent
- * to a controller: fills irq[] and nr_irqs. 0, or a negative libfdt error (-FDT_ERR_BADVALUE:
- * no controller, -FDT_ERR_BADNCELLS, -FDT_ERR_NOSPACE). */
+ * to a controller: fills irq[] and nr_irqs. 0, or a libfdt error as an hv code (-HV_EFDT_BADVALUE:
+ * no controller, -HV_EFDT_BADNCELLS, -HV_EFDT_NOSPACE). */
 int dev_desc_node_irqs(const void *hw, struct dev_desc *d);
 
 /* INTx pin (1..4) of PCI function d through its bridge's interrupt-map: fills irq[0]. */
@@ -84,7 +84,7 @@ int dev_desc_irq(const struct dev_desc *d, uint32_t index, struct bh_irq_info *o
 		 uint32_t *handles, uint32_t max_handles);
 
 /* DT path answer: path of the node into buf (when len is enough), *needed, *prop, *pidx.
- * 0, -EINVAL (kind), -ENOENT (index), -EOVERFLOW (len too small and non-zero). */
+ * 0, -HV_EINVAL (kind), -HV_ENOENT (index), -HV_EOVERFLOW (len too small and non-zero). */
 int dev_desc_dt_path(const void *hw, const struct dev_desc *d, uint32_t kind, uint32_t index,
 		     char *buf, size_t len, size_t *needed, uint32_t *prop, uint32_t *pidx);
 

@@ -31,7 +31,7 @@ bool gdb_trap_hit(struct vcpu *v, uint64_t pc);
 void gdb_vcpu_exit(struct vcpu *v, struct trap_frame *tf);
 
 /* The shell's "gdb P [N]": the console input goes to P's stub (the N-th, default the first)
- * until Ctrl-]; *chan is the byte channel to attach, *mux_channel its number. 0, -ENOENT. */
+ * until Ctrl-]; *chan is the byte channel to attach, *mux_channel its number. 0, -HV_ENOENT. */
 int gdb_attach(struct partition *p, unsigned int n, struct byte_chan **chan,
 	       unsigned int *mux_channel);
 
@@ -57,7 +57,7 @@ struct trap_frame *gdb_arch_frame(struct vcpu *v);
 uint64_t gdb_arch_pc(const struct trap_frame *tf);
 
 /* Guest virtual va of v (instruction or data side) to guest physical; *room: bytes from gpa
- * to the end of the translation's page. 0, or -EFAULT when v's TLB has no translation. */
+ * to the end of the translation's page. 0, or -HV_EFAULT when v's TLB has no translation. */
 int gdb_arch_translate(struct vcpu *v, uint64_t va, bool insn, uint64_t *gpa, uint64_t *room);
 
 /* The software breakpoint instruction (target byte order) and its length. */

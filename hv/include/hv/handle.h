@@ -13,6 +13,7 @@ enum handle_type {
 	HANDLE_DOORBELL,		/* (reserved) */
 	HANDLE_IRQ,			/* struct vpic_irq: a device's or software interrupt */
 	HANDLE_DMA,			/* struct iommu_source: a DMA source (hv/dma/iommu.c) */
+	HANDLE_ERRMGR,			/* struct errmgr: the error manager (hv/partition/errmgr.c) */
 };
 
 struct handle;
@@ -36,7 +37,7 @@ struct handle {
 
 struct partition;
 
-/* Add h to p's table; returns its number or -ENOSPC. */
+/* Add h to p's table; returns its number or -HV_ENOSPC. */
 int handle_add(struct partition *p, struct handle *h);
 /* The same from the top of the table down (the byte channels' interrupts: the numbers of
  * every other handle, which bhctl computes offline, stay as without them). */

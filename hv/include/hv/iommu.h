@@ -69,7 +69,7 @@ struct iommu_source {
 	bool no_dma_disable;		/* config: enabled from the start, never by the guest */
 	bool defer;			/* config: its partition's defer-dma-disable */
 	bool deferred;			/* stopped with DMA left as it was: quiesce pending */
-	bool no_dma;			/* config no-dma: enable refused (-EPERM) */
+	bool no_dma;			/* config no-dma: enable refused (-HV_EPERM) */
 	iommu_mask_fn mask;
 	iommu_master_fn master;		/* bus mastering follows enabled (may be NULL) */
 	void *mask_ctx;			/* for mask and master */
@@ -83,7 +83,7 @@ struct platform;
 /* Set up the platform's back ends (called once at boot, after the partitions are built; the
  * IOMMU unit's init probes them first when the config assigns devices) and run the self-test
  * if bootargs say bulkhead.selftest=dma (test image only; the release image refuses it). 0 or
- * -ENODEV when no DMA fence exists (DMA sources then cannot be enabled). */
+ * -HV_ENODEV when no DMA fence exists (DMA sources then cannot be enabled). */
 int iommu_init(const struct platform *plat);
 
 /* The domain of p, built on first use from p's memory ranges (all of them, read-write). */
@@ -93,7 +93,7 @@ struct iommu_domain *iommu_domain_of(struct partition *p);
 int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa,
 		       uint64_t size);
 
-/* Add one window to d. 0, -EINVAL (unaligned, empty, overlapping), -ENOSPC (full). */
+/* Add one window to d. 0, -HV_EINVAL (unaligned, empty, overlapping), -HV_ENOSPC (full). */
 int iommu_domain_add(struct iommu_domain *d, uint64_t gpa, uint64_t hpa, uint64_t size,
 		     uint32_t prot);
 
@@ -104,9 +104,11 @@ struct iommu_attach_args {
 	int unit;			/* PCI: controller node offset; LIODN: -1 (one table) */
 	uint64_t window_gpa;		/* config dma-window of the device; */
 	uint64_t window_size;		/*   size 0: all of the partition's memory */
+	const uint64_t *sub;		/* nr_sub (gpa, size) pairs: the window's dma-subwindows, */
+	unsigned int nr_sub;		/*   the only parts reached when nr_sub > 0 */
 	bool no_dma_disable;		/* device's or partition's no-dma-disable */
 	bool defer_dma_disable;		/* partition's defer-dma-disable */
-	bool no_dma;			/* device's no-dma: never enabled (-EPERM) */
+	bool no_dma;			/* device's no-dma: never enabled (-HV_EPERM) */
 	iommu_mask_fn mask;		/* called first on quiesce (may be NULL) */
 	iommu_master_fn master;		/* bus mastering follows the source (may be NULL) */
 	void *ctx;
@@ -115,8 +117,8 @@ struct iommu_attach_args {
 /* For the device layer (hv/dev/device.c), once per DMA source when p's devices are created:
  * attach the source to p's domain (or to a domain restricted to its dma-window), disabled
  * unless no_dma_disable, and add its handle to p. Returns the handle number (the device
- * node's fsl,hv-dma-handle) or a negative error: -EBUSY (already attached), -ENOSPC, -ENODEV
- * (no back end for this source), -EINVAL. */
+ * node's fsl,hv-dma-handle) or a negative error: -HV_EBUSY (already attached), -HV_ENOSPC,
+ * -HV_ENODEV (no back end for this source), -HV_EINVAL. */
 int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args *a);
 
 /* The same for a source that may reach all of p's memory. For a PCI function, unit may be
@@ -132,7 +134,7 @@ void iommu_show(const struct partition *p);
 int iommu_attach(struct iommu_source *s, struct iommu_domain *d);
 void iommu_detach(struct iommu_source *s);
 
-/* Allow / forbid s's DMA. 0 or a negative error (-EBUSY: the back end cannot isolate s from
+/* Allow / forbid s's DMA. 0 or a negative error (-HV_EBUSY: the back end cannot isolate s from
  * another partition's source it shares a fence with). */
 int iommu_enable(struct iommu_source *s);
 int iommu_disable(struct iommu_source *s);
@@ -141,7 +143,7 @@ int iommu_disable(struct iommu_source *s);
  * -> wait for DMA the hardware can still deliver. 0, or the back end's error when it could
  * not disable or the wait failed: then the message "dma: <kind> <id> of <partition>: could
  * not be disabled (error E)" (or "still busy after disable") is printed and the partition's
- * memory is held back (partition_hold()). -EOPNOTSUPP from the wait step is not an error
+ * memory is held back (partition_hold()). -HV_EOPNOTSUPP from the wait step is not an error
  * (the hardware cannot tell; see docs/dma.md). */
 int iommu_quiesce(struct iommu_source *s);
 

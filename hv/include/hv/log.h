@@ -55,9 +55,9 @@ void log_capture(void (*fn)(const char *text));
 enum log_level log_console_level(void);
 void log_set_console_level(enum log_level level);
 const char *log_level_name(enum log_level level);
-int log_level_parse(const char *name);	/* level, or -EINVAL */
+int log_level_parse(const char *name);	/* level, or -HV_EINVAL */
 
-/* Copy of the n-th newest entry (0 = newest); 0, or -ENOENT past the oldest kept. */
+/* Copy of the n-th newest entry (0 = newest); 0, or -HV_ENOENT past the oldest kept. */
 int log_get(unsigned int n, struct log_entry *out);
 
 #endif

@@ -61,6 +61,8 @@ struct part_region {
 	uint64_t hpa;			/* REGION_DEVICE */
 	const struct mmio_ops *ops;	/* REGION_EMULATED */
 	void *ctx;
+	volatile bool off;		/* a standby owner's claimable device: not the
+					 * partition's until FH_CLAIM_DEVICE (accesses fault) */
 };
 
 /* A partition: its identity, memory map, vCPUs, handle table and life-cycle state. What
@@ -117,8 +119,8 @@ void partitions_autostart(void);
  * vCPU 0's CPU scrubs it, runs the units' reset (objects reset, image and tree loaded, spin
  * table) and starts it, then the units' start (then "partition P: started on cpu N", or
  * "partition P: not started" with the reason). A stop still completing is waited for (200 ms
- * at most). 0, -EINVAL if p is not stopped, -EBUSY if it is still being stopped (a vCPU has
- * not left guest context), -EIO (and the message) if its memory is held back
+ * at most). 0, -HV_EINVAL if p is not stopped, -HV_EBUSY if it is still being stopped (a vCPU has
+ * not left guest context), -HV_EIO (and the message) if its memory is held back
  * (partition_hold()). */
 int partition_start(struct partition *p);
 
@@ -137,14 +139,14 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load);
  * stopped (why)". A stopper that is not a vCPU of p waits at most STOP_SYNC_MS for that; a
  * vCPU of p does not wait. If a prereset fails, p is stopped with its memory held back
  * (partition_hold(), "partition P: memory held back: <reason>"). 0 (stopped, or stopping
- * and completing later), -EINVAL if p is not running, -EBUSY if it is starting or already
+ * and completing later), -HV_EINVAL if p is not running, -HV_EBUSY if it is starting or already
  * stopping. */
 int partition_stop(struct partition *p, const char *why);
 void partition_exit(struct partition *p, int code);
 
 /* FH_PARTITION_STOP_DMA: a stopped partition whose stop left DMA running (defer-dma-disable)
- * has it quiesced now (the units' prestart: its handles' prestart operations). 0, -EINVAL if
- * p is not stopped, -EBUSY if it is being started or stopped, -EIO if a quiesce failed
+ * has it quiesced now (the units' prestart: its handles' prestart operations). 0, -HV_EINVAL if
+ * p is not stopped, -HV_EBUSY if it is being started or stopped, -HV_EIO if a quiesce failed
  * (memory held back). */
 int partition_stop_dma(struct partition *p);
 
@@ -155,7 +157,7 @@ int partition_restart(struct partition *p);
 
 /* For units' and handles' prereset operations: p's memory must never be reused, because
  * (the reason, printf-style, e.g. "DMA of pci 0x0010 could not be disabled"). The first
- * reason is kept; every later start of p is refused with -EIO and "partition P: not started:
+ * reason is kept; every later start of p is refused with -HV_EIO and "partition P: not started:
  * <reason>; its memory is held back". There is no way back short of a board reset. */
 void partition_hold(struct partition *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -169,16 +171,19 @@ struct partition *partition_by_name(const char *name);
 struct partition *partition_by_id(unsigned long id);
 const char *part_state_name(enum part_state s);
 
-/* Guest-physical -> host-physical for len bytes inside one memory range; 0 or -EFAULT. */
+/* Guest-physical -> host-physical for len bytes inside one memory range; 0 or -HV_EFAULT. */
 int gpa_to_hpa(const struct partition *p, uint64_t gpa, uint64_t len, uint64_t *hpa);
 
 /* 0 if [gpa, gpa + len) touches the partition's memory or one of its regions at all. */
 int gpa_overlaps_partition(const struct partition *p, uint64_t gpa, uint64_t len,
 			   uint64_t *hpa);
 
-/* Map device MMIO [hpa, hpa + size) at guest physical gpa (4 KiB aligned). 0, -EINVAL if
- * misaligned or overlapping the partition's memory or another region, -ENOSPC if full. */
+/* Map device MMIO [hpa, hpa + size) at guest physical gpa (4 KiB aligned). 0, -HV_EINVAL if
+ * misaligned or overlapping the partition's memory or another region, -HV_ENOSPC if full. */
 int partition_map_device(struct partition *p, uint64_t gpa, uint64_t hpa, uint64_t size);
+/* Turn p's region at gpa on or off (claimable devices): an off region is not p's; p is
+ * stopped (off) or has never had a shadow entry of it (on). 0 or -HV_ENOENT. */
+int partition_region_set(struct partition *p, uint64_t gpa, bool on);
 
 /* Trap and emulate guest accesses to [gpa, gpa + size) through ops. Errors as above. */
 int partition_map_emulated(struct partition *p, uint64_t gpa, uint64_t size,
@@ -189,8 +194,9 @@ const struct part_region *partition_region(const struct partition *p, uint64_t g
 
 /* Zero the partition's private memory before (re)loading it. */
 void guest_scrub(const struct partition *p);
+int guest_phys_zero(uint64_t hpa, uint64_t size);	/* zero-pma, at boot */
 
-/* Copy to/from guest memory; -EFAULT if any byte is outside the partition's memory. */
+/* Copy to/from guest memory; -HV_EFAULT if any byte is outside the partition's memory. */
 int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t len);
 int guest_read(const struct partition *p, uint64_t gpa, void *dst, size_t len);
 

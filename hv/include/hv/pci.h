@@ -19,7 +19,7 @@ struct partition;
 /* Probe function bdf of bridge once and give its BARs bus addresses (in the order of the
  * calls: the device layer probes every assigned function in config order before any
  * partition uses one, so the addresses do not depend on which partition starts first).
- * 0, -ENODEV (nothing there), -ENOSPC. */
+ * 0, -HV_ENODEV (nothing there), -HV_ENOSPC. */
 int pci_function_probe(const void *hw, int bridge, uint32_t bdf);
 
 /* Undo every pci_function_probe() (a refused config): decoding and mastering off. */
@@ -27,14 +27,14 @@ void pci_functions_release(void);
 
 /* Probe the function d describes (d->pci_bdf under d->hw_node), give its BARs bus addresses,
  * map them into p and its config space at d's config region; fills d's regions. 0 or a
- * negative errno (printed). */
+ * negative hv code (hv/err.h) (printed). */
 int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d);
 
 /* The function of partition p at bus 0 devfn, or NULL (hv/pci/vpci_host.c's config cycles). */
 void *pci_function_of(const struct partition *p, uint32_t devfn);
 
 /* The function's configuration space as its guest sees it (the emulation of the config
- * window): size bytes at reg, value = the bytes read big-endian. 0 or -EINVAL. */
+ * window): size bytes at reg, value = the bytes read big-endian. 0 or -HV_EINVAL. */
 int pci_guest_cfg_read(void *ctx, unsigned int reg, unsigned int size, uint64_t *value);
 int pci_guest_cfg_write(void *ctx, unsigned int reg, unsigned int size, uint64_t value);
 
@@ -60,7 +60,7 @@ void pci_function_master(void *ctx, bool on);
 void pci_function_reset(void *ctx);
 
 /* Offset of capability id (PCI_CAP_ID_*: 0x05 MSI, 0x11 MSI-X) of function bdf under bridge,
- * or -ENOENT. */
+ * or -HV_ENOENT. */
 int pci_cap_find(int bridge, uint32_t bdf, unsigned int id);
 
 /* Turn off MSI (Message Control Enable) and MSI-X (Enable, with Function Mask set) in every

@@ -128,7 +128,8 @@ struct platform {
 	struct plat_range ram[PLAT_MAX_RAM];
 	unsigned int nr_uarts;
 	struct plat_uart uart[PLAT_MAX_UARTS];
-	int console;			/* index into uart[], -1: no usable console */
+	int console;			/* index into uart[], PLAT_NO_UART: none usable */
+#define PLAT_NO_UART	(-1)
 	struct plat_irqchip irqchip;
 	unsigned int nr_pci;
 	struct plat_pci pci[PLAT_MAX_PCI];

@@ -23,7 +23,7 @@ extern const size_t shell_nr_commands;
 /* "help [CMD]": every command's usage and summary, or one command's. */
 int shell_help(int argc, char **argv);
 
-/* Print "usage: <usage of cmd>"; returns -EINVAL for the handler to return. */
+/* Print "usage: <usage of cmd>"; returns -HV_EINVAL for the handler to return. */
 int shell_usage(const char *cmd);
 
 struct partition;
@@ -36,7 +36,7 @@ struct partition *shell_find_partition(const char *cmd, const char *name);
 void sh_json_part(const struct partition *p, bool close);
 void sh_data_part(const struct partition *p);
 
-/* "CMD PARTITION": *p from argv[1]; 0, or -EINVAL (usage) / -ENOENT after printing why. */
+/* "CMD PARTITION": *p from argv[1]; 0, or -HV_EINVAL (usage) / -HV_ENOENT after printing why. */
 int shell_partition_arg(int argc, char **argv, struct partition **p);
 
 /* Command options: --json and --clear are flags, the rest positional. Returns 0, or
@@ -75,7 +75,7 @@ void sh_reply_out(const char *s, size_t n);
 void sh_reply_end(int rc);
 void sh_reply_drop(void);		/* the command is abandoned: no reply */
 bool sh_script(void);
-const char *sh_err_name(int err);	/* "ENOENT" for -ENOENT; NULL for 0 */
+const char *sh_err_name(int err);	/* "ENOENT" for -HV_ENOENT; NULL for 0 */
 
 /* A command's data fields: between sh_data_begin() (true only in script mode, and then it
  * must be ended) and sh_data_end(), sh_printf() and sh_json_str() write the reply's data

@@ -30,6 +30,7 @@ enum unit_order {
 	UNIT_ORDER_DEVICE_HCALL = 110,	/* rejected device hypercalls */
 	UNIT_ORDER_WATCHDOG = 120,	/* the partition's watchdog */
 	UNIT_ORDER_STATS = 130,		/* fault and hypercall counters */
+	UNIT_ORDER_ERRMGR = 140,	/* the error manager's handle and doorbell */
 };
 
 /* What creation works from: the hardware tree, the config blob and the validated config. */

@@ -34,17 +34,28 @@ struct vpic_irq {
 	bool routed;			/* the physical controller accepted it */
 	bool level;			/* software source with a line level (byte channels) */
 	bool asserted;			/* its line: set by vpic_soft_level(), kept at resets */
+	bool dormant;			/* a standby owner's copy of a claimable device's
+					 * source: never routed here until a claim moves it */
 };
 
-/* Give interrupt q of a device to p: a handle (returned, or negative errno). */
+/* Give interrupt q of a device to p: a handle (returned, or negative hv code (hv/err.h)). */
 int vpic_irq_create(struct partition *p, const struct dev_irq *q);
 
-/* A software interrupt source of p (no controller source): its handle number (negative errno)
- * and, in *q, the source. An edge source (level false, e.g. a doorbell) is raised by
+/* The same for a claimable device p holds on standby: the handle exists (the guest may
+ * configure and mask it), the source is not routed to p until vpic_irq_move(). */
+int vpic_irq_create_dormant(struct partition *p, const struct dev_irq *q);
+
+/* FH_CLAIM_DEVICE: the controller source of from (its partition stopped) goes to to's
+ * partition, with to's guest configuration (destination, priority, mask); from becomes
+ * dormant. */
+void vpic_irq_move(struct vpic_irq *from, struct vpic_irq *to);
+
+/* A software interrupt source of p (no controller source): its handle number (or a negative hv
+ * code) and, in *q, the source. An edge source (level false, e.g. a doorbell) is raised by
  * vpic_soft_raise(); a level source (a byte channel's rx or tx) follows the line set by
- * vpic_soft_level(), its handle taken from the top of the table (handle_add_top()): it is
- * presented while the line is asserted, again after each EOI, and withdrawn when the guest
- * masks it (as a level source at an MPIC, E500MCRM / ePAPR 1.1 B.5). */
+ * vpic_soft_level(), its handle taken from the top of the table (handle_add_top()): it is presented
+ * while the line is asserted, again after each EOI, and withdrawn when the guest masks it (as a
+ * level source at an MPIC, E500MCRM / ePAPR 1.1 B.5). */
 int vpic_soft_create(struct partition *p, struct vpic_irq **q, bool level);
 void vpic_soft_raise(struct vpic_irq *q);
 void vpic_soft_level(struct vpic_irq *q, bool asserted);
@@ -67,7 +78,8 @@ void vpic_vcpu_stop(struct vcpu *v);
 /* Does v have an interrupt to present (the caller checks the guest's MSR[EE])? */
 bool vpic_pending(const struct vcpu *v);
 
-/* Ensure the ePAPR hv-pic node exists in fdt (at /hv-pic); its phandle, or negative. */
+/* Ensure the ePAPR hv-pic node exists in fdt (at /hv-pic); its phandle, or a
+ * -HV_EFDT_* code. */
 int vpic_tree_node(void *fdt);
 
 #endif

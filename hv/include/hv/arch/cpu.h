@@ -15,7 +15,7 @@ extern const char arch_name[];
 unsigned int arch_cpu_id(void);
 
 /* Release secondary CPU cpu (c: its platform description, c->start says how) into
- * hv_secondary_main(cpu). 0 on success, -ENODEV/-EINVAL with the reason printed otherwise. */
+ * hv_secondary_main(cpu). 0 on success, -HV_ENODEV/-HV_EINVAL with the reason printed otherwise. */
 int arch_cpu_start(unsigned int cpu, const struct plat_cpu *c);
 
 /* Sleep until an inter-processor kick or until ticks of the time counter have passed. */
@@ -32,7 +32,7 @@ uint64_t arch_time_now(void);
 uint64_t arch_time_freq(void);
 
 /* Reset the whole system (plat->reset_regs or the architecture's own way). Returns only on
- * failure: -ENODEV when the board has no reset the code knows. */
+ * failure: -HV_ENODEV when the board has no reset the code knows. */
 int arch_system_reset(const struct platform *plat);
 
 /* Name of guest exit reason n (the exception number stats_count_exit() was given), or NULL. */

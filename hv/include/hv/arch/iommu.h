@@ -12,16 +12,16 @@ struct iommu_source;
  * blocked. Returns how many units were found (0 = none: DMA cannot be enabled). */
 int iommu_arch_init(const struct platform *plat);
 
-/* Program s's translation for s->dom, leaving DMA disabled. -ENODEV: no unit handles s;
- * -ENOSPC: the domain does not fit the hardware's windows / entries. */
+/* Program s's translation for s->dom, leaving DMA disabled. -HV_ENODEV: no unit handles s;
+ * -HV_ENOSPC: the domain does not fit the hardware's windows / entries. */
 int iommu_arch_attach(struct iommu_source *s);
 
 /* Open (on) or close (off) s's DMA. Closing must not return before the unit has taken the
  * new state (register read-back, cache invalidation). */
 int iommu_arch_set_enabled(struct iommu_source *s, int on);
 
-/* After closing: wait until no DMA of s accepted before can still land. 0, -ETIMEDOUT, or
- * -EOPNOTSUPP when the hardware cannot tell. */
+/* After closing: wait until no DMA of s accepted before can still land. 0, -HV_ETIMEDOUT, or
+ * -HV_EOPNOTSUPP when the hardware cannot tell. */
 int iommu_arch_wait_idle(struct iommu_source *s);
 
 /* Forget s (its entries invalid, its resources released). */

@@ -12,7 +12,7 @@ struct plat_irqchip;
 
 #define IRQCHIP_NONE	0xffffffffu	/* irqchip_arch_ack(): nothing (spurious) */
 
-/* Reset the platform's controller c: every source masked. 0 or -ENODEV (c->kind is one the
+/* Reset the platform's controller c: every source masked. 0 or -HV_ENODEV (c->kind is one the
  * architecture does not drive). Must run on the boot CPU before the secondaries start (it
  * maps registers). */
 int irqchip_arch_init(const struct plat_irqchip *c);
@@ -21,7 +21,7 @@ int irqchip_arch_init(const struct plat_irqchip *c);
 bool irqchip_arch_ready(void);
 
 /* Program source src (masked) to interrupt physical CPU pcpu at priority prio (1..15) with
- * the sense of its device-tree specifier. 0, -ENODEV, -EINVAL (no such source). */
+ * the sense of its device-tree specifier. 0, -HV_ENODEV, -HV_EINVAL (no such source). */
 int irqchip_arch_route(uint32_t src, uint32_t sense, unsigned int pcpu, unsigned int prio);
 
 /* Mask or unmask source src. */
