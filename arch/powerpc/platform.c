@@ -8,7 +8,7 @@
 #include <hv/platform.h>
 #include "powerpc.h"
 
-#define PCI_SPACE(hi)	(((hi) >> 24) & 3)	/* phys.hi "ss" field (PCI binding, 2.2.1.1) */
+#define PCI_SPACE(hi) (((hi) >> 24) & 3) /* phys.hi "ss" field (PCI binding, 2.2.1.1) */
 
 static struct platform plat;
 
@@ -49,7 +49,8 @@ static void find_cpus(const void *fdt)
 
 	if (cpus < 0)
 		return;
-	fdt_for_each_subnode(node, fdt, cpus) {
+	fdt_for_each_subnode(node, fdt, cpus)
+	{
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 		struct plat_cpu *c = &plat.cpu[plat.nr_cpus];
 
@@ -121,7 +122,8 @@ static void find_flash(const void *fdt)
 {
 	int node;
 
-	fdt_for_each_compatible(fdt, node, "cfi-flash") {
+	fdt_for_each_compatible(fdt, node, "cfi-flash")
+	{
 		struct fdt_region r;
 		struct plat_memlike *m;
 
@@ -152,8 +154,11 @@ static int add_uart(const void *fdt, int node)
 
 	if (plat.nr_uarts == PLAT_MAX_UARTS || fdt_reg_phys(fdt, node, 0, &r))
 		return PLAT_NO_UART;
-	*u = (struct plat_uart){ .kind = uart_kind(fdt, node), .io = PLAT_IO_MMIO,
-				 .base = r.addr, .size = r.size, .hw_ref = node,
+	*u = (struct plat_uart){ .kind = uart_kind(fdt, node),
+				 .io = PLAT_IO_MMIO,
+				 .base = r.addr,
+				 .size = r.size,
+				 .hw_ref = node,
 				 .reg_shift = fdt_get_u32(fdt, node, "reg-shift", 0),
 				 .irq = irq && len >= 4 ? (int)fdt32_to_cpu(irq[0]) : PLAT_NO_IRQ };
 	node_path(fdt, node, u->path);
@@ -167,7 +172,8 @@ static void find_uarts(const void *fdt)
 	int node, con = fdt_stdout_node(fdt);
 
 	plat.console = PLAT_NO_UART;
-	fdt_for_each_compatible(fdt, node, "ns16550") {
+	fdt_for_each_compatible(fdt, node, "ns16550")
+	{
 		int i = add_uart(fdt, node);
 
 		if (i >= 0)
@@ -186,7 +192,8 @@ static void find_irqchip(const void *fdt)
 
 	if (node < 0 || fdt_reg_phys(fdt, node, 0, &r))
 		return;
-	plat.irqchip = (struct plat_irqchip){ .kind = PLAT_IRQCHIP_MPIC, .label = "mpic",
+	plat.irqchip = (struct plat_irqchip){ .kind = PLAT_IRQCHIP_MPIC,
+					      .label = "mpic",
 					      .regs = { r.addr, r.size } };
 	node_path(fdt, node, plat.irqchip.path);
 }
@@ -200,8 +207,7 @@ static void pci_windows(const void *fdt, int node, struct plat_pci *b)
 
 	if (!r || pac < 1 || pac > 2)
 		return;
-	for (int i = 0; i + stride <= len / 4 && b->nr_windows < PLAT_MAX_PCI_WINDOWS;
-	     i += stride)
+	for (int i = 0; i + stride <= len / 4 && b->nr_windows < PLAT_MAX_PCI_WINDOWS; i += stride)
 		b->window[b->nr_windows++] = (struct plat_pci_window){
 			.space = PCI_SPACE(fdt32_to_cpu(r[i])),
 			.bus = fdt_read_cells(r + i + 1, 2),
@@ -233,7 +239,8 @@ static void find_iommus(const void *fdt)
 {
 	int node;
 
-	fdt_for_each_compatible(fdt, node, "fsl,pamu") {
+	fdt_for_each_compatible(fdt, node, "fsl,pamu")
+	{
 		struct fdt_region r;
 
 		if (plat.nr_iommus == PLAT_MAX_IOMMUS || fdt_reg_phys(fdt, node, 0, &r))

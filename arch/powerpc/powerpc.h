@@ -38,8 +38,8 @@ uint32_t vtlb_miss_mas0(struct vcpu_arch *a, uint32_t ea);
 void vtlb_written(struct vcpu_arch *a, uint32_t mas0, uint32_t mas2);
 void vtlb_invalidate(struct vcpu_arch *a, bool tlb0, bool tlb1,
 		     bool (*pred)(const struct vtlb_entry *, const void *), const void *arg);
-void vtlb_shadow_install(struct vcpu_arch *a, const struct vtlb_entry *e, uint32_t ea,
-			 uint64_t hpa, bool device, uint32_t allow, bool replace);
+void vtlb_shadow_install(struct vcpu_arch *a, const struct vtlb_entry *e, uint32_t ea, uint64_t hpa,
+			 bool device, uint32_t allow, bool replace);
 void vtlb_lock(struct vcpu_arch *a);
 void vtlb_unlock(struct vcpu_arch *a);
 uint32_t vtlb_invalidate_remote(struct vcpu_arch *a, bool tlb0, bool tlb1,
@@ -73,7 +73,7 @@ int vcpu_fetch_insn(struct vcpu *v, uint32_t pc, uint32_t *insn);
 /* Emulate the privileged instruction at tf->pc; 0 when done (pc advanced), -1 when the
  * guest must get a program interrupt instead, EMULATE_FORBIDDEN when it touched a resource
  * that is the hypervisor's (an isolation fault). The same codes for mfspr/mtspr. */
-#define EMULATE_FORBIDDEN	(-2)
+#define EMULATE_FORBIDDEN (-2)
 int emulate_privileged(struct vcpu *v, struct trap_frame *tf, uint32_t insn);
 int emulate_mfspr(struct vcpu *v, unsigned int spr, uint32_t *val);
 int emulate_mtspr(struct vcpu *v, unsigned int spr, uint32_t val);
@@ -81,8 +81,8 @@ void emulate_tlbwe(struct vcpu *v, struct trap_frame *tf);
 
 struct part_region;
 /* A load/store to an emulated MMIO region (emulate/mmio.c); 0 done, -1 not emulable. */
-int emulate_mmio(struct vcpu *v, struct trap_frame *tf, const struct part_region *r,
-		 uint32_t ea, uint64_t gpa);
+int emulate_mmio(struct vcpu *v, struct trap_frame *tf, const struct part_region *r, uint32_t ea,
+		 uint64_t gpa);
 
 /* The vCPU's floating-point registers to / from the CPU (fp.S); MSR[FP] is set only for the
  * copy. The hypervisor is soft-float: between the two the CPU's FPRs are the vCPU's. */

@@ -25,11 +25,11 @@ struct rsdp {
 	uint64_t xsdt;
 } __attribute__((packed));
 
-#define MADT_ENTRIES	44	/* header, local APIC address, flags */
-#define MADT_LAPIC	0
-#define MADT_X2APIC	9
-#define LAPIC_ENABLED	0x1
-#define MAX_TABLE	(1u << 20)
+#define MADT_ENTRIES  44 /* header, local APIC address, flags */
+#define MADT_LAPIC    0
+#define MADT_X2APIC   9
+#define LAPIC_ENABLED 0x1
+#define MAX_TABLE     (1u << 20)
 
 static bool sum_ok(const void *p, size_t len)
 {
@@ -52,11 +52,11 @@ static const struct rsdp *scan(uintptr_t start, uintptr_t end)
 /* The EBDA's first KiB, then the BIOS ROM area 0xe0000-0xfffff. */
 static const struct rsdp *find_rsdp(void)
 {
-	uintptr_t bda = 0x40e, ebda;	/* BIOS data area: the EBDA's segment */
+	uintptr_t bda = 0x40e, ebda; /* BIOS data area: the EBDA's segment */
 	const struct rsdp *r;
 
-	__asm__("" : "+r"(bda));	/* a physical address, not a null pointer's offset */
-	ebda = (uintptr_t)*(const volatile uint16_t *)bda << 4;
+	__asm__("" : "+r"(bda)); /* a physical address, not a null pointer's offset */
+	ebda = (uintptr_t) * (const volatile uint16_t *)bda << 4;
 	r = ebda ? scan(ebda, ebda + 1024) : NULL;
 
 	return r ? r : scan(0xe0000, 0x100000);

@@ -5,10 +5,10 @@
 #include <string.h>
 #include "x86.h"
 
-#define MB_LOADER_MAGIC	0x2BADB002u
-#define MBI_CMDLINE	(1u << 2)
-#define MBI_MODS	(1u << 3)
-#define MBI_MMAP	(1u << 6)
+#define MB_LOADER_MAGIC 0x2BADB002u
+#define MBI_CMDLINE     (1u << 2)
+#define MBI_MODS        (1u << 3)
+#define MBI_MMAP        (1u << 6)
 
 /* The loader's structures (all addresses 32-bit physical, identity-mapped below 4 GiB). */
 struct mbi {
@@ -23,7 +23,7 @@ struct mbi_mod {
 };
 
 struct mbi_mmap {
-	uint32_t size;		/* of the rest of the entry */
+	uint32_t size; /* of the rest of the entry */
 	uint64_t base, len;
 	uint32_t type;
 } __attribute__((packed));
@@ -48,7 +48,7 @@ static void read_mmap(const struct mbi *mi, struct mb_boot *mb)
 
 		mb->mmap[mb->nr_mmap++] = (struct mb_range){ e->base, e->len, e->type };
 		if (e->size < sizeof(*e) - 4)
-			break;		/* malformed: an entry must hold base, len and type */
+			break; /* malformed: an entry must hold base, len and type */
 		p += e->size + 4;
 	}
 }

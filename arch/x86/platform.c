@@ -12,12 +12,12 @@
 #include <hv/platform.h>
 #include "x86.h"
 
-#define HW_TREE_MAX	0x10000		/* the hardware tree is copied into the image */
-#define CONFIG_MAX	0x40000		/* and so is the config */
-#define ISA_SPACE_IO	1		/* ISA binding: reg = <space address size>, 1 = I/O */
-#define PCI_SPACE(hi)	(((hi) >> 24) & 3)
-#define COM1_PORT	0x3f8		/* the console when there is no usable tree */
-#define MMAP_RAM	1
+#define HW_TREE_MAX   0x10000 /* the hardware tree is copied into the image */
+#define CONFIG_MAX    0x40000 /* and so is the config */
+#define ISA_SPACE_IO  1       /* ISA binding: reg = <space address size>, 1 = I/O */
+#define PCI_SPACE(hi) (((hi) >> 24) & 3)
+#define COM1_PORT     0x3f8 /* the console when there is no usable tree */
+#define MMAP_RAM      1
 
 static struct platform plat;
 static uint8_t hw_tree[HW_TREE_MAX] __attribute__((aligned(8)));
@@ -80,7 +80,8 @@ static void find_cpus(const void *fdt)
 
 	if (cpus < 0)
 		return;
-	fdt_for_each_subnode(node, fdt, cpus) {
+	fdt_for_each_subnode(node, fdt, cpus)
+	{
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 		struct plat_cpu *c = &plat.cpu[plat.nr_cpus];
 
@@ -95,7 +96,7 @@ static void find_cpus(const void *fdt)
 		c->clock_hz = fdt_get_u32(fdt, node, "clock-frequency", 0);
 		c->name = fdt_get_name(fdt, node, NULL);
 		c->hw_ref = node;
-		c->start = PLAT_START_INIT_SIPI;	/* the one way on x86 (smp.c) */
+		c->start = PLAT_START_INIT_SIPI; /* the one way on x86 (smp.c) */
 		plat.nr_cpus++;
 	}
 }
@@ -138,12 +139,15 @@ static int add_uart(const void *fdt, int node)
 	irq = fdt_getprop(fdt, node, "interrupts", &ilen);
 	if (plat.nr_uarts == PLAT_MAX_UARTS || !reg || len != 12)
 		return PLAT_NO_UART;
-	*u = (struct plat_uart){ .kind = PLAT_UART_NS16550, .hw_ref = node,
-				 .io = fdt32_to_cpu(reg[0]) == ISA_SPACE_IO ? PLAT_IO_PORT
-									    : PLAT_IO_MMIO,
-				 .base = fdt32_to_cpu(reg[1]), .size = fdt32_to_cpu(reg[2]),
-				 .reg_shift = fdt_get_u32(fdt, node, "reg-shift", 0),
-				 .irq = irq && ilen >= 4 ? (int)fdt32_to_cpu(irq[0]) : PLAT_NO_IRQ };
+	*u = (struct plat_uart){
+		.kind = PLAT_UART_NS16550,
+		.hw_ref = node,
+		.io = fdt32_to_cpu(reg[0]) == ISA_SPACE_IO ? PLAT_IO_PORT : PLAT_IO_MMIO,
+		.base = fdt32_to_cpu(reg[1]),
+		.size = fdt32_to_cpu(reg[2]),
+		.reg_shift = fdt_get_u32(fdt, node, "reg-shift", 0),
+		.irq = irq && ilen >= 4 ? (int)fdt32_to_cpu(irq[0]) : PLAT_NO_IRQ
+	};
 	node_path(fdt, node, u->path);
 	return (int)plat.nr_uarts++;
 }
@@ -153,7 +157,8 @@ static void find_uarts(const void *fdt)
 	int node, con = fdt_stdout_node(fdt);
 
 	plat.console = PLAT_NO_UART;
-	fdt_for_each_compatible(fdt, node, "ns16550a") {
+	fdt_for_each_compatible(fdt, node, "ns16550a")
+	{
 		int i = add_uart(fdt, node);
 
 		if (i < 0)
@@ -170,9 +175,12 @@ static void fallback_console(void)
 	if (plat.console >= 0 || plat.nr_uarts == PLAT_MAX_UARTS)
 		return;
 	plat.uart[plat.nr_uarts] = (struct plat_uart){ .kind = PLAT_UART_NS16550,
-						       .io = PLAT_IO_PORT, .base = COM1_PORT,
-						       .size = 8, .irq = PLAT_NO_IRQ,
-						       .path = "(COM1, built in)", .hw_ref = -1 };
+						       .io = PLAT_IO_PORT,
+						       .base = COM1_PORT,
+						       .size = 8,
+						       .irq = PLAT_NO_IRQ,
+						       .path = "(COM1, built in)",
+						       .hw_ref = -1 };
 	plat.console = (int)plat.nr_uarts++;
 }
 
@@ -183,7 +191,8 @@ static void find_irqchip(const void *fdt)
 
 	if (node < 0 || fdt_reg_phys(fdt, node, 0, &r))
 		return;
-	plat.irqchip = (struct plat_irqchip){ .kind = PLAT_IRQCHIP_IOAPIC, .label = "ioapic",
+	plat.irqchip = (struct plat_irqchip){ .kind = PLAT_IRQCHIP_IOAPIC,
+					      .label = "ioapic",
 					      .regs = { r.addr, r.size } };
 	node_path(fdt, node, plat.irqchip.path);
 }
@@ -230,7 +239,8 @@ static void find_iommus_lapic(const void *fdt)
 {
 	int node;
 
-	fdt_for_each_compatible(fdt, node, "intel,vtd") {
+	fdt_for_each_compatible(fdt, node, "intel,vtd")
+	{
 		struct fdt_region r;
 
 		if (plat.nr_iommus == PLAT_MAX_IOMMUS || fdt_reg_phys(fdt, node, 0, &r))
@@ -250,8 +260,8 @@ static uint64_t load_config(const struct mb_boot *mb)
 	uint64_t len = mb->mod[1].end - mb->mod[1].start;
 
 	if (len > CONFIG_MAX) {
-		error("multiboot module 1 (the config, %s) is larger than %u bytes", mb->mod[1].name,
-		      CONFIG_MAX);
+		error("multiboot module 1 (the config, %s) is larger than %u bytes",
+		      mb->mod[1].name, CONFIG_MAX);
 		return 0;
 	}
 	memcpy(config, (const void *)(uintptr_t)mb->mod[1].start, len);
@@ -267,8 +277,8 @@ static void make_bootargs(const struct mb_boot *mb)
 
 	memcpy(bootargs, mb->cmdline, n + 1);
 	if (mb->nr_mods > 1 && !strstr(bootargs, "config-addr=") && (cfg = load_config(mb)))
-		snprintf(bootargs + n, sizeof(bootargs) - n, "%sconfig-addr=0x%llx",
-			 n ? " " : "", (unsigned long long)cfg);
+		snprintf(bootargs + n, sizeof(bootargs) - n, "%sconfig-addr=0x%llx", n ? " " : "",
+			 (unsigned long long)cfg);
 	plat.bootargs = bootargs;
 	plat.bootargs_len = strlen(bootargs);
 }

@@ -10,8 +10,8 @@
 struct platform;
 
 /* ---- CPU registers ---- */
-#define MSR_APIC_BASE		0x0000001b
-#define APIC_BASE_ENABLE	(1u << 11)
+#define MSR_APIC_BASE    0x0000001b
+#define APIC_BASE_ENABLE (1u << 11)
 
 static inline uint64_t rdmsr(uint32_t msr)
 {
@@ -36,7 +36,8 @@ static inline uint64_t rdtsc(void)
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
 			 : "a"(leaf), "c"(sub));
 }
 
@@ -67,10 +68,10 @@ static inline uint32_t inl(uint16_t port)
 }
 
 /* ---- interrupts (idt.c, vectors.S) ---- */
-#define VEC_TIMER	0xf0	/* local APIC timer: wakes arch_cpu_idle() */
-#define VEC_KICK	0xf1	/* arch_cpu_kick() IPI */
-#define VEC_SPURIOUS	0xff	/* local APIC spurious vector (no EOI) */
-#define VEC_PIC_BASE	0x20	/* the 8259 pair, remapped and masked */
+#define VEC_TIMER    0xf0 /* local APIC timer: wakes arch_cpu_idle() */
+#define VEC_KICK     0xf1 /* arch_cpu_kick() IPI */
+#define VEC_SPURIOUS 0xff /* local APIC spurious vector (no EOI) */
+#define VEC_PIC_BASE 0x20 /* the 8259 pair, remapped and masked */
 
 /* What vectors.S pushes: caller-saved registers, vector, error code, then the CPU's frame. */
 struct x86_irq_frame {
@@ -98,22 +99,22 @@ uint64_t x86_tsc_hz(void);
 uint64_t x86_lapic_timer_hz(void);
 
 /* ---- multiboot v1 information (multiboot.c) ---- */
-#define MB_MAX_MMAP	32
-#define MB_MAX_MODS	4
-#define MB_CMDLINE_MAX	1024
+#define MB_MAX_MMAP    32
+#define MB_MAX_MODS    4
+#define MB_CMDLINE_MAX 1024
 
 struct mb_range {
 	uint64_t base, size;
-	uint32_t type;		/* 1 = available RAM */
+	uint32_t type; /* 1 = available RAM */
 };
 
 struct mb_module {
 	uint64_t start, end;
-	char name[64];		/* its string (file name and arguments) */
+	char name[64]; /* its string (file name and arguments) */
 };
 
 struct mb_boot {
-	bool valid;		/* the loader's magic was right */
+	bool valid; /* the loader's magic was right */
 	char cmdline[MB_CMDLINE_MAX];
 	unsigned int nr_mmap;
 	struct mb_range mmap[MB_MAX_MMAP];

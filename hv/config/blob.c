@@ -62,21 +62,27 @@ static const char *blob_problem(const void *blob, size_t max, char *buf, size_t 
 		return buf;
 	}
 	if (fdt32_to_cpu(h->magic) != FDT_MAGIC) {
-		snprintf(buf, len, "bad magic 0x%08x (expected 0xd00dfeed): not a flattened "
-			 "device tree", fdt32_to_cpu(h->magic));
+		snprintf(buf, len,
+			 "bad magic 0x%08x (expected 0xd00dfeed): not a flattened "
+			 "device tree",
+			 fdt32_to_cpu(h->magic));
 		return buf;
 	}
 	ver = fdt32_to_cpu(h->version);
 	last = fdt32_to_cpu(h->last_comp_version);
 	if (ver < 16 || last > 17) {
-		snprintf(buf, len, "unsupported FDT version %u (last compatible %u); Bulkhead "
-			 "reads versions 16 and 17", ver, last);
+		snprintf(buf, len,
+			 "unsupported FDT version %u (last compatible %u); Bulkhead "
+			 "reads versions 16 and 17",
+			 ver, last);
 		return buf;
 	}
 	total = fdt32_to_cpu(h->totalsize);
 	if (total > max) {
-		snprintf(buf, len, "truncated: header totalsize is %u bytes but only %lu are "
-			 "available", total, (unsigned long)max);
+		snprintf(buf, len,
+			 "truncated: header totalsize is %u bytes but only %lu are "
+			 "available",
+			 total, (unsigned long)max);
 		return buf;
 	}
 	if (total < FDT_V17_HEADER_SIZE) {
@@ -90,19 +96,24 @@ static const char *blob_problem(const void *blob, size_t max, char *buf, size_t 
 	sz_str = fdt32_to_cpu(h->size_dt_strings);
 	if ((uintptr_t)blob % 4 || off_st % 4 || off_rsv % 8) {
 		snprintf(buf, len, "misaligned: %s is not %d-byte aligned",
-			 (uintptr_t)blob % 4 ? "the blob's address" : off_st % 4 ?
-			 "the structure block offset" : "the memory reservation block offset",
+			 (uintptr_t)blob % 4 ? "the blob's address"
+			 : off_st % 4        ? "the structure block offset"
+					     : "the memory reservation block offset",
 			 off_rsv % 8 && !(off_st % 4) && !((uintptr_t)blob % 4) ? 8 : 4);
 		return buf;
 	}
 	if (off_rsv < FDT_V17_HEADER_SIZE || off_rsv > total) {
-		snprintf(buf, len, "memory reservation block offset %u is outside the blob "
-			 "(totalsize %u)", off_rsv, total);
+		snprintf(buf, len,
+			 "memory reservation block offset %u is outside the blob "
+			 "(totalsize %u)",
+			 off_rsv, total);
 		return buf;
 	}
 	if (off_st > total || sz_st > total - off_st) {
-		snprintf(buf, len, "structure block (offset %u, %u bytes) extends past totalsize "
-			 "%u", off_st, sz_st, total);
+		snprintf(buf, len,
+			 "structure block (offset %u, %u bytes) extends past totalsize "
+			 "%u",
+			 off_st, sz_st, total);
 		return buf;
 	}
 	if (off_str > total || sz_str > total - off_str) {

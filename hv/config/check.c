@@ -57,11 +57,13 @@ void cfg_check_memory(struct cfg_ctx *c)
 		if (!p->phys.size || cfg_range_end(&p->phys) < p->phys.base)
 			continue;
 		if (!in_ram(cfg, &p->phys))
-			cfg_err(c, p->node, "addr", "%s is not inside RAM (hardware tree memory: %s)",
+			cfg_err(c, p->node, "addr",
+				"%s is not inside RAM (hardware tree memory: %s)",
 				rng(a, p->phys.base, p->phys.size),
 				ram_list(cfg, ram, sizeof(ram)));
 		if (p->zero && p->hv)
-			cfg_err(c, p->node, "zero-pma", "is the hypervisor's memory (hv-memory): "
+			cfg_err(c, p->node, "zero-pma",
+				"is the hypervisor's memory (hv-memory): "
 				"zeroing it would erase the hypervisor");
 		for (int j = 0; j < i; j++) {
 			struct cfg_pma *q = &cfg->pma[j];
@@ -86,15 +88,18 @@ static void check_cpus(struct cfg_ctx *c, int pi)
 		if (!(p->cpus & (1ull << cpu)))
 			continue;
 		if (!(cfg->hw.cpus & (1ull << cpu))) {
-			cfg_err(c, p->node, "cpus", "CPU %d does not exist (the hardware tree has "
-				"CPUs %s)", cpu, have);
+			cfg_err(c, p->node, "cpus",
+				"CPU %d does not exist (the hardware tree has "
+				"CPUs %s)",
+				cpu, have);
 			continue;
 		}
 		for (int q = 0; q < pi; q++)
 			if (cfg->part[q].cpus & (1ull << cpu))
-				cfg_err(c, p->node, "cpus", "CPU %d is already assigned to partition "
-					"\"%s\" (%s)", cpu, cfg->part[q].label,
-					cfg_path(c, cfg->part[q].node));
+				cfg_err(c, p->node, "cpus",
+					"CPU %d is already assigned to partition "
+					"\"%s\" (%s)",
+					cpu, cfg->part[q].label, cfg_path(c, cfg->part[q].node));
 	}
 }
 
@@ -107,7 +112,8 @@ static void share_implicitly(struct cfg_ctx *c, const struct cfg_gpma *g, const 
 
 	pma->shared = true;
 	pma->implicit_share = true;
-	cfg_warn(c, pma->node, NULL, "mapped by partitions \"%s\" (%s) and \"%s\" (%s): shared "
+	cfg_warn(c, pma->node, NULL,
+		 "mapped by partitions \"%s\" (%s) and \"%s\" (%s): shared "
 		 "memory, not scrubbed when a partition restarts (add bulkhead,shared to say so)",
 		 c->cfg->part[o->part].label, cfg_path(c, o->node), c->cfg->part[g->part].label,
 		 cfg_path(c, g->node));
@@ -134,24 +140,27 @@ static void check_gpma(struct cfg_ctx *c, int gi)
 	}
 	gr = (struct cfg_range){ g->guest, pma->phys.size };
 	if (gr.size && cfg_range_end(&gr) < gr.base) {
-		cfg_err(c, g->node, "guest-addr", "guest 0x%llx + size 0x%llx wraps past the 64-bit "
-			"address space", (ull)gr.base, (ull)gr.size);
-		g->pma = CFG_NONE;	/* keep it out of the range checks */
+		cfg_err(c, g->node, "guest-addr",
+			"guest 0x%llx + size 0x%llx wraps past the 64-bit "
+			"address space",
+			(ull)gr.base, (ull)gr.size);
+		g->pma = CFG_NONE; /* keep it out of the range checks */
 		return;
 	}
 	for (int j = 0; j < gi; j++) {
 		struct cfg_gpma *o = &cfg->gpma[j];
-		struct cfg_range or;
+		struct cfg_range or ;
 
 		if (o->pma < 0 || cfg->pma[o->pma].hv)
 			continue;
 		or = (struct cfg_range){ o->guest, cfg->pma[o->pma].phys.size };
 		if (o->part == g->part && o->pma == g->pma)
-			cfg_err(c, g->node, "phys-mem", "%s is already mapped in this partition by %s",
+			cfg_err(c, g->node, "phys-mem",
+				"%s is already mapped in this partition by %s",
 				cfg_path(c, pma->node), cfg_path(c, o->node));
 		else if (o->part != g->part && o->pma == g->pma && !pma->shared)
 			share_implicitly(c, g, o);
-		if (o->part == g->part && gr.size && or.size && cfg_ranges_overlap(&gr, &or))
+		if (o->part == g->part && gr.size && or.size && cfg_ranges_overlap(&gr, & or))
 			cfg_err(c, g->node, "guest-addr", "guest %s overlaps %s (guest %s)",
 				rng(a, gr.base, gr.size), cfg_path(c, o->node),
 				rng(b, or.base, or.size));
@@ -189,23 +198,31 @@ static void check_load(struct cfg_ctx *c, int pi, const char *prop, struct cfg_r
 	if (!src.size || cfg_range_end(&src) < src.base || cfg_range_end(&dst) < dst.base)
 		return;
 	if (g < 0) {
-		cfg_err(c, p->node, prop, "guest load address 0x%llx is not inside the "
-			"partition's memory", (ull)guest);
+		cfg_err(c, p->node, prop,
+			"guest load address 0x%llx is not inside the "
+			"partition's memory",
+			(ull)guest);
 	} else {
 		struct cfg_range gr = { cfg->gpma[g].guest, config_gpma_size(cfg, g) };
 
 		if (!cfg_range_inside(&dst, &gr))
-			cfg_err(c, p->node, prop, "0x%llx bytes at guest 0x%llx do not fit "
-				"in %s (guest %s)", (ull)src.size, (ull)guest,
-				cfg_path(c, cfg->gpma[g].node), rng(a, gr.base, gr.size));
+			cfg_err(c, p->node, prop,
+				"0x%llx bytes at guest 0x%llx do not fit "
+				"in %s (guest %s)",
+				(ull)src.size, (ull)guest, cfg_path(c, cfg->gpma[g].node),
+				rng(a, gr.base, gr.size));
 	}
 	if (!in_ram(cfg, &src) && in_rom(cfg, &src) < 0)
-		cfg_err(c, p->node, prop, "source %s is neither inside RAM (hardware tree "
+		cfg_err(c, p->node, prop,
+			"source %s is neither inside RAM (hardware tree "
 			"memory: %s) nor inside a memory-like node (flash, SRAM) of the hardware "
-			"tree", rng(a, src.base, src.size), ram_list(cfg, ram, sizeof(ram)));
+			"tree",
+			rng(a, src.base, src.size), ram_list(cfg, ram, sizeof(ram)));
 	else if (hvm >= 0 && cfg_ranges_overlap(&src, &cfg->pma[hvm].phys))
-		cfg_err(c, p->node, prop, "source %s overlaps the hypervisor's memory "
-			"(%s)", rng(a, src.base, src.size),
+		cfg_err(c, p->node, prop,
+			"source %s overlaps the hypervisor's memory "
+			"(%s)",
+			rng(a, src.base, src.size),
 			rng(b, cfg->pma[hvm].phys.base, cfg->pma[hvm].phys.size));
 }
 
@@ -217,8 +234,7 @@ static void check_image(struct cfg_ctx *c, int pi)
 	char a[RNG_LEN], b[RNG_LEN];
 
 	if (p->has_image)
-		check_load(c, pi, "guest-image", (struct cfg_range){ p->image_src,
-								     p->image_size },
+		check_load(c, pi, "guest-image", (struct cfg_range){ p->image_src, p->image_size },
 			   p->image_guest);
 	if (!p->has_rootfs)
 		return;
@@ -239,7 +255,7 @@ static void check_dtb_window(struct cfg_ctx *c, int pi)
 	if (!p->has_dtb_window || !w->size || cfg_range_end(w) < w->base)
 		return;
 	if (g < 0 || !cfg_range_inside(w, &(struct cfg_range){ cfg->gpma[g].guest,
-							      config_gpma_size(cfg, g) }))
+							       config_gpma_size(cfg, g) }))
 		cfg_err(c, p->node, "dtb-window", "guest %s is not inside the partition's memory",
 			rng(a, w->base, w->size));
 	else if (p->has_image && img.size && cfg_ranges_overlap(w, &img))
@@ -281,9 +297,11 @@ void cfg_check_partitions(struct cfg_ctx *c)
 		check_cpus(c, pi);
 		for (int q = 0; q < pi; q++)
 			if (p->label[0] && !strcmp(p->label, cfg->part[q].label))
-				cfg_err(c, p->node, "label", "\"%s\"%s is already used by %s", p->label,
-					fdt_getprop(c->fdt, p->node, "label", NULL) ? "" :
-					" (the node name, as there is no label)",
+				cfg_err(c, p->node, "label", "\"%s\"%s is already used by %s",
+					p->label,
+					fdt_getprop(c->fdt, p->node, "label", NULL)
+						? ""
+						: " (the node name, as there is no label)",
 					cfg_path(c, cfg->part[q].node));
 		if (!has_memory(cfg, pi))
 			cfg_err(c, p->node, NULL, "no memory: add a guest-phys-mem-area child");

@@ -32,8 +32,10 @@ void cfg_parse_error_manager(struct cfg_ctx *c, int node, int part)
 		cfg_err(c, child, NULL, "an error-manager has no child nodes");
 	for (int i = 0; i < c->cfg->nr_err_mgrs; i++)
 		if (c->cfg->err_mgr[i].part == part) {
-			cfg_err(c, node, "compatible", "a partition has at most one error-manager "
-				"(the other is %s)", cfg_path(c, c->cfg->err_mgr[i].node));
+			cfg_err(c, node, "compatible",
+				"a partition has at most one error-manager "
+				"(the other is %s)",
+				cfg_path(c, c->cfg->err_mgr[i].node));
 			return;
 		}
 	if (c->cfg->nr_err_mgrs >= CFG_MAX_ERR_MGRS) {
@@ -57,7 +59,7 @@ static void check_device_group(struct cfg_ctx *c, int i)
 	for (int j = 0; j < i; j++)
 		if (cfg->device[j].hw_node == d->hw_node &&
 		    cfg->device[j].pci_function == d->pci_function)
-			return;		/* checked with the first one */
+			return; /* checked with the first one */
 	for (int j = i; j < cfg->nr_devices; j++) {
 		const struct cfg_device *o = &cfg->device[j];
 
@@ -66,13 +68,16 @@ static void check_device_group(struct cfg_ctx *c, int i)
 		if (o->claimable == CFG_CLAIM_ACTIVE && active++ == 0)
 			first_active = j;
 		else if (o->claimable == CFG_CLAIM_ACTIVE)
-			cfg_err(c, o->node, "claimable", "%s is already active in %s; one owner "
+			cfg_err(c, o->node, "claimable",
+				"%s is already active in %s; one owner "
 				"holds a claimable device at boot, the others are \"standby\"",
 				c->devpath[i], cfg_path(c, cfg->device[first_active].node));
 	}
 	if (!active)
-		cfg_err(c, d->node, "claimable", "no assignment of %s is \"active\": a standby "
-			"owner can claim it only from a stopped active one", c->devpath[i]);
+		cfg_err(c, d->node, "claimable",
+			"no assignment of %s is \"active\": a standby "
+			"owner can claim it only from a stopped active one",
+			c->devpath[i]);
 }
 
 /* The checks of one claimable assignment on its own. */
@@ -83,7 +88,8 @@ static void check_claimable(struct cfg_ctx *c, int i)
 	if (d->owner == CFG_OWNER_HV)
 		cfg_err(c, d->node, "claimable", "the hypervisor's devices are not claimable");
 	else if (d->pci_function >= 0)
-		cfg_err(c, d->node, "claimable", "claimable PCI functions are not supported yet "
+		cfg_err(c, d->node, "claimable",
+			"claimable PCI functions are not supported yet "
 			"(their BARs and configuration space belong to one partition from boot)");
 	else if (d->hw_node >= 0)
 		check_device_group(c, i);
@@ -99,10 +105,13 @@ static void check_error_managers(struct cfg_ctx *c)
 		int n = __builtin_popcountll(cfg->part[e->part].cpus);
 
 		if (n && e->vcpu >= (uint32_t)n)
-			cfg_err(c, e->node, "vcpu", "vCPU %u does not exist: partition \"%s\" has "
-				"%d", e->vcpu, cfg->part[e->part].label, n);
+			cfg_err(c, e->node, "vcpu",
+				"vCPU %u does not exist: partition \"%s\" has "
+				"%d",
+				e->vcpu, cfg->part[e->part].label, n);
 		if (e->claimable == CFG_CLAIM_NONE && plain >= 0)
-			cfg_err(c, e->node, "compatible", "a second error manager (the first is %s); "
+			cfg_err(c, e->node, "compatible",
+				"a second error manager (the first is %s); "
 				"several need claimable = \"active\" / \"standby\"",
 				cfg_path(c, cfg->err_mgr[plain].node));
 		else if (e->claimable == CFG_CLAIM_NONE)
@@ -110,18 +119,21 @@ static void check_error_managers(struct cfg_ctx *c)
 		else
 			nr_claim++;
 		if (e->claimable == CFG_CLAIM_ACTIVE && active >= 0)
-			cfg_err(c, e->node, "claimable", "the error manager is already active in %s",
+			cfg_err(c, e->node, "claimable",
+				"the error manager is already active in %s",
 				cfg_path(c, cfg->err_mgr[active].node));
 		else if (e->claimable == CFG_CLAIM_ACTIVE)
 			active = i;
 	}
 	if (plain >= 0 && nr_claim)
-		cfg_err(c, cfg->err_mgr[plain].node, "claimable", "missing: the other error "
+		cfg_err(c, cfg->err_mgr[plain].node, "claimable",
+			"missing: the other error "
 			"managers are claimable, so this one must say \"active\" or \"standby\"");
 	else if (nr_claim && active < 0)
 		for (int i = 0; i < cfg->nr_err_mgrs; i++)
 			if (cfg->err_mgr[i].claimable == CFG_CLAIM_STANDBY) {
-				cfg_err(c, cfg->err_mgr[i].node, "claimable", "every error manager "
+				cfg_err(c, cfg->err_mgr[i].node, "claimable",
+					"every error manager "
 					"is \"standby\": one must be \"active\"");
 				break;
 			}
@@ -137,9 +149,8 @@ void cfg_check_claims(struct cfg_ctx *c)
 
 bool cfg_claimable_pair(const struct cfg_device *d, const struct cfg_device *o)
 {
-	return d->claimable != CFG_CLAIM_NONE && o->claimable != CFG_CLAIM_NONE &&
-	       d->owner >= 0 && o->owner >= 0 && d->owner != o->owner &&
-	       d->pci_function < 0 && o->pci_function < 0;
+	return d->claimable != CFG_CLAIM_NONE && o->claimable != CFG_CLAIM_NONE && d->owner >= 0 &&
+	       o->owner >= 0 && d->owner != o->owner && d->pci_function < 0 && o->pci_function < 0;
 }
 
 const char *config_claim_name(enum cfg_claim k)

@@ -54,12 +54,12 @@ static void check_pair(struct cfg_ctx *c, int i, int j)
 	    d->pci_function != o->pci_function)
 		return;
 	if (d->hw_node == o->hw_node && cfg_claimable_pair(d, o))
-		return;		/* failover: claim.c checks the group */
+		return; /* failover: claim.c checks the group */
 	if (d->hw_node == o->hw_node) {
 		if (o->owner == CFG_OWNER_HV || d->owner == CFG_OWNER_HV)
 			cfg_err(c, d->node, "device", "%s is owned by the hypervisor (%s)",
-				c->devpath[i], cfg_path(c, o->owner == CFG_OWNER_HV ? o->node :
-							d->node));
+				c->devpath[i],
+				cfg_path(c, o->owner == CFG_OWNER_HV ? o->node : d->node));
 		else
 			cfg_err(c, d->node, "device", "%s is already assigned to %s (%s)",
 				c->devpath[i], who, cfg_path(c, o->node));
@@ -83,13 +83,15 @@ static void check_regs(struct cfg_ctx *c, int i)
 		return;
 	}
 	if (fdt_reg_is_port_io(c->hw, d->hw_node))
-		return;		/* port I/O (an x86 legacy UART): no CPU address */
+		return; /* port I/O (an x86 legacy UART): no CPU address */
 	for (int k = 0; k < n; k++) {
 		int err = fdt_reg_phys(c->hw, d->hw_node, k, &r);
 
 		if (err) {
-			cfg_err(c, d->node, "device", "reg entry %d of %s cannot be translated to a "
-				"CPU address (libfdt: %s)", k, c->devpath[i], hv_strerror(err));
+			cfg_err(c, d->node, "device",
+				"reg entry %d of %s cannot be translated to a "
+				"CPU address (libfdt: %s)",
+				k, c->devpath[i], hv_strerror(err));
 			return;
 		}
 	}
@@ -112,11 +114,13 @@ static void check_guest_overlap(struct cfg_ctx *c, int i)
 
 			if (m->part != d->owner || m->pma < 0 || !cfg_ranges_overlap(&gr, &regs))
 				continue;
-			cfg_err(c, m->node, "guest-addr", "guest 0x%llx-0x%llx covers the registers "
+			cfg_err(c, m->node, "guest-addr",
+				"guest 0x%llx-0x%llx covers the registers "
 				"of %s (0x%llx-0x%llx), which the partition sees at their physical "
-				"address", (unsigned long long)gr.base,
-				(unsigned long long)cfg_range_end(&gr), c->devpath[i],
-				(unsigned long long)regs.base, (unsigned long long)cfg_range_end(&regs));
+				"address",
+				(unsigned long long)gr.base, (unsigned long long)cfg_range_end(&gr),
+				c->devpath[i], (unsigned long long)regs.base,
+				(unsigned long long)cfg_range_end(&regs));
 		}
 	}
 }
@@ -130,7 +134,8 @@ static void refuse_shared_fence(struct cfg_ctx *c, int i, int j)
 	const struct hv_config *cfg = c->cfg;
 	const struct cfg_device *d = &cfg->device[i], *o = &cfg->device[j];
 
-	cfg_err(c, d->node, "pci-function", "%02x.%d (partition \"%s\") and %02x.%d (partition "
+	cfg_err(c, d->node, "pci-function",
+		"%02x.%d (partition \"%s\") and %02x.%d (partition "
 		"\"%s\", %s) are both bus masters behind %s, whose DMA fence cannot tell their "
 		"requests apart (PAMU and VT-d can): either could reach the other's memory; give "
 		"both to one partition or mark the one that does no DMA no-dma",
@@ -176,7 +181,8 @@ static int dev_srcs(struct cfg_ctx *c, int i, struct dev_desc *out, int *first)
 {
 	const struct cfg_device *d = &c->cfg->device[i];
 
-	*out = (struct dev_desc){ .hw_node = d->hw_node, .pci = d->pci_function >= 0,
+	*out = (struct dev_desc){ .hw_node = d->hw_node,
+				  .pci = d->pci_function >= 0,
 				  .pci_bdf = d->pci_function >= 0 ? (uint32_t)d->pci_function : 0 };
 	if (out->pci) {
 		*first = BH_PCI_INTX_IRQ_INDEX;
@@ -205,14 +211,16 @@ static void check_shared_srcs(struct cfg_ctx *c, int i)
 {
 	struct hv_config *cfg = c->cfg;
 	struct cfg_device *d = &cfg->device[i];
-	static struct dev_desc da, db;	/* the validator runs on one CPU, before any partition */
+	static struct dev_desc da, db; /* the validator runs on one CPU, before any partition */
 	char mine[200], theirs[200];
 	int fa, fb, na = d->owner >= 0 ? dev_srcs(c, i, &da, &fa) : 0;
 
 	for (int j = 0; j < i && na; j++) {
 		struct cfg_device *o = &cfg->device[j];
 		int nb = o->hw_node >= 0 && o->owner >= 0 && o->owner != d->owner &&
-			 !same_device(d, o) ? dev_srcs(c, j, &db, &fb) : 0;
+					 !same_device(d, o)
+				 ? dev_srcs(c, j, &db, &fb)
+				 : 0;
 
 		for (int x = 0; x < na * nb; x++) {
 			const struct dev_irq *p = &da.irq[fa + x / nb], *q = &db.irq[fb + x % nb];
@@ -221,10 +229,12 @@ static void check_shared_srcs(struct cfg_ctx *c, int i)
 				continue;
 			dev_name(c, i, mine, sizeof(mine));
 			dev_name(c, j, theirs, sizeof(theirs));
-			cfg_err(c, d->node, "device", "%s and %s (%s) raise the same interrupt source "
+			cfg_err(c, d->node, "device",
+				"%s and %s (%s) raise the same interrupt source "
 				"%lu of %s; partitions \"%s\" and \"%s\" would mask and route each "
-				"other's interrupt: give both to one partition", mine, theirs,
-				cfg_path(c, o->node), (unsigned long)p->src, cfg_hw_path(c, p->ctrl), cfg->part[d->owner].label,
+				"other's interrupt: give both to one partition",
+				mine, theirs, cfg_path(c, o->node), (unsigned long)p->src,
+				cfg_hw_path(c, p->ctrl), cfg->part[d->owner].label,
 				cfg->part[o->owner].label);
 			break;
 		}
@@ -242,7 +252,8 @@ static void check_subwindows(struct cfg_ctx *c, int i)
 	if (d->dma_window < 0 || !c->cfg->dma_window[d->dma_window].subwindow_count ||
 	    c->cfg->hw.has_pamu)
 		return;
-	cfg_err(c, d->node, "dma-window", "%s has sub-windows (subwindow-count), which need a "
+	cfg_err(c, d->node, "dma-window",
+		"%s has sub-windows (subwindow-count), which need a "
 		"PAMU IOMMU; this hardware tree has none (its DMA fence, the PCI controller's "
 		"inbound windows, cannot map sub-windows)",
 		cfg_path(c, c->cfg->dma_window[d->dma_window].node));
@@ -263,14 +274,14 @@ void cfg_check_devices(struct cfg_ctx *c)
 		why = not_assignable(c, d->hw_node, c->devpath[i], d->owner);
 		if (why) {
 			cfg_err(c, d->node, "device", "%s %s", c->devpath[i], why);
-			d->hw_node = -1;	/* keep it out of the pair checks */
+			d->hw_node = -1; /* keep it out of the pair checks */
 			continue;
 		}
 		for (int j = 0; j < i; j++)
 			if (cfg->device[j].hw_node >= 0)
 				check_pair(c, i, j);
 		check_regs(c, i);
-		if (d->owner != CFG_OWNER_HV && d->pci_function < 0)	/* (a function's BARs are
+		if (d->owner != CFG_OWNER_HV && d->pci_function < 0) /* (a function's BARs are
 									 * placed at boot) */
 			check_guest_overlap(c, i);
 		check_shared_srcs(c, i);

@@ -10,10 +10,10 @@ static void parse_debug_cpus(struct cfg_ctx *c, int node, struct cfg_gdb_stub *s
 	const fdt32_t *v = fdt_getprop(c->fdt, node, "debug-cpus", &len);
 
 	if (!v)
-		return;		/* every vCPU of the partition */
+		return; /* every vCPU of the partition */
 	if (len != 8) {
 		cfg_err(c, node, "debug-cpus", "must be <first-vcpu count>, got %d bytes", len);
-		s->first_vcpu = UINT32_MAX;	/* not checked any further */
+		s->first_vcpu = UINT32_MAX; /* not checked any further */
 		return;
 	}
 	s->first_vcpu = fdt32_to_cpu(v[0]);
@@ -24,7 +24,7 @@ static void parse_debug_cpus(struct cfg_ctx *c, int node, struct cfg_gdb_stub *s
 
 void cfg_parse_gdb_stub(struct cfg_ctx *c, int node, int part)
 {
-	static const char *const props[] = { "compatible", "endpoint", "mux-channel",
+	static const char *const props[] = { "compatible", "endpoint",          "mux-channel",
 					     "debug-cpus", "gdb-wait-at-start", NULL };
 	struct cfg_gdb_stub *s;
 	int child;
@@ -35,8 +35,9 @@ void cfg_parse_gdb_stub(struct cfg_ctx *c, int node, int part)
 		return;
 	}
 	s = &c->cfg->gdb_stub[c->cfg->nr_gdb_stubs++];
-	*s = (struct cfg_gdb_stub){ .node = node, .part = part, .mux = CFG_NONE,
-				    .mux_channel = UINT32_MAX };
+	*s = (struct cfg_gdb_stub){
+		.node = node, .part = part, .mux = CFG_NONE, .mux_channel = UINT32_MAX
+	};
 	fdt_for_each_subnode(child, c->fdt, node)
 		cfg_err(c, child, NULL, "a gdb-stub has no child nodes");
 	cfg_read_ref(c, node, "endpoint", K_MUX, &s->mux, NULL, true);
@@ -76,8 +77,10 @@ static void check_vcpus(struct cfg_ctx *c, int i)
 	if (first == UINT32_MAX)
 		return;
 	if (s->nr_vcpus && (first >= n || s->nr_vcpus > n - first)) {
-		cfg_err(c, s->node, "debug-cpus", "vCPUs %u..%u: the partition has %u vCPU%s "
-			"(0..%u)", first, first + s->nr_vcpus - 1, n, n == 1 ? "" : "s", n - 1);
+		cfg_err(c, s->node, "debug-cpus",
+			"vCPUs %u..%u: the partition has %u vCPU%s "
+			"(0..%u)",
+			first, first + s->nr_vcpus - 1, n, n == 1 ? "" : "s", n - 1);
 		return;
 	}
 	for (int j = 0; j < i; j++) {

@@ -26,8 +26,10 @@ static void check_channel_peer(struct cfg_ctx *c, int i, int *conn)
 		return;
 	}
 	if (conn[i] >= 0 && conn[i] != bc->peer) {
-		cfg_err(c, bc->node, "endpoint", "this byte channel is already connected to %s "
-			"(which names it as its endpoint)", cfg_path(c, cfg->bc[conn[i]].node));
+		cfg_err(c, bc->node, "endpoint",
+			"this byte channel is already connected to %s "
+			"(which names it as its endpoint)",
+			cfg_path(c, cfg->bc[conn[i]].node));
 		return;
 	}
 	conn[bc->peer] = i;
@@ -40,7 +42,8 @@ static void check_mux_channel(struct cfg_ctx *c, int i)
 	struct cfg_byte_channel *bc = &cfg->bc[i];
 
 	if (bc->mux_channel == UINT32_MAX) {
-		cfg_err(c, bc->node, "mux-channel", "missing required property <u32> (the endpoint "
+		cfg_err(c, bc->node, "mux-channel",
+			"missing required property <u32> (the endpoint "
 			"is a byte-channel-mux)");
 		return;
 	}
@@ -49,9 +52,9 @@ static void check_mux_channel(struct cfg_ctx *c, int i)
 
 		if (o->peer_kind == CFG_BC_MUX && o->peer == bc->peer &&
 		    o->mux_channel == bc->mux_channel)
-			cfg_err(c, bc->node, "mux-channel", "channel %u of %s is already used by %s",
-				bc->mux_channel, cfg_path(c, cfg->mux[bc->peer].node),
-				cfg_path(c, o->node));
+			cfg_err(c, bc->node, "mux-channel",
+				"channel %u of %s is already used by %s", bc->mux_channel,
+				cfg_path(c, cfg->mux[bc->peer].node), cfg_path(c, o->node));
 	}
 }
 
@@ -70,20 +73,24 @@ static void check_byte_channels(struct cfg_ctx *c)
 		if (bc->peer_kind == CFG_BC_MUX)
 			check_mux_channel(c, i);
 		else if (bc->mux_channel != UINT32_MAX)
-			cfg_err(c, bc->node, "mux-channel", "only allowed when the endpoint is a "
+			cfg_err(c, bc->node, "mux-channel",
+				"only allowed when the endpoint is a "
 				"byte-channel-mux");
 	}
 	for (int i = 0; i < cfg->nr_bcs; i++)
 		if (cfg->bc[i].peer_kind == CFG_BC_UNCONNECTED && conn[i] < 0 &&
 		    !fdt_getprop(c->fdt, cfg->bc[i].node, "endpoint", NULL))
-			cfg_err(c, cfg->bc[i].node, NULL, "byte channel is not connected: give it an "
+			cfg_err(c, cfg->bc[i].node, NULL,
+				"byte channel is not connected: give it an "
 				"endpoint, or name it in another byte-channel's endpoint");
 	for (int m = 0; m < cfg->nr_muxes; m++) {
 		int d = cfg->mux[m].device;
 
 		if (d >= 0 && cfg->device[d].owner != CFG_OWNER_HV)
-			cfg_err(c, cfg->mux[m].node, "endpoint", "%s is not owned by the hypervisor "
-				"(assign the device under hv-config)", cfg_path(c, cfg->device[d].node));
+			cfg_err(c, cfg->mux[m].node, "endpoint",
+				"%s is not owned by the hypervisor "
+				"(assign the device under hv-config)",
+				cfg_path(c, cfg->device[d].node));
 	}
 }
 
@@ -100,8 +107,10 @@ static void check_hv_stdout(struct cfg_ctx *c)
 		node = cfg->bc[cfg->hv.stdout_bc].node;
 	}
 	if (owner != CFG_OWNER_HV)
-		cfg_err(c, cfg->hv.node, "stdout", "%s belongs to partition \"%s\", not to the "
-			"hypervisor", cfg_path(c, node), cfg->part[owner].label);
+		cfg_err(c, cfg->hv.node, "stdout",
+			"%s belongs to partition \"%s\", not to the "
+			"hypervisor",
+			cfg_path(c, node), cfg->part[owner].label);
 }
 
 static void check_doorbells(struct cfg_ctx *c)
@@ -120,7 +129,8 @@ static void check_doorbells(struct cfg_ctx *c)
 	}
 	for (int i = 0; i < cfg->nr_doorbells; i++)
 		if (cfg->doorbell[i].senders && !cfg->doorbell[i].receivers)
-			cfg_err(c, cfg->doorbell[i].node, NULL, "nobody receives this doorbell: %d "
+			cfg_err(c, cfg->doorbell[i].node, NULL,
+				"nobody receives this doorbell: %d "
 				"send-doorbell node(s) name it but no receive-doorbell does",
 				cfg->doorbell[i].senders);
 }

@@ -4,8 +4,8 @@
 #include <hv/fdt_util.h>
 #include "priv.h"
 
-static struct cfg_ctx the_ctx;	/* large: keep it off the hypervisor's small stacks */
-static config_report_fn warn_fn;	/* config_set_warning_handler() */
+static struct cfg_ctx the_ctx;   /* large: keep it off the hypervisor's small stacks */
+static config_report_fn warn_fn; /* config_set_warning_handler() */
 static void *warn_ctx;
 
 void config_set_warning_handler(config_report_fn warn, void *ctx)
@@ -20,10 +20,13 @@ static void unknown_node(struct cfg_ctx *c, int node)
 	const char *compat = fdt_getprop(c->fdt, node, "compatible", NULL);
 
 	if (compat)
-		cfg_err(c, node, "compatible", "node type \"%s\" is not supported here "
-			"(see docs/config.md)", compat);
+		cfg_err(c, node, "compatible",
+			"node type \"%s\" is not supported here "
+			"(see docs/config.md)",
+			compat);
 	else
-		cfg_err(c, node, NULL, "unknown node (not supported by Bulkhead here, "
+		cfg_err(c, node, NULL,
+			"unknown node (not supported by Bulkhead here, "
 			"see docs/config.md)");
 }
 
@@ -31,8 +34,7 @@ static void no_children(struct cfg_ctx *c, int node)
 {
 	int child;
 
-	fdt_for_each_subnode(child, c->fdt, node)
-		unknown_node(c, child);
+	fdt_for_each_subnode(child, c->fdt, node) unknown_node(c, child);
 }
 
 /* Only node-update children are allowed (device, guest-phys-mem-area). */
@@ -40,7 +42,8 @@ int cfg_node_update_child(struct cfg_ctx *c, int node)
 {
 	int child, nu = -1;
 
-	fdt_for_each_subnode(child, c->fdt, node) {
+	fdt_for_each_subnode(child, c->fdt, node)
+	{
 		bool is_update = !strcmp(fdt_get_name(c->fdt, child, NULL), "node-update");
 
 		if (is_update && nu < 0) {
@@ -73,7 +76,8 @@ void cfg_parse_node_update(struct cfg_ctx *c, int node)
 	static const char *const verbs[] = { "delete-prop", "delete-node", "prepend-stringlist" };
 	int prop, child;
 
-	fdt_for_each_property_offset(prop, c->fdt, node) {
+	fdt_for_each_property_offset(prop, c->fdt, node)
+	{
 		const char *name;
 		int len;
 		const char *val = fdt_getprop_by_offset(c->fdt, prop, &name, &len);
@@ -84,15 +88,14 @@ void cfg_parse_node_update(struct cfg_ctx *c, int node)
 			if (strcmp(name, verbs[i]))
 				continue;
 			if (!valid_stringlist(val, len, i == 2 ? 2 : 1))
-				cfg_err(c, node, name, i == 2 ?
-					"must be \"property\", \"string\", ... (at least 2 strings)" :
-					"must be a list of non-empty strings");
+				cfg_err(c, node, name,
+					i == 2 ? "must be \"property\", \"string\", ... (at least 2 strings)"
+					       : "must be a list of non-empty strings");
 		}
 		if (!strcmp(name, "delete-subnodes") && len)
 			cfg_err(c, node, name, "is a flag and takes no value");
 	}
-	fdt_for_each_subnode(child, c->fdt, node)
-		cfg_parse_node_update(c, child);
+	fdt_for_each_subnode(child, c->fdt, node) cfg_parse_node_update(c, child);
 }
 
 /* node-update-phandle (Topaz): each property is one phandle naming a device assignment of the
@@ -102,7 +105,8 @@ void cfg_parse_node_update_phandle(struct cfg_ctx *c, int node)
 {
 	int prop, child;
 
-	fdt_for_each_property_offset(prop, c->fdt, node) {
+	fdt_for_each_property_offset(prop, c->fdt, node)
+	{
 		const char *name;
 		int len, target;
 		const fdt32_t *v = fdt_getprop_by_offset(c->fdt, prop, &name, &len);
@@ -119,8 +123,7 @@ void cfg_parse_node_update_phandle(struct cfg_ctx *c, int node)
 			cfg_err(c, node, name, "%s is not a device assignment",
 				cfg_path(c, target));
 	}
-	fdt_for_each_subnode(child, c->fdt, node)
-		unknown_node(c, child);
+	fdt_for_each_subnode(child, c->fdt, node) unknown_node(c, child);
 }
 
 /* addr and size of a phys-mem-area; false (reported) unless both are present and valid. */
@@ -129,7 +132,8 @@ static bool pma_addr_size(struct cfg_ctx *c, int node, uint64_t *addr, uint64_t 
 	bool ok = cfg_read_u64s(c, node, "addr", addr, 1, "<addr-hi addr-lo>", true) > 0;
 
 	if (ok && *addr % CFG_PAGE_SIZE) {
-		cfg_err(c, node, "addr", "0x%llx is not 4 KiB aligned (e500 TLB pages are "
+		cfg_err(c, node, "addr",
+			"0x%llx is not 4 KiB aligned (e500 TLB pages are "
 			"4 KiB * 4^n: areas start and end on 4 KiB boundaries)",
 			(unsigned long long)*addr);
 		ok = false;
@@ -141,8 +145,10 @@ static bool pma_addr_size(struct cfg_ctx *c, int node, uint64_t *addr, uint64_t 
 		return false;
 	}
 	if (*size % CFG_PAGE_SIZE) {
-		cfg_err(c, node, "size", "0x%llx is not a multiple of 4 KiB (e500 TLB pages are "
-			"4 KiB * 4^n)", (unsigned long long)*size);
+		cfg_err(c, node, "size",
+			"0x%llx is not a multiple of 4 KiB (e500 TLB pages are "
+			"4 KiB * 4^n)",
+			(unsigned long long)*size);
 		return false;
 	}
 	if (ok && *addr + (*size - 1) < *addr) {
@@ -154,8 +160,8 @@ static bool pma_addr_size(struct cfg_ctx *c, int node, uint64_t *addr, uint64_t 
 
 static void parse_pma(struct cfg_ctx *c, int node)
 {
-	static const char *const props[] = { "compatible", "addr", "size", "bulkhead,shared",
-					     "zero-pma", NULL };
+	static const char *const props[] = { "compatible",      "addr",     "size",
+					     "bulkhead,shared", "zero-pma", NULL };
 	uint64_t addr = 0, size = 0;
 	struct cfg_pma *p;
 
@@ -170,7 +176,7 @@ static void parse_pma(struct cfg_ctx *c, int node)
 	p->shared = cfg_read_flag(c, node, "bulkhead,shared");
 	p->zero = cfg_read_flag(c, node, "zero-pma");
 	if (pma_addr_size(c, node, &addr, &size))
-		p->phys = (struct cfg_range){ addr, size };	/* else size 0: skipped later */
+		p->phys = (struct cfg_range){ addr, size }; /* else size 0: skipped later */
 }
 
 static bool is_pow2(uint64_t v)
@@ -205,21 +211,24 @@ static void parse_subwindow(struct cfg_ctx *c, int node, int wi)
 	cfg_read_u64s(c, node, "size", &size, 1, "<size-hi size-lo>", false);
 	sw->guest = (struct cfg_range){ addr, size };
 	if (!slot || !w->guest.size)
-		return;		/* the window's own error is reported */
+		return; /* the window's own error is reported */
 	if (addr < w->guest.base || addr - w->guest.base >= w->guest.size || addr % slot)
-		cfg_err(c, node, "guest-addr", "0x%llx is not the start of one of the window's %u "
-			"sub-windows (0x%llx bytes each from 0x%llx)", (unsigned long long)addr,
-			w->subwindow_count, (unsigned long long)slot,
+		cfg_err(c, node, "guest-addr",
+			"0x%llx is not the start of one of the window's %u "
+			"sub-windows (0x%llx bytes each from 0x%llx)",
+			(unsigned long long)addr, w->subwindow_count, (unsigned long long)slot,
 			(unsigned long long)w->guest.base);
 	else if (!is_pow2(size) || size < CFG_PAGE_SIZE || size > slot)
-		cfg_err(c, node, "size", "0x%llx is not a power of two from 4 KiB to the "
-			"sub-window size 0x%llx", (unsigned long long)size,
-			(unsigned long long)slot);
+		cfg_err(c, node, "size",
+			"0x%llx is not a power of two from 4 KiB to the "
+			"sub-window size 0x%llx",
+			(unsigned long long)size, (unsigned long long)slot);
 	for (int i = w->first_subwindow; i < c->cfg->nr_subwindows - 1; i++)
 		if (c->cfg->subwindow[i].window == wi && c->cfg->subwindow[i].guest.base == addr)
-			cfg_err(c, node, "guest-addr", "sub-window 0x%llx is already described "
-				"by %s", (unsigned long long)addr,
-				cfg_path(c, c->cfg->subwindow[i].node));
+			cfg_err(c, node, "guest-addr",
+				"sub-window 0x%llx is already described "
+				"by %s",
+				(unsigned long long)addr, cfg_path(c, c->cfg->subwindow[i].node));
 }
 
 /* subwindow-count = <n>: n a power of two, 2..CFG_MAX_SUBWIN_COUNT; each slot is mapped only
@@ -244,10 +253,12 @@ static void parse_subwindows(struct cfg_ctx *c, int node, int wi)
 		return;
 	}
 	if (w->guest.size && w->guest.size / w->subwindow_count < CFG_PAGE_SIZE)
-		cfg_err(c, node, "subwindow-count", "%u sub-windows of a 0x%llx-byte window are "
-			"smaller than 4 KiB", w->subwindow_count,
-			(unsigned long long)w->guest.size);
-	fdt_for_each_subnode(child, c->fdt, node) {
+		cfg_err(c, node, "subwindow-count",
+			"%u sub-windows of a 0x%llx-byte window are "
+			"smaller than 4 KiB",
+			w->subwindow_count, (unsigned long long)w->guest.size);
+	fdt_for_each_subnode(child, c->fdt, node)
+	{
 		if (cfg_has_compat(c, child, "dma-subwindow"))
 			parse_subwindow(c, child, wi);
 		else
@@ -257,8 +268,8 @@ static void parse_subwindows(struct cfg_ctx *c, int node, int wi)
 
 static void parse_dma_window(struct cfg_ctx *c, int node)
 {
-	static const char *const props[] = { "compatible", "guest-addr", "size",
-					     "subwindow-count", NULL };
+	static const char *const props[] = { "compatible", "guest-addr", "size", "subwindow-count",
+					     NULL };
 	uint64_t addr = 0, size = 0;
 	struct cfg_dma_window *w;
 
@@ -272,11 +283,15 @@ static void parse_dma_window(struct cfg_ctx *c, int node)
 	cfg_read_u64s(c, node, "guest-addr", &addr, 1, "<addr-hi addr-lo>", true);
 	if (cfg_read_u64s(c, node, "size", &size, 1, "<size-hi size-lo>", true) > 0) {
 		if (!is_pow2(size) || size < CFG_PAGE_SIZE)
-			cfg_err(c, node, "size", "0x%llx is not a power of two of at least 4 KiB "
-				"(IOMMU windows are 2^n bytes)", (unsigned long long)size);
+			cfg_err(c, node, "size",
+				"0x%llx is not a power of two of at least 4 KiB "
+				"(IOMMU windows are 2^n bytes)",
+				(unsigned long long)size);
 		else if (addr & (size - 1))
-			cfg_err(c, node, "guest-addr", "0x%llx is not aligned to the window size "
-				"0x%llx", (unsigned long long)addr, (unsigned long long)size);
+			cfg_err(c, node, "guest-addr",
+				"0x%llx is not aligned to the window size "
+				"0x%llx",
+				(unsigned long long)addr, (unsigned long long)size);
 	}
 	w->guest = (struct cfg_range){ addr, size };
 	parse_subwindows(c, node, c->cfg->nr_dma_windows - 1);
@@ -328,8 +343,11 @@ static void parse_hv_memory(struct cfg_ctx *c, int node)
 
 static void parse_hv_config(struct cfg_ctx *c, int node)
 {
-	static const char *const props[] = { "compatible", "stdout", "watchdog-enable",
-					     "legacy-interrupts", "sysreset-on-partition-stop",
+	static const char *const props[] = { "compatible",
+					     "stdout",
+					     "watchdog-enable",
+					     "legacy-interrupts",
+					     "sysreset-on-partition-stop",
 					     NULL };
 	struct cfg_hv *hv = &c->cfg->hv;
 	int child;
@@ -344,9 +362,9 @@ static void parse_hv_config(struct cfg_ctx *c, int node)
 	hv->watchdog_enable = cfg_read_flag(c, node, "watchdog-enable");
 	hv->sysreset_on_stop = cfg_read_flag(c, node, "sysreset-on-partition-stop");
 	cfg_read_flag(c, node, "legacy-interrupts");
-	cfg_read_ref(c, node, "stdout", K_BC | K_DEVICE, &c->hv_stdout, &c->hv_stdout_kind,
-		     false);
-	fdt_for_each_subnode(child, c->fdt, node) {
+	cfg_read_ref(c, node, "stdout", K_BC | K_DEVICE, &c->hv_stdout, &c->hv_stdout_kind, false);
+	fdt_for_each_subnode(child, c->fdt, node)
+	{
 		if (cfg_has_compat(c, child, "hv-memory"))
 			parse_hv_memory(c, child);
 		else if (cfg_has_compat(c, child, "byte-channel"))
@@ -357,7 +375,8 @@ static void parse_hv_config(struct cfg_ctx *c, int node)
 			unknown_node(c, child);
 	}
 	if (c->hv_memory_node < 0)
-		cfg_err(c, node, NULL, "missing required child node hv-memory "
+		cfg_err(c, node, NULL,
+			"missing required child node hv-memory "
 			"(compatible = \"hv-memory\"; phys-mem = <&area>)");
 }
 
@@ -386,8 +405,7 @@ static void parse_node(struct cfg_ctx *c, int node, int depth)
 	else {
 		/* A container (phys-mem { }, dma-windows { }, ...): only groups nodes. */
 		cfg_check_props(c, node, NULL);
-		fdt_for_each_subnode(child, c->fdt, node)
-			parse_node(c, child, depth + 1);
+		fdt_for_each_subnode(child, c->fdt, node) parse_node(c, child, depth + 1);
 	}
 }
 
@@ -408,19 +426,23 @@ static void parse_root(struct cfg_ctx *c)
 		} else if (!strncmp(p + i, bh, sizeof(bh) - 1)) {
 			const char *v = p + i + sizeof(bh) - 1;
 
-			c->cfg->version = strspn(v, "0123456789") == strlen(v) && *v && strlen(v) < 6 ?
-					  atoi(v) : -1;
+			c->cfg->version =
+				strspn(v, "0123456789") == strlen(v) && *v && strlen(v) < 6
+					? atoi(v)
+					: -1;
 			if (c->cfg->version != CFG_VERSION)
-				cfg_err(c, 0, "compatible", "\"%s\": unsupported config version "
-					"(this Bulkhead reads bulkhead,config-%d)", p + i,
-					CFG_VERSION);
+				cfg_err(c, 0, "compatible",
+					"\"%s\": unsupported config version "
+					"(this Bulkhead reads bulkhead,config-%d)",
+					p + i, CFG_VERSION);
 		} else {
 			cfg_err(c, 0, "compatible", "\"%s\" is not a config tree compatible",
 				p + i);
 		}
 	}
 	if (!fsl)
-		cfg_err(c, 0, "compatible", "must contain \"fsl,hv-config\" (this is not a "
+		cfg_err(c, 0, "compatible",
+			"must contain \"fsl,hv-config\" (this is not a "
 			"config tree)");
 }
 
@@ -429,12 +451,12 @@ void cfg_parse_tree(struct cfg_ctx *c)
 	int child;
 
 	parse_root(c);
-	fdt_for_each_subnode(child, c->fdt, 0)
-		parse_node(c, child, 1);
+	fdt_for_each_subnode(child, c->fdt, 0) parse_node(c, child, 1);
 	if (c->cfg->hv.node < 0)
 		cfg_err(c, 0, NULL, "missing required node hv-config (compatible = \"hv-config\")");
 	if (!c->cfg->nr_parts)
-		cfg_err(c, 0, NULL, "no partition defined (a node with compatible = \"partition\")");
+		cfg_err(c, 0, NULL,
+			"no partition defined (a node with compatible = \"partition\")");
 }
 
 static void init_model(struct hv_config *cfg)

@@ -10,10 +10,13 @@ static void unknown_child(struct cfg_ctx *c, int node)
 	const char *compat = fdt_getprop(c->fdt, node, "compatible", NULL);
 
 	if (compat)
-		cfg_err(c, node, "compatible", "node type \"%s\" is not supported in a partition "
-			"(see docs/config.md)", compat);
+		cfg_err(c, node, "compatible",
+			"node type \"%s\" is not supported in a partition "
+			"(see docs/config.md)",
+			compat);
 	else
-		cfg_err(c, node, NULL, "unknown node: neither a device assignment (no device "
+		cfg_err(c, node, NULL,
+			"unknown node: neither a device assignment (no device "
 			"property) nor a known type (no compatible)");
 }
 
@@ -29,7 +32,8 @@ static void parse_pci_function(struct cfg_ctx *c, int node, struct cfg_device *d
 	if (!v)
 		return;
 	if (len != 8 || fdt32_to_cpu(v[0]) > 31 || fdt32_to_cpu(v[1]) > 7) {
-		cfg_err(c, node, "pci-function", "must be <device function>, device 0-31, "
+		cfg_err(c, node, "pci-function",
+			"must be <device function>, device 0-31, "
 			"function 0-7");
 		return;
 	}
@@ -43,8 +47,8 @@ static void parse_pci_function(struct cfg_ctx *c, int node, struct cfg_device *d
  * refused by name, never silently: no emulator has it and Bulkhead has no support for it. */
 static bool is_dpaa_word(const char *s, size_t n)
 {
-	static const char *const words[] = { "qman", "bman", "fman", "pme", "dpaa",
-					     "dpa-ethernet", "fsl,dpaa", NULL };
+	static const char *const words[] = { "qman", "bman",         "fman",     "pme",
+					     "dpaa", "dpa-ethernet", "fsl,dpaa", NULL };
 
 	for (const char *const *w = words; *w; w++)
 		if (strlen(*w) <= n && !strncmp(s, *w, strlen(*w)) &&
@@ -55,11 +59,11 @@ static bool is_dpaa_word(const char *s, size_t n)
 
 static bool is_dpaa(struct cfg_ctx *c, const char *device, int hw_node)
 {
-	static const char *const compats[] = { "fsl,qman", "fsl,bman", "fsl,fman", "fsl,pme",
-					       "fsl,dpa", NULL };
+	static const char *const compats[] = { "fsl,qman", "fsl,bman", "fsl,fman",
+					       "fsl,pme",  "fsl,dpa",  NULL };
 	const char *p = device;
 
-	while (p && *p) {		/* any component of the path or alias */
+	while (p && *p) { /* any component of the path or alias */
 		size_t n;
 
 		p += *p == '/';
@@ -81,8 +85,10 @@ static bool is_dpaa(struct cfg_ctx *c, const char *device, int hw_node)
 
 void cfg_refuse_dpaa(struct cfg_ctx *c, int node, const char *prop, const char *what)
 {
-	cfg_err(c, node, prop, "%s is part of DPAA (QMan/BMan portals, FMan, PME, dpa-ethernet): "
-		"Bulkhead does not support DPAA", what);
+	cfg_err(c, node, prop,
+		"%s is part of DPAA (QMan/BMan portals, FMan, PME, dpa-ethernet): "
+		"Bulkhead does not support DPAA",
+		what);
 }
 
 /* Children of a device assignment: one node-update, node-update-phandle (phandle values
@@ -93,7 +99,8 @@ static int parse_device_children(struct cfg_ctx *c, int node)
 	static const char *const ec_props[] = { "compatible", "domain", "error", "policy", NULL };
 	int child, nu = -1;
 
-	fdt_for_each_subnode(child, c->fdt, node) {
+	fdt_for_each_subnode(child, c->fdt, node)
+	{
 		const char *name = fdt_get_name(c->fdt, child, NULL);
 
 		if (!strcmp(name, "node-update")) {
@@ -118,8 +125,9 @@ static int parse_device_children(struct cfg_ctx *c, int node)
 
 int cfg_parse_device(struct cfg_ctx *c, int node, int owner)
 {
-	static const char *const props[] = { "device", "dma-window", "no-dma-disable", "vcpu",
-					     "pci-function", "no-dma", "claimable", "map-ranges", NULL };
+	static const char *const props[] = { "device",    "dma-window",   "no-dma-disable",
+					     "vcpu",      "pci-function", "no-dma",
+					     "claimable", "map-ranges",   NULL };
 	struct cfg_device *d;
 	const char *dev = fdt_getprop(c->fdt, node, "device", NULL);
 
@@ -150,8 +158,10 @@ int cfg_parse_device(struct cfg_ctx *c, int node, int owner)
 		return -HV_EINVAL;
 	d->hw_node = fdt_resolve_path(c->hw, d->device);
 	if (d->hw_node < 0)
-		cfg_err(c, node, "device", "\"%s\" is neither a path nor an alias in the hardware "
-			"tree", d->device);
+		cfg_err(c, node, "device",
+			"\"%s\" is neither a path nor an alias in the hardware "
+			"tree",
+			d->device);
 	parse_pci_function(c, node, d);
 	return 0;
 }
@@ -173,8 +183,7 @@ void cfg_parse_byte_channel(struct cfg_ctx *c, int node, int owner)
 	bc->owner = owner;
 	bc->mux_channel = UINT32_MAX;
 	c->bc_kind[i] = 0;
-	fdt_for_each_subnode(node, c->fdt, bc->node)
-		unknown_child(c, node);
+	fdt_for_each_subnode(node, c->fdt, bc->node) unknown_child(c, node);
 	cfg_read_ref(c, bc->node, "endpoint", K_BC | K_MUX, &bc->peer, &c->bc_kind[i], false);
 	cfg_read_u32(c, bc->node, "mux-channel", &bc->mux_channel, false);
 }
@@ -192,13 +201,15 @@ static void parse_gpma(struct cfg_ctx *c, int node, int part)
 	g = &c->cfg->gpma[c->cfg->nr_gpmas++];
 	g->node = node;
 	g->part = part;
-	g->guest = UINT64_MAX;	/* default: the area's physical address, set in pass 3 */
+	g->guest = UINT64_MAX; /* default: the area's physical address, set in pass 3 */
 	cfg_node_update_child(c, node);
 	cfg_read_ref(c, node, "phys-mem", K_PMA, &g->pma, NULL, true);
 	if (cfg_read_u64s(c, node, "guest-addr", &g->guest, 1, "<addr-hi addr-lo>", false) > 0 &&
 	    g->guest % CFG_PAGE_SIZE)
-		cfg_err(c, node, "guest-addr", "0x%llx is not 4 KiB aligned (e500 TLB pages are "
-			"4 KiB * 4^n)", (unsigned long long)g->guest);
+		cfg_err(c, node, "guest-addr",
+			"0x%llx is not 4 KiB aligned (e500 TLB pages are "
+			"4 KiB * 4^n)",
+			(unsigned long long)g->guest);
 }
 
 static void parse_dbell_end(struct cfg_ctx *c, int node, int part, bool send)
@@ -215,8 +226,7 @@ static void parse_dbell_end(struct cfg_ctx *c, int node, int part, bool send)
 	e->node = node;
 	e->part = part;
 	e->send = send;
-	fdt_for_each_subnode(node, c->fdt, e->node)
-		unknown_child(c, node);
+	fdt_for_each_subnode(node, c->fdt, e->node) unknown_child(c, node);
 	cfg_read_ref(c, e->node, "global-doorbell", K_DOORBELL, &e->doorbell, NULL, true);
 }
 
@@ -234,8 +244,7 @@ static void parse_manager(struct cfg_ctx *c, int node, int part)
 	m = &c->cfg->manager[c->cfg->nr_managers++];
 	m->node = node;
 	m->manager = part;
-	fdt_for_each_subnode(node, c->fdt, m->node)
-		unknown_child(c, node);
+	fdt_for_each_subnode(node, c->fdt, m->node) unknown_child(c, node);
 	cfg_read_ref(c, m->node, "partition", K_PARTITION, &m->managed, NULL, true);
 }
 
@@ -262,13 +271,14 @@ static void parse_aliases(struct cfg_ctx *c, int node, int part_node)
 {
 	int prop, child;
 
-	fdt_for_each_property_offset(prop, c->fdt, node) {
+	fdt_for_each_property_offset(prop, c->fdt, node)
+	{
 		const char *name;
 		int len, target;
 		const fdt32_t *v = fdt_getprop_by_offset(c->fdt, prop, &name, &len);
 
 		if (!v || !name || !strcmp(name, "phandle") || len != 4 || is_string(v, len))
-			continue;	/* a path string: the guest resolves it */
+			continue; /* a path string: the guest resolves it */
 		target = cfg_phandle_node(c, fdt32_to_cpu(*v));
 		if (target < 0)
 			cfg_err(c, node, name, "phandle 0x%x does not refer to any node",
@@ -277,8 +287,7 @@ static void parse_aliases(struct cfg_ctx *c, int node, int part_node)
 			cfg_err(c, node, name, "%s is not a node of this partition",
 				cfg_path(c, target));
 	}
-	fdt_for_each_subnode(child, c->fdt, node)
-		unknown_child(c, child);
+	fdt_for_each_subnode(child, c->fdt, node) unknown_child(c, child);
 }
 
 static void parse_label(struct cfg_ctx *c, int node, struct cfg_partition *p)
@@ -315,8 +324,10 @@ static void parse_cpus(struct cfg_ctx *c, int node, struct cfg_partition *p)
 			cfg_err(c, node, "cpus", "range <%u %u> is empty", first, count);
 		for (uint32_t cpu = first; count && cpu - first < count; cpu++) {
 			if (cpu >= CFG_MAX_CPUS) {
-				cfg_err(c, node, "cpus", "CPU %u is beyond Bulkhead's limit of %d "
-					"CPUs", cpu, CFG_MAX_CPUS);
+				cfg_err(c, node, "cpus",
+					"CPU %u is beyond Bulkhead's limit of %d "
+					"CPUs",
+					cpu, CFG_MAX_CPUS);
 				break;
 			}
 			if (p->cpus & (1ull << cpu))
@@ -339,8 +350,10 @@ static void parse_watchdog_action(struct cfg_ctx *c, int node, struct cfg_partit
 		if (!strcmp(a, names[i]))
 			p->watchdog_action = (enum cfg_watchdog_action)i;
 	if (strcmp(a, names[p->watchdog_action]))
-		cfg_err(c, node, "bulkhead,watchdog-action", "\"%s\" is not one of \"reset\", "
-			"\"stop\", \"notify\"", a);
+		cfg_err(c, node, "bulkhead,watchdog-action",
+			"\"%s\" is not one of \"reset\", "
+			"\"stop\", \"notify\"",
+			a);
 	else if (!fdt_getprop(c->fdt, node, "watchdog-timeout", NULL))
 		cfg_err(c, node, "bulkhead,watchdog-action", "needs watchdog-timeout");
 }
@@ -355,8 +368,10 @@ static void parse_device_ranges(struct cfg_ctx *c, int node)
 	if (!v)
 		return;
 	if (!len || len % 24) {
-		cfg_err(c, node, "device-ranges", "must be triples <guest-hi guest-lo phys-hi "
-			"phys-lo size-hi size-lo ...> (got %d bytes)", len);
+		cfg_err(c, node, "device-ranges",
+			"must be triples <guest-hi guest-lo phys-hi "
+			"phys-lo size-hi size-lo ...> (got %d bytes)",
+			len);
 		return;
 	}
 	for (int i = 0; i < len / 4; i += 6)
@@ -366,18 +381,30 @@ static void parse_device_ranges(struct cfg_ctx *c, int node)
 
 static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *p)
 {
-	static const char *const props[] = { "compatible", "label", "cpus", "guest-image",
-					     "linux-rootfs", "dtb-window", "no-auto-start", "no-dma-disable",
-					     "defer-dma-disable", "guest-debug-disable",
-					     "device-ranges", "mpic-direct-eoi",
-					     "watchdog-timeout", "bulkhead,watchdog-action", NULL };
+	static const char *const props[] = { "compatible",
+					     "label",
+					     "cpus",
+					     "guest-image",
+					     "linux-rootfs",
+					     "dtb-window",
+					     "no-auto-start",
+					     "no-dma-disable",
+					     "defer-dma-disable",
+					     "guest-debug-disable",
+					     "device-ranges",
+					     "mpic-direct-eoi",
+					     "watchdog-timeout",
+					     "bulkhead,watchdog-action",
+					     NULL };
 	uint64_t v[3];
 
 	cfg_check_props(c, node, props);
 	parse_label(c, node, p);
 	parse_cpus(c, node, p);
-	if (cfg_read_u64s(c, node, "guest-image", v, 3, "<src-hi src-lo guest-hi guest-lo "
-			  "size-hi size-lo>", false) > 0) {
+	if (cfg_read_u64s(c, node, "guest-image", v, 3,
+			  "<src-hi src-lo guest-hi guest-lo "
+			  "size-hi size-lo>",
+			  false) > 0) {
 		p->has_image = true;
 		p->image_src = v[0];
 		p->image_guest = v[1];
@@ -385,18 +412,22 @@ static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *
 		if (!v[2])
 			cfg_err(c, node, "guest-image", "image size must not be zero");
 		else if (v[0] + (v[2] - 1) < v[0] || v[1] + (v[2] - 1) < v[1])
-			cfg_err(c, node, "guest-image", "address + size wraps past the 64-bit "
+			cfg_err(c, node, "guest-image",
+				"address + size wraps past the 64-bit "
 				"address space");
 	}
-	if (cfg_read_u64s(c, node, "linux-rootfs", v, 3, "<src-hi src-lo guest-hi guest-lo "
-			  "size-hi size-lo>", false) > 0) {
+	if (cfg_read_u64s(c, node, "linux-rootfs", v, 3,
+			  "<src-hi src-lo guest-hi guest-lo "
+			  "size-hi size-lo>",
+			  false) > 0) {
 		p->has_rootfs = true;
 		p->rootfs_src = (struct cfg_range){ v[0], v[2] };
 		p->rootfs_guest = v[1];
 		if (!v[2])
 			cfg_err(c, node, "linux-rootfs", "size must not be zero");
 		else if (v[0] + (v[2] - 1) < v[0] || v[1] + (v[2] - 1) < v[1])
-			cfg_err(c, node, "linux-rootfs", "address + size wraps past the 64-bit "
+			cfg_err(c, node, "linux-rootfs",
+				"address + size wraps past the 64-bit "
 				"address space");
 	}
 	if (cfg_read_u64s(c, node, "dtb-window", v, 2, "<guest-hi guest-lo size-hi size-lo>",
@@ -406,7 +437,8 @@ static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *
 		if (!v[1])
 			cfg_err(c, node, "dtb-window", "size must not be zero");
 		else if (v[0] + (v[1] - 1) < v[0])
-			cfg_err(c, node, "dtb-window", "address + size wraps past the 64-bit address "
+			cfg_err(c, node, "dtb-window",
+				"address + size wraps past the 64-bit address "
 				"space");
 		else if (v[0] % CFG_PAGE_SIZE)
 			cfg_err(c, node, "dtb-window", "guest 0x%llx is not 4 KiB aligned",
@@ -419,7 +451,8 @@ static void parse_part_props(struct cfg_ctx *c, int node, struct cfg_partition *
 	cfg_read_flag(c, node, "mpic-direct-eoi");
 	parse_device_ranges(c, node);
 	if (p->no_dma_disable && p->defer_dma_disable)
-		cfg_err(c, node, "defer-dma-disable", "cannot go with no-dma-disable (DMA that is "
+		cfg_err(c, node, "defer-dma-disable",
+			"cannot go with no-dma-disable (DMA that is "
 			"never disabled cannot have its disable deferred)");
 	if (cfg_read_u32(c, node, "watchdog-timeout", &p->watchdog_ms, false) > 0 &&
 	    (!p->watchdog_ms || p->watchdog_ms > CFG_WATCHDOG_MAX_MS))
@@ -483,6 +516,5 @@ void cfg_parse_partition(struct cfg_ctx *c, int node)
 	p->node_update = -1;
 	p->aliases = -1;
 	parse_part_props(c, node, p);
-	fdt_for_each_subnode(child, c->fdt, node)
-		parse_part_child(c, child, idx);
+	fdt_for_each_subnode(child, c->fdt, node) parse_part_child(c, child, idx);
 }

@@ -6,9 +6,9 @@
 #include <libfdt.h>
 #include <hv/config.h>
 
-#define CFG_MAX_REFS	1024	/* phandle references waiting for pass 2 */
-#define CFG_MAX_DEPTH	4	/* nesting of container nodes */
-#define CFG_MAX_PHANDLES 2048	/* phandle index of the config tree (beyond: slow lookups) */
+#define CFG_MAX_REFS     1024 /* phandle references waiting for pass 2 */
+#define CFG_MAX_DEPTH    4    /* nesting of container nodes */
+#define CFG_MAX_PHANDLES 2048 /* phandle index of the config tree (beyond: slow lookups) */
 
 /* Entity kinds a phandle may be required to point at (bit mask). */
 enum cfg_kind {
@@ -24,35 +24,38 @@ enum cfg_kind {
 
 /* A phandle property read in pass 1, resolved to an entity index in pass 2. */
 struct cfg_ref {
-	int from;		/* config node holding the property */
+	int from; /* config node holding the property */
 	const char *prop;
-	int target;		/* config node the phandle names */
-	unsigned int kinds;	/* what it may point at */
-	int *slot;		/* gets the entity index */
-	int *kind_slot;		/* gets the matching kind when several are allowed, or NULL */
+	int target;         /* config node the phandle names */
+	unsigned int kinds; /* what it may point at */
+	int *slot;          /* gets the entity index */
+	int *kind_slot;     /* gets the matching kind when several are allowed, or NULL */
 };
 
 /* Parser state; one static instance (the hypervisor stack is small). */
 struct cfg_ctx {
 	const void *hw;
-	const void *fdt;	/* the config tree */
+	const void *fdt; /* the config tree */
 	struct hv_config *cfg;
 	config_report_fn report;
 	void *rctx;
-	config_report_fn warn;		/* config_set_warning_handler(), may be NULL */
+	config_report_fn warn; /* config_set_warning_handler(), may be NULL */
 	void *wctx;
 	int errors;
 	int nr_refs;
-	int hv_stdout, hv_stdout_kind;	/* hv-config stdout, before it is sorted by kind */
+	int hv_stdout, hv_stdout_kind; /* hv-config stdout, before it is sorted by kind */
 	int hv_memory_node;
-	int nr_phandles;		/* -1: index overflowed, use libfdt's linear search */
-	struct { uint32_t ph; int node; } phandles[CFG_MAX_PHANDLES];	/* sorted by ph */
-	int bc_kind[CFG_MAX_BYTE_CHANNELS];	/* endpoint kind (K_BC/K_MUX), pass 2 */
+	int nr_phandles; /* -1: index overflowed, use libfdt's linear search */
+	struct {
+		uint32_t ph;
+		int node;
+	} phandles[CFG_MAX_PHANDLES];       /* sorted by ph */
+	int bc_kind[CFG_MAX_BYTE_CHANNELS]; /* endpoint kind (K_BC/K_MUX), pass 2 */
 	struct cfg_ref refs[CFG_MAX_REFS];
-	char path[256];		/* path of the node an error is about */
-	char other[2][256];	/* cfg_path(): other config nodes named in a message */
+	char path[256];     /* path of the node an error is about */
+	char other[2][256]; /* cfg_path(): other config nodes named in a message */
 	int other_next;
-	char devpath[CFG_MAX_DEVICES][160];	/* hardware path of each device, pass 3 */
+	char devpath[CFG_MAX_DEVICES][160]; /* hardware path of each device, pass 3 */
 	char hwpath[256];
 	char msg[384];
 };
@@ -61,9 +64,9 @@ struct cfg_ctx {
 void cfg_err(struct cfg_ctx *c, int node, const char *prop, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void cfg_warn(struct cfg_ctx *c, int node, const char *prop, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));	/* not counted as an error */
-const char *cfg_path(struct cfg_ctx *c, int node);	/* two rotating buffers */
-const char *cfg_hw_path(struct cfg_ctx *c, int node);	/* hardware node path, in c->hwpath */
+	__attribute__((format(printf, 4, 5)));        /* not counted as an error */
+const char *cfg_path(struct cfg_ctx *c, int node);    /* two rotating buffers */
+const char *cfg_hw_path(struct cfg_ctx *c, int node); /* hardware node path, in c->hwpath */
 void cfg_check_props(struct cfg_ctx *c, int node, const char *const *allowed);
 int cfg_read_u64s(struct cfg_ctx *c, int node, const char *prop, uint64_t *v, int n,
 		  const char *layout, bool required);
@@ -77,13 +80,13 @@ void cfg_index_phandles(struct cfg_ctx *c);
 int cfg_phandle_node(struct cfg_ctx *c, uint32_t ph);
 bool cfg_ranges_overlap(const struct cfg_range *a, const struct cfg_range *b);
 bool cfg_range_inside(const struct cfg_range *in, const struct cfg_range *out);
-uint64_t cfg_range_end(const struct cfg_range *r);	/* last byte, inclusive */
+uint64_t cfg_range_end(const struct cfg_range *r); /* last byte, inclusive */
 const char *cfg_kind_name(unsigned int kinds);
 
 /* config/parse.c: pass 1 over the tree. */
 void cfg_parse_tree(struct cfg_ctx *c);
 void cfg_parse_node_update(struct cfg_ctx *c, int node);
-int cfg_node_update_child(struct cfg_ctx *c, int node);	/* returns its offset or -1 */
+int cfg_node_update_child(struct cfg_ctx *c, int node); /* returns its offset or -1 */
 
 /* config/blob.c: header and structure checks, errors reported against path. */
 int cfg_check_blob_as(struct cfg_ctx *c, const void *blob, size_t max_size, const char *path);

@@ -8,12 +8,12 @@ int cfg_find_entity(struct cfg_ctx *c, int node, unsigned int kinds, unsigned in
 {
 	const struct hv_config *cfg = c->cfg;
 
-#define FIND(k, arr, n)						\
-	if (kinds & (k))					\
-		for (int i = 0; i < cfg->n; i++)		\
-			if (cfg->arr[i].node == node) {		\
-				*kind = (k);			\
-				return i;			\
+#define FIND(k, arr, n)                                 \
+	if (kinds & (k))                                \
+		for (int i = 0; i < cfg->n; i++)        \
+			if (cfg->arr[i].node == node) { \
+				*kind = (k);            \
+				return i;               \
 			}
 	FIND(K_PMA, pma, nr_pmas)
 	FIND(K_DMA_WINDOW, dma_window, nr_dma_windows)
@@ -63,8 +63,8 @@ void cfg_resolve_refs(struct cfg_ctx *c)
 
 /* Memory-like nodes: an image (guest-image, linux-rootfs) may be copied from them as from
  * RAM. Flash (CFI/JEDEC NOR, the QorIQ boards' local bus), MTD RAM/ROM and on-chip SRAM. */
-static const char *const rom_compats[] = { "cfi-flash", "jedec-flash", "mtd-ram", "mtd-rom",
-					   "mmio-sram", NULL };
+static const char *const rom_compats[] = { "cfi-flash", "jedec-flash", "mtd-ram",
+					   "mtd-rom",   "mmio-sram",   NULL };
 
 static void read_rom(struct cfg_ctx *c)
 {
@@ -72,11 +72,12 @@ static void read_rom(struct cfg_ctx *c)
 	int node;
 
 	for (const char *const *cp = rom_compats; *cp; cp++) {
-		fdt_for_each_compatible(c->hw, node, *cp) {
+		fdt_for_each_compatible(c->hw, node, *cp)
+		{
 			struct fdt_region r;
 
-			for (int i = 0; hw->nr_rom < CFG_MAX_ROM &&
-					!fdt_reg_phys(c->hw, node, i, &r); i++) {
+			for (int i = 0;
+			     hw->nr_rom < CFG_MAX_ROM && !fdt_reg_phys(c->hw, node, i, &r); i++) {
 				if (!r.size)
 					continue;
 				hw->rom_node[hw->nr_rom] = node;
@@ -97,7 +98,8 @@ void cfg_read_hw(struct cfg_ctx *c)
 	hw->has_pamu = fdt_node_offset_by_compatible(c->hw, -1, "fsl,pamu") >= 0 ||
 		       fdt_node_offset_by_compatible(c->hw, -1, "fsl,p4080-pamu") >= 0;
 
-	fdt_for_each_subnode(node, c->hw, 0) {
+	fdt_for_each_subnode(node, c->hw, 0)
+	{
 		const char *type = fdt_getprop(c->hw, node, "device_type", NULL);
 		struct fdt_region r;
 
@@ -110,11 +112,13 @@ void cfg_read_hw(struct cfg_ctx *c)
 	cpus = fdt_path_offset(c->hw, "/cpus");
 	if (cpus < 0)
 		return;
-	fdt_for_each_subnode(node, c->hw, cpus) {
+	fdt_for_each_subnode(node, c->hw, cpus)
+	{
 		const char *type = fdt_getprop(c->hw, node, "device_type", NULL);
 		uint32_t id = fdt_get_u32(c->hw, node, "reg", UINT32_MAX);
 
-		if (type && !strcmp(type, "cpu") && id < CFG_MAX_CPUS && !(hw->cpus & (1ull << id))) {
+		if (type && !strcmp(type, "cpu") && id < CFG_MAX_CPUS &&
+		    !(hw->cpus & (1ull << id))) {
 			hw->cpus |= 1ull << id;
 			hw->nr_cpus++;
 		}

@@ -64,14 +64,16 @@ void cfg_check_props(struct cfg_ctx *c, int node, const char *const *allowed)
 	static const char *const always[] = { "phandle", "linux,phandle", NULL };
 	int prop;
 
-	fdt_for_each_property_offset(prop, c->fdt, node) {
+	fdt_for_each_property_offset(prop, c->fdt, node)
+	{
 		const char *name;
 
 		if (!fdt_getprop_by_offset(c->fdt, prop, &name, NULL) || !name)
 			continue;
 		if (in_list(name, always) || in_list(name, allowed))
 			continue;
-		cfg_err(c, node, name, "unknown property (not supported by Bulkhead, see docs/config.md)");
+		cfg_err(c, node, name,
+			"unknown property (not supported by Bulkhead, see docs/config.md)");
 	}
 }
 
@@ -189,7 +191,7 @@ void cfg_index_phandles(struct cfg_ctx *c)
 			c->nr_phandles = -1;
 			return;
 		}
-		for (i = n++; i > 0 && c->phandles[i - 1].ph > ph; i--)	/* insertion sort */
+		for (i = n++; i > 0 && c->phandles[i - 1].ph > ph; i--) /* insertion sort */
 			c->phandles[i] = c->phandles[i - 1];
 		c->phandles[i].ph = ph;
 		c->phandles[i].node = node;
@@ -211,8 +213,8 @@ int cfg_phandle_node(struct cfg_ctx *c, uint32_t ph)
 		else
 			hi = mid;
 	}
-	return lo < c->nr_phandles && c->phandles[lo].ph == ph ? c->phandles[lo].node :
-								  -HV_EFDT_NOTFOUND;
+	return lo < c->nr_phandles && c->phandles[lo].ph == ph ? c->phandles[lo].node
+							       : -HV_EFDT_NOTFOUND;
 }
 
 bool cfg_has_compat(struct cfg_ctx *c, int node, const char *compat)
@@ -242,17 +244,28 @@ bool cfg_range_inside(const struct cfg_range *in, const struct cfg_range *out)
 const char *cfg_kind_name(unsigned int kinds)
 {
 	switch (kinds) {
-	case K_PMA: return "phys-mem-area";
-	case K_DMA_WINDOW: return "dma-window";
-	case K_DOORBELL: return "doorbell";
-	case K_MUX: return "byte-channel-mux";
-	case K_PARTITION: return "partition";
-	case K_BC: return "byte-channel";
-	case K_DEVICE: return "device";
-	case K_BC | K_MUX: return "byte-channel or byte-channel-mux";
-	case K_BC | K_DEVICE: return "byte-channel or hypervisor device";
-	case K_BC | K_DEVICE | K_GPMA: return "byte-channel, device or guest-phys-mem-area";
-	default: return "node";
+	case K_PMA:
+		return "phys-mem-area";
+	case K_DMA_WINDOW:
+		return "dma-window";
+	case K_DOORBELL:
+		return "doorbell";
+	case K_MUX:
+		return "byte-channel-mux";
+	case K_PARTITION:
+		return "partition";
+	case K_BC:
+		return "byte-channel";
+	case K_DEVICE:
+		return "device";
+	case K_BC | K_MUX:
+		return "byte-channel or byte-channel-mux";
+	case K_BC | K_DEVICE:
+		return "byte-channel or hypervisor device";
+	case K_BC | K_DEVICE | K_GPMA:
+		return "byte-channel, device or guest-phys-mem-area";
+	default:
+		return "node";
 	}
 }
 
@@ -285,8 +298,8 @@ void config_format_cpus(uint64_t mask, char *buf, size_t len)
 			continue;
 		while (j + 1 < CFG_MAX_CPUS && (mask & (1ull << (j + 1))))
 			j++;
-		n += (size_t)snprintf(buf + n, len - n, j > i ? "%s%d-%d" : "%s%d", n ? "," : "",
-				      i, j);
+		n += (size_t)snprintf(buf + n, len - n, j > i ? "%s%d-%d" : "%s%d", n ? "," : "", i,
+				      j);
 		i = j;
 	}
 }

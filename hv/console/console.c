@@ -25,9 +25,9 @@
 #include <hv/mutate.h>
 #include <hv/platform.h>
 
-#define NO_OWNER	(~0u)
-#define OPEN_LINE_MAX	256	/* prompt + the longest input line, with room to spare */
-#define FATAL_WAIT_MS	2000	/* a fatal report waits this long for its turn, then takes it */
+#define NO_OWNER      (~0u)
+#define OPEN_LINE_MAX 256  /* prompt + the longest input line, with room to spare */
+#define FATAL_WAIT_MS 2000 /* a fatal report waits this long for its turn, then takes it */
 
 extern const struct console_driver ns16550_driver;
 
@@ -140,7 +140,7 @@ static int wait_turn(uint32_t t, uint64_t end)
 			return 0;
 		arch_cpu_relax();
 	}
-	arch_mb();	/* the critical section after seeing our turn */
+	arch_mb(); /* the critical section after seeing our turn */
 	return 1;
 }
 
@@ -183,7 +183,7 @@ static void unlock(void)
 		open_shown = 1;
 	}
 	con_owner = NO_OWNER;
-	ticket_lock_take();	/* its release (sync) orders the output before the hand-over */
+	ticket_lock_take(); /* its release (sync) orders the output before the hand-over */
 	advance();
 	arch_spin_unlock(&ticket_lock);
 }
@@ -256,11 +256,11 @@ void console_guest_open(const char *buf, size_t len)
 		return;
 	lock();
 	if (open_owner == OPEN_SHELL && open_len) {
-		unlock();	/* the shell has a line open: the guest's waits for its newline */
+		unlock(); /* the shell has a line open: the guest's waits for its newline */
 		return;
 	}
 	if (open_shown && open_len <= len && !memcmp(open_line, buf, open_len)) {
-		put(buf + open_len, len - open_len);	/* it grew: only the new characters */
+		put(buf + open_len, len - open_len); /* it grew: only the new characters */
 	} else {
 		if (open_shown)
 			put(" \n", 2);
@@ -323,7 +323,7 @@ void console_fatal_begin(void)
 	/* Bounded wait: a holder that never lets go (parked, or spinning for ever) loses it. */
 	if (!wait_turn(t, end)) {
 		fatal_ticket[me] = t;
-		fatal_serving[me] = serving;	/* the turn of the holder that did not let go */
+		fatal_serving[me] = serving; /* the turn of the holder that did not let go */
 		fatal_stolen[me] = 1;
 	}
 	con_owner = me;
@@ -335,7 +335,7 @@ int console_fatal(void)
 	unsigned int me = arch_cpu_id();
 
 	if (hv_mutated("fatal-captured"))
-		return 0;	/* negative control: the report goes where the CPU's output goes */
+		return 0; /* negative control: the report goes where the CPU's output goes */
 	return me < HV_NR_CPUS && fatal_cpu[me];
 }
 

@@ -6,8 +6,8 @@
 #include <hv/event.h>
 #include <hv/jbuf.h>
 
-#define EVENT_MAX	1024	/* the longest event, every character of its texts escaped */
-#define MSG_MAX		121	/* a fault's message is cut to 120 characters */
+#define EVENT_MAX 1024 /* the longest event, every character of its texts escaped */
+#define MSG_MAX   121  /* a fault's message is cut to 120 characters */
 
 /* Set by the shell's CPU, read by any CPU: a plain flag, a late reader only misses or sends
  * one event around the moment the operator switches between typing and bhctl. */

@@ -9,14 +9,14 @@
 #include <hv/log.h>
 #include <hv/mutate.h>
 
-#define NO_CPU	(~0u)
+#define NO_CPU (~0u)
 
 static struct log_entry ring[LOG_ENTRIES];
-static uint32_t next_seq = 1;		/* ring[(seq - 1) % LOG_ENTRIES] holds seq */
-static arch_spinlock_t lock;		/* guards ring and next_seq */
-static volatile unsigned int lock_owner = NO_CPU;	/* CPU holding lock */
+static uint32_t next_seq = 1;                     /* ring[(seq - 1) % LOG_ENTRIES] holds seq */
+static arch_spinlock_t lock;                      /* guards ring and next_seq */
+static volatile unsigned int lock_owner = NO_CPU; /* CPU holding lock */
 static volatile unsigned int muted_cpu = NO_CPU;
-static volatile unsigned int capture_cpu = NO_CPU;	/* its messages go to capture_fn */
+static volatile unsigned int capture_cpu = NO_CPU; /* its messages go to capture_fn */
 static void (*capture_fn)(const char *text);
 static enum log_level console_level = LOG_INFO;
 static const char *const names[LOG_NR_LEVELS] = { "err", "warn", "info", "debug" };
@@ -30,7 +30,7 @@ static void add_line(enum log_level level, const char *s, size_t len)
 	if (len >= LOG_MSG_MAX)
 		len = LOG_MSG_MAX - 1;
 	if (lock_owner == arch_cpu_id())
-		return;		/* a fatal report of a CPU that faulted in here: not recorded */
+		return; /* a fatal report of a CPU that faulted in here: not recorded */
 	while (!arch_spin_trylock(&lock))
 		arch_cpu_relax();
 	lock_owner = arch_cpu_id();
@@ -51,7 +51,7 @@ int log_record(enum log_level level, const char *text)
 	int print = text[0] == '[' || muted_cpu == cpu || level <= console_level || fatal;
 	int record = text[0] != '[' && (muted_cpu != cpu || fatal);
 
-	for (const char *s = text; record && *s; ) {
+	for (const char *s = text; record && *s;) {
 		size_t n = strcspn(s, "\r\n");
 
 		add_line(level, s, n);
@@ -79,7 +79,7 @@ int hv_vlog(enum log_level level, const char *fmt, va_list ap)
 	if (n < 0)
 		return n;
 	if ((size_t)n >= sizeof(buf))
-		buf[sizeof(buf) - 2] = '\n';	/* cut short: still ends its line */
+		buf[sizeof(buf) - 2] = '\n'; /* cut short: still ends its line */
 	if (hv_mutated("reword") && !strncmp(buf, "partition ", 10))
 		log_reword(buf, strlen(buf));
 	if (log_record(level, buf))

@@ -5,13 +5,13 @@
 #include <hv/console.h>
 #include <hv/platform.h>
 
-#define UART_RBR	0	/* receive buffer (read) */
-#define UART_THR	0	/* transmit holding (write) */
-#define UART_LSR	5	/* line status */
-#define LSR_DR		0x01	/* data ready */
-#define LSR_THRE	0x20	/* transmit holding register empty */
+#define UART_RBR 0    /* receive buffer (read) */
+#define UART_THR 0    /* transmit holding (write) */
+#define UART_LSR 5    /* line status */
+#define LSR_DR   0x01 /* data ready */
+#define LSR_THRE 0x20 /* transmit holding register empty */
 
-static volatile uint8_t *base;	/* MMIO mapping; NULL: port I/O at port */
+static volatile uint8_t *base; /* MMIO mapping; NULL: port I/O at port */
 static uint16_t port;
 static unsigned int shift;
 

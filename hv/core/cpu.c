@@ -84,7 +84,7 @@ void cpu_fatal_park(void)
 {
 	unsigned int cpu = arch_cpu_id();
 
-	console_fatal_begin();	/* the report (begun by the caller, if any) ends with this line */
+	console_fatal_begin(); /* the report (begun by the caller, if any) ends with this line */
 	if (cpu < HV_NR_CPUS)
 		hv_cpus[cpu].state = CPU_PARKED;
 	hv_printf("cpu %u parked\n", cpu);

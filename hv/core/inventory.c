@@ -99,7 +99,8 @@ static void show_pci_windows(const struct plat_pci *b)
 		const struct plat_pci_window *w = &b->window[i];
 
 		hv_printf("           %-4s 0x%09" PRIx64 "-0x%09" PRIx64 " -> bus 0x%" PRIx64
-			  "  %s\n", space_name(w->space), w->cpu, w->cpu + w->size - 1, w->bus,
+			  "  %s\n",
+			  space_name(w->space), w->cpu, w->cpu + w->size - 1, w->bus,
 			  size_str(w->size, sz, sizeof(sz)));
 	}
 }

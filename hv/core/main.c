@@ -3,7 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libfdt.h>	/* the config blob (the config format) */
+#include <libfdt.h> /* the config blob (the config format) */
 #include <hv/arch.h>
 #include <hv/bootargs.h>
 #include <hv/err.h>
@@ -19,9 +19,9 @@
 #include <hv/platform.h>
 #include <hv/shell.h>
 
-#define CONFIG_MAX_SIZE	(1u << 20)	/* largest config blob we accept */
+#define CONFIG_MAX_SIZE (1u << 20) /* largest config blob we accept */
 
-uint64_t hv_banner_time;	/* time counter when the banner was printed (for bench/) */
+uint64_t hv_banner_time; /* time counter when the banner was printed (for bench/) */
 const void *hv_hw_fdt, *hv_cfg_fdt;
 const struct hv_config *hv_cfg;
 
@@ -137,7 +137,7 @@ void hv_main(const struct platform *plat)
 {
 	hv_platform = plat;
 	if (console_init(platform_console(plat)))
-		cpu_fatal_park();	/* nowhere to say anything */
+		cpu_fatal_park(); /* nowhere to say anything */
 	hv_hw_fdt = plat->hw_tree;
 	banner(plat);
 	read_debug_args(plat);
@@ -146,8 +146,8 @@ void hv_main(const struct platform *plat)
 	hv_cpus[0].state = CPU_ONLINE;
 	inventory_show(plat);
 	load_config(plat);
-	iommu_init(plat);	/* issue 6: DMA fences closed (before the secondaries map) */
-	if (irqchip_arch_init(&plat->irqchip))	/* sources masked; maps registers: before SMP */
+	iommu_init(plat); /* issue 6: DMA fences closed (before the secondaries map) */
+	if (irqchip_arch_init(&plat->irqchip)) /* sources masked; maps registers: before SMP */
 		hv_printf("irqchip: no interrupt controller: devices get no interrupts\n");
 	hv_printf("cpu 0 online\n");
 	cpus_start_secondaries(plat);

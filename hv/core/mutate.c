@@ -25,7 +25,8 @@ bool hv_mutated(const char *what)
 	size_t n = strlen(what);
 
 	for (const char *p = mutations; *p; p++) {
-		if (!strncmp(p, what, n) && (p[n] == ',' || !p[n]) && (p == mutations || p[-1] == ','))
+		if (!strncmp(p, what, n) && (p[n] == ',' || !p[n]) &&
+		    (p == mutations || p[-1] == ','))
 			return true;
 	}
 	return false;

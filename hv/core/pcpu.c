@@ -12,10 +12,10 @@
 
 /* Idle CPUs wake this often to poll the console and guest secondary releases; arch_cpu_kick()
  * wakes them at once when a partition starts. */
-#define IDLE_HZ		1000
+#define IDLE_HZ 1000
 
 static struct vcpu *running[HV_NR_CPUS];
-static volatile uint64_t last_wake[HV_NR_CPUS];	/* time each idle CPU last woke up */
+static volatile uint64_t last_wake[HV_NR_CPUS]; /* time each idle CPU last woke up */
 
 struct vcpu *vcpu_current(void)
 {
@@ -74,7 +74,7 @@ static void check_spin(struct vcpu *v)
 static void run(unsigned int cpu, struct vcpu *v)
 {
 	if (!partition_vcpu_enter(v))
-		return;		/* a stop came first */
+		return; /* a stop came first */
 	running[cpu] = v;
 	if (!v->index)
 		partition_entered(v->part);
@@ -87,7 +87,7 @@ static void run(unsigned int cpu, struct vcpu *v)
 /* Under QEMU 7.2 (TCG) an idle CPU's decrementer wake-up is occasionally lost and the CPU
  * would sleep for good. Every idle CPU that wakes kicks the idle CPUs that have not woken
  * for STALE_MS, so idle CPUs keep each other going. */
-#define STALE_MS	50
+#define STALE_MS 50
 
 static void kick_stale(unsigned int self, uint64_t now)
 {

@@ -25,7 +25,7 @@
 #include <hv/unit.h>
 #include <hv/vpic.h>
 
-#define ESCAPED_LEN	4	/* a control byte is shown as \xNN */
+#define ESCAPED_LEN 4 /* a control byte is shown as \xNN */
 
 static struct byte_chan chans[BC_MAX];
 static int nr_chans;
@@ -151,7 +151,7 @@ static size_t console_send(struct byte_chan *c, const uint8_t *d, size_t len)
 			console_flush_line(c);
 		at = c->line_len;
 		if (at > BC_LINE_MAX - n && !hv_mutated("console-unbounded"))
-			continue;	/* cannot happen: the line was just flushed */
+			continue; /* cannot happen: the line was just flushed */
 		memcpy(c->line + at, shown, n);
 		c->line_len = at + n;
 	}
@@ -166,7 +166,7 @@ void byte_chan_attach(struct byte_chan *c, bool on)
 	bc_lock(c);
 	c->attached = on;
 	if (on && c->line_len)
-		show_open_line(c);	/* a prompt written before the attach shows at once */
+		show_open_line(c); /* a prompt written before the attach shows at once */
 	bc_unlock(c);
 	if (!on)
 		console_guest_close();
@@ -186,7 +186,7 @@ size_t byte_chan_send(struct byte_chan *c, const uint8_t *data, size_t len)
 	}
 	if (c->mux_channel >= 0)
 		return console_send(c, data, len);
-	return len;	/* unconnected: bytes are dropped, as on an open line */
+	return len; /* unconnected: bytes are dropped, as on an open line */
 }
 
 size_t byte_chan_receive(struct byte_chan *c, uint8_t *data, size_t len)
@@ -239,14 +239,14 @@ int byte_chan_irqs_create(struct byte_chan *c, struct partition *p)
 	if (c->tx_handle < 0)
 		return c->tx_handle;
 	bc_lock(c);
-	ring_changed(c);	/* rx: bytes sent before the owner's first start are kept */
+	ring_changed(c); /* rx: bytes sent before the owner's first start are kept */
 	bc_unlock(c);
 	if (!peer) {
-		vpic_soft_level(c->tx_irq, true);	/* a console, an open line: always room */
+		vpic_soft_level(c->tx_irq, true); /* a console, an open line: always room */
 		return 0;
 	}
 	bc_lock(peer);
-	ring_changed(peer);	/* tx: room in the peer's ring */
+	ring_changed(peer); /* tx: room in the peer's ring */
 	bc_unlock(peer);
 	return 0;
 }
@@ -289,20 +289,22 @@ static void connect(const struct hv_config *cfg, int i)
 static int byte_chans_create(const struct hv_config *cfg)
 {
 	if (cfg->nr_bcs > BC_MAX) {
-		hv_printf("config: %d byte channels; this build supports %d\n", cfg->nr_bcs, BC_MAX);
+		hv_printf("config: %d byte channels; this build supports %d\n", cfg->nr_bcs,
+			  BC_MAX);
 		return -HV_ENOSPC;
 	}
 	for (int i = 0; i < cfg->nr_bcs; i++) {
 		struct byte_chan *c = &chans[nr_chans++];
 		int owner = cfg->bc[i].owner;
 
-		*c = (struct byte_chan){ .cfg_index = i, .mux_channel = -1,
+		*c = (struct byte_chan){ .cfg_index = i,
+					 .mux_channel = -1,
 					 .owner = owner >= 0 ? &partitions[owner] : NULL };
 		c->handle = (struct handle){ HANDLE_BYTE_CHANNEL, &bc_ops, c };
 	}
 	for (int i = 0; i < nr_chans; i++)
 		connect(cfg, i);
-	for (int i = 0; i < nr_chans; i++)	/* a connection named on one side only */
+	for (int i = 0; i < nr_chans; i++) /* a connection named on one side only */
 		if (chans[i].peer && !chans[i].peer->peer)
 			chans[i].peer->peer = &chans[i];
 	return 0;
@@ -339,7 +341,7 @@ static int stdout_cfg_bc(const void *cfg_fdt, const struct hv_config *cfg, int a
 
 /* The byte channel unit's slot: the handle of p's console channel (its aliases/stdout). */
 struct part_chans {
-	int stdout_handle;		/* -1 if none */
+	int stdout_handle; /* -1 if none */
 };
 static struct part_chans part_chans[PART_MAX];
 extern const struct unit byte_chans_unit;
@@ -369,8 +371,8 @@ static int chans_create(struct partition *p, const struct unit_env *env)
 	return 0;
 }
 
-DEFINE_UNIT(byte_chans, .order = UNIT_ORDER_BYTE_CHANS, UNIT_SLOTS(part_chans),
-	    .init = chans_init, .exit = chans_exit, .partition_create = chans_create);
+DEFINE_UNIT(byte_chans, .order = UNIT_ORDER_BYTE_CHANS, UNIT_SLOTS(part_chans), .init = chans_init,
+	    .exit = chans_exit, .partition_create = chans_create);
 
 /* A partition's byte channel gets its rx and tx interrupts, after every other handle but the
  * devices' (from the table's top: the numbers of the others stay as without them); when the
@@ -384,8 +386,8 @@ static int chan_irqs_create(struct partition *p, const struct unit_env *env)
 
 		if (c && byte_chan_irqs_create(c, p))
 			hv_printf("partition %s: no interrupts for byte channel %s (the virtual "
-				  "PIC is full): its guest must poll it\n", p->name,
-				  fdt_get_name(env->cfg_fdt, cfg->bc[i].node, NULL));
+				  "PIC is full): its guest must poll it\n",
+				  p->name, fdt_get_name(env->cfg_fdt, cfg->bc[i].node, NULL));
 	}
 	return 0;
 }

@@ -15,7 +15,7 @@
 #include <hv/mutate.h>
 #include <hv/partition.h>
 
-static arch_spinlock_t claim_lock;	/* one claim at a time: the holder cannot change under it */
+static arch_spinlock_t claim_lock; /* one claim at a time: the holder cannot change under it */
 
 static void lock_claims(void)
 {
@@ -57,7 +57,7 @@ static unsigned long claim_device(struct partition *me, struct hv_device *d)
 		return EV_EINVAL;
 	m.from = device_holder_of(d);
 	if (m.from == d)
-		return EV_SUCCESS;	/* it holds it already */
+		return EV_SUCCESS; /* it holds it already */
 	if (!m.from)
 		return EV_EINVAL;
 	st = claim_from(m.from->part, move_device, &m);

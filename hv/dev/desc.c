@@ -8,13 +8,13 @@
 #include <hv/err.h>
 #include <hv/fdt_util.h>
 
-#define MAX_PARENT_HOPS	16
+#define MAX_PARENT_HOPS 16
 
 /* MPIC interrupt sense (Linux's powerpc/fsl/mpic.txt binding, 2nd specifier cell). */
-#define MPIC_SENSE_RISING	0
-#define MPIC_SENSE_LOW		1
-#define MPIC_SENSE_HIGH		2
-#define MPIC_SENSE_FALLING	3
+#define MPIC_SENSE_RISING  0
+#define MPIC_SENSE_LOW     1
+#define MPIC_SENSE_HIGH    2
+#define MPIC_SENSE_FALLING 3
 
 static int add_regions(const void *hw, struct dev_desc *d)
 {
@@ -31,8 +31,11 @@ static int add_regions(const void *hw, struct dev_desc *d)
 
 		if (err)
 			return err;
-		*r = (struct dev_region){ .phys = fr.addr, .size = fr.size, .guest = fr.addr,
-					  .prop = BH_DT_PROP_REG, .prop_index = (uint32_t)i };
+		*r = (struct dev_region){ .phys = fr.addr,
+					  .size = fr.size,
+					  .guest = fr.addr,
+					  .prop = BH_DT_PROP_REG,
+					  .prop_index = (uint32_t)i };
 		r->flags = BH_REGION_FLAG_READ | BH_REGION_FLAG_WRITE | BH_REGION_FLAG_PHYS_VALID;
 		/* whole pages go straight through; a smaller region shares its page with other
 		 * registers, so the hypervisor forwards accesses to it one by one */
@@ -60,10 +63,14 @@ static int irq_parent(const void *hw, int node)
 static uint32_t sense_flags(uint32_t sense)
 {
 	switch (sense) {
-	case MPIC_SENSE_LOW: return BH_IRQ_FLAG_LEVEL | BH_IRQ_FLAG_ACTIVE_LOW;
-	case MPIC_SENSE_HIGH: return BH_IRQ_FLAG_LEVEL;
-	case MPIC_SENSE_FALLING: return BH_IRQ_FLAG_ACTIVE_LOW;
-	default: return 0;
+	case MPIC_SENSE_LOW:
+		return BH_IRQ_FLAG_LEVEL | BH_IRQ_FLAG_ACTIVE_LOW;
+	case MPIC_SENSE_HIGH:
+		return BH_IRQ_FLAG_LEVEL;
+	case MPIC_SENSE_FALLING:
+		return BH_IRQ_FLAG_ACTIVE_LOW;
+	default:
+		return 0;
 	}
 }
 
@@ -88,9 +95,11 @@ int dev_desc_node_irqs(const void *hw, struct dev_desc *d)
 		struct dev_irq *q = &d->irq[i];
 		const fdt32_t *spec = p + i * cells;
 
-		*q = (struct dev_irq){ .ctrl = ctrl, .src = fdt32_to_cpu(spec[0]),
+		*q = (struct dev_irq){ .ctrl = ctrl,
+				       .src = fdt32_to_cpu(spec[0]),
 				       .sense = cells > 1 ? fdt32_to_cpu(spec[1]) : 0,
-				       .node = d->hw_node, .prop = BH_DT_PROP_INTERRUPTS,
+				       .node = d->hw_node,
+				       .prop = BH_DT_PROP_INTERRUPTS,
 				       .prop_index = (uint32_t)i };
 		q->flags = sense_flags(q->sense) | BH_IRQ_FLAG_MASKABLE;
 		q->count = 1;
@@ -131,10 +140,13 @@ int dev_desc_pci_intx(const void *hw, struct dev_desc *d, uint32_t pin)
 		if (hit) {
 			const fdt32_t *spec = map + at + 5 + pac;
 
-			*q = (struct dev_irq){ .ctrl = ctrl, .src = fdt32_to_cpu(spec[0]),
+			*q = (struct dev_irq){ .ctrl = ctrl,
+					       .src = fdt32_to_cpu(spec[0]),
 					       .sense = pic > 1 ? fdt32_to_cpu(spec[1]) : 0,
-					       .node = bridge, .prop = BH_DT_PROP_INTERRUPT_MAP,
-					       .prop_index = (uint32_t)k, .count = 1 };
+					       .node = bridge,
+					       .prop = BH_DT_PROP_INTERRUPT_MAP,
+					       .prop_index = (uint32_t)k,
+					       .count = 1 };
 			q->flags = sense_flags(q->sense) | BH_IRQ_FLAG_MASKABLE;
 			return 0;
 		}
@@ -151,17 +163,18 @@ static int build_pci(const void *hw, const fdt32_t *fn, struct dev_desc *d)
 	d->nr_regions = BH_PCI_NUM_REGIONS;
 	for (unsigned int i = 0; i < BH_PCI_NUM_REGIONS; i++)
 		d->region[i] = (struct dev_region){ .prop = BH_DT_PROP_NONE, .prop_index = i };
-	d->nr_irqs = 3;		/* INTx, MSI, MSI-X: MSI and MSI-X are not offered (count 0) */
+	d->nr_irqs = 3; /* INTx, MSI, MSI-X: MSI and MSI-X are not offered (count 0) */
 	for (unsigned int i = 0; i < 3; i++)
-		d->irq[i] = (struct dev_irq){ .node = d->hw_node, .prop = BH_DT_PROP_NONE,
+		d->irq[i] = (struct dev_irq){ .node = d->hw_node,
+					      .prop = BH_DT_PROP_NONE,
 					      .prop_index = i };
 	if (dev_desc_pci_intx(hw, d, 1))
-		d->irq[BH_PCI_INTX_IRQ_INDEX].count = 0;	/* no INTx routing known */
+		d->irq[BH_PCI_INTX_IRQ_INDEX].count = 0; /* no INTx routing known */
 	return 0;
 }
 
-int dev_desc_build(const void *hw, const void *cfg_fdt, const struct hv_config *cfg,
-		   int index, struct dev_desc *d)
+int dev_desc_build(const void *hw, const void *cfg_fdt, const struct hv_config *cfg, int index,
+		   struct dev_desc *d)
 {
 	const struct cfg_device *cd = &cfg->device[index];
 	const fdt32_t *fn;
@@ -307,16 +320,17 @@ static void region_line(const void *hw, const struct dev_desc *d, uint32_t i, ch
 	dev_desc_region(d, i, &ri);
 	path_of(hw, d, BH_DT_KIND_REGION, i, path, sizeof(path), &prop, &pidx);
 	f = ri.flags;
-	snprintf(line, len, "  region %lu: guest 0x%llx size 0x%llx phys 0x%llx flags %c%c%c%c "
-		 "from %s[%lu]", (unsigned long)i, (unsigned long long)ri.guest_addr,
-		 (unsigned long long)ri.size, (unsigned long long)ri.phys_addr,
-		 f & BH_REGION_FLAG_READ ? 'r' : '-', f & BH_REGION_FLAG_WRITE ? 'w' : '-',
-		 f & BH_REGION_FLAG_MMAP ? 'm' : '-', f & BH_REGION_FLAG_PHYS_VALID ? 'p' : '-',
-		 dev_desc_prop_name(prop), (unsigned long)pidx);
+	snprintf(line, len,
+		 "  region %lu: guest 0x%llx size 0x%llx phys 0x%llx flags %c%c%c%c "
+		 "from %s[%lu]",
+		 (unsigned long)i, (unsigned long long)ri.guest_addr, (unsigned long long)ri.size,
+		 (unsigned long long)ri.phys_addr, f & BH_REGION_FLAG_READ ? 'r' : '-',
+		 f & BH_REGION_FLAG_WRITE ? 'w' : '-', f & BH_REGION_FLAG_MMAP ? 'm' : '-',
+		 f & BH_REGION_FLAG_PHYS_VALID ? 'p' : '-', dev_desc_prop_name(prop),
+		 (unsigned long)pidx);
 }
 
-static void irq_line(const void *hw, const struct dev_desc *d, uint32_t i, char *line,
-		     size_t len)
+static void irq_line(const void *hw, const struct dev_desc *d, uint32_t i, char *line, size_t len)
 {
 	struct bh_irq_info qi = { 0 };
 	uint32_t h[1] = { 0 }, prop = 0, pidx = 0;

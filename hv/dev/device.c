@@ -21,24 +21,29 @@
 #include <hv/unit.h>
 #include <hv/vpic.h>
 
-#define MAX_DEVICES	32
-#define MAX_FWD_PAGES	16
-#define FWD_WINDOWS	4
+#define MAX_DEVICES   32
+#define MAX_FWD_PAGES 16
+#define FWD_WINDOWS   4
 
-#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)	/* an hv code */
-#define CLAIM_STATE_LEN		8	/* "standby" + NUL; "active" padded with NULs */
-#define CLAIM_STATUS_LEN	9	/* "disabled" + NUL; "okay" padded with NULs */
+#define TRY(x)                     \
+	do {                       \
+		int _e = (x);      \
+		if (_e < 0)        \
+			return _e; \
+	} while (0)        /* an hv code */
+#define CLAIM_STATE_LEN  8 /* "standby" + NUL; "active" padded with NULs */
+#define CLAIM_STATUS_LEN 9 /* "disabled" + NUL; "okay" padded with NULs */
 
 /* A page of device registers a partition may only partly touch: accesses inside one of its
  * windows are forwarded to the hardware, anything else in the page faults the partition. */
 struct fwd_page {
 	struct partition *part;
-	uint64_t page;				/* guest = host physical page address */
-	volatile uint8_t *va;			/* the hypervisor's mapping of that page */
+	uint64_t page;        /* guest = host physical page address */
+	volatile uint8_t *va; /* the hypervisor's mapping of that page */
 	unsigned int nr;
 	struct {
 		uint32_t off, size;
-		const struct hv_device *dev;	/* open while dev->holder */
+		const struct hv_device *dev; /* open while dev->holder */
 	} win[FWD_WINDOWS];
 };
 
@@ -77,7 +82,7 @@ static void device_postreset(struct handle *h)
 	struct hv_device *d = h->obj;
 
 	if (d->desc.pci)
-		pci_function_reset(pci_function_ctx(&d->desc));	/* its controller: vpci unit */
+		pci_function_reset(pci_function_ctx(&d->desc)); /* its controller: vpci unit */
 }
 
 static const struct handle_ops device_ops = {
@@ -97,7 +102,8 @@ struct hv_device *device_get(struct partition *p, unsigned long n)
 static bool fwd_inside(const struct fwd_page *f, uint64_t off, unsigned int size)
 {
 	for (unsigned int i = 0; i < f->nr; i++)
-		if (off >= f->win[i].off && off + size <= (uint64_t)f->win[i].off + f->win[i].size &&
+		if (off >= f->win[i].off &&
+		    off + size <= (uint64_t)f->win[i].off + f->win[i].size &&
 		    (f->win[i].dev->holder || hv_mutated("claim-standby-open")))
 			return true;
 	return false;
@@ -111,9 +117,14 @@ static int fwd_read(void *ctx, uint64_t off, unsigned int size, uint64_t *value)
 	if (!fwd_inside(f, off, size))
 		return -HV_EFAULT;
 	switch (size) {
-	case 1: *value = arch_read8(a); break;
-	case 4: *value = arch_read32(a); break;
-	default: return -HV_EINVAL;
+	case 1:
+		*value = arch_read8(a);
+		break;
+	case 4:
+		*value = arch_read32(a);
+		break;
+	default:
+		return -HV_EINVAL;
 	}
 	return 0;
 }
@@ -126,9 +137,14 @@ static int fwd_write(void *ctx, uint64_t off, unsigned int size, uint64_t value)
 	if (!fwd_inside(f, off, size))
 		return -HV_EFAULT;
 	switch (size) {
-	case 1: arch_write8(a, (uint8_t)value); break;
-	case 4: arch_write32(a, (uint32_t)value); break;
-	default: return -HV_EINVAL;
+	case 1:
+		arch_write8(a, (uint8_t)value);
+		break;
+	case 4:
+		arch_write32(a, (uint32_t)value);
+		break;
+	default:
+		return -HV_EINVAL;
 	}
 	return 0;
 }
@@ -153,14 +169,13 @@ static struct fwd_page *fwd_page_get(struct partition *p, uint64_t page)
 	return f;
 }
 
-static int map_forwarded(struct partition *p, const struct dev_region *r,
-			 const struct hv_device *d)
+static int map_forwarded(struct partition *p, const struct dev_region *r, const struct hv_device *d)
 {
 	uint64_t page = r->phys & ~(DEV_PAGE_SIZE - 1);
 	struct fwd_page *f;
 
 	if (r->phys + r->size > page + DEV_PAGE_SIZE)
-		return -HV_EINVAL;		/* straddles a page boundary: not supported */
+		return -HV_EINVAL; /* straddles a page boundary: not supported */
 	f = fwd_page_get(p, page);
 	if (!f || f->nr == FWD_WINDOWS)
 		return -HV_ENOSPC;
@@ -178,8 +193,8 @@ static int map_regions(struct hv_device *d)
 	for (unsigned int i = 0; i < d->desc.nr_regions; i++) {
 		const struct dev_region *r = &d->desc.region[i];
 		int err = (r->flags & BH_REGION_FLAG_MMAP)
-			? partition_map_device(d->part, r->guest, r->phys, r->size)
-			: map_forwarded(d->part, r, d);
+				  ? partition_map_device(d->part, r->guest, r->phys, r->size)
+				  : map_forwarded(d->part, r, d);
 
 		if (!err && (r->flags & BH_REGION_FLAG_MMAP) && !d->holder &&
 		    !hv_mutated("claim-standby-open"))
@@ -187,8 +202,9 @@ static int map_regions(struct hv_device *d)
 
 		if (err) {
 			hv_printf("partition %s: cannot map region %u of a device (0x%llx, 0x%llx "
-				  "bytes): error %d\n", d->part->name, i,
-				  (unsigned long long)r->phys, (unsigned long long)r->size, err);
+				  "bytes): error %d\n",
+				  d->part->name, i, (unsigned long long)r->phys,
+				  (unsigned long long)r->size, err);
 			return err;
 		}
 	}
@@ -207,9 +223,9 @@ static int map_ranges(struct hv_device *d, const void *hw)
 	const fdt32_t *r = fdt_getprop(hw, node, "ranges", &len);
 
 	if (!r || parent < 0 || ca > 3 || pa < 1 || pa > 2 || sc < 1 || sc > 2 || len % (4 * n))
-		return r ? -HV_EINVAL : 0;		/* no ranges: nothing to map */
+		return r ? -HV_EINVAL : 0; /* no ranges: nothing to map */
 	for (int i = 0; i < len / 4; i += n) {
-		uint64_t bus = fdt_read_cells(r + i + ca, pa);	/* in the parent's space */
+		uint64_t bus = fdt_read_cells(r + i + ca, pa); /* in the parent's space */
 		uint64_t size = fdt_read_cells(r + i + ca + pa, sc), phys;
 		int err = fdt_translate_addr(hw, parent, bus, &phys);
 
@@ -217,9 +233,9 @@ static int map_ranges(struct hv_device *d, const void *hw)
 			err = partition_map_device(d->part, phys, phys, (size + 0xfff) & ~0xfffull);
 		if (err) {
 			hv_printf("partition %s: map-ranges: window %d of %s (0x%llx, 0x%llx "
-				  "bytes) cannot be mapped: error %d\n", d->part->name, i / n,
-				  fdt_get_name(hw, node, NULL), (unsigned long long)bus,
-				  (unsigned long long)size, err);
+				  "bytes) cannot be mapped: error %d\n",
+				  d->part->name, i / n, fdt_get_name(hw, node, NULL),
+				  (unsigned long long)bus, (unsigned long long)size, err);
 			return -HV_EINVAL;
 		}
 	}
@@ -232,12 +248,19 @@ static int map_ranges(struct hv_device *d, const void *hw)
 static int add_dma_source(struct hv_device *d)
 {
 	struct iommu_attach_args a = {
-		.kind = IOMMU_SRC_PCI, .id = d->desc.pci_bdf, .unit = d->desc.hw_node,
-		.window_gpa = d->dma_window.base, .window_size = d->dma_window.size,
-		.sub = d->dma_sub, .nr_sub = d->nr_dma_sub,
-		.no_dma_disable = d->no_dma_disable, .defer_dma_disable = d->defer_dma_disable,
-		.no_dma = d->no_dma, .mask = pci_function_quiesce,
-		.master = pci_function_master, .ctx = pci_function_ctx(&d->desc),
+		.kind = IOMMU_SRC_PCI,
+		.id = d->desc.pci_bdf,
+		.unit = d->desc.hw_node,
+		.window_gpa = d->dma_window.base,
+		.window_size = d->dma_window.size,
+		.sub = d->dma_sub,
+		.nr_sub = d->nr_dma_sub,
+		.no_dma_disable = d->no_dma_disable,
+		.defer_dma_disable = d->defer_dma_disable,
+		.no_dma = d->no_dma,
+		.mask = pci_function_quiesce,
+		.master = pci_function_master,
+		.ctx = pci_function_ctx(&d->desc),
 	};
 	int h = iommu_device_attach_args(d->part, &a);
 
@@ -258,8 +281,9 @@ static int add_handles(struct hv_device *d)
 	d->desc.handle = (uint32_t)h;
 	for (unsigned int i = 0; i < d->desc.nr_irqs; i++) {
 		const struct dev_irq *q = &d->desc.irq[i];
-		int ih = !q->count ? 0 : d->holder ? vpic_irq_create(d->part, q) :
-			 vpic_irq_create_dormant(d->part, q);
+		int ih = !q->count   ? 0
+			 : d->holder ? vpic_irq_create(d->part, q)
+				     : vpic_irq_create_dormant(d->part, q);
 
 		if (ih < 0)
 			return ih;
@@ -275,8 +299,9 @@ static void set_dma_window(struct hv_device *d, const struct hv_config *cfg, int
 	const struct cfg_dma_window *w = &cfg->dma_window[wi];
 
 	d->dma_window = w->guest;
-	for (int i = 0; w->subwindow_count && i < w->nr_subwindows &&
-			d->nr_dma_sub < CFG_MAX_SUBWIN_COUNT; i++) {
+	for (int i = 0;
+	     w->subwindow_count && i < w->nr_subwindows && d->nr_dma_sub < CFG_MAX_SUBWIN_COUNT;
+	     i++) {
 		const struct cfg_subwindow *sw = &cfg->subwindow[w->first_subwindow + i];
 
 		d->dma_sub[2 * d->nr_dma_sub] = sw->guest.base;
@@ -297,8 +322,8 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	memset(d, 0, sizeof(*d));
 	d->part = p;
 	d->handle = (struct handle){ .type = HANDLE_DEVICE, .ops = &device_ops, .obj = d };
-	d->no_dma_disable = cfg->device[index].no_dma_disable ||
-			    cfg->part[p->cfg_index].no_dma_disable;
+	d->no_dma_disable =
+		cfg->device[index].no_dma_disable || cfg->part[p->cfg_index].no_dma_disable;
 	d->defer_dma_disable = cfg->part[p->cfg_index].defer_dma_disable;
 	d->no_dma = cfg->device[index].no_dma;
 	d->claimable = cfg->device[index].claimable;
@@ -316,7 +341,7 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 	if (!err && !d->desc.pci && cfg->device[index].map_ranges)
 		err = map_ranges(d, hw);
 	if (!err && d->desc.pci)
-		err = vpci_host_map(p);		/* the controller its own OS drives */
+		err = vpci_host_map(p); /* the controller its own OS drives */
 	return err ? err : add_handles(d);
 }
 
@@ -367,9 +392,8 @@ static void devices_destroy(struct partition *p)
 		nr_fwd_pages--;
 }
 
-DEFINE_UNIT(devices, .order = UNIT_ORDER_DEVICES, UNIT_SLOTS(part_devices),
-	    .init = devices_init, .exit = devices_exit, .partition_create = devices_create,
-	    .destroy = devices_destroy);
+DEFINE_UNIT(devices, .order = UNIT_ORDER_DEVICES, UNIT_SLOTS(part_devices), .init = devices_init,
+	    .exit = devices_exit, .partition_create = devices_create, .destroy = devices_destroy);
 
 /* ---- claimable devices ---- */
 
@@ -398,15 +422,13 @@ static void claim_tree_update(const struct hv_device *d)
 	int node, len;
 
 	if (!fdt)
-		return;		/* built at its first start, from d->holder */
+		return; /* built at its first start, from d->holder */
 	node = fdt_node_offset_by_prop_value(fdt, -1, "fsl,hv-device-handle", &h, sizeof(h));
 	if (node < 0)
 		return;
-	fdt_setprop_inplace(fdt, node, "fsl,hv-claimable", claim_state[d->holder],
-			    CLAIM_STATE_LEN);
+	fdt_setprop_inplace(fdt, node, "fsl,hv-claimable", claim_state[d->holder], CLAIM_STATE_LEN);
 	if (fdt_getprop(fdt, node, "status", &len) && len == CLAIM_STATUS_LEN)
-		fdt_setprop_inplace(fdt, node, "status", claim_status[d->holder],
-				    CLAIM_STATUS_LEN);
+		fdt_setprop_inplace(fdt, node, "status", claim_status[d->holder], CLAIM_STATUS_LEN);
 }
 
 struct hv_device *device_holder_of(const struct hv_device *d)
@@ -422,7 +444,7 @@ static void set_holder(struct hv_device *d, bool on)
 	for (unsigned int i = 0; i < d->desc.nr_regions; i++)
 		if (d->desc.region[i].flags & BH_REGION_FLAG_MMAP)
 			partition_region_set(d->part, d->desc.region[i].guest, on);
-	d->holder = on;		/* forwarded windows follow it */
+	d->holder = on; /* forwarded windows follow it */
 	arch_mb();
 }
 
@@ -467,7 +489,8 @@ static int copy_node(void *fdt, int dst, const void *hw, int node, bool top)
 {
 	int prop, child;
 
-	fdt_for_each_property_offset(prop, hw, node) {
+	fdt_for_each_property_offset(prop, hw, node)
+	{
 		const char *name;
 		int len;
 		const void *val = fdt_getprop_by_offset(hw, prop, &name, &len);
@@ -476,7 +499,8 @@ static int copy_node(void *fdt, int dst, const void *hw, int node, bool top)
 			continue;
 		FDT_TRY(fdt_setprop(fdt, dst, name, val, len));
 	}
-	fdt_for_each_subnode(child, hw, node) {
+	fdt_for_each_subnode(child, hw, node)
+	{
 		int sub = fdt_add_subnode(fdt, dst, fdt_get_name(hw, child, NULL));
 
 		FDT_TRY(sub);
@@ -489,8 +513,8 @@ static int copy_node(void *fdt, int dst, const void *hw, int node, bool top)
 static int parent_in_guest(void *fdt, const void *hw, int hw_parent)
 {
 	static const char *const keep[] = { "#address-cells", "#size-cells", "ranges",
-					     "compatible", "device_type", "bus-frequency",
-					     "clock-frequency" };
+					    "compatible",     "device_type", "bus-frequency",
+					    "clock-frequency" };
 	int gp, node;
 
 	if (hw_parent <= 0)
@@ -579,10 +603,12 @@ void device_show(const struct partition *p)
 			continue;
 		dev_desc_print(hw_tree, &devices[i].desc, show_line, NULL);
 		if (devices[i].claimable != CFG_CLAIM_NONE)
-			hv_printf("  claimable (%s in the config): %s\n",
-				  config_claim_name(devices[i].claimable),
-				  devices[i].holder ? "held by this partition" :
-				  "on standby (FH_CLAIM_DEVICE takes it from a stopped holder)");
+			hv_printf(
+				"  claimable (%s in the config): %s\n",
+				config_claim_name(devices[i].claimable),
+				devices[i].holder
+					? "held by this partition"
+					: "on standby (FH_CLAIM_DEVICE takes it from a stopped holder)");
 		n++;
 	}
 	hv_printf("partition %s: %u device%s, %lu bad device calls\n", p->name, n,
@@ -615,8 +641,8 @@ static int vpci_tree(void *fdt, const struct partition *p, int pic)
 	return any ? vpci_host_tree(fdt, pic, cpu, bus, size, intx, n) : 0;
 }
 
-int device_tree_add(void *fdt, const struct partition *p, const void *hw,
-		    const void *cfg_fdt, const struct hv_config *cfg)
+int device_tree_add(void *fdt, const struct partition *p, const void *hw, const void *cfg_fdt,
+		    const struct hv_config *cfg)
 {
 	int err = ((const struct part_devices *)unit_slot(p, &devices_unit))->result, pic;
 

@@ -9,8 +9,8 @@
 #include <hv/partition.h>
 #include <hv/unit.h>
 
-#define BAD_CALL_LOG_MAX	32	/* console lines per partition; the counter goes on */
-#define IRQ_HANDLES_MAX		DEV_MAX_IRQS
+#define BAD_CALL_LOG_MAX 32 /* console lines per partition; the counter goes on */
+#define IRQ_HANDLES_MAX  DEV_MAX_IRQS
 
 /* Rejected calls per partition: the device hypercall unit's slot. */
 static uint32_t bad_calls[PART_MAX];
@@ -25,9 +25,10 @@ static uint32_t *bad_calls_of(const struct partition *p)
 static const char *ev_name(unsigned int err)
 {
 	static const char *const names[] = {
-		"EV_SUCCESS", "EV_EPERM", "EV_ENOENT", "EV_EIO", "EV_EAGAIN", "EV_ENOMEM",
-		"EV_EFAULT", "EV_ENODEV", "EV_EINVAL", "EV_INTERNAL", "EV_CONFIG",
-		"EV_INVALID_STATE", "EV_UNIMPLEMENTED", "EV_BUFFER_OVERFLOW",
+		"EV_SUCCESS",       "EV_EPERM",           "EV_ENOENT", "EV_EIO",
+		"EV_EAGAIN",        "EV_ENOMEM",          "EV_EFAULT", "EV_ENODEV",
+		"EV_EINVAL",        "EV_INTERNAL",        "EV_CONFIG", "EV_INVALID_STATE",
+		"EV_UNIMPLEMENTED", "EV_BUFFER_OVERFLOW",
 	};
 
 	return err < sizeof(names) / sizeof(names[0]) ? names[err] : "EV_?";
@@ -126,8 +127,7 @@ void hc_device_get_irq_info(struct vcpu *v, struct hcall_regs *r)
 
 	if (!d || read_argsz(v, r, r->reg[2], BH_IRQ_INFO_MINSZ, &argsz))
 		return;
-	if (dev_desc_irq(&d->desc, (uint32_t)r->reg[1], &ans.info, ans.handle,
-			 IRQ_HANDLES_MAX)) {
+	if (dev_desc_irq(&d->desc, (uint32_t)r->reg[1], &ans.info, ans.handle, IRQ_HANDLES_MAX)) {
 		device_bad_call(v, r, EV_ENOENT, "irq index out of range");
 		return;
 	}

@@ -31,14 +31,15 @@
 #include <hv/vpic.h>
 #include <hv/unit.h>
 
-#define MAX_VPIC_IRQS	64	/* every vPIC source of every partition: one bit each below */
-#define LEVEL_IRQS_MAX	32	/* of which byte channels' (level) at most: the other 32 stay
+#define MAX_VPIC_IRQS 64 /* every vPIC source of every partition: one bit each below */
+#define LEVEL_IRQS_MAX \
+	32 /* of which byte channels' (level) at most: the other 32 stay
 				 * for device interrupts and doorbells, as before they came */
-#define BIT(i)		(1ull << (i))
-#define DEFAULT_PRIO	8
+#define BIT(i)       (1ull << (i))
+#define DEFAULT_PRIO 8
 
 static struct vpic_irq irqs[MAX_VPIC_IRQS];
-static unsigned int nr_irqs, nr_level;	/* nr_level: set at boot, on the boot CPU */
+static unsigned int nr_irqs, nr_level; /* nr_level: set at boot, on the boot CPU */
 
 /* Per vCPU, bit i = irqs[i]: taken from the controller, not yet acknowledged by the guest
  * (pending) or acknowledged and not yet ended (in service). */
@@ -51,7 +52,7 @@ struct part_vpic {
 	struct vcpu_irq_state vcpu[PART_MAX_VCPUS];
 };
 static struct part_vpic part_vpic[PART_MAX];
-static arch_spinlock_t vpic_lock;	/* guards part_vpic[], irqs[]' guest state and masks */
+static arch_spinlock_t vpic_lock; /* guards part_vpic[], irqs[]' guest state and masks */
 
 static void vpic_destroy(struct partition *p);
 
@@ -129,8 +130,9 @@ static int irq_create(struct partition *p, const struct dev_irq *di, bool dorman
 	if (!irqchip_arch_ready() && irqchip_arch_init(&hv_platform->irqchip))
 		hv_printf("vpic: no interrupt controller: device interrupts stay off\n");
 	q = &irqs[nr_irqs];
-	*q = (struct vpic_irq){ .part = p, .src = di->src, .priority = DEFAULT_PRIO,
-				.guest_masked = true };
+	*q = (struct vpic_irq){
+		.part = p, .src = di->src, .priority = DEFAULT_PRIO, .guest_masked = true
+	};
 	q->config = (di->flags & BH_IRQ_FLAG_LEVEL ? VPIC_CONFIG_LEVEL : 0) |
 		    (di->flags & BH_IRQ_FLAG_ACTIVE_LOW ? 0 : VPIC_CONFIG_POSITIVE);
 	q->sense = di->sense;
@@ -140,7 +142,7 @@ static int irq_create(struct partition *p, const struct dev_irq *di, bool dorman
 	if (h < 0)
 		return h;
 	q->handle_nr = (uint32_t)h;
-	vlock();	/* published whole: other CPUs walk irqs[] under the lock */
+	vlock(); /* published whole: other CPUs walk irqs[] under the lock */
 	nr_irqs++;
 	vunlock();
 	q->routed = !dormant && p->nr_vcpus &&
@@ -185,8 +187,11 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out, bool level)
 	if (nr_irqs == MAX_VPIC_IRQS || (level && nr_level == LEVEL_IRQS_MAX))
 		return -HV_ENOSPC;
 	q = &irqs[nr_irqs];
-	*q = (struct vpic_irq){ .part = p, .src = IRQCHIP_NONE, .priority = DEFAULT_PRIO,
-				.guest_masked = true, .level = level,
+	*q = (struct vpic_irq){ .part = p,
+				.src = IRQCHIP_NONE,
+				.priority = DEFAULT_PRIO,
+				.guest_masked = true,
+				.level = level,
 				.config = VPIC_CONFIG_POSITIVE | (level ? VPIC_CONFIG_LEVEL : 0) };
 	q->handle = (struct handle){ .type = HANDLE_IRQ, .ops = &vpic_ops, .obj = q };
 	h = level ? handle_add_top(p, &q->handle) : handle_add(p, &q->handle);
@@ -194,7 +199,7 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **out, bool level)
 		return h;
 	nr_level += level;
 	q->handle_nr = (uint32_t)h;
-	vlock();	/* published whole: other CPUs walk irqs[] under the lock */
+	vlock(); /* published whole: other CPUs walk irqs[] under the lock */
 	nr_irqs++;
 	vunlock();
 	vpic_postreset(&q->handle);
@@ -289,7 +294,7 @@ void vpic_soft_level(struct vpic_irq *q, bool asserted)
 	vlock();
 	q->asserted = asserted;
 	if (!asserted)
-		level_withdraw(q);	/* a copy not yet acknowledged goes with the line */
+		level_withdraw(q); /* a copy not yet acknowledged goes with the line */
 	v = level_pend(q);
 	vunlock();
 	kick(v);
@@ -396,8 +401,7 @@ void vpic_irq_move(struct vpic_irq *from, struct vpic_irq *to)
 	from->routed = false;
 	from->dormant = true;
 	to->dormant = false;
-	to->routed = p->nr_vcpus && !irqchip_arch_route(to->src, to->sense,
-							p->vcpu[to->dest].pcpu,
+	to->routed = p->nr_vcpus && !irqchip_arch_route(to->src, to->sense, p->vcpu[to->dest].pcpu,
 							to->priority ? to->priority : DEFAULT_PRIO);
 	update_hw_mask(to);
 	vunlock();
@@ -521,7 +525,7 @@ void hc_int_eoi(struct vcpu *v, struct hcall_regs *r)
 	if (was)
 		update_hw_mask(q);
 	if (was && !hv_mutated("bc-irq-edge"))
-		wake = level_pend(q);	/* a level source still asserted comes again */
+		wake = level_pend(q); /* a level source still asserted comes again */
 	vunlock();
 	kick(wake);
 	if (!was) {

@@ -14,10 +14,10 @@
 static unsigned long status_of(int err)
 {
 	static const struct ev_status map[] = {
-		{ -HV_EBUSY, EV_CONFIG },	/* shares a fence with another's source */
-		{ -HV_ENOSPC, EV_CONFIG },	/* the domain does not fit the windows */
+		{ -HV_EBUSY, EV_CONFIG },  /* shares a fence with another's source */
+		{ -HV_ENOSPC, EV_CONFIG }, /* the domain does not fit the windows */
 		{ -HV_ENODEV, EV_ENODEV },
-		{ -HV_EPERM, EV_EPERM },	/* the config says no DMA (no-dma) */
+		{ -HV_EPERM, EV_EPERM }, /* the config says no DMA (no-dma) */
 	};
 
 	return hv_err_to_ev(err, map, sizeof(map) / sizeof(map[0]), EV_EIO);
@@ -34,8 +34,8 @@ static void dma_switch(struct vcpu *v, struct hcall_regs *r, bool on)
 	}
 	err = on ? iommu_enable(s) : iommu_disable(s);
 	if (err)
-		hv_printf("partition %s: DMA_%s of handle %lu refused (error %d)\n",
-			  v->part->name, on ? "ENABLE" : "DISABLE", r->reg[0], err);
+		hv_printf("partition %s: DMA_%s of handle %lu refused (error %d)\n", v->part->name,
+			  on ? "ENABLE" : "DISABLE", r->reg[0], err);
 	r->reg[0] = status_of(err);
 }
 

@@ -27,7 +27,7 @@ extern const struct unit iommu_unit;
 /* The back ends, probed once: by the IOMMU unit's init when the config assigns devices (the
  * devices unit, after it, sets up PCI functions behind them and attaches DMA sources while the
  * partitions are built), else by iommu_init() at boot. */
-static int nr_units;		/* back ends found */
+static int nr_units; /* back ends found */
 
 static void probe(const struct platform *plat)
 {
@@ -41,8 +41,8 @@ static void probe(const struct platform *plat)
 
 static struct iommu_source sources[IOMMU_MAX_SOURCES];
 static bool source_used[IOMMU_MAX_SOURCES];
-static arch_spinlock_t lock;		/* sources[] allocation */
-static arch_spinlock_t hw_lock;		/* back end state: one change at a time */
+static arch_spinlock_t lock;    /* sources[] allocation */
+static arch_spinlock_t hw_lock; /* back end state: one change at a time */
 
 static void take(arch_spinlock_t *l)
 {
@@ -142,8 +142,7 @@ static int domain_add_range(struct iommu_domain *d, struct partition *p, uint64_
 	return 0;
 }
 
-int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa,
-		       uint64_t size)
+int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa, uint64_t size)
 {
 	memset(d, 0, sizeof(*d));
 	d->part = p;
@@ -348,8 +347,8 @@ static struct iommu_domain *domain_for(struct partition *p, const struct iommu_a
 	if (!a->window_size || hv_mutated("dma-window"))
 		return iommu_domain_of(p);
 	d = &window_domains[s - sources];
-	if (a->nr_sub ? domain_build_sub(d, p, a->sub, a->nr_sub) :
-			iommu_domain_build(d, p, a->window_gpa, a->window_size))
+	if (a->nr_sub ? domain_build_sub(d, p, a->sub, a->nr_sub)
+		      : iommu_domain_build(d, p, a->window_gpa, a->window_size))
 		return NULL;
 	if (!d->nr_windows)
 		return NULL;
@@ -359,8 +358,12 @@ static struct iommu_domain *domain_for(struct partition *p, const struct iommu_a
 int iommu_device_attach(struct partition *p, enum iommu_src_kind kind, uint32_t id, int unit,
 			bool no_dma_disable, iommu_mask_fn mask, void *ctx)
 {
-	struct iommu_attach_args a = { .kind = kind, .id = id, .unit = unit,
-				       .no_dma_disable = no_dma_disable, .mask = mask, .ctx = ctx };
+	struct iommu_attach_args a = { .kind = kind,
+				       .id = id,
+				       .unit = unit,
+				       .no_dma_disable = no_dma_disable,
+				       .mask = mask,
+				       .ctx = ctx };
 
 	return iommu_device_attach_args(p, &a);
 }
@@ -376,10 +379,15 @@ int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args
 	s = source_alloc();
 	if (!s)
 		return -HV_ENOSPC;
-	*s = (struct iommu_source){ .kind = a->kind, .id = a->id, .unit = a->unit,
+	*s = (struct iommu_source){ .kind = a->kind,
+				    .id = a->id,
+				    .unit = a->unit,
 				    .no_dma_disable = a->no_dma_disable,
-				    .defer = a->defer_dma_disable, .mask = a->mask,
-				    .master = a->master, .mask_ctx = a->ctx, .no_dma = a->no_dma };
+				    .defer = a->defer_dma_disable,
+				    .mask = a->mask,
+				    .master = a->master,
+				    .mask_ctx = a->ctx,
+				    .no_dma = a->no_dma };
 	s->handle = (struct handle){ .type = HANDLE_DMA, .ops = &source_ops, .obj = s };
 	d = domain_for(p, a, s);
 	err = d ? iommu_attach(s, d) : -HV_EINVAL;
@@ -409,13 +417,16 @@ void iommu_show(const struct partition *p)
 		n++;
 		hv_printf("%-8s %-5s 0x%04x  %-8s faults %u\n", owner_name(s), kind_name(s->kind),
 			  (unsigned int)s->id,
-			  s->deferred ? "deferred" : s->enabled ? "enabled" : "disabled",
+			  s->deferred  ? "deferred"
+			  : s->enabled ? "enabled"
+				       : "disabled",
 			  (unsigned int)s->faults);
 		for (unsigned int w = 0; w < s->dom->nr_windows; w++)
-			hv_printf("         window guest 0x%09llx-0x%09llx -> host 0x%09llx\n",
-				  (unsigned long long)s->dom->win[w].gpa,
-				  (unsigned long long)(s->dom->win[w].gpa + s->dom->win[w].size - 1),
-				  (unsigned long long)s->dom->win[w].hpa);
+			hv_printf(
+				"         window guest 0x%09llx-0x%09llx -> host 0x%09llx\n",
+				(unsigned long long)s->dom->win[w].gpa,
+				(unsigned long long)(s->dom->win[w].gpa + s->dom->win[w].size - 1),
+				(unsigned long long)s->dom->win[w].hpa);
 	}
 	if (!n)
 		hv_printf("no DMA sources%s\n", p ? " in this partition" : "");
@@ -451,13 +462,15 @@ void iommu_report_fault(struct iommu_source *s, const struct iommu_fault *f)
 	s->last_fault = *f;
 	if (p)
 		part_stats(p)->dma_faults++;
-	hv_printf("dma: %s 0x%x of %s: blocked %s at 0x%llx (reason 0x%x)\n",
-		  kind_name(s->kind), (unsigned int)s->id, owner_name(s),
-		  f->flags & IOMMU_WRITE ? "write" : f->flags & IOMMU_READ ? "read" : "access",
+	hv_printf("dma: %s 0x%x of %s: blocked %s at 0x%llx (reason 0x%x)\n", kind_name(s->kind),
+		  (unsigned int)s->id, owner_name(s),
+		  f->flags & IOMMU_WRITE  ? "write"
+		  : f->flags & IOMMU_READ ? "read"
+					  : "access",
 		  (unsigned long long)f->addr, (unsigned int)f->reason);
 	if (p)
 		manager_notify(p);
-	errmgr_dma(s, f);	/* queued for the error manager (issue 15) */
+	errmgr_dma(s, f); /* queued for the error manager (issue 15) */
 }
 
 uint32_t iommu_fault_total(const struct partition *p)
@@ -475,7 +488,7 @@ uint32_t iommu_fault_total(const struct partition *p)
 static int iommu_unit_init(const struct unit_env *env)
 {
 	for (int i = 0; i < env->cfg->nr_devices; i++)
-		if (env->cfg->device[i].owner >= 0) {	/* assigned to a partition */
+		if (env->cfg->device[i].owner >= 0) { /* assigned to a partition */
 			probe(hv_platform);
 			break;
 		}

@@ -6,7 +6,7 @@
 #include <hv/dt_print.h>
 #include <hv/err.h>
 
-#define MAX_CELLS_SHOWN	16
+#define MAX_CELLS_SHOWN 16
 
 static int is_string_list(const char *v, int len)
 {
@@ -30,7 +30,8 @@ static void print_value(const char *v, int len)
 	} else if (len % 4 == 0) {
 		hv_printf(" = <");
 		for (int i = 0; i < len / 4 && i < MAX_CELLS_SHOWN; i++)
-			hv_printf("%s0x%x", i ? " " : "", (unsigned)fdt32_ld((const fdt32_t *)v + i));
+			hv_printf("%s0x%x", i ? " " : "",
+				  (unsigned)fdt32_ld((const fdt32_t *)v + i));
 		hv_printf("%s>;\n", len / 4 > MAX_CELLS_SHOWN ? " ..." : "");
 	} else {
 		hv_printf(" = [");
@@ -46,7 +47,8 @@ static void print_node(const void *fdt, int node, int depth)
 	const char *name = fdt_get_name(fdt, node, NULL);
 
 	hv_printf("%*s%s {\n", depth * 2, "", depth ? name : "/");
-	fdt_for_each_property_offset(prop, fdt, node) {
+	fdt_for_each_property_offset(prop, fdt, node)
+	{
 		const char *pname;
 		int len;
 		const char *v = fdt_getprop_by_offset(fdt, prop, &pname, &len);
@@ -54,8 +56,7 @@ static void print_node(const void *fdt, int node, int depth)
 		hv_printf("%*s%s", depth * 2 + 2, "", pname);
 		print_value(v, len);
 	}
-	fdt_for_each_subnode(child, fdt, node)
-		print_node(fdt, child, depth + 1);
+	fdt_for_each_subnode(child, fdt, node) print_node(fdt, child, depth + 1);
 	hv_printf("%*s};\n", depth * 2, "");
 }
 

@@ -190,8 +190,8 @@ int fdt_stdout_node(const void *fdt)
 
 	if (!alias_chain_ok(fdt, p, colon ? (int)(colon - p) : (int)strlen(p)))
 		return -HV_EFDT_BADPATH;
-	return hv_err_fdt(colon ? fdt_path_offset_namelen(fdt, p, (int)(colon - p)) :
-				  fdt_path_offset(fdt, p));
+	return hv_err_fdt(colon ? fdt_path_offset_namelen(fdt, p, (int)(colon - p))
+				: fdt_path_offset(fdt, p));
 }
 
 int fdt_reg_is_port_io(const void *fdt, int node)

@@ -6,7 +6,7 @@
 #include <hv/err.h>
 #include "priv.h"
 
-#define MEM_MAX		((GDB_OUT_MAX - 8) / 2)	/* bytes one 'm' reply carries */
+#define MEM_MAX ((GDB_OUT_MAX - 8) / 2) /* bytes one 'm' reply carries */
 
 static void reply(struct gdb_stub *s, const char *text)
 {
@@ -69,16 +69,15 @@ static void cmd_one_reg(struct gdb_stub *s, const char *arg, bool write)
 	size_t off, size;
 	uint64_t n;
 
-	if (!tf || gdb_arch_regs_size() > sizeof(regs) || gdb_parse_hex(&arg, &n) ||
-	    n > 0xffff || gdb_arch_reg_slot((unsigned int)n, &off, &size))
+	if (!tf || gdb_arch_regs_size() > sizeof(regs) || gdb_parse_hex(&arg, &n) || n > 0xffff ||
+	    gdb_arch_reg_slot((unsigned int)n, &off, &size))
 		return error(s);
 	gdb_arch_read_regs(v, tf, regs);
 	if (!write) {
 		gdb_out_hex(s, regs + off, size);
 		return gdb_send(s);
 	}
-	if (*arg != '=' || strlen(arg + 1) != 2 * size || gdb_hex_decode(arg + 1, size,
-									   regs + off))
+	if (*arg != '=' || strlen(arg + 1) != 2 * size || gdb_hex_decode(arg + 1, size, regs + off))
 		return error(s);
 	gdb_arch_write_regs(v, tf, regs);
 	reply(s, "OK");
@@ -104,7 +103,7 @@ static void cmd_read_mem(struct gdb_stub *s, const char *arg)
 	if (!v || addr_len(&arg, &addr, &len, UINT64_MAX) || *arg)
 		return error(s);
 	if (len > MEM_MAX)
-		len = MEM_MAX;	/* a shorter reply is allowed: gdb asks for the rest */
+		len = MEM_MAX; /* a shorter reply is allowed: gdb asks for the rest */
 	if (gdb_mem_read(v, addr, buf, (size_t)len))
 		return error(s);
 	gdb_out_hex(s, buf, (size_t)len);
@@ -182,8 +181,8 @@ static void cmd_breakpoint(struct gdb_stub *s, const char *arg, bool insert)
 	arg += 2;
 	if (addr_len(&arg, &addr, &kind, 8) || (*arg && *arg != ';'))
 		return error(s);
-	err = insert ? gdb_bp_insert(s, current(s), addr, BP_USER) :
-		       gdb_bp_remove(s, addr, BP_USER);
+	err = insert ? gdb_bp_insert(s, current(s), addr, BP_USER)
+		     : gdb_bp_remove(s, addr, BP_USER);
 	if (err)
 		return error(s);
 	reply(s, "OK");
@@ -238,22 +237,40 @@ void gdb_handle(struct gdb_stub *s, char *pkt, size_t len)
 	const char *arg = pkt + 1;
 
 	switch (len ? pkt[0] : 0) {
-	case '?': return cmd_status(s);
-	case 'g': return cmd_read_regs(s);
-	case 'G': return cmd_write_regs(s, arg, len - 1);
-	case 'p': return cmd_one_reg(s, arg, false);
-	case 'P': return cmd_one_reg(s, arg, true);
-	case 'm': return cmd_read_mem(s, arg);
-	case 'M': return cmd_write_mem(s, arg);
-	case 'c': return cmd_continue(s, arg);
-	case 's': return cmd_step(s, arg);
-	case 'Z': return cmd_breakpoint(s, arg, true);
-	case 'z': return cmd_breakpoint(s, arg, false);
-	case 'H': return cmd_set_thread(s, arg);
-	case 'T': return cmd_thread_alive(s, arg);
-	case 'D': return cmd_detach(s);
-	case 'k': gdb_detach(s); return;	/* kill: the partition is left running, no reply */
-	case 'q': return gdb_query(s, arg);
-	default: return reply(s, "");
+	case '?':
+		return cmd_status(s);
+	case 'g':
+		return cmd_read_regs(s);
+	case 'G':
+		return cmd_write_regs(s, arg, len - 1);
+	case 'p':
+		return cmd_one_reg(s, arg, false);
+	case 'P':
+		return cmd_one_reg(s, arg, true);
+	case 'm':
+		return cmd_read_mem(s, arg);
+	case 'M':
+		return cmd_write_mem(s, arg);
+	case 'c':
+		return cmd_continue(s, arg);
+	case 's':
+		return cmd_step(s, arg);
+	case 'Z':
+		return cmd_breakpoint(s, arg, true);
+	case 'z':
+		return cmd_breakpoint(s, arg, false);
+	case 'H':
+		return cmd_set_thread(s, arg);
+	case 'T':
+		return cmd_thread_alive(s, arg);
+	case 'D':
+		return cmd_detach(s);
+	case 'k':
+		gdb_detach(s);
+		return; /* kill: the partition is left running, no reply */
+	case 'q':
+		return gdb_query(s, arg);
+	default:
+		return reply(s, "");
 	}
 }

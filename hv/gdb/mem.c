@@ -104,7 +104,7 @@ int gdb_bp_insert(struct gdb_stub *s, struct vcpu *v, uint64_t va, enum gdb_bp_k
 	same = find(s, va, BP_FREE);
 	if (kind == BP_USER && find(s, va, BP_USER)) {
 		arch_spin_unlock(&s->bp_lock);
-		return 0;	/* gdb inserts again what it already has: nothing to do */
+		return 0; /* gdb inserts again what it already has: nothing to do */
 	}
 	b = NULL;
 	for (int i = 0; i < GDB_BP_MAX && !b; i++)

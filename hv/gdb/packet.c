@@ -5,7 +5,7 @@
 #include <hv/err.h>
 #include "priv.h"
 
-#define CTRL_C	0x03
+#define CTRL_C 0x03
 
 int gdb_hex_val(char c)
 {
@@ -91,7 +91,7 @@ void gdb_rx_byte(struct gdb_stub *s, uint8_t b)
 		return;
 	case RX_DATA:
 		if (b == '$') {
-			packet_start(s);	/* gdb gave up on the last one */
+			packet_start(s); /* gdb gave up on the last one */
 		} else if (b == '#') {
 			s->rx_state = RX_CK1;
 		} else {

@@ -11,16 +11,16 @@
 #include <hv/gdb.h>
 #include "priv.h"
 
-#define HALT_WAIT_MS	500	/* a kicked vCPU answers in far less; past it, "busy" */
-#define KICK_MS		10	/* a held vCPU's CPU wakes the idle CPUs this often */
+#define HALT_WAIT_MS 500 /* a kicked vCPU answers in far less; past it, "busy" */
+#define KICK_MS      10  /* a held vCPU's CPU wakes the idle CPUs this often */
 
 /* The stub's hold on one vCPU, written by the console CPU (halt_req, event cleared) and by
  * the vCPU's own CPU (halted, tf, event set). */
 struct gdb_hold {
-	volatile bool halt_req;		/* the stub wants it held at its next exit */
-	volatile bool halted;		/* it is held: tf is its saved state */
+	volatile bool halt_req; /* the stub wants it held at its next exit */
+	volatile bool halted;   /* it is held: tf is its saved state */
 	struct trap_frame *volatile tf;
-	volatile int event;		/* signal of its own stop (a breakpoint hit), 0: none */
+	volatile int event; /* signal of its own stop (a breakpoint hit), 0: none */
 };
 
 static struct gdb_hold holds[PART_MAX][PART_MAX_VCPUS];

@@ -32,9 +32,9 @@ int cmd_gdb(int argc, char **argv)
 		return -HV_ENODEV;
 	}
 	sh_printf("gdb: attached to the stub of %s on mux channel %u (%s); its lines are "
-		  "\"%%gdb:%u ...\"; type Ctrl-] to return to the shell\n", p->name, ch,
-		  part_state_name(p->state), ch);
-	if (sh_data_begin()) {		/* the reply's data (bhctl gdb reads the channel) */
+		  "\"%%gdb:%u ...\"; type Ctrl-] to return to the shell\n",
+		  p->name, ch, part_state_name(p->state), ch);
+	if (sh_data_begin()) { /* the reply's data (bhctl gdb reads the channel) */
 		sh_printf(",\"partition\":\"%s\",\"channel\":%u", p->name, ch);
 		sh_data_end();
 	}

@@ -45,8 +45,8 @@ static bool stubs_ready(void)
 	if (!ready) {
 		for (int i = 0; i < hv_cfg->nr_gdb_stubs && i < GDB_STUB_MAX; i++)
 			stub_init(&stubs[i], &hv_cfg->gdb_stub[i]);
-		nr_stubs = hv_cfg->nr_gdb_stubs < GDB_STUB_MAX ? hv_cfg->nr_gdb_stubs :
-							     GDB_STUB_MAX;
+		nr_stubs =
+			hv_cfg->nr_gdb_stubs < GDB_STUB_MAX ? hv_cfg->nr_gdb_stubs : GDB_STUB_MAX;
 		arch_mb();
 		ready = true;
 	}
@@ -84,8 +84,8 @@ static void send_line(struct gdb_stub *s, const char *text)
 
 	s->ack = false;
 	if (n > 0)
-		console_write(s->line, (size_t)n < sizeof(s->line) ? (size_t)n :
-								 sizeof(s->line) - 1);
+		console_write(s->line,
+			      (size_t)n < sizeof(s->line) ? (size_t)n : sizeof(s->line) - 1);
 }
 
 void gdb_send(struct gdb_stub *s)
@@ -181,7 +181,7 @@ void gdb_vcpu_entering(struct vcpu *v)
 		return;
 	for (int i = 0; (s = gdb_stub_at(i)); i++)
 		if (s->part == v->part) {
-			gdb_bp_forget(s);	/* the image was loaded again */
+			gdb_bp_forget(s); /* the image was loaded again */
 			if (s->cfg->wait_at_start && !s->first)
 				gdb_bp_insert(s, v, gdb_arch_pc(gdb_arch_frame(v)), BP_START);
 		}

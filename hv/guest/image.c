@@ -14,25 +14,25 @@
 #include <hv/inflate.h>
 #include <hv/partition.h>
 
-#define ELF_MAGIC	0x7f454c46u	/* "\177ELF" */
-#define UIMAGE_MAGIC	0x27051956u
-#define UIMAGE_HDR	64
-#define PT_LOAD		1
-#define EHDR_SIZE	52		/* ELF32 header (System V ABI, ELF32_Ehdr) */
-#define PHDR_SIZE	32		/* ELF32 program header */
-#define ZERO_CHUNK	256
-#define ELFCLASS32	1
-#define ELFDATA2MSB	2
+#define ELF_MAGIC    0x7f454c46u /* "\177ELF" */
+#define UIMAGE_MAGIC 0x27051956u
+#define UIMAGE_HDR   64
+#define PT_LOAD      1
+#define EHDR_SIZE    52 /* ELF32 header (System V ABI, ELF32_Ehdr) */
+#define PHDR_SIZE    32 /* ELF32 program header */
+#define ZERO_CHUNK   256
+#define ELFCLASS32   1
+#define ELFDATA2MSB  2
 
 /* ELF32 header fields used (ELFCLASS32; the byte order and class the architecture's guests use
  * come from arch_guest_elf, <hv/arch/boot.h>: big-endian on PowerPC): e_entry at 24, e_phoff
  * at 28, e_phentsize at 42, e_phnum at 44; program header: p_type 0, p_offset 4, p_vaddr 8,
  * p_paddr 12, p_filesz 16, p_memsz 20. uImage header (U-Boot include/image.h, legacy
  * format): ih_size at 12, ih_load 16, ih_ep 20, ih_type 30, ih_comp 31. */
-#define UIMAGE_TYPE_STANDALONE	1
-#define UIMAGE_TYPE_KERNEL	2
-#define UIMAGE_COMP_NONE	0
-#define UIMAGE_COMP_GZIP	1
+#define UIMAGE_TYPE_STANDALONE 1
+#define UIMAGE_TYPE_KERNEL     2
+#define UIMAGE_COMP_NONE       0
+#define UIMAGE_COMP_GZIP       1
 
 static uint32_t be32(const uint8_t *b)
 {
@@ -85,7 +85,7 @@ static int load_segment(const struct partition *p, const uint8_t *img, uint64_t 
 		return -HV_EINVAL;
 	}
 	if (!memsz)
-		return 0;	/* nothing to place (its addresses are not looked at) */
+		return 0; /* nothing to place (its addresses are not looked at) */
 	if (gpa_to_hpa(p, paddr, memsz, &hpa)) {
 		*why = "an ELF segment's physical addresses (p_paddr) are outside the partition's "
 		       "memory";
@@ -118,8 +118,8 @@ static int elf_entry(const uint8_t *img, uint32_t phoff, uint16_t phentsize, uin
 	return -HV_EINVAL;
 }
 
-static int load_elf(const struct partition *p, const uint8_t *img, uint64_t size,
-		    uint64_t *entry, const char **why)
+static int load_elf(const struct partition *p, const uint8_t *img, uint64_t size, uint64_t *entry,
+		    const char **why)
 {
 	uint32_t phoff;
 	uint16_t phentsize, phnum;
@@ -148,8 +148,8 @@ static int load_elf(const struct partition *p, const uint8_t *img, uint64_t size
 
 /* A gzip'd uImage (Linux's `make uImage`) is inflated straight into the partition's memory:
  * from the load address to the end of the memory area that holds it, at most. */
-static int inflate_to(const struct partition *p, uint64_t load, const uint8_t *data,
-		      uint64_t len, uint64_t *out_len, const char **why)
+static int inflate_to(const struct partition *p, uint64_t load, const uint8_t *data, uint64_t len,
+		      uint64_t *out_len, const char **why)
 {
 	for (unsigned int i = 0; i < p->nr_mem; i++) {
 		const struct part_mem *m = &p->mem[i];

@@ -8,19 +8,19 @@
 #include <hv/err.h>
 #include <hv/inflate.h>
 
-#define MAX_BITS	15	/* longest deflate code */
-#define MAX_LCODES	286	/* literal/length codes in use */
-#define MAX_DCODES	30	/* distance codes in use */
-#define FIXED_LCODES	288
-#define NO_SYM		(-1)	/* decode(): no symbol (a value, not an error) */
+#define MAX_BITS     15  /* longest deflate code */
+#define MAX_LCODES   286 /* literal/length codes in use */
+#define MAX_DCODES   30  /* distance codes in use */
+#define FIXED_LCODES 288
+#define NO_SYM       (-1) /* decode(): no symbol (a value, not an error) */
 
 /* Input bits, least significant first (RFC 1951, 3.1.1). */
 struct bits {
 	const uint8_t *in;
 	size_t len, pos;
-	uint32_t buf;		/* bits not yet used, in the low cnt bits */
+	uint32_t buf; /* bits not yet used, in the low cnt bits */
 	unsigned int cnt;
-	bool over;		/* ran past the input */
+	bool over; /* ran past the input */
 };
 
 /* A canonical Huffman code: how many codes of each length, symbols ordered by code. */
@@ -35,17 +35,17 @@ struct out {
 	size_t max, pos;
 };
 
-static const uint16_t len_base[29] = {
-	3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99,
-	115, 131, 163, 195, 227, 258 };
-static const uint8_t len_extra[29] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
-static const uint16_t dist_base[30] = {
-	1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025,
-	1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577 };
-static const uint8_t dist_extra[30] = {
-	0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12,
-	13, 13 };
+static const uint16_t len_base[29] = { 3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
+				       15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
+				       67, 83, 99, 115, 131, 163, 195, 227, 258 };
+static const uint8_t len_extra[29] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+				       2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0 };
+static const uint16_t dist_base[30] = { 1,    2,    3,    4,     5,     7,    9,    13,
+					17,   25,   33,   49,    65,    97,   129,  193,
+					257,  385,  513,  769,   1025,  1537, 2049, 3073,
+					4097, 6145, 8193, 12289, 16385, 24577 };
+static const uint8_t dist_extra[30] = { 0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
+					6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13 };
 
 static uint32_t getbits(struct bits *b, unsigned int n)
 {
@@ -59,7 +59,7 @@ static uint32_t getbits(struct bits *b, unsigned int n)
 		b->buf |= (uint32_t)b->in[b->pos++] << b->cnt;
 		b->cnt += 8;
 	}
-	v = b->buf & ((1u << n) - 1);	/* n <= 16 */
+	v = b->buf & ((1u << n) - 1); /* n <= 16 */
 	b->buf >>= n;
 	b->cnt -= n;
 	return v;
@@ -113,7 +113,7 @@ static int stored(struct bits *b, struct out *o, const char **why)
 {
 	size_t len;
 
-	b->buf = 0;		/* to a byte boundary */
+	b->buf = 0; /* to a byte boundary */
 	b->cnt = 0;
 	if (b->len - b->pos < 4) {
 		*why = "truncated gzip data";
@@ -126,8 +126,9 @@ static int stored(struct bits *b, struct out *o, const char **why)
 	}
 	b->pos += 4;
 	if (b->len - b->pos < len || o->max - o->pos < len) {
-		*why = b->len - b->pos < len ? "truncated gzip data" :
-		       "the decompressed image does not fit in the partition's memory";
+		*why = b->len - b->pos < len
+			       ? "truncated gzip data"
+			       : "the decompressed image does not fit in the partition's memory";
 		return -HV_EINVAL;
 	}
 	memcpy(o->buf + o->pos, b->in + b->pos, len);
@@ -161,10 +162,10 @@ static int codes(struct bits *b, struct out *o, const struct huff *lit, const st
 			goto corrupt;
 		back = dist_base[d] + getbits(b, dist_extra[d]);
 		if (b->over || back > o->pos)
-			goto corrupt;	/* before the start of the output */
+			goto corrupt; /* before the start of the output */
 		if (o->max - o->pos < len)
 			goto full;
-		for (size_t i = 0; i < len; i++, o->pos++)	/* may overlap itself */
+		for (size_t i = 0; i < len; i++, o->pos++) /* may overlap itself */
 			o->buf[o->pos] = o->buf[o->pos - back];
 	}
 corrupt:
@@ -198,8 +199,8 @@ static int fixed(struct bits *b, struct out *o, const char **why)
 
 static int dynamic(struct bits *b, struct out *o, const char **why)
 {
-	static const uint8_t order[19] = { 16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13,
-					   2, 14, 1, 15 };
+	static const uint8_t order[19] = { 16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
+					   11, 4,  12, 3, 13, 2, 14, 1, 15 };
 	uint8_t len[MAX_LCODES + MAX_DCODES];
 	unsigned int nlen = getbits(b, 5) + 257, ndist = getbits(b, 5) + 1;
 	unsigned int ncode = getbits(b, 4) + 4, i;
@@ -225,7 +226,7 @@ static int dynamic(struct bits *b, struct out *o, const char **why)
 		}
 		if (sym == 16) {
 			if (!i)
-				goto corrupt;	/* nothing to repeat */
+				goto corrupt; /* nothing to repeat */
 			val = len[i - 1];
 			rep = 3 + getbits(b, 2);
 		} else {
@@ -247,10 +248,10 @@ corrupt:
 /* CRC-32 (ISO 3309, reflected polynomial 0xedb88320), four bits at a time. */
 static uint32_t crc32(const uint8_t *p, size_t n)
 {
-	static const uint32_t t[16] = {
-		0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4,
-		0x4db26158, 0x5005713c, 0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
-		0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c };
+	static const uint32_t t[16] = { 0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac,
+					0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
+					0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
+					0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c };
 	uint32_t c = 0xffffffffu;
 
 	for (size_t i = 0; i < n; i++) {
@@ -275,14 +276,14 @@ static size_t gzip_header(const uint8_t *in, size_t len)
 	if (len < 18 || in[0] != 0x1f || in[1] != 0x8b || in[2] != 8 || (in[3] & 0xe0))
 		return 0;
 	flg = in[3];
-	if (flg & 4) {		/* FEXTRA */
+	if (flg & 4) { /* FEXTRA */
 		size_t xlen = in[pos] | (size_t)in[pos + 1] << 8;
 
 		if (len - pos < 2 + xlen)
 			return 0;
 		pos += 2 + xlen;
 	}
-	for (int f = 8; f <= 16; f <<= 1) {	/* FNAME, FCOMMENT: zero-terminated */
+	for (int f = 8; f <= 16; f <<= 1) { /* FNAME, FCOMMENT: zero-terminated */
 		if (!(flg & f))
 			continue;
 		while (pos < len && in[pos])
@@ -290,13 +291,13 @@ static size_t gzip_header(const uint8_t *in, size_t len)
 		if (pos++ >= len)
 			return 0;
 	}
-	if (flg & 2)		/* FHCRC */
+	if (flg & 2) /* FHCRC */
 		pos += 2;
 	return pos < len ? pos : 0;
 }
 
-int inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_max,
-		 size_t *out_len, const char **why)
+int inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_max, size_t *out_len,
+		 const char **why)
 {
 	struct bits b = { .in = in, .len = in_len };
 	struct out o = { .buf = out, .max = out_max };
@@ -318,8 +319,10 @@ int inflate_gzip(const uint8_t *in, size_t in_len, uint8_t *out, size_t out_max,
 			*why = "truncated gzip data";
 			return -HV_EINVAL;
 		}
-		err = type == 0 ? stored(&b, &o, why) : type == 1 ? fixed(&b, &o, why) :
-		      type == 2 ? dynamic(&b, &o, why) : (*why = "corrupt gzip data", -HV_EINVAL);
+		err = type == 0   ? stored(&b, &o, why)
+		      : type == 1 ? fixed(&b, &o, why)
+		      : type == 2 ? dynamic(&b, &o, why)
+				  : (*why = "corrupt gzip data", -HV_EINVAL);
 		if (err)
 			return err;
 	}

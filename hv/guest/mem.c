@@ -22,7 +22,7 @@ int gpa_to_hpa(const struct partition *p, uint64_t gpa, uint64_t len, uint64_t *
 	const struct part_mem *m = find_range(p, gpa, len ? len : 1);
 
 	if (!m && hv_mutated("guest-mem-unbounded") && p->nr_mem) {
-		*hpa = p->mem[0].hpa + (gpa - p->mem[0].gpa);	/* the bound forgotten */
+		*hpa = p->mem[0].hpa + (gpa - p->mem[0].gpa); /* the bound forgotten */
 		return 0;
 	}
 	if (!m)
@@ -36,8 +36,7 @@ static int overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return a < b + blen && b < a + alen;
 }
 
-int gpa_overlaps_partition(const struct partition *p, uint64_t gpa, uint64_t len,
-			   uint64_t *hpa)
+int gpa_overlaps_partition(const struct partition *p, uint64_t gpa, uint64_t len, uint64_t *hpa)
 {
 	for (unsigned int i = 0; i < p->nr_mem; i++) {
 		if (overlaps(gpa, len, p->mem[i].gpa, p->mem[i].size)) {
@@ -100,8 +99,9 @@ int partition_region_set(struct partition *p, uint64_t gpa, bool on)
 int partition_map_emulated(struct partition *p, uint64_t gpa, uint64_t size,
 			   const struct mmio_ops *ops, void *ctx)
 {
-	struct part_region r = { .gpa = gpa, .size = size, .kind = REGION_EMULATED, .ops = ops,
-				 .ctx = ctx };
+	struct part_region r = {
+		.gpa = gpa, .size = size, .kind = REGION_EMULATED, .ops = ops, .ctx = ctx
+	};
 
 	return add_region(p, &r);
 }

@@ -11,7 +11,12 @@
 #include <hv/guest_tree.h>
 #include <hv/partition.h>
 
-#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
+#define TRY(x)                     \
+	do {                       \
+		int _e = (x);      \
+		if (_e < 0)        \
+			return _e; \
+	} while (0)
 
 /* The guest node of config device index i: the hardware node's path in the guest tree. */
 static int guest_node_of(void *fdt, const void *hw, const struct hv_config *cfg, int i)
@@ -25,8 +30,8 @@ static int guest_node_of(void *fdt, const void *hw, const struct hv_config *cfg,
 }
 
 /* The guest phandle of the device config node target assigns in partition pi, or < 0. */
-static int guest_phandle(void *fdt, const void *hw, const struct hv_config *cfg, int pi,
-			 int target, uint32_t *ph)
+static int guest_phandle(void *fdt, const void *hw, const struct hv_config *cfg, int pi, int target,
+			 uint32_t *ph)
 {
 	int node = -HV_ENOENT;
 
@@ -42,12 +47,13 @@ static int guest_phandle(void *fdt, const void *hw, const struct hv_config *cfg,
 }
 
 /* Apply one node-update-phandle node (upd, config tree) to the guest node of device i. */
-static int apply(void *fdt, int i, const void *hw, const void *cfg_fdt,
-		 const struct hv_config *cfg, int pi, int upd)
+static int apply(void *fdt, int i, const void *hw, const void *cfg_fdt, const struct hv_config *cfg,
+		 int pi, int upd)
 {
 	int prop;
 
-	fdt_for_each_property_offset(prop, cfg_fdt, upd) {
+	fdt_for_each_property_offset(prop, cfg_fdt, upd)
+	{
 		const char *name;
 		int len;
 		const fdt32_t *v = fdt_getprop_by_offset(cfg_fdt, prop, &name, &len);
@@ -55,8 +61,8 @@ static int apply(void *fdt, int i, const void *hw, const void *cfg_fdt,
 
 		if (!v || len != 4 || !strcmp(name, "phandle") || !strcmp(name, "linux,phandle"))
 			continue;
-		TRY(guest_phandle(fdt, hw, cfg, pi, fdt_node_offset_by_phandle(cfg_fdt,
-			fdt32_to_cpu(*v)), &ph));
+		TRY(guest_phandle(fdt, hw, cfg, pi,
+				  fdt_node_offset_by_phandle(cfg_fdt, fdt32_to_cpu(*v)), &ph));
 		/* offsets move when a phandle is added: look the device up afterwards */
 		FDT_TRY(fdt_setprop_u32(fdt, guest_node_of(fdt, hw, cfg, i), name, ph));
 	}
@@ -71,7 +77,8 @@ int guest_tree_phandle_updates(void *fdt, const struct partition *p, const void 
 
 		if (cfg->device[i].owner != p->cfg_index)
 			continue;
-		fdt_for_each_subnode(child, cfg_fdt, cfg->device[i].node) {
+		fdt_for_each_subnode(child, cfg_fdt, cfg->device[i].node)
+		{
 			const char *name = fdt_get_name(cfg_fdt, child, NULL);
 
 			if (strcmp(name, "node-update-phandle") &&

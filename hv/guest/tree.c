@@ -21,7 +21,12 @@
 #include <hv/platform.h>
 #include <hv/errmgr.h>
 
-#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)	/* an hv code */
+#define TRY(x)                     \
+	do {                       \
+		int _e = (x);      \
+		if (_e < 0)        \
+			return _e; \
+	} while (0) /* an hv code */
 
 static int setprop_u64(void *fdt, int node, const char *name, uint64_t v)
 {
@@ -74,8 +79,8 @@ static int add_partition_handle(void *fdt, int handles, int h, const struct hand
 
 /* Handle nodes are added last handle first: libfdt inserts a new subnode before its
  * siblings, so the guest sees them in handle order. */
-static int add_byte_channels(void *fdt, int handles, const struct partition *p,
-			     const void *cfg_fdt, const struct hv_config *cfg, uint32_t pic)
+static int add_byte_channels(void *fdt, int handles, const struct partition *p, const void *cfg_fdt,
+			     const struct hv_config *cfg, uint32_t pic)
 {
 	char name[32];
 
@@ -99,7 +104,7 @@ static int add_byte_channels(void *fdt, int handles, const struct partition *p,
 		TRY(fdt_setprop_string(fdt, node, "label",
 				       fdt_get_name(cfg_fdt, cfg->bc[c->cfg_index].node, NULL)));
 		if (!c->rx_irq || !c->tx_irq)
-			continue;	/* the vPIC was full (said at boot): the guest polls */
+			continue; /* the vPIC was full (said at boot): the guest polls */
 		/* rx then tx, level (drivers/tty/ehv_bytechan.c: irq 0 = rx, 1 = tx) */
 		TRY(add_irq(fdt, node, pic, (uint32_t)c->rx_handle, VPIC_SENSE_LEVEL));
 		TRY(add_irq(fdt, node, pic, (uint32_t)c->tx_handle, VPIC_SENSE_LEVEL));
@@ -113,7 +118,7 @@ static int add_hypervisor(void *fdt, const struct partition *p, const void *cfg_
 	uint32_t insns[8];
 	fdt32_t be[8];
 	int n = arch_hcall_instructions(insns, 8);
-	int pic = vpic_tree_node(fdt);	/* first: it adds a node, offsets below come after */
+	int pic = vpic_tree_node(fdt); /* first: it adds a node, offsets below come after */
 	int hv, handles;
 
 	TRY(pic);
@@ -161,7 +166,7 @@ static int add_chosen(void *fdt, const struct partition *p, const struct cfg_par
 	char path[64];
 
 	FDT_TRY(chosen);
-	if (cp->has_rootfs) {	/* Linux's initrd (of/fdt.c early_init_dt_check_for_initrd) */
+	if (cp->has_rootfs) { /* Linux's initrd (of/fdt.c early_init_dt_check_for_initrd) */
 		TRY(setprop_u64(fdt, chosen, "linux,initrd-start", cp->rootfs_guest));
 		TRY(setprop_u64(fdt, chosen, "linux,initrd-end",
 				cp->rootfs_guest + cp->rootfs_src.size));
@@ -200,12 +205,16 @@ static int add_aliases(void *fdt, const struct partition *p, const void *cfg_fdt
 		return 0;
 	node = fdt_add_subnode(fdt, 0, "aliases");
 	FDT_TRY(node);
-	fdt_for_each_property_offset(prop, cfg_fdt, cfg_aliases) {
+	fdt_for_each_property_offset(prop, cfg_fdt, cfg_aliases)
+	{
 		const char *name;
 		int len;
 		const void *v = fdt_getprop_by_offset(cfg_fdt, prop, &name, &len);
-		const char *target = len == 4 ? alias_target(p, cfg, fdt_node_offset_by_phandle(
-				cfg_fdt, fdt32_ld(v)), path, sizeof(path)) : NULL;
+		const char *target =
+			len == 4 ? alias_target(p, cfg,
+						fdt_node_offset_by_phandle(cfg_fdt, fdt32_ld(v)),
+						path, sizeof(path))
+				 : NULL;
 
 		if (target)
 			FDT_TRY(fdt_setprop_string(fdt, node, name, target));
@@ -235,7 +244,7 @@ static int update_verb(void *fdt, int node, const char *verb, const char *val, i
 		while ((child = fdt_first_subnode(fdt, node)) >= 0)
 			FDT_TRY(fdt_del_node(fdt, child));
 	} else {
-		return 1;	/* not a verb */
+		return 1; /* not a verb */
 	}
 	return 0;
 }
@@ -261,7 +270,8 @@ int guest_tree_node_update(void *fdt, int node, const void *cfg_fdt, int update)
 {
 	int prop, child;
 
-	fdt_for_each_property_offset(prop, cfg_fdt, update) {
+	fdt_for_each_property_offset(prop, cfg_fdt, update)
+	{
 		const char *name;
 		int len, r;
 		const char *val = fdt_getprop_by_offset(cfg_fdt, prop, &name, &len);
@@ -275,7 +285,8 @@ int guest_tree_node_update(void *fdt, int node, const void *cfg_fdt, int update)
 		if (r)
 			FDT_TRY(fdt_setprop(fdt, node, name, val, len));
 	}
-	fdt_for_each_subnode(child, cfg_fdt, update) {
+	fdt_for_each_subnode(child, cfg_fdt, update)
+	{
 		const char *name = fdt_get_name(cfg_fdt, child, NULL);
 		int target = fdt_subnode_offset(fdt, node, name);
 
@@ -300,11 +311,11 @@ int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_
 	TRY(add_root(buf, p));
 	TRY(add_hypervisor(buf, p, cfg_fdt, cfg));
 	TRY(add_memory(buf, p));
-	TRY(guest_boot.tree_cpus(buf, p, hv_platform, hw_cpu));	/* the boot protocol's */
+	TRY(guest_boot.tree_cpus(buf, p, hv_platform, hw_cpu)); /* the boot protocol's */
 	TRY(add_chosen(buf, p, cp));
-	TRY(device_tree_add(buf, p, hw, cfg_fdt, cfg));	/* issue 5: assigned devices */
-	TRY(errmgr_tree_add(buf, p));	/* issue 15: the error-manager node */
-	TRY(guest_tree_phandle_updates(buf, p, hw, cfg_fdt, cfg));	/* Topaz, issue 15 */
+	TRY(device_tree_add(buf, p, hw, cfg_fdt, cfg)); /* issue 5: assigned devices */
+	TRY(errmgr_tree_add(buf, p));                   /* issue 15: the error-manager node */
+	TRY(guest_tree_phandle_updates(buf, p, hw, cfg_fdt, cfg)); /* Topaz, issue 15 */
 	TRY(add_aliases(buf, p, cfg_fdt, cfg, cp->aliases));
 	if (cp->node_update >= 0)
 		TRY(guest_tree_node_update(buf, 0, cfg_fdt, cp->node_update));

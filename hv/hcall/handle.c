@@ -42,8 +42,9 @@ static int each_reverse(struct partition *p, bool prestart)
 
 	for (int i = PART_MAX_HANDLES - 1; i >= 0; i--) {
 		struct handle *h = p->handles[i];
-		int (*op)(struct handle *) = !h || !h->ops ? NULL :
-					     prestart ? h->ops->prestart : h->ops->prereset;
+		int (*op)(struct handle *) = !h || !h->ops ? NULL
+					     : prestart    ? h->ops->prestart
+							   : h->ops->prereset;
 		int err = op ? op(h) : 0;
 
 		if (err && !first)

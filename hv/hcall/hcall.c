@@ -3,8 +3,8 @@
 #include <string.h>
 #include <hv/byte_chan.h>
 #include <hv/console.h>
-#include <hv/device_hcall.h>	/* issue 5: device ABI and vPIC */
-#include <hv/dma_hcall.h>	/* issue 6: DMA enable/disable */
+#include <hv/device_hcall.h> /* issue 5: device ABI and vPIC */
+#include <hv/dma_hcall.h>    /* issue 6: DMA enable/disable */
 #include <hv/event.h>
 #include <hv/hcall.h>
 #include <hv/manager.h>
@@ -13,9 +13,9 @@
 #include <hv/claim.h>
 #include <hv/errmgr.h>
 
-#define BYTES_PER_REG	4	/* the ABI packs 4 bytes a register (ePAPR), on every arch */
-#define BC_DATA_REG	2	/* reg[2..5] carry the bytes */
-#define BC_MAX_BYTES	(4 * BYTES_PER_REG)
+#define BYTES_PER_REG 4 /* the ABI packs 4 bytes a register (ePAPR), on every arch */
+#define BC_DATA_REG   2 /* reg[2..5] carry the bytes */
+#define BC_MAX_BYTES  (4 * BYTES_PER_REG)
 
 typedef void (*hcall_fn)(struct vcpu *v, struct hcall_regs *r);
 
@@ -164,16 +164,19 @@ static const hcall_fn bulkhead_calls[] = {
 	[HC_NUMBER(BH_DEVICE_RESET)] = hc_device_reset,
 };
 
-#define N(t)	(sizeof(t) / sizeof((t)[0]))
+#define N(t) (sizeof(t) / sizeof((t)[0]))
 
 static hcall_fn lookup(unsigned long token)
 {
 	unsigned long n = HC_NUMBER(token);
 
 	switch (HC_VENDOR(token)) {
-	case HC_VENDOR_EPAPR: return n < N(epapr_calls) ? epapr_calls[n] : NULL;
-	case HC_VENDOR_FSL: return n < N(fsl_calls) ? fsl_calls[n] : NULL;
-	case HC_VENDOR_BULKHEAD: return n < N(bulkhead_calls) ? bulkhead_calls[n] : NULL;
+	case HC_VENDOR_EPAPR:
+		return n < N(epapr_calls) ? epapr_calls[n] : NULL;
+	case HC_VENDOR_FSL:
+		return n < N(fsl_calls) ? fsl_calls[n] : NULL;
+	case HC_VENDOR_BULKHEAD:
+		return n < N(bulkhead_calls) ? bulkhead_calls[n] : NULL;
 	}
 	return NULL;
 }

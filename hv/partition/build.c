@@ -15,7 +15,7 @@
 #include <hv/arch.h>
 #include <hv/arch/boot.h>
 
-#define DEFAULT_DTB	0x10000ull	/* dtb window when the config names none */
+#define DEFAULT_DTB 0x10000ull /* dtb window when the config names none */
 
 /* The config every partition is built from (set by the memory unit's init). */
 static struct unit_env env;
@@ -23,7 +23,7 @@ static struct unit_env env;
 /* Image sources (guest-image, linux-rootfs) in a memory-like node of the hardware tree (NOR
  * flash behind the local bus, SRAM): mapped for the hypervisor once at boot, before the
  * secondaries copy the TLB1 table (arch_ioremap). RAM sources are read at VA = PA. */
-#define MAX_ROM_SRCS	(2 * CFG_MAX_PARTITIONS)
+#define MAX_ROM_SRCS (2 * CFG_MAX_PARTITIONS)
 
 struct rom_src {
 	uint64_t pa, size;
@@ -42,8 +42,7 @@ static bool in_rom(const struct hv_config *cfg, uint64_t pa, uint64_t size)
 	return false;
 }
 
-static int map_rom_src(const struct hv_config *cfg, const char *part, uint64_t pa,
-		       uint64_t size)
+static int map_rom_src(const struct hv_config *cfg, const char *part, uint64_t pa, uint64_t size)
 {
 	const void *va;
 
@@ -52,7 +51,8 @@ static int map_rom_src(const struct hv_config *cfg, const char *part, uint64_t p
 	va = nr_rom_srcs < MAX_ROM_SRCS ? arch_ioremap(pa, size) : NULL;
 	if (!va) {
 		hv_printf("partition %s: cannot map its image source 0x%llx (0x%llx bytes) in "
-			  "flash\n", part, (unsigned long long)pa, (unsigned long long)size);
+			  "flash\n",
+			  part, (unsigned long long)pa, (unsigned long long)size);
 		return -HV_ENOMEM;
 	}
 	rom_srcs[nr_rom_srcs++] = (struct rom_src){ pa, size, va };
@@ -82,7 +82,8 @@ static void zero_areas(const void *cfg_fdt, const struct hv_config *cfg)
 			strcpy(path, "?");
 		if (guest_phys_zero(a->phys.base, a->phys.size)) {
 			hv_printf("memory: %s cannot be zeroed (zero-pma): not in the hypervisor's "
-				  "RAM mapping\n", path);
+				  "RAM mapping\n",
+				  path);
 			continue;
 		}
 		hv_printf("memory: %s zeroed (zero-pma, %llu KiB)\n", path,
@@ -101,14 +102,14 @@ static int memory_init(const struct unit_env *e)
 		const struct cfg_partition *cp = &cfg->part[i];
 
 		if ((cp->has_image && map_rom_src(cfg, cp->label, cp->image_src, cp->image_size)) ||
-		    (cp->has_rootfs && map_rom_src(cfg, cp->label, cp->rootfs_src.base,
-						   cp->rootfs_src.size)))
+		    (cp->has_rootfs &&
+		     map_rom_src(cfg, cp->label, cp->rootfs_src.base, cp->rootfs_src.size)))
 			return -HV_ENOMEM;
 	}
 	return 0;
 }
 
-#define NO_PCPU		(-1)	/* pcpu_of_hw_id(): no such CPU */
+#define NO_PCPU (-1) /* pcpu_of_hw_id(): no such CPU */
 
 static int pcpu_of_hw_id(unsigned int hw_id)
 {
@@ -131,7 +132,8 @@ static int setup_vcpus(struct partition *p, uint64_t cpus)
 			hv_printf("partition %s: CPU %u cannot be used\n", p->name, hw);
 			return -HV_EINVAL;
 		}
-		p->vcpu[p->nr_vcpus] = (struct vcpu){ .part = p, .index = p->nr_vcpus,
+		p->vcpu[p->nr_vcpus] = (struct vcpu){ .part = p,
+						      .index = p->nr_vcpus,
 						      .pcpu = (unsigned int)pcpu };
 		p->nr_vcpus++;
 	}
@@ -151,10 +153,10 @@ static void setup_memory(struct partition *p, const struct hv_config *cfg, int i
 			continue;
 		/* an area shared by mapping alone is shared too (Topaz); the "implicit-share"
 		 * mutation scrubs it as private, the negative control of test_topaz.py */
-		bool shared = pma->shared && !(pma->implicit_share &&
-					       hv_mutated("implicit-share"));
+		bool shared = pma->shared && !(pma->implicit_share && hv_mutated("implicit-share"));
 
-		p->mem[p->nr_mem++] = (struct part_mem){ .gpa = gm->guest, .hpa = pma->phys.base,
+		p->mem[p->nr_mem++] = (struct part_mem){ .gpa = gm->guest,
+							 .hpa = pma->phys.base,
 							 .size = pma->phys.size,
 							 .shared = shared };
 	}
@@ -184,7 +186,7 @@ static void memory_destroy(struct partition *p)
 	free(p->tree);
 	p->tree = NULL;
 	p->nr_mem = 0;
-	p->nr_regions = 0;	/* regions the devices unit mapped */
+	p->nr_regions = 0; /* regions the devices unit mapped */
 	p->dtb_gpa = p->dtb_size = 0;
 }
 
@@ -203,7 +205,7 @@ static int build_tree(struct partition *p)
 		free(buf);
 		return err;
 	}
-	kept = malloc(fdt_totalsize(buf));	/* keep what it needs, not the whole window */
+	kept = malloc(fdt_totalsize(buf)); /* keep what it needs, not the whole window */
 	if (kept) {
 		memcpy(kept, buf, fdt_totalsize(buf));
 		free(buf);
@@ -237,9 +239,9 @@ static int load_image(struct partition *p)
 		return err;
 	}
 	/* linux-rootfs (an initramfs): copied as it is; /chosen names it (guest/tree.c) */
-	if (cp->has_rootfs && guest_write(p, cp->rootfs_guest,
-					  src_ptr(cp->rootfs_src.base, cp->rootfs_src.size),
-					  (size_t)cp->rootfs_src.size)) {
+	if (cp->has_rootfs &&
+	    guest_write(p, cp->rootfs_guest, src_ptr(cp->rootfs_src.base, cp->rootfs_src.size),
+			(size_t)cp->rootfs_src.size)) {
 		hv_printf("partition %s: linux-rootfs does not fit in the partition's memory\n",
 			  p->name);
 		return -HV_EFAULT;
@@ -257,8 +259,7 @@ static int memory_reset(struct partition *p)
 }
 
 DEFINE_UNIT(memory, .order = UNIT_ORDER_MEMORY, .init = memory_init,
-	    .partition_create = memory_create, .destroy = memory_destroy,
-	    .reset = memory_reset);
+	    .partition_create = memory_create, .destroy = memory_destroy, .reset = memory_reset);
 
 static int vcpus_create(struct partition *p, const struct unit_env *e)
 {

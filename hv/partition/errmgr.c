@@ -23,13 +23,13 @@
 
 /* One partition's error-manager node. */
 struct errmgr {
-	struct handle handle;		/* HANDLE_ERRMGR, obj = this */
+	struct handle handle; /* HANDLE_ERRMGR, obj = this */
 	struct partition *part;
 	int handle_nr;
-	struct vpic_irq *doorbell;	/* edge software source, raised per record */
+	struct vpic_irq *doorbell; /* edge software source, raised per record */
 	int doorbell_handle;
 	enum cfg_claim claimable;
-	volatile bool holder;		/* receives the errors now */
+	volatile bool holder; /* receives the errors now */
 };
 
 static struct errmgr mgrs[CFG_MAX_ERR_MGRS];
@@ -101,8 +101,13 @@ static void errmgr_destroy(struct partition *p)
 DEFINE_UNIT(errmgr, .order = UNIT_ORDER_ERRMGR, .partition_create = errmgr_create,
 	    .destroy = errmgr_destroy);
 
-#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
-#define CLAIM_STATE_LEN	8	/* "standby" + NUL; "active" padded with NULs */
+#define TRY(x)                     \
+	do {                       \
+		int _e = (x);      \
+		if (_e < 0)        \
+			return _e; \
+	} while (0)
+#define CLAIM_STATE_LEN 8 /* "standby" + NUL; "active" padded with NULs */
 
 static const char claim_state[2][CLAIM_STATE_LEN] = { "standby", "active" };
 
@@ -203,7 +208,9 @@ static void fill_dma(struct bh_error *e, const void *ctx)
 	snprintf(e->domain, sizeof(e->domain), BH_ERR_DOMAIN_DMA);
 	snprintf(e->error, sizeof(e->error), "%s 0x%x blocked %s at 0x%llx (reason 0x%x)",
 		 s->kind == IOMMU_SRC_PCI ? "pci" : "liodn", (unsigned int)s->id,
-		 f->flags & IOMMU_WRITE ? "write" : f->flags & IOMMU_READ ? "read" : "access",
+		 f->flags & IOMMU_WRITE  ? "write"
+		 : f->flags & IOMMU_READ ? "read"
+					 : "access",
 		 (unsigned long long)f->addr, (unsigned int)f->reason);
 	if (s->unit >= 0 && device_hw_tree())
 		fdt_get_path(device_hw_tree(), s->unit, e->hdev_tree_path,
@@ -239,7 +246,7 @@ static void move_mgr(void *ctx)
 	claim_tree_update(m->from);
 	claim_tree_update(m->to);
 	qlock();
-	waiting = q_count != 0;	/* what is queued is the new holder's to read */
+	waiting = q_count != 0; /* what is queued is the new holder's to read */
 	arch_spin_unlock(&errq_lock);
 	if (waiting)
 		vpic_soft_raise(m->to->doorbell);
@@ -270,13 +277,13 @@ static struct errmgr *reader(struct vcpu *v, struct hcall_regs *r)
 	struct handle *h = handle_get(v->part, r->reg[0], HANDLE_ERRMGR);
 
 	if (hv_mutated("errmgr-anyone") && holder())
-		return holder();	/* negative control: no permission check */
+		return holder(); /* negative control: no permission check */
 	if (!m) {
-		r->reg[0] = EV_EPERM;	/* not an error manager at all */
+		r->reg[0] = EV_EPERM; /* not an error manager at all */
 	} else if ((!h || h->obj != m) && r->reg[0] != BH_ERR_GLOBAL_QUEUE) {
 		r->reg[0] = EV_EINVAL;
 	} else if (!m->holder) {
-		r->reg[0] = EV_EPERM;	/* standby: claim it first */
+		r->reg[0] = EV_EPERM; /* standby: claim it first */
 	} else {
 		return m;
 	}

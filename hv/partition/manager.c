@@ -15,12 +15,12 @@
 #include <hv/unit.h>
 #include <hv/vpic.h>
 
-#define MAX_MANAGED	32
-#define SELF		0xffffffffUL	/* "the caller's own partition": MEMCPY, STOP, RESTART */
-#define SG_ENTRY_SIZE	32		/* struct fh_sg_list: source, target, size, reserved */
-#define MEMCPY_CHUNK	4096
-#define MEMCPY_SLICE	(64u << 10)	/* bytes one PARTITION_MEMCPY call copies at most */
-#define MEMCPY_SLICE_ENTRIES	64	/* list entries one call looks at, at most */
+#define MAX_MANAGED          32
+#define SELF                 0xffffffffUL /* "the caller's own partition": MEMCPY, STOP, RESTART */
+#define SG_ENTRY_SIZE        32           /* struct fh_sg_list: source, target, size, reserved */
+#define MEMCPY_CHUNK         4096
+#define MEMCPY_SLICE         (64u << 10) /* bytes one PARTITION_MEMCPY call copies at most */
+#define MEMCPY_SLICE_ENTRIES 64          /* list entries one call looks at, at most */
 
 /* One manager -> managed link, reachable through the manager's handle table, with its
  * state-change doorbell: a software vPIC source of the manager raised whenever the managed
@@ -90,7 +90,7 @@ static struct partition *target_arg(struct vcpu *v, struct hcall_regs *r, unsign
 	struct handle *h = handle_get(v->part, n, HANDLE_PARTITION);
 
 	if (!h && hv_mutated("manage-unchecked") && n < nr_partitions)
-		return &partitions[n];	/* negative control: a handle taken as a partition index */
+		return &partitions[n]; /* negative control: a handle taken as a partition index */
 	if (!h) {
 		r->reg[0] = EV_EINVAL;
 		part_stats(v->part)->bad_hcalls++;
@@ -115,7 +115,9 @@ static struct partition *self_or_target(struct vcpu *v, struct hcall_regs *r)
 static unsigned long ev_of(int err)
 {
 	static const struct ev_status map[] = {
-		{ -HV_EINVAL, EV_INVALID_STATE }, { -HV_EBUSY, EV_EAGAIN }, { -HV_EIO, EV_EIO },
+		{ -HV_EINVAL, EV_INVALID_STATE },
+		{ -HV_EBUSY, EV_EAGAIN },
+		{ -HV_EIO, EV_EIO },
 	};
 
 	return hv_err_to_ev(err, map, sizeof(map) / sizeof(map[0]), EV_CONFIG);
@@ -126,8 +128,10 @@ static unsigned long ev_of(int err)
 void hc_partition_get_status(struct vcpu *v, struct hcall_regs *r)
 {
 	static const unsigned long map[] = {
-		[PART_STOPPED] = FH_PARTITION_STOPPED, [PART_STARTING] = FH_PARTITION_STARTING,
-		[PART_RUNNING] = FH_PARTITION_RUNNING, [PART_STOPPING] = FH_PARTITION_STOPPING,
+		[PART_STOPPED] = FH_PARTITION_STOPPED,
+		[PART_STARTING] = FH_PARTITION_STARTING,
+		[PART_RUNNING] = FH_PARTITION_RUNNING,
+		[PART_STOPPING] = FH_PARTITION_STOPPING,
 	};
 	struct partition *p = self_or_target(v, r);
 
@@ -153,8 +157,8 @@ void hc_partition_stop(struct vcpu *v, struct hcall_regs *r)
 	struct partition *p = self_or_target(v, r);
 
 	if (p)
-		r->reg[0] = ev_of(partition_stop(p, p == v->part ? "stopped itself" :
-						  "stopped by its manager"));
+		r->reg[0] = ev_of(partition_stop(p, p == v->part ? "stopped itself"
+								 : "stopped by its manager"));
 }
 
 void hc_partition_restart(struct vcpu *v, struct hcall_regs *r)
@@ -252,8 +256,8 @@ void hc_partition_memcpy(struct vcpu *v, struct hcall_regs *r)
 {
 	struct partition *from = r->reg[0] == SELF ? v->part : target_arg(v, r, r->reg[0]);
 	struct partition *to = r->reg[1] == SELF ? v->part : target_arg(v, r, r->reg[1]);
-	struct memcpy_cont *c = &((struct part_memcpy *)unit_slot(v->part, &manager_unit))
-				     ->vcpu[v->index];
+	struct memcpy_cont *c =
+		&((struct part_memcpy *)unit_slot(v->part, &manager_unit))->vcpu[v->index];
 	uint64_t sg = ((uint64_t)r->reg[3] << 32) | r->reg[2], budget = MEMCPY_SLICE, done;
 	unsigned long count = r->reg[4];
 	unsigned int entries = 0;

@@ -17,12 +17,13 @@
 #include <hv/unit.h>
 #include <hv/errmgr.h>
 
-#define IMA_MAX		(64ull << 20)	/* ePAPR initial mapping: at most 64 MiB */
-#define STOP_SYNC_MS	2000	/* a stopper waits this long, then the stop goes on
+#define IMA_MAX (64ull << 20) /* ePAPR initial mapping: at most 64 MiB */
+#define STOP_SYNC_MS \
+	2000               /* a stopper waits this long, then the stop goes on
 					 * without it (stop_complete()) */
-#define STOP_WARN_MS	5000		/* say so if a vCPU has not left by then */
-#define START_WAIT_MS	200		/* a start waits this long for a stop to complete */
-#define KICK_MS		10		/* kick again while waiting */
+#define STOP_WARN_MS  5000 /* say so if a vCPU has not left by then */
+#define START_WAIT_MS 200  /* a start waits this long for a stop to complete */
+#define KICK_MS       10   /* kick again while waiting */
 
 struct partition partitions[PART_MAX];
 unsigned int nr_partitions;
@@ -77,7 +78,8 @@ int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_c
 	int err;
 
 	if (cfg->nr_parts > PART_MAX) {
-		hv_printf("config: %d partitions; this build supports %d\n", cfg->nr_parts, PART_MAX);
+		hv_printf("config: %d partitions; this build supports %d\n", cfg->nr_parts,
+			  PART_MAX);
 		return -HV_ENOSPC;
 	}
 	env = (struct unit_env){ .hw_fdt = hw_fdt, .cfg_fdt = cfg_fdt, .cfg = cfg };
@@ -90,7 +92,7 @@ int partitions_create(const void *hw_fdt, const void *cfg_fdt, const struct hv_c
 			nr_partitions++;
 	}
 	if (err) {
-		destroy_all();		/* the partitions built, last first, then the units' init */
+		destroy_all(); /* the partitions built, last first, then the units' init */
 		units_exit();
 	}
 	return err;
@@ -104,8 +106,7 @@ static void report_started(const struct partition *p)
 
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
 		n += (size_t)snprintf(cpus + n, sizeof(cpus) - n, " %u", p->vcpu[i].pcpu);
-	hv_printf("partition %s: started on cpu%s%s\n", p->name, p->nr_vcpus > 1 ? "s" : "",
-		  cpus);
+	hv_printf("partition %s: started on cpu%s%s\n", p->name, p->nr_vcpus > 1 ? "s" : "", cpus);
 }
 
 int partition_start(struct partition *p)
@@ -137,7 +138,7 @@ static int may_start(struct partition *p)
 		return -HV_EINVAL;
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
 		if (p->vcpu[i].state == VCPU_RUNNING)
-			return -HV_EBUSY;	/* still leaving guest context */
+			return -HV_EBUSY; /* still leaving guest context */
 	if (!p->held[0] && units_prestart(p))
 		partition_hold(p, "a reset operation failed before the start");
 	if (p->held[0]) {
@@ -182,7 +183,7 @@ int partition_start_at(struct partition *p, uint64_t entry, bool load)
 		p->start_load = load;
 		p->timing.start = arch_time_now();
 		p->vcpu[0].state = VCPU_LOADING;
-		event_state(p, PART_STARTING, NULL);	/* before vCPU 0's CPU can say running */
+		event_state(p, PART_STARTING, NULL); /* before vCPU 0's CPU can say running */
 		arch_mb();
 		p->state = PART_STARTING;
 		arch_mb();
@@ -289,8 +290,10 @@ static void sysreset_if_idle(void)
 			return;
 	hv_printf("sysreset-on-partition-stop: no partition is running: resetting the system\n");
 	err = arch_system_reset(hv_platform);
-	hv_printf("sysreset-on-partition-stop: %s\n", err == -HV_ENODEV ? "this board has no reset "
-		  "register the hypervisor knows (fsl,has-rstcr)" : "the board did not reset");
+	hv_printf("sysreset-on-partition-stop: %s\n",
+		  err == -HV_ENODEV ? "this board has no reset "
+				      "register the hypervisor knows (fsl,has-rstcr)"
+				    : "the board did not reset");
 }
 
 /* The second half of every stop, run by whichever CPU first sees a STOPPING p with no vCPU
@@ -345,7 +348,7 @@ static void wait_vcpus_out(struct partition *p, const struct vcpu *self)
 	uint64_t ms = arch_time_freq() / 1000, t0 = arch_time_now();
 
 	if (self)
-		return;		/* it leaves guest context itself, right after this trap */
+		return; /* it leaves guest context itself, right after this trap */
 	while (vcpu_in_guest(p) && arch_time_now() - t0 < ms * STOP_SYNC_MS) {
 		if (arch_time_now() - p->stop_kicked > ms * KICK_MS)
 			kick_out(p, NULL);
@@ -371,11 +374,11 @@ static int stop(struct partition *p, const char *why, bool restart, bool exited)
 	p->stop_why = why;
 	p->stop_restart = restart;
 	p->stop_exited = exited;
-	p->stop_waiter = !self;	/* vCPUs leave the completion (and its line) to the stopper */
+	p->stop_waiter = !self; /* vCPUs leave the completion (and its line) to the stopper */
 	p->stop_warned = false;
 	p->timing.stop = arch_time_now();
 	arch_mb();
-	p->state = PART_STOPPING;	/* from now on no vCPU of p enters guest context */
+	p->state = PART_STOPPING; /* from now on no vCPU of p enters guest context */
 	arch_mb();
 	arch_spin_unlock(&p->lock);
 	event_state(p, PART_STOPPING, why);
@@ -384,7 +387,8 @@ static int stop(struct partition *p, const char *why, bool restart, bool exited)
 	left = vcpu_in_guest(p);
 	if (left && left != self)
 		hv_printf("partition %s: stopping: vcpu %u has not left guest context yet; the "
-			  "stop completes when it does\n", p->name, left->index);
+			  "stop completes when it does\n",
+			  p->name, left->index);
 	stop_complete(p);
 	return 0;
 }
@@ -439,7 +443,8 @@ void partitions_poll(void)
 		if (v && !p->stop_warned && now - p->timing.stop > ms * STOP_WARN_MS) {
 			p->stop_warned = true;
 			hv_printf("partition %s: vcpu %u has not left guest context for %d ms "
-				  "(still stopping)\n", p->name, v->index, STOP_WARN_MS);
+				  "(still stopping)\n",
+				  p->name, v->index, STOP_WARN_MS);
 		}
 		if (v && now - p->stop_kicked > ms * KICK_MS)
 			kick_out(p, NULL);
@@ -462,7 +467,8 @@ void partition_entered(struct partition *p)
 		return;
 	p->timing.entered = arch_time_now();
 	if (t->stop && t->stop < t->start)
-		hv_log(LOG_DEBUG, "partition %s: restart (us): vcpus out %llu, quiesce %llu, "
+		hv_log(LOG_DEBUG,
+		       "partition %s: restart (us): vcpus out %llu, quiesce %llu, "
 		       "start %llu, pick-up %llu, scrub %llu, load %llu, enter %llu, total %llu\n",
 		       p->name, us(t->stop, t->vcpus_out), us(t->vcpus_out, t->quiesced),
 		       us(t->quiesced, t->start), us(t->start, t->picked),
@@ -479,7 +485,7 @@ int partition_stop_dma(struct partition *p)
 	if (p->state != PART_STOPPED)
 		err = -HV_EINVAL;
 	else if (units_prestart(p))
-		err = -HV_EIO;	/* held back: the quiesce said why */
+		err = -HV_EIO; /* held back: the quiesce said why */
 	arch_spin_unlock(&p->lock);
 	return err;
 }

@@ -8,7 +8,7 @@
 #include <hv/partition.h>
 #include <hv/unit.h>
 
-#define UNIT_MAX	32
+#define UNIT_MAX 32
 
 /* The section's bounds: link.ld defines them for the hypervisor; a host linker provides
  * __start_/__stop_ symbols for a section named like a C identifier. */
@@ -48,7 +48,7 @@ const struct unit *unit_nth(unsigned int n)
 
 void *unit_slot(const struct partition *p, const struct unit *u)
 {
-	unsigned int i = (unsigned int)(p->id - 1);	/* ids are 1-based */
+	unsigned int i = (unsigned int)(p->id - 1); /* ids are 1-based */
 
 	return u->slots && i < PART_MAX ? (char *)u->slots + i * u->slot_size : NULL;
 }
@@ -61,7 +61,7 @@ static void clear_slot(const struct partition *p, const struct unit *u)
 		memset(s, 0, u->slot_size);
 }
 
-static unsigned int nr_inited;	/* units [0, nr_inited) have run init */
+static unsigned int nr_inited; /* units [0, nr_inited) have run init */
 
 /* Exit units [0, nr_inited), last first. */
 void units_exit(void)
@@ -102,12 +102,12 @@ static void destroy_first(struct partition *p, unsigned int n)
 int units_create(struct partition *p, const struct unit_env *env)
 {
 	for (unsigned int i = 0; i < units_count(); i++)
-		clear_slot(p, sorted[i]);	/* a unit may use another's slot at create */
+		clear_slot(p, sorted[i]); /* a unit may use another's slot at create */
 	for (unsigned int i = 0; i < units_count(); i++) {
 		int err = sorted[i]->partition_create ? sorted[i]->partition_create(p, env) : 0;
 
 		if (err) {
-			clear_slot(p, sorted[i]);	/* it cleaned up after itself */
+			clear_slot(p, sorted[i]); /* it cleaned up after itself */
 			destroy_first(p, i);
 			return err;
 		}

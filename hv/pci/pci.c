@@ -24,53 +24,53 @@
 #include <hv/pci.h>
 #include <hv/partition.h>
 
-#define MAX_FUNCS	8
-#define CFG_PAGE	0x1000u
+#define MAX_FUNCS 8
+#define CFG_PAGE  0x1000u
 /* Assigned functions' configuration spaces appear at arch_guest_pci_cfg_gpa (one page each,
  * device number * 8 + function; <hv/arch/boot.h>). */
 
-#define PCI_VENDOR	0x00
-#define PCI_COMMAND	0x04
-#define PCI_BAR0	0x10
-#define PCI_CAP_PTR	0x34
-#define PCI_ROM		0x30
-#define PCI_INT_LINE	0x3c
-#define PCI_INT_PIN	0x3d
-#define CMD_MEM		0x0002u
-#define CMD_MASTER	0x0004u
-#define CMD_INTX_DIS	0x0400u
-#define CMD_GUEST_MASK	(CMD_MEM | CMD_MASTER | CMD_INTX_DIS)
-#define STATUS_CAP	0x00100000u	/* in the dword at 0x04 */
-#define CAP_PCIE	0x10
-#define PCIE_DEVCAP	0x04		/* Device Capabilities, from the capability */
-#define DEVCAP_FLR	0x10000000u	/* bit 28: Function Level Reset capable */
-#define PCIE_DEVCTL	0x08		/* Device Control (low half of the dword) */
-#define DEVCTL_FLR	0x8000u		/* bit 15: Initiate Function Level Reset */
-#define FLR_WAIT_MS	100		/* PCIe Base 3.0, 6.6.2: wait before using the function */
-#define CAP_MSI		0x05
-#define CAP_MSIX	0x11
-#define MSI_ENABLE	0x00010000u	/* Message Control bit 0, in the capability's dword */
-#define MSIX_ENABLE	0x80000000u	/* Message Control bit 15 */
-#define MSIX_MASK	0x40000000u	/* Message Control bit 14: Function Mask */
-#define BAR_IO		0x1u
-#define BAR_64		0x4u
-#define BAR_TYPE_MASK	0x6u
+#define PCI_VENDOR     0x00
+#define PCI_COMMAND    0x04
+#define PCI_BAR0       0x10
+#define PCI_CAP_PTR    0x34
+#define PCI_ROM        0x30
+#define PCI_INT_LINE   0x3c
+#define PCI_INT_PIN    0x3d
+#define CMD_MEM        0x0002u
+#define CMD_MASTER     0x0004u
+#define CMD_INTX_DIS   0x0400u
+#define CMD_GUEST_MASK (CMD_MEM | CMD_MASTER | CMD_INTX_DIS)
+#define STATUS_CAP     0x00100000u /* in the dword at 0x04 */
+#define CAP_PCIE       0x10
+#define PCIE_DEVCAP    0x04        /* Device Capabilities, from the capability */
+#define DEVCAP_FLR     0x10000000u /* bit 28: Function Level Reset capable */
+#define PCIE_DEVCTL    0x08        /* Device Control (low half of the dword) */
+#define DEVCTL_FLR     0x8000u     /* bit 15: Initiate Function Level Reset */
+#define FLR_WAIT_MS    100         /* PCIe Base 3.0, 6.6.2: wait before using the function */
+#define CAP_MSI        0x05
+#define CAP_MSIX       0x11
+#define MSI_ENABLE     0x00010000u /* Message Control bit 0, in the capability's dword */
+#define MSIX_ENABLE    0x80000000u /* Message Control bit 15 */
+#define MSIX_MASK      0x40000000u /* Message Control bit 14: Function Mask */
+#define BAR_IO         0x1u
+#define BAR_64         0x4u
+#define BAR_TYPE_MASK  0x6u
 
 /* One assigned function and what the guest has done to its config space. */
 struct pci_func {
 	struct partition *part;
-	int bridge;			/* host bridge node in the hardware tree */
+	int bridge; /* host bridge node in the hardware tree */
 	uint32_t bdf;
-	uint32_t bar[6];		/* the values the hypervisor programmed */
-	uint32_t bar_mask[6];		/* size masks (0: BAR absent or upper half) */
-	bool sizing[6];			/* the guest wrote all ones */
+	uint32_t bar[6];      /* the values the hypervisor programmed */
+	uint32_t bar_mask[6]; /* size masks (0: BAR absent or upper half) */
+	bool sizing[6];       /* the guest wrote all ones */
 	uint8_t int_line;
-	bool guest_master;		/* the guest's Bus Master Enable, as it wrote it */
-	bool dma_on;			/* DMA source enabled: bus mastering may reach it */
-	arch_spinlock_t cmd_lock;	/* command register: guest writes vs. DMA enable/quiesce */
-	uint8_t pin;			/* interrupt pin (1 = INTA), 0 = none */
-	uint32_t id;			/* device << 16 | vendor */
-	struct dev_region region[6];	/* BARs as regions (size 0: absent) */
+	bool guest_master;           /* the guest's Bus Master Enable, as it wrote it */
+	bool dma_on;                 /* DMA source enabled: bus mastering may reach it */
+	arch_spinlock_t cmd_lock;    /* command register: guest writes vs. DMA enable/quiesce */
+	uint8_t pin;                 /* interrupt pin (1 = INTA), 0 = none */
+	uint32_t id;                 /* device << 16 | vendor */
+	struct dev_region region[6]; /* BARs as regions (size 0: absent) */
 };
 
 /* Bus addresses handed out from a bridge's memory window (bump allocator). */
@@ -108,8 +108,9 @@ static struct pci_window *window_of(const void *hw, int bridge)
 
 		if (pw->space != PLAT_PCI_MEM32)
 			continue;
-		*w = (struct pci_window){ .bridge = bridge, .bus = pw->bus, .cpu = pw->cpu,
-					  .size = pw->size };
+		*w = (struct pci_window){
+			.bridge = bridge, .bus = pw->bus, .cpu = pw->cpu, .size = pw->size
+		};
 		w->next = w->bus;
 		if (pci_arch_outbound(br, w->cpu, w->bus, w->size))
 			return NULL;
@@ -146,7 +147,7 @@ static int place_bars(struct pci_func *f, struct pci_window *w)
 		size = (uint64_t)(~(sz & ~0xfu)) + 1;
 		size &= 0xffffffffull;
 		if (size < DEV_PAGE_SIZE)
-			size = DEV_PAGE_SIZE;	/* keep every BAR in pages of its own */
+			size = DEV_PAGE_SIZE; /* keep every BAR in pages of its own */
 		bus = (w->next + size - 1) & ~(size - 1);
 		if (bus + size > w->bus + w->size)
 			return -HV_ENOSPC;
@@ -156,10 +157,12 @@ static int place_bars(struct pci_func *f, struct pci_window *w)
 		cfg_wr(f, reg, f->bar[i]);
 		if ((sz & BAR_TYPE_MASK) == BAR_64 && i < 5) {
 			cfg_wr(f, reg + 4, 0);
-			i++;		/* the upper half: reads as 0, not a region */
+			i++; /* the upper half: reads as 0, not a region */
 		}
-		*r = (struct dev_region){ .phys = w->cpu + (bus - w->bus), .size = size,
-					  .prop = BH_DT_PROP_NONE, .prop_index = i };
+		*r = (struct dev_region){ .phys = w->cpu + (bus - w->bus),
+					  .size = size,
+					  .prop = BH_DT_PROP_NONE,
+					  .prop_index = i };
 		r->guest = r->phys;
 		r->flags = BH_REGION_FLAG_READ | BH_REGION_FLAG_WRITE | BH_REGION_FLAG_MMAP |
 			   BH_REGION_FLAG_PHYS_VALID;
@@ -318,13 +321,13 @@ int pci_function_probe(const void *hw, int bridge, uint32_t bdf)
 		return -HV_ENODEV;
 	}
 	nr_funcs++;
-	cfg_wr(f, PCI_COMMAND, 0);		/* no decoding while BARs move */
+	cfg_wr(f, PCI_COMMAND, 0); /* no decoding while BARs move */
 	err = place_bars(f, w);
 	if (err)
 		return err;
 	f->pin = (uint8_t)(cfg_rd(f, PCI_INT_LINE) >> 8);
-	cfg_wr(f, PCI_COMMAND, CMD_MEM);	/* the guest adds bus mastering */
-	pci_msi_off(f->bridge, f->bdf);		/* firmware may have left MSI on */
+	cfg_wr(f, PCI_COMMAND, CMD_MEM); /* the guest adds bus mastering */
+	pci_msi_off(f->bridge, f->bdf);  /* firmware may have left MSI on */
 	return 0;
 }
 
@@ -355,8 +358,8 @@ int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d)
 	if (err)
 		return err;
 	if (!f->pin || f->pin > 4 || dev_desc_pci_intx(hw, d, f->pin))
-		d->irq[BH_PCI_INTX_IRQ_INDEX] = (struct dev_irq){ .node = d->hw_node,
-								  .prop = BH_DT_PROP_NONE };
+		d->irq[BH_PCI_INTX_IRQ_INDEX] =
+			(struct dev_irq){ .node = d->hw_node, .prop = BH_DT_PROP_NONE };
 	hv_printf("partition %s: PCI %04lx:%04lx at %02lx:%02lx.%lu\n", p->name,
 		  (unsigned long)(f->id & 0xffff), (unsigned long)(f->id >> 16),
 		  (unsigned long)(d->pci_bdf >> 8), (unsigned long)((d->pci_bdf >> 3) & 0x1f),
@@ -434,7 +437,7 @@ static bool function_level_reset(struct pci_func *f)
 		return false;
 	cfg_wr(f, (unsigned int)cap + PCIE_DEVCTL,
 	       (cfg_rd(f, (unsigned int)cap + PCIE_DEVCTL) & 0xffff) | DEVCTL_FLR);
-	for (t0 = arch_time_now(); arch_time_now() - t0 < wait; )
+	for (t0 = arch_time_now(); arch_time_now() - t0 < wait;)
 		arch_cpu_relax();
 	for (unsigned int i = 0; i < 6; i++)
 		if (f->bar[i] || f->bar_mask[i])

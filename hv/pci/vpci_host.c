@@ -27,19 +27,19 @@
 #include <hv/pci.h>
 #include <hv/vpci_host.h>
 
-#define CFG_ADDR		0x000
-#define CFG_DATA		0x004
-#define CFG_ENABLE		0x80000000u
-#define CFG_BUS(a)		(((a) >> 16) & 0xff)
-#define CFG_DEVFN(a)		(((a) >> 8) & 0xff)
-#define CFG_REG(a)		(((a) & 0xfc) | (((a) >> 16) & 0xf00))
+#define CFG_ADDR     0x000
+#define CFG_DATA     0x004
+#define CFG_ENABLE   0x80000000u
+#define CFG_BUS(a)   (((a) >> 16) & 0xff)
+#define CFG_DEVFN(a) (((a) >> 8) & 0xff)
+#define CFG_REG(a)   (((a)&0xfc) | (((a) >> 16) & 0xf00))
 
 /* The made-up host bridge at devfn 0: Freescale vendor id, class "processor, PowerPC"
  * (0x0b20, which Linux's fixup_hide_host_resource_fsl hides from resource assignment), header
  * type 0, programming interface 0 (host mode), BAR0 a 1 MiB memory BAR (PCSRBAR). */
-#define HB_ID			0x00301957u	/* device 0x0030, vendor 0x1957 */
-#define HB_CLASS		0x0b200000u	/* class code << 8, revision 0 */
-#define HB_BAR0_MASK		0xfff00000u
+#define HB_ID        0x00301957u /* device 0x0030, vendor 0x1957 */
+#define HB_CLASS     0x0b200000u /* class code << 8, revision 0 */
+#define HB_BAR0_MASK 0xfff00000u
 
 /* One partition's emulated controller. lock guards cfg_addr and the pair of accesses a
  * configuration cycle makes (CFG_ADDR then CFG_DATA from any vCPU); lock order: this lock,
@@ -48,11 +48,11 @@ struct vpci_host {
 	struct partition *part;
 	arch_spinlock_t lock;
 	uint32_t cfg_addr;
-	uint32_t hb_bar0, hb_cmd;	/* host bridge header: BAR0 and command/status */
-	uint8_t shadow[VPCI_HOST_SIZE];	/* every other register, big-endian as written */
+	uint32_t hb_bar0, hb_cmd;       /* host bridge header: BAR0 and command/status */
+	uint8_t shadow[VPCI_HOST_SIZE]; /* every other register, big-endian as written */
 };
 
-static struct vpci_host hosts[PART_MAX];	/* the vPCI unit's slots */
+static struct vpci_host hosts[PART_MAX]; /* the vPCI unit's slots */
 extern const struct unit vpci_unit;
 
 static void host_lock(struct vpci_host *h)
@@ -202,7 +202,12 @@ static int vpci_reset(struct partition *p)
 
 DEFINE_UNIT(vpci, .order = UNIT_ORDER_VPCI, UNIT_SLOTS(hosts), .reset = vpci_reset);
 
-#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)	/* an hv code */
+#define TRY(x)                     \
+	do {                       \
+		int _e = (x);      \
+		if (_e < 0)        \
+			return _e; \
+	} while (0) /* an hv code */
 
 /* The controller as a child of a simple-bus (Linux's CoreNet platform creates devices for
  * the root's simple-bus children only), with the properties of the PCI bus binding (IEEE
@@ -212,7 +217,7 @@ int vpci_host_tree(void *fdt, int pic, uint64_t cpu, uint64_t bus, uint64_t size
 		   const struct vpci_intx *intx, unsigned int n)
 {
 	int sb, node;
-	fdt32_t ranges[7] = { cpu_to_fdt32(0x02000000), cpu_to_fdt32((uint32_t)(bus >> 32)),
+	fdt32_t ranges[7] = { cpu_to_fdt32(0x02000000),    cpu_to_fdt32((uint32_t)(bus >> 32)),
 			      cpu_to_fdt32((uint32_t)bus), cpu_to_fdt32((uint32_t)(cpu >> 32)),
 			      cpu_to_fdt32((uint32_t)cpu), cpu_to_fdt32((uint32_t)(size >> 32)),
 			      cpu_to_fdt32((uint32_t)size) };
@@ -239,9 +244,13 @@ int vpci_host_tree(void *fdt, int pic, uint64_t cpu, uint64_t bus, uint64_t size
 	FDT_TRY(fdt_setprop(fdt, node, "interrupt-map-mask", mask, sizeof(mask)));
 	FDT_TRY(fdt_setprop(fdt, node, "interrupt-map", NULL, 0));
 	for (unsigned int i = 0; i < n; i++) {
-		fdt32_t e[7] = { cpu_to_fdt32(intx[i].devfn << 8), 0, 0,
-				 cpu_to_fdt32(intx[i].pin), cpu_to_fdt32((uint32_t)pic),
-				 cpu_to_fdt32(intx[i].handle), cpu_to_fdt32(intx[i].sense) };
+		fdt32_t e[7] = { cpu_to_fdt32(intx[i].devfn << 8),
+				 0,
+				 0,
+				 cpu_to_fdt32(intx[i].pin),
+				 cpu_to_fdt32((uint32_t)pic),
+				 cpu_to_fdt32(intx[i].handle),
+				 cpu_to_fdt32(intx[i].sense) };
 
 		FDT_TRY(fdt_appendprop(fdt, node, "interrupt-map", e, sizeof(e)));
 	}

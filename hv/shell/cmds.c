@@ -85,8 +85,8 @@ static int print_tree(const char *what, const void *fdt)
 	int err;
 
 	if (!fdt) {
-		sh_printf("%s: no %s\n", what, !strcmp(what, "hdt") ? "hardware tree" :
-			  "configuration");
+		sh_printf("%s: no %s\n", what,
+			  !strcmp(what, "hdt") ? "hardware tree" : "configuration");
 		return -HV_ENOENT;
 	}
 	sh_report_begin();
@@ -122,9 +122,9 @@ static int cmd_gdt(int argc, char **argv)
 	if (hv_mutated("gdt-in-place"))
 		return gdt_in_place(p);
 	if (p->state == PART_STARTING) {
-		tree = NULL;	/* being built */
+		tree = NULL; /* being built */
 	} else {
-		arch_mb();	/* the tree was complete before the state left "starting" */
+		arch_mb(); /* the tree was complete before the state left "starting" */
 		tree = p->tree;
 	}
 	if (!tree) {
@@ -158,9 +158,12 @@ static int cmd_cdt(int argc, char **argv)
 static const char *lifecycle_error(int err)
 {
 	switch (err) {
-	case -HV_EINVAL: return "not in a state that allows it (see 'list')";
-	case -HV_EBUSY: return "busy: being started or stopped";
-	default: return "failed (see the messages above)";
+	case -HV_EINVAL:
+		return "not in a state that allows it (see 'list')";
+	case -HV_EBUSY:
+		return "busy: being started or stopped";
+	default:
+		return "failed (see the messages above)";
 	}
 }
 
@@ -210,8 +213,9 @@ static int cmd_console(int argc, char **argv)
 
 	if (err)
 		return err;
-	h = byte_chan_stdout_handle(p) < 0 ? NULL :
-	    handle_get(p, (unsigned long)byte_chan_stdout_handle(p), HANDLE_BYTE_CHANNEL);
+	h = byte_chan_stdout_handle(p) < 0
+		    ? NULL
+		    : handle_get(p, (unsigned long)byte_chan_stdout_handle(p), HANDLE_BYTE_CHANNEL);
 	if (!h) {
 		sh_printf("console: %s has no console byte channel\n", p->name);
 		return -HV_ENODEV;
@@ -231,10 +235,11 @@ static int cmd_reset(int argc, char **argv)
 	if (shell_args(argc, argv, 0, 0, 0, &a))
 		return -HV_EINVAL;
 	sh_printf("reset: resetting the system\n");
-	sh_flush();	/* said before the board goes */
+	sh_flush(); /* said before the board goes */
 	err = arch_system_reset(hv_platform);
 	sh_printf("reset: %s\n", err == -HV_ENODEV ? "this board has no reset register the "
-		  "hypervisor knows (fsl,has-rstcr)" : "the board did not reset");
+						     "hypervisor knows (fsl,has-rstcr)"
+						   : "the board did not reset");
 	return err;
 }
 
@@ -306,8 +311,7 @@ static int cmd_dma(int argc, char **argv)
 }
 
 const struct shell_cmd shell_commands[] = {
-	{ "help", "help [COMMAND]", "list the commands, or show one command's usage",
-	  shell_help },
+	{ "help", "help [COMMAND]", "list the commands, or show one command's usage", shell_help },
 	{ "version", "version [--json]", "hypervisor version, architecture, boot time",
 	  cmd_version },
 	{ "cpus", "cpus", "physical CPUs: state and idle heartbeat", cmd_cpus },
@@ -317,8 +321,10 @@ const struct shell_cmd shell_commands[] = {
 	{ "start", "start PARTITION", "start a stopped partition (scrub, load, boot)", cmd_start },
 	{ "stop", "stop PARTITION", "stop a running partition", cmd_stop },
 	{ "restart", "restart PARTITION", "stop (if running) and start again", cmd_restart },
-	{ "console", "console PARTITION", "attach the input to a partition's console (Ctrl-] "
-	  "returns)", cmd_console },
+	{ "console", "console PARTITION",
+	  "attach the input to a partition's console (Ctrl-] "
+	  "returns)",
+	  cmd_console },
 	{ "gdb", "gdb PARTITION [STUB]", "attach the input to a partition's gdb stub (bhctl gdb)",
 	  cmd_gdb },
 	{ "stats", "stats [PARTITION] [--clear] [--json]",

@@ -12,7 +12,7 @@
 #include <hv/shell.h>
 #include "priv.h"
 
-#define MIB	(1024 * 1024)
+#define MIB (1024 * 1024)
 
 static uint64_t mem_total(const struct partition *p)
 {
@@ -127,8 +127,8 @@ static void json_partition(const struct partition *p)
 			sh_printf(",\"mux_channel\":%d", c->mux_channel);
 		else if (c->peer && c->peer->owner)
 			sh_printf(",\"peer\":\"%s\"", c->peer->owner->name);
-		sh_printf(",\"console\":%s}", (int)h == byte_chan_stdout_handle(p) ? "true" :
-			  "false");
+		sh_printf(",\"console\":%s}",
+			  (int)h == byte_chan_stdout_handle(p) ? "true" : "false");
 		first = 0;
 	}
 	sh_printf("],\"uptime_ms\":%llu,\"exit_code\":%d,\"faults\":%lu,\"held_back\":",

@@ -9,7 +9,7 @@
 #include <hv/shell.h>
 #include "priv.h"
 
-#define LOG_DEFAULT	20
+#define LOG_DEFAULT 20
 
 uint64_t shell_ms(uint64_t ticks)
 {

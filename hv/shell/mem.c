@@ -22,7 +22,8 @@ static unsigned int handles_in_use(const struct partition *p)
 static void mem_json(const struct mallinfo *mi)
 {
 	sh_printf(",\"heap\":{\"in_use\":%lu,\"free\":%lu,\"claimed\":%lu,\"reserved\":%lu},"
-		  "\"handles\":[", (unsigned long)mi->uordblks, (unsigned long)mi->fordblks,
+		  "\"handles\":[",
+		  (unsigned long)mi->uordblks, (unsigned long)mi->fordblks,
 		  (unsigned long)mi->arena, (unsigned long)heap_reserved());
 	for (unsigned int i = 0; i < nr_partitions; i++) {
 		sh_printf("%s{\"name\":", i ? "," : "");
@@ -44,8 +45,8 @@ int cmd_mem(int argc, char **argv)
 	mi = mallinfo();
 	__malloc_unlock(NULL);
 	sh_printf("heap: %lu bytes in use, %lu free, %lu claimed of %lu reserved\n",
-		  (unsigned long)mi.uordblks, (unsigned long)mi.fordblks,
-		  (unsigned long)mi.arena, (unsigned long)heap_reserved());
+		  (unsigned long)mi.uordblks, (unsigned long)mi.fordblks, (unsigned long)mi.arena,
+		  (unsigned long)heap_reserved());
 	for (unsigned int i = 0; i < nr_partitions; i++)
 		sh_printf("handles: %s %u of %u\n", partitions[i].name,
 			  handles_in_use(&partitions[i]), (unsigned int)PART_MAX_HANDLES);

@@ -9,8 +9,8 @@
 #include <hv/jbuf.h>
 #include <hv/shell.h>
 
-#define REPLY_SIZE	24576
-#define DATA_SIZE	16384
+#define REPLY_SIZE 24576
+#define DATA_SIZE  16384
 
 /* Only the shell's CPU touches these (under the shell lock). */
 static char reply[REPLY_SIZE], data[DATA_SIZE];

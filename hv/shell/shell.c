@@ -12,9 +12,9 @@
 #include <hv/partition.h>
 #include <hv/shell.h>
 
-#define LINE_MAX_LEN	128
-#define ARGV_MAX	8
-#define PROMPT		"bulkhead> "
+#define LINE_MAX_LEN 128
+#define ARGV_MAX     8
+#define PROMPT       "bulkhead> "
 
 /* The line being typed; script: started with Ctrl-B, so not echoed as typed (bhctl). */
 static char line[LINE_MAX_LEN];
@@ -68,7 +68,7 @@ static int run_line(char *s)
 	if (script) {
 		char cmd[LINE_MAX_LEN];
 
-		strcpy(cmd, s);		/* the first word names the reply; s is split in place */
+		strcpy(cmd, s); /* the first word names the reply; s is split in place */
 		sh_reply_begin(s, strtok(cmd, " \t") ? cmd : "");
 	}
 	argc = split(s, argv);
@@ -111,7 +111,7 @@ static void end_of_line(void)
 	if (!att_chan)
 		shell_prompt();
 	else
-		byte_chan_attach(att_chan, true);	/* after "console: attached": its prompt */
+		byte_chan_attach(att_chan, true); /* after "console: attached": its prompt */
 }
 
 static void edit(int c)
@@ -139,7 +139,7 @@ static void edit(int c)
 void shell_attach(struct partition *p, struct byte_chan *c)
 {
 	att_part = p;
-	att_chan = c;	/* attached once its message is out (end_of_line()) */
+	att_chan = c; /* attached once its message is out (end_of_line()) */
 }
 
 /* Attached: every byte but the detach key goes to the partition (a full ring drops it). */
@@ -151,7 +151,7 @@ static void attached_input(int c)
 		byte_chan_inject(att_chan, &b, 1);
 		return;
 	}
-	byte_chan_attach(att_chan, false);	/* its unfinished line gives way to the shell's */
+	byte_chan_attach(att_chan, false); /* its unfinished line gives way to the shell's */
 	sh_printf("console: detached from %s, back to the shell\n", att_part->name);
 	sh_flush();
 	att_chan = NULL;

@@ -12,16 +12,21 @@
 #include <hv/stats.h>
 #include "priv.h"
 
-#define HC_MAX	(PART_MAX_VCPUS * STATS_HCALL_SLOTS)
+#define HC_MAX (PART_MAX_VCPUS * STATS_HCALL_SLOTS)
 
 /* A partition's counters summed over its vCPUs. */
 struct part_sum {
-	struct vcpu_stats s;		/* exits[] summed; hcall[] unused */
+	struct vcpu_stats s; /* exits[] summed; hcall[] unused */
 	unsigned int nr_hc;
-	struct { uint32_t token, count; } hc[HC_MAX];	/* by token, in order of first use */
+	struct {
+		uint32_t token, count;
+	} hc[HC_MAX]; /* by token, in order of first use */
 };
 
-static const struct { uint32_t token; const char *name; } hc_names[] = {
+static const struct {
+	uint32_t token;
+	const char *name;
+} hc_names[] = {
 	{ EV_BYTE_CHANNEL_SEND, "EV_BYTE_CHANNEL_SEND" },
 	{ EV_BYTE_CHANNEL_RECEIVE, "EV_BYTE_CHANNEL_RECEIVE" },
 	{ EV_BYTE_CHANNEL_POLL, "EV_BYTE_CHANNEL_POLL" },
@@ -90,10 +95,11 @@ static void text(const struct partition *p, const struct part_sum *t)
 
 	sh_printf("partition %d %s\n", p->id, p->name);
 	sh_printf("  traps %lu  emulated %lu  hypercalls %lu  tlb-refills %lu  delivered %lu  "
-		  "faults %lu  bad-hypercalls %lu  dma-faults %lu\n", (unsigned long)t->s.traps,
-		  (unsigned long)t->s.emulated, (unsigned long)t->s.hcalls,
-		  (unsigned long)t->s.tlb_refills, (unsigned long)t->s.reflected,
-		  (unsigned long)part_stats(p)->faults, (unsigned long)part_stats(p)->bad_hcalls,
+		  "faults %lu  bad-hypercalls %lu  dma-faults %lu\n",
+		  (unsigned long)t->s.traps, (unsigned long)t->s.emulated,
+		  (unsigned long)t->s.hcalls, (unsigned long)t->s.tlb_refills,
+		  (unsigned long)t->s.reflected, (unsigned long)part_stats(p)->faults,
+		  (unsigned long)part_stats(p)->bad_hcalls,
 		  (unsigned long)part_stats(p)->dma_faults);
 	for (unsigned int r = 0; r < STATS_EXIT_REASONS; r++)
 		if (t->s.exits[r])
@@ -115,10 +121,11 @@ static void json(const struct partition *p, const struct part_sum *t)
 	sh_json_str(p->name);
 	sh_printf(",\"traps\":%lu,\"emulated\":%lu,\"hcalls\":%lu,\"tlb_refills\":%lu,"
 		  "\"delivered\":%lu,\"faults\":%lu,\"bad_hcalls\":%lu,\"dma_faults\":%lu,"
-		  "\"hcalls_other\":%lu,\"traps_by_reason\":[", (unsigned long)t->s.traps,
-		  (unsigned long)t->s.emulated, (unsigned long)t->s.hcalls,
-		  (unsigned long)t->s.tlb_refills, (unsigned long)t->s.reflected,
-		  (unsigned long)part_stats(p)->faults, (unsigned long)part_stats(p)->bad_hcalls,
+		  "\"hcalls_other\":%lu,\"traps_by_reason\":[",
+		  (unsigned long)t->s.traps, (unsigned long)t->s.emulated,
+		  (unsigned long)t->s.hcalls, (unsigned long)t->s.tlb_refills,
+		  (unsigned long)t->s.reflected, (unsigned long)part_stats(p)->faults,
+		  (unsigned long)part_stats(p)->bad_hcalls,
 		  (unsigned long)part_stats(p)->dma_faults, (unsigned long)t->s.hcall_other);
 	for (unsigned int r = 0; r < STATS_EXIT_REASONS; r++) {
 		if (!t->s.exits[r])
@@ -147,7 +154,7 @@ static void clear(struct partition *p)
  * with --clear, the reply's data is "cleared":[names]. */
 static void json_parts(const struct partition *only, bool cleared)
 {
-	static struct part_sum t;	/* large: not on the stack */
+	static struct part_sum t; /* large: not on the stack */
 	int first = 1;
 
 	sh_printf(cleared ? "\"cleared\":[" : "\"partitions\":[");
@@ -170,7 +177,7 @@ static void json_parts(const struct partition *only, bool cleared)
 
 static void text_or_clear(struct partition *only, bool clearing)
 {
-	static struct part_sum t;	/* large: not on the stack */
+	static struct part_sum t; /* large: not on the stack */
 
 	for (unsigned int i = 0; i < nr_partitions; i++) {
 		struct partition *p = &partitions[i];

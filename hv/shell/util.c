@@ -11,7 +11,7 @@
 #include <hv/partition.h>
 #include <hv/shell.h>
 
-#define OUT_SIZE	16384	/* "log 64" fits; a device tree does not (sh_report_begin) */
+#define OUT_SIZE 16384 /* "log 64" fits; a device tree does not (sh_report_begin) */
 
 /* Output of the running command; only the shell's CPU writes it (under the shell lock).
  * in_report: the console is held until the command's output is written (sh_report_begin). */
@@ -38,7 +38,7 @@ static void flush_lines(int force)
 	while (!force && n && out[n - 1] != '\n')
 		n--;
 	if (!n)
-		n = out_len;	/* one line longer than the buffer: written in pieces */
+		n = out_len; /* one line longer than the buffer: written in pieces */
 	emit(out, n);
 	memmove(out, out + n, out_len - n);
 	out_len -= n;
@@ -100,7 +100,7 @@ void sh_report_end(void)
 void sh_abandon(void)
 {
 	out_len = 0;
-	in_report = 0;	/* the console is given back by console_fatal_end() */
+	in_report = 0; /* the console is given back by console_fatal_end() */
 	sh_reply_drop();
 }
 
@@ -139,8 +139,9 @@ int shell_args(int argc, char **argv, unsigned int allowed, int min_pos, int max
 {
 	*a = (struct sh_args){ 0 };
 	for (int i = 1; i < argc; i++) {
-		unsigned int f = !strcmp(argv[i], "--json") ? SH_JSON :
-				 !strcmp(argv[i], "--clear") ? SH_CLEAR : 0;
+		unsigned int f = !strcmp(argv[i], "--json")    ? SH_JSON
+				 : !strcmp(argv[i], "--clear") ? SH_CLEAR
+							       : 0;
 
 		if (f && (allowed & f))
 			a->flags |= f;

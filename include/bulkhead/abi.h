@@ -6,8 +6,8 @@
 #ifndef BULKHEAD_ABI_H
 #define BULKHEAD_ABI_H
 
-#define BULKHEAD_ABI_MAJOR	1
-#define BULKHEAD_ABI_MINOR	0
+#define BULKHEAD_ABI_MAJOR 1
+#define BULKHEAD_ABI_MINOR 0
 
 #include <bulkhead/errors.h>
 #include <bulkhead/hcall.h>

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <guest/guest.h>
 
-#define MAX_TARGETS	8
+#define MAX_TARGETS 8
 
 static int parse_targets(uint64_t *t)
 {

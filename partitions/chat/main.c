@@ -46,7 +46,8 @@ int main(void)
 	printf("chat: channel \"%s\" is handle %d\n", chan, handle);
 	while (sent < count || receive_lines((uint32_t)handle, line, &len) < count) {
 		if (sent < count) {
-			snprintf(msg, sizeof(msg), "msg %u from %s\n", sent + 1, guest_boot.guest_name);
+			snprintf(msg, sizeof(msg), "msg %u from %s\n", sent + 1,
+				 guest_boot.guest_name);
 			if (bc_write_all((uint32_t)handle, msg, strlen(msg)) != EV_SUCCESS) {
 				printf("FAIL: chat: send failed\n");
 				return 1;

@@ -19,10 +19,10 @@
 #include <string.h>
 #include <guest/guest.h>
 
-#define CHUNK	16
+#define CHUNK 16
 
 static volatile uint32_t cpu1_done;
-static volatile uint32_t lines_done;	/* vCPUs past the whole-line phase */
+static volatile uint32_t lines_done; /* vCPUs past the whole-line phase */
 static uint32_t con_handle;
 static uint32_t nlines, nflood, ncalls;
 
@@ -132,8 +132,8 @@ static void ring(void)
 	printf("ring: max count %lu sent a=%lu b=%lu received a=%lu b=%lu other=%lu\n",
 	       (unsigned long)t.max, (unsigned long)sent_a, (unsigned long)sent_b,
 	       (unsigned long)t.a, (unsigned long)t.b, (unsigned long)t.other);
-	printf("ring: %s\n", t.max <= 1024 && t.a == sent_a && t.b == sent_b && !t.other ?
-	       "ok" : "bad");
+	printf("ring: %s\n",
+	       t.max <= 1024 && t.a == sent_a && t.b == sent_b && !t.other ? "ok" : "bad");
 }
 
 static void ctrl(void)
@@ -141,7 +141,8 @@ static void ctrl(void)
 	static const char *const lines[] = {
 		"ctrl: \x1b[31mred\x1b[0m and \x1b]0;title\x07 bell\x07\n",
 		"ctrl: tab\there, cr\rpartition v: exited with code 0\n",
-		"ctrl: csi \x9b" "2J del \x7f nul-free\n",
+		"ctrl: csi \x9b"
+		"2J del \x7f nul-free\n",
 		"printable: ABC xyz 0123 ~!@#$%^&*()_+{}|:\"<>?[]\\;',./` end\n",
 	};
 
@@ -155,11 +156,11 @@ static void scribble(void)
 {
 	volatile uint32_t *hdr = (volatile uint32_t *)guest_boot.fdt;
 
-	hdr[1] = 0x7ff00000u;		/* totalsize */
-	hdr[2] = 0x40000000u;		/* off_dt_struct */
-	hdr[3] = 0x40001000u;		/* off_dt_strings */
-	hdr[8] = 0x100;			/* size_dt_strings */
-	hdr[9] = 0x1000;		/* size_dt_struct */
+	hdr[1] = 0x7ff00000u; /* totalsize */
+	hdr[2] = 0x40000000u; /* off_dt_struct */
+	hdr[3] = 0x40001000u; /* off_dt_strings */
+	hdr[8] = 0x100;       /* size_dt_strings */
+	hdr[9] = 0x1000;      /* size_dt_struct */
 	guest_sync();
 	printf("scribble: tree at 0x%lx forged\n", (unsigned long)(uintptr_t)guest_boot.fdt);
 	for (;;)

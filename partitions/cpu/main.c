@@ -16,11 +16,11 @@
 #include <guest/guest.h>
 #include <guest/user.h>
 
-#define SPRN_IVOR9	409
-#define SPRN_IVOR12	412
-#define SPRN_IVOR35	531
-#define SPRN_IVOR36	532
-#define SPRN_IVOR37	533
+#define SPRN_IVOR9  409
+#define SPRN_IVOR12 412
+#define SPRN_IVOR35 531
+#define SPRN_IVOR36 532
+#define SPRN_IVOR37 533
 
 static volatile uint32_t dbell_count[GUEST_MAX_CPUS];
 static volatile uint32_t crit_count[GUEST_MAX_CPUS];
@@ -80,13 +80,14 @@ static void csr(const char *name, unsigned int which, uint32_t val)
 	else
 		mtspr(SPRN_BUCSR, val);
 	for (polls = 0; polls < 1000; polls++) {
-		r = which == 0 ? mfspr(SPRN_L1CSR0) : which == 1 ? mfspr(SPRN_L1CSR1) :
-		    mfspr(SPRN_BUCSR);
+		r = which == 0   ? mfspr(SPRN_L1CSR0)
+		    : which == 1 ? mfspr(SPRN_L1CSR1)
+				 : mfspr(SPRN_BUCSR);
 		if (!(r & (L1CSR_CFI | L1CSR_CLFC | BUCSR_BBFI)))
 			break;
 	}
-	printf("cpu: %s write 0x%08lx read 0x%08lx%s\n", name, (unsigned long)val,
-	       (unsigned long)r, polls < 1000 ? "" : " (flash bits never clear)");
+	printf("cpu: %s write 0x%08lx read 0x%08lx%s\n", name, (unsigned long)val, (unsigned long)r,
+	       polls < 1000 ? "" : " (flash bits never clear)");
 }
 
 static int test_spr(void)
@@ -113,8 +114,9 @@ static int test_spr(void)
 
 /* ---- user ----------------------------------------------------------------------------- */
 
-#define UOP(name, body) \
-	void u_##name(void *); extern const uint32_t u_##name##_at[]; \
+#define UOP(name, body)                        \
+	void u_##name(void *);                 \
+	extern const uint32_t u_##name##_at[]; \
 	__asm__(".text\n.globl u_" #name "\nu_" #name ":\n" body "\nblr\n")
 
 UOP(l1csr0, "li 5,3\nu_l1csr0_at: mtspr 1010,5");
@@ -128,10 +130,8 @@ static const struct {
 	void (*fn)(void *);
 	const uint32_t *at;
 } uops[] = {
-	{ "mtspr-l1csr0", u_l1csr0, u_l1csr0_at },
-	{ "mtspr-bucsr", u_bucsr, u_bucsr_at },
-	{ "mfspr-mmucfg", u_mmucfg, u_mmucfg_at },
-	{ "mtspr-ivor36", u_ivor36, u_ivor36_at },
+	{ "mtspr-l1csr0", u_l1csr0, u_l1csr0_at }, { "mtspr-bucsr", u_bucsr, u_bucsr_at },
+	{ "mfspr-mmucfg", u_mmucfg, u_mmucfg_at }, { "mtspr-ivor36", u_ivor36, u_ivor36_at },
 	{ "msgsnd", u_msgsnd, u_msgsnd_at },
 };
 
@@ -146,10 +146,11 @@ static int test_user(void)
 
 		printf("cpu: user %s: vec %d esr 0x%08lx at %ld\n", uops[i].name, vec,
 		       (unsigned long)f->esr, (long)(f->pc - (uint32_t)uops[i].at));
-		guest_check(vec == IVOR_PROGRAM && f->esr == ESR_PPR && f->pc == (uint32_t)uops[i].at,
+		guest_check(vec == IVOR_PROGRAM && f->esr == ESR_PPR &&
+				    f->pc == (uint32_t)uops[i].at,
 			    uops[i].name, "vec %d esr 0x%lx", vec, (unsigned long)f->esr);
 	}
-	guest_irq_enable();	/* a doorbell wrongly sent would be taken here */
+	guest_irq_enable(); /* a doorbell wrongly sent would be taken here */
 	guest_sync();
 	guest_irq_disable();
 	guest_check(mfspr(SPRN_IVOR36) == ivor36, "user mtspr IVOR36 had no effect", "0x%lx",
@@ -164,7 +165,7 @@ static int test_user(void)
 static void fp_unavail_handler(struct guest_frame *f)
 {
 	fp_unavail++;
-	f->msr |= MSR_FP;	/* enable and retry, as a kernel's lazy FP does */
+	f->msr |= MSR_FP; /* enable and retry, as a kernel's lazy FP does */
 }
 
 /* f0..f31 = base + i (as doubles' bit patterns: integers loaded with lfd) */
@@ -175,18 +176,76 @@ static void fp_fill(uint64_t base)
 	for (int i = 0; i < 32; i++)
 		buf[i] = base + (uint64_t)i;
 #define L(n) __asm__ volatile("lfd " #n ",%0" : : "m"(buf[n]))
-	L(0); L(1); L(2); L(3); L(4); L(5); L(6); L(7); L(8); L(9); L(10); L(11); L(12); L(13);
-	L(14); L(15); L(16); L(17); L(18); L(19); L(20); L(21); L(22); L(23); L(24); L(25);
-	L(26); L(27); L(28); L(29); L(30); L(31);
+	L(0);
+	L(1);
+	L(2);
+	L(3);
+	L(4);
+	L(5);
+	L(6);
+	L(7);
+	L(8);
+	L(9);
+	L(10);
+	L(11);
+	L(12);
+	L(13);
+	L(14);
+	L(15);
+	L(16);
+	L(17);
+	L(18);
+	L(19);
+	L(20);
+	L(21);
+	L(22);
+	L(23);
+	L(24);
+	L(25);
+	L(26);
+	L(27);
+	L(28);
+	L(29);
+	L(30);
+	L(31);
 #undef L
 }
 
 static void fp_read(uint64_t *buf)
 {
 #define S(n) __asm__ volatile("stfd " #n ",%0" : "=m"(buf[n]))
-	S(0); S(1); S(2); S(3); S(4); S(5); S(6); S(7); S(8); S(9); S(10); S(11); S(12); S(13);
-	S(14); S(15); S(16); S(17); S(18); S(19); S(20); S(21); S(22); S(23); S(24); S(25);
-	S(26); S(27); S(28); S(29); S(30); S(31);
+	S(0);
+	S(1);
+	S(2);
+	S(3);
+	S(4);
+	S(5);
+	S(6);
+	S(7);
+	S(8);
+	S(9);
+	S(10);
+	S(11);
+	S(12);
+	S(13);
+	S(14);
+	S(15);
+	S(16);
+	S(17);
+	S(18);
+	S(19);
+	S(20);
+	S(21);
+	S(22);
+	S(23);
+	S(24);
+	S(25);
+	S(26);
+	S(27);
+	S(28);
+	S(29);
+	S(30);
+	S(31);
 #undef S
 }
 
@@ -293,7 +352,7 @@ static void dbell_secondary(unsigned int cpu)
 	doorbell_vectors();
 	mtmsr(mfmsr() | MSR_EE | MSR_CE);
 	atomic_add_return(&ready, 1);
-	for (;;)		/* interrupts only from here on */
+	for (;;) /* interrupts only from here on */
 		;
 }
 
@@ -315,8 +374,8 @@ static int test_dbell(uint64_t ms)
 	guest_check(wait_for(&crit_count[1], 1, ms),
 		    "critical doorbell to cpu 1 delivered (IVOR37)", "none after %llu ms",
 		    (unsigned long long)ms);
-	guest_check(dbell_count[0] == 0 && crit_count[0] == 0, "cpu 0 got none of them",
-		    "%lu %lu", (unsigned long)dbell_count[0], (unsigned long)crit_count[0]);
+	guest_check(dbell_count[0] == 0 && crit_count[0] == 0, "cpu 0 got none of them", "%lu %lu",
+		    (unsigned long)dbell_count[0], (unsigned long)crit_count[0]);
 
 	/* to itself with MSR[EE] = 0: held until EE is set */
 	guest_irq_disable();
@@ -363,10 +422,10 @@ static int test_xsend(void)
 	for (uint32_t tag = 0; tag < 16; tag++)
 		if (tag != me)
 			msgsnd((MSG_DBELL << 27) | tag);
-	msgsnd((MSG_DBELL << 27) | me);		/* positive control: its own */
+	msgsnd((MSG_DBELL << 27) | me); /* positive control: its own */
 	guest_sync();
-	guest_check(dbell_count[0] == 1, "xsend: the doorbell to itself arrived, no other",
-		    "%lu", (unsigned long)dbell_count[0]);
+	guest_check(dbell_count[0] == 1, "xsend: the doorbell to itself arrived, no other", "%lu",
+		    (unsigned long)dbell_count[0]);
 	bc_write_all((uint32_t)h, "x", 1);
 	return 0;
 }
@@ -397,8 +456,8 @@ static int test_xrecv(uint64_t ms)
 
 /* ---- tlbnv ----------------------------------------------------------------------------- */
 
-#define NV_VA		0x40000000u	/* page A; page B at + 512 KiB: the same TLB0 set */
-#define NV_STRIDE	0x00080000u
+#define NV_VA     0x40000000u /* page A; page B at + 512 KiB: the same TLB0 set */
+#define NV_STRIDE 0x00080000u
 static uint8_t nv_pages[2][4096] __attribute__((aligned(4096)));
 static volatile uint32_t dtlb_misses;
 
@@ -419,14 +478,14 @@ static int test_tlbnv(void)
 
 	nv_pages[0][0] = 1;
 	nv_pages[1][0] = 2;
-	mtspr(SPRN_MAS4, MAS1_TSIZE(1));	/* misses default to TLB0, 4 KiB */
+	mtspr(SPRN_MAS4, MAS1_TSIZE(1)); /* misses default to TLB0, 4 KiB */
 	guest_set_handler(IVOR_DTLB_MISS, dtlb_handler);
 	for (int i = 0; i < 8; i++)
 		sum += *(volatile uint8_t *)(uintptr_t)(NV_VA + (i & 1) * NV_STRIDE);
 	guest_set_handler(IVOR_DTLB_MISS, NULL);
 	printf("cpu: tlbnv sum %lu misses %lu\n", (unsigned long)sum, (unsigned long)dtlb_misses);
-	guest_check(dtlb_misses == 2, "two pages of one TLB0 set stay mapped together", "%lu misses",
-		    (unsigned long)dtlb_misses);
+	guest_check(dtlb_misses == 2, "two pages of one TLB0 set stay mapped together",
+		    "%lu misses", (unsigned long)dtlb_misses);
 	return 0;
 }
 

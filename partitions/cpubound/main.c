@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <guest/guest.h>
 
-#define BUF_SIZE	65536
-#define CRC_POLY	0xedb88320u	/* bit-reversed 0x04c11db7 */
-#define LCG_SEED	0x12345678u
+#define BUF_SIZE 65536
+#define CRC_POLY 0xedb88320u /* bit-reversed 0x04c11db7 */
+#define LCG_SEED 0x12345678u
 
 static uint8_t buf[BUF_SIZE];
 static uint32_t crc_table[256];

@@ -8,7 +8,7 @@
 #include <libfdt.h>
 #include <guest/device.h>
 
-#define SENTINEL	0xa5
+#define SENTINEL 0xa5
 
 static uint32_t dev = ~0u;
 
@@ -23,7 +23,8 @@ static void find_device(void)
 	const void *fdt = guest_boot.fdt;
 	int node, len;
 
-	for (node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
 		const fdt32_t *h = fdt_getprop(fdt, node, "fsl,hv-device-handle", &len);
 
 		if (h && len == 4) {
@@ -40,12 +41,11 @@ static void bad_handles(void)
 	int console = guest_bc_find("console");
 
 	check_status("invalid handle -> EV_EINVAL", bh_device_get_info(31, &di), EV_EINVAL);
-	check_status("huge handle -> EV_EINVAL", bh_device_get_info(0x7fffffff, &di),
+	check_status("huge handle -> EV_EINVAL", bh_device_get_info(0x7fffffff, &di), EV_EINVAL);
+	check_status("byte-channel handle -> EV_EINVAL", bh_device_get_info((uint32_t)console, &di),
 		     EV_EINVAL);
-	check_status("byte-channel handle -> EV_EINVAL",
-		     bh_device_get_info((uint32_t)console, &di), EV_EINVAL);
-	check_status("other partition's device handle -> EV_EINVAL",
-		     bh_device_get_info(other, &di), EV_EINVAL);
+	check_status("other partition's device handle -> EV_EINVAL", bh_device_get_info(other, &di),
+		     EV_EINVAL);
 }
 
 static void bad_indexes(void)
@@ -94,13 +94,14 @@ static void bad_buffers(void)
 	/* argsz readable in the last 8 bytes, the 32-byte answer is not: nothing written */
 	last[0] = sizeof(struct bh_device_info);
 	last[1] = 0x12345678;
-	check_status("info buffer straddling the end -> EV_EFAULT",
-		     hcall(BH_DEVICE_GET_INFO, r), EV_EFAULT);
+	check_status("info buffer straddling the end -> EV_EFAULT", hcall(BH_DEVICE_GET_INFO, r),
+		     EV_EFAULT);
 	guest_check(last[1] == 0x12345678, "nothing written on EV_EFAULT", "0x%08lx",
 		    (unsigned long)last[1]);
 	check_status("dt-path buffer outside memory -> EV_EFAULT",
 		     bh_device_get_dt_path(dev, BH_DT_KIND_DEVICE, 0,
-					   (char *)(uintptr_t)0x7ff00000u, 64, o), EV_EFAULT);
+					   (char *)(uintptr_t)0x7ff00000u, 64, o),
+		     EV_EFAULT);
 }
 
 static void dt_path_sizes(void)
@@ -122,8 +123,7 @@ static void dt_path_sizes(void)
 		    (unsigned long)o[0]);
 	check_status("dt-path exact buffer -> EV_SUCCESS",
 		     bh_device_get_dt_path(dev, BH_DT_KIND_DEVICE, 0, buf, needed, o), EV_SUCCESS);
-	guest_check(strlen(buf) + 1 == needed && buf[0] == '/', "path written whole", "'%s'",
-		    buf);
+	guest_check(strlen(buf) + 1 == needed && buf[0] == '/', "path written whole", "'%s'", buf);
 }
 
 /* An older guest's smaller structure gets exactly argsz bytes; a newer one's tail is left. */
@@ -148,9 +148,9 @@ static void argsz_growth(void)
 	check_status("region argsz larger than known -> EV_SUCCESS",
 		     hcall(BH_DEVICE_GET_REGION_INFO, r), EV_SUCCESS);
 	guest_check(r[1] == sizeof(struct bh_region_info) &&
-		    big[sizeof(struct bh_region_info)] == SENTINEL && ri->argsz == sizeof(big),
-		    "known size returned, tail and argsz untouched", "r4 %lu",
-		    (unsigned long)r[1]);
+			    big[sizeof(struct bh_region_info)] == SENTINEL &&
+			    ri->argsz == sizeof(big),
+		    "known size returned, tail and argsz untouched", "r4 %lu", (unsigned long)r[1]);
 }
 
 static void vpic_bad_input(void)
@@ -164,10 +164,10 @@ static void vpic_bad_input(void)
 	bh_device_get_irq_info(dev, 0, &q.info, NULL);
 	check_status("vpic: device handle is not an interrupt -> EV_EINVAL",
 		     ev_int_set_mask(dev, 1), EV_EINVAL);
-	check_status("vpic: priority 16 -> EV_EINVAL",
-		     ev_int_set_config(q.handle[0], 0x2, 16, 0), EV_EINVAL);
-	check_status("vpic: no such vCPU -> EV_EINVAL",
-		     ev_int_set_config(q.handle[0], 0x2, 8, 5), EV_EINVAL);
+	check_status("vpic: priority 16 -> EV_EINVAL", ev_int_set_config(q.handle[0], 0x2, 16, 0),
+		     EV_EINVAL);
+	check_status("vpic: no such vCPU -> EV_EINVAL", ev_int_set_config(q.handle[0], 0x2, 8, 5),
+		     EV_EINVAL);
 	check_status("vpic: EOI of an interrupt not in service -> EV_INVALID_STATE",
 		     ev_int_eoi(q.handle[0]), EV_INVALID_STATE);
 	check_status("vpic: get config -> EV_SUCCESS", ev_int_get_config(q.handle[0], cfg),
@@ -193,7 +193,7 @@ int main(void)
 	vpic_bad_input();
 	check_status("unknown hypercall -> EV_UNIMPLEMENTED",
 		     hcall(HC_TOKEN(HC_VENDOR_BULKHEAD, 0x7ff), r), EV_UNIMPLEMENTED);
-	check_status("reset probe of a device-tree device -> EV_CONFIG",
-		     bh_device_reset(dev, 1), EV_CONFIG);
+	check_status("reset probe of a device-tree device -> EV_CONFIG", bh_device_reset(dev, 1),
+		     EV_CONFIG);
 	guest_finish("devabi");
 }

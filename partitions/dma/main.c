@@ -41,17 +41,17 @@
 #include <guest/device.h>
 #include <guest/guest.h>
 
-#define EDU_DMA_SRC	0x80
-#define EDU_DMA_DST	0x88
-#define EDU_DMA_CNT	0x90
-#define EDU_DMA_CMD	0x98
-#define EDU_START	0x1
-#define EDU_TO_RAM	0x2
-#define EDU_BUF		0x40000		/* edu's own 4 KiB buffer, in its DMA address space */
-#define LEN		64
-#define MARK		0xEE
-#define PCI_COMMAND	0x04
-#define CMD_MASTER	0x0004u
+#define EDU_DMA_SRC 0x80
+#define EDU_DMA_DST 0x88
+#define EDU_DMA_CNT 0x90
+#define EDU_DMA_CMD 0x98
+#define EDU_START   0x1
+#define EDU_TO_RAM  0x2
+#define EDU_BUF     0x40000 /* edu's own 4 KiB buffer, in its DMA address space */
+#define LEN         64
+#define MARK        0xEE
+#define PCI_COMMAND 0x04
+#define CMD_MASTER  0x0004u
 
 static uint8_t target[LEN] __attribute__((aligned(64)));
 static uint8_t pattern[LEN] __attribute__((aligned(64)));
@@ -59,9 +59,9 @@ static uint8_t pattern[LEN] __attribute__((aligned(64)));
  * memory outside its image, so that nothing of the guest's own start-up (BSS clearing) writes
  * it: after a restart only the hypervisor's scrub has, and what the transfer itself put
  * there shows. Inside the 8 MiB dma-window of the dma-window test. */
-#define INFLIGHT_GPA	0x700000u
-#define inflight	((volatile uint8_t *)(uintptr_t)INFLIGHT_GPA)
-static uint8_t victim[4096] __attribute__((aligned(4096)));	/* manager: watched bytes */
+#define INFLIGHT_GPA 0x700000u
+#define inflight     ((volatile uint8_t *)(uintptr_t)INFLIGHT_GPA)
+static uint8_t victim[4096] __attribute__((aligned(4096))); /* manager: watched bytes */
 /* 1 while a transfer into inflight[] is in the engine and inflight[] was zeroed before it:
  * what a manager reads (FH_PARTITION_MEMCPY) to know that bytes there landed after a stop. */
 static volatile uint32_t armed;
@@ -246,14 +246,13 @@ static int stop_in_flight(uint32_t h, int ch, int stop_dma)
 /* mode=defer: the worker's partition has defer-dma-disable. */
 static int manager_defer(uint32_t h, int ch)
 {
-	uint32_t start_args[8] = { h, 0, 1 };	/* handle, entry (unused), reload the image */
+	uint32_t start_args[8] = { h, 0, 1 }; /* handle, entry (unused), reload the image */
 
 	if (wait_byte(ch))
 		return 1;
 	printf("stop_dma while running: status %lu\n",
 	       (unsigned long)hcall1(FH_PARTITION_STOP_DMA, h));
-	printf("stopped, DMA deferred: %d bytes landed after the stop\n",
-	       stop_in_flight(h, ch, 0));
+	printf("stopped, DMA deferred: %d bytes landed after the stop\n", stop_in_flight(h, ch, 0));
 	printf("stop_dma: status %lu\n", (unsigned long)hcall1(FH_PARTITION_STOP_DMA, h));
 	printf("stop_dma again: status %lu\n", (unsigned long)hcall1(FH_PARTITION_STOP_DMA, h));
 	if (hcall1(FH_PARTITION_RESTART, h) || wait_byte(ch))
@@ -286,7 +285,7 @@ static void drain(int ch)
 
 static int fresh_byte(int ch)
 {
-	guest_udelay(20000);		/* the operator's console goes back to the shell */
+	guest_udelay(20000); /* the operator's console goes back to the shell */
 	drain(ch);
 	return wait_byte(ch);
 }
@@ -396,8 +395,9 @@ static void check_leftover(void)
 		printf("left-over DMA: timeout\n");
 		return;
 	}
-	printf("left-over DMA %s: %d bytes landed\n", busy ? "completed after the restart" :
-	       "none in flight", count_not(inflight, LEN, 0));
+	printf("left-over DMA %s: %d bytes landed\n",
+	       busy ? "completed after the restart" : "none in flight",
+	       count_not(inflight, LEN, 0));
 }
 
 /* inflight[] zeroed, armed, then a transfer into it. */
@@ -498,7 +498,7 @@ static int race(uint32_t h)
 	}
 	set_command(command() | CMD_MASTER);
 	for (uint32_t i = 1; i <= race_rounds; i++) {
-		race_go = i;			/* both vCPUs enable at once */
+		race_go = i; /* both vCPUs enable at once */
 		guest_sync();
 		race_enable();
 		end = guest_tb() + guest_us_to_tb(5000000);
@@ -552,11 +552,11 @@ int main(void)
 	beat = ch >= 0 && guest_arg_u64("beat", 0);
 	if (ch >= 0)
 		bc_send((uint32_t)ch, "R", 1, &sent);
-	for (;;) {				/* until the partition is stopped */
+	for (;;) { /* until the partition is stopped */
 		dma_wait();
 		armed = 0;
 		arm();
-		if (beat)			/* a fresh transfer (the channel may be full) */
+		if (beat) /* a fresh transfer (the channel may be full) */
 			bc_send((uint32_t)ch, "R", 1, &sent);
 	}
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <guest/guest.h>
 
-#define LINE_MAX_LEN	120
+#define LINE_MAX_LEN 120
 
 int main(void)
 {
@@ -19,7 +19,7 @@ int main(void)
 	for (;;) {
 		c = guest_console_getc();
 		if (c < 0) {
-			guest_udelay(1000);	/* nothing typed: poll again in a while */
+			guest_udelay(1000); /* nothing typed: poll again in a while */
 			continue;
 		}
 		if (c != '\r' && c != '\n') {

@@ -12,17 +12,17 @@
 #include <libfdt.h>
 #include <guest/device.h>
 
-#define EDU_ID		0x00	/* 0x010000ed */
-#define EDU_LIVE	0x04	/* reads back the complement */
-#define EDU_FACT	0x08
-#define EDU_STATUS	0x20	/* bit 0 computing, bit 7 interrupt when done */
-#define EDU_IRQ_STATUS	0x24
-#define EDU_IRQ_RAISE	0x60
-#define EDU_IRQ_ACK	0x64
-#define STATUS_BUSY	0x01
-#define STATUS_IRQ	0x80
-#define FACT_IRQ	0x00000001u	/* edu's interrupt status bit for "factorial done" */
-#define TIMEOUT_US	2000000
+#define EDU_ID         0x00 /* 0x010000ed */
+#define EDU_LIVE       0x04 /* reads back the complement */
+#define EDU_FACT       0x08
+#define EDU_STATUS     0x20 /* bit 0 computing, bit 7 interrupt when done */
+#define EDU_IRQ_STATUS 0x24
+#define EDU_IRQ_RAISE  0x60
+#define EDU_IRQ_ACK    0x64
+#define STATUS_BUSY    0x01
+#define STATUS_IRQ     0x80
+#define FACT_IRQ       0x00000001u /* edu's interrupt status bit for "factorial done" */
+#define TIMEOUT_US     2000000
 
 static volatile uint32_t *bar0;
 static volatile uint8_t *cfg;
@@ -31,7 +31,7 @@ static volatile uint32_t irqs_taken, last_status;
 
 static uint32_t cfg_rd32(unsigned int off)
 {
-	return __builtin_bswap32(*(volatile uint32_t *)(cfg + off));	/* little-endian */
+	return __builtin_bswap32(*(volatile uint32_t *)(cfg + off)); /* little-endian */
 }
 
 static void cfg_wr32(unsigned int off, uint32_t v)
@@ -79,7 +79,7 @@ static void check_config(void)
 	bar = cfg_rd32(0x10);
 	cfg_wr32(0x10, 0xffffffff);
 	size = cfg_rd32(0x10);
-	cfg_wr32(0x10, 0x12345000);		/* an attempt to move the BAR */
+	cfg_wr32(0x10, 0x12345000); /* an attempt to move the BAR */
 	guest_check(size == 0xfff00000, "BAR0 sizing protocol: 1 MiB", "0x%08lx",
 		    (unsigned long)size);
 	guest_check(cfg_rd32(0x10) == bar, "BAR0 cannot be moved", "0x%08lx",

@@ -18,7 +18,7 @@
 #include <guest/guest.h>
 #include <guest/device.h>
 
-static volatile uint32_t rings;	/* doorbell interrupts taken */
+static volatile uint32_t rings; /* doorbell interrupts taken */
 static uint32_t doorbell = ~0u;
 static struct bh_error rec, peeked;
 
@@ -45,9 +45,8 @@ static uint32_t err_get_info(uint32_t h, struct bh_error *buf, uint32_t size, ui
 static void show(const struct bh_error *e)
 {
 	printf("errmgr: record %lu domain '%s' partition '%s' (id %lu) vcpu %lu dropped %lu\n",
-	       (unsigned long)e->seq, e->domain, e->gdev_tree_path,
-	       (unsigned long)e->partition_id, (unsigned long)e->vcpu,
-	       (unsigned long)e->dropped);
+	       (unsigned long)e->seq, e->domain, e->gdev_tree_path, (unsigned long)e->partition_id,
+	       (unsigned long)e->vcpu, (unsigned long)e->dropped);
 	printf("errmgr: error %s\n", e->error);
 }
 
@@ -107,8 +106,8 @@ int main(void)
 			;
 		seen = rings;
 		st = err_get_info(h, &peeked, sizeof(peeked), 1);
-		while (st == EV_SUCCESS && (st = err_get_info(h, &rec, sizeof(rec), 0)) ==
-		       EV_SUCCESS) {
+		while (st == EV_SUCCESS &&
+		       (st = err_get_info(h, &rec, sizeof(rec), 0)) == EV_SUCCESS) {
 			if (!got && !memcmp(&rec, &peeked, sizeof(rec)))
 				printf("errmgr: peek and read agree\n");
 			show(&rec);

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <guest/guest.h>
 
-volatile uint32_t gdb_counter;		/* the last tick, for the debugger to read */
-volatile uint32_t gdb_total;		/* sum of the ticks so far */
+volatile uint32_t gdb_counter; /* the last tick, for the debugger to read */
+volatile uint32_t gdb_total;   /* sum of the ticks so far */
 
 /* Not inlined: the debugger's breakpoint and single-step target. */
 __attribute__((noinline)) uint32_t gdb_tick(uint32_t k)

@@ -45,7 +45,7 @@ static uint64_t bench_null(uint32_t iters)
 
 	__asm__ volatile("1: lis 11,%1@h\n"
 			 "   ori 11,11,%1@l\n"
-			 "   .long 0x44000022\n"	/* sc 1 */
+			 "   .long 0x44000022\n" /* sc 1 */
 			 "   addic. %0,%0,-1\n"
 			 "   bne 1b"
 			 : "+r"(n)
@@ -72,7 +72,7 @@ int main(void)
 	}
 	per_iter(msr_s, sizeof(msr_s), bench_mfmsr(iters), iters);
 	per_iter(loop_s, sizeof(loop_s), bench_loop(iters), iters);
-	printf("hcallbench: null-hcall ticks=%s mfmsr ticks=%s iters=%lu loop ticks=%s\n",
-	       null_s, msr_s, (unsigned long)iters, loop_s);
+	printf("hcallbench: null-hcall ticks=%s mfmsr ticks=%s iters=%lu loop ticks=%s\n", null_s,
+	       msr_s, (unsigned long)iters, loop_s);
 	return 0;
 }

@@ -24,24 +24,24 @@
 #include <libfdt.h>
 #include <guest/guest.h>
 
-#define MAX_CPUS	GUEST_MAX_CPUS
-#define NSTATUS		16		/* EV_* 0..15, the rest counted as "other" */
-#define SCRATCH_SIZE	0x10000
-#define SELF_HANDLE	0xffffffffu	/* MEMCPY, STOP, RESTART, GET_STATUS: "the caller" */
-#define VICTIM_SIZE	(1u << 20)
+#define MAX_CPUS     GUEST_MAX_CPUS
+#define NSTATUS      16 /* EV_* 0..15, the rest counted as "other" */
+#define SCRATCH_SIZE 0x10000
+#define SELF_HANDLE  0xffffffffu /* MEMCPY, STOP, RESTART, GET_STATUS: "the caller" */
+#define VICTIM_SIZE  (1u << 20)
 
 /* Per-CPU fuzzing state: PRNG and counters (each CPU writes only its own). */
 struct fuzz_cpu {
 	uint64_t rng;
 	uint32_t calls, skipped;
 	uint32_t status[NSTATUS + 1];
-	uint32_t sg[4 * 8] __attribute__((aligned(32)));	/* MEMCPY list, 4 entries */
+	uint32_t sg[4 * 8] __attribute__((aligned(32))); /* MEMCPY list, 4 entries */
 };
 
 static struct fuzz_cpu fcpu[MAX_CPUS];
 static uint8_t scratch[MAX_CPUS][SCRATCH_SIZE] __attribute__((aligned(4096)));
 static uint32_t count, ncpus, console_handle, hammer;
-static uint32_t own_handle[32];		/* every handle named in the partition's tree */
+static uint32_t own_handle[32]; /* every handle named in the partition's tree */
 static unsigned int nr_own;
 static uint64_t seed;
 static volatile uint32_t started, finished;
@@ -67,50 +67,92 @@ static uint32_t pick_arg(struct fuzz_cpu *c, unsigned int cpu)
 	uint32_t own = (uint32_t)(uintptr_t)scratch[cpu];
 
 	switch (rnd(c, 20)) {
-	case 0: return 0;
-	case 1: return rnd(c, 2) && nr_own ? own_handle[rnd(c, nr_own)]	/* valid handles */
-				   : rnd(c, 40);	/* stale, foreign, past the table */
-	case 2: return 0xffffffffu - rnd(c, 4);		/* -1 .. -4: wrapping sizes and counts */
-	case 3: return 0x80000000u >> rnd(c, 4);	/* sign bit and friends */
-	case 4: return (uint32_t)rnd64(c);		/* anything */
-	case 5: return own + rnd(c, SCRATCH_SIZE);	/* inside own memory, unaligned */
-	case 6: return own + SCRATCH_SIZE - rnd(c, 8);	/* ends of a buffer */
-	case 7: return mem - rnd(c, 64);		/* straddles the end of own memory */
-	case 8: return mem + rnd(c, 0x1000);		/* just past own memory */
-	case 9: return 0x10000000u + rnd(c, 4) * 0x01000000u + rnd(c, 0x100) * 4;
-							/* host physical of the partitions */
-	case 10: return rnd(c, 0x08000000);		/* host physical of the hypervisor */
-	case 11: return 0xfe000000u + rnd(c, 0x100000);	/* CCSR (36-bit address truncated) */
-	case 12: return 0xe0000000u + rnd(c, 0x1000);	/* device window / guest I/O window */
-	case 13: return 0x00f00000u + rnd(c, 0x10000);	/* own device tree window */
-	case 14: return rnd(c, 17);			/* sizes around the byte-channel limit */
-	case 15: return 1u << rnd(c, 32);		/* powers of two: huge sizes */
-	case 16: return rnd(c, 4);			/* vCPU numbers, kinds, small indexes */
-	case 17: return 0xffff;				/* "no interrupt" handle */
-	case 18: return 0x10000u - rnd(c, 2);
-	default: return rnd(c, 0x100000);		/* inside own memory (code, stack, heap) */
+	case 0:
+		return 0;
+	case 1:
+		return rnd(c, 2) && nr_own ? own_handle[rnd(c, nr_own)] /* valid handles */
+					   : rnd(c, 40); /* stale, foreign, past the table */
+	case 2:
+		return 0xffffffffu - rnd(c, 4); /* -1 .. -4: wrapping sizes and counts */
+	case 3:
+		return 0x80000000u >> rnd(c, 4); /* sign bit and friends */
+	case 4:
+		return (uint32_t)rnd64(c); /* anything */
+	case 5:
+		return own + rnd(c, SCRATCH_SIZE); /* inside own memory, unaligned */
+	case 6:
+		return own + SCRATCH_SIZE - rnd(c, 8); /* ends of a buffer */
+	case 7:
+		return mem - rnd(c, 64); /* straddles the end of own memory */
+	case 8:
+		return mem + rnd(c, 0x1000); /* just past own memory */
+	case 9:
+		return 0x10000000u + rnd(c, 4) * 0x01000000u + rnd(c, 0x100) * 4;
+		/* host physical of the partitions */
+	case 10:
+		return rnd(c, 0x08000000); /* host physical of the hypervisor */
+	case 11:
+		return 0xfe000000u + rnd(c, 0x100000); /* CCSR (36-bit address truncated) */
+	case 12:
+		return 0xe0000000u + rnd(c, 0x1000); /* device window / guest I/O window */
+	case 13:
+		return 0x00f00000u + rnd(c, 0x10000); /* own device tree window */
+	case 14:
+		return rnd(c, 17); /* sizes around the byte-channel limit */
+	case 15:
+		return 1u << rnd(c, 32); /* powers of two: huge sizes */
+	case 16:
+		return rnd(c, 4); /* vCPU numbers, kinds, small indexes */
+	case 17:
+		return 0xffff; /* "no interrupt" handle */
+	case 18:
+		return 0x10000u - rnd(c, 2);
+	default:
+		return rnd(c, 0x100000); /* inside own memory (code, stack, heap) */
 	}
 }
 
 static uint32_t pick_token(struct fuzz_cpu *c)
 {
 	static const uint32_t vendors[] = { HC_VENDOR_EPAPR, HC_VENDOR_FSL, HC_VENDOR_BULKHEAD };
-	static const uint32_t known[] = {	/* what hv/hcall/hcall.c implements */
-		EV_BYTE_CHANNEL_SEND, EV_BYTE_CHANNEL_RECEIVE, EV_BYTE_CHANNEL_POLL,
-		EV_INT_SET_CONFIG, EV_INT_GET_CONFIG, EV_INT_SET_MASK, EV_INT_GET_MASK,
-		EV_INT_IACK, EV_INT_EOI, FH_PARTITION_GET_STATUS, FH_PARTITION_START,
-		FH_PARTITION_STOP, FH_PARTITION_RESTART, FH_PARTITION_STOP_DMA,
-		FH_PARTITION_MEMCPY, FH_DMA_ENABLE, FH_DMA_DISABLE, BH_ABI_VERSION, BH_NULL,
-		BH_GUEST_EXIT, BH_DEVICE_GET_INFO, BH_DEVICE_GET_REGION_INFO,
-		BH_DEVICE_GET_IRQ_INFO, BH_DEVICE_GET_DT_PATH, BH_DEVICE_RESET,
+	static const uint32_t known[] = {
+		/* what hv/hcall/hcall.c implements */
+		EV_BYTE_CHANNEL_SEND,
+		EV_BYTE_CHANNEL_RECEIVE,
+		EV_BYTE_CHANNEL_POLL,
+		EV_INT_SET_CONFIG,
+		EV_INT_GET_CONFIG,
+		EV_INT_SET_MASK,
+		EV_INT_GET_MASK,
+		EV_INT_IACK,
+		EV_INT_EOI,
+		FH_PARTITION_GET_STATUS,
+		FH_PARTITION_START,
+		FH_PARTITION_STOP,
+		FH_PARTITION_RESTART,
+		FH_PARTITION_STOP_DMA,
+		FH_PARTITION_MEMCPY,
+		FH_DMA_ENABLE,
+		FH_DMA_DISABLE,
+		BH_ABI_VERSION,
+		BH_NULL,
+		BH_GUEST_EXIT,
+		BH_DEVICE_GET_INFO,
+		BH_DEVICE_GET_REGION_INFO,
+		BH_DEVICE_GET_IRQ_INFO,
+		BH_DEVICE_GET_DT_PATH,
+		BH_DEVICE_RESET,
 	};
 
 	if (rnd(c, 2))
 		return known[rnd(c, sizeof(known) / sizeof(known[0]))];
 	switch (rnd(c, 8)) {
-	case 0: return (uint32_t)rnd64(c);			/* anything */
-	case 1: return HC_TOKEN(vendors[rnd(c, 3)], rnd(c, 0x10000));
-	default: return HC_TOKEN(vendors[rnd(c, 3)], rnd(c, 24));
+	case 0:
+		return (uint32_t)rnd64(c); /* anything */
+	case 1:
+		return HC_TOKEN(vendors[rnd(c, 3)], rnd(c, 0x10000));
+	default:
+		return HC_TOKEN(vendors[rnd(c, 3)], rnd(c, 24));
 	}
 }
 
@@ -127,7 +169,7 @@ static void fill_sg(struct fuzz_cpu *c, unsigned int cpu, uint32_t dst_h)
 		e[1] = pick_arg(c, cpu);
 		e[3] = pick_arg(c, cpu);
 		e[5] = size;
-		if (rnd(c, 8) == 0) {		/* 64-bit fields with high bits */
+		if (rnd(c, 8) == 0) { /* 64-bit fields with high bits */
 			e[0] = (uint32_t)rnd64(c);
 			e[4] = rnd(c, 2) ? 0xffffffffu : 1;
 		}
@@ -173,16 +215,15 @@ static void find_handles(void)
 
 		if (!fdt_node_check_compatible(fdt, node, "epapr,hv-byte-channel")) {
 			add_handle(HK_BC, guest_fdt_u32(node, "hv-handle", ~0u));
-			if (irq && irq_len >= 16) {	/* its rx and tx interrupts */
+			if (irq && irq_len >= 16) { /* its rx and tx interrupts */
 				add_handle(HK_IRQ, fdt32_to_cpu(irq[0]));
 				add_handle(HK_IRQ, fdt32_to_cpu(irq[2]));
 			}
-		}
-		else if (!fdt_node_check_compatible(fdt, node, "fsl,hv-partition-handle"))
+		} else if (!fdt_node_check_compatible(fdt, node, "fsl,hv-partition-handle"))
 			add_handle(HK_PART, guest_fdt_u32(node, "hv-handle", ~0u));
 		else if (!fdt_node_check_compatible(fdt, node, "fsl,hv-state-change-doorbell"))
 			add_handle(HK_IRQ, guest_fdt_u32(node, "interrupts", ~0u));
-		else if (irq)		/* an assigned device's interrupt */
+		else if (irq) /* an assigned device's interrupt */
 			add_handle(HK_IRQ, fdt32_to_cpu(irq[0]));
 		add_handle(HK_DMA, guest_fdt_u32(node, "fsl,hv-dma-handle", ~0u));
 	}
@@ -193,13 +234,16 @@ static void find_handles(void)
  * (issue 12, R3). */
 static uint32_t hammer_call(struct fuzz_cpu *c, uint32_t *r)
 {
-	static const struct { uint32_t token; enum hkind kind; } calls[] = {
+	static const struct {
+		uint32_t token;
+		enum hkind kind;
+	} calls[] = {
 		{ EV_BYTE_CHANNEL_SEND, HK_BC }, { EV_BYTE_CHANNEL_RECEIVE, HK_BC },
 		{ EV_BYTE_CHANNEL_POLL, HK_BC }, { EV_INT_SET_CONFIG, HK_IRQ },
-		{ EV_INT_GET_CONFIG, HK_IRQ }, { EV_INT_SET_MASK, HK_IRQ },
-		{ EV_INT_GET_MASK, HK_IRQ }, { EV_INT_IACK, HK_IRQ }, { EV_INT_EOI, HK_IRQ },
-		{ FH_DMA_ENABLE, HK_DMA }, { FH_DMA_DISABLE, HK_DMA },
-		{ FH_PARTITION_GET_STATUS, HK_PART },
+		{ EV_INT_GET_CONFIG, HK_IRQ },   { EV_INT_SET_MASK, HK_IRQ },
+		{ EV_INT_GET_MASK, HK_IRQ },     { EV_INT_IACK, HK_IRQ },
+		{ EV_INT_EOI, HK_IRQ },          { FH_DMA_ENABLE, HK_DMA },
+		{ FH_DMA_DISABLE, HK_DMA },      { FH_PARTITION_GET_STATUS, HK_PART },
 	};
 	unsigned int i = rnd(c, sizeof(calls) / sizeof(calls[0]));
 	enum hkind k = calls[i].kind;
@@ -323,8 +367,9 @@ static int fuzz_main(void)
 	n = snprintf(line, sizeof(line), "hcfuzz: status");
 	for (int s = 0; s <= NSTATUS; s++)
 		if (tot[s])
-			n += snprintf(line + n, sizeof(line) - n, " %s%d=%lu", s == NSTATUS ? ">" : "",
-				      s == NSTATUS ? NSTATUS - 1 : s, (unsigned long)tot[s]);
+			n += snprintf(line + n, sizeof(line) - n, " %s%d=%lu",
+				      s == NSTATUS ? ">" : "", s == NSTATUS ? NSTATUS - 1 : s,
+				      (unsigned long)tot[s]);
 	printf("%s\n", line);
 	printf("hcfuzz: done seed %llu calls %lu skipped %lu\n", (unsigned long long)seed,
 	       (unsigned long)calls, (unsigned long)skipped);
@@ -335,7 +380,7 @@ static int fuzz_main(void)
 
 static uint32_t victim_buf[VICTIM_SIZE / 4];
 extern const char __image_start[];
-#define VICTIM_TEXT	0x8000		/* the first 32 KiB of the image: vectors and code */
+#define VICTIM_TEXT 0x8000 /* the first 32 KiB of the image: vectors and code */
 
 static uint32_t victim_sum(void)
 {
@@ -356,7 +401,7 @@ static uint32_t victim_sum(void)
 static void victim_poke(void)
 {
 	static int said;
-	static uint32_t value = 0xdeadbeef;	/* a new value each time: every copy changes it */
+	static uint32_t value = 0xdeadbeef; /* a new value each time: every copy changes it */
 	int node = fdt_node_offset_by_compatible(guest_boot.fdt, -1, "fsl,hv-partition-handle");
 	uint32_t h = node < 0 ? ~0u : guest_fdt_u32(node, "reg", ~0u);
 	uint32_t st = guest_partition_memcpy(SELF_HANDLE, h, (uint32_t)(uintptr_t)&value,
@@ -371,7 +416,7 @@ static void __attribute__((noreturn)) victim_main(void)
 {
 	uint64_t step = guest_us_to_tb(guest_arg_u64("interval", 20) * 1000);
 	uint64_t next = guest_tb() + step;
-	uint64_t poke = guest_arg_u64("poke", 0);	/* N: from tick N on (0: never) */
+	uint64_t poke = guest_arg_u64("poke", 0); /* N: from tick N on (0: never) */
 	uint32_t x = 0x12345678, first;
 
 	for (uint32_t i = 0; i < VICTIM_SIZE / 4; i++)

@@ -13,20 +13,20 @@
 #include <libfdt.h>
 #include <guest/guest.h>
 
-#define SELF		0xffffffffu
-#define BIG		((1u << 20) + 4321)
-#define DST_GPA		0x00400000u	/* in the target's memory */
-#define HUGE_ENTRIES	65536
-#define HUGE_SIZE	(4u << 20)
-#define SPRN_TCR	340
+#define SELF         0xffffffffu
+#define BIG          ((1u << 20) + 4321)
+#define DST_GPA      0x00400000u /* in the target's memory */
+#define HUGE_ENTRIES 65536
+#define HUGE_SIZE    (4u << 20)
+#define SPRN_TCR     340
 
 static uint8_t out[BIG], back[BIG];
-static uint32_t sg[HUGE_ENTRIES * 8] __attribute__((aligned(32)));	/* 32-byte entries */
+static uint32_t sg[HUGE_ENTRIES * 8] __attribute__((aligned(32))); /* 32-byte entries */
 
 static void sg_set(unsigned int i, uint32_t src, uint32_t dst, uint32_t size)
 {
 	memset(&sg[i * 8], 0, 32);
-	sg[i * 8 + 1] = src;	/* big-endian 64-bit fields: the low words */
+	sg[i * 8 + 1] = src; /* big-endian 64-bit fields: the low words */
 	sg[i * 8 + 3] = dst;
 	sg[i * 8 + 5] = size;
 }

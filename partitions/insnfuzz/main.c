@@ -25,29 +25,29 @@
 #include <guest/guest.h>
 #include <guest/user.h>
 
-#define SCRATCH_A	0x00400000u	/* GPR values: SCRATCH_A + 0 .. REG_SPAN */
-#define SCRATCH_B	0x00800000u	/* rA + rB of two such values lands here */
-#define REG_SPAN	0x2000u
-#define WIN_A_LO	(SCRATCH_A - 0x10000)	/* D-form: base -32 KiB .. base + 32 KiB */
-#define WIN_A_SIZE	0x30000u
-#define WIN_B_SIZE	(2 * REG_SPAN + 0x100)
-#define NO_VECTOR	0xffu
-#define DUMP_ALL	0xfffffffeu
-#define DUMP_FULL	1	/* run_word(): "w" line after the word ran */
-#define DUMP_BEFORE	2	/* "x" line before it runs */
-#define DUMP_SHORT	4	/* "c" line: index, word, vector, ESR, outcome hash */
-#define SPR_FIELD(w)	((((w) >> 16) & 0x1f) | (((w) >> 6) & 0x3e0))
+#define SCRATCH_A    0x00400000u /* GPR values: SCRATCH_A + 0 .. REG_SPAN */
+#define SCRATCH_B    0x00800000u /* rA + rB of two such values lands here */
+#define REG_SPAN     0x2000u
+#define WIN_A_LO     (SCRATCH_A - 0x10000) /* D-form: base -32 KiB .. base + 32 KiB */
+#define WIN_A_SIZE   0x30000u
+#define WIN_B_SIZE   (2 * REG_SPAN + 0x100)
+#define NO_VECTOR    0xffu
+#define DUMP_ALL     0xfffffffeu
+#define DUMP_FULL    1 /* run_word(): "w" line after the word ran */
+#define DUMP_BEFORE  2 /* "x" line before it runs */
+#define DUMP_SHORT   4 /* "c" line: index, word, vector, ESR, outcome hash */
+#define SPR_FIELD(w) ((((w) >> 16) & 0x1f) | (((w) >> 6) & 0x3e0))
 
 /* In and out of one sandbox run (offsets used by the assembly below: keep in step). */
 struct sandbox {
-	uint32_t gpr[32];	/* 0 */
-	uint32_t cr, xer, ctr, lr;	/* 128 */
-	uint32_t vec, esr, dear, pc;	/* 144: interrupt taken, or vec = NO_VECTOR */
+	uint32_t gpr[32];            /* 0 */
+	uint32_t cr, xer, ctr, lr;   /* 128 */
+	uint32_t vec, esr, dear, pc; /* 144: interrupt taken, or vec = NO_VECTOR */
 };
 
 static struct sandbox sb_in, sb_out;
 uint32_t sandbox_code[1024] __attribute__((aligned(4096)));
-uint32_t sandbox_sp;			/* r1 inside the sandbox, for the way back */
+uint32_t sandbox_sp; /* r1 inside the sandbox, for the way back */
 struct sandbox *sandbox_result = &sb_out;
 
 void sandbox_run(const struct sandbox *in);
@@ -57,62 +57,61 @@ extern const char sandbox_back[], sandbox_exit[];
  * stays the frame), branch to the code page; "b sandbox_back" there (or an interrupt handler
  * setting SRR0 = sandbox_exit) comes back. Frame: 0 backchain, 8 CR, 12 r2, 16 scratch,
  * 24 .. 95 r14 .. r31; LR in the caller's frame. */
-__asm__(
-"	.text\n"
-"	.globl	sandbox_run\n"
-"sandbox_run:\n"
-"	stwu	r1, -96(r1)\n"
-"	mflr	r0\n"
-"	stw	r0, 100(r1)\n"
-"	mfcr	r0\n"
-"	stw	r0, 8(r1)\n"
-"	stw	r2, 12(r1)\n"
-"	stmw	r14, 24(r1)\n"
-"	lis	r4, sandbox_sp@ha\n"
-"	stw	r1, sandbox_sp@l(r4)\n"
-"	lwz	r0, 128(r3)\n"
-"	mtcr	r0\n"
-"	lwz	r0, 132(r3)\n"
-"	mtxer	r0\n"
-"	lwz	r0, 136(r3)\n"
-"	mtctr	r0\n"
-"	lwz	r0, 140(r3)\n"
-"	mtlr	r0\n"
-"	lwz	r0, 0(r3)\n"
-"	lwz	r2, 8(r3)\n"
-"	lmw	r4, 16(r3)\n"
-"	lwz	r3, 12(r3)\n"
-"	b	sandbox_code\n"
-"	.globl	sandbox_back\n"
-"sandbox_back:\n"
-"	stw	r3, 16(r1)\n"
-"	lis	r3, sandbox_result@ha\n"
-"	lwz	r3, sandbox_result@l(r3)\n"
-"	stw	r0, 0(r3)\n"
-"	stw	r2, 8(r3)\n"
-"	stmw	r4, 16(r3)\n"
-"	lwz	r4, 16(r1)\n"
-"	stw	r4, 12(r3)\n"
-"	mfcr	r0\n"
-"	stw	r0, 128(r3)\n"
-"	mfxer	r0\n"
-"	stw	r0, 132(r3)\n"
-"	mfctr	r0\n"
-"	stw	r0, 136(r3)\n"
-"	mflr	r0\n"
-"	stw	r0, 140(r3)\n"
-"	li	r0, 0xff\n"
-"	stw	r0, 144(r3)\n"
-"	.globl	sandbox_exit\n"
-"sandbox_exit:\n"
-"	lwz	r2, 12(r1)\n"
-"	lmw	r14, 24(r1)\n"
-"	lwz	r0, 8(r1)\n"
-"	mtcr	r0\n"
-"	lwz	r0, 100(r1)\n"
-"	mtlr	r0\n"
-"	addi	r1, r1, 96\n"
-"	blr\n");
+__asm__("	.text\n"
+	"	.globl	sandbox_run\n"
+	"sandbox_run:\n"
+	"	stwu	r1, -96(r1)\n"
+	"	mflr	r0\n"
+	"	stw	r0, 100(r1)\n"
+	"	mfcr	r0\n"
+	"	stw	r0, 8(r1)\n"
+	"	stw	r2, 12(r1)\n"
+	"	stmw	r14, 24(r1)\n"
+	"	lis	r4, sandbox_sp@ha\n"
+	"	stw	r1, sandbox_sp@l(r4)\n"
+	"	lwz	r0, 128(r3)\n"
+	"	mtcr	r0\n"
+	"	lwz	r0, 132(r3)\n"
+	"	mtxer	r0\n"
+	"	lwz	r0, 136(r3)\n"
+	"	mtctr	r0\n"
+	"	lwz	r0, 140(r3)\n"
+	"	mtlr	r0\n"
+	"	lwz	r0, 0(r3)\n"
+	"	lwz	r2, 8(r3)\n"
+	"	lmw	r4, 16(r3)\n"
+	"	lwz	r3, 12(r3)\n"
+	"	b	sandbox_code\n"
+	"	.globl	sandbox_back\n"
+	"sandbox_back:\n"
+	"	stw	r3, 16(r1)\n"
+	"	lis	r3, sandbox_result@ha\n"
+	"	lwz	r3, sandbox_result@l(r3)\n"
+	"	stw	r0, 0(r3)\n"
+	"	stw	r2, 8(r3)\n"
+	"	stmw	r4, 16(r3)\n"
+	"	lwz	r4, 16(r1)\n"
+	"	stw	r4, 12(r3)\n"
+	"	mfcr	r0\n"
+	"	stw	r0, 128(r3)\n"
+	"	mfxer	r0\n"
+	"	stw	r0, 132(r3)\n"
+	"	mfctr	r0\n"
+	"	stw	r0, 136(r3)\n"
+	"	mflr	r0\n"
+	"	stw	r0, 140(r3)\n"
+	"	li	r0, 0xff\n"
+	"	stw	r0, 144(r3)\n"
+	"	.globl	sandbox_exit\n"
+	"sandbox_exit:\n"
+	"	lwz	r2, 12(r1)\n"
+	"	lmw	r14, 24(r1)\n"
+	"	lwz	r0, 8(r1)\n"
+	"	mtcr	r0\n"
+	"	lwz	r0, 100(r1)\n"
+	"	mtlr	r0\n"
+	"	addi	r1, r1, 96\n"
+	"	blr\n");
 
 /* Any interrupt from the sandboxed word: record it and resume at sandbox_exit (r1 is the
  * sandbox frame, unchanged: no word can name r1). */
@@ -150,11 +149,29 @@ static uint32_t rnd32(void)
 static int hypervisor_spr(uint32_t spr)
 {
 	switch (spr) {
-	case 307: case 311: case 338: case 341:
-	case 378: case 379: case 380: case 381: case 382: case 383:
-	case 432: case 433: case 434: case 435:
-	case 440: case 441: case 442: case 443: case 444: case 445: case 447:
-	case 947: case 948:
+	case 307:
+	case 311:
+	case 338:
+	case 341:
+	case 378:
+	case 379:
+	case 380:
+	case 381:
+	case 382:
+	case 383:
+	case 432:
+	case 433:
+	case 434:
+	case 435:
+	case 440:
+	case 441:
+	case 442:
+	case 443:
+	case 444:
+	case 445:
+	case 447:
+	case 947:
+	case 948:
 		return 1;
 	}
 	return 0;
@@ -162,8 +179,20 @@ static int hypervisor_spr(uint32_t spr)
 
 /* Excluded classes: the reason is printed with the count (and listed in docs/reliability.md). */
 enum excl {
-	EX_BRANCH, EX_RFI, EX_HCALL, EX_MSR, EX_MTSPR, EX_TLBW, EX_WAIT, EX_MSGSND, EX_STRING,
-	EX_HVSPR, EX_QEMU, EX_EPID, EX_MFTB, EX_NR
+	EX_BRANCH,
+	EX_RFI,
+	EX_HCALL,
+	EX_MSR,
+	EX_MTSPR,
+	EX_TLBW,
+	EX_WAIT,
+	EX_MSGSND,
+	EX_STRING,
+	EX_HVSPR,
+	EX_QEMU,
+	EX_EPID,
+	EX_MFTB,
+	EX_NR
 };
 
 static const char *const excl_name[EX_NR] = {
@@ -177,20 +206,21 @@ static const char *const excl_name[EX_NR] = {
 	[EX_MSGSND] = "msgsnd/msgclr (a doorbell interrupts the sandbox: test_cpu.py covers them)",
 	[EX_STRING] = "lswi/lswx (may load r1)",
 	[EX_HVSPR] = "mfspr of a hypervisor-only SPR (isolation fault by design)",
-	[EX_QEMU] = "primary opcodes 4, 60 (QEMU 7.2 aborts: AltiVec/VSX unavailable have no e500mc "
-		    "vector)",
+	[EX_QEMU] =
+		"primary opcodes 4, 60 (QEMU 7.2 aborts: AltiVec/VSX unavailable have no e500mc "
+		"vector)",
 	[EX_EPID] = "external-PID loads/stores (use EPLC/EPSC, hypervisor-only: not emulated)",
 	[EX_MFTB] = "mftb of a TBR other than 268/269 (QEMU bare reads; Bulkhead: ESR[PPR])",
 };
 
 static uint32_t excluded[EX_NR];
-static int user_mode;			/* mode=user: words run in problem state */
+static int user_mode; /* mode=user: words run in problem state */
 
 /* In problem state these classes are privileged (the guest kernel's program interrupt, bare
  * and under Bulkhead alike) or harmless, so they are run, not excluded. */
-static const uint32_t user_runs = 1u << EX_RFI | 1u << EX_HCALL | 1u << EX_MSR |
-				  1u << EX_MTSPR | 1u << EX_TLBW | 1u << EX_MSGSND |
-				  1u << EX_HVSPR | 1u << EX_EPID | 1u << EX_MFTB;
+static const uint32_t user_runs = 1u << EX_RFI | 1u << EX_HCALL | 1u << EX_MSR | 1u << EX_MTSPR |
+				  1u << EX_TLBW | 1u << EX_MSGSND | 1u << EX_HVSPR | 1u << EX_EPID |
+				  1u << EX_MFTB;
 
 /* The class a word is excluded for, or -1. */
 static int exclusion(uint32_t w)
@@ -213,20 +243,48 @@ static int exclusion(uint32_t w)
 	if (op != 31)
 		return -1;
 	switch (xo) {
-	case 146: case 131: case 163: return EX_MSR;
-	case 978: case 786: case 18: return EX_TLBW;
-	case 62: return EX_WAIT;
-	case 206: case 238: return EX_MSGSND;
-	case 31: case 95: case 287: case 159: case 223: case 415: case 127: case 63: case 319:
-	case 255: case 991: case 1023: case 607: case 735: case 285: case 413: case 295:
-	case 263: case 807: case 775:
+	case 146:
+	case 131:
+	case 163:
+		return EX_MSR;
+	case 978:
+	case 786:
+	case 18:
+		return EX_TLBW;
+	case 62:
+		return EX_WAIT;
+	case 206:
+	case 238:
+		return EX_MSGSND;
+	case 31:
+	case 95:
+	case 287:
+	case 159:
+	case 223:
+	case 415:
+	case 127:
+	case 63:
+	case 319:
+	case 255:
+	case 991:
+	case 1023:
+	case 607:
+	case 735:
+	case 285:
+	case 413:
+	case 295:
+	case 263:
+	case 807:
+	case 775:
 		return EX_EPID;
 	case 371: {
 		uint32_t tbr = SPR_FIELD(w);
 
 		return tbr == 268 || tbr == 269 ? -1 : EX_MFTB;
 	}
-	case 597: case 533: return EX_STRING;
+	case 597:
+	case 533:
+		return EX_STRING;
 	case 467: {
 		uint32_t spr = SPR_FIELD(w);
 
@@ -305,7 +363,7 @@ static int rd_masked(uint32_t w)
 
 	if (op != 31)
 		return 0;
-	if (xo == 371)				/* mftb: time */
+	if (xo == 371) /* mftb: time */
 		return 1;
 	if (xo == 339)
 		return !spr_value_compared(SPR_FIELD(w));
@@ -362,8 +420,7 @@ static void fill_mem(uint32_t base, uint32_t size)
 /* Put w in the code page, followed by "b sandbox_back", and make it visible to fetch. */
 static void load_word(uint32_t w)
 {
-	uint32_t back = (uint32_t)(uintptr_t)sandbox_back -
-			(uint32_t)(uintptr_t)&sandbox_code[1];
+	uint32_t back = (uint32_t)(uintptr_t)sandbox_back - (uint32_t)(uintptr_t)&sandbox_code[1];
 
 	sandbox_code[0] = w;
 	sandbox_code[1] = 0x48000000u | (back & 0x03fffffcu);
@@ -382,10 +439,10 @@ static void run_user(void)
 	const struct guest_frame *f;
 	int vec;
 
-	sb_out.vec = NO_VECTOR - 1;		/* still so after a return: the word was sc */
+	sb_out.vec = NO_VECTOR - 1; /* still so after a return: the word was sc */
 	vec = guest_run_user(user_body, &sb_in);
 	if (vec == 0 && sb_out.vec != NO_VECTOR - 1)
-		return;				/* ran to sandbox_back */
+		return; /* ran to sandbox_back */
 	f = guest_user_exit();
 	memcpy(sb_out.gpr, f->gpr, sizeof(sb_out.gpr));
 	sb_out.cr = f->cr;
@@ -410,7 +467,7 @@ static uint32_t run_word(uint32_t w, int dump, uint32_t idx)
 	sb_in.lr = rnd32();
 	memset(&sb_out, 0, sizeof(sb_out));
 	if (dump & DUMP_BEFORE)
-		printf("insnfuzz: x %08lx\n", (unsigned long)w);	/* before it runs */
+		printf("insnfuzz: x %08lx\n", (unsigned long)w); /* before it runs */
 	load_word(w);
 	mtspr(SPRN_ESR, 0);
 	mtspr(SPRN_DEAR, 0);
@@ -425,11 +482,12 @@ static uint32_t run_word(uint32_t w, int dump, uint32_t idx)
 		       (unsigned long)h);
 	if (dump & DUMP_FULL)
 		printf("insnfuzz: w %lu %08lx vec %lu esr %08lx dear %08lx pc %lx cr %08lx "
-		       "xer %08lx ctr %08lx lr %08lx hash %08lx\n", (unsigned long)idx,
-		       (unsigned long)w, (unsigned long)sb_out.vec, (unsigned long)sb_out.esr,
-		       (unsigned long)sb_out.dear, (unsigned long)sb_out.pc,
-		       (unsigned long)sb_out.cr, (unsigned long)sb_out.xer,
-		       (unsigned long)sb_out.ctr, (unsigned long)sb_out.lr, (unsigned long)h);
+		       "xer %08lx ctr %08lx lr %08lx hash %08lx\n",
+		       (unsigned long)idx, (unsigned long)w, (unsigned long)sb_out.vec,
+		       (unsigned long)sb_out.esr, (unsigned long)sb_out.dear,
+		       (unsigned long)sb_out.pc, (unsigned long)sb_out.cr,
+		       (unsigned long)sb_out.xer, (unsigned long)sb_out.ctr,
+		       (unsigned long)sb_out.lr, (unsigned long)h);
 	return h;
 }
 
@@ -439,7 +497,7 @@ int main(void)
 	uint32_t count = (uint32_t)guest_arg_u64("count", 10000);
 	uint32_t block = (uint32_t)guest_arg_u64("block", 256);
 	uint32_t dump = (uint32_t)guest_arg_u64("dump", ~0ull), total = 2166136261u;
-	int verbose = (int)guest_arg_u64("verbose", 0);	/* 1: each word also before it runs */
+	int verbose = (int)guest_arg_u64("verbose", 0); /* 1: each word also before it runs */
 	char all[8];
 
 	if (guest_arg_str("dump", all, sizeof(all)) && !strcmp(all, "all"))
@@ -460,8 +518,10 @@ int main(void)
 		uint32_t h = 2166136261u, n = count - b * block < block ? count - b * block : block;
 
 		for (uint32_t i = 0; i < n; i++)
-			h = fnv(h, run_word(draw(), dump == DUMP_ALL ? DUMP_SHORT : b == dump ?
-					    DUMP_FULL | (verbose ? DUMP_BEFORE : 0) : 0,
+			h = fnv(h, run_word(draw(),
+					    dump == DUMP_ALL ? DUMP_SHORT
+					    : b == dump ? DUMP_FULL | (verbose ? DUMP_BEFORE : 0)
+							: 0,
 					    b * block + i));
 		h = hash_mem(h, WIN_A_LO, WIN_A_SIZE);
 		h = hash_mem(h, SCRATCH_B, WIN_B_SIZE);

@@ -9,11 +9,11 @@
 #include <libfdt.h>
 #include <guest/device.h>
 
-#define EDU_IRQ_STATUS	0x24
-#define EDU_IRQ_RAISE	0x60
-#define EDU_IRQ_ACK	0x64
-#define HOLD_US		200000
-#define WAIT_US		5000000
+#define EDU_IRQ_STATUS 0x24
+#define EDU_IRQ_RAISE  0x60
+#define EDU_IRQ_ACK    0x64
+#define HOLD_US        200000
+#define WAIT_US        5000000
 
 static volatile uint32_t *bar0;
 static uint32_t irq;
@@ -31,7 +31,7 @@ static void external(struct guest_frame *f)
 		if (cpu == 0 && !held) {
 			uint64_t end = guest_tb() + guest_us_to_tb(HOLD_US);
 
-			ev_int_set_config(irq, 0x2, 8, 1);	/* to vCPU 1, still in service here */
+			ev_int_set_config(irq, 0x2, 8, 1); /* to vCPU 1, still in service here */
 			while (guest_tb() < end)
 				;
 			during_hold = taken[1];
@@ -77,7 +77,9 @@ static int setup_edu(void)
 	irq = q.handle[0];
 	bar0[EDU_IRQ_ACK / 4] = bar0[EDU_IRQ_STATUS / 4];
 	return ev_int_set_config(irq, 0x2, 8, 0) == EV_SUCCESS &&
-	       ev_int_set_mask(irq, 0) == EV_SUCCESS ? 0 : -1;
+			       ev_int_set_mask(irq, 0) == EV_SUCCESS
+		       ? 0
+		       : -1;
 }
 
 int main(void)

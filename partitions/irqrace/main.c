@@ -12,11 +12,11 @@
 #include <libfdt.h>
 #include <guest/device.h>
 
-#define EDU_IRQ_STATUS	0x24
-#define EDU_IRQ_RAISE	0x60
-#define EDU_IRQ_ACK	0x64
-#define FH_STOPPED	0
-#define WAIT_US		5000000
+#define EDU_IRQ_STATUS 0x24
+#define EDU_IRQ_RAISE  0x60
+#define EDU_IRQ_ACK    0x64
+#define FH_STOPPED     0
+#define WAIT_US        5000000
 
 static volatile uint32_t *bar0;
 static uint32_t edu_handle = ~0u, doorbell = ~0u;
@@ -69,19 +69,23 @@ static int setup_edu(void)
 	edu_handle = q.handle[0];
 	bar0[EDU_IRQ_ACK / 4] = bar0[EDU_IRQ_STATUS / 4];
 	return ev_int_set_config(edu_handle, 0x2, 8, 0) == EV_SUCCESS &&
-	       ev_int_set_mask(edu_handle, 0) == EV_SUCCESS ? 0 : -1;
+			       ev_int_set_mask(edu_handle, 0) == EV_SUCCESS
+		       ? 0
+		       : -1;
 }
 
 static int setup_doorbell(void)
 {
-	int node = fdt_node_offset_by_compatible(guest_boot.fdt, -1,
-						 "fsl,hv-state-change-doorbell");
+	int node =
+		fdt_node_offset_by_compatible(guest_boot.fdt, -1, "fsl,hv-state-change-doorbell");
 
 	if (node < 0)
 		return -1;
-	doorbell = guest_fdt_u32(node, "interrupts", ~0u);	/* <handle sense> */
+	doorbell = guest_fdt_u32(node, "interrupts", ~0u); /* <handle sense> */
 	return ev_int_set_config(doorbell, 0x1, 8, 0) == EV_SUCCESS &&
-	       ev_int_set_mask(doorbell, 0) == EV_SUCCESS ? 0 : -1;
+			       ev_int_set_mask(doorbell, 0) == EV_SUCCESS
+		       ? 0
+		       : -1;
 }
 
 static int partition_handle(const char *name)
@@ -119,15 +123,19 @@ static int cycle(uint32_t h, unsigned int c, uint32_t *raises)
 
 		bar0[EDU_IRQ_RAISE / 4] = 1;
 		if (!wait_for(&edu_irqs, want)) {
-			guest_check(0, "every edu interrupt arrives", "cycle %u, raise %lu: none "
-				    "within %u ms", c, (unsigned long)*raises, WAIT_US / 1000);
+			guest_check(0, "every edu interrupt arrives",
+				    "cycle %u, raise %lu: none "
+				    "within %u ms",
+				    c, (unsigned long)*raises, WAIT_US / 1000);
 			return -1;
 		}
 		(*raises)++;
 	} while (state_of(h) != FH_STOPPED);
 	if (!wait_for(&rings, r0 + 1)) {
-		guest_check(0, "the state-change doorbell rings in every cycle", "cycle %u: no "
-			    "ring within %u ms", c, WAIT_US / 1000);
+		guest_check(0, "the state-change doorbell rings in every cycle",
+			    "cycle %u: no "
+			    "ring within %u ms",
+			    c, WAIT_US / 1000);
 		return -1;
 	}
 	return 0;

@@ -7,20 +7,20 @@
 #include <guest/guest.h>
 #include "internal.h"
 
-#define UART_RBR	0	/* receive buffer */
-#define UART_THR	0	/* transmit holding */
-#define UART_LSR	5	/* line status */
-#define LSR_DR		0x01	/* data ready */
-#define LSR_THRE	0x20	/* transmit holding register empty */
+#define UART_RBR 0    /* receive buffer */
+#define UART_THR 0    /* transmit holding */
+#define UART_LSR 5    /* line status */
+#define LSR_DR   0x01 /* data ready */
+#define LSR_THRE 0x20 /* transmit holding register empty */
 
 enum cons_kind { CONS_NONE, CONS_UART, CONS_BC };
 
 /* The selected console. */
 static struct {
 	enum cons_kind kind;
-	volatile uint8_t *uart;		/* mapped UART registers */
-	uint32_t shift;			/* reg-shift: register stride 1 << shift */
-	uint32_t handle;		/* byte channel handle */
+	volatile uint8_t *uart; /* mapped UART registers */
+	uint32_t shift;         /* reg-shift: register stride 1 << shift */
+	uint32_t handle;        /* byte channel handle */
 } cons;
 
 /* Console lock: 0 = free, else owner CPU + 1; depth counts nested takes by the owner. */
@@ -40,7 +40,7 @@ static void cons_lock(void)
 		cons_depth++;
 		return;
 	}
-	do {	/* lwarx/stwcx. acquire, isync orders the critical section after it */
+	do { /* lwarx/stwcx. acquire, isync orders the critical section after it */
 		__asm__ volatile("1: lwarx %0,0,%1\n"
 				 "   cmpwi %0,0\n"
 				 "   bne- 2f\n"
@@ -48,7 +48,9 @@ static void cons_lock(void)
 				 "   bne- 1b\n"
 				 "   isync\n"
 				 "2:"
-				 : "=&r"(old) : "r"(&cons_owner), "r"(me) : "cr0", "memory");
+				 : "=&r"(old)
+				 : "r"(&cons_owner), "r"(me)
+				 : "cr0", "memory");
 	} while (old);
 	cons_depth = 1;
 }

@@ -15,10 +15,21 @@ _Static_assert(sizeof(struct guest_frame) == GF_SIZE, "frame size");
 static guest_handler_t handlers[GUEST_NR_IVORS];
 
 static const char *const exc_names[GUEST_NR_IVORS] = {
-	"critical input", "machine check", "data storage", "instruction storage",
-	"external input", "alignment", "program", "floating-point unavailable",
-	"system call", "auxiliary processor unavailable", "decrementer",
-	"fixed-interval timer", "watchdog", "data TLB miss", "instruction TLB miss",
+	"critical input",
+	"machine check",
+	"data storage",
+	"instruction storage",
+	"external input",
+	"alignment",
+	"program",
+	"floating-point unavailable",
+	"system call",
+	"auxiliary processor unavailable",
+	"decrementer",
+	"fixed-interval timer",
+	"watchdog",
+	"data TLB miss",
+	"instruction TLB miss",
 	"debug",
 };
 
@@ -39,8 +50,7 @@ static void default_handler(struct guest_frame *f)
 	printf("guest: unexpected %s exception at PC 0x%08lx ESR 0x%08lx DEAR 0x%08lx "
 	       "MSR 0x%08lx LR 0x%08lx (cpu %u)\n",
 	       guest_exc_name(f->vec), (unsigned long)f->pc, (unsigned long)f->esr,
-	       (unsigned long)f->dear, (unsigned long)f->msr, (unsigned long)f->lr,
-	       guest_cpu_id());
+	       (unsigned long)f->dear, (unsigned long)f->msr, (unsigned long)f->lr, guest_cpu_id());
 	guest_exit(100 + (int)f->vec);
 }
 
@@ -51,9 +61,8 @@ void guest_exc_dispatch(struct guest_frame *f)
 
 	/* a synchronous exception taken through the user-entry vectors (its frame is on a
 	 * kernel-entry stack) ends guest_run_user() (user.c) */
-	if (f->vclass == GF_CLASS_STD && f->vec != IVOR_EXTERNAL &&
-	    f->vec != IVOR_DECREMENTER && f->vec != IVOR_FIT &&
-	    guest_user_stack_cpu((uint32_t)f) >= 0)
+	if (f->vclass == GF_CLASS_STD && f->vec != IVOR_EXTERNAL && f->vec != IVOR_DECREMENTER &&
+	    f->vec != IVOR_FIT && guest_user_stack_cpu((uint32_t)f) >= 0)
 		guest_user_trap(f);
 	if (fn)
 		fn(f);

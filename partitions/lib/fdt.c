@@ -6,8 +6,8 @@
 #include <guest/guest.h>
 #include "internal.h"
 
-#define HCALL_SC1	0x44000022	/* sc 1: the only hcall-instructions we execute */
-#define DEFAULT_TB_FREQ	400000000	/* QEMU ppce500, used if the tree has none */
+#define HCALL_SC1       0x44000022 /* sc 1: the only hcall-instructions we execute */
+#define DEFAULT_TB_FREQ 400000000  /* QEMU ppce500, used if the tree has none */
 
 /* Read ncells big-endian cells as one number (the low 64 bits when ncells > 2). */
 static uint64_t read_cells(const fdt32_t *p, int ncells)
@@ -85,7 +85,8 @@ int guest_fdt_cpu_node(uint32_t reg)
 
 	if (cpus < 0)
 		return -1;
-	fdt_for_each_subnode(node, fdt, cpus) {
+	fdt_for_each_subnode(node, fdt, cpus)
+	{
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 
 		if (type && !strcmp(type, "cpu") && guest_fdt_u32(node, "reg", ~0u) == reg)
@@ -170,8 +171,8 @@ static void find_hypervisor(const void *fdt)
 	if (node < 0 || fdt_node_check_compatible(fdt, node, "epapr,hypervisor-1"))
 		return;
 	guest_boot.hv = 1;
-	guest_boot.guest_id = guest_fdt_u32(node, "guest-id",
-					    guest_fdt_u32(node, "fsl,hv-guest-id", 0));
+	guest_boot.guest_id =
+		guest_fdt_u32(node, "guest-id", guest_fdt_u32(node, "fsl,hv-guest-id", 0));
 	name = fdt_getprop(fdt, node, "guest-name", NULL);
 	if (name)
 		guest_boot.guest_name = name;

@@ -16,12 +16,11 @@ uint32_t hcall(uint32_t token, uint32_t r[8])
 	register uint32_t r10 __asm__("r10") = r[7];
 	register uint32_t r11 __asm__("r11") = token;
 
-	__asm__ volatile(".long 0x44000022"	/* sc 1 */
-			 : "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7), "+r"(r8),
-			   "+r"(r9), "+r"(r10), "+r"(r11)
+	__asm__ volatile(".long 0x44000022" /* sc 1 */
+			 : "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7), "+r"(r8), "+r"(r9),
+			   "+r"(r10), "+r"(r11)
 			 :
-			 : "r0", "r12", "ctr", "xer", "cr0", "cr1", "cr5", "cr6", "cr7",
-			   "memory");
+			 : "r0", "r12", "ctr", "xer", "cr0", "cr1", "cr5", "cr6", "cr7", "memory");
 	r[0] = r3;
 	r[1] = r4;
 	r[2] = r5;
@@ -43,7 +42,7 @@ uint32_t bc_send(uint32_t handle, const void *buf, uint32_t len, uint32_t *sent)
 	if (len > EV_BYTE_CHANNEL_MAX_BYTES)
 		len = EV_BYTE_CHANNEL_MAX_BYTES;
 	r[1] = len;
-	memcpy(&r[2], buf, len);	/* the CPU is big-endian: bytes land MSB first */
+	memcpy(&r[2], buf, len); /* the CPU is big-endian: bytes land MSB first */
 	st = hcall(EV_BYTE_CHANNEL_SEND, r);
 	if (sent)
 		*sent = st == EV_SUCCESS ? (r[1] && r[1] <= len ? r[1] : len) : 0;
@@ -90,7 +89,7 @@ uint32_t bc_write_all(uint32_t handle, const void *buf, size_t len)
 	while (len) {
 		st = bc_send(handle, p, len, &sent);
 		if (st == EV_EAGAIN)
-			continue;	/* channel full: the peer (or the hv console) drains it */
+			continue; /* channel full: the peer (or the hv console) drains it */
 		if (st != EV_SUCCESS)
 			return st;
 		p += sent;

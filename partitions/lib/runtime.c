@@ -6,9 +6,9 @@
 #include <guest/guest.h>
 #include "internal.h"
 
-#define GPIO_GPDIR	0x00	/* direction: 1 = output; pin 0 is the MSB */
-#define GPIO_GPDAT	0x08	/* data */
-#define GPIO_PIN0	0x80000000u
+#define GPIO_GPDIR 0x00 /* direction: 1 = output; pin 0 is the MSB */
+#define GPIO_GPDAT 0x08 /* data */
+#define GPIO_PIN0  0x80000000u
 
 struct guest_boot guest_boot;
 
@@ -27,7 +27,7 @@ void guest_start(const void *fdt, uint32_t magic, uint32_t ima_size)
 	guest_tlb_init();
 	guest_fdt_init();
 	guest_console_init();
-	setvbuf(stdout, NULL, _IONBF, 0);	/* one write() per printf: whole lines */
+	setvbuf(stdout, NULL, _IONBF, 0); /* one write() per printf: whole lines */
 	if (guest_boot.hv && !guest_boot.hcall_ok)
 		printf("guest: warning: hcall-instructions is not \"sc 1\"; using sc 1\n");
 	if (guest_boot.tb_freq_dflt)
@@ -41,7 +41,8 @@ void guest_start(const void *fdt, uint32_t magic, uint32_t ima_size)
 void guest_poweroff(void)
 {
 	const void *fdt = guest_boot.fdt;
-	int node = guest_boot.fdt_ok ? fdt_node_offset_by_compatible(fdt, -1, "fsl,qoriq-gpio") : -1;
+	int node =
+		guest_boot.fdt_ok ? fdt_node_offset_by_compatible(fdt, -1, "fsl,qoriq-gpio") : -1;
 	uint64_t pa, size;
 	volatile uint32_t *gpio;
 
@@ -62,7 +63,7 @@ void guest_exit(int code)
 {
 	uint32_t st;
 
-	if (atomic_add_return(&exiting, 1) != 1)	/* second exit (another CPU, a fault) */
+	if (atomic_add_return(&exiting, 1) != 1) /* second exit (another CPU, a fault) */
 		for (;;)
 			__asm__ volatile("or 1,1,1");
 	printf("exit %d\n", code);

@@ -12,8 +12,8 @@ extern void _secondary_start(void);
 /* One ePAPR spin-table entry (ePAPR 1.1, spin table entry); 64-bit fields are written as
  * two big-endian words, the low word of entry_addr last: that store releases the CPU. */
 struct spin_table {
-	uint32_t entry_hi, entry_lo;	/* 1 while the CPU spins */
-	uint32_t r3_hi, r3_lo;		/* r3 for the released CPU */
+	uint32_t entry_hi, entry_lo; /* 1 while the CPU spins */
+	uint32_t r3_hi, r3_lo;       /* r3 for the released CPU */
 	uint32_t rsvd;
 	uint32_t pir;
 };
@@ -86,7 +86,7 @@ int guest_start_cpu(uint32_t reg, unsigned int cpu, void (*fn)(unsigned int cpu)
 	st->r3_lo = cpu;
 	st->entry_hi = 0;
 	flush_line(st);
-	st->entry_lo = (uint32_t)_secondary_start;	/* release */
+	st->entry_lo = (uint32_t)_secondary_start; /* release */
 	flush_line(st);
 	return 0;
 }

@@ -17,5 +17,5 @@ void guest_udelay(uint64_t us)
 	uint64_t start = guest_tb(), ticks = guest_us_to_tb(us);
 
 	while (guest_tb() - start < ticks)
-		__asm__ volatile("or 1,1,1");	/* low-priority hint while spinning */
+		__asm__ volatile("or 1,1,1"); /* low-priority hint while spinning */
 }

@@ -8,10 +8,10 @@
  * these traps and is emulated against the partition's virtual TLB. */
 #include <guest/guest.h>
 
-#define TLB1_MAX	64		/* e500mc TLB1 size (E500MCRM, MMU: TLB1) */
-#define IOMAP_BASE	0xe0000000u	/* virtual window for guest_ioremap() */
-#define IOMAP_END	0xf0000000u
-#define MAX_KEPT	8
+#define TLB1_MAX   64          /* e500mc TLB1 size (E500MCRM, MMU: TLB1) */
+#define IOMAP_BASE 0xe0000000u /* virtual window for guest_ioremap() */
+#define IOMAP_END  0xf0000000u
+#define MAX_KEPT   8
 
 /* TLB1 ESELs in use on the boot CPU (bit n of word n / 32). */
 static uint32_t tlb1_used[TLB1_MAX / 32];
@@ -68,8 +68,7 @@ void tlb_ivax(uint32_t ea, int tlb1)
 	uint32_t v = (ea & MAS2_EPN_MASK) | (tlb1 ? TLBIVAX_TLB1 : 0);
 
 	mtspr(SPRN_MAS6, 0);
-	__asm__ volatile("isync; tlbivax 0,%0; sync; tlbsync; sync; isync"
-			 : : "r"(v) : "memory");
+	__asm__ volatile("isync; tlbivax 0,%0; sync; tlbsync; sync; isync" : : "r"(v) : "memory");
 }
 
 /* tlbilx T=3: invalidate this CPU's entries translating ea for MAS6[SPID]/[SAS]. */
@@ -129,20 +128,21 @@ uint32_t tlb_tsize(uint32_t size)
 {
 	uint32_t ts;
 
-	for (ts = 1; ts <= 11; ts++)	/* 4 KiB .. 4 GiB (E500MCRM, Memory Management Units: MAS1[TSIZE]) */
+	for (ts = 1; ts <= 11;
+	     ts++) /* 4 KiB .. 4 GiB (E500MCRM, Memory Management Units: MAS1[TSIZE]) */
 		if (size == (4096u << (2 * (ts - 1))))
 			return ts;
 	return 0;
 }
 
-static void tlb1_entry(struct tlb_entry *e, int esel, uint32_t va, uint64_t pa,
-		       uint32_t size, uint32_t wimge, uint32_t perm)
+static void tlb1_entry(struct tlb_entry *e, int esel, uint32_t va, uint64_t pa, uint32_t size,
+		       uint32_t wimge, uint32_t perm)
 {
 	e->mas0 = MAS0_TLBSEL1 | MAS0_ESEL(esel);
 	e->mas1 = MAS1_VALID | MAS1_TID(0) | MAS1_TSIZE(tlb_tsize(size));
 	e->mas2 = (va & MAS2_EPN_MASK) | (wimge & 0x1f);
 	e->mas3 = ((uint32_t)pa & MAS3_RPN_MASK) | (perm & 0x3f);
-	e->mas7 = (uint32_t)(pa >> 32) & 0xf;	/* physical address bits 32..35 */
+	e->mas7 = (uint32_t)(pa >> 32) & 0xf; /* physical address bits 32..35 */
 }
 
 void tlb1_set(int esel, uint32_t va, uint64_t pa, uint32_t size, uint32_t wimge, uint32_t perm)

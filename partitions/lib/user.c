@@ -7,8 +7,8 @@
 #include <guest/user.h>
 #include "frame.h"
 
-#define USER_KSTACK_SIZE	0x2000	/* kernel-entry stack for exceptions from user mode */
-#define USER_PERMS		(MAS3_UX | MAS3_UW | MAS3_UR)
+#define USER_KSTACK_SIZE 0x2000 /* kernel-entry stack for exceptions from user mode */
+#define USER_PERMS       (MAS3_UX | MAS3_UW | MAS3_UR)
 
 /* Caller context saved by guest_user_enter (offsets in user_entry.S). */
 struct user_ctx {
@@ -35,17 +35,37 @@ int guest_user_enter(struct user_ctx *ctx, void (*fn)(void *), void *arg, uint32
 void guest_user_resume(struct user_ctx *ctx, int ret) __attribute__((noreturn));
 
 #define VEC_DECL(n) extern char guest_vec_##n[], guest_uvec_##n[]
-VEC_DECL(2); VEC_DECL(3); VEC_DECL(4); VEC_DECL(5); VEC_DECL(6); VEC_DECL(7); VEC_DECL(8);
-VEC_DECL(9); VEC_DECL(10); VEC_DECL(11); VEC_DECL(13); VEC_DECL(14);
+VEC_DECL(2);
+VEC_DECL(3);
+VEC_DECL(4);
+VEC_DECL(5);
+VEC_DECL(6);
+VEC_DECL(7);
+VEC_DECL(8);
+VEC_DECL(9);
+VEC_DECL(10);
+VEC_DECL(11);
+VEC_DECL(13);
+VEC_DECL(14);
 
-#define IVOR_OFF(sym)	((uint32_t)(sym) - (uint32_t)__image_start)
+#define IVOR_OFF(sym) ((uint32_t)(sym) - (uint32_t)__image_start)
 
 /* Point this CPU's base-class IVORs at the user-entry (user = 1) or the normal vectors. */
 static void set_vectors(int user)
 {
 #define SETV(n) mtspr(SPRN_IVOR0 + n, IVOR_OFF(user ? guest_uvec_##n : guest_vec_##n))
-	SETV(2); SETV(3); SETV(4); SETV(5); SETV(6); SETV(7); SETV(8); SETV(9); SETV(10);
-	SETV(11); SETV(13); SETV(14);
+	SETV(2);
+	SETV(3);
+	SETV(4);
+	SETV(5);
+	SETV(6);
+	SETV(7);
+	SETV(8);
+	SETV(9);
+	SETV(10);
+	SETV(11);
+	SETV(13);
+	SETV(14);
 #undef SETV
 	__asm__ volatile("isync" ::: "memory");
 }
@@ -68,8 +88,7 @@ static void map_image_for_user(struct user_cpu *u)
 
 	if (u->mapped)
 		return;
-	if (tlb_search((uint32_t)__image_start, 0, 0, &e) &&
-	    (e.mas3 & USER_PERMS) != USER_PERMS) {
+	if (tlb_search((uint32_t)__image_start, 0, 0, &e) && (e.mas3 & USER_PERMS) != USER_PERMS) {
 		e.mas3 |= USER_PERMS;
 		tlb_write(&e);
 	}
@@ -95,8 +114,8 @@ int guest_run_user(void (*fn)(void *), void *arg)
 	mtspr(SPRN_SPRG2, frame);
 	set_vectors(1);
 	u->active = 1;
-	r = guest_user_enter(&u->ctx, fn, arg,
-			     (uint32_t)ustack[cpu] + GUEST_USER_STACK_SIZE, msr | MSR_PR);
+	r = guest_user_enter(&u->ctx, fn, arg, (uint32_t)ustack[cpu] + GUEST_USER_STACK_SIZE,
+			     msr | MSR_PR);
 	/* back from guest_user_trap(), in kernel mode with MSR[EE] = 0 */
 	mtmsr(msr);
 	return r;

@@ -28,10 +28,10 @@
 #include <poll.h>
 #include <termios.h>
 
-#define TAG	"bulkhead-linux: "
-#define PROMPT	"linux> "
-#define LINE_MAX_LEN	512
-#define MAX_ARGS	64
+#define TAG          "bulkhead-linux: "
+#define PROMPT       "linux> "
+#define LINE_MAX_LEN 512
+#define MAX_ARGS     64
 
 /* One pseudo filesystem to mount at start. */
 struct early_mount {
@@ -43,7 +43,7 @@ static const struct early_mount early_mounts[] = {
 	{ "devtmpfs", "/dev" },
 	{ "proc", "/proc" },
 	{ "sysfs", "/sys" },
-	{ "debugfs", "/sys/kernel/debug" },	/* bhdev.ko shows its lines there */
+	{ "debugfs", "/sys/kernel/debug" }, /* bhdev.ko shows its lines there */
 };
 
 static void mount_early(void)
@@ -257,7 +257,7 @@ static void cmd_ttyio(const char *tty, const char *ms_arg, const char *text)
 	irqs = irq_count(name);
 	if (!tcgetattr(fd, &t)) {
 		cfmakeraw(&t);
-		t.c_cflag |= CLOCAL | CREAD;	/* no modem lines: never hang up */
+		t.c_cflag |= CLOCAL | CREAD; /* no modem lines: never hang up */
 		cfsetispeed(&t, B115200);
 		cfsetospeed(&t, B115200);
 		tcsetattr(fd, TCSANOW, &t);
@@ -274,12 +274,14 @@ static void cmd_ttyio(const char *tty, const char *ms_arg, const char *text)
 		int k = poll(&p, 1, ms);
 
 		if (k <= 0) {
-			printf(TAG "ttyio %s: poll %d (%s)\n", tty, k, k ? strerror(errno) : "timeout");
+			printf(TAG "ttyio %s: poll %d (%s)\n", tty, k,
+			       k ? strerror(errno) : "timeout");
 			break;
 		}
 		r = read(fd, &c, 1);
 		if (r != 1) {
-			printf(TAG "ttyio %s: read %zd (%s)\n", tty, r, r ? strerror(errno) : "eof");
+			printf(TAG "ttyio %s: read %zd (%s)\n", tty, r,
+			       r ? strerror(errno) : "eof");
 			break;
 		}
 		if (c == '\n')
@@ -334,7 +336,7 @@ static void execute(char *line)
 		return;
 	if (!strcmp(argv[0], "help")) {
 		printf(TAG "commands: help echo cpus fp uname uptime syscalls cat run insmod"
-		       " ttyio sync reboot halt poweroff\n");
+			   " ttyio sync reboot halt poweroff\n");
 	} else if (!strcmp(argv[0], "cpus")) {
 		printf(TAG "cpus %d\n", count_cpus());
 	} else if (!strcmp(argv[0], "fp")) {

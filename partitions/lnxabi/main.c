@@ -21,10 +21,10 @@
 #include <guest/guest.h>
 #include <guest/device.h>
 
-#define SELF		0xffffffffu	/* the caller's own partition (FSL hcall handles) */
-#define LINE_MAX_LEN	64
-#define SPIN_ENTRY	32		/* ePAPR spin-table entry */
-#define CONFIG_LEVEL	0x2u		/* EV_INT_SET_CONFIG: level sensitive */
+#define SELF         0xffffffffu /* the caller's own partition (FSL hcall handles) */
+#define LINE_MAX_LEN 64
+#define SPIN_ENTRY   32   /* ePAPR spin-table entry */
+#define CONFIG_LEVEL 0x2u /* EV_INT_SET_CONFIG: level sensitive */
 
 static uint32_t console, rx_irq = ~0u, tx_irq = ~0u;
 
@@ -55,7 +55,8 @@ static void check_cpus(void)
 	int release_ok = 1, releases = 0;
 	uint32_t last = 0;
 
-	fdt_for_each_subnode(node, fdt, cpus) {
+	fdt_for_each_subnode(node, fdt, cpus)
+	{
 		const fdt32_t *rel = fdt_getprop(fdt, node, "cpu-release-addr", NULL);
 		uint32_t reg = guest_fdt_u32(node, "reg", ~0u);
 
@@ -119,11 +120,11 @@ static void check_rootfs(void)
 	uint32_t start, end;
 
 	if (!s && !e)
-		return;		/* none configured */
+		return; /* none configured */
 	start = l1 == 8 ? fdt32_to_cpu(s[1]) : 0;
 	end = l2 == 8 ? fdt32_to_cpu(e[1]) : 0;
 	guest_check(start && end > start && end - start >= sizeof(magic) - 1 &&
-		    !memcmp((const void *)start, magic, sizeof(magic) - 1),
+			    !memcmp((const void *)start, magic, sizeof(magic) - 1),
 		    "the linux-rootfs is where /chosen linux,initrd-start says",
 		    "start 0x%lx end 0x%lx", (unsigned long)start, (unsigned long)end);
 	printf("lnxabi: initrd 0x%lx-0x%lx\n", (unsigned long)start, (unsigned long)end);
@@ -135,11 +136,11 @@ static void test_tree(void)
 
 	check_rootfs();
 	check_cpus();
-	guest_check(fdt_getprop(fdt, fdt_path_offset(fdt, "/hypervisor"), "fsl,hv-version",
-				NULL) != NULL, "/hypervisor has fsl,hv-version", NULL);
+	guest_check(fdt_getprop(fdt, fdt_path_offset(fdt, "/hypervisor"), "fsl,hv-version", NULL) !=
+			    NULL,
+		    "/hypervisor has fsl,hv-version", NULL);
 	guest_check(!find_irqs() && rx_irq != tx_irq,
-		    "the console byte channel has rx and tx interrupts at the epapr,hv-pic",
-		    NULL);
+		    "the console byte channel has rx and tx interrupts at the epapr,hv-pic", NULL);
 }
 
 /* ---- interrupts ---------------------------------------------------------------------- */
@@ -163,7 +164,7 @@ static void take_rx(void)
 	bc_poll(console, &waiting, &room);
 	ev_int_eoi(rx_irq);
 	if (waiting)
-		stranded = 1;	/* cleared when IACK hands rx out again */
+		stranded = 1; /* cleared when IACK hands rx out again */
 }
 
 static void external(struct guest_frame *f)
@@ -176,13 +177,13 @@ static void external(struct guest_frame *f)
 			take_rx();
 		} else if (vec == tx_irq) {
 			tx_irqs++;
-			ev_int_set_mask(tx_irq, 1);	/* as ehv_bytechan: nothing more to send */
+			ev_int_set_mask(tx_irq, 1); /* as ehv_bytechan: nothing more to send */
 			ev_int_eoi(tx_irq);
 		} else {
 			ev_int_eoi(vec);
 		}
 	}
-	if (stranded)		/* bytes wait, the level source was not presented again */
+	if (stranded) /* bytes wait, the level source was not presented again */
 		lost++;
 	stranded = 0;
 }
@@ -192,7 +193,7 @@ static int wait_for(volatile uint32_t *v, uint32_t want, uint64_t us)
 	uint64_t t0 = guest_tb(), limit = guest_us_to_tb(us);
 
 	while (*v < want && guest_tb() - t0 < limit)
-		;	/* memory only: no byte-channel call here */
+		; /* memory only: no byte-channel call here */
 	return *v >= want;
 }
 
@@ -212,8 +213,7 @@ static void test_rx(void)
 	uint64_t t0 = guest_tb(), limit = guest_us_to_tb(60000000);
 
 	console = (uint32_t)guest_console_handle();
-	if (!guest_check(!find_irqs(), "the console byte channel has rx and tx interrupts",
-			 NULL))
+	if (!guest_check(!find_irqs(), "the console byte channel has rx and tx interrupts", NULL))
 		return;
 	guest_set_handler(4, external);
 	ev_int_set_config(rx_irq, CONFIG_LEVEL, 8, 0);
@@ -237,7 +237,7 @@ static void test_rx(void)
 	guest_check(wait_for(&lines_done, 2, 60000000), "a typed line arrived by interrupt",
 		    "rx interrupts %lu", (unsigned long)rx_irqs);
 	show_line();
-	ev_int_set_mask(tx_irq, 0);	/* the console has room: tx comes at once */
+	ev_int_set_mask(tx_irq, 0); /* the console has room: tx comes at once */
 	guest_check(wait_for(&tx_irqs, 1, 1000000), "the tx interrupt comes while there is room",
 		    NULL);
 	guest_irq_disable();
@@ -286,8 +286,10 @@ static void test_txfull(void)
 	guest_check(!tx_irqs, "no tx interrupt while the peer's ring is full", "%lu taken",
 		    (unsigned long)tx_irqs);
 	printf("lnxabi: tx full, waiting\n");
-	guest_check(wait_for(&tx_irqs, 1, 30000000), "the tx interrupt comes when the peer frees "
-		    "space", NULL);
+	guest_check(wait_for(&tx_irqs, 1, 30000000),
+		    "the tx interrupt comes when the peer frees "
+		    "space",
+		    NULL);
 	guest_irq_disable();
 }
 

@@ -9,8 +9,8 @@
 #include <libfdt.h>
 #include <guest/device.h>
 
-#define MAX_HANDLES	8
-#define MAX_DEVICES	32
+#define MAX_HANDLES 8
+#define MAX_DEVICES 32
 
 static int failed;
 
@@ -23,8 +23,7 @@ static const char *prop_name(uint32_t prop)
 }
 
 /* The path and property a region/irq came from, "?" on error. */
-static void origin(uint32_t h, uint32_t kind, uint32_t idx, char *path, size_t len,
-		   uint32_t out[3])
+static void origin(uint32_t h, uint32_t kind, uint32_t idx, char *path, size_t len, uint32_t out[3])
 {
 	uint32_t st = bh_device_get_dt_path(h, kind, idx, path, (uint32_t)len, out);
 
@@ -108,10 +107,9 @@ static void print_device(uint32_t h)
 	}
 	origin(h, BH_DT_KIND_DEVICE, 0, path, sizeof(path), o);
 	printf("device %lu: %s (%s%s%s) regions %lu irqs %lu\n", (unsigned long)h, path,
-	       di.flags & BH_DEVICE_FLAG_PCI ? "pci" : "",
-	       di.flags & BH_DEVICE_FLAG_DT ? "dt" : "",
-	       di.flags & BH_DEVICE_FLAG_RESET ? ",reset" : "",
-	       (unsigned long)di.num_regions, (unsigned long)di.num_irqs);
+	       di.flags & BH_DEVICE_FLAG_PCI ? "pci" : "", di.flags & BH_DEVICE_FLAG_DT ? "dt" : "",
+	       di.flags & BH_DEVICE_FLAG_RESET ? ",reset" : "", (unsigned long)di.num_regions,
+	       (unsigned long)di.num_irqs);
 	for (uint32_t i = 0; i < di.num_regions; i++)
 		print_region(h, i);
 	for (uint32_t i = 0; i < di.num_irqs; i++)

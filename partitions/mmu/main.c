@@ -6,21 +6,21 @@
 #include <stdio.h>
 #include <guest/guest.h>
 
-#define ALIAS_VA	0x40000000u	/* outside the initial mapping (at most 64 MiB) */
-#define STORE_VA	0x40200000u
-#define PAGE		4096u
-#define WORDS		(PAGE / 4)
-#define PATTERN(i)	(0xc0de0000u + (i))
+#define ALIAS_VA   0x40000000u /* outside the initial mapping (at most 64 MiB) */
+#define STORE_VA   0x40200000u
+#define PAGE       4096u
+#define WORDS      (PAGE / 4)
+#define PATTERN(i) (0xc0de0000u + (i))
 
 /* A page of known data; guest virtual == guest physical, so its address is its RPN. */
 static volatile uint32_t known[WORDS] __attribute__((aligned(PAGE)));
 
 /* What the DTLB-miss handler saw and did. */
 static struct {
-	volatile uint32_t count;	/* misses taken */
-	volatile uint32_t dear, esr, pc;	/* of the last one */
-	uint32_t next_way;		/* TLB0 way to refill next (round robin) */
-	uint32_t ways;			/* TLB0 associativity */
+	volatile uint32_t count;         /* misses taken */
+	volatile uint32_t dear, esr, pc; /* of the last one */
+	uint32_t next_way;               /* TLB0 way to refill next (round robin) */
+	uint32_t ways;                   /* TLB0 associativity */
 } miss;
 
 /* A 4 KiB TLB0 entry va -> known[] (TID 0, TS 0), in the given way of va's set. */
@@ -78,18 +78,17 @@ static void test_tlb1_lookup(int esel)
 	struct tlb_entry e;
 	int hit = tlb_search(ALIAS_VA + 0x10, 0, 0, &e);
 
-	guest_check(hit && MAS0_GET_TLBSEL(e.mas0) == 1 && MAS0_GET_ESEL(e.mas0) == (uint32_t)esel &&
-		    (e.mas3 & MAS3_RPN_MASK) == (uint32_t)known && MAS1_GET_TSIZE(e.mas1) == 1,
-		    "tlbsx finds the tlb1 entry",
-		    "hit %d MAS0 0x%08lx MAS1 0x%08lx MAS3 0x%08lx", hit, (unsigned long)e.mas0,
-		    (unsigned long)e.mas1, (unsigned long)e.mas3);
+	guest_check(
+		hit && MAS0_GET_TLBSEL(e.mas0) == 1 && MAS0_GET_ESEL(e.mas0) == (uint32_t)esel &&
+			(e.mas3 & MAS3_RPN_MASK) == (uint32_t)known && MAS1_GET_TSIZE(e.mas1) == 1,
+		"tlbsx finds the tlb1 entry", "hit %d MAS0 0x%08lx MAS1 0x%08lx MAS3 0x%08lx", hit,
+		(unsigned long)e.mas0, (unsigned long)e.mas1, (unsigned long)e.mas3);
 	tlb_read(1, esel, 0, &e);
 	guest_check((e.mas1 & MAS1_VALID) && (e.mas2 & MAS2_EPN_MASK) == ALIAS_VA &&
-		    (e.mas3 & MAS3_RPN_MASK) == (uint32_t)known &&
-		    (e.mas3 & (MAS3_SR | MAS3_SW)) == (MAS3_SR | MAS3_SW),
-		    "tlbre reads back the tlb1 entry",
-		    "MAS1 0x%08lx MAS2 0x%08lx MAS3 0x%08lx", (unsigned long)e.mas1,
-		    (unsigned long)e.mas2, (unsigned long)e.mas3);
+			    (e.mas3 & MAS3_RPN_MASK) == (uint32_t)known &&
+			    (e.mas3 & (MAS3_SR | MAS3_SW)) == (MAS3_SR | MAS3_SW),
+		    "tlbre reads back the tlb1 entry", "MAS1 0x%08lx MAS2 0x%08lx MAS3 0x%08lx",
+		    (unsigned long)e.mas1, (unsigned long)e.mas2, (unsigned long)e.mas3);
 	tlb1_clear(esel);
 	hit = tlb_search(ALIAS_VA, 0, 0, &e);
 	guest_check(!hit, "tlbsx misses after the tlb1 entry is cleared",
@@ -106,8 +105,8 @@ static void test_load_miss(void)
 		    "load after unmap takes a data TLB miss in the guest handler",
 		    "misses %lu DEAR 0x%08lx ESR 0x%08lx", (unsigned long)(miss.count - before),
 		    (unsigned long)miss.dear, (unsigned long)miss.esr);
-	guest_check(v == PATTERN(7), "the handler's tlb0 refill completes the load",
-		    "read 0x%08lx", (unsigned long)v);
+	guest_check(v == PATTERN(7), "the handler's tlb0 refill completes the load", "read 0x%08lx",
+		    (unsigned long)v);
 }
 
 static void test_store_miss(void)
@@ -117,9 +116,9 @@ static void test_store_miss(void)
 
 	*p = 0xfeedf00d;
 	guest_check(miss.count == before + 1 && miss.dear == STORE_VA + 12 && (miss.esr & ESR_ST),
-		    "store miss reports DEAR and ESR[ST]",
-		    "misses %lu DEAR 0x%08lx ESR 0x%08lx", (unsigned long)(miss.count - before),
-		    (unsigned long)miss.dear, (unsigned long)miss.esr);
+		    "store miss reports DEAR and ESR[ST]", "misses %lu DEAR 0x%08lx ESR 0x%08lx",
+		    (unsigned long)(miss.count - before), (unsigned long)miss.dear,
+		    (unsigned long)miss.esr);
 	guest_check(known[3] == 0xfeedf00d, "the store completes after the refill",
 		    "known[3] = 0x%08lx", (unsigned long)known[3]);
 	known[3] = PATTERN(3);
@@ -130,16 +129,15 @@ static void test_tlb0_lookup(void)
 	struct tlb_entry e, r;
 	int hit = tlb_search(ALIAS_VA, 0, 0, &e);
 
-	guest_check(hit && MAS0_GET_TLBSEL(e.mas0) == 0 && (e.mas3 & MAS3_RPN_MASK) == (uint32_t)known,
-		    "tlbsx finds the refilled tlb0 entry",
-		    "hit %d MAS0 0x%08lx MAS3 0x%08lx", hit, (unsigned long)e.mas0,
-		    (unsigned long)e.mas3);
+	guest_check(hit && MAS0_GET_TLBSEL(e.mas0) == 0 &&
+			    (e.mas3 & MAS3_RPN_MASK) == (uint32_t)known,
+		    "tlbsx finds the refilled tlb0 entry", "hit %d MAS0 0x%08lx MAS3 0x%08lx", hit,
+		    (unsigned long)e.mas0, (unsigned long)e.mas3);
 	tlb_read(0, MAS0_GET_ESEL(e.mas0), ALIAS_VA, &r);
 	guest_check((r.mas1 & MAS1_VALID) && (r.mas2 & MAS2_EPN_MASK) == ALIAS_VA &&
-		    (r.mas3 & MAS3_RPN_MASK) == (uint32_t)known,
-		    "tlbre reads back the tlb0 entry",
-		    "MAS1 0x%08lx MAS2 0x%08lx MAS3 0x%08lx", (unsigned long)r.mas1,
-		    (unsigned long)r.mas2, (unsigned long)r.mas3);
+			    (r.mas3 & MAS3_RPN_MASK) == (uint32_t)known,
+		    "tlbre reads back the tlb0 entry", "MAS1 0x%08lx MAS2 0x%08lx MAS3 0x%08lx",
+		    (unsigned long)r.mas1, (unsigned long)r.mas2, (unsigned long)r.mas3);
 }
 
 /* Invalidate the page's TLB0 entry with inval(), then check it is gone and refaults. */

@@ -9,11 +9,11 @@
 #include <guest/guest.h>
 #include <guest/device.h>
 
-#define FH_STOPPED	0
-#define FH_RUNNING	1
-#define PROBE_GPA	0x00e00000u	/* scratch page in the target's memory */
+#define FH_STOPPED 0
+#define FH_RUNNING 1
+#define PROBE_GPA  0x00e00000u /* scratch page in the target's memory */
 
-static volatile uint32_t rings;	/* state-change doorbell interrupts taken */
+static volatile uint32_t rings; /* state-change doorbell interrupts taken */
 static uint32_t doorbell = ~0u;
 
 /* IVOR4: take every pending virtual-PIC interrupt; count the state-change doorbell. */
@@ -31,12 +31,12 @@ static void external(struct guest_frame *f)
 /* The state-change doorbell node ("fsl,hv-state-change-doorbell"): enable its interrupt. */
 static int setup_doorbell(void)
 {
-	int node = fdt_node_offset_by_compatible(guest_boot.fdt, -1,
-						 "fsl,hv-state-change-doorbell");
+	int node =
+		fdt_node_offset_by_compatible(guest_boot.fdt, -1, "fsl,hv-state-change-doorbell");
 
 	if (node < 0)
 		return -1;
-	doorbell = guest_fdt_u32(node, "interrupts", ~0u);	/* <handle sense> */
+	doorbell = guest_fdt_u32(node, "interrupts", ~0u); /* <handle sense> */
 	guest_set_handler(4, external);
 	if (ev_int_set_config(doorbell, 0x1, 8, 0) != EV_SUCCESS ||
 	    ev_int_set_mask(doorbell, 0) != EV_SUCCESS)
@@ -97,24 +97,22 @@ static void wait_running(uint32_t h)
 	uint64_t t0 = guest_tb(), limit = guest_us_to_tb(5000000);
 	uint32_t state = FH_STOPPED;
 
-	while (status_of(h, &state) == EV_SUCCESS && state != FH_RUNNING &&
-	       guest_tb() - t0 < limit)
+	while (status_of(h, &state) == EV_SUCCESS && state != FH_RUNNING && guest_tb() - t0 < limit)
 		;
 }
 
 static void test_memcpy(uint32_t h)
 {
 	static char out[64] = "written into the worker by its manager", back[64];
-	uint32_t st1 = guest_partition_memcpy(0xffffffffu, h, (uint32_t)out, PROBE_GPA,
-					      sizeof(out));
-	uint32_t st2 = guest_partition_memcpy(h, 0xffffffffu, PROBE_GPA, (uint32_t)back,
-					      sizeof(back));
+	uint32_t st1 =
+		guest_partition_memcpy(0xffffffffu, h, (uint32_t)out, PROBE_GPA, sizeof(out));
+	uint32_t st2 =
+		guest_partition_memcpy(h, 0xffffffffu, PROBE_GPA, (uint32_t)back, sizeof(back));
 
 	guest_check(st1 == EV_SUCCESS && st2 == EV_SUCCESS && !memcmp(out, back, sizeof(out)),
-		    "PARTITION_MEMCPY to the worker and back", "status %lu/%lu",
-		    (unsigned long)st1, (unsigned long)st2);
-	st1 = guest_partition_memcpy(0xffffffffu, h, (uint32_t)out, 0x7ffff000u,
-				     sizeof(out));
+		    "PARTITION_MEMCPY to the worker and back", "status %lu/%lu", (unsigned long)st1,
+		    (unsigned long)st2);
+	st1 = guest_partition_memcpy(0xffffffffu, h, (uint32_t)out, 0x7ffff000u, sizeof(out));
 	guest_check(st1 == EV_EFAULT, "PARTITION_MEMCPY outside the worker's memory is refused",
 		    "status %lu", (unsigned long)st1);
 }
@@ -143,8 +141,10 @@ static int mutual(const char *target, uint32_t h)
 	printf("partman: %s is stopped, my turn\n", target);
 	guest_check(start(h, 0, 1) == EV_SUCCESS && wait_state(h, FH_RUNNING, 5000000),
 		    "started the partition that manages me", NULL);
-	guest_check(call1(FH_PARTITION_STOP, h) == EV_SUCCESS, "stopped the partition that "
-		    "manages me", NULL);
+	guest_check(call1(FH_PARTITION_STOP, h) == EV_SUCCESS,
+		    "stopped the partition that "
+		    "manages me",
+		    NULL);
 	expect_state(h, FH_STOPPED, "the partition that manages me is stopped");
 	guest_check(start(h, 0, 1) == EV_SUCCESS && wait_state(h, FH_RUNNING, 5000000),
 		    "started it again", NULL);
@@ -167,7 +167,8 @@ int main(void)
 	printf("partman: %s is handle %d\n", target, h);
 	if (guest_arg_str("mode", mode, sizeof(mode)) && !strcmp(mode, "mutual"))
 		return mutual(target, (uint32_t)h);
-	guest_check(!setup_doorbell(), "the state-change doorbell is in the tree and enabled", NULL);
+	guest_check(!setup_doorbell(), "the state-change doorbell is in the tree and enabled",
+		    NULL);
 	wait_running((uint32_t)h);
 	expect_state(h, FH_RUNNING, "the worker is running");
 	guest_check(call1(FH_PARTITION_STOP, h) == EV_SUCCESS, "PARTITION_STOP", NULL);
@@ -175,7 +176,7 @@ int main(void)
 	guest_check(call1(FH_PARTITION_STOP, h) == EV_INVALID_STATE,
 		    "stopping a stopped partition is refused", NULL);
 	guest_check(start(h, 0, 1) == EV_SUCCESS, "PARTITION_START (reload)", NULL);
-	wait_running((uint32_t)h);	/* starting is asynchronous: STARTING, then RUNNING */
+	wait_running((uint32_t)h); /* starting is asynchronous: STARTING, then RUNNING */
 	expect_state(h, FH_RUNNING, "the worker runs again");
 	guest_check(call1(FH_PARTITION_RESTART, h) == EV_SUCCESS, "PARTITION_RESTART", NULL);
 	wait_running((uint32_t)h);

@@ -42,14 +42,18 @@ static uint32_t op_mfpmr(uint32_t *insn)
 	uint32_t v = 0;
 
 	__asm__ volatile("lis %1,1f@ha; addi %1,%1,1f@l\n1: mfpmr %0,400"
-			 : "+r"(v), "=&b"(*insn) : : "memory");
+			 : "+r"(v), "=&b"(*insn)
+			 :
+			 : "memory");
 	return v;
 }
 
 static uint32_t op_mtpmr(uint32_t *insn)
 {
 	__asm__ volatile("lis %0,1f@ha; addi %0,%0,1f@l\n1: mtpmr 400,%1"
-			 : "=&b"(*insn) : "r"(0) : "memory");
+			 : "=&b"(*insn)
+			 : "r"(0)
+			 : "memory");
 	return 0;
 }
 
@@ -58,7 +62,9 @@ static uint32_t op_l1csr0(uint32_t *insn)
 	uint32_t v = 0;
 
 	__asm__ volatile("lis %1,1f@ha; addi %1,%1,1f@l\n1: mfspr %0,1010"
-			 : "+r"(v), "=&b"(*insn) : : "memory");
+			 : "+r"(v), "=&b"(*insn)
+			 :
+			 : "memory");
 	return v;
 }
 
@@ -67,14 +73,18 @@ static uint32_t op_svr(uint32_t *insn)
 	uint32_t v = 0;
 
 	__asm__ volatile("lis %1,1f@ha; addi %1,%1,1f@l\n1: mfspr %0,1023"
-			 : "+r"(v), "=&b"(*insn) : : "memory");
+			 : "+r"(v), "=&b"(*insn)
+			 :
+			 : "memory");
 	return v;
 }
 
 static uint32_t op_msgclr(uint32_t *insn)
 {
 	__asm__ volatile("lis %0,1f@ha; addi %0,%0,1f@l\n1: msgclr %1"
-			 : "=&b"(*insn) : "r"(0) : "memory");
+			 : "=&b"(*insn)
+			 : "r"(0)
+			 : "memory");
 	return 0;
 }
 
@@ -83,21 +93,27 @@ static uint32_t op_l1csr2(uint32_t *insn)
 	uint32_t v = 0;
 
 	__asm__ volatile("lis %1,1f@ha; addi %1,%1,1f@l\n1: mfspr %0,606"
-			 : "+r"(v), "=&b"(*insn) : : "memory");
+			 : "+r"(v), "=&b"(*insn)
+			 :
+			 : "memory");
 	return v;
 }
 
 static uint32_t op_mmucsr0(uint32_t *insn)
 {
 	__asm__ volatile("lis %0,1f@ha; addi %0,%0,1f@l\n1: mtspr 1012,%1"
-			 : "=&b"(*insn) : "r"(0) : "memory");
+			 : "=&b"(*insn)
+			 : "r"(0)
+			 : "memory");
 	return 0;
 }
 
 static uint32_t op_lpidr(uint32_t *insn)
 {
 	__asm__ volatile("lis %0,1f@ha; addi %0,%0,1f@l\n1: mtspr 338,%1"
-			 : "=&b"(*insn) : "r"(5) : "memory");
+			 : "=&b"(*insn)
+			 : "r"(5)
+			 : "memory");
 	return 0;
 }
 
@@ -106,18 +122,14 @@ static const struct {
 	const char *insn;
 	uint32_t (*run)(uint32_t *insn);
 } ops[] = {
-	{ "mfpmr", "mfpmr PMGC0", op_mfpmr },
-	{ "mtpmr", "mtpmr PMGC0", op_mtpmr },
-	{ "l1csr0", "mfspr L1CSR0", op_l1csr0 },
-	{ "svr", "mfspr SVR", op_svr },
-	{ "msgclr", "msgclr", op_msgclr },
-	{ "l1csr2", "mfspr L1CSR2", op_l1csr2 },
-	{ "mmucsr0", "mtspr MMUCSR0", op_mmucsr0 },
-	{ "lpidr", "mtspr LPIDR", op_lpidr },
+	{ "mfpmr", "mfpmr PMGC0", op_mfpmr },       { "mtpmr", "mtpmr PMGC0", op_mtpmr },
+	{ "l1csr0", "mfspr L1CSR0", op_l1csr0 },    { "svr", "mfspr SVR", op_svr },
+	{ "msgclr", "msgclr", op_msgclr },          { "l1csr2", "mfspr L1CSR2", op_l1csr2 },
+	{ "mmucsr0", "mtspr MMUCSR0", op_mmucsr0 }, { "lpidr", "mtspr LPIDR", op_lpidr },
 };
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define MSR_CHECKED	(MSR_CE | MSR_EE | MSR_PR | MSR_ME | MSR_DE | MSR_IS | MSR_DS)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MSR_CHECKED   (MSR_CE | MSR_EE | MSR_PR | MSR_ME | MSR_DE | MSR_IS | MSR_DS)
 
 int main(void)
 {
@@ -138,8 +150,8 @@ int main(void)
 	guest_set_handler(IVOR_PROGRAM, NULL);
 	if (!prog.count) {
 		if (!guest_boot.hv) {
-			printf("bare: privileged instruction executed (%s = 0x%08lx)\n", ops[i].insn,
-			       (unsigned long)v);
+			printf("bare: privileged instruction executed (%s = 0x%08lx)\n",
+			       ops[i].insn, (unsigned long)v);
 			return 0;
 		}
 		guest_check(0, "program interrupt reflected", "%s executed in the guest (0x%08lx)",
@@ -151,14 +163,14 @@ int main(void)
 	       (unsigned long)msr);
 	if (!guest_boot.hv)
 		printf("bare: this QEMU does not implement %s\n", ops[i].insn);
-	guest_check(prog.count == 1 && (prog.esr & (ESR_PPR | ESR_PIL)), "program interrupt reflected",
-		    "%lu interrupts, ESR 0x%08lx", (unsigned long)prog.count,
-		    (unsigned long)prog.esr);
+	guest_check(prog.count == 1 && (prog.esr & (ESR_PPR | ESR_PIL)),
+		    "program interrupt reflected", "%lu interrupts, ESR 0x%08lx",
+		    (unsigned long)prog.count, (unsigned long)prog.esr);
 	guest_check(prog.pc == insn, "SRR0 is the privileged instruction",
 		    "SRR0 0x%08lx, instruction at 0x%08lx", (unsigned long)prog.pc,
 		    (unsigned long)insn);
 	guest_check((prog.msr & MSR_CHECKED) == (msr & MSR_CHECKED),
-		    "SRR1 is the guest MSR (no stray CE/PR bits)",
-		    "SRR1 0x%08lx, MSR 0x%08lx", (unsigned long)prog.msr, (unsigned long)msr);
+		    "SRR1 is the guest MSR (no stray CE/PR bits)", "SRR1 0x%08lx, MSR 0x%08lx",
+		    (unsigned long)prog.msr, (unsigned long)msr);
 	guest_finish("privop");
 }

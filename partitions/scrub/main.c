@@ -15,8 +15,8 @@
 #include <libfdt.h>
 #include <guest/guest.h>
 
-#define MARK		0x5C2B0FF1u	/* first word of the shared area after a first run */
-#define SHARED_WORDS	1024u		/* one page of the shared area is checked */
+#define MARK         0x5C2B0FF1u /* first word of the shared area after a first run */
+#define SHARED_WORDS 1024u       /* one page of the shared area is checked */
 
 extern char __image_start[], __image_end[];
 
@@ -68,8 +68,8 @@ static void first_run(volatile uint32_t *shared, uintptr_t end)
 		shared[i] = pattern(i * 4);
 	shared[0] = MARK;
 	__asm__ volatile("sync" ::: "memory");
-	printf("first run: pattern in %lu bytes of private memory (of %lu)\n",
-	       (unsigned long)n * 4, (unsigned long)end);
+	printf("first run: pattern in %lu bytes of private memory (of %lu)\n", (unsigned long)n * 4,
+	       (unsigned long)end);
 	printf("first run: restart me\n");
 }
 
@@ -85,13 +85,13 @@ static void next_run(volatile uint32_t *shared, uintptr_t end)
 	       (unsigned long)end, (unsigned long)found * 4);
 	printf("next run: shared area kept %lu of %lu pattern bytes\n", (unsigned long)kept * 4,
 	       (unsigned long)(SHARED_WORDS - 1) * 4);
-	shared[0] = 0;		/* the run after this one is a first run again */
+	shared[0] = 0; /* the run after this one is a first run again */
 }
 
 int main(void)
 {
 	uint64_t shared_gpa = guest_arg_u64("shared", 0);
-	uintptr_t end = guest_boot.ima_size;	/* the private memory at guest address 0 */
+	uintptr_t end = guest_boot.ima_size; /* the private memory at guest address 0 */
 	volatile uint32_t *shared;
 
 	if (!shared_gpa || shared_gpa < end) {
@@ -99,7 +99,7 @@ int main(void)
 		return 1;
 	}
 	shared = guest_ioremap(shared_gpa, SHARED_WORDS * 4, 0);
-	if (shared[0] != MARK)		/* what the area held before this partition used it */
+	if (shared[0] != MARK) /* what the area held before this partition used it */
 		printf("first run: shared area has %lu non-zero bytes of %lu\n",
 		       (unsigned long)nonzero_bytes(shared), (unsigned long)SHARED_WORDS * 4);
 	if (shared[0] == MARK)

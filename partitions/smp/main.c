@@ -7,9 +7,9 @@
 
 /* Shared between the CPUs; all updates are atomic (lwarx/stwcx.). */
 static volatile uint32_t counter;
-static volatile uint32_t ready;		/* CPUs that reached the start line */
-static volatile uint32_t done;		/* CPUs that finished their increments */
-static volatile uint32_t pir[2];	/* each CPU's PIR */
+static volatile uint32_t ready;  /* CPUs that reached the start line */
+static volatile uint32_t done;   /* CPUs that finished their increments */
+static volatile uint32_t pir[2]; /* each CPU's PIR */
 static uint32_t iters;
 
 static void add_many(void)
@@ -51,8 +51,8 @@ int main(void)
 	iters = (uint32_t)guest_arg_u64("iters", 100000);
 	pir[0] = mfspr(SPRN_PIR);
 	printf("cpu 0 up\n");
-	if (!guest_check(guest_start_cpu(1, 1, secondary) == 0,
-			 "cpu 1 has a spin table in /cpus", "no cpu node with reg 1 and cpu-release-addr"))
+	if (!guest_check(guest_start_cpu(1, 1, secondary) == 0, "cpu 1 has a spin table in /cpus",
+			 "no cpu node with reg 1 and cpu-release-addr"))
 		guest_finish("smp");
 	up = wait_for(&ready, 1, ms);
 	atomic_add_return(&ready, 1);

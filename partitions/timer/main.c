@@ -83,12 +83,13 @@ static void test_masked(uint64_t period_us)
 	guest_udelay(period_us * 5);
 	tsr = mfspr(SPRN_TSR);
 	before = dec.count;
-	guest_check(before == 0 && (tsr & TSR_DIS), "no interrupt while MSR[EE]=0, TSR[DIS] pending",
-		    "%lu interrupts, TSR 0x%08lx", (unsigned long)before, (unsigned long)tsr);
+	guest_check(before == 0 && (tsr & TSR_DIS),
+		    "no interrupt while MSR[EE]=0, TSR[DIS] pending", "%lu interrupts, TSR 0x%08lx",
+		    (unsigned long)before, (unsigned long)tsr);
 	guest_irq_enable();
 	__asm__ volatile("isync; nop; nop" ::: "memory");
-	guest_check(dec.count == 1, "the pending interrupt is taken at wrteei 1",
-		    "%lu interrupts", (unsigned long)dec.count);
+	guest_check(dec.count == 1, "the pending interrupt is taken at wrteei 1", "%lu interrupts",
+		    (unsigned long)dec.count);
 	guest_udelay(period_us * 5);
 	guest_check(dec.count == 1, "without TCR[ARE] the decrementer fires once",
 		    "%lu interrupts, DEC 0x%08lx", (unsigned long)dec.count,

@@ -20,12 +20,12 @@
 #include <guest/guest.h>
 #include <guest/device.h>
 
-#define PAGE		4096u
-#define X_VA		0x40000000u	/* test mappings live here */
-#define WALK_PA		0x00400000u	/* 8 MiB of its memory for the walk */
-#define WALK_TLB1_PAGES	2048u
-#define WALK_TLB0_PAGES	1024u
-#define WALK_VA		0x50000000u
+#define PAGE            4096u
+#define X_VA            0x40000000u /* test mappings live here */
+#define WALK_PA         0x00400000u /* 8 MiB of its memory for the walk */
+#define WALK_TLB1_PAGES 2048u
+#define WALK_TLB0_PAGES 1024u
+#define WALK_VA         0x50000000u
 
 static uint8_t page_a[PAGE] __attribute__((aligned(PAGE)));
 static uint8_t page_b[PAGE] __attribute__((aligned(PAGE)));
@@ -50,7 +50,9 @@ static void sync_icache(void *p, size_t len)
 {
 	for (size_t o = 0; o < len; o += 64)
 		__asm__ volatile("dcbst 0,%0; sync; icbi 0,%0"
-				 : : "r"((uint8_t *)p + o) : "memory");
+				 :
+				 : "r"((uint8_t *)p + o)
+				 : "memory");
 	__asm__ volatile("sync; isync" ::: "memory");
 }
 
@@ -66,7 +68,7 @@ static void put_li_blr(void *p, uint16_t imm)
 
 static uint32_t call_at(uint32_t va)
 {
-	uint32_t (*fn)(void) = (uint32_t (*)(void))va;
+	uint32_t (*fn)(void) = (uint32_t(*)(void))va;
 
 	return fn();
 }
@@ -120,7 +122,7 @@ static void test_exec(void)
 	/* guest mapping: supervisor read/write/execute, cache-inhibited, guarded */
 	map4k(esel, X_VA, dev, MAS2_I | MAS2_G, MAS3_SX | MAS3_SR | MAS3_SW, 0);
 	regs = (volatile uint32_t *)X_VA;
-	regs[1] = ~0x7c6000a6u;		/* edu liveness register reads back ~x: "mfmsr r3" */
+	regs[1] = ~0x7c6000a6u; /* edu liveness register reads back ~x: "mfmsr r3" */
 	printf("tlbedge: device page 0x%llx word 1 = 0x%08lx\n", (unsigned long long)dev,
 	       (unsigned long)regs[1]);
 	r = call_at(X_VA + 4);
@@ -128,8 +130,7 @@ static void test_exec(void)
 	       (long)(seen.pc - (X_VA + 4)), (unsigned long)seen.esr);
 	guest_check(seen.vec == IVOR_INST_STORAGE && seen.pc == X_VA + 4,
 		    "execute from a device page: instruction storage interrupt",
-		    "vec %lu pc 0x%08lx",
-		    (unsigned long)seen.vec, (unsigned long)seen.pc);
+		    "vec %lu pc 0x%08lx", (unsigned long)seen.vec, (unsigned long)seen.pc);
 	tlb1_clear(esel);
 }
 
@@ -209,8 +210,9 @@ static void test_walk(void)
 	guest_set_handler(IVOR_DTLB_MISS, NULL);
 	printf("tlbedge: walk tlb1 %u pages sum 0x%08lx\n", WALK_TLB1_PAGES, (unsigned long)sum1);
 	printf("tlbedge: walk tlb0 %u pages sum 0x%08lx misses %lu, backwards sum 0x%08lx "
-	       "misses %lu\n", WALK_TLB0_PAGES, (unsigned long)sum0, (unsigned long)m1,
-	       (unsigned long)sum0b, (unsigned long)m2);
+	       "misses %lu\n",
+	       WALK_TLB0_PAGES, (unsigned long)sum0, (unsigned long)m1, (unsigned long)sum0b,
+	       (unsigned long)m2);
 	guest_check(sum0 == sum0b && m1 == WALK_TLB0_PAGES, "tlb0 walk consistent",
 		    "sums 0x%08lx 0x%08lx misses %lu", (unsigned long)sum0, (unsigned long)sum0b,
 		    (unsigned long)m1);
@@ -245,8 +247,8 @@ static void test_split(void)
 		guest_check(0, "split set-up", "no TLB1 entries");
 		return;
 	}
-	put_li_blr(page_a, 0xa);		/* instruction side: li r3,0xa */
-	put_li_blr(page_b, 0xb);		/* data side: starts with 0x3860000b */
+	put_li_blr(page_a, 0xa); /* instruction side: li r3,0xa */
+	put_li_blr(page_b, 0xb); /* data side: starts with 0x3860000b */
 	/* the image (stack, globals) for data in TS 1: a copy of the initial mapping */
 	tlb_search((uint32_t)page_a, 0, 0, &img);
 	img.mas0 = MAS0_TLBSEL1 | MAS0_ESEL(e_img);
@@ -271,7 +273,7 @@ static void test_split(void)
 
 /* ---- ivax ---------------------------------------------------------------------------- */
 
-static volatile uint32_t pt_x;			/* the "page table": physical page of X_VA */
+static volatile uint32_t pt_x; /* the "page table": physical page of X_VA */
 static volatile uint32_t cpu1_ready, cpu1_done, after_sync;
 static volatile uint32_t reads_old, reads_new, stale_after;
 
@@ -338,19 +340,20 @@ static void test_ivax(void)
 	end = guest_tb() + guest_us_to_tb(10000000);
 	while (!cpu1_ready && guest_tb() < end)
 		;
-	(void)*(volatile uint32_t *)X_VA;	/* CPU 0 maps A too */
-	guest_udelay(2000);		/* CPU 1 reads A meanwhile (not needed for the proof) */
+	(void)*(volatile uint32_t *)X_VA; /* CPU 0 maps A too */
+	guest_udelay(2000);               /* CPU 1 reads A meanwhile (not needed for the proof) */
 	pt_x = (uint32_t)page_b;
 	__asm__ volatile("sync" ::: "memory");
-	tlb_ivax(X_VA, 0);			/* tlbivax; sync; tlbsync; sync */
+	tlb_ivax(X_VA, 0); /* tlbivax; sync; tlbsync; sync */
 	after_sync = 1;
 	__asm__ volatile("sync" ::: "memory");
 	mine = *(volatile uint32_t *)X_VA;
 	while (!cpu1_done && guest_tb() < end)
 		;
 	printf("tlbedge: ivax: cpu0 reads 0x%08lx; cpu1 read old %lu times (%lu after tlbsync), "
-	       "new %lu\n", (unsigned long)mine, (unsigned long)reads_old,
-	       (unsigned long)stale_after, (unsigned long)reads_new);
+	       "new %lu\n",
+	       (unsigned long)mine, (unsigned long)reads_old, (unsigned long)stale_after,
+	       (unsigned long)reads_new);
 	guest_check(mine == 0xbbbbbbbbu, "tlbivax: this CPU sees the new page", "0x%08lx",
 		    (unsigned long)mine);
 	guest_check(cpu1_done && reads_new == 1 && stale_after == 0,

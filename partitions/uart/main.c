@@ -22,15 +22,15 @@
 #include <libfdt.h>
 #include <guest/device.h>
 
-#define UART_RBR	0	/* receive buffer / transmit holding (16550, DLAB = 0) */
-#define UART_IER	1	/* interrupt enable: bit 1 = transmit holding register empty */
-#define IER_RDI		0x01	/* received data available */
-#define IER_THRI	0x02
-#define UART_LCR	3
-#define UART_LSR	5	/* line status: bit 0 data ready, bit 5 THR empty */
-#define LSR_DR		0x01
-#define LSR_THRE	0x20
-#define RX_MAX	64
+#define UART_RBR 0    /* receive buffer / transmit holding (16550, DLAB = 0) */
+#define UART_IER 1    /* interrupt enable: bit 1 = transmit holding register empty */
+#define IER_RDI  0x01 /* received data available */
+#define IER_THRI 0x02
+#define UART_LCR 3
+#define UART_LSR 5 /* line status: bit 0 data ready, bit 5 THR empty */
+#define LSR_DR   0x01
+#define LSR_THRE 0x20
+#define RX_MAX   64
 
 static volatile uint8_t *uart;
 static uint32_t irq_handle;
@@ -131,7 +131,7 @@ static int setup_irq(uint32_t h)
 	}
 	irq_handle = q.handle[0];
 	guest_set_handler(4, external);
-	st = ev_int_set_config(irq_handle, 0x3, 8, 0);	/* level, active high, prio 8, vCPU 0 */
+	st = ev_int_set_config(irq_handle, 0x3, 8, 0); /* level, active high, prio 8, vCPU 0 */
 	if (st == EV_SUCCESS)
 		st = ev_int_set_mask(irq_handle, 0);
 	printf("uart: interrupt handle %lu, config status %lu\n", (unsigned long)irq_handle,
@@ -157,8 +157,8 @@ static void send_irq(const char *s)
 static int claim(int h)
 {
 	const void *fdt = guest_boot.fdt;
-	int node = fdt_node_offset_by_prop_value(fdt, -1, "fsl,hv-device-handle", &(fdt32_t){
-						 cpu_to_fdt32((uint32_t)h) }, 4);
+	int node = fdt_node_offset_by_prop_value(fdt, -1, "fsl,hv-device-handle",
+						 &(fdt32_t){ cpu_to_fdt32((uint32_t)h) }, 4);
 	const char *state = node >= 0 ? fdt_getprop(fdt, node, "fsl,hv-claimable", NULL) : NULL;
 	const char *status = node >= 0 ? fdt_getprop(fdt, node, "status", NULL) : NULL;
 	unsigned long refusals = 0;
@@ -182,7 +182,7 @@ static void receive_line(void)
 	line_done = 0;
 	rx_irqs = 0;
 	if (rx_irq)
-		uart[UART_IER] = IER_RDI;	/* the handler drains; IER back to 0 at the end */
+		uart[UART_IER] = IER_RDI; /* the handler drains; IER back to 0 at the end */
 	while (!line_done)
 		if (!rx_irq)
 			drain();
@@ -205,7 +205,7 @@ int main(void)
 	printf("uart: device handle %d at 0x%llx\n", h, (unsigned long long)ri.guest_addr);
 	if (guest_arg_u64("claim", 0) && claim(h))
 		return 1;
-	uart[UART_LCR] = 0x03;	/* 8N1, DLAB = 0 */
+	uart[UART_LCR] = 0x03; /* 8N1, DLAB = 0 */
 	uart[UART_IER] = 0;
 	drain();
 	line_done = 0;

@@ -14,21 +14,22 @@
 #include <libfdt.h>
 #include <bulkhead/hcall.h>
 
-#define SPRG1_MARK	0x12345678u
-#define EXIT_MARK	77
+#define SPRG1_MARK 0x12345678u
+#define EXIT_MARK  77
 
 /* One user-mode operation: fn runs it at address at; fn returns when it was not trapped. */
 struct op {
 	const char *name;
 	void (*fn)(void *);
 	const uint32_t *at;
-	int hcall;		/* sc 1: bare QEMU has no E.HV, a system call there */
+	int hcall; /* sc 1: bare QEMU has no E.HV, a system call there */
 };
 
-volatile uint32_t rfi_escaped;	/* set if a user-mode rfi was emulated */
+volatile uint32_t rfi_escaped; /* set if a user-mode rfi was emulated */
 
-#define UOP(name, body) \
-	void u_##name(void *); extern const uint32_t u_##name##_at[]; \
+#define UOP(name, body)                        \
+	void u_##name(void *);                 \
+	extern const uint32_t u_##name##_at[]; \
 	__asm__(".text\n.globl u_" #name "\nu_" #name ":\n" body "\nblr\n")
 
 UOP(mfmsr, "u_mfmsr_at: mfmsr 0");
@@ -42,7 +43,8 @@ UOP(wrteei, "u_wrteei_at: wrteei 1");
 /* if emulated, rfi goes to the virtual SRR0 (the user trampoline), which calls r4 */
 UOP(rfi, "lis 4,u_rfi_escape@ha\naddi 4,4,u_rfi_escape@l\nu_rfi_at: rfi");
 /* r3 = console handle: 12 bytes "USER-HCALL!\n" in r5..r7 */
-UOP(hcall_console, "lis 11,0x1\nori 11,11,0x1\nli 4,12\n"
+UOP(hcall_console,
+    "lis 11,0x1\nori 11,11,0x1\nli 4,12\n"
     "lis 5,0x5553\nori 5,5,0x4552\nlis 6,0x2d48\nori 6,6,0x4341\nlis 7,0x4c4c\nori 7,7,0x210a\n"
     "u_hcall_console_at: .long 0x44000022");
 UOP(hcall_exit, "lis 11,0x4248\nori 11,11,0x2\nli 3,77\nu_hcall_exit_at: .long 0x44000022");
@@ -82,12 +84,12 @@ static void run_user_op(const struct op *o, void *arg)
 	int off = (int)(f->pc - (uint32_t)o->at);
 	int want_prog = !o->hcall || guest_boot.hv;
 
-	printf("user %s: vec %d esr 0x%08lx at %d pr %d\n", o->name, r, (unsigned long)f->esr,
-	       off, !!(f->msr & MSR_PR));
+	printf("user %s: vec %d esr 0x%08lx at %d pr %d\n", o->name, r, (unsigned long)f->esr, off,
+	       !!(f->msr & MSR_PR));
 	if (want_prog)
 		guest_check(r == IVOR_PROGRAM && (f->esr & ESR_PPR) && off == 0 &&
-			    (f->msr & MSR_PR), o->name,
-			    "vec %d esr 0x%08lx srr0 %+d", r, (unsigned long)f->esr, off);
+				    (f->msr & MSR_PR),
+			    o->name, "vec %d esr 0x%08lx srr0 %+d", r, (unsigned long)f->esr, off);
 	else
 		guest_check(r == 0 && off == 4, o->name, "vec %d srr0 %+d", r, off);
 }
@@ -127,9 +129,9 @@ static void user_mmio(void)
 	f = guest_user_exit();
 	printf("user %s: vec %d dear-off %ld pr %d\n", o.name, r, (long)(f->dear - (uint32_t)cfg),
 	       !!(f->msr & MSR_PR));
-	guest_check(r == IVOR_DATA_STORAGE && f->dear == (uint32_t)cfg &&
-		    f->pc == (uint32_t)o.at, "user load from supervisor-only MMIO faults",
-		    "vec %d dear 0x%08lx", r, (unsigned long)f->dear);
+	guest_check(r == IVOR_DATA_STORAGE && f->dear == (uint32_t)cfg && f->pc == (uint32_t)o.at,
+		    "user load from supervisor-only MMIO faults", "vec %d dear 0x%08lx", r,
+		    (unsigned long)f->dear);
 }
 
 /* What the program handler saw in supervisor mode (positive control: nothing). */

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include "../lib/x86/runtime.h"
 
-#define PACE	20000000u	/* loop turns between two ticks when counting forever */
+#define PACE 20000000u /* loop turns between two ticks when counting forever */
 
 void guest_main(const void *fdt)
 {

@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include "../lib/x86/runtime.h"
 
-#define MAX_CPUS	8
-#define STACK		4096
+#define MAX_CPUS 8
+#define STACK    4096
 
 static uint8_t stacks[MAX_CPUS][STACK] __attribute__((aligned(16)));
 static volatile uint32_t up[MAX_CPUS], starting, cons_lock;
@@ -48,10 +48,10 @@ static int release(uint32_t n)
 		return -1;
 	e = (volatile uint32_t *)(uintptr_t)be32(rel + 4);
 	starting = n;
-	e[2] = (uint32_t)(uintptr_t)(stacks[n] + STACK);	/* argument */
+	e[2] = (uint32_t)(uintptr_t)(stacks[n] + STACK); /* argument */
 	e[3] = 0;
 	e[1] = 0;
-	e[0] = (uint32_t)(uintptr_t)secondary_start;		/* entry: released */
+	e[0] = (uint32_t)(uintptr_t)secondary_start; /* entry: released */
 	while (!up[n])
 		;
 	return 0;

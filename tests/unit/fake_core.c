@@ -32,8 +32,9 @@
 #include "fake_core.h"
 
 struct fake_state fake;
-struct hv_cpu hv_cpus[HV_NR_CPUS] = { { .hw_id = 0 }, { .hw_id = 1 }, { .hw_id = 2 },
-				      { .hw_id = 3 } };
+struct hv_cpu hv_cpus[HV_NR_CPUS] = {
+	{ .hw_id = 0 }, { .hw_id = 1 }, { .hw_id = 2 }, { .hw_id = 3 }
+};
 unsigned int hv_nr_cpus = 4;
 
 void fake_clear(void)
@@ -161,7 +162,7 @@ void guest_scrub(const struct partition *p)
 
 int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t len)
 {
-	if (gpa + len > 0x1000000)	/* the test partitions' 16 MiB */
+	if (gpa + len > 0x1000000) /* the test partitions' 16 MiB */
 		return -EFAULT;
 	if (len <= sizeof(fake.guest))
 		memcpy(fake.guest, src, len);
@@ -199,7 +200,6 @@ int guest_tree_build(const struct partition *p, const void *hw, const void *cfg_
 	return fdt_create_empty_tree(buf, (int)size);
 }
 
-
 /* Events are for a console's script-mode reader: none here. */
 void event_state(const struct partition *p, enum part_state s, const char *why)
 {
@@ -217,7 +217,7 @@ int vpic_soft_create(struct partition *p, struct vpic_irq **q, bool level)
 	static int n;
 
 	*q = &irqs[n++ % 8];
-	return 31;		/* a number no other handle of the test has */
+	return 31; /* a number no other handle of the test has */
 }
 
 void vpic_soft_raise(struct vpic_irq *q)

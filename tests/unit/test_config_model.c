@@ -101,8 +101,9 @@ static void check_links(void)
 	for (int i = 0; i < cfg.nr_bcs; i++) {
 		CHECK_EQ(cfg.bc[i].peer_kind, CFG_BC_MUX);
 		CHECK_EQ(cfg.bc[i].peer, 0);
-		CHECK_EQ(cfg.bc[i].mux_channel, cfg.bc[i].owner == CFG_OWNER_HV ? 0 :
-			 cfg.bc[i].owner == p1 ? 1 : 2);
+		CHECK_EQ(cfg.bc[i].mux_channel, cfg.bc[i].owner == CFG_OWNER_HV ? 0
+						: cfg.bc[i].owner == p1         ? 1
+										: 2);
 	}
 	CHECK_EQ(cfg.nr_muxes, 1);
 	CHECK_EQ(cfg.device[cfg.mux[0].device].owner, CFG_OWNER_HV);
@@ -149,7 +150,7 @@ int main(int argc, char **argv)
 		printf("usage: test_config_model HW.dtb TOPAZ.dtb\n");
 		return 2;
 	}
-	for (int round = 0; round < 2; round++) {	/* a second load starts from scratch */
+	for (int round = 0; round < 2; round++) { /* a second load starts from scratch */
 		CHECK_EQ(config_load(hw, blob, size, &cfg, record, &s), 0);
 		CHECK_EQ(s.n, 0);
 		check_partitions(hw, blob);

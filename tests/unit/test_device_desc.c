@@ -18,8 +18,9 @@ static void u32s(void *fdt, const char *name, const uint32_t *v, int n)
 		c[i] = cpu_to_fdt32(v[i]);
 	fdt_property(fdt, name, c, n * 4);
 }
-#define PROP(fdt, name, ...) u32s(fdt, name, (const uint32_t[]){ __VA_ARGS__ }, \
-				  sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)
+#define PROP(fdt, name, ...)                               \
+	u32s(fdt, name, (const uint32_t[]){ __VA_ARGS__ }, \
+	     sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)
 
 /* QEMU ppce500-like: soc bus, two UARTs on MPIC 42, a page-sized device on 47, the MPIC
  * (phandle 1), a PCI host bridge with an interrupt-map for devices 1 and 2. */
@@ -58,8 +59,8 @@ static void *board(void)
 	PROP(hw, "#interrupt-cells", 1);
 	PROP(hw, "reg", 0xf, 0xe0008000, 0x0, 0x1000);
 	PROP(hw, "interrupt-map-mask", 0xf800, 0, 0, 7);
-	PROP(hw, "interrupt-map", 0x800, 0, 0, 1, 1, 2, 1, 0x1000, 0, 0, 1, 1, 3, 1,
-	     0x1000, 0, 0, 2, 1, 4, 1);
+	PROP(hw, "interrupt-map", 0x800, 0, 0, 1, 1, 2, 1, 0x1000, 0, 0, 1, 1, 3, 1, 0x1000, 0, 0,
+	     2, 1, 4, 1);
 	fdt_end_node(hw);
 	fdt_end_node(hw);
 	fdt_finish(hw);
@@ -97,12 +98,13 @@ static void setup(void)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.nr_devices = 3;
 	cfg.nr_bcs = 2;
-	cfg.bc[0].owner = 0;		/* the console */
-	cfg.bc[1].owner = 1;		/* another partition's */
+	cfg.bc[0].owner = 0; /* the console */
+	cfg.bc[1].owner = 1; /* another partition's */
 	for (int i = 0; i < 3; i++)
 		cfg.device[i] = (struct cfg_device){ .node = fdt_path_offset(cfgt, names[i]),
 						     .hw_node = fdt_path_offset(hw, paths[i]),
-						     .owner = 0, .pci_function = -1 };
+						     .owner = 0,
+						     .pci_function = -1 };
 }
 
 static void test_dt_device(void)
@@ -137,11 +139,11 @@ static void test_page_device_and_numbering(void)
 
 	CHECK_EQ(dev_desc_build(hw, cfgt, &cfg, 0, &a), 0);
 	CHECK_EQ(dev_desc_build(hw, cfgt, &cfg, 1, &b), 0);
-	CHECK(b.region[0].flags & BH_REGION_FLAG_MMAP);		/* a whole page */
+	CHECK(b.region[0].flags & BH_REGION_FLAG_MMAP); /* a whole page */
 	CHECK_EQ(b.nr_irqs, 2);
 	CHECK_EQ(b.irq[0].flags, BH_IRQ_FLAG_LEVEL | BH_IRQ_FLAG_ACTIVE_LOW |
-		 BH_IRQ_FLAG_MASKABLE);			/* sense 1: low level */
-	CHECK_EQ(b.irq[1].flags, BH_IRQ_FLAG_MASKABLE);		/* sense 0: rising edge */
+					 BH_IRQ_FLAG_MASKABLE); /* sense 1: low level */
+	CHECK_EQ(b.irq[1].flags, BH_IRQ_FLAG_MASKABLE);         /* sense 0: rising edge */
 	CHECK_EQ(dev_desc_build(hw, cfgt, &cfg, 2, &c), 0);
 	/* the console channel is handle 0; then device, its irqs, (PCI) its DMA source */
 	next = dev_desc_first_handle(&cfg, 0);
@@ -171,10 +173,10 @@ static void test_pci_function(void)
 	CHECK_EQ(d.flags, BH_DEVICE_FLAG_PCI);
 	CHECK_EQ(d.nr_regions, BH_PCI_NUM_REGIONS);
 	CHECK_EQ(d.nr_irqs, 3);
-	CHECK_EQ(d.irq[0].src, 3);			/* device 2 pin INTA -> MPIC 3 */
+	CHECK_EQ(d.irq[0].src, 3); /* device 2 pin INTA -> MPIC 3 */
 	CHECK_EQ(d.irq[0].prop, BH_DT_PROP_INTERRUPT_MAP);
 	CHECK_EQ(d.irq[0].prop_index, 1);
-	CHECK_EQ(dev_desc_pci_intx(hw, &d, 2), 0);	/* pin INTB -> MPIC 4 */
+	CHECK_EQ(dev_desc_pci_intx(hw, &d, 2), 0); /* pin INTB -> MPIC 4 */
 	CHECK_EQ(d.irq[0].src, 4);
 	CHECK_EQ(dev_desc_pci_intx(hw, &d, 3), -HV_EFDT_NOTFOUND);
 	CHECK_EQ(dev_desc_irq(&d, BH_PCI_MSI_IRQ_INDEX, &qi, h, 1), 0);
@@ -193,14 +195,15 @@ static void test_dt_path(void)
 	memset(buf, 'x', sizeof(buf));
 	CHECK_EQ(dev_desc_dt_path(hw, &d, BH_DT_KIND_IRQ, 1, buf, 0, &needed, &prop, &idx), 0);
 	CHECK_EQ(needed, strlen("/soc@fe0000000/gpio@ff000") + 1);
-	CHECK_EQ(buf[0], 'x');					/* size query */
+	CHECK_EQ(buf[0], 'x'); /* size query */
 	CHECK_EQ(prop, BH_DT_PROP_INTERRUPTS);
 	CHECK_EQ(idx, 1);
 	CHECK_EQ(dev_desc_dt_path(hw, &d, BH_DT_KIND_REGION, 0, buf, needed - 1, &needed, &prop,
-				  &idx), -HV_EOVERFLOW);
-	CHECK_EQ(buf[0], 'x');					/* never truncated */
-	CHECK_EQ(dev_desc_dt_path(hw, &d, BH_DT_KIND_REGION, 0, buf, needed, &needed, &prop,
-				  &idx), 0);
+				  &idx),
+		 -HV_EOVERFLOW);
+	CHECK_EQ(buf[0], 'x'); /* never truncated */
+	CHECK_EQ(dev_desc_dt_path(hw, &d, BH_DT_KIND_REGION, 0, buf, needed, &needed, &prop, &idx),
+		 0);
 	CHECK(!strcmp(buf, "/soc@fe0000000/gpio@ff000"));
 	CHECK_EQ(prop, BH_DT_PROP_REG);
 	CHECK_EQ(dev_desc_dt_path(hw, &d, BH_DT_KIND_REGION, 1, buf, 64, &needed, &prop, &idx),

@@ -27,7 +27,7 @@ int main(int argc, char **argv)
 	CHECK(!strcmp(hv_strerror(-HV_EINVAL), "invalid argument"));
 	CHECK(!strcmp(hv_errname(-12345), "EUNKNOWN"));
 	CHECK(!strcmp(hv_strerror(-12345), "unknown error"));
-	CHECK(!strcmp(hv_errname(12), "EUNKNOWN"));	/* positive: not a status */
+	CHECK(!strcmp(hv_errname(12), "EUNKNOWN")); /* positive: not a status */
 
 	/* libfdt's values: non-negative ones pass through, every error keeps its message */
 	CHECK_EQ(hv_err_fdt(0), 0);
@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 	CHECK_EQ(hv_err_fdt(-FDT_ERR_NOTFOUND), -HV_EFDT_NOTFOUND);
 	CHECK_EQ(hv_err_fdt(-FDT_ERR_BADSTRUCTURE), -HV_EFDT_BADSTRUCTURE);
 	CHECK(!strcmp(hv_strerror(-HV_EFDT_BADSTRUCTURE), "FDT_ERR_BADSTRUCTURE"));
-	CHECK(hv_err_is_fdt(hv_err_fdt(-1000000)));	/* out of libfdt's range: still EFDT */
+	CHECK(hv_err_is_fdt(hv_err_fdt(-1000000))); /* out of libfdt's range: still EFDT */
 	CHECK(!hv_err_is_fdt(-HV_EINVAL) && !hv_err_is_fdt(0) && !hv_err_is_fdt(-HV_EFDT));
 	return unit_done("test_err");
 }

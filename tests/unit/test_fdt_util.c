@@ -14,8 +14,8 @@ static void u32s(const char *name, const uint32_t *v, int n)
 		c[i] = cpu_to_fdt32(v[i]);
 	fdt_property(buf, name, c, n * 4);
 }
-#define PROP(name, ...) u32s(name, (const uint32_t[]){ __VA_ARGS__ }, \
-			     sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)
+#define PROP(name, ...) \
+	u32s(name, (const uint32_t[]){ __VA_ARGS__ }, sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)
 
 /* A board like QEMU ppce500: soc bus at 0xf_e000_0000, a nested bus inside it, aliases,
  * chosen/stdout-path with options, and a few malformed nodes. */
@@ -52,7 +52,7 @@ static void *board(void)
 	PROP("reg", 0x1, 0x2, 0x3);
 	fdt_end_node(buf);
 	fdt_end_node(buf);
-	fdt_begin_node(buf, "flat");		/* empty ranges: identity */
+	fdt_begin_node(buf, "flat"); /* empty ranges: identity */
 	PROP("#address-cells", 2);
 	PROP("#size-cells", 1);
 	fdt_property(buf, "ranges", NULL, 0);
@@ -60,14 +60,14 @@ static void *board(void)
 	PROP("reg", 0x1, 0x1234, 0x10);
 	fdt_end_node(buf);
 	fdt_end_node(buf);
-	fdt_begin_node(buf, "nobus");		/* no ranges: not memory-mapped */
+	fdt_begin_node(buf, "nobus"); /* no ranges: not memory-mapped */
 	PROP("#address-cells", 1);
 	PROP("#size-cells", 1);
 	fdt_begin_node(buf, "y@10");
 	PROP("reg", 0x10, 0x4);
 	fdt_end_node(buf);
 	fdt_end_node(buf);
-	fdt_begin_node(buf, "badranges");	/* ranges length not a multiple of the entry */
+	fdt_begin_node(buf, "badranges"); /* ranges length not a multiple of the entry */
 	PROP("#address-cells", 1);
 	PROP("#size-cells", 1);
 	PROP("ranges", 0x0, 0x0, 0x0);
@@ -75,7 +75,7 @@ static void *board(void)
 	PROP("reg", 0x0, 0x4);
 	fdt_end_node(buf);
 	fdt_end_node(buf);
-	fdt_begin_node(buf, "zerocells");	/* all cell counts 0 and a non-empty ranges */
+	fdt_begin_node(buf, "zerocells"); /* all cell counts 0 and a non-empty ranges */
 	PROP("#address-cells", 0);
 	PROP("#size-cells", 0);
 	fdt_begin_node(buf, "bus");
@@ -117,12 +117,12 @@ static void test_cells(void *fdt)
 	CHECK_EQ(fdt_read_cells(c, 2), 0xfe0000000ull);
 	CHECK_EQ(fdt_child_addr_cells(fdt, 0), 2);
 	CHECK_EQ(fdt_child_size_cells(fdt, soc), 1);
-	CHECK_EQ(fdt_child_addr_cells(fdt, fdt_path_offset(fdt, "/chosen")), 2);	/* default */
-	CHECK_EQ(fdt_child_size_cells(fdt, fdt_path_offset(fdt, "/chosen")), 1);	/* default */
+	CHECK_EQ(fdt_child_addr_cells(fdt, fdt_path_offset(fdt, "/chosen")), 2); /* default */
+	CHECK_EQ(fdt_child_size_cells(fdt, fdt_path_offset(fdt, "/chosen")), 1); /* default */
 	CHECK_EQ(fdt_child_addr_cells(fdt, cells), -HV_EFDT_BADNCELLS);
 	CHECK_EQ(fdt_child_size_cells(fdt, cells), -HV_EFDT_BADNCELLS);
 	CHECK_EQ(fdt_get_u32(fdt, cells, "speed", 9), 115200);
-	CHECK_EQ(fdt_get_u32(fdt, cells, "width", 9), 9);	/* wrong length */
+	CHECK_EQ(fdt_get_u32(fdt, cells, "width", 9), 9); /* wrong length */
 	CHECK_EQ(fdt_get_u32(fdt, cells, "missing", 9), 9);
 	CHECK(fdt_node_is_compatible(fdt, soc, "simple-bus"));
 	CHECK(!fdt_node_is_compatible(fdt, soc, "simple"));
@@ -152,15 +152,18 @@ static void test_translate(void *fdt)
 	uint64_t pa = 0;
 
 	/* Two levels of ranges, second window of the inner bus. */
-	CHECK_EQ(fdt_reg_phys(fdt, fdt_path_offset(fdt, "/soc@fe0000000/inner@10000/dev@20"), 0,
-			      &r), 0);
+	CHECK_EQ(
+		fdt_reg_phys(fdt, fdt_path_offset(fdt, "/soc@fe0000000/inner@10000/dev@20"), 0, &r),
+		0);
 	CHECK_EQ(r.addr, 0xfe0010020ull);
-	CHECK_EQ(fdt_reg_phys(fdt, fdt_path_offset(fdt, "/soc@fe0000000/inner@10000/dev@8000"),
-			      0, &r), 0);
+	CHECK_EQ(fdt_reg_phys(fdt, fdt_path_offset(fdt, "/soc@fe0000000/inner@10000/dev@8000"), 0,
+			      &r),
+		 0);
 	CHECK_EQ(r.addr, 0xfe0030000ull);
 	/* Between the inner bus's windows: no translation. */
-	CHECK_EQ(fdt_reg_phys(fdt, fdt_path_offset(fdt, "/soc@fe0000000/inner@10000/far@5000"),
-			      0, &r), -HV_EFDT_NOTFOUND);
+	CHECK_EQ(fdt_reg_phys(fdt, fdt_path_offset(fdt, "/soc@fe0000000/inner@10000/far@5000"), 0,
+			      &r),
+		 -HV_EFDT_NOTFOUND);
 	CHECK_EQ(fdt_reg_phys(fdt, fdt_path_offset(fdt, "/flat/x@1234"), 0, &r), 0);
 	CHECK_EQ(r.addr, 0x100001234ull);
 	CHECK_EQ(fdt_reg_phys(fdt, fdt_path_offset(fdt, "/nobus/y@10"), 0, &r), -HV_EFDT_NOTFOUND);
@@ -170,7 +173,7 @@ static void test_translate(void *fdt)
 	CHECK_EQ(pa, 0xfe00fffffull);
 	CHECK_EQ(fdt_translate_addr(fdt, fdt_path_offset(fdt, "/soc@fe0000000"), 0x100000, &pa),
 		 -HV_EFDT_NOTFOUND);
-	CHECK_EQ(fdt_translate_addr(fdt, 0, 0x1234, &pa), 0);	/* root: identity */
+	CHECK_EQ(fdt_translate_addr(fdt, 0, 0x1234, &pa), 0); /* root: identity */
 	CHECK_EQ(pa, 0x1234);
 	/* Zero-width ranges entries must be refused, not divide by zero. */
 	CHECK(fdt_translate_addr(fdt, fdt_path_offset(fdt, "/zerocells/bus"), 0, &pa) < 0);
@@ -191,8 +194,8 @@ static void test_paths(void *fdt)
 	CHECK(fdt_resolve_path(fdt, "/nowhere") < 0);
 	CHECK_EQ(fdt_resolve_path(fdt, ""), -HV_EFDT_BADPATH);
 	CHECK_EQ(fdt_resolve_path(fdt, NULL), -HV_EFDT_BADPATH);
-	CHECK(fdt_resolve_path(fdt, "loop1") < 0);	/* an alias cycle ends, it does not recurse */
-	CHECK_EQ(fdt_stdout_node(fdt), serial);		/* "serial0:115200n8" */
+	CHECK(fdt_resolve_path(fdt, "loop1") < 0); /* an alias cycle ends, it does not recurse */
+	CHECK_EQ(fdt_stdout_node(fdt), serial);    /* "serial0:115200n8" */
 }
 
 static void test_stdout_variants(void)
@@ -211,7 +214,7 @@ static void test_stdout_variants(void)
 			CHECK_EQ(fdt_stdout_node(fdt), serial);
 		} else {
 			CHECK_EQ(fdt_stdout_node(fdt), -HV_EFDT_NOTFOUND);
-			fdt_setprop(fdt, chosen, "stdout-path", "abc", 3);	/* no NUL */
+			fdt_setprop(fdt, chosen, "stdout-path", "abc", 3); /* no NUL */
 			CHECK_EQ(fdt_stdout_node(fdt), -HV_EFDT_BADVALUE);
 		}
 	}

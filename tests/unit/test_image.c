@@ -12,10 +12,11 @@
 #include <hv/arch/boot.h>
 
 /* What the architecture says its guest ELF images are (PowerPC: arch/powerpc/vcpu/guest_boot.c). */
-const struct arch_elf arch_guest_elf = { .class = 1, .data = 2,
+const struct arch_elf arch_guest_elf = { .class = 1,
+					 .data = 2,
 					 .not_this = "not a 32-bit big-endian ELF" };
 
-#define MEM_SIZE	0x10000u		/* the partition: guest physical 0..64 KiB */
+#define MEM_SIZE 0x10000u /* the partition: guest physical 0..64 KiB */
 
 static uint8_t mem[MEM_SIZE];
 static uint8_t img[0x4000];
@@ -59,13 +60,13 @@ static void elf(uint32_t vaddr, uint32_t paddr, uint32_t filesz, uint32_t memsz,
 {
 	memset(img, 0, sizeof(img));
 	put32(img, 0x7f454c46);
-	img[4] = 1;		/* ELFCLASS32 */
-	img[5] = 2;		/* ELFDATA2MSB */
+	img[4] = 1; /* ELFCLASS32 */
+	img[5] = 2; /* ELFDATA2MSB */
 	put32(img + 24, entry);
-	put32(img + 28, 52);	/* e_phoff */
-	put16(img + 42, 32);	/* e_phentsize */
-	put16(img + 44, 1);	/* e_phnum */
-	put32(img + 52, 1);	/* PT_LOAD */
+	put32(img + 28, 52); /* e_phoff */
+	put16(img + 42, 32); /* e_phentsize */
+	put16(img + 44, 1);  /* e_phnum */
+	put32(img + 52, 1);  /* PT_LOAD */
 	put32(img + 56, 0x100);
 	put32(img + 60, vaddr);
 	put32(img + 64, paddr);
@@ -81,7 +82,7 @@ static void uimage(uint32_t size, uint32_t load, uint32_t ep, uint8_t comp)
 	put32(img + 12, size);
 	put32(img + 16, load);
 	put32(img + 20, ep);
-	img[30] = 2;		/* IH_TYPE_KERNEL */
+	img[30] = 2; /* IH_TYPE_KERNEL */
 	img[31] = comp;
 	memset(img + 64, 0xcd, size < sizeof(img) - 64 ? size : 0);
 }
@@ -116,7 +117,7 @@ static void gzip_uimage(uint16_t n, uint32_t load_at)
 	g[1] = 0x8b;
 	g[2] = 8;
 	g[9] = 3;
-	g[10] = 1;			/* BFINAL, stored */
+	g[10] = 1; /* BFINAL, stored */
 	g[11] = (uint8_t)n;
 	g[12] = (uint8_t)(n >> 8);
 	g[13] = (uint8_t)~n;
@@ -140,8 +141,8 @@ int main(void)
 	const char *why;
 
 	part.nr_mem = 1;
-	part.mem[0] = (struct part_mem){ .gpa = 0, .hpa = (uint64_t)(uintptr_t)mem,
-					 .size = MEM_SIZE };
+	part.mem[0] =
+		(struct part_mem){ .gpa = 0, .hpa = (uint64_t)(uintptr_t)mem, .size = MEM_SIZE };
 
 	/* vmlinux: linked at 0xc0000000, physical 0x1000, entry 0xc0000010 */
 	elf(0xc0000000, 0x1000, 0x200, 0x300, 0xc0000010);
@@ -149,9 +150,9 @@ int main(void)
 	CHECK_EQ(entry, 0x1010);
 	CHECK_EQ(mem[0x1000], 0xab);
 	CHECK_EQ(mem[0x11ff], 0xab);
-	CHECK_EQ(mem[0x1200], 0);	/* bss zeroed */
+	CHECK_EQ(mem[0x1200], 0); /* bss zeroed */
 	CHECK_EQ(mem[0x12ff], 0);
-	CHECK_EQ(mem[0x1300], 0x55);	/* nothing past memsz */
+	CHECK_EQ(mem[0x1300], 0x55); /* nothing past memsz */
 	CHECK_EQ(mem[0xfff], 0x55);
 
 	/* the entry in no segment */
@@ -166,9 +167,9 @@ int main(void)
 	CHECK(strstr(why, "p_paddr"));
 	elf(0xc0000000, 0xfffff000, 0x10, 0x2000, 0xc0000000);
 	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EFAULT);
-	elf(0xc0000000, 0xf000, 0x10, 0x2000, 0xc0000000);	/* runs past the end */
+	elf(0xc0000000, 0xf000, 0x10, 0x2000, 0xc0000000); /* runs past the end */
 	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EFAULT);
-	CHECK_EQ(mem[0xf000], 0x55);				/* refused before any write */
+	CHECK_EQ(mem[0xf000], 0x55); /* refused before any write */
 
 	/* file bytes outside the image; filesz > memsz; offset + filesz wrapping */
 	elf(0xc0000000, 0x1000, 0x4000, 0x4000, 0xc0000000);
@@ -188,10 +189,10 @@ int main(void)
 	put16(img + 42, 0xffff);
 	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	elf(0xc0000000, 0x1000, 0x10, 0x10, 0xc0000000);
-	put16(img + 42, 8);	/* smaller than a program header */
+	put16(img + 42, 8); /* smaller than a program header */
 	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	CHECK_EQ(load(40, &entry, &why), -HV_EINVAL);
-	img[4] = 2;		/* ELFCLASS64 */
+	img[4] = 2; /* ELFCLASS64 */
 	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 
 	/* uImage, uncompressed, loaded at 0x2000, entered at 0x2000 */
@@ -208,14 +209,14 @@ int main(void)
 	CHECK_EQ(mem[0x3000], 0xcd);
 	CHECK_EQ(mem[0x317f], 0xcd);
 	CHECK_EQ(mem[0x3180], 0x55);
-	gzip_uimage(0x180, 0xff00);	/* inflates past the end of the memory */
+	gzip_uimage(0x180, 0xff00); /* inflates past the end of the memory */
 	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	CHECK(strstr(why, "does not fit"));
 	gzip_uimage(0x180, 0x3000);
-	img[64 + 20] ^= 1;		/* a data byte: the CRC catches it */
+	img[64 + 20] ^= 1; /* a data byte: the CRC catches it */
 	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	CHECK(strstr(why, "CRC"));
-	gzip_uimage(0x180, 0x20000);	/* load address outside */
+	gzip_uimage(0x180, 0x20000); /* load address outside */
 	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EFAULT);
 	uimage(0x100, 0x2000, 0x2000, 2);
 	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
@@ -230,7 +231,7 @@ int main(void)
 	uimage(0x100, 0x2000, 0x3000, 0);
 	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	uimage(0x100, 0x2000, 0x2000, 0);
-	img[30] = 5;		/* IH_TYPE_RAMDISK */
+	img[30] = 5; /* IH_TYPE_RAMDISK */
 	CHECK_EQ(load(sizeof(img), &entry, &why), -HV_EINVAL);
 	CHECK_EQ(load(63, &entry, &why), -HV_EINVAL);
 

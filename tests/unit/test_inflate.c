@@ -48,7 +48,7 @@ static void good(const uint8_t *raw, size_t raw_len, const uint8_t *gz, size_t g
 	CHECK_EQ(got, raw_len);
 	CHECK(!memcmp(out, raw, raw_len));
 	free(out);
-	CHECK_EQ(run(gz, gz_len, raw_len - 1, &got, &why), -HV_EINVAL);	/* one byte short */
+	CHECK_EQ(run(gz, gz_len, raw_len - 1, &got, &why), -HV_EINVAL); /* one byte short */
 	CHECK(why && strstr(why, "does not fit"));
 }
 
@@ -64,7 +64,7 @@ static void hostile(const uint8_t *gz, size_t gz_len, size_t raw_len)
 		memcpy(bad, gz, gz_len);
 		bad[bit / 8] ^= (uint8_t)(1u << (bit % 8));
 		if (run(bad, gz_len, raw_len, &got, &why) == 0)
-			CHECK(got <= raw_len);	/* a flip in the header's name or mtime */
+			CHECK(got <= raw_len); /* a flip in the header's name or mtime */
 	}
 	free(bad);
 }
@@ -73,8 +73,8 @@ int main(int argc, char **argv)
 {
 	/* fixed-Huffman block whose first code is a back-reference: length 3, distance 1,
 	 * with nothing written yet */
-	static const uint8_t before_start[] = {
-		0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x03, 0x02, 0x00, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t before_start[] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0x03,
+						0x02, 0x00, 0, 0, 0, 0, 0, 0, 0, 0 };
 	size_t raw_len, gz_len, got;
 	uint8_t *raw;
 	const char *why = NULL;

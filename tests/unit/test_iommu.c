@@ -25,11 +25,11 @@
 #include "fake_core.h"
 #include "unit.h"
 
-#define MIB		(1ull << 20)
-#define RID		0x10	/* PCI requester id of p0's source: 00:02.0 */
-#define LIODN		0x42	/* p1's source */
+#define MIB   (1ull << 20)
+#define RID   0x10 /* PCI requester id of p0's source: 00:02.0 */
+#define LIODN 0x42 /* p1's source */
 
-static struct hv_config cfg;	/* large: not on the stack */
+static struct hv_config cfg; /* large: not on the stack */
 static int masked;
 
 static void mask_hook(void *ctx)
@@ -63,7 +63,7 @@ static void make_partitions(void)
 		cfg.gpma[i] = (struct cfg_gpma){ .part = i, .pma = i, .guest = 0 };
 	}
 	cfg.nr_parts = cfg.nr_pmas = cfg.nr_gpmas = 2;
-	cfg.err_mgr[0] = (struct cfg_error_manager){ .part = 1 };	/* p1: error manager */
+	cfg.err_mgr[0] = (struct cfg_error_manager){ .part = 1 }; /* p1: error manager */
 	cfg.nr_err_mgrs = 1;
 	CHECK_EQ(partitions_create(NULL, NULL, &cfg), 0);
 	CHECK_EQ(nr_partitions, 2);
@@ -89,8 +89,8 @@ static struct iommu_source *attach(struct partition *p, enum iommu_src_kind kind
 	return h < 0 ? NULL : iommu_source_get(p, (unsigned long)h);
 }
 
-static void test_fault_report(struct partition *p0, struct partition *p1,
-			      struct iommu_source *s0, struct iommu_source *s1)
+static void test_fault_report(struct partition *p0, struct partition *p1, struct iommu_source *s0,
+			      struct iommu_source *s1)
 {
 	struct iommu_fault w = { .addr = 0x2000, .flags = IOMMU_WRITE, .reason = 5 };
 	struct iommu_fault r = { .addr = 0xfff000, .flags = IOMMU_READ, .reason = 0 };
@@ -113,17 +113,17 @@ static void test_fault_report(struct partition *p0, struct partition *p1,
 	CHECK_EQ(part_stats(p0)->dma_faults, 2);
 	CHECK_EQ(part_stats(p1)->dma_faults, 1);
 	CHECK(!strcmp(fake.out, "dma: pci 0x10 of p0: blocked read at 0xfff000 (reason 0x0)\n"
-			 "dma: liodn 0x42 of p1: blocked write at 0x2000 (reason 0x5)\n"));
+				"dma: liodn 0x42 of p1: blocked write at 0x2000 (reason 0x5)\n"));
 	CHECK_EQ(fake.notified[p0->id], 1);
 	CHECK_EQ(fake.notified[p1->id], 1);
 	/* what a manager reads with GET_STATUS: since boot, per partition */
-	part_stats(p0)->dma_faults = 0;	/* as stats --clear does */
+	part_stats(p0)->dma_faults = 0; /* as stats --clear does */
 	CHECK_EQ(iommu_fault_total(p0), 2);
 	CHECK_EQ(iommu_fault_total(p1), 1);
 }
 
 /* FH_ERR_GET_INFO as partition p calls it (handle 0: p1's error manager, created first). */
-static uint32_t err_handle;	/* r3 of the calls below */
+static uint32_t err_handle; /* r3 of the calls below */
 
 static unsigned long err_get_info(struct partition *p, uint32_t size, uint32_t gpa, int peek)
 {
@@ -142,17 +142,17 @@ static void test_error_records(struct partition *p0, struct partition *p1)
 	const struct bh_error *e = (const void *)fake.guest;
 
 	CHECK_EQ(sizeof(struct bh_error), 704);
-	CHECK_EQ(fake.rings, 3);			/* one doorbell per record */
-	CHECK_EQ(err_get_info(p0, 704, 0x1000, 0), EV_EPERM);	/* not the error manager */
-	CHECK_EQ(err_get_info(p1, 703, 0x1000, 0), EV_EINVAL);	/* buffer too small */
-	CHECK_EQ(err_get_info(p1, 704, 0x1000, 2), EV_EINVAL);	/* peek neither 0 nor 1 */
-	CHECK_EQ(err_get_info(p1, 704, 0x2000000, 0), EV_EFAULT);	/* outside: kept */
-	err_handle = 5;						/* not its handle */
+	CHECK_EQ(fake.rings, 3);                                  /* one doorbell per record */
+	CHECK_EQ(err_get_info(p0, 704, 0x1000, 0), EV_EPERM);     /* not the error manager */
+	CHECK_EQ(err_get_info(p1, 703, 0x1000, 0), EV_EINVAL);    /* buffer too small */
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 2), EV_EINVAL);    /* peek neither 0 nor 1 */
+	CHECK_EQ(err_get_info(p1, 704, 0x2000000, 0), EV_EFAULT); /* outside: kept */
+	err_handle = 5;                                           /* not its handle */
 	CHECK_EQ(err_get_info(p1, 704, 0x1000, 1), EV_EINVAL);
-	err_handle = BH_ERR_GLOBAL_QUEUE;			/* Linux's "global queue" */
+	err_handle = BH_ERR_GLOBAL_QUEUE; /* Linux's "global queue" */
 	CHECK_EQ(err_get_info(p1, 704, 0x1000, 1), EV_SUCCESS);
 	err_handle = 0;
-	CHECK_EQ(err_get_info(p1, 704, 0x1000, 1), EV_SUCCESS);	/* peek */
+	CHECK_EQ(err_get_info(p1, 704, 0x1000, 1), EV_SUCCESS); /* peek */
 	CHECK_EQ(e->seq, 1);
 	CHECK_EQ(err_get_info(p1, 704, 0x1000, 0), EV_SUCCESS);
 	CHECK_EQ(e->seq, 1);
@@ -191,7 +191,7 @@ static void test_quiesce_order(struct partition *p0, struct iommu_source *s0)
 	CHECK(s0->enabled);
 	fake_clear();
 	masked = 0;
-	fake.wait_err = -HV_EOPNOTSUPP;	/* PAMU: cannot tell, not an error */
+	fake.wait_err = -HV_EOPNOTSUPP; /* PAMU: cannot tell, not an error */
 	CHECK_EQ(partition_stop(p0, "test"), 0);
 	CHECK(!strcmp(fake.calls, "mask,disable,wait,other"));
 	CHECK_EQ(masked, 1);
@@ -211,8 +211,7 @@ static void test_quiesce_order(struct partition *p0, struct iommu_source *s0)
 }
 
 /* The disable fails: p0 is stopped, its memory held back for good. */
-static void test_failed_disable(struct partition *p0, struct partition *p1,
-				struct iommu_source *s0)
+static void test_failed_disable(struct partition *p0, struct partition *p1, struct iommu_source *s0)
 {
 	static const char refused[] = "partition p0: not started: DMA of pci 0x0010 could not "
 				      "be disabled; its memory is held back\n";
@@ -220,20 +219,20 @@ static void test_failed_disable(struct partition *p0, struct partition *p1,
 	CHECK_EQ(iommu_enable(s0), 0);
 	fake_clear();
 	fake.disable_err = -HV_EIO;
-	CHECK_EQ(handles_prereset(p0), -HV_EIO);	/* the error comes back; all handles ran */
+	CHECK_EQ(handles_prereset(p0), -HV_EIO); /* the error comes back; all handles ran */
 	CHECK(!strcmp(fake.calls, "mask,disable,other"));
 	CHECK(!strcmp(p0->held, "DMA of pci 0x0010 could not be disabled"));
-	p0->held[0] = 0;			/* undo: now through partition_stop() */
+	p0->held[0] = 0; /* undo: now through partition_stop() */
 
 	fake_clear();
 	CHECK_EQ(partition_stop(p0, "test"), 0);
-	CHECK(!strcmp(fake.calls, "mask,disable,other"));	/* no wait after a failure */
+	CHECK(!strcmp(fake.calls, "mask,disable,other")); /* no wait after a failure */
 	CHECK_EQ(p0->state, PART_STOPPED);
 	CHECK(!strcmp(p0->held, "DMA of pci 0x0010 could not be disabled"));
 	CHECK(!strcmp(fake.out, "dma: pci 0x10 of p0: could not be disabled (error -5)\n"
-			 "partition p0: stopped (test)\n"
-			 "partition p0: memory held back: DMA of pci 0x0010 could not be "
-			 "disabled\n"));
+				"partition p0: stopped (test)\n"
+				"partition p0: memory held back: DMA of pci 0x0010 could not be "
+				"disabled\n"));
 	CHECK_EQ(fake.notified[p0->id], 1);
 
 	/* every way of starting it is refused, even once the fence would work again */
@@ -246,7 +245,7 @@ static void test_failed_disable(struct partition *p0, struct partition *p1,
 	CHECK_EQ(p0->state, PART_STOPPED);
 	CHECK_EQ(fake.scrubbed[p0->id], 0);
 	CHECK_EQ(fake.loaded[p0->id], 0);
-	CHECK_EQ(p0->lock.word, 0);		/* not left locked */
+	CHECK_EQ(p0->lock.word, 0); /* not left locked */
 
 	/* p1 is not affected */
 	CHECK_EQ(start(p1), 0);
@@ -287,7 +286,7 @@ static void test_generic_failure(void)
 	CHECK_EQ(partition_stop(&q, NULL), 0);
 	CHECK(!strcmp(q.held, "a reset operation failed (error -14)"));
 	CHECK(!strcmp(fake.out, "partition q: memory held back: a reset operation failed "
-			 "(error -14)\n"));
+				"(error -14)\n"));
 	CHECK_EQ(partition_start(&q), -HV_EIO);
 }
 
@@ -295,7 +294,7 @@ static void test_generic_failure(void)
  * at a stop) must leave the
  * back end's count at 0 (fence closed). The back end takes 200 us to enable: long enough for
  * the other thread to come in while the first enable is under way. */
-#define ROUNDS	200
+#define ROUNDS 200
 
 static struct iommu_source *race_src;
 static pthread_barrier_t race_start, race_done;
@@ -330,11 +329,11 @@ static void test_enable_race(struct partition *p0)
 		pthread_barrier_wait(&race_start);
 		pthread_barrier_wait(&race_done);
 		if (fake.opened != 1)
-			open_after++;		/* two enables counted */
+			open_after++; /* two enables counted */
 		/* FH_DMA_DISABLE, or a stop's quiesce every other round */
 		CHECK_EQ(i & 1 ? iommu_quiesce(race_src) : iommu_disable(race_src), 0);
 		if (fake.opened)
-			open_after_stop++;	/* a disable left the fence open */
+			open_after_stop++; /* a disable left the fence open */
 		fake.opened = 0;
 	}
 	for (int i = 0; i < 2; i++)
@@ -352,8 +351,12 @@ static void test_enable_race(struct partition *p0)
 static void test_subwindow_domain(struct partition *p1)
 {
 	static const uint64_t sub[] = { 0, 4 * MIB, 8 * MIB, 0x1000 };
-	struct iommu_attach_args a = { .kind = IOMMU_SRC_LIODN, .id = LIODN + 1, .unit = -1,
-				       .window_gpa = 0, .window_size = 16 * MIB, .sub = sub,
+	struct iommu_attach_args a = { .kind = IOMMU_SRC_LIODN,
+				       .id = LIODN + 1,
+				       .unit = -1,
+				       .window_gpa = 0,
+				       .window_size = 16 * MIB,
+				       .sub = sub,
 				       .nr_sub = 2 };
 	int h = iommu_device_attach_args(p1, &a);
 	struct iommu_source *s = h >= 0 ? iommu_source_get(p1, (unsigned long)h) : NULL;

@@ -24,7 +24,7 @@ static struct iommu_domain dom(int n, const struct iommu_window *w)
 	return d;
 }
 
-#define RW	(IOMMU_READ | IOMMU_WRITE)
+#define RW (IOMMU_READ | IOMMU_WRITE)
 
 /* 64 MiB of guest memory at 0 backed at 0x1000_0000: one window, no subwindows. */
 static void test_single_window(void)
@@ -42,7 +42,7 @@ static void test_single_window(void)
 	CHECK_EQ(p.ap[0], PAACE_AP_ALL);
 	pamu_build_primary(&e, &p, 0);
 	CHECK_EQ(e.w[0], 0);
-	CHECK_EQ(e.w[1], 0x658);	/* WSE 0x19 << 6 | AP 3 << 3, not valid */
+	CHECK_EQ(e.w[1], 0x658); /* WSE 0x19 << 6 | AP 3 << 3, not valid */
 	CHECK_EQ(e.w[2], 0x80);
 	CHECK_EQ(e.w[3], 0x4);
 	CHECK_EQ(e.w[4], 0);
@@ -69,7 +69,7 @@ static void test_high_addresses(void)
 	CHECK_EQ(p.log2size, 31);
 	pamu_build_primary(&e, &p, 0);
 	CHECK_EQ(e.w[0], 0);
-	CHECK_EQ(e.w[1], 0x80000798);	/* WBAL 0x80000 | WSE 0x1e << 6 | AP 3 */
+	CHECK_EQ(e.w[1], 0x80000798); /* WBAL 0x80000 | WSE 0x1e << 6 | AP 3 */
 	CHECK_EQ(e.w[4], 0x8);
 	CHECK_EQ(e.w[5], 0);
 
@@ -78,7 +78,7 @@ static void test_high_addresses(void)
 	CHECK_EQ(pamu_plan_domain(&d, 16, &p), 0);
 	pamu_build_primary(&e, &p, 0);
 	CHECK_EQ(e.w[0], 1);
-	CHECK_EQ(e.w[1], 0x2c8);	/* WSE 0xb (4 KiB) << 6 | AP 1 (read) << 3 */
+	CHECK_EQ(e.w[1], 0x2c8); /* WSE 0xb (4 KiB) << 6 | AP 1 (read) << 3 */
 	CHECK_EQ(e.w[4], 1);
 }
 
@@ -102,17 +102,17 @@ static void test_subwindows(void)
 	CHECK_EQ(p.ap[2], PAACE_AP_READ);
 	CHECK_EQ(p.ap[3], PAACE_AP_DENIED);
 	pamu_build_primary(&e, &p, 0x40);
-	CHECK_EQ(e.w[1], 0x678);	/* WSE 0x19 | MW | AP 3 */
-	CHECK_EQ(e.w[3], 0x14);		/* WCE 1 (4 subwindows) | ATM window */
-	CHECK_EQ(e.w[5], 0x200005c0);	/* TWBAL | SWSE 0x17 (16 MiB) */
+	CHECK_EQ(e.w[1], 0x678);      /* WSE 0x19 | MW | AP 3 */
+	CHECK_EQ(e.w[3], 0x14);       /* WCE 1 (4 subwindows) | ATM window */
+	CHECK_EQ(e.w[5], 0x200005c0); /* TWBAL | SWSE 0x17 (16 MiB) */
 	CHECK_EQ(e.w[6], 0x40);
 	for (unsigned int i = 1; i < 4; i++)
 		pamu_build_secondary(&s[i - 1], 0x55, &p, i);
 	CHECK_EQ(s[0].w[0], 0);
-	CHECK_EQ(s[0].w[1], 0x00550002);	/* LIODN | PT, AP denied, not valid */
+	CHECK_EQ(s[0].w[1], 0x00550002); /* LIODN | PT, AP denied, not valid */
 	CHECK_EQ(s[0].w[2], 0x80);
 	CHECK_EQ(s[0].w[5], 0x5c0);
-	CHECK_EQ(s[1].w[1], 0x0055000b);	/* LIODN | AP 1 | PT | V */
+	CHECK_EQ(s[1].w[1], 0x0055000b); /* LIODN | AP 1 | PT | V */
 	CHECK_EQ(s[1].w[3], 0x4);
 	CHECK_EQ(s[1].w[4], 0);
 	CHECK_EQ(s[1].w[5], 0x310005c0);
@@ -146,19 +146,22 @@ static void test_refused(void)
 	struct iommu_domain d = dom(0, w1);
 	struct pamu_plan p;
 
-	CHECK_EQ(pamu_plan_domain(&d, 16, &p), -HV_EINVAL);	/* empty */
-	d = dom(1, w1);						/* 12 KiB: 4 x 4 KiB, 1 denied */
+	CHECK_EQ(pamu_plan_domain(&d, 16, &p), -HV_EINVAL); /* empty */
+	d = dom(1, w1);                                     /* 12 KiB: 4 x 4 KiB, 1 denied */
 	CHECK_EQ(pamu_plan_domain(&d, 16, &p), 0);
 	CHECK_EQ(p.nr_sub, 4);
 	CHECK_EQ(p.ap[3], PAACE_AP_DENIED);
-	d = dom(1, w2);						/* 68 KiB: would need 32 */
+	d = dom(1, w2); /* 68 KiB: would need 32 */
 	CHECK_EQ(pamu_plan_domain(&d, 16, &p), -HV_ENOSPC);
 }
 
 /* ---- registers ---- */
 
 static uint32_t regs[0x1000 / 4];
-static struct { unsigned int off; uint32_t v; } writes[64];
+static struct {
+	unsigned int off;
+	uint32_t v;
+} writes[64];
 static int nr_writes;
 
 static uint32_t rd(void *ctx, unsigned int off)
@@ -176,15 +179,21 @@ static const struct pamu_io io = { .read = rd, .write = wr };
 
 static void test_setup_sequence(void)
 {
-	struct pamu_tables t = { .ppaact = 0x123450000ull, .ppaact_size = 0x10000,
-				 .spaact = 0x00200000, .spaact_size = 0x4000,
-				 .omt = 0x00300000, .omt_size = 0x400 };
-	static const struct { unsigned int off; uint32_t v; } want[] = {
-		{ 0x000, 0x1 }, { 0x004, 0x23450000 }, { 0x008, 0x1 }, { 0x00c, 0x23460000 },
-		{ 0x010, 0 }, { 0x014, 0x00200000 }, { 0x018, 0 }, { 0x01c, 0x00204000 },
-		{ 0x020, 0 }, { 0x024, 0x00300000 }, { 0x028, 0 }, { 0x02c, 0x00300400 },
-		{ 0xc1c, 0x4 },			/* PICS: access-violation interrupt enabled */
-		{ 0xc10, 0x40001011 },		/* PC: PE | OCE | SPCC | PPCC, last */
+	struct pamu_tables t = { .ppaact = 0x123450000ull,
+				 .ppaact_size = 0x10000,
+				 .spaact = 0x00200000,
+				 .spaact_size = 0x4000,
+				 .omt = 0x00300000,
+				 .omt_size = 0x400 };
+	static const struct {
+		unsigned int off;
+		uint32_t v;
+	} want[] = {
+		{ 0x000, 0x1 },        { 0x004, 0x23450000 }, { 0x008, 0x1 }, { 0x00c, 0x23460000 },
+		{ 0x010, 0 },          { 0x014, 0x00200000 }, { 0x018, 0 },   { 0x01c, 0x00204000 },
+		{ 0x020, 0 },          { 0x024, 0x00300000 }, { 0x028, 0 },   { 0x02c, 0x00300400 },
+		{ 0xc1c, 0x4 },        /* PICS: access-violation interrupt enabled */
+		{ 0xc10, 0x40001011 }, /* PC: PE | OCE | SPCC | PPCC, last */
 	};
 
 	nr_writes = 0;
@@ -198,11 +207,11 @@ static void test_setup_sequence(void)
 
 static void test_max_subwindows(void)
 {
-	regs[PAMU_PC3 / 4] = 3u << 21;		/* MWCE 3: 16 */
+	regs[PAMU_PC3 / 4] = 3u << 21; /* MWCE 3: 16 */
 	CHECK_EQ(pamu_hw_max_subwindows(&io), 16);
-	regs[PAMU_PC3 / 4] = 0;			/* MWCE 0: 2 */
+	regs[PAMU_PC3 / 4] = 0; /* MWCE 0: 2 */
 	CHECK_EQ(pamu_hw_max_subwindows(&io), 2);
-	regs[PAMU_PC3 / 4] = 0xfu << 21;	/* more than the entries can say: 16 */
+	regs[PAMU_PC3 / 4] = 0xfu << 21; /* more than the entries can say: 16 */
 	CHECK_EQ(pamu_hw_max_subwindows(&io), 16);
 }
 
@@ -212,9 +221,9 @@ static void test_violation(void)
 
 	memset(regs, 0, sizeof(regs));
 	nr_writes = 0;
-	CHECK_EQ(pamu_hw_take_violation(&io, &v), 0);	/* nothing recorded */
+	CHECK_EQ(pamu_hw_take_violation(&io, &v), 0); /* nothing recorded */
 	CHECK_EQ(nr_writes, 0);
-	regs[PAMU_AVS1 / 4] = 0x00550201;		/* LIODN 0x55, a LAV code, AV */
+	regs[PAMU_AVS1 / 4] = 0x00550201; /* LIODN 0x55, a LAV code, AV */
 	regs[PAMU_AVS2 / 4] = 0x12;
 	regs[PAMU_AVAH / 4] = 0x1;
 	regs[PAMU_AVAL / 4] = 0x20000040;
@@ -223,10 +232,10 @@ static void test_violation(void)
 	CHECK_EQ(v.addr, 0x120000040ull);
 	CHECK_EQ(v.avs2, 0x12);
 	CHECK_EQ(nr_writes, 2);
-	CHECK_EQ(writes[0].off, PAMU_AVS1);		/* write-one-to-clear what was read */
+	CHECK_EQ(writes[0].off, PAMU_AVS1); /* write-one-to-clear what was read */
 	CHECK_EQ(writes[0].v, 0x00550201);
 	CHECK_EQ(writes[1].off, PAMU_PICS);
-	CHECK_EQ(writes[1].v, 0xc);			/* stat cleared, interrupt left enabled */
+	CHECK_EQ(writes[1].v, 0xc); /* stat cleared, interrupt left enabled */
 }
 
 /* fsl,liodn as in a P4080 tree: one cell per DMA source; absent; malformed. */
@@ -243,8 +252,10 @@ static void test_liodns(void)
 	fdt_property_u32(buf, "fsl,liodn", 0x55);
 	fdt_end_node(buf);
 	fdt_begin_node(buf, "fman@400000");
-	fdt_property(buf, "fsl,liodn", (const fdt32_t[]){ cpu_to_fdt32(0x3c), cpu_to_fdt32(0x3d),
-							 cpu_to_fdt32(0x3e) }, 12);
+	fdt_property(
+		buf, "fsl,liodn",
+		(const fdt32_t[]){ cpu_to_fdt32(0x3c), cpu_to_fdt32(0x3d), cpu_to_fdt32(0x3e) },
+		12);
 	fdt_end_node(buf);
 	fdt_begin_node(buf, "uart@4500");
 	fdt_end_node(buf);

@@ -11,11 +11,11 @@
 
 struct partition partitions[PART_MAX];
 
-static char calls[512];		/* "create:a,create:b,..." in call order */
-static const char *fail_create;	/* this unit's create fails */
-static const char *fail_reset;	/* this unit's reset fails */
-static const char *fail_prereset;	/* this unit's prereset and prestart fail */
-static const char *fail_init;		/* this unit's init fails */
+static char calls[512];           /* "create:a,create:b,..." in call order */
+static const char *fail_create;   /* this unit's create fails */
+static const char *fail_reset;    /* this unit's reset fails */
+static const char *fail_prereset; /* this unit's prereset and prestart fail */
+static const char *fail_init;     /* this unit's init fails */
 static int a_slots[PART_MAX], b_slots[PART_MAX];
 
 static void record(const char *what, const char *unit)
@@ -26,46 +26,59 @@ static void record(const char *what, const char *unit)
 }
 
 /* One set of hooks per unit, told apart by name. */
-#define HOOKS(u)								\
-	static int u##_create(struct partition *p, const struct unit_env *e)	\
-	{									\
-		record("create", #u);						\
-		return fail_create && !strcmp(fail_create, #u) ? -HV_ENOSPC : 0;	\
-	}									\
-	static void u##_destroy(struct partition *p) { record("destroy", #u); }	\
-	static int u##_prestart(struct partition *p)				\
-	{									\
-		record("prestart", #u);						\
-		return fail_prereset && !strcmp(fail_prereset, #u) ? -HV_EIO : 0;	\
-	}									\
-	static int u##_prereset(struct partition *p)				\
-	{									\
-		record("prereset", #u);						\
-		return fail_prereset && !strcmp(fail_prereset, #u) ? -HV_EIO : 0;	\
-	}									\
-	static int u##_reset(struct partition *p)				\
-	{									\
-		record("reset", #u);						\
-		return fail_reset && !strcmp(fail_reset, #u) ? -HV_EINVAL : 0;	\
-	}									\
-	static void u##_start(struct partition *p) { record("start", #u); }	\
-	static void u##_stopped(struct partition *p) { record("stopped", #u); }	\
-	static int u##_init(const struct unit_env *e)				\
-	{									\
-		record("init", #u);						\
-		return fail_init && !strcmp(fail_init, #u) ? -HV_ENOMEM : 0;	\
-	}									\
-	static void u##_exit(void) { record("exit", #u); }
+#define HOOKS(u)                                                                  \
+	static int u##_create(struct partition *p, const struct unit_env *e)      \
+	{                                                                         \
+		record("create", #u);                                             \
+		return fail_create && !strcmp(fail_create, #u) ? -HV_ENOSPC : 0;  \
+	}                                                                         \
+	static void u##_destroy(struct partition *p)                              \
+	{                                                                         \
+		record("destroy", #u);                                            \
+	}                                                                         \
+	static int u##_prestart(struct partition *p)                              \
+	{                                                                         \
+		record("prestart", #u);                                           \
+		return fail_prereset && !strcmp(fail_prereset, #u) ? -HV_EIO : 0; \
+	}                                                                         \
+	static int u##_prereset(struct partition *p)                              \
+	{                                                                         \
+		record("prereset", #u);                                           \
+		return fail_prereset && !strcmp(fail_prereset, #u) ? -HV_EIO : 0; \
+	}                                                                         \
+	static int u##_reset(struct partition *p)                                 \
+	{                                                                         \
+		record("reset", #u);                                              \
+		return fail_reset && !strcmp(fail_reset, #u) ? -HV_EINVAL : 0;    \
+	}                                                                         \
+	static void u##_start(struct partition *p)                                \
+	{                                                                         \
+		record("start", #u);                                              \
+	}                                                                         \
+	static void u##_stopped(struct partition *p)                              \
+	{                                                                         \
+		record("stopped", #u);                                            \
+	}                                                                         \
+	static int u##_init(const struct unit_env *e)                             \
+	{                                                                         \
+		record("init", #u);                                               \
+		return fail_init && !strcmp(fail_init, #u) ? -HV_ENOMEM : 0;      \
+	}                                                                         \
+	static void u##_exit(void)                                                \
+	{                                                                         \
+		record("exit", #u);                                               \
+	}
 
-#define ALL_HOOKS(u)	.destroy = u##_destroy, .prestart = u##_prestart,		\
-			.prereset = u##_prereset, .reset = u##_reset, .start = u##_start, \
-			.stopped = u##_stopped, .init = u##_init, .exit = u##_exit
+#define ALL_HOOKS(u)                                                                      \
+	.destroy = u##_destroy, .prestart = u##_prestart, .prereset = u##_prereset,       \
+	.reset = u##_reset, .start = u##_start, .stopped = u##_stopped, .init = u##_init, \
+	.exit = u##_exit
 
 HOOKS(c)
 HOOKS(a)
 HOOKS(b)
 
-static int c_create_sees_a;	/* a's slot as c's create finds it (a runs first) */
+static int c_create_sees_a; /* a's slot as c's create finds it (a runs first) */
 
 static int c_create_checked(struct partition *p, const struct unit_env *e)
 {
@@ -100,7 +113,7 @@ static void test_order(void)
 static void test_create_and_slots(struct partition *p1, struct partition *p2)
 {
 	reset_calls();
-	a_slots[0] = 7;				/* left over: zeroed before creation */
+	a_slots[0] = 7; /* left over: zeroed before creation */
 	CHECK_EQ(units_create(p1, NULL), 0);
 	CHECK(!strcmp(calls, "create:a,create:b,create:c"));
 	CHECK_EQ(a_slots[0], 0);
@@ -109,7 +122,7 @@ static void test_create_and_slots(struct partition *p1, struct partition *p2)
 	CHECK_EQ(a_slots[0], 11);
 	CHECK_EQ(a_slots[1], 22);
 	CHECK(unit_slot(p1, &b_unit) == &b_slots[0]);
-	CHECK(unit_slot(p1, &c_unit) == NULL);	/* no slots */
+	CHECK(unit_slot(p1, &c_unit) == NULL); /* no slots */
 	CHECK_EQ(c_create_sees_a, 0);
 }
 
@@ -124,12 +137,12 @@ static void test_failed_create(struct partition *p)
 	CHECK_EQ(b_slots[1], 0);
 
 	reset_calls();
-	fail_create = "a";			/* the first fails: nothing to unwind */
+	fail_create = "a"; /* the first fails: nothing to unwind */
 	CHECK_EQ(units_create(p, NULL), -HV_ENOSPC);
 	CHECK(!strcmp(calls, "create:a"));
 
 	reset_calls();
-	fail_create = "c";			/* the last fails: b then a, in reverse */
+	fail_create = "c"; /* the last fails: b then a, in reverse */
 	CHECK_EQ(units_create(p, NULL), -HV_ENOSPC);
 	CHECK(!strcmp(calls, "create:a,create:b,create:c,destroy:b,destroy:a"));
 }
@@ -142,7 +155,7 @@ static void test_init_and_exit(void)
 	CHECK_EQ(units_init(NULL), -HV_ENOMEM);
 	CHECK(!strcmp(calls, "init:a,init:b,init:c,exit:b,exit:a"));
 	reset_calls();
-	units_exit();				/* nothing is left to exit */
+	units_exit(); /* nothing is left to exit */
 	CHECK(!strcmp(calls, ""));
 
 	reset_calls();
@@ -154,7 +167,7 @@ static void test_init_and_exit(void)
 static void test_life_cycle(struct partition *p)
 {
 	reset_calls();
-	fail_prereset = "b";			/* every unit still runs; b's error returned */
+	fail_prereset = "b"; /* every unit still runs; b's error returned */
 	CHECK_EQ(units_prereset(p), -HV_EIO);
 	CHECK(!strcmp(calls, "prereset:c,prereset:b,prereset:a"));
 	reset_calls();
@@ -163,7 +176,7 @@ static void test_life_cycle(struct partition *p)
 	CHECK(!strcmp(calls, "prestart:c,prestart:b,prestart:a"));
 
 	reset_calls();
-	fail_reset = "b";			/* a reset error stops the start there */
+	fail_reset = "b"; /* a reset error stops the start there */
 	CHECK_EQ(units_reset(p), -HV_EINVAL);
 	CHECK(!strcmp(calls, "reset:a,reset:b"));
 	reset_calls();
@@ -171,7 +184,7 @@ static void test_life_cycle(struct partition *p)
 	units_start(p);
 	units_stopped(p);
 	CHECK(!strcmp(calls, "reset:a,reset:b,reset:c,start:a,start:b,start:c,"
-			 "stopped:c,stopped:b,stopped:a"));
+			     "stopped:c,stopped:b,stopped:a"));
 
 	reset_calls();
 	a_slots[0] = 3;

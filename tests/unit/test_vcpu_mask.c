@@ -9,7 +9,7 @@
 #include "fake_core.h"
 #include "unit.h"
 
-static struct hv_config cfg;	/* large: not on the stack */
+static struct hv_config cfg; /* large: not on the stack */
 
 static void one_partition(uint64_t cpus)
 {
@@ -39,12 +39,12 @@ int main(void)
 	CHECK_EQ(partitions_create(NULL, NULL, &cfg), 0);
 	CHECK_EQ(nr_partitions, 1);
 	CHECK_EQ(partitions[0].nr_vcpus, 3);
-	CHECK_EQ(partitions[0].vcpu[0].pcpu, 1);	/* id 1 */
-	CHECK_EQ(partitions[0].vcpu[1].pcpu, 3);	/* id 40 */
-	CHECK_EQ(partitions[0].vcpu[2].pcpu, 2);	/* id 63 */
+	CHECK_EQ(partitions[0].vcpu[0].pcpu, 1); /* id 1 */
+	CHECK_EQ(partitions[0].vcpu[1].pcpu, 3); /* id 40 */
+	CHECK_EQ(partitions[0].vcpu[2].pcpu, 2); /* id 63 */
 	CHECK_EQ(partitions[0].vcpu[2].index, 2);
 
-	one_partition(1ull << 33);			/* no CPU with id 33 */
+	one_partition(1ull << 33); /* no CPU with id 33 */
 	fake_clear();
 	CHECK(partitions_create(NULL, NULL, &cfg) < 0);
 	CHECK(strstr(fake.out, "partition wide: CPU 33 cannot be used") != NULL);
@@ -60,7 +60,7 @@ int main(void)
 	CHECK(partitions_create(NULL, NULL, &cfg) < 0);
 	CHECK(strstr(fake.out, "partition bad: CPU 33 cannot be used") != NULL);
 	CHECK_EQ(nr_partitions, 0);
-	CHECK_EQ(partitions[0].nr_vcpus, 0);	/* the vCPU unit's destroy */
-	CHECK_EQ(partitions[0].nr_mem, 0);	/* the memory unit's destroy */
+	CHECK_EQ(partitions[0].nr_vcpus, 0); /* the vCPU unit's destroy */
+	CHECK_EQ(partitions[0].nr_mem, 0);   /* the memory unit's destroy */
 	return unit_done("test_vcpu_mask");
 }

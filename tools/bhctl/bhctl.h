@@ -7,24 +7,24 @@
 #include <hv/config.h>
 
 /* Exit codes of every command. */
-#define BHCTL_OK	0	/* success / valid */
-#define BHCTL_INVALID	1	/* the input was read and is invalid */
-#define BHCTL_USAGE	2	/* bad command line, unreadable file, dtc failed */
+#define BHCTL_OK      0 /* success / valid */
+#define BHCTL_INVALID 1 /* the input was read and is invalid */
+#define BHCTL_USAGE   2 /* bad command line, unreadable file, dtc failed */
 
 /* One command group ("bhctl <name> ..."); each lives in its own cmd_<name>.c. */
 struct bhctl_cmd {
 	const char *name;
 	const char *summary;
 	void (*usage)(FILE *out);
-	int (*run)(int argc, char **argv);	/* argv[0] is the group name */
+	int (*run)(int argc, char **argv); /* argv[0] is the group name */
 };
 
 extern const struct bhctl_cmd bhctl_cmd_config;
 /* cmd_console.c, cmd_ops.c: a running hypervisor's console (docs/console.md) */
-extern const struct bhctl_cmd bhctl_cmd_console, bhctl_cmd_list, bhctl_cmd_status,
-	bhctl_cmd_start, bhctl_cmd_stop, bhctl_cmd_restart, bhctl_cmd_stats, bhctl_cmd_devices,
-	bhctl_cmd_dma, bhctl_cmd_shell;
-extern const struct bhctl_cmd bhctl_cmd_gdb;	/* cmd_gdb.c: docs/gdb.md */
+extern const struct bhctl_cmd bhctl_cmd_console, bhctl_cmd_list, bhctl_cmd_status, bhctl_cmd_start,
+	bhctl_cmd_stop, bhctl_cmd_restart, bhctl_cmd_stats, bhctl_cmd_devices, bhctl_cmd_dma,
+	bhctl_cmd_shell;
+extern const struct bhctl_cmd bhctl_cmd_gdb; /* cmd_gdb.c: docs/gdb.md */
 
 /* load.c: read a .dtb, or compile a .dts with dtc; malloc'ed, NULL after printing why. */
 void *bhctl_load_tree(const char *path, size_t *size);
@@ -51,7 +51,7 @@ enum region_kind { REG_RAM, REG_PMA, REG_DEVICE };
 struct region {
 	enum region_kind kind;
 	uint64_t base, size;
-	int owner;		/* partition index, CFG_OWNER_HV, or CFG_NONE (free) */
+	int owner; /* partition index, CFG_OWNER_HV, or CFG_NONE (free) */
 	char name[96];
 };
 

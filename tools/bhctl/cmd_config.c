@@ -16,7 +16,7 @@ struct report {
 	int n, cap;
 	struct error *errs;
 	int nw, wcap;
-	struct error *warns;		/* warnings: printed, never counted as errors */
+	struct error *warns; /* warnings: printed, never counted as errors */
 };
 
 static char *dup_or_null(const char *s)
@@ -34,8 +34,8 @@ static void keep(const char *file, struct error **list, int *n, int *cap, const 
 			return;
 		*list = ne;
 	}
-	(*list)[(*n)++] = (struct error){ file, dup_or_null(node), dup_or_null(prop),
-					  dup_or_null(msg) };
+	(*list)[(*n)++] =
+		(struct error){ file, dup_or_null(node), dup_or_null(prop), dup_or_null(msg) };
 }
 
 static void on_error(void *ctx, const char *node, const char *prop, const char *msg)

@@ -35,7 +35,8 @@ static void raw_terminal(void)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: bhctl console [--socket PATH | --tty DEV [--baud N]] [--timeout SEC] "
+	fprintf(out,
+		"usage: bhctl console [--socket PATH | --tty DEV [--baud N]] [--timeout SEC] "
 		"[PARTITION]\n"
 		"  The hypervisor console on this terminal: its shell, or with PARTITION that "
 		"partition's\n  console (input goes only to it). Ctrl-] returns from a partition's "
@@ -100,8 +101,9 @@ static int run(int argc, char **argv)
 	int err;
 
 	argc = hv_target_args(argc, argv, &t);
-	if (argc < 0 || argc > 2 || (argc == 2 && (argv[1][0] == '-' || strlen(argv[1]) > 64 ||
-						  strpbrk(argv[1], " \t\r\n")))) {
+	if (argc < 0 || argc > 2 ||
+	    (argc == 2 &&
+	     (argv[1][0] == '-' || strlen(argv[1]) > 64 || strpbrk(argv[1], " \t\r\n")))) {
 		usage(stderr);
 		return BHCTL_USAGE;
 	}
@@ -109,8 +111,10 @@ static int run(int argc, char **argv)
 	if (!c)
 		return err;
 	if (!err) {
-		fprintf(stderr, "bhctl: connected to %s. Ctrl-] returns from a partition's console "
-			"to the shell, Ctrl-\\ leaves bhctl.\n", c->name);
+		fprintf(stderr,
+			"bhctl: connected to %s. Ctrl-] returns from a partition's console "
+			"to the shell, Ctrl-\\ leaves bhctl.\n",
+			c->name);
 		snprintf(line, sizeof(line), "console %s\r", argc == 2 ? argv[1] : "");
 		if (argc == 2)
 			err = hv_send(c, line, strlen(line)) ? BHCTL_NOHV : 0;
@@ -128,5 +132,8 @@ static int run(int argc, char **argv)
 }
 
 const struct bhctl_cmd bhctl_cmd_console = {
-	"console", "the hypervisor console, or one partition's, on this terminal", usage, run,
+	"console",
+	"the hypervisor console, or one partition's, on this terminal",
+	usage,
+	run,
 };

@@ -12,7 +12,7 @@
 #include "bhctl.h"
 #include "devices.h"
 
-#define IRQ_HANDLES_MAX	DEV_MAX_IRQS
+#define IRQ_HANDLES_MAX DEV_MAX_IRQS
 
 struct dev_opts {
 	const char *hw, *cfg, *part;
@@ -21,7 +21,8 @@ struct dev_opts {
 
 void bhctl_devices_offline_usage(FILE *out)
 {
-	fprintf(out, "usage: bhctl devices HW CFG [--partition NAME] [--json]\n"
+	fprintf(out,
+		"usage: bhctl devices HW CFG [--partition NAME] [--json]\n"
 		"  The devices each partition will be given, as its guest sees them through the\n"
 		"  device ABI (docs/abi.md): handles, regions, interrupts, hardware-tree origin.\n"
 		"  HW and CFG are .dtb files or .dts sources (compiled with dtc).\n"
@@ -35,8 +36,8 @@ bool bhctl_devices_is_offline(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		size_t n = strlen(argv[i]);
 
-		files += n > 4 && (!strcmp(argv[i] + n - 4, ".dtb") ||
-				   !strcmp(argv[i] + n - 4, ".dts"));
+		files += n > 4 &&
+			 (!strcmp(argv[i] + n - 4, ".dtb") || !strcmp(argv[i] + n - 4, ".dts"));
 	}
 	return files == 2;
 }
@@ -103,9 +104,10 @@ static void print_json(const void *hw, const struct dev_desc *d, bool first)
 		dev_desc_region(d, i, &ri);
 		path_of(hw, d, BH_DT_KIND_REGION, i, path, sizeof(path), &prop, &pidx);
 		printf("%s{\"index\": %u, \"flags\": %u, \"guest_addr\": %llu, \"size\": %llu, "
-		       "\"phys_addr\": %llu, \"prop\": \"%s\", \"prop_index\": %u}", i ? ", " : "",
-		       i, ri.flags, (unsigned long long)ri.guest_addr, (unsigned long long)ri.size,
-		       (unsigned long long)ri.phys_addr, dev_desc_prop_name(prop), pidx);
+		       "\"phys_addr\": %llu, \"prop\": \"%s\", \"prop_index\": %u}",
+		       i ? ", " : "", i, ri.flags, (unsigned long long)ri.guest_addr,
+		       (unsigned long long)ri.size, (unsigned long long)ri.phys_addr,
+		       dev_desc_prop_name(prop), pidx);
 	}
 	printf("], \"irqs\": [");
 	for (uint32_t i = 0; i < di.num_irqs; i++) {
@@ -114,8 +116,8 @@ static void print_json(const void *hw, const struct dev_desc *d, bool first)
 
 		dev_desc_irq(d, i, &qi, h, IRQ_HANDLES_MAX);
 		path_of(hw, d, BH_DT_KIND_IRQ, i, path, sizeof(path), &prop, &pidx);
-		printf("%s{\"index\": %u, \"flags\": %u, \"count\": %u, \"handles\": [", i ? ", " : "",
-		       i, qi.flags, qi.count);
+		printf("%s{\"index\": %u, \"flags\": %u, \"count\": %u, \"handles\": [",
+		       i ? ", " : "", i, qi.flags, qi.count);
 		if (qi.count)
 			printf("%u", h[0]);
 		printf("], \"prop\": \"%s\", \"prop_index\": %u, \"path\": ",

@@ -16,24 +16,26 @@
 #include "hv_conn.h"
 #include "json_read.h"
 
-#define DEFAULT_PORT	1234
+#define DEFAULT_PORT 1234
 
 /* One bridge: the console, the listening socket, gdb's connection, the stub's line prefix. */
 struct bridge {
 	struct hv_conn *c;
 	int listen_fd, gdb_fd;
-	char prefix[32];	/* "%gdb:N " */
+	char prefix[32]; /* "%gdb:N " */
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: bhctl gdb [--socket PATH | --tty DEV [--baud N]] [--timeout SEC] "
+	fprintf(out,
+		"usage: bhctl gdb [--socket PATH | --tty DEV [--baud N]] [--timeout SEC] "
 		"[--port N] PARTITION [STUB]\n"
 		"  Serve the gdb stub of PARTITION (its STUB-th gdb-stub node, default 0) on "
 		"127.0.0.1:N\n  (default %d; 0 picks a free port) for one gdb session:\n"
 		"    gdb-multiarch IMAGE.elf -ex 'target remote :N'\n"
 		"  Other console lines are printed on stdout. When gdb detaches or quits, the "
-		"partition\n  runs on without breakpoints and bhctl ends.\n", DEFAULT_PORT);
+		"partition\n  runs on without breakpoints and bhctl ends.\n",
+		DEFAULT_PORT);
 }
 
 static int out_all(int fd, const char *p, size_t n)
@@ -53,7 +55,8 @@ static int out_all(int fd, const char *p, size_t n)
 
 static int listen_on(int *port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)*port),
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons((uint16_t)*port),
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(sa);
 	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -222,8 +225,10 @@ static int run(int argc, char **argv)
 	if (!err)
 		err = attach(&b, part, stub);
 	if (!err) {
-		fprintf(stderr, "bhctl: gdb stub of %s on 127.0.0.1:%d; connect with: "
-			"gdb-multiarch IMAGE.elf -ex 'target remote :%d'\n", part, port, port);
+		fprintf(stderr,
+			"bhctl: gdb stub of %s on 127.0.0.1:%d; connect with: "
+			"gdb-multiarch IMAGE.elf -ex 'target remote :%d'\n",
+			part, port, port);
 		err = relay(&b);
 		if (!err)
 			err = finish(&b);
@@ -238,5 +243,8 @@ static int run(int argc, char **argv)
 }
 
 const struct bhctl_cmd bhctl_cmd_gdb = {
-	"gdb", "serve a partition's gdb stub on a TCP port for gdb-multiarch", usage, run,
+	"gdb",
+	"serve a partition's gdb stub on a TCP port for gdb-multiarch",
+	usage,
+	run,
 };

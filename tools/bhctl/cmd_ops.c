@@ -7,15 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bhctl.h"
-#include "devices.h"	/* issue 5: bhctl devices HW CFG (offline) */
+#include "devices.h" /* issue 5: bhctl devices HW CFG (offline) */
 #include "hv_conn.h"
 
-#define CMD_MAX	120	/* the shell's line is 127 characters */
+#define CMD_MAX 120 /* the shell's line is 127 characters */
 
 /* One scriptable command: bhctl name -> shell command, and its arguments for the usage. */
 struct op {
 	const char *name;
-	const char *shell;	/* NULL: the arguments are the shell command ("shell") */
+	const char *shell; /* NULL: the arguments are the shell command ("shell") */
 	const char *args;
 	const char *summary;
 };
@@ -43,10 +43,12 @@ static const struct op *find_op(const char *name)
 
 static void print_usage(FILE *out, const struct op *o)
 {
-	fprintf(out, "usage: bhctl %s %s [--socket PATH | --tty DEV [--baud N]] "
-		"[--timeout SEC]\n  %s\n", o->name, o->args, o->summary);
+	fprintf(out,
+		"usage: bhctl %s %s [--socket PATH | --tty DEV [--baud N]] "
+		"[--timeout SEC]\n  %s\n",
+		o->name, o->args, o->summary);
 	fprintf(out, "  The console defaults to $BHCTL_SOCKET. Exit: 0 done, 1 the command "
-		"failed, 2 usage, 3 no hypervisor answering.\n");
+		     "failed, 2 usage, 3 no hypervisor answering.\n");
 }
 
 /* The shell line: the shell command and the arguments, which must be plain words. */
@@ -76,7 +78,7 @@ static int report(const struct op *o, const char *out, int rc)
 		fputs(out, stdout);
 		return BHCTL_OK;
 	}
-	for (const char *l = out; *l; ) {
+	for (const char *l = out; *l;) {
 		size_t n = strcspn(l, "\n");
 
 		fprintf(stderr, "bhctl: %.*s\n", (int)n, l);
@@ -97,12 +99,14 @@ static int run_op(int argc, char **argv)
 	int err, waits = !strcmp(o->name, "start") || !strcmp(o->name, "restart");
 
 	if (!strcmp(argv[0], "devices") && bhctl_devices_is_offline(argc, argv))
-		return bhctl_devices_offline(argc, argv);	/* issue 5: cmd_devices.c */
+		return bhctl_devices_offline(argc, argv); /* issue 5: cmd_devices.c */
 	argc = hv_target_args(argc, argv, &t);
 	if (argc < 0 || build_line(o, argc, argv, line)) {
 		if (argc >= 0)
-			fprintf(stderr, "bhctl: arguments must be words without spaces or "
-				"control characters, %d characters in all\n", CMD_MAX);
+			fprintf(stderr,
+				"bhctl: arguments must be words without spaces or "
+				"control characters, %d characters in all\n",
+				CMD_MAX);
 		print_usage(stderr, o);
 		return BHCTL_USAGE;
 	}
@@ -123,12 +127,15 @@ static int run_op(int argc, char **argv)
 	return err;
 }
 
+/* One function per OP_USAGE(): nothing for clang-format to lay out. */
+/* clang-format off */
 #define OP_USAGE(n) static void usage_##n(FILE *out) { print_usage(out, find_op(#n)); }
 OP_USAGE(list) OP_USAGE(status) OP_USAGE(start) OP_USAGE(stop) OP_USAGE(restart)
 OP_USAGE(stats) OP_USAGE(devices) OP_USAGE(dma) OP_USAGE(shell)
+/* clang-format on */
 
 #define OP_CMD(n, sum) const struct bhctl_cmd bhctl_cmd_##n = { #n, sum, usage_##n, run_op }
-OP_CMD(list, "partitions of a running hypervisor: state, CPUs, memory, uptime");
+		OP_CMD(list, "partitions of a running hypervisor: state, CPUs, memory, uptime");
 OP_CMD(status, "details of one or all partitions (CPUs, memory, channels)");
 OP_CMD(start, "start a stopped partition");
 OP_CMD(stop, "stop a running partition");

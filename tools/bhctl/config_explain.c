@@ -20,8 +20,8 @@ static void bc_peer(const struct bhctl_cfg *b, int i, char *buf, size_t len)
 	char p[256];
 
 	if (bc->peer_kind == CFG_BC_MUX) {
-		snprintf(buf, len, "mux %s channel %u", cpath(b, cfg->mux[bc->peer].node, p,
-							      sizeof(p)), bc->mux_channel);
+		snprintf(buf, len, "mux %s channel %u",
+			 cpath(b, cfg->mux[bc->peer].node, p, sizeof(p)), bc->mux_channel);
 		return;
 	}
 	for (int j = 0; bc->peer_kind == CFG_BC_UNCONNECTED && j < cfg->nr_bcs; j++)
@@ -72,7 +72,7 @@ static void text_memory(FILE *out, const struct bhctl_cfg *b, int pi)
 			(ull)m->guest, (ull)(m->guest + a->phys.size - 1), (ull)a->phys.base,
 			(ull)(a->phys.base + a->phys.size - 1), (ull)(a->phys.size >> 20),
 			cpath(b, m->node, p, sizeof(p)));
-		if (a->shared)	/* implicit: by mapping alone, without bulkhead,shared */
+		if (a->shared) /* implicit: by mapping alone, without bulkhead,shared */
 			fprintf(out, " [shared%s: %s]", a->implicit_share ? " by mapping" : "",
 				who);
 		if (a->zero)
@@ -97,9 +97,11 @@ static void text_devices(FILE *out, const struct bhctl_cfg *b, int owner)
 			continue;
 		fprintf(out, "    %s\n", fdt_get_path(b->hw, dev->hw_node, p, sizeof(p)) ? "?" : p);
 		if (dev->claimable != CFG_CLAIM_NONE)
-			fprintf(out, "      claimable: %s (%s)\n", config_claim_name(dev->claimable),
-				dev->claimable == CFG_CLAIM_ACTIVE ? "holds it at boot" :
-				"takes it with FH_CLAIM_DEVICE once the holder is stopped");
+			fprintf(out, "      claimable: %s (%s)\n",
+				config_claim_name(dev->claimable),
+				dev->claimable == CFG_CLAIM_ACTIVE
+					? "holds it at boot"
+					: "takes it with FH_CLAIM_DEVICE once the holder is stopped");
 		for (int k = 0; !fdt_reg_phys(b->hw, dev->hw_node, k, &r); k++)
 			fprintf(out, "      region 0x%09llx-0x%09llx (%llu bytes)\n", (ull)r.addr,
 				(ull)(r.addr + r.size - 1), (ull)r.size);
@@ -132,10 +134,11 @@ static void text_gdb_stubs(FILE *out, const struct bhctl_cfg *b, int owner)
 
 		if (s->part != owner)
 			continue;
-		if (!count)	/* every vCPU of the partition */
+		if (!count) /* every vCPU of the partition */
 			count = (unsigned int)__builtin_popcountll(cfg->part[owner].cpus);
-		fprintf(out, "  gdb-stub %s: mux %s channel %u, vcpu%s %u", cpath(b, s->node, p,
-			sizeof(p)), cpath(b, cfg->mux[s->mux].node, m, sizeof(m)), s->mux_channel,
+		fprintf(out, "  gdb-stub %s: mux %s channel %u, vcpu%s %u",
+			cpath(b, s->node, p, sizeof(p)),
+			cpath(b, cfg->mux[s->mux].node, m, sizeof(m)), s->mux_channel,
 			count == 1 ? "" : "s", first);
 		if (count > 1)
 			fprintf(out, "-%u", first + count - 1);
@@ -164,15 +167,17 @@ static void text_links(FILE *out, const struct bhctl_cfg *b, int owner)
 	}
 	for (int i = 0; i < cfg->nr_managers; i++)
 		if (cfg->manager[i].manager == owner)
-			fprintf(out, "  manages \"%s\"\n", cfg->part[cfg->manager[i].managed].label);
+			fprintf(out, "  manages \"%s\"\n",
+				cfg->part[cfg->manager[i].managed].label);
 	text_gdb_stubs(out, b, owner);
 	for (int i = 0; i < cfg->nr_err_mgrs; i++)
 		if (cfg->err_mgr[i].part == owner)
 			fprintf(out, "  error-manager %s: doorbell to vcpu %u%s%s\n",
 				cpath(b, cfg->err_mgr[i].node, p, sizeof(p)), cfg->err_mgr[i].vcpu,
 				cfg->err_mgr[i].claimable ? ", claimable " : "",
-				cfg->err_mgr[i].claimable ?
-				config_claim_name(cfg->err_mgr[i].claimable) : "");
+				cfg->err_mgr[i].claimable
+					? config_claim_name(cfg->err_mgr[i].claimable)
+					: "");
 }
 
 void config_explain_text(FILE *out, const struct bhctl_cfg *b)
@@ -189,15 +194,18 @@ void config_explain_text(FILE *out, const struct bhctl_cfg *b)
 			pt->no_auto_start ? "by a manager (no-auto-start)" : "at boot");
 		text_memory(out, b, pi);
 		if (pt->has_image)
-			fprintf(out, "  image: 0x%llx bytes from physical 0x%llx%s to guest 0x%llx\n",
+			fprintf(out,
+				"  image: 0x%llx bytes from physical 0x%llx%s to guest 0x%llx\n",
 				(ull)pt->image_size, (ull)pt->image_src,
 				src_where(b, pt->image_src, pt->image_size, p, sizeof(p)),
 				(ull)pt->image_guest);
 		if (pt->has_rootfs)
-			fprintf(out, "  linux-rootfs: 0x%llx bytes from physical 0x%llx%s to guest "
-				"0x%llx (/chosen linux,initrd-start)\n", (ull)pt->rootfs_src.size,
-				(ull)pt->rootfs_src.base,
-				src_where(b, pt->rootfs_src.base, pt->rootfs_src.size, p, sizeof(p)),
+			fprintf(out,
+				"  linux-rootfs: 0x%llx bytes from physical 0x%llx%s to guest "
+				"0x%llx (/chosen linux,initrd-start)\n",
+				(ull)pt->rootfs_src.size, (ull)pt->rootfs_src.base,
+				src_where(b, pt->rootfs_src.base, pt->rootfs_src.size, p,
+					  sizeof(p)),
 				(ull)pt->rootfs_guest);
 		if (pt->has_dtb_window)
 			fprintf(out, "  dtb-window: guest 0x%llx-0x%llx\n",

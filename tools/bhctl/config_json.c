@@ -109,13 +109,14 @@ static void json_partition(FILE *out, const struct bhctl_cfg *b, int pi)
 			continue;
 		fprintf(out, "%s{\"guest\": %llu, \"phys\": %llu, \"size\": %llu, \"shared\": %s}",
 			first ? "" : ", ", (ull)m->guest, (ull)cfg->pma[m->pma].phys.base,
-			(ull)cfg->pma[m->pma].phys.size, cfg->pma[m->pma].shared ? "true" : "false");
+			(ull)cfg->pma[m->pma].phys.size,
+			cfg->pma[m->pma].shared ? "true" : "false");
 		first = 0;
 	}
 	fprintf(out, "],\n     \"image\": ");
 	if (p->has_image)
-		fprintf(out, "{\"src\": %llu, \"guest\": %llu, \"size\": %llu}",
-			(ull)p->image_src, (ull)p->image_guest, (ull)p->image_size);
+		fprintf(out, "{\"src\": %llu, \"guest\": %llu, \"size\": %llu}", (ull)p->image_src,
+			(ull)p->image_guest, (ull)p->image_size);
 	else
 		fprintf(out, "null");
 	fprintf(out, ", \"dtb_window\": ");
@@ -135,7 +136,8 @@ static void json_partition(FILE *out, const struct bhctl_cfg *b, int pi)
 			continue;
 		fprintf(out, "%s{\"doorbell\": ", first ? "" : ", ");
 		node_str(out, b->cfg, cfg->doorbell[cfg->dbell_end[i].doorbell].node);
-		fprintf(out, ", \"direction\": \"%s\"}", cfg->dbell_end[i].send ? "send" : "receive");
+		fprintf(out, ", \"direction\": \"%s\"}",
+			cfg->dbell_end[i].send ? "send" : "receive");
 		first = 0;
 	}
 	fprintf(out, "], \"manages\": [");

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include "bhctl.h"
 
-#define MAX_REGIONS	1024
-#define WIDTH		960
-#define BAR_X		190
-#define BAR_W		300
-#define GAP_H		14
+#define MAX_REGIONS 1024
+#define WIDTH       960
+#define BAR_X       190
+#define BAR_W       300
+#define GAP_H       14
 
 typedef unsigned long long ull;
 
@@ -18,8 +18,11 @@ static const char *xml(const char *s, char *buf, size_t len)
 	size_t n = 0;
 
 	for (; *s && n + 7 < len; s++) {
-		const char *e = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" :
-				*s == '"' ? "&quot;" : NULL;
+		const char *e = *s == '<'   ? "&lt;"
+				: *s == '>' ? "&gt;"
+				: *s == '&' ? "&amp;"
+				: *s == '"' ? "&quot;"
+					    : NULL;
 
 		if (e)
 			n += (size_t)snprintf(buf + n, len - n, "%s", e);
@@ -75,9 +78,10 @@ static int legend(FILE *out, const struct hv_config *cfg)
 		int o = i < 0 ? CFG_OWNER_HV : i;
 
 		colour(o, REG_PMA, col, sizeof(col));
-		fprintf(out, "<rect x=\"20\" y=\"%d\" width=\"14\" height=\"14\" fill=\"%s\"/>"
-			"<text x=\"40\" y=\"%d\">%s</text>\n", y, col, y + 12,
-			xml(config_owner_name(cfg, o), name, sizeof(name)));
+		fprintf(out,
+			"<rect x=\"20\" y=\"%d\" width=\"14\" height=\"14\" fill=\"%s\"/>"
+			"<text x=\"40\" y=\"%d\">%s</text>\n",
+			y, col, y + 12, xml(config_owner_name(cfg, o), name, sizeof(name)));
 	}
 	return y + 10;
 }
@@ -89,15 +93,18 @@ static int draw_row(FILE *out, const struct hv_config *cfg, const struct region 
 
 	colour(r->owner, r->kind, col, sizeof(col));
 	size_text(r->size, sz, sizeof(sz));
-	fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
-		"stroke=\"#333\"%s/>\n", BAR_X, y, BAR_W, h, col,
-		r->kind == REG_DEVICE ? " stroke-dasharray=\"4 2\"" : "");
+	fprintf(out,
+		"<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
+		"stroke=\"#333\"%s/>\n",
+		BAR_X, y, BAR_W, h, col, r->kind == REG_DEVICE ? " stroke-dasharray=\"4 2\"" : "");
 	fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0x%09llx</text>\n", BAR_X - 8,
 		y + 12, (ull)r->base);
 	fprintf(out, "<text x=\"%d\" y=\"%d\">%s %s: %s (%s)</text>\n", BAR_X + BAR_W + 10, y + 12,
-		r->kind == REG_DEVICE ? "device" : r->kind == REG_PMA ? "memory" : "RAM",
-		xml(r->name, name, sizeof(name)), xml(owner_text(cfg, r->owner), owner, sizeof(owner)),
-		sz);
+		r->kind == REG_DEVICE ? "device"
+		: r->kind == REG_PMA  ? "memory"
+				      : "RAM",
+		xml(r->name, name, sizeof(name)),
+		xml(owner_text(cfg, r->owner), owner, sizeof(owner)), sz);
 	return y + h;
 }
 
@@ -112,18 +119,21 @@ int config_map_svg(FILE *out, const struct bhctl_cfg *b)
 	n = config_regions(b, r, MAX_REGIONS);
 	for (int i = 0; i < n; i++)
 		height += row_height(r[i].size) + GAP_H;
-	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	fprintf(out,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 		"font-family=\"monospace\" font-size=\"12\">\n"
 		"<title>Bulkhead physical address map: %s</title>\n"
 		"<text x=\"20\" y=\"24\" font-size=\"16\">Physical address space of %s on %s</text>\n",
-		WIDTH, height + 120 + 18 * (b->model.nr_parts + 1), xml(b->cfg_file, cfgf, sizeof(cfgf)),
-		cfgf, xml(b->hw_file, hwf, sizeof(hwf)));
+		WIDTH, height + 120 + 18 * (b->model.nr_parts + 1),
+		xml(b->cfg_file, cfgf, sizeof(cfgf)), cfgf, xml(b->hw_file, hwf, sizeof(hwf)));
 	y = legend(out, &b->model);
 	for (int i = 0; i < n; i++) {
 		if (i && r[i].base > r[i - 1].base + r[i - 1].size) {
-			fprintf(out, "<text x=\"%d\" y=\"%d\" fill=\"#888\">... hole of 0x%llx bytes"
-				"</text>\n", BAR_X + 10, y + 11,
+			fprintf(out,
+				"<text x=\"%d\" y=\"%d\" fill=\"#888\">... hole of 0x%llx bytes"
+				"</text>\n",
+				BAR_X + 10, y + 11,
 				(ull)(r[i].base - r[i - 1].base - r[i - 1].size));
 			y += GAP_H;
 		}

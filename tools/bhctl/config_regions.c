@@ -58,8 +58,8 @@ static int free_ram(const struct cfg_range *ram, const struct region *r, int nr,
 	for (int i = 0; i <= nr && n < max; i++) {
 		uint64_t next = i < nr ? r[i].base : end;
 
-		if (i < nr && (r[i].kind != REG_PMA || r[i].base + r[i].size <= at ||
-			       r[i].base >= end))
+		if (i < nr &&
+		    (r[i].kind != REG_PMA || r[i].base + r[i].size <= at || r[i].base >= end))
 			continue;
 		if (next > at)
 			out[n++] = (struct region){ REG_RAM, at, (next > end ? end : next) - at,
@@ -83,7 +83,7 @@ int config_regions(const struct bhctl_cfg *b, struct region *out, int max)
 		r->base = cfg->pma[i].phys.base;
 		r->size = cfg->pma[i].phys.size;
 		r->owner = pma_owner(cfg, i, &users);
-		if (users > 1) {	/* every user named: shared memory belongs to all of them */
+		if (users > 1) { /* every user named: shared memory belongs to all of them */
 			char who[64];
 
 			config_pma_users(cfg, i, who, sizeof(who));
@@ -102,13 +102,14 @@ int config_regions(const struct bhctl_cfg *b, struct region *out, int max)
 		const struct cfg_device *dev = &cfg->device[d];
 		struct fdt_region reg;
 
-		for (int k = 0; dev->hw_node >= 0 && n < max &&
-				!fdt_reg_phys(b->hw, dev->hw_node, k, &reg); k++) {
+		for (int k = 0;
+		     dev->hw_node >= 0 && n < max && !fdt_reg_phys(b->hw, dev->hw_node, k, &reg);
+		     k++) {
 			struct region *r = &out[n++];
 
 			*r = (struct region){ REG_DEVICE, reg.addr, reg.size, dev->owner, "" };
-			snprintf(r->name, sizeof(r->name), "%s", fdt_get_name(b->hw, dev->hw_node,
-									    NULL));
+			snprintf(r->name, sizeof(r->name), "%s",
+				 fdt_get_name(b->hw, dev->hw_node, NULL));
 		}
 	}
 	qsort(out, (size_t)n, sizeof(*out), cmp_region);

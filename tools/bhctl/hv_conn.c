@@ -14,8 +14,8 @@
 #include "bhctl.h"
 #include "hv_conn.h"
 
-#define DEFAULT_TIMEOUT_MS	10000
-#define DEFAULT_BAUD		115200
+#define DEFAULT_TIMEOUT_MS 10000
+#define DEFAULT_BAUD       115200
 
 static int opt_value(int argc, char **argv, int *i, const char **val)
 {
@@ -33,7 +33,8 @@ int hv_target_args(int argc, char **argv, struct hv_target *t)
 	char *end;
 	int n = 1;
 
-	*t = (struct hv_target){ .socket = getenv("BHCTL_SOCKET"), .baud = DEFAULT_BAUD,
+	*t = (struct hv_target){ .socket = getenv("BHCTL_SOCKET"),
+				 .baud = DEFAULT_BAUD,
 				 .timeout_ms = DEFAULT_TIMEOUT_MS };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -66,7 +67,7 @@ int hv_target_args(int argc, char **argv, struct hv_target *t)
 	}
 	if (!t->socket && !t->tty) {
 		fprintf(stderr, "bhctl: where is the console? give --socket PATH or --tty DEV "
-			"(or set BHCTL_SOCKET)\n");
+				"(or set BHCTL_SOCKET)\n");
 		return -1;
 	}
 	return n;
@@ -104,10 +105,12 @@ static int open_socket(struct hv_conn *c, const char *path)
 
 static speed_t baud_const(int baud)
 {
-	static const struct { int baud; speed_t s; } map[] = {
-		{ 9600, B9600 }, { 19200, B19200 }, { 38400, B38400 }, { 57600, B57600 },
-		{ 115200, B115200 }, { 230400, B230400 }, { 460800, B460800 },
-		{ 921600, B921600 },
+	static const struct {
+		int baud;
+		speed_t s;
+	} map[] = {
+		{ 9600, B9600 },     { 19200, B19200 },   { 38400, B38400 },   { 57600, B57600 },
+		{ 115200, B115200 }, { 230400, B230400 }, { 460800, B460800 }, { 921600, B921600 },
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -185,7 +188,7 @@ int hv_fill(struct hv_conn *c, int ms)
 	int r;
 
 	if (c->len == sizeof(c->buf))
-		return -1;	/* the caller consumes whole lines; this is no console */
+		return -1; /* the caller consumes whole lines; this is no console */
 	r = poll(&p, 1, ms);
 	if (r <= 0)
 		return r < 0 && errno != EINTR ? -1 : 0;

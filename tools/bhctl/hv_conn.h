@@ -5,21 +5,21 @@
 
 #include <stddef.h>
 
-#define BHCTL_FAILED	1	/* the hypervisor ran the command and it failed */
-#define BHCTL_NOHV	3	/* no hypervisor answering (connect failed, timeout) */
+#define BHCTL_FAILED 1 /* the hypervisor ran the command and it failed */
+#define BHCTL_NOHV   3 /* no hypervisor answering (connect failed, timeout) */
 
-#define HV_PROMPT	"bulkhead> "
-#define HV_DETACH_KEY	0x1d	/* Ctrl-]: the hypervisor leaves a partition's console */
-#define HV_SCRIPT_KEY	0x02	/* Ctrl-B: script mode for the line that follows */
-#define HV_KILL_KEY	0x15	/* Ctrl-U: forget a half-typed line */
-#define BHCTL_QUIT_KEY	0x1c	/* Ctrl-\: bhctl console leaves */
+#define HV_PROMPT      "bulkhead> "
+#define HV_DETACH_KEY  0x1d /* Ctrl-]: the hypervisor leaves a partition's console */
+#define HV_SCRIPT_KEY  0x02 /* Ctrl-B: script mode for the line that follows */
+#define HV_KILL_KEY    0x15 /* Ctrl-U: forget a half-typed line */
+#define BHCTL_QUIT_KEY 0x1c /* Ctrl-\: bhctl console leaves */
 
 /* Where the console is and how long to wait for it. */
 struct hv_target {
-	const char *socket;	/* unix socket (tools/run-qemu.sh --serial-socket) */
-	const char *tty;	/* or a serial device */
+	const char *socket; /* unix socket (tools/run-qemu.sh --serial-socket) */
+	const char *tty;    /* or a serial device */
 	int baud;
-	int timeout_ms;		/* for each answer */
+	int timeout_ms; /* for each answer */
 };
 
 /* An open console connection; buf holds received bytes not yet consumed; events: the event

@@ -1,7 +1,7 @@
 /* hv_session.c - the shell's script mode as bhctl uses it (docs/console.md, "Script mode"):
  * get a prompt, send Ctrl-B + command + CR, skip to the echoed command line, read the reply
  * (one JSON object on one line), and keep the event lines ({"event":...}) that come. */
-#define _GNU_SOURCE	/* memmem */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "hv_conn.h"
 #include "json_read.h"
 
-#define PROBE_MS	1000	/* a lost probe (UART not yet set up) is sent again */
+#define PROBE_MS 1000 /* a lost probe (UART not yet set up) is sent again */
 
 long long hv_now_ms(void)
 {
@@ -22,8 +22,8 @@ long long hv_now_ms(void)
 
 static int no_answer(const struct hv_conn *c, const char *what)
 {
-	fprintf(stderr, "bhctl: no hypervisor answering on %s (%s within %d s)\n", c->name,
-		what, c->timeout_ms / 1000);
+	fprintf(stderr, "bhctl: no hypervisor answering on %s (%s within %d s)\n", c->name, what,
+		c->timeout_ms / 1000);
 	return BHCTL_NOHV;
 }
 
@@ -52,7 +52,7 @@ int hv_sync(struct hv_conn *c)
 		long long next = hv_now_ms() + PROBE_MS;
 
 		c->len = 0;
-		c->ev_len = 0;	/* events before the shell's attention are not ours */
+		c->ev_len = 0; /* events before the shell's attention are not ours */
 		if (hv_send(c, probe, sizeof(probe)))
 			return no_answer(c, "connection lost");
 		while (hv_now_ms() < next) {
@@ -157,11 +157,12 @@ int hv_request(struct hv_conn *c, const char *cmd, struct hv_reply *r)
 				echoed = ends_with(line, cmd);
 			else if (starts_with(line, "{\"cmd\":"))
 				return take_reply(line, r) ? no_answer(c, "a reply that is no "
-								 "JSON object with rc") : 0;
+									  "JSON object with rc")
+							   : 0;
 		}
 		if (hv_now_ms() >= end)
-			return no_answer(c, echoed ? "no reply to the command" :
-					 "the command was not echoed");
+			return no_answer(c, echoed ? "no reply to the command"
+						   : "the command was not echoed");
 		if (hv_fill(c, (int)(end - hv_now_ms())) < 0)
 			return no_answer(c, "connection closed");
 	}

@@ -98,8 +98,10 @@ static int hex4(const char *s)
 
 		if (!c)
 			return -1;
-		x = x * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-			      c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1000);
+		x = x * 16 + (c >= '0' && c <= '9'   ? c - '0'
+			      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+						     : -1000);
 	}
 	return x < 0 ? -1 : x;
 }
@@ -117,7 +119,7 @@ static int unescape(const char *s, char *d)
 	}
 	if (s[1] != 'u' || (u = hex4(s + 2)) < 0)
 		return -1;
-	*d = u < 0x100 ? (char)u : '?';	/* the hypervisor escapes single bytes only */
+	*d = u < 0x100 ? (char)u : '?'; /* the hypervisor escapes single bytes only */
 	return 6;
 }
 
@@ -131,7 +133,7 @@ int json_string(const char *v, char **out)
 	*out = d = malloc((size_t)(end - v));
 	if (!d)
 		return -1;
-	for (v++; v < end - 1; ) {
+	for (v++; v < end - 1;) {
 		int n = *v == '\\' ? unescape(v, d) : (*d = *v, 1);
 
 		if (n < 0) {

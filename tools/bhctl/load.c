@@ -64,8 +64,7 @@ static void *run_dtc(const char *path, size_t *size)
 	close(fds[1]);
 	blob = pid > 0 ? read_all(fds[0], size) : NULL;
 	close(fds[0]);
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status)) {
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		fprintf(stderr, "%s: dtc could not compile it\n", path);
 		free(blob);
 		return NULL;

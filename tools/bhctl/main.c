@@ -5,18 +5,9 @@
 
 /* Every command group; add yours here (one file per group, see cmd_config.c). */
 static const struct bhctl_cmd *const commands[] = {
-	&bhctl_cmd_config,
-	&bhctl_cmd_console,
-	&bhctl_cmd_gdb,
-	&bhctl_cmd_list,
-	&bhctl_cmd_status,
-	&bhctl_cmd_start,
-	&bhctl_cmd_stop,
-	&bhctl_cmd_restart,
-	&bhctl_cmd_stats,
-	&bhctl_cmd_devices,
-	&bhctl_cmd_dma,
-	&bhctl_cmd_shell,
+	&bhctl_cmd_config, &bhctl_cmd_console, &bhctl_cmd_gdb,  &bhctl_cmd_list,
+	&bhctl_cmd_status, &bhctl_cmd_start,   &bhctl_cmd_stop, &bhctl_cmd_restart,
+	&bhctl_cmd_stats,  &bhctl_cmd_devices, &bhctl_cmd_dma,  &bhctl_cmd_shell,
 };
 
 #define NR_COMMANDS ((int)(sizeof(commands) / sizeof(commands[0])))
@@ -32,8 +23,8 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
-	bool help = name && (!strcmp(name, "help") || !strcmp(name, "--help") ||
-			     !strcmp(name, "-h"));
+	bool help =
+		name && (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h"));
 
 	if (!name || (help && argc < 3)) {
 		usage(help ? stdout : stderr);

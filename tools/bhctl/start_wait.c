@@ -13,7 +13,7 @@
 struct target {
 	long id;
 	char *name;
-	int starting;		/* its "starting" event has been seen */
+	int starting; /* its "starting" event has been seen */
 };
 
 /* "partition P: started on cpu 1" / "... on cpus 1 2" from the event's "cpus". */

@@ -26,7 +26,7 @@ void arch_boot_cpu_entry(const void *fdt, unsigned int slot)
 /* Secondary CPU released from the spin table (smp.c). */
 void arch_secondary_entry(unsigned int cpu, unsigned int slot)
 {
-	powerpc_mmu_init_secondary(slot);	/* console mapped before any trap can print */
+	powerpc_mmu_init_secondary(slot); /* console mapped before any trap can print */
 	arch_install_vectors();
 	hv_secondary_main(cpu);
 }
@@ -106,5 +106,5 @@ void arch_cpu_idle(uint64_t ticks)
 
 void arch_inject_illegal(void)
 {
-	__asm__ volatile(".long 0x00000000" ::: "memory");	/* primary opcode 0: illegal */
+	__asm__ volatile(".long 0x00000000" ::: "memory"); /* primary opcode 0: illegal */
 }

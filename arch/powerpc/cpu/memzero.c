@@ -4,7 +4,7 @@
 #include <string.h>
 #include <hv/arch.h>
 
-#define LINE	64	/* e500mc L1 data cache line (L1CFG0[CBSIZE]) */
+#define LINE 64 /* e500mc L1 data cache line (L1CFG0[CBSIZE]) */
 
 void arch_memzero(void *addr, size_t len)
 {

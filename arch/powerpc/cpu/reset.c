@@ -5,9 +5,9 @@
 #include <hv/err.h>
 #include <hv/platform.h>
 
-#define GUTS_RSTCR		0xb0		/* reset control register */
-#define RSTCR_HRESET_REQ	0x00000002u
-#define RESET_WAIT		100000000u	/* spins before the reset is declared lost */
+#define GUTS_RSTCR       0xb0 /* reset control register */
+#define RSTCR_HRESET_REQ 0x00000002u
+#define RESET_WAIT       100000000u /* spins before the reset is declared lost */
 
 /* plat->reset_regs: the GUTS block of the node with fsl,has-rstcr (platform.c). */
 int arch_system_reset(const struct platform *plat)

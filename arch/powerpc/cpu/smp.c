@@ -54,6 +54,6 @@ int arch_hcall_instructions(uint32_t *words, int max)
 {
 	if (max < 1)
 		return 0;
-	words[0] = 0x44000022;	/* sc 1 (ePAPR 1.1, B.4) */
+	words[0] = 0x44000022; /* sc 1 (ePAPR 1.1, B.4) */
 	return 1;
 }

@@ -10,21 +10,37 @@
 #include <arch/spr.h>
 #include "powerpc.h"
 
-#define IVOR_DEC	10
-#define IVOR_EXTERNAL	4
-#define INSN_WAIT	0x7c00007cu
+#define IVOR_DEC      10
+#define IVOR_EXTERNAL 4
+#define INSN_WAIT     0x7c00007cu
 
 /* Interrupt names by IVOR number (E500MCRM 4.9, table 4-2). */
 static const char *const ivor_names[] = {
-	[0] = "critical input", [1] = "machine check", [2] = "data storage",
-	[3] = "instruction storage", [4] = "external input", [5] = "alignment",
-	[6] = "program", [7] = "floating-point unavailable", [8] = "system call",
-	[9] = "APU unavailable", [10] = "decrementer", [11] = "fixed-interval timer",
-	[12] = "watchdog", [13] = "data TLB error", [14] = "instruction TLB error",
-	[15] = "debug", [32] = "SPE/AltiVec unavailable", [33] = "SPE data", [34] = "SPE round",
-	[35] = "performance monitor", [36] = "processor doorbell",
-	[37] = "processor doorbell critical", [38] = "guest doorbell",
-	[39] = "guest doorbell critical", [40] = "hypervisor system call",
+	[0] = "critical input",
+	[1] = "machine check",
+	[2] = "data storage",
+	[3] = "instruction storage",
+	[4] = "external input",
+	[5] = "alignment",
+	[6] = "program",
+	[7] = "floating-point unavailable",
+	[8] = "system call",
+	[9] = "APU unavailable",
+	[10] = "decrementer",
+	[11] = "fixed-interval timer",
+	[12] = "watchdog",
+	[13] = "data TLB error",
+	[14] = "instruction TLB error",
+	[15] = "debug",
+	[32] = "SPE/AltiVec unavailable",
+	[33] = "SPE data",
+	[34] = "SPE round",
+	[35] = "performance monitor",
+	[36] = "processor doorbell",
+	[37] = "processor doorbell critical",
+	[38] = "guest doorbell",
+	[39] = "guest doorbell critical",
+	[40] = "hypervisor system call",
 	[41] = "hypervisor privilege",
 };
 
@@ -39,8 +55,8 @@ static void dump_frame(const struct trap_frame *tf)
 {
 	hv_printf("  PC  %08x  MSR %08x  ESR %08x  DEAR %08x\n", (unsigned)tf->pc,
 		  (unsigned)tf->msr, (unsigned)tf->esr, (unsigned)tf->dear);
-	hv_printf("  LR  %08x  CR  %08x  CTR %08x  XER  %08x\n", (unsigned)tf->lr,
-		  (unsigned)tf->cr, (unsigned)tf->ctr, (unsigned)tf->xer);
+	hv_printf("  LR  %08x  CR  %08x  CTR %08x  XER  %08x\n", (unsigned)tf->lr, (unsigned)tf->cr,
+		  (unsigned)tf->ctr, (unsigned)tf->xer);
 	for (int i = 0; i < 32; i += 4)
 		hv_printf("  r%-2d %08x %08x %08x %08x\n", i, (unsigned)tf->gpr[i],
 			  (unsigned)tf->gpr[i + 1], (unsigned)tf->gpr[i + 2],
@@ -81,7 +97,7 @@ void powerpc_trap(struct trap_frame *tf, unsigned int vclass)
 		tf->msr &= ~MSR_EE;
 		return;
 	}
-	console_fatal_begin();	/* one report, never captured, even if this CPU held the console */
+	console_fatal_begin(); /* one report, never captured, even if this CPU held the console */
 	hv_printf("cpu %u: unexpected %s exception (IVOR%u) in the hypervisor\n", arch_cpu_id(),
 		  ivor_name(tf->vec), (unsigned)tf->vec);
 	dump_frame(tf);

@@ -8,37 +8,37 @@
 #include <arch/spr.h>
 #include "powerpc.h"
 
-#define OP(i)		((i) >> 26)
-#define XO(i)		(((i) >> 1) & 0x3ff)
-#define RD(i)		(((i) >> 21) & 31)
-#define RA(i)		(((i) >> 16) & 31)
-#define RB(i)		(((i) >> 11) & 31)
-#define SPRN(i)		((((i) >> 16) & 0x1f) | (((i) >> 6) & 0x3e0))
+#define OP(i)   ((i) >> 26)
+#define XO(i)   (((i) >> 1) & 0x3ff)
+#define RD(i)   (((i) >> 21) & 31)
+#define RA(i)   (((i) >> 16) & 31)
+#define RB(i)   (((i) >> 11) & 31)
+#define SPRN(i) ((((i) >> 16) & 0x1f) | (((i) >> 6) & 0x3e0))
 
 /* opcode 31 extended opcodes */
-#define XO_TLBILX	18
-#define XO_MFMSR	83
-#define XO_WRTEE	131
-#define XO_MTMSR	146
-#define XO_WRTEEI	163
-#define XO_MFSPR	339
-#define XO_DCBI		470
-#define XO_MTSPR	467
-#define XO_TLBSYNC	566
-#define XO_TLBIVAX	786
-#define XO_TLBSX	914
-#define XO_TLBRE	946
-#define XO_TLBWE	978
-#define XO_WAIT		62
-#define XO_MSGSND	206
-#define XO_MSGCLR	238
+#define XO_TLBILX  18
+#define XO_MFMSR   83
+#define XO_WRTEE   131
+#define XO_MTMSR   146
+#define XO_WRTEEI  163
+#define XO_MFSPR   339
+#define XO_DCBI    470
+#define XO_MTSPR   467
+#define XO_TLBSYNC 566
+#define XO_TLBIVAX 786
+#define XO_TLBSX   914
+#define XO_TLBRE   946
+#define XO_TLBWE   978
+#define XO_WAIT    62
+#define XO_MSGSND  206
+#define XO_MSGCLR  238
 /* opcode 19 */
-#define XO_RFI		50
-#define XO_RFCI		51
-#define XO_RFMCI	38
+#define XO_RFI     50
+#define XO_RFCI    51
+#define XO_RFMCI   38
 
-#define MSR_WE		0x00040000u
-#define ESR_PPR_BIT	ESR_PPR
+#define MSR_WE      0x00040000u
+#define ESR_PPR_BIT ESR_PPR
 
 static uint32_t ea_x(const struct trap_frame *tf, uint32_t insn)
 {
@@ -70,8 +70,8 @@ static void do_tlbre(struct vcpu_arch *a)
 static void do_tlbsx(struct vcpu_arch *a, uint32_t ea)
 {
 	unsigned int tlbsel, esel;
-	const struct vtlb_entry *e = vtlb_lookup(a, ea, vtlb_mas6_as(a->mas6),
-						 vtlb_mas6_pid(a->mas6), &tlbsel, &esel);
+	const struct vtlb_entry *e =
+		vtlb_lookup(a, ea, vtlb_mas6_as(a->mas6), vtlb_mas6_pid(a->mas6), &tlbsel, &esel);
 
 	if (e) {
 		a->mas0 = (tlbsel << 28) | MAS0_ESEL(esel);
@@ -131,7 +131,8 @@ static bool ilx_match(const struct vtlb_entry *e, const void *arg)
 
 static void do_tlbilx(struct vcpu_arch *a, uint32_t insn, uint32_t ea)
 {
-	struct ilx_arg arg = { .pid = vtlb_mas6_pid(a->mas6), .ea = ea & 0xfffff000u,
+	struct ilx_arg arg = { .pid = vtlb_mas6_pid(a->mas6),
+			       .ea = ea & 0xfffff000u,
 			       .t = RD(insn) & 3 };
 
 	vtlb_invalidate(a, true, true, arg.t == 0 ? NULL : ilx_match, &arg);
@@ -154,9 +155,9 @@ static void do_msgsnd(struct vcpu *v, uint32_t rb)
 		bit = VCPU_DBELL_CRIT;
 	else
 		return;
-	if (hv_mutated("dbell-physical")) {	/* test image: the tag taken as a physical CPU */
-		struct vcpu *w = MSG_PIRTAG(rb) < HV_NR_CPUS ?
-				 pcpu_placed_vcpu(MSG_PIRTAG(rb)) : NULL;
+	if (hv_mutated("dbell-physical")) { /* test image: the tag taken as a physical CPU */
+		struct vcpu *w =
+			MSG_PIRTAG(rb) < HV_NR_CPUS ? pcpu_placed_vcpu(MSG_PIRTAG(rb)) : NULL;
 
 		if (w) {
 			__atomic_fetch_or(&w->arch.dbell, bit, __ATOMIC_SEQ_CST);
@@ -178,8 +179,9 @@ static void do_msgsnd(struct vcpu *v, uint32_t rb)
 /* msgclr rB: withdraw this vCPU's pending doorbell of rB's type if rB would address it. */
 static void do_msgclr(struct vcpu *v, uint32_t rb)
 {
-	uint32_t bit = MSG_TYPE(rb) == MSG_DBELL ? VCPU_DBELL :
-		       MSG_TYPE(rb) == MSG_DBELL_CRIT ? VCPU_DBELL_CRIT : 0;
+	uint32_t bit = MSG_TYPE(rb) == MSG_DBELL        ? VCPU_DBELL
+		       : MSG_TYPE(rb) == MSG_DBELL_CRIT ? VCPU_DBELL_CRIT
+							: 0;
 
 	if ((rb & MSG_BRDCAST) || v->arch.pir == MSG_PIRTAG(rb))
 		__atomic_fetch_and(&v->arch.dbell, ~bit, __ATOMIC_SEQ_CST);

@@ -6,43 +6,62 @@
 #include <hv/partition.h>
 #include "powerpc.h"
 
-#define OP(i)		((i) >> 26)
-#define XO(i)		(((i) >> 1) & 0x3ff)
-#define RT(i)		(((i) >> 21) & 31)
-#define RA(i)		(((i) >> 16) & 31)
+#define OP(i) ((i) >> 26)
+#define XO(i) (((i) >> 1) & 0x3ff)
+#define RT(i) (((i) >> 21) & 31)
+#define RA(i) (((i) >> 16) & 31)
 
 /* What a load/store instruction does. */
 struct ldst {
-	unsigned int size;	/* bytes */
+	unsigned int size; /* bytes */
 	bool store, sign, reverse, update;
 };
 
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"	/* sparse tables below */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers" /* sparse tables below */
 
 /* D-form primary opcodes 32..45 */
 static const struct ldst d_form[] = {
-	[32 - 32] = { 4 }, [33 - 32] = { 4, .update = true },
-	[34 - 32] = { 1 }, [35 - 32] = { 1, .update = true },
-	[36 - 32] = { 4, .store = true }, [37 - 32] = { 4, .store = true, .update = true },
-	[38 - 32] = { 1, .store = true }, [39 - 32] = { 1, .store = true, .update = true },
-	[40 - 32] = { 2 }, [41 - 32] = { 2, .update = true },
-	[42 - 32] = { 2, .sign = true }, [43 - 32] = { 2, .sign = true, .update = true },
-	[44 - 32] = { 2, .store = true }, [45 - 32] = { 2, .store = true, .update = true },
+	[32 - 32] = { 4 },
+	[33 - 32] = { 4, .update = true },
+	[34 - 32] = { 1 },
+	[35 - 32] = { 1, .update = true },
+	[36 - 32] = { 4, .store = true },
+	[37 - 32] = { 4, .store = true, .update = true },
+	[38 - 32] = { 1, .store = true },
+	[39 - 32] = { 1, .store = true, .update = true },
+	[40 - 32] = { 2 },
+	[41 - 32] = { 2, .update = true },
+	[42 - 32] = { 2, .sign = true },
+	[43 - 32] = { 2, .sign = true, .update = true },
+	[44 - 32] = { 2, .store = true },
+	[45 - 32] = { 2, .store = true, .update = true },
 };
 
 /* X-form extended opcodes of primary opcode 31 */
 static bool decode_x(uint32_t xo, struct ldst *d)
 {
-	static const struct { uint16_t xo; struct ldst d; } x_form[] = {
-		{ 23, { 4 } }, { 55, { 4, .update = true } },
-		{ 87, { 1 } }, { 119, { 1, .update = true } },
-		{ 151, { 4, .store = true } }, { 183, { 4, .store = true, .update = true } },
-		{ 215, { 1, .store = true } }, { 247, { 1, .store = true, .update = true } },
-		{ 279, { 2 } }, { 311, { 2, .update = true } },
-		{ 343, { 2, .sign = true } }, { 375, { 2, .sign = true, .update = true } },
-		{ 407, { 2, .store = true } }, { 439, { 2, .store = true, .update = true } },
-		{ 534, { 4, .reverse = true } }, { 662, { 4, .store = true, .reverse = true } },
-		{ 790, { 2, .reverse = true } }, { 918, { 2, .store = true, .reverse = true } },
+	static const struct {
+		uint16_t xo;
+		struct ldst d;
+	} x_form[] = {
+		{ 23, { 4 } },
+		{ 55, { 4, .update = true } },
+		{ 87, { 1 } },
+		{ 119, { 1, .update = true } },
+		{ 151, { 4, .store = true } },
+		{ 183, { 4, .store = true, .update = true } },
+		{ 215, { 1, .store = true } },
+		{ 247, { 1, .store = true, .update = true } },
+		{ 279, { 2 } },
+		{ 311, { 2, .update = true } },
+		{ 343, { 2, .sign = true } },
+		{ 375, { 2, .sign = true, .update = true } },
+		{ 407, { 2, .store = true } },
+		{ 439, { 2, .store = true, .update = true } },
+		{ 534, { 4, .reverse = true } },
+		{ 662, { 4, .store = true, .reverse = true } },
+		{ 790, { 2, .reverse = true } },
+		{ 918, { 2, .store = true, .reverse = true } },
 	};
 
 	for (unsigned int i = 0; i < sizeof(x_form) / sizeof(x_form[0]); i++) {
@@ -84,8 +103,8 @@ static uint32_t load_result(uint64_t raw, const struct ldst *d)
 /* 0 when done (pc advanced), a negative code (hv/err.h) when the instruction is not a plain
  * load/store or the region's ops refused it. ea is the data address (DEAR), gpa its guest physical
  * address. */
-int emulate_mmio(struct vcpu *v, struct trap_frame *tf, const struct part_region *r,
-		 uint32_t ea, uint64_t gpa)
+int emulate_mmio(struct vcpu *v, struct trap_frame *tf, const struct part_region *r, uint32_t ea,
+		 uint64_t gpa)
 {
 	uint32_t insn, rt;
 	uint64_t off = gpa - r->gpa, val;

@@ -9,17 +9,16 @@
 #include <hv/partition.h>
 #include "powerpc.h"
 
-#define REGS_SIZE	292	/* 38 * 4 + 32 * 4 + 8 + 4 */
-#define OFF_EVH		128	/* ev0h..ev31h: gdb registers 72..103 */
-#define OFF_PC		256	/* pc msr cr lr ctr xer: gdb registers 64..69 */
-#define OFF_ACC		280	/* gdb register 104, 8 bytes */
-#define OFF_SPEFSCR	288	/* gdb register 105 */
-#define TRAP_INSN	0x7fe00008u	/* tw 31,0,0: always traps (program int., ESR[PTR]) */
-#define LINE		32	/* cache-line step for the sync (e500mc lines are 64 bytes) */
+#define REGS_SIZE   292         /* 38 * 4 + 32 * 4 + 8 + 4 */
+#define OFF_EVH     128         /* ev0h..ev31h: gdb registers 72..103 */
+#define OFF_PC      256         /* pc msr cr lr ctr xer: gdb registers 64..69 */
+#define OFF_ACC     280         /* gdb register 104, 8 bytes */
+#define OFF_SPEFSCR 288         /* gdb register 105 */
+#define TRAP_INSN   0x7fe00008u /* tw 31,0,0: always traps (program int., ESR[PTR]) */
+#define LINE        32          /* cache-line step for the sync (e500mc lines are 64 bytes) */
 
-static const char target_xml[] =
-	"<?xml version=\"1.0\"?><target version=\"1.0\">"
-	"<architecture>powerpc:e500</architecture></target>";
+static const char target_xml[] = "<?xml version=\"1.0\"?><target version=\"1.0\">"
+				 "<architecture>powerpc:e500</architecture></target>";
 
 size_t gdb_arch_regs_size(void)
 {
@@ -130,10 +129,10 @@ void gdb_arch_sync_icache(struct partition *p, uint64_t gpa, size_t len)
 	if (!len || gpa_to_hpa(p, gpa, len, &hpa))
 		return;
 	for (uint64_t a = hpa & ~(uint64_t)(LINE - 1); a < hpa + len; a += LINE)
-		__asm__ volatile("dcbst 0,%0" :: "r"((uintptr_t)a) : "memory");
+		__asm__ volatile("dcbst 0,%0" ::"r"((uintptr_t)a) : "memory");
 	__asm__ volatile("sync" ::: "memory");
 	for (uint64_t a = hpa & ~(uint64_t)(LINE - 1); a < hpa + len; a += LINE)
-		__asm__ volatile("icbi 0,%0" :: "r"((uintptr_t)a) : "memory");
+		__asm__ volatile("icbi 0,%0" ::"r"((uintptr_t)a) : "memory");
 	__asm__ volatile("sync; isync" ::: "memory");
 }
 

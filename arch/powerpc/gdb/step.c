@@ -6,17 +6,17 @@
 #include <hv/partition.h>
 #include "powerpc.h"
 
-#define OP_BC		16
-#define OP_SC		17
-#define OP_B		18
-#define OP_19		19
-#define XO19_BCLR	16
-#define XO19_RFMCI	38
-#define XO19_RFI	50
-#define XO19_RFCI	51
-#define XO19_BCCTR	528
-#define SC_LEV1		0x44000022u	/* "sc 1": a hypercall, back at the next word */
-#define IVOR_SYSCALL	8
+#define OP_BC        16
+#define OP_SC        17
+#define OP_B         18
+#define OP_19        19
+#define XO19_BCLR    16
+#define XO19_RFMCI   38
+#define XO19_RFI     50
+#define XO19_RFCI    51
+#define XO19_BCCTR   528
+#define SC_LEV1      0x44000022u /* "sc 1": a hypercall, back at the next word */
+#define IVOR_SYSCALL 8
 
 static uint32_t sext(uint32_t v, unsigned int bits)
 {
@@ -26,8 +26,7 @@ static uint32_t sext(uint32_t v, unsigned int bits)
 }
 
 /* op 19: bclr, bcctr (maybe not taken) and the returns from interrupts. */
-static int op19(const struct vcpu *v, const struct trap_frame *tf, uint32_t insn,
-		uint64_t pcs[2])
+static int op19(const struct vcpu *v, const struct trap_frame *tf, uint32_t insn, uint64_t pcs[2])
 {
 	const struct vcpu_arch *a = &v->arch;
 

@@ -13,11 +13,11 @@
 #include "pamu_core.h"
 #include "pci/atmu.h"
 
-#define PAMU_MAX_UNITS		8
-#define PAMU_UNIT_SIZE		0x1000	/* register block of one PAMU (P4080RM: 4 KiB each) */
-#define PAACT_ENTRIES		1024	/* LIODNs 0..1023 (Linux sizes its table at 0x500 entries) */
-#define SPAACT_ENTRIES		256
-#define OMT_ENTRIES		16
+#define PAMU_MAX_UNITS 8
+#define PAMU_UNIT_SIZE 0x1000 /* register block of one PAMU (P4080RM: 4 KiB each) */
+#define PAACT_ENTRIES  1024   /* LIODNs 0..1023 (Linux sizes its table at 0x500 entries) */
+#define SPAACT_ENTRIES 256
+#define OMT_ENTRIES    16
 
 /* The tables the PAMUs read. Physical = virtual for hypervisor data (1:1 mapping); the
  * PAMU wants them aligned (4 KiB is enough for all three, P4080RM "PAACT"). */
@@ -28,7 +28,7 @@ static struct paace omt[OMT_ENTRIES] __attribute__((aligned(4096)));
 static volatile uint8_t *units[PAMU_MAX_UNITS];
 static unsigned int nr_units;
 static unsigned int max_sub = PAMU_MAX_SUBWIN;
-static unsigned int spaact_next;	/* bump allocator: SPAACT entries are never reused */
+static unsigned int spaact_next; /* bump allocator: SPAACT entries are never reused */
 
 /* Per attached LIODN: where its secondary entries are. */
 struct pamu_src {
@@ -64,16 +64,19 @@ static void publish(void)
 int pamu_probe(const struct platform *plat)
 {
 	struct pamu_tables t = {
-		.ppaact = (uintptr_t)ppaact, .ppaact_size = sizeof(ppaact),
-		.spaact = (uintptr_t)spaact, .spaact_size = sizeof(spaact),
-		.omt = (uintptr_t)omt, .omt_size = sizeof(omt),
+		.ppaact = (uintptr_t)ppaact,
+		.ppaact_size = sizeof(ppaact),
+		.spaact = (uintptr_t)spaact,
+		.spaact_size = sizeof(spaact),
+		.omt = (uintptr_t)omt,
+		.omt_size = sizeof(omt),
 	};
 
 	for (unsigned int n = 0; n < plat->nr_iommus; n++) {
 		const struct plat_range r = plat->iommu[n].regs;
 
-		for (uint64_t off = 0; off + PAMU_UNIT_SIZE <= r.size &&
-		     nr_units < PAMU_MAX_UNITS; off += PAMU_UNIT_SIZE) {
+		for (uint64_t off = 0; off + PAMU_UNIT_SIZE <= r.size && nr_units < PAMU_MAX_UNITS;
+		     off += PAMU_UNIT_SIZE) {
 			struct pamu_io io;
 
 			units[nr_units] = arch_ioremap(r.base + off, PAMU_UNIT_SIZE);
@@ -86,7 +89,7 @@ int pamu_probe(const struct platform *plat)
 	}
 	if (!nr_units)
 		return 0;
-	memset(ppaact, 0, sizeof(ppaact));	/* every LIODN invalid: all DMA blocked */
+	memset(ppaact, 0, sizeof(ppaact)); /* every LIODN invalid: all DMA blocked */
 	publish();
 	for (unsigned int i = 0; i < nr_units; i++) {
 		struct pamu_io io = unit_io(i);
@@ -122,7 +125,7 @@ int pamu_attach(struct iommu_source *s)
 	for (unsigned int i = 1; i < plan.nr_sub; i++)
 		pamu_build_secondary(&spaact[ps->fspi + i - 1], s->id, &plan, i);
 	publish();
-	pamu_build_primary(&ppaact[s->id], &plan, ps->fspi);	/* written invalid */
+	pamu_build_primary(&ppaact[s->id], &plan, ps->fspi); /* written invalid */
 	publish();
 	s->arch = ps;
 	return 0;
@@ -156,8 +159,8 @@ void pamu_check_violations(void)
 				iommu_report_fault(s, &f);
 			else
 				hv_printf("dma: PAMU %u: blocked access of unassigned LIODN %u at "
-					  "0x%llx\n", i, (unsigned int)v.liodn,
-					  (unsigned long long)v.addr);
+					  "0x%llx\n",
+					  i, (unsigned int)v.liodn, (unsigned long long)v.addr);
 		}
 	}
 }

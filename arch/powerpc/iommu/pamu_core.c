@@ -45,7 +45,7 @@ static int fit_sub(const struct iommu_domain *d, uint64_t s, uint64_t len, uint6
 		if (s + len <= w->gpa || w->gpa + w->size <= s)
 			continue;
 		if (s < w->gpa || s + len > w->gpa + w->size)
-			return 0;	/* straddles the edge of a window */
+			return 0; /* straddles the edge of a window */
 		*hpa = w->hpa + (s - w->gpa);
 		*ap = ap_of(w->prot);
 		return !(*hpa & (len - 1));
@@ -64,10 +64,10 @@ int pamu_plan_domain(const struct iommu_domain *d, unsigned int max_sub, struct 
 	memset(p, 0, sizeof(*p));
 	p->log2size = cover(s, e, &p->base);
 	if (p->base + bit(p->log2size) < e)
-		return -HV_ENOSPC;		/* beyond 36-bit addresses */
+		return -HV_ENOSPC; /* beyond 36-bit addresses */
 	if (fit_sub(d, p->base, bit(p->log2size), &p->hpa[0], &p->ap[0]) &&
 	    p->ap[0] != PAACE_AP_DENIED)
-		return 0;		/* one window, no subwindows */
+		return 0; /* one window, no subwindows */
 	if (max_sub > PAMU_MAX_SUBWIN)
 		max_sub = PAMU_MAX_SUBWIN;
 	for (unsigned int n = 2; n <= max_sub; n *= 2) {
@@ -90,17 +90,16 @@ int pamu_plan_domain(const struct iommu_domain *d, unsigned int max_sub, struct 
 
 static uint32_t size_enc(unsigned int log2size)
 {
-	return (uint32_t)(log2size - 1);	/* size = 2^(WSE+1): 4 KiB is 0xB */
+	return (uint32_t)(log2size - 1); /* size = 2^(WSE+1): 4 KiB is 0xB */
 }
 
 /* Translation and permission of one window: TWBA in words 4/5, AP in word 1. */
 static void set_xlate(struct paace *e, uint64_t hpa, uint32_t ap)
 {
 	e->w[PAACE_W_TWBAH] = (uint32_t)(hpa >> 32);
-	e->w[PAACE_W_WIN] = (e->w[PAACE_W_WIN] & ~PAACE_WIN_TWBAL) |
-			    ((uint32_t)hpa & PAACE_WIN_TWBAL);
-	e->w[PAACE_W_ADDR] = (e->w[PAACE_W_ADDR] & ~PAACE_AF_AP_MASK) |
-			     (ap << PAACE_AF_AP_SHIFT);
+	e->w[PAACE_W_WIN] =
+		(e->w[PAACE_W_WIN] & ~PAACE_WIN_TWBAL) | ((uint32_t)hpa & PAACE_WIN_TWBAL);
+	e->w[PAACE_W_ADDR] = (e->w[PAACE_W_ADDR] & ~PAACE_AF_AP_MASK) | (ap << PAACE_AF_AP_SHIFT);
 	e->w[PAACE_W_IMPL] |= PAACE_IA_ATM_WINDOW;
 }
 
@@ -108,17 +107,17 @@ void pamu_build_primary(struct paace *e, const struct pamu_plan *p, uint32_t fsp
 {
 	memset(e, 0, sizeof(*e));
 	e->w[PAACE_W_WBAH] = (uint32_t)(p->base >> 32);
-	e->w[PAACE_W_ADDR] = ((uint32_t)p->base & PAACE_AF_WBAL) |
-			     (size_enc(p->log2size) << PAACE_AF_WSE_SHIFT);
+	e->w[PAACE_W_ADDR] =
+		((uint32_t)p->base & PAACE_AF_WBAL) | (size_enc(p->log2size) << PAACE_AF_WSE_SHIFT);
 	e->w[PAACE_W_DOMAIN] = PAACE_DA_CR;
 	/* subwindow 0 (or the whole window) is described by the primary entry itself */
 	set_xlate(e, p->hpa[0], p->ap[0]);
 	if (p->nr_sub) {
 		e->w[PAACE_W_ADDR] |= PAACE_AF_MW;
-		e->w[PAACE_W_IMPL] |= (uint32_t)(__builtin_ctz(p->nr_sub) - 1) <<
-				      PAACE_IA_WCE_SHIFT;
-		e->w[PAACE_W_WIN] |= size_enc(p->log2size - __builtin_ctz(p->nr_sub)) <<
-				     PAACE_WIN_SWSE_SHIFT;
+		e->w[PAACE_W_IMPL] |= (uint32_t)(__builtin_ctz(p->nr_sub) - 1)
+				      << PAACE_IA_WCE_SHIFT;
+		e->w[PAACE_W_WIN] |= size_enc(p->log2size - __builtin_ctz(p->nr_sub))
+				     << PAACE_WIN_SWSE_SHIFT;
 		e->w[PAACE_W_FSPI] = fspi;
 	}
 }
@@ -129,8 +128,8 @@ void pamu_build_secondary(struct paace *e, uint32_t liodn, const struct pamu_pla
 	memset(e, 0, sizeof(*e));
 	e->w[PAACE_W_ADDR] = (liodn << PAACE_AF_LIODN_SHIFT) | PAACE_AF_PT;
 	e->w[PAACE_W_DOMAIN] = PAACE_DA_CR;
-	e->w[PAACE_W_WIN] = size_enc(p->log2size - __builtin_ctz(p->nr_sub)) <<
-			    PAACE_WIN_SWSE_SHIFT;
+	e->w[PAACE_W_WIN] = size_enc(p->log2size - __builtin_ctz(p->nr_sub))
+			    << PAACE_WIN_SWSE_SHIFT;
 	set_xlate(e, p->hpa[i], p->ap[i]);
 	if (p->ap[i] != PAACE_AP_DENIED)
 		e->w[PAACE_W_ADDR] |= PAACE_AF_V;

@@ -18,32 +18,32 @@
 #include <hv/platform.h>
 #include "powerpc.h"
 
-#define MPIC_SIZE		0x40000u
-#define MPIC_CTPR		0x00080u	/* current CPU's task priority (10.3.8) */
-#define MPIC_IACK		0x000a0u	/* current CPU's interrupt acknowledge */
-#define MPIC_EOI		0x000b0u	/* current CPU's end of interrupt */
-#define MPIC_FRR		0x01000u	/* feature reporting: NIRQ in bits 26..16 */
-#define MPIC_GCR		0x01020u	/* global configuration */
-#define MPIC_SVR		0x010e0u	/* spurious vector */
-#define MPIC_SRC_BASE		0x10000u	/* source n: IVPR at +0x20 * n, IDR at +0x10 */
-#define MPIC_SRC_STRIDE		0x20u
-#define MPIC_SRC_IDR		0x10u
-#define MPIC_CPU_BASE		0x20000u	/* CPU n's private registers at + 0x1000 * n */
-#define MPIC_CPU_STRIDE		0x1000u
+#define MPIC_SIZE       0x40000u
+#define MPIC_CTPR       0x00080u /* current CPU's task priority (10.3.8) */
+#define MPIC_IACK       0x000a0u /* current CPU's interrupt acknowledge */
+#define MPIC_EOI        0x000b0u /* current CPU's end of interrupt */
+#define MPIC_FRR        0x01000u /* feature reporting: NIRQ in bits 26..16 */
+#define MPIC_GCR        0x01020u /* global configuration */
+#define MPIC_SVR        0x010e0u /* spurious vector */
+#define MPIC_SRC_BASE   0x10000u /* source n: IVPR at +0x20 * n, IDR at +0x10 */
+#define MPIC_SRC_STRIDE 0x20u
+#define MPIC_SRC_IDR    0x10u
+#define MPIC_CPU_BASE   0x20000u /* CPU n's private registers at + 0x1000 * n */
+#define MPIC_CPU_STRIDE 0x1000u
 
-#define GCR_RST			0x80000000u	/* reset the controller; self-clearing */
-#define GCR_MIXED		0x20000000u	/* mixed mode: deliver on the core's int input */
-#define IVPR_MSK		0x80000000u
-#define IVPR_A			0x40000000u	/* in service or pending: do not reprogram */
-#define IVPR_P			0x00800000u	/* polarity: active high / rising */
-#define IVPR_S			0x00400000u	/* sense: level */
-#define IVPR_PRIO_SHIFT		16
-#define SPURIOUS_VECTOR		0xffffu
-#define RESET_SPINS		100000
+#define GCR_RST         0x80000000u /* reset the controller; self-clearing */
+#define GCR_MIXED       0x20000000u /* mixed mode: deliver on the core's int input */
+#define IVPR_MSK        0x80000000u
+#define IVPR_A          0x40000000u /* in service or pending: do not reprogram */
+#define IVPR_P          0x00800000u /* polarity: active high / rising */
+#define IVPR_S          0x00400000u /* sense: level */
+#define IVPR_PRIO_SHIFT 16
+#define SPURIOUS_VECTOR 0xffffu
+#define RESET_SPINS     100000
 
 static volatile uint8_t *regs;
 static uint32_t nr_sources;
-static volatile uint32_t mapped_on[2];	/* bit per physical CPU: TLB entry installed */
+static volatile uint32_t mapped_on[2]; /* bit per physical CPU: TLB entry installed */
 
 /* The mapping was added after the secondaries started: install it on this CPU first. */
 static volatile uint8_t *base(void)
@@ -51,7 +51,7 @@ static volatile uint8_t *base(void)
 	unsigned int cpu = arch_cpu_id();
 
 	if (cpu < 64 && !(mapped_on[cpu / 32] & (1u << (cpu % 32)))) {
-		powerpc_mmu_init_secondary(~0u);	/* replays the table; same entries */
+		powerpc_mmu_init_secondary(~0u); /* replays the table; same entries */
 		mapped_on[cpu / 32] |= 1u << (cpu % 32);
 	}
 	return regs;

@@ -7,12 +7,12 @@
 #include <arch/spr.h>
 #include "powerpc.h"
 
-#define IO_VA_BASE	0xe0000000u	/* device windows; RAM is mapped below this */
-#define IO_VA_END	0xfffff000u
-#define MAX_MAPS	24
-#define TSIZE_4K	1		/* page size = 4^TSIZE KiB (MAV 1.0) */
-#define TSIZE_256M	9
-#define TSIZE_MAX	11		/* 4 GiB */
+#define IO_VA_BASE 0xe0000000u /* device windows; RAM is mapped below this */
+#define IO_VA_END  0xfffff000u
+#define MAX_MAPS   24
+#define TSIZE_4K   1 /* page size = 4^TSIZE KiB (MAV 1.0) */
+#define TSIZE_256M 9
+#define TSIZE_MAX  11 /* 4 GiB */
 
 /* One hypervisor TLB1 mapping; slot = TLB1 entry number it occupies on every CPU. */
 struct tlb1_map {
@@ -26,8 +26,8 @@ struct tlb1_map {
 static struct tlb1_map maps[MAX_MAPS];
 static unsigned int nr_maps;
 static uint32_t io_va_next = IO_VA_BASE;
-static unsigned int boot_slot;		/* TLB1 slot head.S used for the first RAM mapping */
-static uint64_t ram_top;		/* end of the RAM mapped at VA = PA (below IO_VA_BASE) */
+static unsigned int boot_slot; /* TLB1 slot head.S used for the first RAM mapping */
+static uint64_t ram_top;       /* end of the RAM mapped at VA = PA (below IO_VA_BASE) */
 
 static uint64_t tsize_bytes(unsigned int tsize)
 {
@@ -54,7 +54,9 @@ static int add_map(uint32_t va, uint64_t pa, unsigned int tsize, uint32_t attr)
 	if (nr_maps >= MAX_MAPS || slot <= boot_slot)
 		return -HV_ENOSPC;
 	m = &maps[nr_maps++];
-	*m = (struct tlb1_map){ .va = va, .pa = pa, .tsize = tsize, .mas2_attr = attr, .slot = slot };
+	*m = (struct tlb1_map){
+		.va = va, .pa = pa, .tsize = tsize, .mas2_attr = attr, .slot = slot
+	};
 	tlb1_write(m);
 	return 0;
 }

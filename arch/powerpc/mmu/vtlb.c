@@ -11,13 +11,13 @@
 #include <arch/spr.h>
 #include "powerpc.h"
 
-#define MAS1_TSIZE_OF(m)	(((m) >> 8) & 0xf)
-#define MAS1_TID_OF(m)		(((m) >> 16) & 0x3fff)
-#define MAS2_EPN(m)		((m) & 0xfffff000u)
-#define MAS2_WIMGE		0x1fu
-#define MAS3_RPN(m)		((m) & 0xfffff000u)
-#define MAS3_PERMS		0x3fu
-#define MAS6_SPID_OF(m)		(((m) >> 16) & 0x3fff)
+#define MAS1_TSIZE_OF(m) (((m) >> 8) & 0xf)
+#define MAS1_TID_OF(m)   (((m) >> 16) & 0x3fff)
+#define MAS2_EPN(m)      ((m)&0xfffff000u)
+#define MAS2_WIMGE       0x1fu
+#define MAS3_RPN(m)      ((m)&0xfffff000u)
+#define MAS3_PERMS       0x3fu
+#define MAS6_SPID_OF(m)  (((m) >> 16) & 0x3fff)
 
 static unsigned int shadow_victim;
 
@@ -32,8 +32,7 @@ static uint64_t entry_gpa(const struct vtlb_entry *e)
 }
 
 /* Does e translate ea in address space as for process id pid? (E500MCRM 6.3.3) */
-static bool entry_matches(const struct vtlb_entry *e, uint32_t ea, unsigned int as,
-			  uint32_t pid)
+static bool entry_matches(const struct vtlb_entry *e, uint32_t ea, unsigned int as, uint32_t pid)
 {
 	uint32_t tid = MAS1_TID_OF(e->mas1);
 	uint64_t size = vtlb_entry_size(e);
@@ -94,7 +93,7 @@ uint32_t vtlb_miss_mas0(struct vcpu_arch *a, uint32_t ea)
 	uint32_t mas0 = a->mas4 & 0x30000000u;
 	unsigned int nv;
 
-	if (MAS0_GET_TLBSEL(mas0) || hv_mutated("tlb0-way0"))	/* test image: always way 0 */
+	if (MAS0_GET_TLBSEL(mas0) || hv_mutated("tlb0-way0")) /* test image: always way 0 */
 		return mas0;
 	nv = a->tlb0_victim[(ea >> 12) & (VTLB0_SETS - 1)] & (VTLB0_WAYS - 1);
 	return mas0 | MAS0_ESEL(nv) | MAS0_NV((nv + 1) & (VTLB0_WAYS - 1));
@@ -202,8 +201,8 @@ static uint32_t shadow_perms(uint32_t guest_mas3, uint32_t guest_msr)
  * (the guest gets an instruction storage interrupt): the hypervisor cannot emulate an
  * instruction it would have to read from a device. replace: a shadow for ea may already be
  * there (a split IS/DS guest's other side): overwrite it, two entries must never match. */
-void vtlb_shadow_install(struct vcpu_arch *a, const struct vtlb_entry *e, uint32_t ea,
-			 uint64_t hpa, bool device, uint32_t allow, bool replace)
+void vtlb_shadow_install(struct vcpu_arch *a, const struct vtlb_entry *e, uint32_t ea, uint64_t hpa,
+			 bool device, uint32_t allow, bool replace)
 {
 	uint32_t wimge = (e->mas2 & MAS2_WIMGE) | (device ? MAS2_I | MAS2_G : 0);
 	uint32_t perms = shadow_perms(e->mas3, a->msr) & allow;

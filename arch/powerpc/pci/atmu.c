@@ -26,31 +26,30 @@
 #include <hv/mutate.h>
 #include "pci/atmu.h"
 
-#define ATMU_MAX_CTLS		4
-#define ATMU_NR_INBOUND		3
-#define ATMU_INBOUND_BASE	0xDA0
-#define ATMU_INBOUND_STRIDE	0x20
-#define PITAR			0x00
-#define PIWBAR			0x08
-#define PIWBEAR			0x0C
-#define PIWAR			0x10
+#define ATMU_MAX_CTLS       4
+#define ATMU_NR_INBOUND     3
+#define ATMU_INBOUND_BASE   0xDA0
+#define ATMU_INBOUND_STRIDE 0x20
+#define PITAR               0x00
+#define PIWBAR              0x08
+#define PIWBEAR             0x0C
+#define PIWAR               0x10
 
 /* PIWAR fields (reference manual, "PCI inbound window attributes registers"). */
-#define PIWAR_EN		0x80000000u	/* window enabled */
-#define PIWAR_PF		0x20000000u	/* prefetchable */
-#define PIWAR_TGI_LOCAL		0x00f00000u	/* target interface: local memory */
-#define PIWAR_READ_SNOOP	0x00050000u	/* read transaction type: snoop */
-#define PIWAR_WRITE_SNOOP	0x00005000u	/* write transaction type: snoop */
-#define PIWAR_IWS_MIN		11		/* window size 2^(IWS+1): 4 KiB */
+#define PIWAR_EN          0x80000000u /* window enabled */
+#define PIWAR_PF          0x20000000u /* prefetchable */
+#define PIWAR_TGI_LOCAL   0x00f00000u /* target interface: local memory */
+#define PIWAR_READ_SNOOP  0x00050000u /* read transaction type: snoop */
+#define PIWAR_WRITE_SNOOP 0x00005000u /* write transaction type: snoop */
+#define PIWAR_IWS_MIN     11          /* window size 2^(IWS+1): 4 KiB */
 
-#define CFG_ADDR		0x000
-#define CFG_DATA		0x004
-#define CFG_ENABLE		0x80000000u
+#define CFG_ADDR   0x000
+#define CFG_DATA   0x004
+#define CFG_ENABLE 0x80000000u
 
 static const char *const compatibles[] = {
-	"fsl,mpc8540-pci", "fsl,mpc8548-pcie", "fsl,mpc8641-pcie", "fsl,qoriq-pcie",
-	"fsl,qoriq-pcie-v2.1", "fsl,qoriq-pcie-v2.2", "fsl,qoriq-pcie-v2.4",
-	"fsl,qoriq-pcie-v3.0",
+	"fsl,mpc8540-pci",     "fsl,mpc8548-pcie",    "fsl,mpc8641-pcie",    "fsl,qoriq-pcie",
+	"fsl,qoriq-pcie-v2.1", "fsl,qoriq-pcie-v2.2", "fsl,qoriq-pcie-v2.4", "fsl,qoriq-pcie-v3.0",
 };
 
 /* One naturally aligned power-of-two piece of a domain: one inbound window. */
@@ -61,16 +60,16 @@ struct atmu_win {
 
 /* One host controller and the fence state of its bus. */
 struct atmu_ctl {
-	int node;			/* hardware tree offset */
-	volatile uint8_t *regs;		/* 4 KiB of controller registers */
-	const struct iommu_domain *owner;	/* domain whose windows are open, or NULL */
-	unsigned int enabled;		/* enabled sources of owner on this controller */
-	arch_spinlock_t cfg_lock;	/* CFG_ADDR/CFG_DATA pair */
+	int node;                         /* hardware tree offset */
+	volatile uint8_t *regs;           /* 4 KiB of controller registers */
+	const struct iommu_domain *owner; /* domain whose windows are open, or NULL */
+	unsigned int enabled;             /* enabled sources of owner on this controller */
+	arch_spinlock_t cfg_lock;         /* CFG_ADDR/CFG_DATA pair */
 };
 
 static struct atmu_ctl ctls[ATMU_MAX_CTLS];
 static unsigned int nr_ctls;
-static const void *hw_fdt;		/* the tree the controllers were found in */
+static const void *hw_fdt; /* the tree the controllers were found in */
 
 static volatile uint8_t *inbound(struct atmu_ctl *c, unsigned int i, unsigned int reg)
 {
@@ -124,7 +123,7 @@ static void open_identity(struct atmu_ctl *c, unsigned int i, uint64_t local)
 	arch_write32(inbound(c, i, PIWBAR), (uint32_t)(base >> 12));
 	arch_write32(inbound(c, i, PIWBEAR), (uint32_t)(base >> 44));
 	arch_write32(inbound(c, i, PIWAR), PIWAR_EN | PIWAR_PF | PIWAR_TGI_LOCAL |
-		     PIWAR_READ_SNOOP | PIWAR_WRITE_SNOOP | (28 - 1));
+						   PIWAR_READ_SNOOP | PIWAR_WRITE_SNOOP | (28 - 1));
 }
 
 /* Program the windows of d, each written while disabled and enabled last. */
@@ -143,7 +142,8 @@ static int open_windows(struct atmu_ctl *c, const struct iommu_domain *d)
 		arch_write32(inbound(c, i, PIWBAR), (uint32_t)(w[i].bus >> 12));
 		arch_write32(inbound(c, i, PIWBEAR), (uint32_t)(w[i].bus >> 44));
 		arch_write32(inbound(c, i, PIWAR), PIWAR_EN | PIWAR_PF | PIWAR_TGI_LOCAL |
-			     PIWAR_READ_SNOOP | PIWAR_WRITE_SNOOP | (w[i].log2size - 1));
+							   PIWAR_READ_SNOOP | PIWAR_WRITE_SNOOP |
+							   (w[i].log2size - 1));
 	}
 	if (n < ATMU_NR_INBOUND && n && hv_mutated("fence-identity"))
 		open_identity(c, (unsigned int)n, w[0].local);
@@ -240,7 +240,7 @@ static bool is_pci_ctl(const void *fdt, int node)
  * inbound window over all of RAM, and every DMA source starts disabled. */
 int atmu_probe(const struct platform *plat)
 {
-	const void *fdt = plat->hw_tree;	/* controllers by compatible (arch-private) */
+	const void *fdt = plat->hw_tree; /* controllers by compatible (arch-private) */
 	int node;
 
 	hw_fdt = fdt;
@@ -288,7 +288,7 @@ int atmu_set_enabled(struct iommu_source *s, bool on)
 		return -HV_ENODEV;
 	if (on) {
 		if (c->enabled && c->owner != s->dom)
-			return -HV_EBUSY;	/* another partition's DMA is open on this bus */
+			return -HV_EBUSY; /* another partition's DMA is open on this bus */
 		if (!c->enabled) {
 			err = open_windows(c, s->dom);
 			if (err) {

@@ -20,33 +20,33 @@
 #include <hv/pci.h>
 #include "pci/atmu.h"
 
-#define EDU_ID			0x11e81234u	/* device 0x11e8, vendor 0x1234 */
-#define EDU_DMA_SRC		0x80
-#define EDU_DMA_DST		0x88
-#define EDU_DMA_CNT		0x90
-#define EDU_DMA_CMD		0x98
-#define EDU_CMD_START		0x1
-#define EDU_CMD_TO_RAM		0x2	/* direction: edu buffer -> RAM */
-#define EDU_BUF			0x40000	/* device address of edu's 4 KiB buffer */
-#define EDU_BAR_SIZE		0x100000
+#define EDU_ID         0x11e81234u /* device 0x11e8, vendor 0x1234 */
+#define EDU_DMA_SRC    0x80
+#define EDU_DMA_DST    0x88
+#define EDU_DMA_CNT    0x90
+#define EDU_DMA_CMD    0x98
+#define EDU_CMD_START  0x1
+#define EDU_CMD_TO_RAM 0x2     /* direction: edu buffer -> RAM */
+#define EDU_BUF        0x40000 /* device address of edu's 4 KiB buffer */
+#define EDU_BAR_SIZE   0x100000
 
-#define PCI_COMMAND		0x04
-#define PCI_CMD_MEM_BME		0x6	/* memory space + bus master */
-#define PCI_BAR0		0x10
+#define PCI_COMMAND     0x04
+#define PCI_CMD_MEM_BME 0x6 /* memory space + bus master */
+#define PCI_BAR0        0x10
 
-#define PCI_CAP_MSI		0x05
-#define MSI_ENABLE		0x00010000u	/* Message Control bit 0, in the cap's dword */
+#define PCI_CAP_MSI 0x05
+#define MSI_ENABLE  0x00010000u /* Message Control bit 0, in the cap's dword */
 
-#define LEN			64	/* bytes per transfer */
-#define MARK			0xEE	/* what the target holds before a transfer */
+#define LEN  64   /* bytes per transfer */
+#define MARK 0xEE /* what the target holds before a transfer */
 
 /* Guest-physical offsets inside the first partition used as DMA targets. The same numbers
  * as host addresses are below the hypervisor's image, unused on both boot paths: a fence
  * that let DMA through untranslated (firmware's 1:1 inbound window) would hit them. */
-#define G_PATTERN		0x00900000ull
-#define G_TARGET		0x00800000ull
+#define G_PATTERN 0x00900000ull
+#define G_TARGET  0x00800000ull
 /* A bus address outside the first partition's memory: unused RAM in the demo config. */
-#define OUTSIDE			0x0C000000ull
+#define OUTSIDE   0x0C000000ull
 
 static uint8_t hv_victim[LEN] __attribute__((aligned(4096)));
 static volatile uint8_t *edu;
@@ -168,7 +168,8 @@ static bool dma_lands(struct partition *p, uint64_t bus, int want_xl)
 	raw = landed_bus(p, bus, &xl);
 	if (err || raw || xl != want_xl)
 		hv_printf("dma-selftest: bus 0x%llx: error %d, %d bytes untranslated, %d "
-			  "translated\n", (unsigned long long)bus, err, raw, xl);
+			  "translated\n",
+			  (unsigned long long)bus, err, raw, xl);
 	return !err && !raw && xl == want_xl;
 }
 
@@ -187,7 +188,7 @@ static void run(struct iommu_source *s, struct partition *p0, struct partition *
 	for (int i = 0; i < LEN; i++)
 		host(pat)[i] = (uint8_t)(0x40 + i);
 	arch_mb();
-	edu_start((uint32_t)G_PATTERN, EDU_BUF, 0);	/* RAM -> edu: the pattern */
+	edu_start((uint32_t)G_PATTERN, EDU_BUF, 0); /* RAM -> edu: the pattern */
 	err = edu_wait();
 	check(!err && dma_lands(p0, G_TARGET, LEN) && !memcmp(host(tgt), host(pat), LEN),
 	      "enabled: DMA to a guest address lands in the partition's host memory");
@@ -195,15 +196,15 @@ static void run(struct iommu_source *s, struct partition *p0, struct partition *
 	if (p1 && gpa_to_hpa(p0, p1->mem[0].hpa + 0x1000, LEN, &pat))
 		check(dma_lands(p0, p1->mem[0].hpa + 0x1000, 0),
 		      "enabled: DMA to another partition's memory does not land");
-	check(dma_lands(p0, (uintptr_t)hv_victim, gpa_to_hpa(p0, (uintptr_t)hv_victim, LEN,
-							     &pat) ? 0 : LEN),
+	check(dma_lands(p0, (uintptr_t)hv_victim,
+			gpa_to_hpa(p0, (uintptr_t)hv_victim, LEN, &pat) ? 0 : LEN),
 	      "enabled: DMA to the hypervisor's address does not land there");
 	if (gpa_to_hpa(p0, OUTSIDE, LEN, &pat))
 		check(dma_lands(p0, OUTSIDE, 0),
 		      "enabled: DMA beyond the partition's memory lands nowhere");
 
 	mark_bus(p0, G_TARGET);
-	edu_start(EDU_BUF, (uint32_t)G_TARGET, EDU_CMD_TO_RAM);	/* in flight ... */
+	edu_start(EDU_BUF, (uint32_t)G_TARGET, EDU_CMD_TO_RAM); /* in flight ... */
 	check(!iommu_quiesce(s), "quiesce while a DMA is in flight");
 	err = edu_wait();
 	raw = landed_bus(p0, G_TARGET, &xl);
@@ -244,10 +245,11 @@ static void report_p3(struct partition *p, const uint64_t *t)
 		bytes += p->mem[i].size;
 	}
 	m1 = arch_time_now();
-	hv_printf("dma-selftest: p3 quiesce %lu scrub %lu postreset %lu memset %lu ticks, %lu KiB\n",
-		  (unsigned long)(t[1] - t[0]), (unsigned long)(t[2] - t[1]),
-		  (unsigned long)(t[3] - t[2]), (unsigned long)(m1 - m0),
-		  (unsigned long)(bytes >> 10));
+	hv_printf(
+		"dma-selftest: p3 quiesce %lu scrub %lu postreset %lu memset %lu ticks, %lu KiB\n",
+		(unsigned long)(t[1] - t[0]), (unsigned long)(t[2] - t[1]),
+		(unsigned long)(t[3] - t[2]), (unsigned long)(m1 - m0),
+		(unsigned long)(bytes >> 10));
 }
 
 /* Partition reset with a DMA in flight, through the same calls partition_stop() and
@@ -262,8 +264,9 @@ static void run_reset(struct partition *p0, int node, uint32_t rid)
 	int h, err, pre, nonzero = 0;
 
 	ctx = (struct edu_ctx){ 0 };
-	struct iommu_attach_args a = { .kind = IOMMU_SRC_PCI, .id = rid, .unit = node,
-				       .mask = edu_mask, .ctx = &ctx };
+	struct iommu_attach_args a = {
+		.kind = IOMMU_SRC_PCI, .id = rid, .unit = node, .mask = edu_mask, .ctx = &ctx
+	};
 
 	h = iommu_device_attach_args(p0, &a);
 	s = h < 0 ? NULL : iommu_source_get(p0, (unsigned long)h);
@@ -273,11 +276,11 @@ static void run_reset(struct partition *p0, int node, uint32_t rid)
 	hv_printf("dma-selftest: partition %s dma handle %d\n", p0->name, h);
 	check(!iommu_enable(s), "DMA_ENABLE through the handle accepted");
 	mark(host(tgt));
-	edu_start(EDU_BUF, (uint32_t)G_TARGET, EDU_CMD_TO_RAM);	/* in flight ... */
+	edu_start(EDU_BUF, (uint32_t)G_TARGET, EDU_CMD_TO_RAM); /* in flight ... */
 	t[0] = arch_time_now();
-	pre = handles_prereset(p0);				/* partition stop */
+	pre = handles_prereset(p0); /* partition stop */
 	t[1] = arch_time_now();
-	guest_scrub(p0);					/* partition start */
+	guest_scrub(p0); /* partition start */
 	t[2] = arch_time_now();
 	handles_postreset(p0);
 	t[3] = arch_time_now();
@@ -285,7 +288,8 @@ static void run_reset(struct partition *p0, int node, uint32_t rid)
 	for (int i = 0; i < LEN; i++)
 		nonzero += host(tgt)[i] != 0;
 	hv_printf("dma-selftest: reset with DMA in flight: %d bytes differ from the scrubbed "
-		  "value\n", nonzero);
+		  "value\n",
+		  nonzero);
 	check(!err && !nonzero, "reset with DMA in flight: the target holds the scrubbed value");
 	check(!pre && ctx.masked == 1 && !s->enabled, "reset: mask hook ran, DMA disabled again");
 	report_p3(p0, t);
@@ -320,7 +324,8 @@ int iommu_arch_selftest(const struct platform *plat)
 	rid = node < 0 ? -HV_ENODEV : edu_setup(fdt, node);
 	if (rid < 0 || nr_partitions < 1 || !(d = iommu_domain_of(&partitions[0]))) {
 		hv_printf("dma-selftest: FAIL needs a PCI controller, -device edu and a partition "
-			  "(error %d)\n", rid);
+			  "(error %d)\n",
+			  rid);
 		return 0;
 	}
 	hv_printf("dma-selftest: edu at 00:%02x.%x, partition %s\n", rid >> 3, rid & 7,

@@ -10,18 +10,24 @@
 #include <hv/partition.h>
 #include <hv/platform.h>
 
-#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)	/* an hv code */
+#define TRY(x)                     \
+	do {                       \
+		int _e = (x);      \
+		if (_e < 0)        \
+			return _e; \
+	} while (0) /* an hv code */
 
-#define SPIN_ENTRY_SIZE	32		/* ePAPR spin table entry (5.5.2), 8-byte aligned */
-#define IMA_SECONDARY	(64ull << 20)	/* initial mapped area of a released secondary */
+#define SPIN_ENTRY_SIZE 32            /* ePAPR spin table entry (5.5.2), 8-byte aligned */
+#define IMA_SECONDARY   (64ull << 20) /* initial mapped area of a released secondary */
 
 /* Properties of the physical CPU a guest CPU node inherits (from its hardware node). */
 static int copy_cpu_props(void *fdt, int node, const struct platform *plat,
 			  const struct plat_cpu *hw)
 {
 	static const char *const props[] = { "timebase-frequency", "clock-frequency",
-					     "bus-frequency", "d-cache-size", "i-cache-size",
-					     "d-cache-line-size", "i-cache-line-size" };
+					     "bus-frequency",      "d-cache-size",
+					     "i-cache-size",       "d-cache-line-size",
+					     "i-cache-line-size" };
 
 	for (size_t i = 0; hw && i < sizeof(props) / sizeof(props[0]); i++) {
 		int len;
@@ -50,8 +56,7 @@ static int add_cpu(void *fdt, int cpus, const struct partition *p, unsigned int 
 		return hv_err_fdt(fdt_setprop_string(fdt, node, "status", "okay"));
 	FDT_TRY(fdt_setprop_string(fdt, node, "status", "disabled"));
 	FDT_TRY(fdt_setprop_string(fdt, node, "enable-method", "spin-table"));
-	return hv_err_fdt(fdt_setprop_u64(fdt, node, "cpu-release-addr",
-					  p->vcpu[i].spin_gpa));
+	return hv_err_fdt(fdt_setprop_u64(fdt, node, "cpu-release-addr", p->vcpu[i].spin_gpa));
 }
 
 static int epapr_tree_cpus(void *fdt, const struct partition *p, const struct platform *plat,

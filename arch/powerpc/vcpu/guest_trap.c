@@ -12,20 +12,20 @@
 #include <arch/spr.h>
 #include "powerpc.h"
 
-#define IVOR_DSI	2
-#define IVOR_ISI	3
-#define IVOR_EXTERNAL	4
-#define IVOR_ALIGN	5
-#define IVOR_PROGRAM	6
-#define IVOR_FPU	7
-#define IVOR_SYSCALL	8
-#define IVOR_DEC	10
-#define IVOR_FIT	11
-#define IVOR_DTLB	13
-#define IVOR_ITLB	14
-#define IVOR_DEBUG	15
-#define IVOR_HCALL	40
-#define SC_LEV1		0x44000022u	/* "sc 1": the ePAPR hypercall instruction */
+#define IVOR_DSI      2
+#define IVOR_ISI      3
+#define IVOR_EXTERNAL 4
+#define IVOR_ALIGN    5
+#define IVOR_PROGRAM  6
+#define IVOR_FPU      7
+#define IVOR_SYSCALL  8
+#define IVOR_DEC      10
+#define IVOR_FIT      11
+#define IVOR_DTLB     13
+#define IVOR_ITLB     14
+#define IVOR_DEBUG    15
+#define IVOR_HCALL    40
+#define SC_LEV1       0x44000022u /* "sc 1": the ePAPR hypercall instruction */
 
 /* Is the guest in its own user mode (virtual MSR[PR] = 1)? Then nothing privileged is
  * emulated for it: the hardware would raise the interrupt in the guest itself. */
@@ -46,16 +46,19 @@ static void program(struct vcpu *v, struct trap_frame *tf)
 	int r = -1;
 
 	if ((tf->esr & ESR_PTR) && gdb_trap_hit(v, tf->pc))
-		return;		/* a breakpoint of the partition's gdb stub: held below */
+		return; /* a breakpoint of the partition's gdb stub: held below */
 	if ((tf->esr & ESR_PPR) && !guest_user(v) && !vcpu_fetch_insn(v, tf->pc, &insn))
 		r = emulate_privileged(v, tf, insn);
 	if (r == EMULATE_FORBIDDEN)
-		partition_fault(v, "instruction 0x%08x at pc 0x%08x touches a hypervisor-only SPR "
-				"(%u)", (unsigned)insn, (unsigned)tf->pc,
+		partition_fault(v,
+				"instruction 0x%08x at pc 0x%08x touches a hypervisor-only SPR "
+				"(%u)",
+				(unsigned)insn, (unsigned)tf->pc,
 				(unsigned)(((insn >> 16) & 0x1f) | ((insn >> 6) & 0x3e0)));
 	if (!r)
 		return;
-	v->arch.esr = tf->esr & (ESR_PIL | ESR_PPR | ESR_PTR | ESR_FP);	/* FP: enabled FP exception */
+	v->arch.esr =
+		tf->esr & (ESR_PIL | ESR_PPR | ESR_PTR | ESR_FP); /* FP: enabled FP exception */
 	vcpu_reflect(v, tf, IVOR_PROGRAM, tf->pc);
 }
 
@@ -93,12 +96,11 @@ static void syscall(struct vcpu *v, struct trap_frame *tf)
 		return;
 	}
 	hcall_call(v, tf);
-	if (v->hcall_again) {	/* a slice of a long call: SRR0 is past the sc; run it again */
+	if (v->hcall_again) { /* a slice of a long call: SRR0 is past the sc; run it again */
 		v->hcall_again = false;
 		tf->pc -= 4;
 	}
 }
-
 
 /* Does guest entry e let the guest's current privilege level load (or store) through it?
  * (E500MCRM 6.7.4: SR/SW in supervisor mode, UR/UW in user mode.) */
@@ -126,8 +128,7 @@ static void storage_fault(struct vcpu *v, struct trap_frame *tf, uint32_t ea, bo
  * shadow, so a page whose instruction-side and data-side guest translations differ gets a
  * shadow for the side that missed only (UX, or UR/UW); the other side then takes a storage
  * interrupt that split_storage() turns into a refill of its own. */
-static uint32_t shadow_allow(struct vcpu *v, const struct vtlb_entry *e, uint32_t ea,
-			     bool data)
+static uint32_t shadow_allow(struct vcpu *v, const struct vtlb_entry *e, uint32_t ea, bool data)
 {
 	struct vcpu_arch *a = &v->arch;
 	const struct vtlb_entry *o;
@@ -139,14 +140,13 @@ static uint32_t shadow_allow(struct vcpu *v, const struct vtlb_entry *e, uint32_
 	o = vtlb_lookup(a, ea, other_as, a->pid, &tlbsel, &esel);
 	if (o && ((vtlb_translate(o, ea) ^ vtlb_translate(e, ea)) & ~0xfffull) == 0 &&
 	    (o->mas2 & 0x1fu) == (e->mas2 & 0x1fu))
-		return MAS3_UX | MAS3_UW | MAS3_UR;	/* both sides agree on the page */
+		return MAS3_UX | MAS3_UW | MAS3_UR; /* both sides agree on the page */
 	return data ? MAS3_UW | MAS3_UR : MAS3_UX;
 }
 
 /* Test image only (tlb-straddle): translate a page of a large guest entry as if the
  * partition's memory went on past its end, the bug the per-page check prevents. */
-static int straddle_mutant(struct vcpu *v, const struct vtlb_entry *e, uint64_t gpa,
-			   uint64_t *hpa)
+static int straddle_mutant(struct vcpu *v, const struct vtlb_entry *e, uint64_t gpa, uint64_t *hpa)
 {
 	uint64_t base = gpa & ~(vtlb_entry_size(e) - 1);
 
@@ -163,8 +163,8 @@ static int straddle_mutant(struct vcpu *v, const struct vtlb_entry *e, uint64_t 
  * partition's and stops it. An instruction fetch from a device or emulated region is an
  * instruction storage interrupt in the guest: the hypervisor never executes or reads
  * instructions from I/O space. */
-static void refill(struct vcpu *v, struct trap_frame *tf, const struct vtlb_entry *e,
-		   uint32_t ea, bool data)
+static void refill(struct vcpu *v, struct trap_frame *tf, const struct vtlb_entry *e, uint32_t ea,
+		   bool data)
 {
 	uint64_t gpa = vtlb_translate(e, ea), hpa;
 	uint32_t allow = shadow_allow(v, e, ea, data);
@@ -207,8 +207,8 @@ static void tlb_miss(struct vcpu *v, struct trap_frame *tf, bool data)
 	struct vcpu_arch *a = &v->arch;
 	uint32_t ea = data ? tf->dear : tf->pc;
 	unsigned int tlbsel, esel;
-	const struct vtlb_entry *e = vtlb_lookup(a, ea, !!(a->msr & (data ? MSR_DS : MSR_IS)),
-						 a->pid, &tlbsel, &esel);
+	const struct vtlb_entry *e =
+		vtlb_lookup(a, ea, !!(a->msr & (data ? MSR_DS : MSR_IS)), a->pid, &tlbsel, &esel);
 
 	if (e) {
 		refill(v, tf, e, ea, data);
@@ -265,9 +265,10 @@ void emulate_tlbwe(struct vcpu *v, struct trap_frame *tf)
 
 	if (!e)
 		return;
-	if ((n.mas1 & MAS1_VALID) && gpa_overlaps_partition(v->part, gpa & ~(size - 1), size,
-							     &hpa) < 0)
-		partition_fault(v, "tlbwe maps guest physical 0x%llx-0x%llx outside the "
+	if ((n.mas1 & MAS1_VALID) &&
+	    gpa_overlaps_partition(v->part, gpa & ~(size - 1), size, &hpa) < 0)
+		partition_fault(v,
+				"tlbwe maps guest physical 0x%llx-0x%llx outside the "
 				"partition's memory, pc 0x%08x",
 				(unsigned long long)(gpa & ~(size - 1)),
 				(unsigned long long)((gpa & ~(size - 1)) + size - 1),
@@ -306,26 +307,49 @@ void guest_trap(struct vcpu *v, struct trap_frame *tf)
 {
 	stats_count_exit(v, tf->vec);
 	switch (tf->vec) {
-	case IVOR_PROGRAM: program(v, tf); break;
-	case IVOR_SYSCALL: case IVOR_HCALL: syscall(v, tf); break;
-	case IVOR_DTLB: tlb_miss(v, tf, true); break;
-	case IVOR_ITLB: tlb_miss(v, tf, false); break;
-	case IVOR_DEC: decrementer(v, tf); break;
-	case IVOR_DSI: case IVOR_ALIGN: reflect_storage(v, tf, tf->vec); break;
-	case IVOR_ISI: reflect_storage(v, tf, IVOR_ISI); break;
-	case IVOR_FPU: vcpu_reflect(v, tf, IVOR_FPU, tf->pc); break;
-	case IVOR_EXTERNAL: vpic_external(v); break;	/* issue 5: device interrupts */
-	case IVOR_DOORBELL: case IVOR_FIT: case IVOR_DEBUG: break;
+	case IVOR_PROGRAM:
+		program(v, tf);
+		break;
+	case IVOR_SYSCALL:
+	case IVOR_HCALL:
+		syscall(v, tf);
+		break;
+	case IVOR_DTLB:
+		tlb_miss(v, tf, true);
+		break;
+	case IVOR_ITLB:
+		tlb_miss(v, tf, false);
+		break;
+	case IVOR_DEC:
+		decrementer(v, tf);
+		break;
+	case IVOR_DSI:
+	case IVOR_ALIGN:
+		reflect_storage(v, tf, tf->vec);
+		break;
+	case IVOR_ISI:
+		reflect_storage(v, tf, IVOR_ISI);
+		break;
+	case IVOR_FPU:
+		vcpu_reflect(v, tf, IVOR_FPU, tf->pc);
+		break;
+	case IVOR_EXTERNAL:
+		vpic_external(v);
+		break; /* issue 5: device interrupts */
+	case IVOR_DOORBELL:
+	case IVOR_FIT:
+	case IVOR_DEBUG:
+		break;
 	default:
-		partition_fault(v, "unexpected exception IVOR%u at pc 0x%08x",
-				(unsigned)tf->vec, (unsigned)tf->pc);
+		partition_fault(v, "unexpected exception IVOR%u at pc 0x%08x", (unsigned)tf->vec,
+				(unsigned)tf->pc);
 	}
-	gdb_vcpu_exit(v, tf);		/* held here while its gdb stub says so */
+	gdb_vcpu_exit(v, tf); /* held here while its gdb stub says so */
 	if (v->part->state != PART_RUNNING) {
-		vpic_vcpu_stop(v);	/* issue 5: mask its interrupts before this CPU idles */
+		vpic_vcpu_stop(v); /* issue 5: mask its interrupts before this CPU idles */
 		vcpu_arch_stop(v);
 	}
-	vtlb_flush_requested(&v->arch);		/* another vCPU's tlbivax */
-	vcpu_deliver_pending(v, tf);		/* decrementer, virtual PIC */
+	vtlb_flush_requested(&v->arch); /* another vCPU's tlbivax */
+	vcpu_deliver_pending(v, tf);    /* decrementer, virtual PIC */
 	tf->msr = vcpu_shadow_msr(&v->arch);
 }

@@ -11,11 +11,12 @@
 #include <arch/spr.h>
 #include "powerpc.h"
 
-#define EPAPR_MAGIC	0x45504150u
+#define EPAPR_MAGIC 0x45504150u
 /* MSR bits the guest may hold; the rest (GS, and hypervisor-only bits) read as 0. */
-#define GUEST_MSR_MASK	(MSR_CE | MSR_EE | MSR_PR | MSR_ME | MSR_DE | MSR_IS | MSR_DS | \
-			 0x00040000u /* WE */ | 0x02000000u /* UCLE */)
-#define SHADOW_MODE(m)	((m) & (MSR_PR | MSR_IS | MSR_DS))
+#define GUEST_MSR_MASK                                                                         \
+	(MSR_CE | MSR_EE | MSR_PR | MSR_ME | MSR_DE | MSR_IS | MSR_DS | 0x00040000u /* WE */ | \
+	 0x02000000u /* UCLE */)
+#define SHADOW_MODE(m) ((m) & (MSR_PR | MSR_IS | MSR_DS))
 
 int vcpu_arch_enter(uint32_t *host_ctx, struct trap_frame *frame);
 void vcpu_arch_leave(uint32_t *host_ctx, int value) __attribute__((noreturn));
@@ -82,21 +83,21 @@ int vcpu_arch_run(struct vcpu *v)
 	struct vcpu_arch *a = &v->arch;
 
 	mtspr(SPRN_PID, a->shadow_tid);
-	mtspr(SPRN_SPRG3, a->sprg[3]);	/* user-readable SPRGs hold the guest's values */
-	mtspr(260 + 16, a->sprg[4]);	/* SPRG4..7 writes: SPRN 276..279 */
+	mtspr(SPRN_SPRG3, a->sprg[3]); /* user-readable SPRGs hold the guest's values */
+	mtspr(260 + 16, a->sprg[4]);   /* SPRG4..7 writes: SPRN 276..279 */
 	mtspr(261 + 16, a->sprg[5]);
 	mtspr(262 + 16, a->sprg[6]);
 	mtspr(263 + 16, a->sprg[7]);
 	load_timer(a);
 	if (!hv_mutated("fp-no-save"))
-		fp_load(&a->fp);	/* this vCPU's FPRs, all zero after a reset */
+		fp_load(&a->fp); /* this vCPU's FPRs, all zero after a reset */
 	a->shadow_mode = SHADOW_MODE(a->msr);
-	a->flush_ack = a->flush_req;	/* the flush below covers every request so far */
+	a->flush_ack = a->flush_req; /* the flush below covers every request so far */
 	arch_mb();
 	vtlb_shadow_flush();
-	vcpu_deliver_pending(v, &a->frame);	/* e.g. made pending while this CPU was idle */
+	vcpu_deliver_pending(v, &a->frame); /* e.g. made pending while this CPU was idle */
 	a->frame.msr = vcpu_shadow_msr(a);
-	return vcpu_arch_enter(a->host_ctx, &a->frame);	/* returns at vcpu_arch_stop() */
+	return vcpu_arch_enter(a->host_ctx, &a->frame); /* returns at vcpu_arch_stop() */
 }
 
 /* tlbivax is broadcast on the coherence domain (E500MCRM 6.5.3.4, "tlbivax"): the matching
@@ -129,8 +130,10 @@ void vcpu_tlb_broadcast(struct vcpu *v, bool tlb0, bool tlb1,
 		while (w != v && w->state == VCPU_RUNNING && !vtlb_flush_done(&w->arch, req[i])) {
 			vtlb_flush_requested(&v->arch);
 			if (arch_time_now() > deadline) {
-				hv_log(LOG_WARN, "partition %s: vcpu %u did not drop its shadow "
-				       "TLB for tlbivax within 100 ms\n", p->name, w->index);
+				hv_log(LOG_WARN,
+				       "partition %s: vcpu %u did not drop its shadow "
+				       "TLB for tlbivax within 100 ms\n",
+				       p->name, w->index);
 				break;
 			}
 			arch_cpu_relax();
@@ -216,7 +219,7 @@ static int fetch_via_shadow(const struct vcpu_arch *a, uint32_t pc, uint32_t *in
 	uint32_t mas1, mas3;
 	uint64_t pa;
 
-	mtspr(SPRN_MAS6, (a->shadow_tid << 16) | 1);	/* SPID, SAS = 1 */
+	mtspr(SPRN_MAS6, (a->shadow_tid << 16) | 1); /* SPID, SAS = 1 */
 	__asm__ volatile("tlbsx 0, %0; isync" : : "r"(pc) : "memory");
 	mas1 = (uint32_t)mfspr(SPRN_MAS1);
 	if (!(mas1 & MAS1_VALID) || ((mas1 >> 8) & 0xf) != 1)

@@ -9,7 +9,7 @@ extern char __stacks_start[];
 
 const char arch_name[] = "x86_64";
 
-static struct mb_boot boot;	/* what the multiboot loader passed, copied */
+static struct mb_boot boot; /* what the multiboot loader passed, copied */
 
 /* 8259 pair: remapped to VEC_PIC_BASE (so nothing lands on an exception vector) and masked;
  * interrupts come through the local APIC only. */
@@ -67,7 +67,7 @@ void arch_cpu_idle(uint64_t ticks)
 	if (count > 0xffffffffu)
 		count = 0xffffffffu;
 	if (!arch_cpu_id())
-		x86_vtd_poll();		/* the DMA unit's fault records (iommu/vtd.c) */
+		x86_vtd_poll(); /* the DMA unit's fault records (iommu/vtd.c) */
 	lapic_timer_oneshot(count ? (uint32_t)count : 1);
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 	lapic_timer_oneshot(0);
@@ -88,4 +88,3 @@ void arch_inject_illegal(void)
 {
 	__asm__ volatile("ud2" ::: "memory");
 }
-

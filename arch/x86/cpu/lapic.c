@@ -4,26 +4,26 @@
 #include <hv/arch.h>
 #include "x86.h"
 
-#define LAPIC_ID	0x020
-#define LAPIC_EOI	0x0b0
-#define LAPIC_SVR	0x0f0		/* spurious vector; bit 8 = APIC software enable */
-#define LAPIC_ICR_LO	0x300
-#define LAPIC_ICR_HI	0x310
-#define LAPIC_LVT_TIMER	0x320
-#define LAPIC_LVT_LINT0	0x350
-#define LAPIC_LVT_LINT1	0x360
-#define LAPIC_LVT_ERR	0x370
-#define LAPIC_TMR_INIT	0x380
-#define LAPIC_TMR_CUR	0x390
-#define LAPIC_TMR_DIV	0x3e0
-#define LVT_MASKED	(1u << 16)
-#define SVR_ENABLE	(1u << 8)
-#define ICR_PENDING	(1u << 12)
-#define ICR_ASSERT	(1u << 14)
-#define ICR_LEVEL_TRIG	(1u << 15)
-#define ICR_INIT	(5u << 8)	/* delivery mode INIT */
-#define ICR_STARTUP	(6u << 8)	/* delivery mode start-up */
-#define TMR_DIV_16	0x3
+#define LAPIC_ID        0x020
+#define LAPIC_EOI       0x0b0
+#define LAPIC_SVR       0x0f0 /* spurious vector; bit 8 = APIC software enable */
+#define LAPIC_ICR_LO    0x300
+#define LAPIC_ICR_HI    0x310
+#define LAPIC_LVT_TIMER 0x320
+#define LAPIC_LVT_LINT0 0x350
+#define LAPIC_LVT_LINT1 0x360
+#define LAPIC_LVT_ERR   0x370
+#define LAPIC_TMR_INIT  0x380
+#define LAPIC_TMR_CUR   0x390
+#define LAPIC_TMR_DIV   0x3e0
+#define LVT_MASKED      (1u << 16)
+#define SVR_ENABLE      (1u << 8)
+#define ICR_PENDING     (1u << 12)
+#define ICR_ASSERT      (1u << 14)
+#define ICR_LEVEL_TRIG  (1u << 15)
+#define ICR_INIT        (5u << 8) /* delivery mode INIT */
+#define ICR_STARTUP     (6u << 8) /* delivery mode start-up */
+#define TMR_DIV_16      0x3
 
 static volatile uint8_t *lapic;
 

@@ -6,10 +6,10 @@
 #include <hv/platform.h>
 #include "x86.h"
 
-#define RST_CNT		0xcf9
-#define RST_CNT_SYS	0x02
-#define RST_CNT_CPU	0x04
-#define RESET_WAIT	100000000u	/* spins before the reset is declared lost */
+#define RST_CNT     0xcf9
+#define RST_CNT_SYS 0x02
+#define RST_CNT_CPU 0x04
+#define RESET_WAIT  100000000u /* spins before the reset is declared lost */
 
 int arch_system_reset(const struct platform *plat)
 {

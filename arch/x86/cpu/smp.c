@@ -16,8 +16,8 @@ extern char __stacks_start[];
 extern const char x86_trampoline_start[], x86_trampoline_end[];
 extern const char x86_trampoline_stack[], x86_trampoline_cpu[];
 
-#define INIT_WAIT_US	10000	/* after INIT, before the first SIPI */
-#define SIPI_WAIT_US	200	/* between the two SIPIs */
+#define INIT_WAIT_US 10000 /* after INIT, before the first SIPI */
+#define SIPI_WAIT_US 200   /* between the two SIPIs */
 
 static void delay_us(uint64_t us)
 {

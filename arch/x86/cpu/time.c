@@ -4,12 +4,12 @@
 #include <hv/arch.h>
 #include "x86.h"
 
-#define PIT_HZ		1193182u
-#define PIT_CH2		0x42
-#define PIT_CMD		0x43
-#define PIT_GATE	0x61		/* bit 0: channel 2 gate, bit 1: speaker, bit 5: output */
-#define CAL_MS		20		/* measuring window */
-#define LAPIC_START	0xffffffffu
+#define PIT_HZ      1193182u
+#define PIT_CH2     0x42
+#define PIT_CMD     0x43
+#define PIT_GATE    0x61 /* bit 0: channel 2 gate, bit 1: speaker, bit 5: output */
+#define CAL_MS      20   /* measuring window */
+#define LAPIC_START 0xffffffffu
 
 static uint64_t tsc_hz, lapic_hz;
 
@@ -22,7 +22,7 @@ void x86_time_init(void)
 	uint32_t a0, a1;
 
 	outb(PIT_GATE, (inb(PIT_GATE) & ~0x02) | 0x01);
-	outb(PIT_CMD, 0xb0);		/* channel 2, lobyte/hibyte, mode 0, binary */
+	outb(PIT_CMD, 0xb0); /* channel 2, lobyte/hibyte, mode 0, binary */
 	outb(PIT_CH2, count & 0xff);
 	outb(PIT_CH2, count >> 8);
 	lapic_timer_oneshot(LAPIC_START);

@@ -40,7 +40,7 @@ int gdb_arch_translate(struct vcpu *v, uint64_t va, bool insn, uint64_t *gpa, ui
 
 size_t gdb_arch_break_insn(uint8_t *insn)
 {
-	insn[0] = 0xcc;	/* int3 */
+	insn[0] = 0xcc; /* int3 */
 	return 1;
 }
 

@@ -21,46 +21,46 @@
 #include "../x86.h"
 
 /* Registers (VT-d 10.4). */
-#define VTD_CAP		0x08
-#define VTD_ECAP	0x10
-#define VTD_GCMD	0x18
-#define VTD_GSTS	0x1c
-#define VTD_RTADDR	0x20
-#define VTD_CCMD	0x28
-#define VTD_FSTS	0x34
-#define GCMD_TE		(1u << 31)
-#define GCMD_SRTP	(1u << 30)
-#define GSTS_ONESHOT	0x96ffffffu	/* GSTS bits that are not one-shot commands */
-#define CCMD_ICC	(1ull << 63)
-#define CCMD_GLOBAL	(1ull << 61)
-#define CCMD_DEVICE	(3ull << 61)
-#define IOTLB_IVT	(1ull << 63)
-#define IOTLB_GLOBAL	(1ull << 60)
-#define IOTLB_DOMAIN	(2ull << 60)
-#define IOTLB_DR	(1ull << 49)
-#define IOTLB_DW	(1ull << 48)
-#define CAP_SAGAW_39	(1ull << 9)	/* SAGAW bit 1: 3-level tables */
-#define CAP_SLLPS_2M	(1ull << 34)
-#define CAP_DWD		(1ull << 54)
-#define CAP_DRD		(1ull << 55)
-#define FSTS_PFO	0x1u
-#define FSTS_PPF	0x2u
-#define FR_F		(1ull << 63)	/* fault record's high word: fault */
-#define FR_T_READ	(1ull << 62)
-#define PTE_R		0x1ull
-#define PTE_W		0x2ull
-#define PTE_PS		0x80ull
-#define PTE_ADDR	0x000ffffffffff000ull
-#define SZ_4K		0x1000ull
-#define SZ_2M		0x200000ull
-#define AW_39		1		/* context entry: 3-level, 39-bit */
-#define POOL_PAGES	128
-#define NR_BUSES	4		/* context tables for buses 0-3 */
-#define SPIN_LIMIT	10000000u
+#define VTD_CAP      0x08
+#define VTD_ECAP     0x10
+#define VTD_GCMD     0x18
+#define VTD_GSTS     0x1c
+#define VTD_RTADDR   0x20
+#define VTD_CCMD     0x28
+#define VTD_FSTS     0x34
+#define GCMD_TE      (1u << 31)
+#define GCMD_SRTP    (1u << 30)
+#define GSTS_ONESHOT 0x96ffffffu /* GSTS bits that are not one-shot commands */
+#define CCMD_ICC     (1ull << 63)
+#define CCMD_GLOBAL  (1ull << 61)
+#define CCMD_DEVICE  (3ull << 61)
+#define IOTLB_IVT    (1ull << 63)
+#define IOTLB_GLOBAL (1ull << 60)
+#define IOTLB_DOMAIN (2ull << 60)
+#define IOTLB_DR     (1ull << 49)
+#define IOTLB_DW     (1ull << 48)
+#define CAP_SAGAW_39 (1ull << 9) /* SAGAW bit 1: 3-level tables */
+#define CAP_SLLPS_2M (1ull << 34)
+#define CAP_DWD      (1ull << 54)
+#define CAP_DRD      (1ull << 55)
+#define FSTS_PFO     0x1u
+#define FSTS_PPF     0x2u
+#define FR_F         (1ull << 63) /* fault record's high word: fault */
+#define FR_T_READ    (1ull << 62)
+#define PTE_R        0x1ull
+#define PTE_W        0x2ull
+#define PTE_PS       0x80ull
+#define PTE_ADDR     0x000ffffffffff000ull
+#define SZ_4K        0x1000ull
+#define SZ_2M        0x200000ull
+#define AW_39        1 /* context entry: 3-level, 39-bit */
+#define POOL_PAGES   128
+#define NR_BUSES     4 /* context tables for buses 0-3 */
+#define SPIN_LIMIT   10000000u
 
-static volatile uint8_t *regs;		/* the (one) unit driven; NULL: none */
+static volatile uint8_t *regs; /* the (one) unit driven; NULL: none */
 static uint64_t cap;
-static unsigned int iro, fro, nfr;	/* IOTLB and fault-record register offsets, records */
+static unsigned int iro, fro, nfr; /* IOTLB and fault-record register offsets, records */
 static uint64_t root[512] __attribute__((aligned(4096)));
 static uint64_t ctx_tables[NR_BUSES][512] __attribute__((aligned(4096)));
 
@@ -146,8 +146,8 @@ static int map_window(uint64_t *t, const struct iommu_window *w)
 		return -HV_EINVAL;
 	for (uint64_t off = 0; off < w->size;) {
 		uint64_t iova = w->gpa + off, hpa = w->hpa + off;
-		bool big = (cap & CAP_SLLPS_2M) && !(iova & (SZ_2M - 1)) &&
-			   !(hpa & (SZ_2M - 1)) && w->size - off >= SZ_2M;
+		bool big = (cap & CAP_SLLPS_2M) && !(iova & (SZ_2M - 1)) && !(hpa & (SZ_2M - 1)) &&
+			   w->size - off >= SZ_2M;
 		int err = map_page(t, iova, hpa, prot, big);
 
 		if (err)
@@ -197,7 +197,7 @@ int iommu_arch_init(const struct platform *plat)
 	fro = (unsigned int)((cap >> 24) & 0x3ff) * 16;
 	nfr = (unsigned int)((cap >> 40) & 0xff) + 1;
 	memset(root, 0, sizeof(root));
-	wr64(VTD_RTADDR, (uint64_t)(uintptr_t)root);	/* legacy mode */
+	wr64(VTD_RTADDR, (uint64_t)(uintptr_t)root); /* legacy mode */
 	gcmd(GCMD_SRTP);
 	wr64(VTD_CCMD, CCMD_ICC | CCMD_GLOBAL);
 	wait_clear64(VTD_CCMD, CCMD_ICC);
@@ -259,7 +259,7 @@ int iommu_arch_set_enabled(struct iommu_source *s, int on)
 	if (on) {
 		ce[1] = AW_39 | (uint64_t)v->did << 8;
 		arch_mb();
-		ce[0] = (uint64_t)(uintptr_t)v->slroot | 1;	/* present, TT = 0 */
+		ce[0] = (uint64_t)(uintptr_t)v->slroot | 1; /* present, TT = 0 */
 	} else {
 		ce[0] = 0;
 		arch_mb();
@@ -267,7 +267,7 @@ int iommu_arch_set_enabled(struct iommu_source *s, int on)
 	}
 	arch_mb();
 	if (!on && hv_mutated("vtd-no-invalidate"))
-		return 0;	/* negative control: the caches keep the old entry */
+		return 0; /* negative control: the caches keep the old entry */
 	return invalidate((uint16_t)s->id, v->did);
 }
 
@@ -298,12 +298,13 @@ void x86_vtd_poll(void)
 		return;
 	for (unsigned int i = 0; i < nfr; i++) {
 		uint64_t lo = rd64(fro + 16 * i), hi = rd64(fro + 16 * i + 8);
-		struct iommu_fault f = { lo & ~(SZ_4K - 1), hi & FR_T_READ ? IOMMU_READ : IOMMU_WRITE,
+		struct iommu_fault f = { lo & ~(SZ_4K - 1),
+					 hi & FR_T_READ ? IOMMU_READ : IOMMU_WRITE,
 					 (uint32_t)(hi >> 32) & 0xff };
 
 		if (!(hi & FR_F))
 			continue;
-		arch_write32(regs + fro + 16 * i + 12, 0x80000000u);	/* clear F */
+		arch_write32(regs + fro + 16 * i + 12, 0x80000000u); /* clear F */
 		for (int k = 0; k < IOMMU_MAX_SOURCES; k++)
 			if (srcs[k].s && srcs[k].s->id == (uint32_t)(hi & 0xffff))
 				iommu_report_fault(srcs[k].s, &f);

@@ -16,20 +16,20 @@
 #include <hv/platform.h>
 #include "../x86.h"
 
-#define EDU_ID		0x11e81234u
-#define EDU_BUF		0x40000		/* the device's buffer, in its own address space */
-#define EDU_SRC		0x80
-#define EDU_DST		0x88
-#define EDU_CNT		0x90
-#define EDU_CMD		0x98
-#define CMD_START	0x1
-#define CMD_TO_RAM	0x2
-#define PCI_COMMAND	0x04
-#define CMD_MEM		0x2
-#define CMD_MASTER	0x4
-#define TARGET_GPA	0x200000	/* in the partition, below edu's 28-bit DMA mask */
-#define LEN		64
-#define FILL		0xaa
+#define EDU_ID      0x11e81234u
+#define EDU_BUF     0x40000 /* the device's buffer, in its own address space */
+#define EDU_SRC     0x80
+#define EDU_DST     0x88
+#define EDU_CNT     0x90
+#define EDU_CMD     0x98
+#define CMD_START   0x1
+#define CMD_TO_RAM  0x2
+#define PCI_COMMAND 0x04
+#define CMD_MEM     0x2
+#define CMD_MASTER  0x4
+#define TARGET_GPA  0x200000 /* in the partition, below edu's 28-bit DMA mask */
+#define LEN         64
+#define FILL        0xaa
 
 static volatile uint8_t *edu;
 static int passed, failed;
@@ -111,14 +111,14 @@ int iommu_arch_selftest(const struct platform *plat)
 	dma_wait();
 	check(landed(t) == 0, "attached, disabled: DMA lands nowhere");
 	check(!iommu_enable(&src), "enabled");
-	memcpy(t, pattern, LEN);	/* the device's buffer gets the pattern by DMA from RAM */
+	memcpy(t, pattern, LEN); /* the device's buffer gets the pattern by DMA from RAM */
 	dma_start(TARGET_GPA, EDU_BUF, false);
 	dma_wait();
 	memset(t, FILL, LEN);
 	dma_start(EDU_BUF, TARGET_GPA, true);
 	dma_wait();
 	check(!memcmp(t, pattern, LEN), "enabled: DMA reads and writes at the guest-physical "
-	      "address");
+					"address");
 	memset(t, FILL, LEN);
 	check(!iommu_disable(&src), "disabled");
 	dma_start(EDU_BUF, TARGET_GPA, true);
@@ -126,7 +126,7 @@ int iommu_arch_selftest(const struct platform *plat)
 	check(landed(t) == 0, "disabled again: DMA lands nowhere");
 	/* in flight: started while enabled, executed by edu after the quiesce */
 	check(!iommu_enable(&src), "enabled again");
-	dma_start(EDU_BUF, TARGET_GPA, true);	/* the unit's caches now hold the translation */
+	dma_start(EDU_BUF, TARGET_GPA, true); /* the unit's caches now hold the translation */
 	dma_wait();
 	memset(t, FILL, LEN);
 	dma_start(EDU_BUF, TARGET_GPA, true);

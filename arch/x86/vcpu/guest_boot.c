@@ -13,10 +13,15 @@
 #include <hv/console.h>
 #include <hv/partition.h>
 
-#define TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
+#define TRY(x)                     \
+	do {                       \
+		int _e = (x);      \
+		if (_e < 0)        \
+			return _e; \
+	} while (0)
 
-#define RELEASE_SIZE	16		/* entry, argument: little-endian u64 each */
-#define NOT_RELEASED	1
+#define RELEASE_SIZE 16 /* entry, argument: little-endian u64 each */
+#define NOT_RELEASED 1
 
 static int add_cpu(void *fdt, int cpus, const struct partition *p, unsigned int i)
 {
@@ -44,14 +49,14 @@ static int x86_tree_cpus(void *fdt, const struct partition *p, const struct plat
 	TRY(cpus);
 	TRY(fdt_setprop_u32(fdt, cpus, "#address-cells", 1));
 	TRY(fdt_setprop_u32(fdt, cpus, "#size-cells", 0));
-	for (unsigned int i = p->nr_vcpus; i-- > 0;)	/* libfdt adds before the siblings */
+	for (unsigned int i = p->nr_vcpus; i-- > 0;) /* libfdt adds before the siblings */
 		TRY(add_cpu(fdt, cpus, p, i));
 	return 0;
 }
 
 static void x86_secondary_init(struct vcpu *v)
 {
-	uint64_t e[2] = { NOT_RELEASED, 0 };	/* the CPU's byte order is the guest's */
+	uint64_t e[2] = { NOT_RELEASED, 0 }; /* the CPU's byte order is the guest's */
 
 	guest_write(v->part, v->spin_gpa, e, sizeof(e));
 }

@@ -10,20 +10,20 @@
 #include <hv/partition.h>
 #include "npt.h"
 
-#define NPT_POOL	64		/* table pages per CPU */
-#define PTE_P		0x001ull
-#define PTE_RW		0x002ull
-#define PTE_US		0x004ull	/* nested walks are user accesses: needed at every level */
-#define PTE_PS		0x080ull
-#define PTE_ADDR	0x000ffffffffff000ull
-#define SZ_4K		0x1000ull
-#define SZ_2M		0x200000ull
-#define GPA_LIMIT	(1ull << 39)	/* what one PML4 entry's worth of tables covers here */
+#define NPT_POOL  64 /* table pages per CPU */
+#define PTE_P     0x001ull
+#define PTE_RW    0x002ull
+#define PTE_US    0x004ull /* nested walks are user accesses: needed at every level */
+#define PTE_PS    0x080ull
+#define PTE_ADDR  0x000ffffffffff000ull
+#define SZ_4K     0x1000ull
+#define SZ_2M     0x200000ull
+#define GPA_LIMIT (1ull << 39) /* what one PML4 entry's worth of tables covers here */
 
 struct npt_pool {
 	uint64_t page[NPT_POOL][512];
 	unsigned int used;
-} __attribute__((aligned(4096)));	/* each element's pages page-aligned */
+} __attribute__((aligned(4096))); /* each element's pages page-aligned */
 
 static struct npt_pool pools[HV_NR_CPUS];
 

@@ -25,19 +25,19 @@
 #include "svm.h"
 
 /* Guest entry state of the boot protocol (docs/x86.md): EAX = magic, EBX = device tree. */
-#define GUEST_BOOT_MAGIC	0x45504150u	/* "EPAP", as ePAPR's r6 */
-#define SEG_CODE32		0xc9b	/* VMCB attributes: G, D, P, S, type code exec/read acc. */
-#define SEG_DATA32		0xc93	/* G, D/B, P, S, type data read/write accessed */
-#define SEG_LDT			0x082
-#define SEG_TSS32_BUSY		0x08b
-#define CR0_PE			0x01u
-#define CR0_ET			0x10u
-#define LEN_CPUID		2
-#define LEN_HLT			1
-#define LEN_VMMCALL		3
-#define EVENT_VALID		(1u << 31)	/* EVENTINJ (APM 15.20) */
-#define EVENT_EXCEPTION		(3u << 8)
-#define VEC_UD			6
+#define GUEST_BOOT_MAGIC 0x45504150u /* "EPAP", as ePAPR's r6 */
+#define SEG_CODE32       0xc9b       /* VMCB attributes: G, D, P, S, type code exec/read acc. */
+#define SEG_DATA32       0xc93       /* G, D/B, P, S, type data read/write accessed */
+#define SEG_LDT          0x082
+#define SEG_TSS32_BUSY   0x08b
+#define CR0_PE           0x01u
+#define CR0_ET           0x10u
+#define LEN_CPUID        2
+#define LEN_HLT          1
+#define LEN_VMMCALL      3
+#define EVENT_VALID      (1u << 31) /* EVENTINJ (APM 15.20) */
+#define EVENT_EXCEPTION  (3u << 8)
+#define VEC_UD           6
 
 /* Per physical CPU: its VMCB, host save area, whether SVM is on, where a stop returns to. */
 struct svm_cpu {
@@ -45,17 +45,17 @@ struct svm_cpu {
 	uint8_t hsave[4096];
 	bool ready;
 	jmp_buf host_ctx;
-} __attribute__((aligned(4096)));	/* each element's pages page-aligned */
+} __attribute__((aligned(4096))); /* each element's pages page-aligned */
 
 static struct svm_cpu svm_cpus[HV_NR_CPUS];
 /* Every port and every MSR intercepted (APM 15.10, 15.11): one map for all vCPUs. */
 static uint8_t iopm[3 * 4096] __attribute__((aligned(4096)));
 static uint8_t msrpm[2 * 4096] __attribute__((aligned(4096)));
 
-#define V8(c, o)	(*(volatile uint8_t *)((c)->vmcb + (o)))
-#define V16(c, o)	(*(volatile uint16_t *)((c)->vmcb + (o)))
-#define V32(c, o)	(*(volatile uint32_t *)((c)->vmcb + (o)))
-#define V64(c, o)	(*(volatile uint64_t *)((c)->vmcb + (o)))
+#define V8(c, o)  (*(volatile uint8_t *)((c)->vmcb + (o)))
+#define V16(c, o) (*(volatile uint16_t *)((c)->vmcb + (o)))
+#define V32(c, o) (*(volatile uint32_t *)((c)->vmcb + (o)))
+#define V64(c, o) (*(volatile uint64_t *)((c)->vmcb + (o)))
 
 void svm_vmrun(uint64_t vmcb_pa, struct trap_frame *g);
 
@@ -101,7 +101,7 @@ static void vmcb_setup(struct svm_cpu *c, struct vcpu *v, uint64_t ncr3)
 	V64(c, VMCB_IOPM_PA) = (uint64_t)(uintptr_t)iopm;
 	V64(c, VMCB_MSRPM_PA) = (uint64_t)(uintptr_t)msrpm;
 	V32(c, VMCB_ASID) = 1;
-	V32(c, VMCB_TLB_CTL) = TLB_FLUSH_ALL;	/* new tables: no stale guest translations */
+	V32(c, VMCB_TLB_CTL) = TLB_FLUSH_ALL; /* new tables: no stale guest translations */
 	V64(c, VMCB_V_INTR) = V_INTR_MASKING;
 	V64(c, VMCB_NP_ENABLE) = 1;
 	V64(c, VMCB_N_CR3) = ncr3;
@@ -116,11 +116,11 @@ static void vmcb_setup(struct svm_cpu *c, struct vcpu *v, uint64_t ncr3)
 	seg(c, VMCB_LDTR, 0, SEG_LDT, 0);
 	seg(c, VMCB_TR, 0, SEG_TSS32_BUSY, 0x67);
 	V8(c, VMCB_CPL) = 0;
-	V64(c, VMCB_EFER) = EFER_SVME;		/* required in the guest's EFER by VMRUN */
+	V64(c, VMCB_EFER) = EFER_SVME; /* required in the guest's EFER by VMRUN */
 	V64(c, VMCB_CR0) = CR0_PE | CR0_ET;
 	V64(c, VMCB_DR6) = 0xffff0ff0;
 	V64(c, VMCB_DR7) = 0x400;
-	V64(c, VMCB_GPAT) = 0x0007040600070406ull;	/* the reset PAT */
+	V64(c, VMCB_GPAT) = 0x0007040600070406ull; /* the reset PAT */
 	V64(c, VMCB_RFLAGS) = v->arch.frame.rflags;
 	V64(c, VMCB_RIP) = v->arch.frame.rip;
 	V64(c, VMCB_RSP) = v->arch.frame.rsp;
@@ -152,10 +152,10 @@ static void do_cpuid(struct svm_cpu *c, struct trap_frame *f)
 static void do_vmmcall(struct svm_cpu *c, struct vcpu *v, struct trap_frame *f)
 {
 	uint64_t *regs[HCALL_NR_REGS] = { &f->rbx, &f->rcx, &f->rdx, &f->rsi,
-					  &f->rdi, &f->rbp, &f->r8, &f->r9 };
+					  &f->rdi, &f->rbp, &f->r8,  &f->r9 };
 	struct hcall_regs r = { .token = (uint32_t)V64(c, VMCB_RAX) };
 
-	if (V8(c, VMCB_CPL) != 0) {	/* from guest user mode: #UD in the guest (security.md) */
+	if (V8(c, VMCB_CPL) != 0) { /* from guest user mode: #UD in the guest (security.md) */
 		V32(c, VMCB_EVENTINJ) = EVENT_VALID | EVENT_EXCEPTION | VEC_UD;
 		return;
 	}
@@ -205,9 +205,10 @@ static void handle_exit(struct svm_cpu *c, struct vcpu *v, uint64_t code)
 		do_hlt(c);
 		return;
 	case EXIT_NPF:
-		partition_fault(v, "access to guest physical 0x%" PRIx64 " outside its memory "
-				"(nested page fault, error 0x%" PRIx64 ") at rip 0x%" PRIx64, info2,
-				info1, V64(c, VMCB_RIP));
+		partition_fault(v,
+				"access to guest physical 0x%" PRIx64 " outside its memory "
+				"(nested page fault, error 0x%" PRIx64 ") at rip 0x%" PRIx64,
+				info2, info1, V64(c, VMCB_RIP));
 	case EXIT_IOIO:
 		partition_fault(v, "%s of port 0x%" PRIx64 " at rip 0x%" PRIx64,
 				info1 & 1 ? "read" : "write", info1 >> 16 & 0xffff,
@@ -222,7 +223,7 @@ static void handle_exit(struct svm_cpu *c, struct vcpu *v, uint64_t code)
 	default:
 		partition_fault(v, "%s (SVM exit 0x%" PRIx64 ") at rip 0x%" PRIx64,
 				code >= EXIT_VMRUN && code <= EXIT_VMRUN + 6 ? "SVM instruction"
-									  : "unexpected exit",
+									     : "unexpected exit",
 				code, V64(c, VMCB_RIP));
 	}
 }
@@ -232,12 +233,12 @@ static const struct {
 	uint64_t code;
 	const char *name;
 } exit_names[] = {
-	{ EXIT_INTR, "intr" }, { EXIT_NMI, "nmi" }, { EXIT_INIT, "init" },
-	{ EXIT_CPUID, "cpuid" }, { EXIT_HLT, "hlt" }, { EXIT_IOIO, "ioio" },
-	{ EXIT_MSR, "msr" }, { EXIT_SHUTDOWN, "shutdown" }, { EXIT_VMRUN, "vmrun" },
-	{ EXIT_VMMCALL, "vmmcall" }, { EXIT_NPF, "npf" }, { EXIT_INVALID, "invalid" },
+	{ EXIT_INTR, "intr" },       { EXIT_NMI, "nmi" },           { EXIT_INIT, "init" },
+	{ EXIT_CPUID, "cpuid" },     { EXIT_HLT, "hlt" },           { EXIT_IOIO, "ioio" },
+	{ EXIT_MSR, "msr" },         { EXIT_SHUTDOWN, "shutdown" }, { EXIT_VMRUN, "vmrun" },
+	{ EXIT_VMMCALL, "vmmcall" }, { EXIT_NPF, "npf" },           { EXIT_INVALID, "invalid" },
 };
-#define NR_EXIT_NAMES	(sizeof(exit_names) / sizeof(exit_names[0]))
+#define NR_EXIT_NAMES (sizeof(exit_names) / sizeof(exit_names[0]))
 
 static unsigned int exit_index(uint64_t code)
 {
@@ -274,7 +275,7 @@ int vcpu_arch_run(struct vcpu *v)
 	int err;
 
 	if (setjmp(c->host_ctx))
-		return 0;	/* vcpu_arch_stop() */
+		return 0; /* vcpu_arch_stop() */
 	if (svm_cpu_init(c))
 		partition_fault(v, "this CPU has no SVM with nested paging");
 	err = npt_build(cpu, v->part, &ncr3);
@@ -294,16 +295,16 @@ int vcpu_arch_run(struct vcpu *v)
 		V32(c, VMCB_EVENTINJ) = 0;
 		stats_count_exit(v, exit_index(code));
 		handle_exit(c, v, code);
-		f->rax = V64(c, VMCB_RAX);	/* as the exit left them */
+		f->rax = V64(c, VMCB_RAX); /* as the exit left them */
 		f->rip = V64(c, VMCB_RIP);
 		f->rsp = V64(c, VMCB_RSP);
 		f->rflags = V64(c, VMCB_RFLAGS);
 		gdb_vcpu_exit(v, f);
 		if (v->part->state != PART_RUNNING)
 			return 0;
-		V64(c, VMCB_RIP) = f->rip;	/* as the gdb stub may have left them (rax: */
+		V64(c, VMCB_RIP) = f->rip; /* as the gdb stub may have left them (rax: */
 		V64(c, VMCB_RSP) = f->rsp;
-		V64(c, VMCB_RFLAGS) = f->rflags;	/* at the top of the loop) */
+		V64(c, VMCB_RFLAGS) = f->rflags; /* at the top of the loop) */
 	}
 }
 

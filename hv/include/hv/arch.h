@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
-#include <arch/arch_inline.h>	/* arch_read8/32, arch_write8/32, arch_port_*, spinlocks */
+#include <arch/arch_inline.h> /* arch_read8/32, arch_write8/32, arch_port_*, spinlocks */
 #include <hv/arch/cpu.h>
 #include <hv/arch/mmu.h>
 #include <hv/arch/vcpu.h>

@@ -11,15 +11,15 @@
 
 struct vpic_irq;
 
-#define BC_RING_SIZE	1024
-#define BC_LINE_MAX	160
-#define BC_MAX		32
+#define BC_RING_SIZE 1024
+#define BC_LINE_MAX  160
+#define BC_MAX       32
 
 /* Bytes waiting to be received by the channel's owner. head and tail count modulo
  * 2 * BC_RING_SIZE, so that a full ring (BC_RING_SIZE bytes) differs from an empty one. */
 struct bc_ring {
 	uint8_t buf[BC_RING_SIZE];
-	uint32_t head, tail;		/* head: next write, tail: next read */
+	uint32_t head, tail; /* head: next write, tail: next read */
 };
 
 /* One end of a byte channel. peer is the other end, or NULL when the channel is a console
@@ -28,18 +28,18 @@ struct bc_ring {
  * vCPUs and the shell can use one end at once. */
 struct byte_chan {
 	struct handle handle;
-	struct partition *owner;	/* NULL: the hypervisor's */
+	struct partition *owner; /* NULL: the hypervisor's */
 	struct byte_chan *peer;
 	int mux_channel;
 	int cfg_index;
-	struct vpic_irq *rx_irq;	/* owner's vPIC level sources (NULL: the hypervisor's end): */
-	struct vpic_irq *tx_irq;	/* rx = bytes waiting, tx = room to send (ePAPR 1.1, 6.1) */
-	int rx_handle, tx_handle;	/* their handle numbers in the owner's table */
+	struct vpic_irq *rx_irq;  /* owner's vPIC level sources (NULL: the hypervisor's end): */
+	struct vpic_irq *tx_irq;  /* rx = bytes waiting, tx = room to send (ePAPR 1.1, 6.1) */
+	int rx_handle, tx_handle; /* their handle numbers in the owner's table */
 	arch_spinlock_t lock;
-	struct bc_ring rx;		/* bytes for the owner (the peer's sends, "console P") */
-	volatile bool attached;		/* its console is the shell's input ("console P") */
-	size_t line_len;		/* <= BC_LINE_MAX */
-	char line[BC_LINE_MAX];		/* console output not yet terminated by a newline */
+	struct bc_ring rx;      /* bytes for the owner (the peer's sends, "console P") */
+	volatile bool attached; /* its console is the shell's input ("console P") */
+	size_t line_len;        /* <= BC_LINE_MAX */
+	char line[BC_LINE_MAX]; /* console output not yet terminated by a newline */
 };
 
 /* Give c's owner p its rx and tx interrupts (vPIC level sources); 0 or a negative hv code. */

@@ -10,13 +10,13 @@ struct plat_uart;
 
 /* A console UART driver, chosen by the platform UART's kind (enum plat_uart_kind). Register
  * accesses go through the accessor of the UART's I/O space (MMIO or port I/O). */
-#define CONSOLE_NO_CHAR	(-1)	/* getc(): nothing waiting (a value, not an error) */
+#define CONSOLE_NO_CHAR (-1) /* getc(): nothing waiting (a value, not an error) */
 
 struct console_driver {
-	unsigned int kind;		/* PLAT_UART_* it drives */
-	int (*init)(const struct plat_uart *u, volatile uint8_t *mmio);	/* mmio NULL: ports */
+	unsigned int kind;                                              /* PLAT_UART_* it drives */
+	int (*init)(const struct plat_uart *u, volatile uint8_t *mmio); /* mmio NULL: ports */
 	void (*putc)(char c);
-	int (*getc)(void);		/* CONSOLE_NO_CHAR when nothing is waiting */
+	int (*getc)(void); /* CONSOLE_NO_CHAR when nothing is waiting */
 };
 
 /* Set up the platform's console UART u; negative error if there is none or it is unusable. */
@@ -50,7 +50,7 @@ void console_report_end(void);
  * console_fatal_end() gives the console back for good. */
 void console_fatal_begin(void);
 void console_fatal_end(void);
-int console_fatal(void);	/* this CPU is writing a fatal report */
+int console_fatal(void); /* this CPU is writing a fatal report */
 
 /* Next input character, or -1 if none is waiting. */
 int console_getc(void);

@@ -5,23 +5,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define HV_NR_CPUS	8
+#define HV_NR_CPUS 8
 
 /* Life of a physical CPU as the core sees it. */
 enum cpu_state {
-	CPU_ABSENT = 0,	/* not in the hardware tree, or not started */
-	CPU_STARTING,	/* released, has not reported in yet */
-	CPU_ONLINE,	/* running hypervisor code */
-	CPU_PARKED,	/* stopped for good after a fatal fault */
+	CPU_ABSENT = 0, /* not in the hardware tree, or not started */
+	CPU_STARTING,   /* released, has not reported in yet */
+	CPU_ONLINE,     /* running hypervisor code */
+	CPU_PARKED,     /* stopped for good after a fatal fault */
 };
 
 /* Per-CPU bookkeeping; heartbeat counts idle-loop turns so a shell can see a CPU is alive. */
 struct hv_cpu {
 	volatile enum cpu_state state;
 	volatile uint32_t heartbeat;
-	volatile bool entered;	/* reached hv_secondary_main (the start timeout ends there) */
-	uint32_t hw_id;		/* the platform CPU's hw_id (PIR on PowerPC) */
-	const struct plat_cpu *plat;	/* its description in the platform model */
+	volatile bool entered;       /* reached hv_secondary_main (the start timeout ends there) */
+	uint32_t hw_id;              /* the platform CPU's hw_id (PIR on PowerPC) */
+	const struct plat_cpu *plat; /* its description in the platform model */
 };
 
 extern struct hv_cpu hv_cpus[HV_NR_CPUS];

@@ -14,17 +14,17 @@ struct partition;
 /* One assigned device. The handle's prereset/postreset are where reset-time work goes
  * (masking its interrupts now; fencing its DMA with issue 6). */
 struct hv_device {
-	struct handle handle;		/* HANDLE_DEVICE, obj = this */
-	struct partition *part;		/* owner */
-	struct dev_desc desc;		/* what the guest is told */
-	bool no_dma_disable;		/* config: its DMA is enabled from the start */
-	bool defer_dma_disable;		/* config: its partition's defer-dma-disable */
-	bool no_dma;			/* config: never masters (DMA_ENABLE refused) */
-	struct cfg_range dma_window;	/* config dma-window (size 0: all its memory) */
-	enum cfg_claim claimable;	/* config claimable (failover) */
-	volatile bool holder;		/* part has it now: not a standby owner of it */
-	uint64_t dma_sub[2 * CFG_MAX_SUBWIN_COUNT];	/* its dma-subwindows (gpa, size), */
-	unsigned int nr_dma_sub;		/*   when it has some: only they are reached */
+	struct handle handle;                       /* HANDLE_DEVICE, obj = this */
+	struct partition *part;                     /* owner */
+	struct dev_desc desc;                       /* what the guest is told */
+	bool no_dma_disable;                        /* config: its DMA is enabled from the start */
+	bool defer_dma_disable;                     /* config: its partition's defer-dma-disable */
+	bool no_dma;                                /* config: never masters (DMA_ENABLE refused) */
+	struct cfg_range dma_window;                /* config dma-window (size 0: all its memory) */
+	enum cfg_claim claimable;                   /* config claimable (failover) */
+	volatile bool holder;                       /* part has it now: not a standby owner of it */
+	uint64_t dma_sub[2 * CFG_MAX_SUBWIN_COUNT]; /* its dma-subwindows (gpa, size), */
+	unsigned int nr_dma_sub;                    /*   when it has some: only they are reached */
 };
 
 /* The device behind handle n of p, or NULL. */
@@ -48,7 +48,7 @@ void device_show(const struct partition *p);
 /* Add p's devices (built by the devices unit when p was created: MMIO mapped, handles,
  * interrupts) and the epapr,hv-pic node to p's guest tree fdt. 0 or a negative error (libfdt
  * or a negative hv code; printed): also when p's devices could not be built. */
-int device_tree_add(void *fdt, const struct partition *p, const void *hw,
-		    const void *cfg_fdt, const struct hv_config *cfg);
+int device_tree_add(void *fdt, const struct partition *p, const void *hw, const void *cfg_fdt,
+		    const struct hv_config *cfg);
 
 #endif

@@ -12,40 +12,40 @@
 #include <bulkhead/device.h>
 #include <hv/config.h>
 
-#define DEV_MAX_REGIONS		8
-#define DEV_MAX_IRQS		8
-#define DEV_PAGE_SIZE		0x1000ull
+#define DEV_MAX_REGIONS 8
+#define DEV_MAX_IRQS    8
+#define DEV_PAGE_SIZE   0x1000ull
 
 /* One MMIO region: a reg entry translated through the parents' ranges. */
 struct dev_region {
-	uint64_t phys, size;		/* CPU physical */
-	uint64_t guest;			/* guest physical (= phys: devices appear where they are) */
-	uint32_t flags;			/* BH_REGION_FLAG_* */
-	uint32_t prop, prop_index;	/* BH_DT_PROP_* and entry it came from */
+	uint64_t phys, size;       /* CPU physical */
+	uint64_t guest;            /* guest physical (= phys: devices appear where they are) */
+	uint32_t flags;            /* BH_REGION_FLAG_* */
+	uint32_t prop, prop_index; /* BH_DT_PROP_* and entry it came from */
 };
 
 /* One interrupt: the controller's specifier, the guest's handle for it. */
 struct dev_irq {
-	int ctrl;			/* interrupt-controller node in the hardware tree */
-	uint32_t src;			/* first specifier cell: the controller's source number */
-	uint32_t sense;			/* second cell (MPIC: 0 rising, 1 low, 2 high, 3 falling) */
-	uint32_t flags;			/* BH_IRQ_FLAG_* */
-	int node;			/* node whose property it came from */
-	uint32_t prop, prop_index;	/* BH_DT_PROP_* and entry */
-	uint32_t count;			/* vectors: 1, or 0 for an absent PCI MSI/MSI-X index */
-	uint32_t handle;		/* the guest's virtual-PIC handle (when count is 1) */
+	int ctrl;                  /* interrupt-controller node in the hardware tree */
+	uint32_t src;              /* first specifier cell: the controller's source number */
+	uint32_t sense;            /* second cell (MPIC: 0 rising, 1 low, 2 high, 3 falling) */
+	uint32_t flags;            /* BH_IRQ_FLAG_* */
+	int node;                  /* node whose property it came from */
+	uint32_t prop, prop_index; /* BH_DT_PROP_* and entry */
+	uint32_t count;            /* vectors: 1, or 0 for an absent PCI MSI/MSI-X index */
+	uint32_t handle;           /* the guest's virtual-PIC handle (when count is 1) */
 };
 
 /* A device as one partition sees it. */
 struct dev_desc {
-	int cfg_index;			/* index into cfg->device[] */
-	int hw_node;			/* node in the hardware tree */
-	int owner;			/* partition index */
-	uint32_t flags;			/* BH_DEVICE_FLAG_* */
-	uint32_t handle;		/* the guest's device handle */
-	bool pci;			/* a PCI function of the host bridge hw_node */
-	uint32_t pci_bdf;		/* bus << 8 | device << 3 | function */
-	uint32_t dma_handle;		/* PCI: the guest's fsl,hv-dma-handle */
+	int cfg_index;       /* index into cfg->device[] */
+	int hw_node;         /* node in the hardware tree */
+	int owner;           /* partition index */
+	uint32_t flags;      /* BH_DEVICE_FLAG_* */
+	uint32_t handle;     /* the guest's device handle */
+	bool pci;            /* a PCI function of the host bridge hw_node */
+	uint32_t pci_bdf;    /* bus << 8 | device << 3 | function */
+	uint32_t dma_handle; /* PCI: the guest's fsl,hv-dma-handle */
 	unsigned int nr_regions, nr_irqs;
 	struct dev_region region[DEV_MAX_REGIONS];
 	struct dev_irq irq[DEV_MAX_IRQS];
@@ -58,8 +58,8 @@ struct dev_desc {
  * bridge's interrupt-map, pin INTA until probed), MSI and MSI-X. 0, or a libfdt error as an
  * hv code (-HV_EFDT_NOSPACE: more regions/irqs than this build handles, -HV_EFDT_BADVALUE: an
  * interrupt that does not reach an interrupt controller). */
-int dev_desc_build(const void *hw, const void *cfg_fdt, const struct hv_config *cfg,
-		   int index, struct dev_desc *d);
+int dev_desc_build(const void *hw, const void *cfg_fdt, const struct hv_config *cfg, int index,
+		   struct dev_desc *d);
 
 /* The interrupts property of device-tree node d->hw_node, resolved through interrupt-parent
  * to a controller: fills irq[] and nr_irqs. 0, or a libfdt error as an hv code (-HV_EFDT_BADVALUE:

@@ -17,37 +17,37 @@
 #ifndef HV_ERR_H
 #define HV_ERR_H
 
-#define HV_EPERM	1	/* not allowed (by the config, for this partition) */
-#define HV_ENOENT	2	/* no such object, index or name */
-#define HV_EIO		5	/* the hardware or a back end failed */
-#define HV_EAGAIN	11	/* not now: try again */
-#define HV_ENOMEM	12	/* out of memory (heap, pool, table) */
-#define HV_EFAULT	14	/* an address outside the memory it must lie in */
-#define HV_EBUSY	16	/* in use, or in the wrong state for this */
-#define HV_EEXIST	17	/* already there */
-#define HV_ENODEV	19	/* no such device, or not one this code drives */
-#define HV_EINVAL	22	/* an invalid argument or malformed input */
-#define HV_ENOSPC	28	/* does not fit (a buffer, a window, a fixed-size table) */
-#define HV_ERANGE	34	/* a value out of its range */
-#define HV_ENOSYS	88	/* not implemented */
-#define HV_EOPNOTSUPP	95	/* not supported by this hardware */
-#define HV_ETIMEDOUT	116	/* the hardware did not answer in time */
-#define HV_EOVERFLOW	139	/* a result larger than the space for it */
+#define HV_EPERM      1   /* not allowed (by the config, for this partition) */
+#define HV_ENOENT     2   /* no such object, index or name */
+#define HV_EIO        5   /* the hardware or a back end failed */
+#define HV_EAGAIN     11  /* not now: try again */
+#define HV_ENOMEM     12  /* out of memory (heap, pool, table) */
+#define HV_EFAULT     14  /* an address outside the memory it must lie in */
+#define HV_EBUSY      16  /* in use, or in the wrong state for this */
+#define HV_EEXIST     17  /* already there */
+#define HV_ENODEV     19  /* no such device, or not one this code drives */
+#define HV_EINVAL     22  /* an invalid argument or malformed input */
+#define HV_ENOSPC     28  /* does not fit (a buffer, a window, a fixed-size table) */
+#define HV_ERANGE     34  /* a value out of its range */
+#define HV_ENOSYS     88  /* not implemented */
+#define HV_EOPNOTSUPP 95  /* not supported by this hardware */
+#define HV_ETIMEDOUT  116 /* the hardware did not answer in time */
+#define HV_EOVERFLOW  139 /* a result larger than the space for it */
 
 /* libfdt's errors: -(HV_EFDT + n) for libfdt's FDT_ERR_* code n (1..HV_EFDT_MAX); returned
  * negated like the others (-HV_EFDT_NOTFOUND). */
-#define HV_EFDT		1000
-#define HV_EFDT_MAX	99
+#define HV_EFDT              1000
+#define HV_EFDT_MAX          99
 /* The libfdt codes hv/ tests for or makes itself (libfdt's numbers are ABI; hv/core/err.c
  * checks them against libfdt.h). */
-#define HV_EFDT_NOTFOUND	(HV_EFDT + 1)
-#define HV_EFDT_BADOFFSET	(HV_EFDT + 4)
-#define HV_EFDT_BADPATH		(HV_EFDT + 5)
-#define HV_EFDT_TRUNCATED	(HV_EFDT + 8)
-#define HV_EFDT_BADSTRUCTURE	(HV_EFDT + 11)
-#define HV_EFDT_NOSPACE		(HV_EFDT + 3)
-#define HV_EFDT_BADVALUE	(HV_EFDT + 15)
-#define HV_EFDT_BADNCELLS	(HV_EFDT + 14)
+#define HV_EFDT_NOTFOUND     (HV_EFDT + 1)
+#define HV_EFDT_BADOFFSET    (HV_EFDT + 4)
+#define HV_EFDT_BADPATH      (HV_EFDT + 5)
+#define HV_EFDT_TRUNCATED    (HV_EFDT + 8)
+#define HV_EFDT_BADSTRUCTURE (HV_EFDT + 11)
+#define HV_EFDT_NOSPACE      (HV_EFDT + 3)
+#define HV_EFDT_BADVALUE     (HV_EFDT + 15)
+#define HV_EFDT_BADNCELLS    (HV_EFDT + 14)
 
 /* A libfdt return value in this space: negative libfdt errors become HV_EFDT codes (keeping
  * which one, for its message); 0 and non-negative values (offsets, lengths) pass through. */

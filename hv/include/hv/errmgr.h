@@ -15,7 +15,7 @@ struct iommu_source;
 struct iommu_fault;
 struct partition;
 
-#define ERRMGR_QUEUE_LEN	16	/* records kept; later ones are dropped and counted */
+#define ERRMGR_QUEUE_LEN 16 /* records kept; later ones are dropped and counted */
 
 /* An isolation fault of vCPU vcpu of p (partition_fault()). */
 void errmgr_isolation(const struct partition *p, unsigned int vcpu, const char *msg);

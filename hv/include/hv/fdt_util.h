@@ -17,13 +17,18 @@ struct fdt_region {
 };
 
 /* Iterate over every node whose "compatible" list contains compat. */
-#define fdt_for_each_compatible(fdt, node, compat)                                  \
+#define fdt_for_each_compatible(fdt, node, compat)                                     \
 	for ((node) = fdt_node_offset_by_compatible((fdt), -1, (compat)); (node) >= 0; \
 	     (node) = fdt_node_offset_by_compatible((fdt), (node), (compat)))
 
 /* In a function returning a status: return at once on an error of libfdt call x, converted
  * to an hv code (the libfdt boundary: libfdt's negative values never leave such a function). */
-#define FDT_TRY(x)	do { int _e = (x); if (_e < 0) return hv_err_fdt(_e); } while (0)
+#define FDT_TRY(x)                             \
+	do {                                   \
+		int _e = (x);                  \
+		if (_e < 0)                    \
+			return hv_err_fdt(_e); \
+	} while (0)
 
 /* Read n (1 or 2) big-endian cells as one number; n == 0 gives 0. */
 uint64_t fdt_read_cells(const fdt32_t *cells, int n);

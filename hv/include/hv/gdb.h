@@ -37,7 +37,7 @@ int gdb_attach(struct partition *p, unsigned int n, struct byte_chan **chan,
 
 /* ---- architecture hooks (arch/<arch>/gdb_*.c) ---- */
 
-#define GDB_REGS_MAX	512	/* bytes of the largest 'g' packet any architecture sends */
+#define GDB_REGS_MAX 512 /* bytes of the largest 'g' packet any architecture sends */
 
 /* Bytes of the 'g' packet (all registers, target byte order). */
 size_t gdb_arch_regs_size(void);

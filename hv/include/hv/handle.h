@@ -7,13 +7,13 @@
 
 /* What a handle's obj is; handle_get() hands out only the type asked for. */
 enum handle_type {
-	HANDLE_BYTE_CHANNEL,		/* struct byte_chan (hv/dev/byte_chan.c) */
-	HANDLE_DEVICE,			/* struct hv_device (hv/dev/device.c) */
-	HANDLE_PARTITION,		/* a managed-partition link (hv/partition/manager.c) */
-	HANDLE_DOORBELL,		/* (reserved) */
-	HANDLE_IRQ,			/* struct vpic_irq: a device's or software interrupt */
-	HANDLE_DMA,			/* struct iommu_source: a DMA source (hv/dma/iommu.c) */
-	HANDLE_ERRMGR,			/* struct errmgr: the error manager (hv/partition/errmgr.c) */
+	HANDLE_BYTE_CHANNEL, /* struct byte_chan (hv/dev/byte_chan.c) */
+	HANDLE_DEVICE,       /* struct hv_device (hv/dev/device.c) */
+	HANDLE_PARTITION,    /* a managed-partition link (hv/partition/manager.c) */
+	HANDLE_DOORBELL,     /* (reserved) */
+	HANDLE_IRQ,          /* struct vpic_irq: a device's or software interrupt */
+	HANDLE_DMA,          /* struct iommu_source: a DMA source (hv/dma/iommu.c) */
+	HANDLE_ERRMGR,       /* struct errmgr: the error manager (hv/partition/errmgr.c) */
 };
 
 struct handle;

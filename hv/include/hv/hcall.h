@@ -6,7 +6,7 @@
 
 #include <bulkhead/abi.h>
 
-#define HCALL_NR_REGS	8
+#define HCALL_NR_REGS 8
 
 /* In: token and arguments; out: reg[0] = EV_* status, reg[1..] = results. Which guest
  * registers these are is the architecture's business. */
@@ -21,8 +21,8 @@ void hcall_dispatch(struct vcpu *v, struct hcall_regs *r);
 
 /* What one internal code (hv/err.h) means to the guest of one hypercall: its EV_* status. */
 struct ev_status {
-	int err;		/* a negated HV_E* code */
-	unsigned long ev;	/* the EV_* status (include/bulkhead/errors.h) it becomes */
+	int err;          /* a negated HV_E* code */
+	unsigned long ev; /* the EV_* status (include/bulkhead/errors.h) it becomes */
 };
 
 /* The one conversion from the hypervisor's error space to the hypercall ABI's EV_* codes

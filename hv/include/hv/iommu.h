@@ -13,22 +13,22 @@
 #include <stdint.h>
 #include <hv/handle.h>
 
-#define IOMMU_MAX_WINDOWS	8	/* translated ranges per domain */
-#define IOMMU_MAX_SOURCES	32	/* DMA sources in the whole system */
+#define IOMMU_MAX_WINDOWS 8  /* translated ranges per domain */
+#define IOMMU_MAX_SOURCES 32 /* DMA sources in the whole system */
 
-#define IOMMU_READ		0x1	/* the device may read the window */
-#define IOMMU_WRITE		0x2	/* the device may write the window */
+#define IOMMU_READ  0x1 /* the device may read the window */
+#define IOMMU_WRITE 0x2 /* the device may write the window */
 
 /* What a source id means: which hardware names the DMA initiator. */
 enum iommu_src_kind {
-	IOMMU_SRC_LIODN,	/* PAMU logical I/O device number (hardware tree fsl,liodn) */
-	IOMMU_SRC_PCI,		/* PCI requester id: bus << 8 | device << 3 | function */
+	IOMMU_SRC_LIODN, /* PAMU logical I/O device number (hardware tree fsl,liodn) */
+	IOMMU_SRC_PCI,   /* PCI requester id: bus << 8 | device << 3 | function */
 };
 
 /* One translated range: device addresses [gpa, gpa + size) reach host [hpa, hpa + size). */
 struct iommu_window {
 	uint64_t gpa, hpa, size;
-	uint32_t prot;		/* IOMMU_READ | IOMMU_WRITE */
+	uint32_t prot; /* IOMMU_READ | IOMMU_WRITE */
 };
 
 struct partition;
@@ -37,14 +37,14 @@ struct partition;
 struct iommu_domain {
 	struct partition *part;
 	unsigned int nr_windows;
-	struct iommu_window win[IOMMU_MAX_WINDOWS];	/* sorted by gpa, not overlapping */
+	struct iommu_window win[IOMMU_MAX_WINDOWS]; /* sorted by gpa, not overlapping */
 };
 
 /* One blocked access, as far as the back end could decode it. */
 struct iommu_fault {
-	uint64_t addr;		/* device address of the access */
-	uint32_t flags;		/* IOMMU_READ or IOMMU_WRITE when known, else 0 */
-	uint32_t reason;	/* back end's own code (PAMU AVS1, VT-d fault reason), for the log */
+	uint64_t addr;   /* device address of the access */
+	uint32_t flags;  /* IOMMU_READ or IOMMU_WRITE when known, else 0 */
+	uint32_t reason; /* back end's own code (PAMU AVS1, VT-d fault reason), for the log */
 };
 
 /* Called before DMA is disabled in a quiesce: mask the device's interrupts, clear PCI Bus
@@ -60,22 +60,22 @@ typedef void (*iommu_master_fn)(void *ctx, bool on);
 /* A DMA source of an assigned device. Its handle is the guest's fsl,hv-dma-handle; the
  * handle's prereset quiesces it and its postreset puts it back in its start state. */
 struct iommu_source {
-	struct handle handle;		/* HANDLE_DMA, obj = this */
+	struct handle handle; /* HANDLE_DMA, obj = this */
 	enum iommu_src_kind kind;
-	uint32_t id;			/* LIODN or requester id */
-	int unit;			/* hardware tree offset of the IOMMU or PCI controller */
-	struct iommu_domain *dom;	/* NULL when detached */
-	bool enabled;			/* DMA allowed now */
-	bool no_dma_disable;		/* config: enabled from the start, never by the guest */
-	bool defer;			/* config: its partition's defer-dma-disable */
-	bool deferred;			/* stopped with DMA left as it was: quiesce pending */
-	bool no_dma;			/* config no-dma: enable refused (-HV_EPERM) */
+	uint32_t id;              /* LIODN or requester id */
+	int unit;                 /* hardware tree offset of the IOMMU or PCI controller */
+	struct iommu_domain *dom; /* NULL when detached */
+	bool enabled;             /* DMA allowed now */
+	bool no_dma_disable;      /* config: enabled from the start, never by the guest */
+	bool defer;               /* config: its partition's defer-dma-disable */
+	bool deferred;            /* stopped with DMA left as it was: quiesce pending */
+	bool no_dma;              /* config no-dma: enable refused (-HV_EPERM) */
 	iommu_mask_fn mask;
-	iommu_master_fn master;		/* bus mastering follows enabled (may be NULL) */
-	void *mask_ctx;			/* for mask and master */
-	uint32_t faults;		/* blocked accesses recorded */
+	iommu_master_fn master; /* bus mastering follows enabled (may be NULL) */
+	void *mask_ctx;         /* for mask and master */
+	uint32_t faults;        /* blocked accesses recorded */
 	struct iommu_fault last_fault;
-	void *arch;			/* back end state */
+	void *arch; /* back end state */
 };
 
 struct platform;
@@ -90,8 +90,7 @@ int iommu_init(const struct platform *plat);
 struct iommu_domain *iommu_domain_of(struct partition *p);
 
 /* (Re)build d as p's memory restricted to [gpa, gpa + size) (size 0: no restriction). */
-int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa,
-		       uint64_t size);
+int iommu_domain_build(struct iommu_domain *d, struct partition *p, uint64_t gpa, uint64_t size);
 
 /* Add one window to d. 0, -HV_EINVAL (unaligned, empty, overlapping), -HV_ENOSPC (full). */
 int iommu_domain_add(struct iommu_domain *d, uint64_t gpa, uint64_t hpa, uint64_t size,
@@ -100,17 +99,17 @@ int iommu_domain_add(struct iommu_domain *d, uint64_t gpa, uint64_t hpa, uint64_
 /* What the device layer knows about one DMA source of an assigned device. */
 struct iommu_attach_args {
 	enum iommu_src_kind kind;
-	uint32_t id;			/* LIODN (hardware tree fsl,liodn) or requester id */
-	int unit;			/* PCI: controller node offset; LIODN: -1 (one table) */
-	uint64_t window_gpa;		/* config dma-window of the device; */
-	uint64_t window_size;		/*   size 0: all of the partition's memory */
-	const uint64_t *sub;		/* nr_sub (gpa, size) pairs: the window's dma-subwindows, */
-	unsigned int nr_sub;		/*   the only parts reached when nr_sub > 0 */
-	bool no_dma_disable;		/* device's or partition's no-dma-disable */
-	bool defer_dma_disable;		/* partition's defer-dma-disable */
-	bool no_dma;			/* device's no-dma: never enabled (-HV_EPERM) */
-	iommu_mask_fn mask;		/* called first on quiesce (may be NULL) */
-	iommu_master_fn master;		/* bus mastering follows the source (may be NULL) */
+	uint32_t id;            /* LIODN (hardware tree fsl,liodn) or requester id */
+	int unit;               /* PCI: controller node offset; LIODN: -1 (one table) */
+	uint64_t window_gpa;    /* config dma-window of the device; */
+	uint64_t window_size;   /*   size 0: all of the partition's memory */
+	const uint64_t *sub;    /* nr_sub (gpa, size) pairs: the window's dma-subwindows, */
+	unsigned int nr_sub;    /*   the only parts reached when nr_sub > 0 */
+	bool no_dma_disable;    /* device's or partition's no-dma-disable */
+	bool defer_dma_disable; /* partition's defer-dma-disable */
+	bool no_dma;            /* device's no-dma: never enabled (-HV_EPERM) */
+	iommu_mask_fn mask;     /* called first on quiesce (may be NULL) */
+	iommu_master_fn master; /* bus mastering follows the source (may be NULL) */
 	void *ctx;
 };
 

@@ -18,14 +18,14 @@ enum log_level {
 	LOG_NR_LEVELS,
 };
 
-#define LOG_ENTRIES	64	/* messages kept */
-#define LOG_MSG_MAX	120	/* characters kept per message */
-#define LOG_PRINT_MAX	512	/* characters printed per message (longer ones are cut) */
+#define LOG_ENTRIES   64  /* messages kept */
+#define LOG_MSG_MAX   120 /* characters kept per message */
+#define LOG_PRINT_MAX 512 /* characters printed per message (longer ones are cut) */
 
 /* One recorded message (one line, without its newline). */
 struct log_entry {
-	uint64_t time;			/* arch_time_now() when recorded */
-	uint32_t seq;			/* 1, 2, ... over the whole run */
+	uint64_t time; /* arch_time_now() when recorded */
+	uint32_t seq;  /* 1, 2, ... over the whole run */
 	enum log_level level;
 	char msg[LOG_MSG_MAX];
 };
@@ -55,7 +55,7 @@ void log_capture(void (*fn)(const char *text));
 enum log_level log_console_level(void);
 void log_set_console_level(enum log_level level);
 const char *log_level_name(enum log_level level);
-int log_level_parse(const char *name);	/* level, or -HV_EINVAL */
+int log_level_parse(const char *name); /* level, or -HV_EINVAL */
 
 /* Copy of the n-th newest entry (0 = newest); 0, or -HV_ENOENT past the oldest kept. */
 int log_get(unsigned int n, struct log_entry *out);

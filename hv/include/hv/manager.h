@@ -7,10 +7,10 @@
 #include <hv/hcall.h>
 
 /* Status values of FH_PARTITION_GET_STATUS (Linux include/uapi/linux/fsl_hypervisor.h). */
-#define FH_PARTITION_STOPPED	0
-#define FH_PARTITION_RUNNING	1
-#define FH_PARTITION_STARTING	2
-#define FH_PARTITION_STOPPING	3
+#define FH_PARTITION_STOPPED  0
+#define FH_PARTITION_RUNNING  1
+#define FH_PARTITION_STARTING 2
+#define FH_PARTITION_STOPPING 3
 
 struct handle;
 struct partition;

@@ -9,13 +9,13 @@
 #include <hv/config.h>
 #include <hv/vcpu.h>
 
-#define PART_MAX		8
-#define PART_MAX_VCPUS		8
-#define PART_MAX_MEM		8
-#define PART_MAX_REGIONS	16
-#define PART_MAX_HANDLES	32
-#define PART_NAME_MAX		CFG_LABEL_MAX
-#define PART_HELD_MAX		64	/* reason a partition's memory is held back */
+#define PART_MAX         8
+#define PART_MAX_VCPUS   8
+#define PART_MAX_MEM     8
+#define PART_MAX_REGIONS 16
+#define PART_MAX_HANDLES 32
+#define PART_NAME_MAX    CFG_LABEL_MAX
+#define PART_HELD_MAX    64 /* reason a partition's memory is held back */
 
 /* Life-cycle states (the Topaz set). */
 enum part_state {
@@ -28,7 +28,7 @@ enum part_state {
 /* One guest-physical range backed by host memory. */
 struct part_mem {
 	uint64_t gpa, hpa, size;
-	int shared;			/* bulkhead,shared area: not scrubbed */
+	int shared; /* bulkhead,shared area: not scrubbed */
 };
 
 struct handle;
@@ -58,21 +58,21 @@ enum region_kind {
 struct part_region {
 	uint64_t gpa, size;
 	enum region_kind kind;
-	uint64_t hpa;			/* REGION_DEVICE */
-	const struct mmio_ops *ops;	/* REGION_EMULATED */
+	uint64_t hpa;               /* REGION_DEVICE */
+	const struct mmio_ops *ops; /* REGION_EMULATED */
 	void *ctx;
-	volatile bool off;		/* a standby owner's claimable device: not the
+	volatile bool off; /* a standby owner's claimable device: not the
 					 * partition's until FH_CLAIM_DEVICE (accesses fault) */
 };
 
 /* A partition: its identity, memory map, vCPUs, handle table and life-cycle state. What
  * other subsystems keep per partition is in their unit's slot (hv/unit.h, unit_slot()). */
 struct partition {
-	int id;				/* 1-based; also the guest-id in its tree */
-	int cfg_index;			/* index into the config's part[] */
+	int id;        /* 1-based; also the guest-id in its tree */
+	int cfg_index; /* index into the config's part[] */
 	char name[PART_NAME_MAX];
 	volatile enum part_state state;
-	arch_spinlock_t lock;		/* held while starting or stopping */
+	arch_spinlock_t lock; /* held while starting or stopping */
 	unsigned int nr_vcpus;
 	struct vcpu vcpu[PART_MAX_VCPUS];
 	unsigned int nr_mem;
@@ -80,19 +80,19 @@ struct partition {
 	unsigned int nr_regions;
 	struct part_region regions[PART_MAX_REGIONS];
 	struct handle *handles[PART_MAX_HANDLES];
-	uint64_t entry;			/* guest entry point from the image */
-	uint64_t dtb_gpa, dtb_size;	/* where its device tree goes */
-	void *tree;			/* its device tree (packed), built at the first start */
+	uint64_t entry;             /* guest entry point from the image */
+	uint64_t dtb_gpa, dtb_size; /* where its device tree goes */
+	void *tree;                 /* its device tree (packed), built at the first start */
 	int exit_code;
-	bool start_load;		/* the pending start reloads the config's image */
+	bool start_load; /* the pending start reloads the config's image */
 	/* the stop in progress (hv/partition/partition.c stop_complete() finishes it) */
-	const char *stop_why;		/* printed when it completes (a literal), or NULL */
-	bool stop_restart;		/* start again when it completes */
-	bool stop_exited;		/* the guest exited: "exited with code" when it completes */
-	bool stop_warned;		/* "has not left guest context" said */
-	volatile bool stop_waiter;	/* a stopper waits for the vCPUs and completes it */
-	uint64_t stop_kicked;		/* arch_time_now() of the last kick of its vCPUs */
-	uint64_t start_time;		/* arch_time_now() at the last start */
+	const char *stop_why;      /* printed when it completes (a literal), or NULL */
+	bool stop_restart;         /* start again when it completes */
+	bool stop_exited;          /* the guest exited: "exited with code" when it completes */
+	bool stop_warned;          /* "has not left guest context" said */
+	volatile bool stop_waiter; /* a stopper waits for the vCPUs and completes it */
+	uint64_t stop_kicked;      /* arch_time_now() of the last kick of its vCPUs */
+	uint64_t start_time;       /* arch_time_now() at the last start */
 	struct part_timing timing;
 	/* Non-empty: why its memory is held back (a stop could not make it safe, e.g. a DMA
 	 * source could not be disabled). It is then never scrubbed, reloaded or started again. */
@@ -175,8 +175,7 @@ const char *part_state_name(enum part_state s);
 int gpa_to_hpa(const struct partition *p, uint64_t gpa, uint64_t len, uint64_t *hpa);
 
 /* 0 if [gpa, gpa + len) touches the partition's memory or one of its regions at all. */
-int gpa_overlaps_partition(const struct partition *p, uint64_t gpa, uint64_t len,
-			   uint64_t *hpa);
+int gpa_overlaps_partition(const struct partition *p, uint64_t gpa, uint64_t len, uint64_t *hpa);
 
 /* Map device MMIO [hpa, hpa + size) at guest physical gpa (4 KiB aligned). 0, -HV_EINVAL if
  * misaligned or overlapping the partition's memory or another region, -HV_ENOSPC if full. */
@@ -194,7 +193,7 @@ const struct part_region *partition_region(const struct partition *p, uint64_t g
 
 /* Zero the partition's private memory before (re)loading it. */
 void guest_scrub(const struct partition *p);
-int guest_phys_zero(uint64_t hpa, uint64_t size);	/* zero-pma, at boot */
+int guest_phys_zero(uint64_t hpa, uint64_t size); /* zero-pma, at boot */
 
 /* Copy to/from guest memory; -HV_EFAULT if any byte is outside the partition's memory. */
 int guest_write(const struct partition *p, uint64_t gpa, const void *src, size_t len);

@@ -12,17 +12,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PLAT_MAX_CPUS		8	/* = HV_NR_CPUS (<hv/cpu.h>) */
-#define PLAT_MAX_RAM		8
-#define PLAT_MAX_UARTS		4
-#define PLAT_MAX_PCI		4
-#define PLAT_MAX_PCI_WINDOWS	4
-#define PLAT_MAX_IOMMUS		4
-#define PLAT_MAX_MEMLIKE	4
-#define PLAT_PATH_MAX		128
-#define PLAT_MAX_ERRORS		8
-#define PLAT_ERROR_LEN		160
-#define PLAT_NO_IRQ		(-1)
+#define PLAT_MAX_CPUS        8 /* = HV_NR_CPUS (<hv/cpu.h>) */
+#define PLAT_MAX_RAM         8
+#define PLAT_MAX_UARTS       4
+#define PLAT_MAX_PCI         4
+#define PLAT_MAX_PCI_WINDOWS 4
+#define PLAT_MAX_IOMMUS      4
+#define PLAT_MAX_MEMLIKE     4
+#define PLAT_PATH_MAX        128
+#define PLAT_MAX_ERRORS      8
+#define PLAT_ERROR_LEN       160
+#define PLAT_NO_IRQ          (-1)
 
 /* A physical address range. */
 struct plat_range {
@@ -32,20 +32,20 @@ struct plat_range {
 
 /* How the hypervisor releases a secondary CPU (the firmware's enable-method). */
 enum plat_cpu_start {
-	PLAT_START_NONE = 0,		/* no method the hypervisor knows */
-	PLAT_START_SPIN_TABLE,		/* ePAPR spin table at release_addr */
-	PLAT_START_INIT_SIPI,		/* x86: INIT and startup IPIs to hw_id */
+	PLAT_START_NONE = 0,   /* no method the hypervisor knows */
+	PLAT_START_SPIN_TABLE, /* ePAPR spin table at release_addr */
+	PLAT_START_INIT_SIPI,  /* x86: INIT and startup IPIs to hw_id */
 };
 
 /* One physical CPU, in the order of the description (the first is the boot CPU). */
 struct plat_cpu {
-	uint32_t hw_id;			/* id for IPIs and interrupt routing (PIR, APIC id) */
+	uint32_t hw_id; /* id for IPIs and interrupt routing (PIR, APIC id) */
 	enum plat_cpu_start start;
-	bool release_ok;		/* spin table: release_addr was given and well formed */
-	uint64_t release_addr;		/* spin table entry (CPU physical) */
+	bool release_ok;       /* spin table: release_addr was given and well formed */
+	uint64_t release_addr; /* spin table entry (CPU physical) */
 	uint32_t timebase_hz, clock_hz;
-	const char *name;		/* for messages ("PowerPC,8544@0") */
-	int hw_ref;			/* its node in hw_tree */
+	const char *name; /* for messages ("PowerPC,8544@0") */
+	int hw_ref;       /* its node in hw_tree */
 };
 
 /* How a register block is reached: memory-mapped, or in the CPU's port-I/O space. */
@@ -64,10 +64,10 @@ enum plat_uart_kind {
 struct plat_uart {
 	enum plat_uart_kind kind;
 	enum plat_io io;
-	uint64_t base, size;		/* MMIO physical or port number */
-	unsigned int reg_shift;		/* register i at base + (i << reg_shift) */
-	int irq;			/* controller source, PLAT_NO_IRQ */
-	bool shown;			/* listed by the inventory */
+	uint64_t base, size;    /* MMIO physical or port number */
+	unsigned int reg_shift; /* register i at base + (i << reg_shift) */
+	int irq;                /* controller source, PLAT_NO_IRQ */
+	bool shown;             /* listed by the inventory */
 	char path[PLAT_PATH_MAX];
 	int hw_ref;
 };
@@ -75,23 +75,23 @@ struct plat_uart {
 /* Interrupt controllers the core's virtual PIC can sit on. */
 enum plat_irqchip_kind {
 	PLAT_IRQCHIP_NONE = 0,
-	PLAT_IRQCHIP_MPIC,		/* Freescale MPIC (PowerPC) */
-	PLAT_IRQCHIP_IOAPIC,		/* Intel I/O APIC (x86) */
+	PLAT_IRQCHIP_MPIC,   /* Freescale MPIC (PowerPC) */
+	PLAT_IRQCHIP_IOAPIC, /* Intel I/O APIC (x86) */
 };
 
 struct plat_irqchip {
 	enum plat_irqchip_kind kind;
-	const char *label;		/* inventory label ("mpic") */
+	const char *label; /* inventory label ("mpic") */
 	struct plat_range regs;
 	char path[PLAT_PATH_MAX];
 };
 
 /* An outbound window of a PCI host bridge: CPU [cpu, cpu + size) -> bus [bus, ...). */
-#define PLAT_PCI_IO	1	/* space codes of the PCI bus binding (phys.hi "ss") */
-#define PLAT_PCI_MEM32	2
-#define PLAT_PCI_MEM64	3
+#define PLAT_PCI_IO    1 /* space codes of the PCI bus binding (phys.hi "ss") */
+#define PLAT_PCI_MEM32 2
+#define PLAT_PCI_MEM64 3
 struct plat_pci_window {
-	unsigned int space;		/* PLAT_PCI_*, 0 = configuration */
+	unsigned int space; /* PLAT_PCI_*, 0 = configuration */
 	uint64_t cpu, bus, size;
 };
 
@@ -112,24 +112,24 @@ struct plat_iommu {
 
 /* Memory-like regions that are not RAM (flash, SoC register blocks shown by the inventory). */
 struct plat_memlike {
-	const char *label;		/* "ccsr", "flash" */
+	const char *label; /* "ccsr", "flash" */
 	struct plat_range range;
-	bool show;			/* printed by the inventory */
+	bool show; /* printed by the inventory */
 	char path[PLAT_PATH_MAX];
 };
 
 /* The machine. */
 struct platform {
-	const char *model, *compatible;	/* board name and its compatible ("?" unknown) */
+	const char *model, *compatible; /* board name and its compatible ("?" unknown) */
 	unsigned int nr_cpus;
-	bool cpus_dropped;		/* more CPUs than PLAT_MAX_CPUS were described */
+	bool cpus_dropped; /* more CPUs than PLAT_MAX_CPUS were described */
 	struct plat_cpu cpu[PLAT_MAX_CPUS];
 	unsigned int nr_ram;
 	struct plat_range ram[PLAT_MAX_RAM];
 	unsigned int nr_uarts;
 	struct plat_uart uart[PLAT_MAX_UARTS];
-	int console;			/* index into uart[], PLAT_NO_UART: none usable */
-#define PLAT_NO_UART	(-1)
+	int console; /* index into uart[], PLAT_NO_UART: none usable */
+#define PLAT_NO_UART (-1)
 	struct plat_irqchip irqchip;
 	unsigned int nr_pci;
 	struct plat_pci pci[PLAT_MAX_PCI];
@@ -137,10 +137,10 @@ struct platform {
 	struct plat_iommu iommu[PLAT_MAX_IOMMUS];
 	unsigned int nr_memlike;
 	struct plat_memlike memlike[PLAT_MAX_MEMLIKE];
-	uint64_t reset_regs;		/* board reset register block, 0 = none known */
-	const char *bootargs;		/* the boot loader's command line, NULL = none */
-	size_t bootargs_len;		/* its bytes (words end at a space or a NUL) */
-	const void *hw_tree;		/* the description (FDT) config paths refer to */
+	uint64_t reset_regs;  /* board reset register block, 0 = none known */
+	const char *bootargs; /* the boot loader's command line, NULL = none */
+	size_t bootargs_len;  /* its bytes (words end at a space or a NUL) */
+	const void *hw_tree;  /* the description (FDT) config paths refer to */
 	/* Where the description disagrees with what the machine reports (x86: ACPI, the boot
 	 * loader's memory map), one message each naming the node; any error and the core starts
 	 * no partition. */

@@ -41,8 +41,8 @@ int shell_partition_arg(int argc, char **argv, struct partition **p);
 
 /* Command options: --json and --clear are flags, the rest positional. Returns 0, or
  * shell_usage(argv[0]) when a flag outside allowed or too many/few positionals is given. */
-#define SH_JSON		(1u << 0)
-#define SH_CLEAR	(1u << 1)
+#define SH_JSON  (1u << 0)
+#define SH_CLEAR (1u << 1)
 struct sh_args {
 	unsigned int flags;
 	int npos;
@@ -55,8 +55,8 @@ int shell_args(int argc, char **argv, unsigned int allowed, int min_pos, int max
  * at once when the command ends (in whole lines when it exceeds the buffer), so that other
  * CPUs' lines cannot split it. */
 void sh_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void sh_json_str(const char *s);	/* s as a JSON string literal */
-void sh_capture(const char *text);	/* hv_printf() text of this CPU during a command */
+void sh_json_str(const char *s);   /* s as a JSON string literal */
+void sh_capture(const char *text); /* hv_printf() text of this CPU during a command */
 void sh_flush(void);
 
 /* An output larger than the buffer (a device tree) still goes out as one unit: the console
@@ -73,9 +73,9 @@ void sh_report_end(void);
 void sh_reply_begin(const char *line, const char *cmd);
 void sh_reply_out(const char *s, size_t n);
 void sh_reply_end(int rc);
-void sh_reply_drop(void);		/* the command is abandoned: no reply */
+void sh_reply_drop(void); /* the command is abandoned: no reply */
 bool sh_script(void);
-const char *sh_err_name(int err);	/* "ENOENT" for -HV_ENOENT; NULL for 0 */
+const char *sh_err_name(int err); /* "ENOENT" for -HV_ENOENT; NULL for 0 */
 
 /* A command's data fields: between sh_data_begin() (true only in script mode, and then it
  * must be ended) and sh_data_end(), sh_printf() and sh_json_str() write the reply's data
@@ -93,9 +93,9 @@ void sh_abandon(void);
 struct byte_chan;
 void shell_attach(struct partition *p, struct byte_chan *c);
 
-#define SHELL_DETACH_KEY	0x1d	/* Ctrl-]: back from a partition's console */
-#define SHELL_SCRIPT_KEY	0x02	/* Ctrl-B at a line start: script mode (bhctl) */
-#define SHELL_KILL_KEY		0x15	/* Ctrl-U: forget the line typed so far */
+#define SHELL_DETACH_KEY 0x1d /* Ctrl-]: back from a partition's console */
+#define SHELL_SCRIPT_KEY 0x02 /* Ctrl-B at a line start: script mode (bhctl) */
+#define SHELL_KILL_KEY   0x15 /* Ctrl-U: forget the line typed so far */
 
 /* Feed one input character; runs a command when a line is complete. */
 void shell_input(int c);

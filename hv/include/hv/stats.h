@@ -11,9 +11,9 @@ struct partition;
 
 /* A partition's counters since boot (or the last "stats --clear"). */
 struct part_stats {
-	uint32_t faults;		/* isolation faults */
-	uint32_t bad_hcalls;		/* unknown hypercall tokens */
-	uint32_t dma_faults;		/* DMA accesses of its sources blocked (hv/dma/iommu.c) */
+	uint32_t faults;     /* isolation faults */
+	uint32_t bad_hcalls; /* unknown hypercall tokens */
+	uint32_t dma_faults; /* DMA accesses of its sources blocked (hv/dma/iommu.c) */
 };
 
 /* p's counters (the stats unit's slot). */

@@ -17,20 +17,20 @@ struct partition;
  * them, and the units that add handles in the order that gives the numbers bhctl computes
  * offline (channels, managed partitions, then devices). */
 enum unit_order {
-	UNIT_ORDER_HANDLES = 10,	/* the handle table; its objects' reset operations */
-	UNIT_ORDER_MEMORY = 20,		/* memory map, dtb window; at reset: image and tree */
-	UNIT_ORDER_VCPUS = 30,		/* vCPUs on their CPUs; at reset: spin table */
-	UNIT_ORDER_VPIC = 40,		/* virtual PIC: per-vCPU pending and in-service bits */
-	UNIT_ORDER_IOMMU = 50,		/* DMA back ends (init), the partition's DMA domain */
-	UNIT_ORDER_VPCI = 60,		/* emulated PCI host controller */
-	UNIT_ORDER_BYTE_CHANS = 70,	/* byte channels (init), their handles, the console's */
-	UNIT_ORDER_MANAGER = 80,	/* managed-partition handles, state-change doorbells */
-	UNIT_ORDER_BYTE_CHAN_IRQS = 90,	/* byte channels' interrupts (from the table's top) */
-	UNIT_ORDER_DEVICES = 100,	/* assigned devices (handles, interrupts, DMA, PCI) */
-	UNIT_ORDER_DEVICE_HCALL = 110,	/* rejected device hypercalls */
-	UNIT_ORDER_WATCHDOG = 120,	/* the partition's watchdog */
-	UNIT_ORDER_STATS = 130,		/* fault and hypercall counters */
-	UNIT_ORDER_ERRMGR = 140,	/* the error manager's handle and doorbell */
+	UNIT_ORDER_HANDLES = 10,        /* the handle table; its objects' reset operations */
+	UNIT_ORDER_MEMORY = 20,         /* memory map, dtb window; at reset: image and tree */
+	UNIT_ORDER_VCPUS = 30,          /* vCPUs on their CPUs; at reset: spin table */
+	UNIT_ORDER_VPIC = 40,           /* virtual PIC: per-vCPU pending and in-service bits */
+	UNIT_ORDER_IOMMU = 50,          /* DMA back ends (init), the partition's DMA domain */
+	UNIT_ORDER_VPCI = 60,           /* emulated PCI host controller */
+	UNIT_ORDER_BYTE_CHANS = 70,     /* byte channels (init), their handles, the console's */
+	UNIT_ORDER_MANAGER = 80,        /* managed-partition handles, state-change doorbells */
+	UNIT_ORDER_BYTE_CHAN_IRQS = 90, /* byte channels' interrupts (from the table's top) */
+	UNIT_ORDER_DEVICES = 100,       /* assigned devices (handles, interrupts, DMA, PCI) */
+	UNIT_ORDER_DEVICE_HCALL = 110,  /* rejected device hypercalls */
+	UNIT_ORDER_WATCHDOG = 120,      /* the partition's watchdog */
+	UNIT_ORDER_STATS = 130,         /* fault and hypercall counters */
+	UNIT_ORDER_ERRMGR = 140,        /* the error manager's handle and doorbell */
 };
 
 /* What creation works from: the hardware tree, the config blob and the validated config. */
@@ -75,13 +75,13 @@ struct unit {
 };
 
 /* A unit's per-partition storage: a static array of PART_MAX elements. */
-#define UNIT_SLOTS(array)	.slots = (array), .slot_size = sizeof((array)[0])
+#define UNIT_SLOTS(array) .slots = (array), .slot_size = sizeof((array)[0])
 
 /* Define name##_unit and register it in the hv_units section (the framework finds every
  * unit there and sorts them by order; link.ld keeps the section). */
-#define DEFINE_UNIT(name_, ...)							\
-	const struct unit name_##_unit = { .name = #name_, __VA_ARGS__ };		\
-	static const struct unit *const name_##_unit_entry				\
+#define DEFINE_UNIT(name_, ...)                                           \
+	const struct unit name_##_unit = { .name = #name_, __VA_ARGS__ }; \
+	static const struct unit *const name_##_unit_entry                \
 		__attribute__((used, section("hv_units"))) = &name_##_unit
 
 /* p's slot of u (p->id is 1..PART_MAX). */

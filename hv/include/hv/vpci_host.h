@@ -10,14 +10,14 @@ struct partition;
 
 /* Guest-physical page of the emulated controller registers (QEMU ppce500's own address of
  * pci@fe0008000, so a guest tree reads like the board's). */
-#define VPCI_HOST_GPA		0xfe0008000ull
-#define VPCI_HOST_SIZE		0x1000u
+#define VPCI_HOST_GPA  0xfe0008000ull
+#define VPCI_HOST_SIZE 0x1000u
 
 /* One assigned function as the guest tree's interrupt-map names it. */
 struct vpci_intx {
-	uint32_t devfn;			/* device << 3 | function on bus 0 */
-	uint32_t pin;			/* 1 = INTA .. 4 = INTD */
-	uint32_t handle, sense;		/* hv-pic specifier */
+	uint32_t devfn;         /* device << 3 | function on bus 0 */
+	uint32_t pin;           /* 1 = INTA .. 4 = INTD */
+	uint32_t handle, sense; /* hv-pic specifier */
 };
 
 /* Map the emulated controller into p (once, at its first PCI function's setup). 0 or a

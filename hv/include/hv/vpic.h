@@ -11,30 +11,30 @@
 #include <hv/device_desc.h>
 #include <hv/handle.h>
 
-#define VPIC_SPURIOUS		0xffffu	/* EV_INT_IACK vector when nothing is pending */
+#define VPIC_SPURIOUS 0xffffu /* EV_INT_IACK vector when nothing is pending */
 
 /* EV_INT_SET_CONFIG config word (Linux asm/ehv_pic.h EHV_PIC_VECPRI_*) */
-#define VPIC_CONFIG_POSITIVE	0x1u	/* active high / rising edge */
-#define VPIC_CONFIG_LEVEL	0x2u	/* level sensitive */
+#define VPIC_CONFIG_POSITIVE 0x1u /* active high / rising edge */
+#define VPIC_CONFIG_LEVEL    0x2u /* level sensitive */
 
 struct partition;
 struct vcpu;
 
 /* One interrupt source given to a partition. */
 struct vpic_irq {
-	struct handle handle;		/* HANDLE_IRQ, obj = this */
+	struct handle handle; /* HANDLE_IRQ, obj = this */
 	struct partition *part;
-	uint32_t handle_nr;		/* its number in the partition's table */
-	uint32_t src;			/* source number at the physical controller */
-	uint32_t sense;			/* device-tree sense cell (kept at the controller) */
-	uint32_t config;		/* VPIC_CONFIG_* as the guest last set it */
-	uint32_t priority;		/* 0 (never delivered) .. 15 */
-	uint32_t dest;			/* target vCPU index */
-	bool guest_masked;		/* EV_INT_SET_MASK state (starts masked) */
-	bool routed;			/* the physical controller accepted it */
-	bool level;			/* software source with a line level (byte channels) */
-	bool asserted;			/* its line: set by vpic_soft_level(), kept at resets */
-	bool dormant;			/* a standby owner's copy of a claimable device's
+	uint32_t handle_nr; /* its number in the partition's table */
+	uint32_t src;       /* source number at the physical controller */
+	uint32_t sense;     /* device-tree sense cell (kept at the controller) */
+	uint32_t config;    /* VPIC_CONFIG_* as the guest last set it */
+	uint32_t priority;  /* 0 (never delivered) .. 15 */
+	uint32_t dest;      /* target vCPU index */
+	bool guest_masked;  /* EV_INT_SET_MASK state (starts masked) */
+	bool routed;        /* the physical controller accepted it */
+	bool level;         /* software source with a line level (byte channels) */
+	bool asserted;      /* its line: set by vpic_soft_level(), kept at resets */
+	bool dormant;       /* a standby owner's copy of a claimable device's
 					 * source: never routed here until a claim moves it */
 };
 
@@ -61,8 +61,8 @@ void vpic_soft_raise(struct vpic_irq *q);
 void vpic_soft_level(struct vpic_irq *q, bool asserted);
 
 /* The EV_INT interrupt specifier sense cell for a source (ehv_pic's map: 0 edge, 2 level). */
-#define VPIC_SENSE_EDGE		0u
-#define VPIC_SENSE_LEVEL	2u
+#define VPIC_SENSE_EDGE  0u
+#define VPIC_SENSE_LEVEL 2u
 
 /* The vpic interrupt behind handle n of p, or NULL. */
 struct vpic_irq *vpic_irq_get(struct partition *p, unsigned long n);

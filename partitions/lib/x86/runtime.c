@@ -9,12 +9,12 @@
 #include <bulkhead/hcall.h>
 #include "runtime.h"
 
-#define FDT_MAGIC	0xd00dfeedu
-#define FDT_BEGIN_NODE	1
-#define FDT_END_NODE	2
-#define FDT_PROP	3
-#define FDT_NOP		4
-#define FDT_END		9
+#define FDT_MAGIC      0xd00dfeedu
+#define FDT_BEGIN_NODE 1
+#define FDT_END_NODE   2
+#define FDT_PROP       3
+#define FDT_NOP        4
+#define FDT_END        9
 
 uint32_t x86_hcall(uint32_t token, uint32_t regs[6]);
 
@@ -45,8 +45,8 @@ static int streq(const char *a, const char *b)
 	return *a == *b;
 }
 
-#define PATH_MAX_LEN	128
-#define DEPTH_MAX	16
+#define PATH_MAX_LEN 128
+#define DEPTH_MAX    16
 
 /* Property name of the node at path ("/chosen", "/cpus/cpu@1") and its length, or NULL. */
 const void *guest_prop(const char *path, const char *name, uint32_t *len)
@@ -73,7 +73,7 @@ const void *guest_prop(const char *path, const char *name, uint32_t *len)
 			if (depth == DEPTH_MAX || l + nl + 2 > PATH_MAX_LEN)
 				return NULL;
 			at[depth++] = l;
-			if (depth > 1) {	/* the root's name is empty: its path is "" */
+			if (depth > 1) { /* the root's name is empty: its path is "" */
 				cur[l] = '/';
 				for (uint32_t i = 0; i <= nl; i++)
 					cur[l + 1 + i] = n[i];
@@ -194,8 +194,9 @@ uint32_t guest_arg(const char *key, uint32_t dflt)
 		if (p + 1 < end && p[0] == '0' && p[1] == 'x')
 			base = 16, p += 2;
 		for (; p < end; p++) {
-			uint32_t d = *p >= '0' && *p <= '9' ? (uint32_t)(*p - '0') :
-				     *p >= 'a' && *p <= 'f' ? (uint32_t)(*p - 'a' + 10) : 99;
+			uint32_t d = *p >= '0' && *p <= '9'   ? (uint32_t)(*p - '0')
+				     : *p >= 'a' && *p <= 'f' ? (uint32_t)(*p - 'a' + 10)
+							      : 99;
 
 			if (d >= base)
 				break;

@@ -5,15 +5,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-void guest_init(const void *fdt);		/* find the console byte channel */
-void guest_puts(const char *s);			/* text to the console */
+void guest_init(const void *fdt); /* find the console byte channel */
+void guest_puts(const char *s);   /* text to the console */
 void guest_put_hex(uint32_t v);
 void guest_put_dec(uint32_t v);
-uint32_t guest_arg(const char *key, uint32_t dflt);	/* key=N in /chosen/bootargs */
+uint32_t guest_arg(const char *key, uint32_t dflt); /* key=N in /chosen/bootargs */
 size_t strlen(const char *s);
 /* Property name of the device-tree node at path ("/cpus/cpu@1"), its length; NULL if none. */
 const void *guest_prop(const char *path, const char *name, uint32_t *len);
-uint32_t be32(const void *p);			/* a big-endian device-tree cell */
+uint32_t be32(const void *p); /* a big-endian device-tree cell */
 /* Serialise console lines between the partition's CPUs. */
 void guest_lock(volatile uint32_t *l);
 void guest_unlock(volatile uint32_t *l);

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BUF_SIZE	(64 * 1024)
+#define BUF_SIZE (64 * 1024)
 
 int main(int argc, char **argv)
 {

@@ -36,8 +36,8 @@
 #include <sys/ioctl.h>
 #include <linux/fsl_hypervisor.h>
 
-#define TAG		"fslhv: "
-#define HANDLES_DIR	"/proc/device-tree/hypervisor/handles"
+#define TAG         "fslhv: "
+#define HANDLES_DIR "/proc/device-tree/hypervisor/handles"
 
 static int dev = -1;
 
@@ -152,8 +152,11 @@ static void cmd_event(uint32_t want, int ms)
 static int cmd_poke(uint32_t h, uint64_t paddr, uint32_t value)
 {
 	struct fsl_hv_ioctl_memcpy m = {
-		.source = (uint32_t)-1, .target = h, .local_vaddr = (uintptr_t)&value,
-		.remote_paddr = paddr, .count = sizeof(value),
+		.source = (uint32_t)-1,
+		.target = h,
+		.local_vaddr = (uintptr_t)&value,
+		.remote_paddr = paddr,
+		.count = sizeof(value),
 	};
 
 	ioctl(dev, FSL_HV_IOCTL_MEMCPY, &m);
@@ -218,7 +221,8 @@ int main(int argc, char **argv)
 	int i = 1;
 
 	if (argc < 2) {
-		printf(TAG "usage: fslhv handles|status|stop|restart|start|poke|doorbell|wait|event ...\n");
+		printf(TAG
+		       "usage: fslhv handles|status|stop|restart|start|poke|doorbell|wait|event ...\n");
 		return 1;
 	}
 	if (!strcmp(argv[1], "handles"))

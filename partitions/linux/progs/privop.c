@@ -16,7 +16,7 @@ int main(int argc, char **argv)
 	printf("privop: executing a privileged instruction\n");
 	fflush(stdout);
 	if (argc > 1 && !strcmp(argv[1], "spr"))
-		__asm__ volatile("mtspr 276, %0" : : "r"(v));	/* SPRG4: supervisor only */
+		__asm__ volatile("mtspr 276, %0" : : "r"(v)); /* SPRG4: supervisor only */
 	else
 		__asm__ volatile("mfmsr %0" : "=r"(v));
 	printf("privop: still running (msr 0x%lx)\n", v);

@@ -38,7 +38,7 @@ static inline void arch_write32(volatile void *addr, uint32_t v)
 
 /* Port I/O: e500mc has none (all I/O is memory-mapped). The platform never describes a
  * port-I/O device here; the accessors exist so that the core's drivers build unchanged. */
-#define ARCH_HAS_PORT_IO	0
+#define ARCH_HAS_PORT_IO 0
 
 static inline uint8_t arch_port_read8(uint16_t port)
 {
@@ -51,7 +51,7 @@ static inline void arch_port_write8(uint16_t port, uint8_t v)
 
 static inline void arch_cpu_relax(void)
 {
-	__asm__ volatile("or 1,1,1" ::: "memory");	/* low-priority hint */
+	__asm__ volatile("or 1,1,1" ::: "memory"); /* low-priority hint */
 }
 
 static inline void arch_mb(void)
@@ -76,7 +76,9 @@ static inline int arch_spin_trylock(arch_spinlock_t *l)
 			 "   bne- 1b\n"
 			 "   isync\n"
 			 "2:"
-			 : "=&r"(old) : "r"(&l->word), "r"(1) : "cr0", "memory");
+			 : "=&r"(old)
+			 : "r"(&l->word), "r"(1)
+			 : "cr0", "memory");
 	return old == 0;
 }
 

@@ -6,7 +6,12 @@
 #include <arch/e500mc.h>
 
 #ifndef __ASSEMBLY__
-#define mfspr(n) ({ unsigned long _v; __asm__ volatile("mfspr %0, %1" : "=r"(_v) : "i"(n)); _v; })
+#define mfspr(n)                                                      \
+	({                                                            \
+		unsigned long _v;                                     \
+		__asm__ volatile("mfspr %0, %1" : "=r"(_v) : "i"(n)); \
+		_v;                                                   \
+	})
 #define mtspr(n, v) __asm__ volatile("mtspr %0, %1" : : "i"(n), "r"(v) : "memory")
 static inline unsigned long mfmsr(void)
 {

@@ -37,7 +37,7 @@ static inline void arch_write32(volatile void *addr, uint32_t v)
 }
 
 /* Port I/O: the legacy devices of a PC (COM1 at 0x3f8, the PIT, CF8/CFC) live there. */
-#define ARCH_HAS_PORT_IO	1
+#define ARCH_HAS_PORT_IO 1
 
 static inline uint8_t arch_port_read8(uint16_t port)
 {

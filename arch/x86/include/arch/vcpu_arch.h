@@ -10,8 +10,8 @@
 #include <arch/arch_inline.h>
 
 struct vcpu_arch {
-	struct trap_frame frame;	/* guest registers (all of them while stopped) */
-	uint64_t entry, arg;		/* where vcpu_arch_reset() said the guest starts */
+	struct trap_frame frame; /* guest registers (all of them while stopped) */
+	uint64_t entry, arg;     /* where vcpu_arch_reset() said the guest starts */
 };
 
 #endif

@@ -14,7 +14,7 @@ struct platform;
 struct vcpu;
 
 struct guest_boot_ops {
-	const char *name;		/* "ePAPR 1.1" */
+	const char *name; /* "ePAPR 1.1" */
 	/* Bytes each secondary vCPU's release area takes at the end of the guest's device-tree
 	 * window (the ePAPR spin table entry). */
 	uint64_t secondary_area;
@@ -36,7 +36,7 @@ extern const struct guest_boot_ops guest_boot;
  * refuses any other with the message not_this. */
 struct arch_elf {
 	uint8_t class, data;
-	const char *not_this;		/* "not a 32-bit big-endian ELF" */
+	const char *not_this; /* "not a 32-bit big-endian ELF" */
 };
 extern const struct arch_elf arch_guest_elf;
 

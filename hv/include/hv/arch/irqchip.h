@@ -10,7 +10,7 @@
 
 struct plat_irqchip;
 
-#define IRQCHIP_NONE	0xffffffffu	/* irqchip_arch_ack(): nothing (spurious) */
+#define IRQCHIP_NONE 0xffffffffu /* irqchip_arch_ack(): nothing (spurious) */
 
 /* Reset the platform's controller c: every source masked. 0 or -HV_ENODEV (c->kind is one the
  * architecture does not drive). Must run on the boot CPU before the secondaries start (it

@@ -16,8 +16,7 @@ static inline uint32_t bh_device_get_info(uint32_t h, struct bh_device_info *i)
 	return hcall(BH_DEVICE_GET_INFO, r);
 }
 
-static inline uint32_t bh_device_get_region_info(uint32_t h, uint32_t idx,
-						 struct bh_region_info *i)
+static inline uint32_t bh_device_get_region_info(uint32_t h, uint32_t idx, struct bh_region_info *i)
 {
 	uint32_t r[8] = { h, idx, (uint32_t)(uintptr_t)i };
 
@@ -26,8 +25,8 @@ static inline uint32_t bh_device_get_region_info(uint32_t h, uint32_t idx,
 
 /* i points at a struct bh_irq_info followed by room for handles; *needed (if not NULL)
  * gets the argsz that holds every handle. */
-static inline uint32_t bh_device_get_irq_info(uint32_t h, uint32_t idx,
-					      struct bh_irq_info *i, uint32_t *needed)
+static inline uint32_t bh_device_get_irq_info(uint32_t h, uint32_t idx, struct bh_irq_info *i,
+					      uint32_t *needed)
 {
 	uint32_t r[8] = { h, idx, (uint32_t)(uintptr_t)i };
 	uint32_t st = hcall(BH_DEVICE_GET_IRQ_INFO, r);
@@ -38,8 +37,8 @@ static inline uint32_t bh_device_get_irq_info(uint32_t h, uint32_t idx,
 }
 
 /* out[0] = bytes needed, out[1] = BH_DT_PROP_*, out[2] = entry index */
-static inline uint32_t bh_device_get_dt_path(uint32_t h, uint32_t kind, uint32_t idx,
-					     char *buf, uint32_t len, uint32_t out[3])
+static inline uint32_t bh_device_get_dt_path(uint32_t h, uint32_t kind, uint32_t idx, char *buf,
+					     uint32_t len, uint32_t out[3])
 {
 	uint32_t r[8] = { h, kind, idx, (uint32_t)(uintptr_t)buf, len };
 	uint32_t st = hcall(BH_DEVICE_GET_DT_PATH, r);
@@ -58,8 +57,7 @@ static inline uint32_t bh_device_reset(uint32_t h, uint32_t probe)
 }
 
 /* ePAPR virtual PIC (EV_INT_*, Linux numbering) */
-static inline uint32_t ev_int_set_config(uint32_t h, uint32_t config, uint32_t prio,
-					 uint32_t dest)
+static inline uint32_t ev_int_set_config(uint32_t h, uint32_t config, uint32_t prio, uint32_t dest)
 {
 	uint32_t r[8] = { h, config, prio, dest };
 

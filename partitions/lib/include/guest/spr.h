@@ -6,6 +6,6 @@
 
 #include <arch/e500mc.h>
 
-#define GUEST_NR_IVORS		16	/* the guest runtime installs IVOR0..15 */
+#define GUEST_NR_IVORS 16 /* the guest runtime installs IVOR0..15 */
 
 #endif

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <guest/guest.h>
 
-#define GUEST_USER_STACK_SIZE	0x2000	/* fn's stack, per CPU */
+#define GUEST_USER_STACK_SIZE 0x2000 /* fn's stack, per CPU */
 
 /* Run fn(arg) in problem state on this CPU's user stack, with the caller's MSR plus PR
  * (MSR[EE] as the caller had it). Returns when fn does `sc` (system call from user mode:

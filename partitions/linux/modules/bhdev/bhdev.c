@@ -21,9 +21,9 @@
 #include <bulkhead/device.h>
 #include <bulkhead/hcall.h>
 
-#define BHDEV_MAX_DEVICES	32
-#define BHDEV_MAX_HANDLES	8
-#define BHDEV_PATH_MAX		256
+#define BHDEV_MAX_DEVICES 32
+#define BHDEV_MAX_HANDLES 8
+#define BHDEV_PATH_MAX    256
 
 /* One call's buffers, in one kmalloc'd block (guest-physical addresses for the hypervisor). */
 struct bhdev_buf {
@@ -164,9 +164,10 @@ static int devices_show(struct seq_file *m, void *unused)
 	u32 h[BHDEV_MAX_DEVICES];
 	int n = 0, i;
 
-	for_each_node_with_property(np, "fsl,hv-device-handle") {
-		if (n < BHDEV_MAX_DEVICES && !of_property_read_u32(np, "fsl,hv-device-handle",
-								   &h[n]))
+	for_each_node_with_property(np, "fsl,hv-device-handle")
+	{
+		if (n < BHDEV_MAX_DEVICES &&
+		    !of_property_read_u32(np, "fsl,hv-device-handle", &h[n]))
 			n++;
 	}
 	sort(h, n, sizeof(h[0]), cmp_u32, NULL);
@@ -186,8 +187,7 @@ static int __init bhdev_init(void)
 	unsigned long o[8];
 
 	/* only Bulkhead answers its own vendor's ABI_VERSION call (another hypervisor: EV_*) */
-	if (!of_find_node_by_path("/hypervisor") ||
-	    bh_call(BH_ABI_VERSION, 0, 0, 0, 0, 0, o)) {
+	if (!of_find_node_by_path("/hypervisor") || bh_call(BH_ABI_VERSION, 0, 0, 0, 0, 0, o)) {
 		pr_info("bhdev: not running on Bulkhead\n");
 		return -ENODEV;
 	}
