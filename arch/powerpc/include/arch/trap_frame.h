@@ -2,22 +2,23 @@
 #ifndef ARCH_TRAP_FRAME_H
 #define ARCH_TRAP_FRAME_H
 
-#define TF_SIZE		176		/* multiple of 16, keeps the ABI stack alignment */
-#define TF_GPR(n)	(8 + 4 * (n))	/* 8 .. 135 */
-#define TF_CR		136
-#define TF_LR		140
-#define TF_CTR		144
-#define TF_XER		148
-#define TF_PC		152		/* SRR0, CSRR0 or MCSRR0, by vector class */
-#define TF_MSR		156		/* SRR1, CSRR1 or MCSRR1 */
-#define TF_ESR		160
-#define TF_DEAR		164
-#define TF_VEC		168		/* IVOR number */
+#define TF_SIZE   176           /* multiple of 16, keeps the ABI stack alignment */
+#define TF_GPR(n) (8 + 4 * (n)) /* 8 .. 135 */
+#define TF_CR     136
+#define TF_LR     140
+#define TF_CTR    144
+#define TF_XER    148
+#define TF_PC     152 /* SRR0, CSRR0 or MCSRR0, by vector class */
+#define TF_MSR    156 /* SRR1, CSRR1 or MCSRR1 */
+#define TF_ESR    160
+#define TF_DEAR   164
+#define TF_VEC    168 /* IVOR number */
 
 #ifdef __ASSEMBLY__
 /* Reload the context saved in the frame at r1 and return to it with rfx (rfi, rfci, rfmci)
  * through the srr0/srr1 pair of that class; r1 is loaded last. Used by the exception return
  * (vectors.S) and the first entry into a guest (guest_entry.S). */
+/* clang-format off */
 	.macro	RETURN srr0, srr1, rfx
 	lwz	r0, TF_PC(r1)
 	mtspr	\srr0, r0
@@ -37,6 +38,7 @@
 	lwz	r1, TF_GPR(1)(r1)
 	\rfx
 	.endm
+/* clang-format on */
 #else
 #include <stdint.h>
 
