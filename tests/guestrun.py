@@ -11,7 +11,7 @@ EDU_QEMU = ["-device", "edu,addr=2.0"]
 
 # A line another CPU's line interrupted ends in a blank (docs/console.md, "One line is one
 # write"); it is shown again whole after that line. Parsers take the whole ones only.
-WHOLE = r"(.*?)(?<! )\r?$"
+WHOLE = r"(.*?)(?<! )\r*\n"
 
 
 def partition_lines(output, label):

@@ -115,7 +115,7 @@ class QemuConsole:
         is there already (an earlier wait, such as wait_ready(), may have read past it) or
         still to come; returns the match on self.output. A line that another CPU's line
         interrupted ends in a blank (docs/console.md) and is shown again whole: never matched."""
-        pat = re.compile(r"(?m)^" + regex + r"(?<! )$")
+        pat = re.compile(r"(?m)^" + regex + r"(?<! )\n")
         m = pat.search(self.output, since)
         while not m:
             self.expect_line(regex, timeout)

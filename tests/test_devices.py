@@ -86,11 +86,11 @@ def boot(qemu, tmp_path):
 
 
 def guest_lines(con, label):
-    return re.findall(r"(?m)^\[" + re.escape(label) + r"\] (.*)$", con.output)
+    return re.findall(r"(?m)^\[" + re.escape(label) + r"\] (.*)\n", con.output)
 
 
 def wait_line(con, regex):
-    m = re.search(r"(?m)^" + regex + r"$", con.output)
+    m = re.search(r"(?m)^" + regex + r"\n", con.output)
     return m or con.expect_line(r"" + regex)
 
 

@@ -28,11 +28,11 @@ def boot(qemu, tmp_path):
 
 
 def guest_lines(con, label):
-    return re.findall(r"(?m)^\[" + re.escape(label) + r"\] (.*)$", con.output)
+    return re.findall(r"(?m)^\[" + re.escape(label) + r"\] (.*)\n", con.output)
 
 
 def wait_line(con, regex):
-    m = re.search(r"(?m)^" + regex + r"$", con.output)
+    m = re.search(r"(?m)^" + regex + r"\n", con.output)
     return m or con.expect_line(regex)
 
 
@@ -89,4 +89,4 @@ def test_pci_function_needs_a_pci_host_bridge(boot):
     con = boot([partition("e", "edu", 1,
                           extra='x { device = "serial0"; pci-function = <2 0>; };')])
     assert re.search(r"(?m)^config: /part-e/x: pci-function: serial0 is not a PCI host "
-                     r"bridge\r?$", con.output), con.output
+                     r"bridge\r*\n", con.output), con.output

@@ -27,12 +27,12 @@ def boot(qemu, tmp_path):
 
 def guest_lines(con, label):
     """What partition label printed on its console, in order (prefix removed)."""
-    return re.findall(r"(?m)^\[" + re.escape(label) + r"\] (.*)$", con.output)
+    return re.findall(r"(?m)^\[" + re.escape(label) + r"\] (.*)\n", con.output)
 
 
 def wait_line(con, regex):
     """A console line matching regex, printed already or still to come."""
-    m = re.search(r"(?m)^" + regex + r"$", con.output)
+    m = re.search(r"(?m)^" + regex + r"\n", con.output)
     return m or con.expect_line(regex)
 
 

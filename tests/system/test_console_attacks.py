@@ -127,7 +127,7 @@ def ring_parts():
 def ring_result(con):
     con.expect_line(DONE)
     m = re.search(r"(?m)^\[att\] ring: max count (\d+) sent a=(\d+) b=(\d+) received "
-                  r"a=(\d+) b=(\d+) other=(\d+)\r?$", con.output)
+                  r"a=(\d+) b=(\d+) other=(\d+)\r*\n", con.output)
     assert m, con.output[-2000:]
     return [int(v) for v in m.groups()]
 
@@ -138,7 +138,7 @@ def test_two_vcpus_sending_on_one_channel_never_overfill_its_ring(qemu, tmp_path
     assert top == 1024, "the ring never got full: the test did not reach the boundary"
     assert sent_a > 0 and sent_b > 0
     assert (got_a, got_b, other) == (sent_a, sent_b, 0)
-    assert re.search(r"(?m)^\[att\] ring: ok\r?$", con.output)
+    assert re.search(r"(?m)^\[att\] ring: ok\r*\n", con.output)
 
 
 # Negative control: a ring that takes bytes past its size (bc-ring-unbounded) is seen: the
@@ -148,7 +148,7 @@ def test_ring_check_fails_when_the_ring_overfills(qemu, tmp_path, hv_test_elf):
     con = boot(qemu, tmp_path, ring_parts(), elf=hv_test_elf, mutate="bc-ring-unbounded")
     top, sent_a, sent_b, got_a, got_b, other = ring_result(con)
     assert top > 1024 or (got_a, got_b, other) != (sent_a, sent_b, 0)
-    assert re.search(r"(?m)^\[att\] ring: bad\r?$", con.output)
+    assert re.search(r"(?m)^\[att\] ring: bad\r*\n", con.output)
 
 
 # --- finding 10: control bytes from a guest -------------------------------------------------
@@ -165,7 +165,7 @@ def ctrl_problems(con):
     raw = con.output
     problems = [f"raw byte {b!r} reached the terminal" for b in ("\x1b", "\x07", "\x7f",
                                                                    "\ufffd") if b in raw]
-    got = re.findall(r"(?m)^\[att\] ((?:ctrl|printable): .*?)\r?$", raw)
+    got = re.findall(r"(?m)^\[att\] ((?:ctrl|printable): .*?)\r*\n", raw)
     if got != CTRL_SHOWN:
         problems.append(f"lines shown: {got!r}")
     if re.search(r"(?m)^partition v: exited", raw):

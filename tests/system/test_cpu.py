@@ -37,7 +37,7 @@ def end_of(con, label="t", since=0, count=1):
 
 
 def lines_of(con, label="t", since=0):
-    return re.findall(rf"(?m)^\[{label}\] (.*?)\r?$", con.output[since:])
+    return re.findall(rf"(?m)^\[{label}\] (.*?)\r*\n", con.output[since:])
 
 
 def bare_lines(test, smp=1):

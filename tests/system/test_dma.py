@@ -43,7 +43,7 @@ CHECKS = [
 
 
 def selftest_lines(out):
-    return re.findall(r"(?m)^dma-selftest: (PASS|FAIL) (.*?)\r?$", out)
+    return re.findall(r"(?m)^dma-selftest: (PASS|FAIL) (.*?)\r*\n", out)
 
 
 # The self-test is test code: only the test image has it (arch/powerpc/test/, mk/hv.mk).
@@ -64,10 +64,10 @@ def test_pci_inbound_window_fence(qemu, path, hv_test_elf):
     assert [what for _, what in results] == CHECKS, out
     failed = [what for verdict, what in results if verdict != "PASS"]
     assert not failed, out
-    assert re.search(r"(?m)^dma-selftest: in flight at quiesce: 0 bytes landed\r?$", out)
+    assert re.search(r"(?m)^dma-selftest: in flight at quiesce: 0 bytes landed\r*\n", out)
     assert re.search(r"(?m)^dma-selftest: reset with DMA in flight: 0 bytes differ from the "
-                     r"scrubbed value\r?$", out)
-    assert re.search(rf"(?m)^dma-selftest: {len(CHECKS)} passed, 0 failed\r?$", out)
+                     r"scrubbed value\r*\n", out)
+    assert re.search(rf"(?m)^dma-selftest: {len(CHECKS)} passed, 0 failed\r*\n", out)
     # The hypervisor carries on normally afterwards.
     assert "hypervisor ready" in out
 
@@ -78,7 +78,7 @@ def test_negative_control_fence_close(qemu, hv_test_elf):
     con = qemu("--direct", "--elf", str(hv_test_elf), "--append", "bulkhead.mutate=fence-close",
                *SELFTEST, *EDU, timeout=TIMEOUT)
     out = con.wait_ready()
-    assert re.search(r"(?m)^dma-selftest: in flight at quiesce: 64 bytes landed\r?$", out), out
+    assert re.search(r"(?m)^dma-selftest: in flight at quiesce: 64 bytes landed\r*\n", out), out
     failed = [what for verdict, what in selftest_lines(out) if verdict == "FAIL"]
     assert failed == ["in flight at quiesce: 0 bytes landed", "disabled again: DMA lands nowhere",
                       "detached: DMA lands nowhere",
@@ -89,7 +89,7 @@ def test_selftest_without_edu_says_why(qemu, hv_test_elf):
     con = qemu("--direct", *image_args("--direct", hv_test_elf), *SELFTEST, timeout=TIMEOUT)
     out = con.wait_ready()
     assert re.search(r"(?m)^dma-selftest: FAIL needs a PCI controller, -device edu and a "
-                     r"partition \(error -\d+\)\r?$", out)
+                     r"partition \(error -\d+\)\r*\n", out)
     assert "PASS" not in out
 
 
@@ -98,7 +98,7 @@ def test_release_image_refuses_selftest(qemu):
     con = qemu("--direct", *SELFTEST, *EDU, timeout=TIMEOUT)
     out = con.wait_ready()
     assert re.search(r"(?m)^bulkhead.selftest: refused, this is a release image "
-                     r"\(test image only\)\r?$", out), out
+                     r"\(test image only\)\r*\n", out), out
     assert "dma-selftest" not in out
     assert "dma: pci@fe0008000: inbound windows closed (PCI DMA fence)" in out
 
@@ -311,7 +311,7 @@ def test_negative_control_stop_dma(qemu, tmp_path, hv_test_elf):
                      "--append", "bulkhead.mutate=stop-dma")
     landed = (r"\[m\] stopped, stop_dma at once: 64 bytes landed after the stop|"
               r"\[a\] before enable: 64 bytes landed")
-    if not re.search(r"(?m)^(?:" + landed + r")\r?$", con.output):
+    if not re.search(r"(?m)^(?:" + landed + r")\r*\n", con.output):
         con.expect_line(r"(?:" + landed + r")", timeout=60)
     # the same steps without the mutation land nothing (test_defer_dma_disable_and_stop_dma)
     assert "[m] stop_dma: status 0" in con.output, con.output

@@ -28,7 +28,7 @@ QEMU_EDUS = ["-device", "edu,addr=2.0,dma_mask=0xffffffff",
 def lines_until(con, done):
     if not re.search(r"(?m)^\[a\] " + done, con.output):
         con.expect_line(r"\[a\] (?:" + done + r"|.*no second.*)", timeout=120)
-    lines = re.findall(r"(?m)^\[a\] (.*?)\r?$", con.output)
+    lines = re.findall(r"(?m)^\[a\] (.*?)\r*\n", con.output)
     return [l for l in lines if l != "exit 0"]
 
 

@@ -29,7 +29,7 @@ PRIVATE = 16 << 20
 
 
 def guest_line(con, regex):
-    m = re.search(r"(?m)^\[s\] " + regex + r"\r?$", con.output)
+    m = re.search(r"(?m)^\[s\] " + regex + r"\r*\n", con.output)
     return m or con.expect_line(r"\[s\] " + regex)
 
 

@@ -15,7 +15,7 @@ def test_edu_interrupts_arrive_at_every_start(boot):
     con.expect_line(r"partition e: exited with code \d+")
     runs = [con.output[:first], con.output[first:]]
     for n, out in enumerate(runs):
-        lines = re.findall(r"(?m)^\[e\] (.*?)\r?$", out)
+        lines = re.findall(r"(?m)^\[e\] (.*?)\r*\n", out)
         assert "PASS: interrupt raised by edu arrives" in lines, (n, lines)
         assert "PASS: factorial-done interrupt arrives" in lines, (n, lines)
         assert "edu: 2 interrupts through the virtual PIC" in lines, (n, lines)

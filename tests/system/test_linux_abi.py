@@ -30,11 +30,11 @@ def boot(qemu, tmp_path, parts, *qemu_args, smp=4, root_update=None, launcher=()
 
 
 def lines_of(con, label):
-    return re.findall(r"(?m)^\[" + re.escape(label) + r"\] (.*?)\r?$", con.output)
+    return re.findall(r"(?m)^\[" + re.escape(label) + r"\] (.*?)\r*\n", con.output)
 
 
 def wait_line(con, regex, timeout=None):
-    m = re.search(r"(?m)^" + regex + r"\r?$", con.output)
+    m = re.search(r"(?m)^" + regex + r"\r*\n", con.output)
     return m or con.expect_line(regex, timeout=timeout)
 
 

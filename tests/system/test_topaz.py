@@ -41,7 +41,7 @@ GPMA = f"""
 
 
 def guest_line(con, label, regex):
-    m = re.search(rf"(?m)^\[{label}\] " + regex + r"\r?$", con.output)
+    m = re.search(rf"(?m)^\[{label}\] " + regex + r"\r*\n", con.output)
     return m or con.expect_line(rf"\[{label}\] " + regex)
 
 
