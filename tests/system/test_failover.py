@@ -48,6 +48,10 @@ def start_standby(con, uart1):
     con.wait_line(r"\[stby\] uart: claimable standby, status disabled")
 
 
+# docs/reliability.md L10 (open): on a quiet machine the holder's UART1 receive stops after the
+# standby's isolation fault, and the claimer's greeting never reaches UART1; passes under load.
+# Not strict: the mark goes with the fix.
+@pytest.mark.xfail(strict=False, reason="L10, docs/reliability.md")
 def test_claim_refused_while_holder_runs_then_moves_device_and_interrupt(qemu, tmp_path, uart1):
     con = boot(qemu, tmp_path, uart1)
     start_standby(con, uart1)
@@ -121,6 +125,10 @@ def boot_unclaimed(qemu, tmp_path, uart1, hv_test_elf=None, mutate=None):
     return con
 
 
+# docs/reliability.md L10 (open): on a quiet machine the holder's UART1 receive stops after the
+# standby's isolation fault, and the claimer's greeting never reaches UART1; passes under load.
+# Not strict: the mark goes with the fix.
+@pytest.mark.xfail(strict=False, reason="L10, docs/reliability.md")
 def test_standby_owner_cannot_touch_the_device_before_claiming(qemu, tmp_path, uart1):
     con = boot_unclaimed(qemu, tmp_path, uart1)
     con.wait_line(r"partition stby: isolation fault on vcpu 0: access to guest physical "
