@@ -122,15 +122,32 @@ class QemuConsole:
             m = pat.search(self.output, since)
         return m
 
+    def wait_quiet(self, regex, since=0, timeout=None):
+        """wait_line(), then the prompt the console writes after that line (docs/console.md:
+        the prompt is shown again after another CPU's line). Once it is there, the console
+        has written everything it had, until someone prints again: a test that needs UART0
+        silent (QEMU ppce500's shared UART interrupt line, docs/devices.md) waits for this
+        after the last line it expects before acting. Only while the shell is idle at its
+        prompt (not in script mode, not inside a command)."""
+        m = self.wait_line(regex, since, timeout)
+        while PROMPT not in self.output[m.end():]:
+            self.expect_exact(PROMPT, timeout)
+        return m
+
     # --- the hypervisor -----------------------------------------------------------------------
     def wait_ready(self, timeout=None):
         """Wait for "hypervisor ready" and the first prompt; returns the boot output. The
-        partitions' lines may come before that prompt (their CPUs run while the shell's is
-        slow, e.g. on a loaded host): they are handed back to the input, so that the next
-        expect still sees them."""
+        partitions' lines may come before that prompt, or even before "hypervisor ready" (their
+        CPUs run while the shell's is slow, e.g. on a loaded host, or a partition faults at
+        once on a quiet one): they are handed back to the input, so that the next expect still
+        sees them (docs/reliability.md L11). Of what came before "hypervisor ready", only the
+        part from the first partition line on ("[name] ..." or "partition ...") is handed
+        back: the boot report before it is no expect's business."""
         self.expect_exact("hypervisor ready", timeout)
+        first = re.search(r"(?m)^(\[|partition )", self.child.before)
+        early = self.child.before[first.start():] if first else ""
         self.expect_exact(PROMPT, timeout)
-        self.child.buffer = self.child.before + self.child.buffer
+        self.child.buffer = early + self.child.before + self.child.buffer
         return self.output
 
     def command(self, line, timeout=None):

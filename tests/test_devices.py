@@ -113,15 +113,16 @@ def test_partition_talks_through_its_uart(boot, uart1):
 def test_partition_receives_through_interrupts(boot, uart1):
     """Issue 11: receive interrupt-driven on the assigned UART1. MPIC source 42 (both UARTs on
     QEMU ppce500) belongs to the partition that owns UART1; the hypervisor's console UART is
-    polled. Input is sent once the guest has said it waits and the console is quiet
-    (docs/devices.md: the console's writes lower the shared line)."""
+    polled. Input is sent once the guest has said it waits and the console is quiet: the
+    prompt after that line is written (docs/devices.md: the console's writes lower the shared
+    line; docs/reliability.md L10)."""
     con, _ = boot([partition("u", "uart", 1, bootargs="irq=1 rx=irq lines=2", extra=UART1)],
                   uart1.qemu_args())
     uart1.read_until("hello from u\r\n")
-    wait_line(con, r"\[u\] uart: waiting for input")
+    con.wait_quiet(r"\[u\] uart: waiting for input")
     uart1.write("ping\n")
     assert "uart: got ping" in uart1.read_until("got ping")
-    wait_line(con, r"\[u\] uart: received 'ping' with \d+ receive interrupts")
+    con.wait_quiet(r"\[u\] uart: received 'ping' with \d+ receive interrupts")
     uart1.write("pong\n")
     assert "uart: got pong" in uart1.read_until("got pong")
     wait_line(con, r"partition u: exited with code 0")

@@ -14,6 +14,9 @@
  * with EV_INVALID_STATE (its holder runs); prints "uart: claimable <state>, status <status>"
  * (the tree's fsl,hv-claimable and status), "uart: claim refused with status N" (the first
  * refusal) and "uart: claimed after N refusals".
+ * go=1: before the greeting, wait (polling) for a line on the UART and print "uart: go". The
+ * test sends it once the hypervisor's console is quiet (see above: a console write lowers
+ * the shared line and a transmit interrupt raised under it is lost).
  * Console lines: "uart: device handle H at 0x<addr>", "uart: greeting sent with N
  * interrupts", "uart: received '<line>'" (rx=irq: "... with N receive interrupts"). Exits 1
  * when no UART was given or a call failed. */
@@ -214,6 +217,14 @@ int main(void)
 		return 1;
 	guest_arg_str("rx", rx, sizeof(rx));
 	rx_irq = use_irq && !strcmp(rx, "irq");
+	if (guest_arg_u64("go", 0)) {
+		printf("uart: waiting for go\n");
+		while (!line_done)
+			drain();
+		line_done = 0;
+		line_len = 0;
+		printf("uart: go\n");
+	}
 	snprintf(buf, sizeof(buf), "uart: hello from %s\r\n", guest_boot.guest_name);
 	if (use_irq) {
 		send_irq(buf);
