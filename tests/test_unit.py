@@ -1,4 +1,5 @@
 """Host unit tests in C (tests/unit/test_*.c), built with ASan+UBSan by mk/host.mk."""
+import os
 import pathlib
 import re
 import subprocess
@@ -63,6 +64,16 @@ def test_iommu():
     partition's memory back and every later start is refused (issue 6)."""
     out = run_unit('test_iommu')
     assert int(out.split(': ')[1].split()[0]) >= 70
+
+
+def test_iommu_negative_control_claim_keeps_dma():
+    """Issue 15: with the claim's DMA move switched off (BULKHEAD_FAKE_MUTATE=claim-keep-dma),
+    test_iommu's claim checks fail: the source stays in the old holder's domain."""
+    r = subprocess.run([str(UNIT / 'test_iommu')], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, 'BULKHEAD_FAKE_MUTATE': 'claim-keep-dma'})
+    assert r.returncode != 0
+    assert re.search(r'test_iommu\.c:\d+: .*iommu_source_find\(IOMMU_SRC_LIODN, -1, LIODN \+ 2\) '
+                     r'== stby', r.stdout + r.stderr), r.stdout + r.stderr
 
 
 def test_vcpu_mask():

@@ -23,8 +23,10 @@ static void lock_claims(void)
 		arch_cpu_relax();
 }
 
-unsigned long claim_from(struct partition *holder, void (*move)(void *ctx), void *ctx)
+unsigned long claim_from(struct partition *holder, int (*move)(void *ctx), void *ctx)
 {
+	int err;
+
 	/* a start or stop in progress holds the lock: the holder is not stopped */
 	if (!arch_spin_trylock(&holder->lock))
 		return EV_INVALID_STATE;
@@ -32,20 +34,25 @@ unsigned long claim_from(struct partition *holder, void (*move)(void *ctx), void
 		arch_spin_unlock(&holder->lock);
 		return EV_INVALID_STATE;
 	}
-	move(ctx);
+	err = move(ctx);
 	arch_spin_unlock(&holder->lock);
-	return EV_SUCCESS;
+	return err ? EV_EIO : EV_SUCCESS;
 }
 
 struct device_move {
 	struct hv_device *from, *to;
 };
 
-static void move_device(void *ctx)
+static int move_device(void *ctx)
 {
 	struct device_move *m = ctx;
+	int err = device_move_holder(m->from, m->to);
 
-	device_move_holder(m->from, m->to);
+	if (err)
+		hv_printf("partition %s: claim of handle %lu refused: its DMA could not be moved "
+			  "(%s)\n",
+			  m->to->part->name, (unsigned long)m->to->desc.handle, hv_strerror(err));
+	return err;
 }
 
 static unsigned long claim_device(struct partition *me, struct hv_device *d)

@@ -155,6 +155,25 @@ int dev_desc_pci_intx(const void *hw, struct dev_desc *d, uint32_t pin)
 	return -HV_EFDT_NOTFOUND;
 }
 
+/* A system-bus device's DMA sources: the PAMU LIODNs its hardware node names (fsl,liodn, one
+ * cell each; Topaz gives the guest one fsl,hv-dma-handle per cell). */
+static int add_liodns(const void *hw, struct dev_desc *d)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(hw, d->hw_node, "fsl,liodn", &len);
+
+	if (!v)
+		return 0;
+	if (len <= 0 || len % 4)
+		return -HV_EFDT_BADVALUE;
+	if ((unsigned int)len / 4 > DEV_MAX_LIODNS)
+		return -HV_EFDT_NOSPACE;
+	d->nr_liodns = (unsigned int)len / 4;
+	for (unsigned int i = 0; i < d->nr_liodns; i++)
+		d->liodn[i] = fdt32_to_cpu(v[i]);
+	return 0;
+}
+
 static int build_pci(const void *hw, const fdt32_t *fn, struct dev_desc *d)
 {
 	d->pci = true;
@@ -191,6 +210,8 @@ int dev_desc_build(const void *hw, const void *cfg_fdt, const struct hv_config *
 	if (fn)
 		return len == 8 ? build_pci(hw, fn, d) : -HV_EFDT_BADVALUE;
 	err = add_regions(hw, d);
+	if (!err)
+		err = add_liodns(hw, d);
 	return err ? err : dev_desc_node_irqs(hw, d);
 }
 
@@ -200,8 +221,8 @@ uint32_t dev_desc_number(struct dev_desc *d, uint32_t first)
 	for (unsigned int i = 0; i < d->nr_irqs; i++)
 		if (d->irq[i].count)
 			d->irq[i].handle = first++;
-	if (d->pci)
-		d->dma_handle = first++;
+	d->dma_handle = first;
+	first += d->pci ? 1 : d->nr_liodns;
 	return first;
 }
 

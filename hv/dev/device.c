@@ -242,15 +242,12 @@ static int map_ranges(struct hv_device *d, const void *hw)
 	return 0;
 }
 
-/* A PCI function's DMA source (issue 6's IOMMU layer): attached disabled unless the config
- * says no-dma-disable, restricted to its config dma-window if it has one; its quiesce turns
- * bus mastering and MSI off first. */
-static int add_dma_source(struct hv_device *d)
+/* The attach arguments every DMA source of d shares: its config dma-window (and sub-windows),
+ * the DMA switches, and whether d's owner holds it (a standby owner's sources stay out of the
+ * hardware until a claim moves them: iommu_source_move()). */
+static struct iommu_attach_args dma_args(const struct hv_device *d)
 {
-	struct iommu_attach_args a = {
-		.kind = IOMMU_SRC_PCI,
-		.id = d->desc.pci_bdf,
-		.unit = d->desc.hw_node,
+	return (struct iommu_attach_args){
 		.window_gpa = d->dma_window.base,
 		.window_size = d->dma_window.size,
 		.sub = d->dma_sub,
@@ -258,15 +255,50 @@ static int add_dma_source(struct hv_device *d)
 		.no_dma_disable = d->no_dma_disable,
 		.defer_dma_disable = d->defer_dma_disable,
 		.no_dma = d->no_dma,
-		.mask = pci_function_quiesce,
-		.master = pci_function_master,
-		.ctx = pci_function_ctx(&d->desc),
+		.standby = !d->holder,
 	};
-	int h = iommu_device_attach_args(d->part, &a);
+}
 
+/* A PCI function's DMA source (issue 6's IOMMU layer): attached disabled unless the config
+ * says no-dma-disable, restricted to its config dma-window if it has one; its quiesce turns
+ * bus mastering and MSI off first. */
+static int add_dma_source(struct hv_device *d)
+{
+	struct iommu_attach_args a = dma_args(d);
+	int h;
+
+	a.kind = IOMMU_SRC_PCI;
+	a.id = d->desc.pci_bdf;
+	a.unit = d->desc.hw_node;
+	a.mask = pci_function_quiesce;
+	a.master = pci_function_master;
+	a.ctx = pci_function_ctx(&d->desc);
+	h = iommu_device_attach_args(d->part, &a);
 	if (h < 0)
 		return h;
 	d->desc.dma_handle = (uint32_t)h;
+	return 0;
+}
+
+/* A system-bus device's DMA sources: one per LIODN of its node (fsl,liodn), behind the PAMU
+ * (one table: unit -1). No mask hook: the device has no bus-master switch of its own; the
+ * PAMU entry is the fence. Handles follow each other (dev_desc_number()). */
+static int add_liodn_sources(struct hv_device *d)
+{
+	struct iommu_attach_args a = dma_args(d);
+
+	a.kind = IOMMU_SRC_LIODN;
+	a.unit = -1;
+	for (unsigned int i = 0; i < d->desc.nr_liodns; i++) {
+		int h;
+
+		a.id = d->desc.liodn[i];
+		h = iommu_device_attach_args(d->part, &a);
+		if (h < 0)
+			return h;
+		if (i == 0)
+			d->desc.dma_handle = (uint32_t)h;
+	}
 	return 0;
 }
 
@@ -289,7 +321,7 @@ static int add_handles(struct hv_device *d)
 			return ih;
 		d->desc.irq[i].handle = (uint32_t)ih;
 	}
-	return d->desc.pci ? add_dma_source(d) : 0;
+	return d->desc.pci ? add_dma_source(d) : add_liodn_sources(d);
 }
 
 /* The device's dma-window and, when it has sub-windows, the ranges its dma-subwindow nodes
@@ -448,8 +480,31 @@ static void set_holder(struct hv_device *d, bool on)
 	arch_mb();
 }
 
-void device_move_holder(struct hv_device *from, struct hv_device *to)
+/* The DMA sources go first (the step that can fail: a back end that cannot attach the
+ * claimer's domain); one that fails is given back with those moved before it, and the claim
+ * fails with nothing else moved. */
+static int move_dma(struct hv_device *from, struct hv_device *to)
 {
+	unsigned int n = from->desc.pci ? 1 : from->desc.nr_liodns, i;
+	int err = 0;
+
+	for (i = 0; i < n && !err; i++)
+		err = iommu_source_move(iommu_source_get(from->part, from->desc.dma_handle + i),
+					iommu_source_get(to->part, to->desc.dma_handle + i));
+	if (err)
+		while (--i > 0)
+			iommu_source_move(
+				iommu_source_get(to->part, to->desc.dma_handle + i - 1),
+				iommu_source_get(from->part, from->desc.dma_handle + i - 1));
+	return err;
+}
+
+int device_move_holder(struct hv_device *from, struct hv_device *to)
+{
+	int err = move_dma(from, to);
+
+	if (err)
+		return err;
 	set_holder(from, false);
 	for (unsigned int i = 0; i < to->desc.nr_irqs; i++) {
 		struct vpic_irq *a = vpic_irq_get(from->part, from->desc.irq[i].handle);
@@ -461,6 +516,7 @@ void device_move_holder(struct hv_device *from, struct hv_device *to)
 	set_holder(to, true);
 	claim_tree_update(from);
 	claim_tree_update(to);
+	return 0;
 }
 
 /* ---- guest tree ---- */
@@ -576,6 +632,8 @@ static int add_device_node(void *fdt, const struct hv_device *d, const void *hw,
 	}
 	TRY(node);
 	FDT_TRY(fdt_setprop_u32(fdt, node, "fsl,hv-device-handle", dd->handle));
+	for (unsigned int i = 0; i < dd->nr_liodns; i++)
+		FDT_TRY(fdt_appendprop_u32(fdt, node, "fsl,hv-dma-handle", dd->dma_handle + i));
 	if (d->claimable != CFG_CLAIM_NONE)
 		TRY(claim_props(fdt, node, d->holder));
 	for (unsigned int i = 0; i < dd->nr_irqs; i++) {

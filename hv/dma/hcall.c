@@ -17,7 +17,8 @@ static unsigned long status_of(int err)
 		{ -HV_EBUSY, EV_CONFIG },  /* shares a fence with another's source */
 		{ -HV_ENOSPC, EV_CONFIG }, /* the domain does not fit the windows */
 		{ -HV_ENODEV, EV_ENODEV },
-		{ -HV_EPERM, EV_EPERM }, /* the config says no DMA (no-dma) */
+		{ -HV_EPERM, EV_EPERM },          /* the config says no DMA (no-dma) */
+		{ -HV_EAGAIN, EV_INVALID_STATE }, /* on standby: FH_CLAIM_DEVICE first */
 	};
 
 	return hv_err_to_ev(err, map, sizeof(map) / sizeof(map[0]), EV_EIO);

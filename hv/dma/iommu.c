@@ -188,7 +188,9 @@ static const char *kind_name(enum iommu_src_kind k)
 
 static const char *owner_name(const struct iommu_source *s)
 {
-	return s->dom && s->dom->part ? s->dom->part->name : "-";
+	const struct iommu_domain *d = s->dom ? s->dom : s->home;
+
+	return d && d->part ? d->part->name : "-";
 }
 
 int iommu_attach(struct iommu_source *s, struct iommu_domain *d)
@@ -222,6 +224,8 @@ void iommu_detach(struct iommu_source *s)
 
 int iommu_enable(struct iommu_source *s)
 {
+	if (s->standby)
+		return -HV_EAGAIN;
 	if (!s->dom)
 		return -HV_ENODEV;
 	/* the test image's "enable-race" looks outside the lock, as before issue 12 #6 */
@@ -232,6 +236,8 @@ int iommu_enable(struct iommu_source *s)
 
 int iommu_disable(struct iommu_source *s)
 {
+	if (s->standby)
+		return -HV_EAGAIN;
 	return s->dom ? set_enabled(s, false) : -HV_ENODEV;
 }
 
@@ -275,6 +281,8 @@ static int source_prereset(struct handle *h)
 {
 	struct iommu_source *s = h->obj;
 
+	if (s->standby)
+		return 0; /* not its owner's: the holder's device, its mask hook included */
 	if (s->defer && s->dom && s->enabled) {
 		s->deferred = true;
 		return 0;
@@ -374,7 +382,7 @@ int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args
 	struct iommu_source *s;
 	int err, h;
 
-	if (iommu_source_find(a->kind, a->unit, a->id))
+	if (!a->standby && iommu_source_find(a->kind, a->unit, a->id))
 		return -HV_EBUSY;
 	s = source_alloc();
 	if (!s)
@@ -390,7 +398,9 @@ int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args
 				    .no_dma = a->no_dma };
 	s->handle = (struct handle){ .type = HANDLE_DMA, .ops = &source_ops, .obj = s };
 	d = domain_for(p, a, s);
-	err = d ? iommu_attach(s, d) : -HV_EINVAL;
+	s->home = d;
+	s->standby = a->standby;
+	err = !d ? -HV_EINVAL : a->standby ? 0 : iommu_attach(s, d);
 	if (err) {
 		hv_printf("partition %s: dma %s 0x%x cannot be attached (error %d)\n", p->name,
 			  kind_name(a->kind), (unsigned int)a->id, err);
@@ -405,6 +415,32 @@ int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args
 	return h;
 }
 
+int iommu_source_move(struct iommu_source *from, struct iommu_source *to)
+{
+	int err;
+
+	if (hv_mutated("claim-keep-dma"))
+		return 0; /* negative control: the source stays in the old holder's domain */
+	if (!from || !to || from->standby || !to->standby || from->kind != to->kind ||
+	    from->unit != to->unit || from->id != to->id)
+		return -HV_EINVAL;
+	from->deferred = false;
+	err = iommu_quiesce(from); /* a deferred stop left it open; else it is closed already */
+	if (err)
+		return err;
+	iommu_detach(from);
+	from->standby = true;
+	to->standby = false;
+	err = iommu_attach(to, to->home);
+	if (!err)
+		return 0;
+	to->standby = true; /* give it back, disabled, to the holder the claim did not replace */
+	from->standby = false;
+	iommu_attach(from, from->home);
+	iommu_disable(from);
+	return err;
+}
+
 void iommu_show(const struct partition *p)
 {
 	unsigned int n = 0;
@@ -412,21 +448,22 @@ void iommu_show(const struct partition *p)
 	for (int i = 0; i < IOMMU_MAX_SOURCES; i++) {
 		const struct iommu_source *s = &sources[i];
 
-		if (!source_used[i] || !s->dom || (p && s->dom->part != p))
+		if (!source_used[i] || !s->home || (p && s->home->part != p))
 			continue;
 		n++;
 		hv_printf("%-8s %-5s 0x%04x  %-8s faults %u\n", owner_name(s), kind_name(s->kind),
 			  (unsigned int)s->id,
-			  s->deferred  ? "deferred"
-			  : s->enabled ? "enabled"
-				       : "disabled",
+			  s->standby    ? "standby"
+			  : s->deferred ? "deferred"
+			  : s->enabled  ? "enabled"
+					: "disabled",
 			  (unsigned int)s->faults);
-		for (unsigned int w = 0; w < s->dom->nr_windows; w++)
-			hv_printf(
-				"         window guest 0x%09llx-0x%09llx -> host 0x%09llx\n",
-				(unsigned long long)s->dom->win[w].gpa,
-				(unsigned long long)(s->dom->win[w].gpa + s->dom->win[w].size - 1),
-				(unsigned long long)s->dom->win[w].hpa);
+		for (unsigned int w = 0; w < s->home->nr_windows; w++)
+			hv_printf("         window guest 0x%09llx-0x%09llx -> host 0x%09llx\n",
+				  (unsigned long long)s->home->win[w].gpa,
+				  (unsigned long long)(s->home->win[w].gpa + s->home->win[w].size -
+						       1),
+				  (unsigned long long)s->home->win[w].hpa);
 	}
 	if (!n)
 		hv_printf("no DMA sources%s\n", p ? " in this partition" : "");
@@ -435,8 +472,8 @@ void iommu_show(const struct partition *p)
 struct iommu_source *iommu_source_find(enum iommu_src_kind kind, int unit, uint32_t id)
 {
 	for (int i = 0; i < IOMMU_MAX_SOURCES; i++)
-		if (source_used[i] && sources[i].kind == kind && sources[i].unit == unit &&
-		    sources[i].id == id)
+		if (source_used[i] && !sources[i].standby && sources[i].kind == kind &&
+		    sources[i].unit == unit && sources[i].id == id)
 			return &sources[i];
 	return NULL;
 }
@@ -478,7 +515,7 @@ uint32_t iommu_fault_total(const struct partition *p)
 	uint32_t n = 0;
 
 	for (int i = 0; i < IOMMU_MAX_SOURCES; i++)
-		if (source_used[i] && sources[i].dom && sources[i].dom->part == p)
+		if (source_used[i] && sources[i].home && sources[i].home->part == p)
 			n += sources[i].faults;
 	return n;
 }
@@ -501,7 +538,7 @@ static void iommu_unit_destroy(struct partition *p)
 	for (int i = 0; i < IOMMU_MAX_SOURCES; i++) {
 		struct iommu_source *s = &sources[i];
 
-		if (source_used[i] && s->dom && s->dom->part == p) {
+		if (source_used[i] && s->home && s->home->part == p) {
 			iommu_detach(s);
 			source_free(s);
 		}

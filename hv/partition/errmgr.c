@@ -234,7 +234,7 @@ struct mgr_move {
 	struct errmgr *from, *to;
 };
 
-static void move_mgr(void *ctx)
+static int move_mgr(void *ctx)
 {
 	struct mgr_move *m = ctx;
 
@@ -250,6 +250,7 @@ static void move_mgr(void *ctx)
 	arch_spin_unlock(&errq_lock);
 	if (waiting)
 		vpic_soft_raise(m->to->doorbell);
+	return 0;
 }
 
 unsigned long errmgr_claim(struct partition *me, struct handle *h)

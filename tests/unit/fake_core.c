@@ -127,9 +127,13 @@ int iommu_arch_selftest(const struct platform *plat)
 	return 0;
 }
 
+/* The test image's mutation switches (hv/core/mutate.c): here BULKHEAD_FAKE_MUTATE names the
+ * one that is on, so that tests/test_unit.py can run a unit test as its negative control. */
 bool hv_mutated(const char *what)
 {
-	return false;
+	const char *on = getenv("BULKHEAD_FAKE_MUTATE");
+
+	return on && !strcmp(on, what);
 }
 
 int bootargs_get(const struct platform *plat, const char *key, char *val, size_t len)
@@ -235,12 +239,11 @@ const void *device_hw_tree(void)
 	return NULL;
 }
 
-unsigned long claim_from(struct partition *holder, void (*move)(void *ctx), void *ctx)
+unsigned long claim_from(struct partition *holder, int (*move)(void *ctx), void *ctx)
 {
 	if (holder->state != PART_STOPPED)
 		return EV_INVALID_STATE;
-	move(ctx);
-	return EV_SUCCESS;
+	return move(ctx) ? EV_EIO : EV_SUCCESS;
 }
 
 /* ---- CPUs: the test runs as physical CPU 0, outside any vCPU ---- */

@@ -23,7 +23,7 @@ static void u32s(void *fdt, const char *name, const uint32_t *v, int n)
 	     sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4)
 
 /* QEMU ppce500-like: soc bus, two UARTs on MPIC 42, a page-sized device on 47, the MPIC
- * (phandle 1), a PCI host bridge with an interrupt-map for devices 1 and 2. */
+ * (phandle 1; the page-sized device has two LIODNs), a PCI host bridge with an interrupt-map for devices 1 and 2. */
 static void *board(void)
 {
 	fdt_create(hw, sizeof(hw));
@@ -43,6 +43,7 @@ static void *board(void)
 	fdt_begin_node(hw, "gpio@ff000");
 	PROP(hw, "reg", 0xff000, 0x1000);
 	PROP(hw, "interrupts", 47, 1, 48, 0);
+	PROP(hw, "fsl,liodn", 0x10, 0x11); /* two DMA sources behind a PAMU (issue 15) */
 	fdt_end_node(hw);
 	fdt_begin_node(hw, "pic@40000");
 	fdt_property(hw, "interrupt-controller", NULL, 0);
@@ -144,8 +145,13 @@ static void test_page_device_and_numbering(void)
 	CHECK_EQ(b.irq[0].flags, BH_IRQ_FLAG_LEVEL | BH_IRQ_FLAG_ACTIVE_LOW |
 					 BH_IRQ_FLAG_MASKABLE); /* sense 1: low level */
 	CHECK_EQ(b.irq[1].flags, BH_IRQ_FLAG_MASKABLE);         /* sense 0: rising edge */
+	CHECK_EQ(b.nr_liodns, 2);
+	CHECK_EQ(b.liodn[0], 0x10);
+	CHECK_EQ(b.liodn[1], 0x11);
+	CHECK_EQ(a.nr_liodns, 0);
 	CHECK_EQ(dev_desc_build(hw, cfgt, &cfg, 2, &c), 0);
-	/* the console channel is handle 0; then device, its irqs, (PCI) its DMA source */
+	/* the console channel is handle 0; then device, its irqs, its DMA sources (PCI: one;
+	 * system bus: one per LIODN) */
 	next = dev_desc_first_handle(&cfg, 0);
 	CHECK_EQ(next, 1);
 	next = dev_desc_number(&a, next);
@@ -155,10 +161,11 @@ static void test_page_device_and_numbering(void)
 	CHECK_EQ(a.irq[0].handle, 2);
 	CHECK_EQ(b.handle, 3);
 	CHECK_EQ(b.irq[1].handle, 5);
-	CHECK_EQ(c.handle, 6);
-	CHECK_EQ(c.irq[0].handle, 7);
-	CHECK_EQ(c.dma_handle, 8);
-	CHECK_EQ(next, 9);
+	CHECK_EQ(b.dma_handle, 6); /* and 7 */
+	CHECK_EQ(c.handle, 8);
+	CHECK_EQ(c.irq[0].handle, 9);
+	CHECK_EQ(c.dma_handle, 10);
+	CHECK_EQ(next, 11);
 }
 
 static void test_pci_function(void)

@@ -11,6 +11,8 @@
  *    doorbell rings; FH_ERR_GET_INFO gives the records in order to p1 only (peek keeps one);
  *  - issue 15: a sub-windowed dma-window (Topaz subwindow-count) gives the source a domain of
  *    its dma-subwindows' ranges only (clipped to the partition's memory);
+ *  - issue 15: a claim moves a claimable device's DMA source from the stopped holder to the
+ *    standby owner (test_claim_move; BULKHEAD_FAKE_MUTATE=claim-keep-dma fails it);
  *  - issue 12, finding 6: two threads (two vCPUs of one partition) enabling one source at once
  *    count one enable, so one disable (FH_DMA_DISABLE or a stop's quiesce) closes the fence. */
 #include <pthread.h>
@@ -373,6 +375,47 @@ static void test_subwindow_domain(struct partition *p1)
 	CHECK_EQ(s->dom->win[1].hpa, 0x10000000 + 24 * MIB);
 }
 
+/* Issue 15: a claimable device's LIODN, held by p0 and on standby in p1. The standby source
+ * stays out of the hardware (no attach; enable refused with -HV_EAGAIN; the back ends' lookup
+ * finds the holder's). A claim's move quiesces p0's (left open here, as by a defer-dma-disable
+ * stop), detaches it, and attaches p1's to p1's own memory, disabled: the back ends now find
+ * p1's source, p1 may enable it and p0 may not; a second move from the old holder is refused.
+ * Run with BULKHEAD_FAKE_MUTATE=claim-keep-dma (tests/test_unit.py: negative control), the
+ * source stays with p0 and this test fails. */
+static void test_claim_move(struct partition *p0, struct partition *p1)
+{
+	struct iommu_attach_args a = { .kind = IOMMU_SRC_LIODN, .id = LIODN + 2, .unit = -1 };
+	struct iommu_source *held, *stby;
+	int h0, h1;
+
+	fake_clear();
+	h0 = iommu_device_attach_args(p0, &a);
+	a.standby = true;
+	h1 = iommu_device_attach_args(p1, &a);
+	CHECK(h0 >= 0 && h1 >= 0);
+	if (h0 < 0 || h1 < 0)
+		return;
+	held = iommu_source_get(p0, (unsigned long)h0);
+	stby = iommu_source_get(p1, (unsigned long)h1);
+	CHECK(!strcmp(fake.calls, "attach")); /* the holder's only */
+	CHECK(iommu_source_find(IOMMU_SRC_LIODN, -1, LIODN + 2) == held);
+	CHECK_EQ(iommu_enable(stby), -HV_EAGAIN);
+	CHECK_EQ(iommu_disable(stby), -HV_EAGAIN);
+	CHECK_EQ(iommu_enable(held), 0);
+
+	fake_clear();
+	CHECK_EQ(iommu_source_move(held, stby), 0);
+	CHECK(!strcmp(fake.calls, "disable,wait,disable,detach,attach"));
+	CHECK(iommu_source_find(IOMMU_SRC_LIODN, -1, LIODN + 2) == stby);
+	CHECK(stby->dom && stby->dom->part == p1 && !stby->enabled);
+	CHECK(stby->dom && stby->dom->win[0].hpa == 0x10000000 + 16 * MIB);
+	CHECK(!held->dom && held->standby);
+	CHECK_EQ(iommu_enable(held), -HV_EAGAIN);
+	CHECK_EQ(iommu_enable(stby), 0);
+	CHECK_EQ(iommu_source_move(held, stby), -HV_EINVAL);
+	CHECK_EQ(iommu_disable(stby), 0);
+}
+
 int main(void)
 {
 	struct partition *p0 = &partitions[0], *p1 = &partitions[1];
@@ -393,5 +436,6 @@ int main(void)
 	test_generic_failure();
 	test_enable_race(p0);
 	test_subwindow_domain(p1);
+	test_claim_move(p0, p1);
 	return unit_done("test_iommu");
 }

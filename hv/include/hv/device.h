@@ -34,9 +34,10 @@ struct hv_device *device_get(struct partition *p, unsigned long n);
  * NULL. */
 struct hv_device *device_holder_of(const struct hv_device *d);
 
-/* FH_CLAIM_DEVICE (hv/dev/claim.c): d's registers and interrupts go from the holder (its
- * partition stopped) to d's partition. */
-void device_move_holder(struct hv_device *from, struct hv_device *to);
+/* FH_CLAIM_DEVICE (hv/dev/claim.c): the device's DMA sources, registers and interrupts go
+ * from the holder (its partition stopped) to to's partition. 0, or the DMA move's error
+ * (iommu_source_move()): then nothing moved. */
+int device_move_holder(struct hv_device *from, struct hv_device *to);
 
 /* The hardware tree the devices were built from (NULL before a config is loaded). */
 const void *device_hw_tree(void);

@@ -14,6 +14,7 @@
 
 #define DEV_MAX_REGIONS 8
 #define DEV_MAX_IRQS    8
+#define DEV_MAX_LIODNS  4 /* fsl,liodn cells of one system-bus device (FMan has 3) */
 #define DEV_PAGE_SIZE   0x1000ull
 
 /* One MMIO region: a reg entry translated through the parents' ranges. */
@@ -38,14 +39,17 @@ struct dev_irq {
 
 /* A device as one partition sees it. */
 struct dev_desc {
-	int cfg_index;       /* index into cfg->device[] */
-	int hw_node;         /* node in the hardware tree */
-	int owner;           /* partition index */
-	uint32_t flags;      /* BH_DEVICE_FLAG_* */
-	uint32_t handle;     /* the guest's device handle */
-	bool pci;            /* a PCI function of the host bridge hw_node */
-	uint32_t pci_bdf;    /* bus << 8 | device << 3 | function */
-	uint32_t dma_handle; /* PCI: the guest's fsl,hv-dma-handle */
+	int cfg_index;          /* index into cfg->device[] */
+	int hw_node;            /* node in the hardware tree */
+	int owner;              /* partition index */
+	uint32_t flags;         /* BH_DEVICE_FLAG_* */
+	uint32_t handle;        /* the guest's device handle */
+	bool pci;               /* a PCI function of the host bridge hw_node */
+	uint32_t pci_bdf;       /* bus << 8 | device << 3 | function */
+	uint32_t dma_handle;    /* the guest's (first) fsl,hv-dma-handle: PCI one, else one per
+			      * LIODN, consecutive */
+	unsigned int nr_liodns; /* system bus: the hardware node's fsl,liodn cells */
+	uint32_t liodn[DEV_MAX_LIODNS]; /*   (its DMA sources behind a PAMU) */
 	unsigned int nr_regions, nr_irqs;
 	struct dev_region region[DEV_MAX_REGIONS];
 	struct dev_irq irq[DEV_MAX_IRQS];

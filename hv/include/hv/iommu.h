@@ -62,14 +62,16 @@ typedef void (*iommu_master_fn)(void *ctx, bool on);
 struct iommu_source {
 	struct handle handle; /* HANDLE_DMA, obj = this */
 	enum iommu_src_kind kind;
-	uint32_t id;              /* LIODN or requester id */
-	int unit;                 /* hardware tree offset of the IOMMU or PCI controller */
-	struct iommu_domain *dom; /* NULL when detached */
-	bool enabled;             /* DMA allowed now */
-	bool no_dma_disable;      /* config: enabled from the start, never by the guest */
-	bool defer;               /* config: its partition's defer-dma-disable */
-	bool deferred;            /* stopped with DMA left as it was: quiesce pending */
-	bool no_dma;              /* config no-dma: enable refused (-HV_EPERM) */
+	uint32_t id;               /* LIODN or requester id */
+	int unit;                  /* hardware tree offset of the IOMMU or PCI controller */
+	struct iommu_domain *dom;  /* NULL when detached */
+	struct iommu_domain *home; /* its partition's domain for it (attached while it holds) */
+	bool standby;              /* a claimable device on standby: not in the hardware */
+	bool enabled;              /* DMA allowed now */
+	bool no_dma_disable;       /* config: enabled from the start, never by the guest */
+	bool defer;                /* config: its partition's defer-dma-disable */
+	bool deferred;             /* stopped with DMA left as it was: quiesce pending */
+	bool no_dma;               /* config no-dma: enable refused (-HV_EPERM) */
 	iommu_mask_fn mask;
 	iommu_master_fn master; /* bus mastering follows enabled (may be NULL) */
 	void *mask_ctx;         /* for mask and master */
@@ -108,6 +110,8 @@ struct iommu_attach_args {
 	bool no_dma_disable;    /* device's or partition's no-dma-disable */
 	bool defer_dma_disable; /* partition's defer-dma-disable */
 	bool no_dma;            /* device's no-dma: never enabled (-HV_EPERM) */
+	bool standby;           /* the owner has the device on standby (claimable): the source
+				 * gets its handle but stays out of the hardware until a claim */
 	iommu_mask_fn mask;     /* called first on quiesce (may be NULL) */
 	iommu_master_fn master; /* bus mastering follows the source (may be NULL) */
 	void *ctx;
@@ -119,6 +123,15 @@ struct iommu_attach_args {
  * node's fsl,hv-dma-handle) or a negative error: -HV_EBUSY (already attached), -HV_ENOSPC,
  * -HV_ENODEV (no back end for this source), -HV_EINVAL. */
 int iommu_device_attach_args(struct partition *p, const struct iommu_attach_args *a);
+
+/* FH_CLAIM_DEVICE (issue 15): the DMA source of a claimable device moves from the stopped
+ * holder's handle (from) to the claimer's standby handle (to). from is quiesced (a
+ * defer-dma-disable stop left it as it was) and detached, and stays on standby from now on;
+ * to is attached to its own domain (the claimer's memory, or its dma-window), disabled unless
+ * no-dma-disable, as at a first start. Both must be the same source (kind, unit, id). 0, or
+ * the error of the step that failed (-HV_EINVAL: either is NULL or not the same source, or to
+ * is not on standby); then from holds the source again, disabled. */
+int iommu_source_move(struct iommu_source *from, struct iommu_source *to);
 
 /* The same for a source that may reach all of p's memory. For a PCI function, unit may be
  * the function's own node or its host controller's (the back end walks up to it). */
@@ -134,7 +147,8 @@ int iommu_attach(struct iommu_source *s, struct iommu_domain *d);
 void iommu_detach(struct iommu_source *s);
 
 /* Allow / forbid s's DMA. 0 or a negative error (-HV_EBUSY: the back end cannot isolate s from
- * another partition's source it shares a fence with). */
+ * another partition's source it shares a fence with; -HV_EAGAIN: s is on standby, its owner
+ * must claim the device first). */
 int iommu_enable(struct iommu_source *s);
 int iommu_disable(struct iommu_source *s);
 
@@ -149,7 +163,8 @@ int iommu_quiesce(struct iommu_source *s);
 /* The DMA source behind handle n of p, or NULL. */
 struct iommu_source *iommu_source_get(struct partition *p, unsigned long n);
 
-/* For back ends: the source with this kind/unit/id, or NULL. */
+/* For back ends: the source with this kind/unit/id that holds it (never one on standby), or
+ * NULL. */
 struct iommu_source *iommu_source_find(enum iommu_src_kind kind, int unit, uint32_t id);
 
 /* For back ends: record a blocked access of s. Counted in s->faults and in its partition's
