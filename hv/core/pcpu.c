@@ -14,6 +14,13 @@
  * wakes them at once when a partition starts. */
 #define IDLE_HZ 1000
 
+/* While console input flows (a paste, gdb's packets through its stub) the console CPU polls
+ * without sleeping until this long after the last character: the UART holds one character
+ * (FIFO off) and the next one comes only once it is read, so one poll per idle period would
+ * take input at one character per wake-up (docs/reliability.md L7: an 804-byte gdb packet took
+ * about 8 s on a quiet host). */
+#define INPUT_SPIN_HZ 200 /* 5 ms */
+
 static struct vcpu *running[HV_NR_CPUS];
 static volatile uint64_t last_wake[HV_NR_CPUS]; /* time each idle CPU last woke up */
 
@@ -106,6 +113,8 @@ static void kick_stale(unsigned int self, uint64_t now)
 
 void pcpu_loop(unsigned int cpu)
 {
+	uint64_t input_until = 0; /* console CPU: poll without idling until then */
+
 	for (;;) {
 		struct vcpu *v = placed_vcpu(cpu);
 
@@ -118,13 +127,17 @@ void pcpu_loop(unsigned int cpu)
 			continue;
 		}
 		if (cpu == console_cpu()) {
-			shell_poll();
+			if (shell_poll())
+				input_until = arch_time_now() + arch_time_freq() / INPUT_SPIN_HZ;
 			gdb_poll();
 			watchdog_poll();
 			partitions_poll();
 		}
 		hv_cpus[cpu].heartbeat++;
 		kick_stale(cpu, arch_time_now());
-		arch_cpu_idle(arch_time_freq() / IDLE_HZ);
+		if (cpu == console_cpu() && arch_time_now() < input_until)
+			arch_cpu_relax();
+		else
+			arch_cpu_idle(arch_time_freq() / IDLE_HZ);
 	}
 }

@@ -170,18 +170,22 @@ void shell_input(int c)
 }
 
 /* Take every character waiting. */
-void shell_poll(void)
+bool shell_poll(void)
 {
+	bool took = false;
 	int c;
 
 	if (!arch_spin_trylock(&shell_lock))
-		return;
+		return false;
 	shell_cpu = arch_cpu_id();
-	while ((c = console_getc()) >= 0)
+	while ((c = console_getc()) >= 0) {
+		took = true;
 		shell_input(c);
+	}
 	echo_flush();
 	shell_cpu = ~0u;
 	arch_spin_unlock(&shell_lock);
+	return took;
 }
 
 /* This CPU parks after a fatal report: if it was running the shell, the command it ran is

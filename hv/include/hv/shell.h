@@ -100,8 +100,9 @@ void shell_attach(struct partition *p, struct byte_chan *c);
 /* Feed one input character; runs a command when a line is complete. */
 void shell_input(int c);
 
-/* Process console input if any is waiting (called from the console CPU's idle loop). */
-void shell_poll(void);
+/* Process console input if any is waiting (called from the console CPU's idle loop). True
+ * when it took at least one character. */
+bool shell_poll(void);
 
 /* Print the prompt. */
 void shell_prompt(void);
