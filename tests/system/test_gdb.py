@@ -74,7 +74,7 @@ def run_gdb(hv, port, commands):
     # gdb-multiarch 13 does not recognise the bare ELF's architecture by itself
     args = [GDB, "-nx", "-batch", "-ex", "set architecture powerpc:e500", "-ex", f"file {ELF}",
             "-ex", "set pagination off", "-ex", f"set remotetimeout {int(hv.timeout)}",
-            "-ex", "set debug remote 1", "-ex", f"target remote :{port}"]
+            "-ex", "set debug remote 1", "-ex", f"target remote 127.0.0.1:{port}"]
     for c in commands:
         args += ["-ex", c]
     hv.log.write("\n$ gdb-multiarch " + " ".join(args[1:]) + "\n")

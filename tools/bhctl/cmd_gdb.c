@@ -1,5 +1,6 @@
 /* cmd_gdb.c - "bhctl gdb PARTITION [STUB] [--port N]": bridges a partition's gdb stub to a TCP
- * port on 127.0.0.1 for gdb-multiarch ("target remote :N"). The shell's "gdb P" attaches the
+ * port on 127.0.0.1 for gdb-multiarch ("target remote 127.0.0.1:N": the address, not
+ * "localhost", which a minimal system may not resolve). The shell's "gdb P" attaches the
  * console input to the stub; what the stub sends comes back as console lines "%gdb:N <bytes>"
  * (N: its mux channel), whose bytes go to gdb; every other console line is printed on stdout
  * (the partitions keep printing). When gdb leaves, the stub gets a detach (its breakpoints go,
@@ -32,7 +33,7 @@ static void usage(FILE *out)
 		"[--port N] PARTITION [STUB]\n"
 		"  Serve the gdb stub of PARTITION (its STUB-th gdb-stub node, default 0) on "
 		"127.0.0.1:N\n  (default %d; 0 picks a free port) for one gdb session:\n"
-		"    gdb-multiarch IMAGE.elf -ex 'target remote :N'\n"
+		"    gdb-multiarch IMAGE.elf -ex 'target remote 127.0.0.1:N'\n"
 		"  Other console lines are printed on stdout. When gdb detaches or quits, the "
 		"partition\n  runs on without breakpoints and bhctl ends.\n",
 		DEFAULT_PORT);
@@ -227,7 +228,7 @@ static int run(int argc, char **argv)
 	if (!err) {
 		fprintf(stderr,
 			"bhctl: gdb stub of %s on 127.0.0.1:%d; connect with: "
-			"gdb-multiarch IMAGE.elf -ex 'target remote :%d'\n",
+			"gdb-multiarch IMAGE.elf -ex 'target remote 127.0.0.1:%d'\n",
 			part, port, port);
 		err = relay(&b);
 		if (!err)
