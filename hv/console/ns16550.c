@@ -3,6 +3,7 @@
  * emulator) set it. */
 #include <hv/arch.h>
 #include <hv/console.h>
+#include <hv/err.h>
 #include <hv/platform.h>
 
 #define UART_RBR 0    /* receive buffer (read) */
@@ -38,7 +39,7 @@ static int ns16550_init(const struct plat_uart *u, volatile uint8_t *mmio)
 	port = (uint16_t)u->base;
 	shift = u->reg_shift;
 	if (shift > 4)
-		return -1;
+		return -HV_EINVAL; /* a register stride this driver does not know */
 	/* 16550 FIFOs on: input (a paste, gdb's packets) arrives up to 14 characters per poll
 	 * instead of one. QEMU's UART takes characters from its host side only while there is
 	 * room below the trigger level, and only when its main loop wakes, which nothing but
