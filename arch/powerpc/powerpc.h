@@ -38,6 +38,7 @@ uint32_t vtlb_miss_mas0(struct vcpu_arch *a, uint32_t ea);
 void vtlb_written(struct vcpu_arch *a, uint32_t mas0, uint32_t mas2);
 void vtlb_invalidate(struct vcpu_arch *a, bool tlb0, bool tlb1,
 		     bool (*pred)(const struct vtlb_entry *, const void *), const void *arg);
+void vtlb_shadow_drop(struct vcpu_arch *a, uint32_t ea); /* this CPU's shadow of ea's page */
 void vtlb_shadow_install(struct vcpu_arch *a, const struct vtlb_entry *e, uint32_t ea, uint64_t hpa,
 			 bool device, uint32_t allow, bool replace);
 void vtlb_lock(struct vcpu_arch *a);

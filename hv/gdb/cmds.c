@@ -170,19 +170,25 @@ static void cmd_step(struct gdb_stub *s, const char *arg)
 	gdb_resume(s, idx);
 }
 
-/* Z0/z0 addr,kind: software breakpoints; other types are not supported (empty reply). */
+/* Z0/z0 addr,kind: software breakpoints; Z1/z1 hardware ones (gdb/hwbp.c); watchpoints
+ * (types 2-4) are not supported (empty reply). */
 static void cmd_breakpoint(struct gdb_stub *s, const char *arg, bool insert)
 {
 	uint64_t addr, kind;
+	char type = arg[0];
 	int err;
 
-	if (arg[0] != '0' || arg[1] != ',')
+	if ((type != '0' && type != '1') || arg[1] != ',')
 		return reply(s, "");
 	arg += 2;
 	if (addr_len(&arg, &addr, &kind, 8) || (*arg && *arg != ';'))
 		return error(s);
-	err = insert ? gdb_bp_insert(s, current(s), addr, BP_USER)
-		     : gdb_bp_remove(s, addr, BP_USER);
+	if (type == '1')
+		err = insert ? gdb_hw_insert(s, current(s), addr)
+			     : gdb_hw_remove(s, current(s), addr);
+	else
+		err = insert ? gdb_bp_insert(s, current(s), addr, BP_USER)
+			     : gdb_bp_remove(s, addr, BP_USER);
 	if (err)
 		return error(s);
 	reply(s, "OK");

@@ -17,6 +17,7 @@
 #define GDB_PKT_MAX  640
 #define GDB_OUT_MAX  1152 /* longest packet sent: "$", payload, "#cs" */
 #define GDB_BP_MAX   32   /* software breakpoints of one stub */
+#define GDB_HWBP_MAX 2    /* hardware breakpoints of one stub (e500mc: IAC1, IAC2) */
 #define GDB_STUB_MAX CFG_MAX_GDB_STUBS
 #define GDB_SIGINT   2
 #define GDB_SIGTRAP  5
@@ -36,6 +37,12 @@ struct gdb_bp {
 	uint64_t va, gpa;
 	size_t len;
 	uint8_t orig[8];
+};
+
+/* One hardware breakpoint (gdb/hwbp.c): an instruction address, nothing written. */
+struct gdb_hwbp {
+	bool used;
+	uint64_t va;
 };
 
 /* Receive state of the packet framing ($data#cs). */
@@ -72,6 +79,7 @@ struct gdb_stub {
 	uint64_t start_time;         /* the partition's start this stub saw */
 	arch_spinlock_t bp_lock;
 	struct gdb_bp bp[GDB_BP_MAX];
+	struct gdb_hwbp hw[GDB_HWBP_MAX]; /* changed only while stopped (or cleared) */
 };
 
 /* gdb/stub.c */
@@ -106,6 +114,7 @@ void gdb_resume(struct gdb_stub *s, int step_vcpu); /* -1: all vCPUs continue */
 void gdb_check_stop(struct gdb_stub *s);
 void gdb_interrupt(struct gdb_stub *s); /* gdb's Ctrl-C */
 void gdb_detach(struct gdb_stub *s);
+void gdb_hold_hit(struct vcpu *v); /* v's CPU: v met a breakpoint, halt it (and report) */
 
 /* gdb/mem.c: guest memory through v's translation; breakpoints. */
 int gdb_mem_read(struct vcpu *v, uint64_t va, uint8_t *buf, size_t len);
@@ -115,5 +124,10 @@ int gdb_bp_remove(struct gdb_stub *s, uint64_t va, enum gdb_bp_kind kind);
 void gdb_bp_remove_kind(struct gdb_stub *s, enum gdb_bp_kind kind); /* BP_FREE: all */
 void gdb_bp_forget(struct gdb_stub *s);          /* the partition was reloaded: drop, not restore */
 bool gdb_bp_at(struct gdb_stub *s, uint64_t va); /* any vCPU: a breakpoint of s at va? */
+
+/* gdb/hwbp.c: hardware breakpoints (Z1); v: the vCPU gdb works on (the hwbp-soft mutant). */
+int gdb_hw_insert(struct gdb_stub *s, struct vcpu *v, uint64_t va); /* -HV_EBUSY unless stopped */
+int gdb_hw_remove(struct gdb_stub *s, struct vcpu *v, uint64_t va);
+void gdb_hw_clear(struct gdb_stub *s);
 
 #endif

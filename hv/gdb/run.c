@@ -46,17 +46,23 @@ struct trap_frame *gdb_frame(struct gdb_stub *s, struct vcpu *v)
 	return v->state == VCPU_RUNNING ? NULL : gdb_arch_frame(v);
 }
 
+void gdb_hold_hit(struct vcpu *v)
+{
+	struct gdb_hold *h = hold_of(v);
+
+	h->event = GDB_SIGTRAP;
+	arch_mb();
+	h->halt_req = true;
+}
+
 bool gdb_trap_hit(struct vcpu *v, uint64_t pc)
 {
 	struct gdb_stub *s;
-	struct gdb_hold *h = hold_of(v);
 
 	for (int i = 0; (s = gdb_stub_at(i)); i++) {
 		if (s->part != v->part || !gdb_bp_at(s, pc))
 			continue;
-		h->event = GDB_SIGTRAP;
-		arch_mb();
-		h->halt_req = true;
+		gdb_hold_hit(v);
 		return true;
 	}
 	return false;
@@ -77,13 +83,13 @@ static void kick_idle_cpus(uint64_t *next)
 			arch_cpu_kick(cpu);
 }
 
-void gdb_vcpu_exit(struct vcpu *v, struct trap_frame *tf)
+bool gdb_vcpu_exit(struct vcpu *v, struct trap_frame *tf)
 {
 	struct gdb_hold *h = hold_of(v);
 	uint64_t next = 0;
 
 	if (!h->halt_req)
-		return;
+		return false;
 	h->tf = tf;
 	arch_mb();
 	h->halted = true;
@@ -94,6 +100,7 @@ void gdb_vcpu_exit(struct vcpu *v, struct trap_frame *tf)
 	h->halted = false;
 	arch_mb();
 	h->tf = NULL;
+	return true;
 }
 
 void gdb_halt_all(struct gdb_stub *s)
@@ -137,6 +144,7 @@ void gdb_resume(struct gdb_stub *s, int step_vcpu)
 void gdb_detach(struct gdb_stub *s)
 {
 	gdb_bp_remove_kind(s, BP_FREE);
+	gdb_hw_clear(s);
 	gdb_resume(s, -1);
 	s->running = false;
 }
@@ -169,6 +177,7 @@ static void partition_changed(struct gdb_stub *s)
 
 	for (unsigned int i = 0; i < p->nr_vcpus; i++)
 		holds[p - partitions][i] = (struct gdb_hold){ 0 };
+	gdb_hw_clear(s);
 	s->stopped = false;
 	s->start_time = p->timing.start;
 	if (s->running) {

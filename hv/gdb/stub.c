@@ -182,6 +182,7 @@ void gdb_vcpu_entering(struct vcpu *v)
 	for (int i = 0; (s = gdb_stub_at(i)); i++)
 		if (s->part == v->part) {
 			gdb_bp_forget(s); /* the image was loaded again */
+			gdb_hw_clear(s);
 			if (s->cfg->wait_at_start && !s->first)
 				gdb_bp_insert(s, v, gdb_arch_pc(gdb_arch_frame(v)), BP_START);
 		}

@@ -138,6 +138,47 @@ def test_gdb_breaks_steps_reads_and_detaches(sockhv):
     con.close()
 
 
+def break_twice(hv, command):
+    """gdb with `command gdb_tick` (break or hbreak): two hits, a step, then whether the code
+    the guest read just before the second hit was its own (gdb_code == gdb_code0)."""
+    first = wait_ticks(hv, "dbg", 2)
+    bridge = Bridge(hv)
+    try:
+        out = run_gdb(hv, bridge.port, [
+            f"{command} gdb_tick", "continue", "print k", "continue", "next", "print k",
+            "print gdb_code == gdb_code0", "delete", "detach"])
+    finally:
+        console = bridge.finish()
+    values = [int(v) for v in re.findall(r"(?m)^\$\d+ = (\d+)$", out)]
+    assert len(values) == 3 and values[0] > first and values[1] == values[0] + 1, out
+    assert "[Inferior 1 (Remote target) detached]" in out, out
+    assert len(ticks(console, "other")) >= 2, console
+    # the guest goes on, unaffected, from where it was held
+    assert wait_ticks(hv, "dbg", values[1] + 2) > values[1] + 2
+    return values[2] == 1
+
+
+def test_gdb_hardware_breakpoint_stops_without_touching_guest_code(sockhv):
+    """hbreak (Z1): the stub emulates an instruction address compare; nothing is written into
+    guest memory, so the guest reads its own code while gdb's breakpoint is armed."""
+    assert GDB, "gdb-multiarch is not installed (make deps installs it)"
+    assert break_twice(sockhv(parts()), "hbreak")
+
+
+def test_gdb_software_breakpoint_is_seen_by_the_guest(sockhv):
+    """Positive control of the test above: the same session with break (Z0) does change the
+    code the guest reads, so the comparison can see a breakpoint written into memory."""
+    assert not break_twice(sockhv(parts()), "break")
+
+
+def test_gdb_hardware_breakpoint_negative_control(sockhv, hv_test_elf):
+    """Test image with bulkhead.mutate=hwbp-soft (Z1 becomes a software breakpoint): the
+    hardware breakpoint test's check must fail."""
+    hv = sockhv(parts(), launcher=("--elf", str(hv_test_elf),
+                                   "--append", "bulkhead.mutate=hwbp-soft"))
+    assert not break_twice(hv, "hbreak")
+
+
 def test_gdb_wait_at_start_holds_the_first_instruction(sockhv):
     hv = sockhv(parts(wait=True))
     bridge = Bridge(hv)
@@ -184,7 +225,19 @@ def test_gdb_stub_refuses_damaged_overlong_and_outside_requests(sockhv):
     con.expect(pre + r"\+\$E01#")
     con.send(packet("Hg63"))                            # no such thread
     con.expect(pre + r"\+\$E01#")
-    con.send(packet("Z1,100000,4"))                     # hardware breakpoint: unsupported
+    con.send(packet("Z1,100000,4"))                     # hardware breakpoints: two
+    con.expect(pre + r"\+\$OK#")
+    con.send(packet("Z1,100004,4"))
+    con.expect(pre + r"\+\$OK#")
+    con.send(packet("Z1,100008,4"))                     # a third: no comparator left
+    con.expect(pre + r"\+\$E01#")
+    con.send(packet("z1,100000,4"))
+    con.expect(pre + r"\+\$OK#")
+    con.send(packet("z1,100004,4"))
+    con.expect(pre + r"\+\$OK#")
+    con.send(packet("z1,100004,4"))                     # not there any more
+    con.expect(pre + r"\+\$E01#")
+    con.send(packet("Z2,100000,4"))                     # watchpoints: unsupported
     con.expect(pre + r"\+\$#00")
     con.send(packet("qfThreadInfo"))                    # one thread per debug-cpus vCPU
     con.expect(pre + r"\+\$m1#")

@@ -14,8 +14,6 @@
 #define SPRN_SPRG7W 279
 #define SPRN_SPRG4R 260
 #define SPRN_SPRG7R 263
-#define SPRN_DBSR   304
-#define SPRN_DBCR0  308
 #define SPRN_DBCR2  310
 #define SPRN_MCAR   573
 #define SPRN_L1CFG0 515

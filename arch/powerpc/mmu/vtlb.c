@@ -224,6 +224,18 @@ void vtlb_shadow_install(struct vcpu_arch *a, const struct vtlb_entry *e, uint32
 	__asm__ volatile("isync; tlbwe; isync" ::: "memory");
 }
 
+/* Drop this CPU's shadow entry for the page holding ea, if there is one (E500MCRM 6.5.3.3,
+ * tlbsx; a tlbwe with MAS1[V] = 0 invalidates the entry found). */
+void vtlb_shadow_drop(struct vcpu_arch *a, uint32_t ea)
+{
+	mtspr(SPRN_MAS6, MAS6_SPID(a->shadow_tid) | MAS6_SAS);
+	__asm__ volatile("isync; tlbsx 0, %0; isync" : : "r"(ea) : "memory");
+	if (!(mfspr(SPRN_MAS1) & MAS1_VALID))
+		return;
+	mtspr(SPRN_MAS1, 0);
+	__asm__ volatile("isync; tlbwe; isync" ::: "memory");
+}
+
 /* The initial mapping of ePAPR 5.4 (IMA): TLB1 entry 0, TS 0, TID 0, va = pa = base. The
  * caller holds a's tlb_lock. */
 void vtlb_reset(struct vcpu_arch *a, uint32_t base, unsigned int tsize)

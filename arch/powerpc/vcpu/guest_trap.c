@@ -171,6 +171,11 @@ static void refill(struct vcpu *v, struct trap_frame *tf, const struct vtlb_entr
 	bool split = vcpu_split_as(v->arch.msr);
 	const struct part_region *r;
 
+	if (gdb_hw_any() && !v->arch.hw_step && gdb_hw_bp_in(v, ea & ~0xfffu, 0x1000)) {
+		allow &= ~MAS3_UX; /* a fetch there must trap: hw_bp_fetch() */
+		v->arch.hw_noexec = true;
+	}
+
 	if (!gpa_to_hpa(v->part, gpa & ~0xfffull, 0x1000, &hpa) ||
 	    !straddle_mutant(v, e, gpa, &hpa)) {
 		vtlb_shadow_install(&v->arch, e, ea, hpa, false, allow, split);
@@ -253,6 +258,50 @@ static bool split_storage(struct vcpu *v, struct trap_frame *tf, bool data)
 	return true;
 }
 
+/* gdb hardware breakpoints (docs/gdb.md). QEMU 7.2 does not emulate the instruction address
+ * compare registers, so the hypervisor does their job: a page holding a breakpoint gets its
+ * shadow without execute permission (refill()), and a fetch there is a real instruction
+ * storage interrupt. Either the pc is a breakpoint (the vCPU halts for gdb), or that one
+ * instruction runs with the page executable and the instruction complete debug event armed
+ * (DBCR0[IDM, ICMP] with MSR[DE], E500MCRM "Debug Support"; a debug-class interrupt after
+ * it), after which hw_step_end() takes the permission away again. Any exit ends the step: an
+ * instruction that traps instead of completing is fetched again and steps again. True when
+ * the interrupt was the stub's, false when it is the guest's own. */
+static bool hw_bp_fetch(struct vcpu *v, struct trap_frame *tf)
+{
+	struct vcpu_arch *a = &v->arch;
+	uint32_t pc = tf->pc;
+	unsigned int tlbsel, esel;
+	const struct vtlb_entry *e;
+
+	if (!a->hw_noexec)
+		return false;
+	e = vtlb_lookup(a, pc, !!(a->msr & MSR_IS), a->pid, &tlbsel, &esel);
+	if (!e || !(e->mas3 & ((a->msr & MSR_PR) ? MAS3_UX : MAS3_SX)))
+		return false; /* the guest's own entry forbids the fetch */
+	if (gdb_hw_bp_in(v, pc & ~0xfffu, 0x1000)) {
+		if (gdb_hw_hit(v, pc))
+			return true;
+		mtspr(SPRN_DBCR0, DBCR0_IDM | DBCR0_ICMP);
+		a->hw_step = true;
+	}
+	vtlb_shadow_drop(a, pc); /* the shadow without execute permission must not match twice */
+	a->hw_step_ea = pc;
+	refill(v, tf, e, pc, false);
+	return true;
+}
+
+/* Start of every exit: a step (hw_bp_fetch()) is over, the page's executable shadow goes
+ * (only that one: the stepped instruction's data pages must stay, or a load that misses
+ * would trap again at every attempt). */
+static void hw_step_end(struct vcpu_arch *a)
+{
+	mtspr(SPRN_DBCR0, 0);
+	mtspr(SPRN_DBSR, ~0u); /* write 1 to clear */
+	a->hw_step = false;
+	vtlb_shadow_drop(a, a->hw_step_ea);
+}
+
 /* tlbwe: store into the guest's TLB; a valid entry whose guest-physical range does not touch
  * the partition's memory at all is an isolation fault (E500MCRM 6.5.3.1 for the MAS use). */
 void emulate_tlbwe(struct vcpu *v, struct trap_frame *tf)
@@ -306,6 +355,8 @@ static void reflect_storage(struct vcpu *v, struct trap_frame *tf, unsigned int 
 void guest_trap(struct vcpu *v, struct trap_frame *tf)
 {
 	stats_count_exit(v, tf->vec);
+	if (v->arch.hw_step)
+		hw_step_end(&v->arch);
 	switch (tf->vec) {
 	case IVOR_PROGRAM:
 		program(v, tf);
@@ -328,7 +379,8 @@ void guest_trap(struct vcpu *v, struct trap_frame *tf)
 		reflect_storage(v, tf, tf->vec);
 		break;
 	case IVOR_ISI:
-		reflect_storage(v, tf, IVOR_ISI);
+		if (!hw_bp_fetch(v, tf))
+			reflect_storage(v, tf, IVOR_ISI);
 		break;
 	case IVOR_FPU:
 		vcpu_reflect(v, tf, IVOR_FPU, tf->pc);
@@ -344,7 +396,10 @@ void guest_trap(struct vcpu *v, struct trap_frame *tf)
 		partition_fault(v, "unexpected exception IVOR%u at pc 0x%08x", (unsigned)tf->vec,
 				(unsigned)tf->pc);
 	}
-	gdb_vcpu_exit(v, tf); /* held here while its gdb stub says so */
+	if (gdb_vcpu_exit(v, tf)) {  /* held here while its gdb stub says so */
+		vtlb_shadow_flush(); /* its hardware breakpoints may have changed */
+		v->arch.hw_noexec = false;
+	}
 	if (v->part->state != PART_RUNNING) {
 		vpic_vcpu_stop(v); /* issue 5: mask its interrupts before this CPU idles */
 		vcpu_arch_stop(v);

@@ -63,7 +63,8 @@ uint32_t vcpu_shadow_msr(struct vcpu_arch *a)
 	}
 	/* The guest's FP enable and exception mode go to the CPU: with its MSR[FP] = 0 an FP
 	 * instruction is a real FP-unavailable exit, reflected to its IVOR7 (guest_trap.c). */
-	return MSR_PR | MSR_EE | MSR_ME | MSR_IS | MSR_DS | (a->msr & (MSR_FP | MSR_FE0 | MSR_FE1));
+	return MSR_PR | MSR_EE | MSR_ME | MSR_IS | MSR_DS | (a->hw_step ? MSR_DE : 0) |
+	       (a->msr & (MSR_FP | MSR_FE0 | MSR_FE1));
 }
 
 /* The real TCR while a guest runs: only the guest's decrementer enable; its watchdog and

@@ -27,8 +27,21 @@ void gdb_vcpu_entering(struct vcpu *v);
 bool gdb_trap_hit(struct vcpu *v, uint64_t pc);
 
 /* End of every guest exit on v's CPU, before interrupts are delivered: while the stub holds
- * v halted, v waits here with its state in tf (the stub reads and writes it). */
-void gdb_vcpu_exit(struct vcpu *v, struct trap_frame *tf);
+ * v halted, v waits here with its state in tf (the stub reads and writes it). True if v was
+ * held: the stub may have changed breakpoints, so the caller drops v's cached translations. */
+bool gdb_vcpu_exit(struct vcpu *v, struct trap_frame *tf);
+
+/* Hardware breakpoints (gdb's Z1, docs/gdb.md), for the architecture's instruction-fetch
+ * path: gdb_hw_any() is one load; gdb_hw_bp_in(): does guest virtual [va, va + len) of v's
+ * partition hold one (fetches there must trap); gdb_hw_hit(): v fetched at pc, true if that
+ * is one (v then halts at gdb_vcpu_exit()). */
+extern volatile unsigned int gdb_hw_nr;
+static inline bool gdb_hw_any(void)
+{
+	return gdb_hw_nr != 0;
+}
+bool gdb_hw_bp_in(struct vcpu *v, uint64_t va, uint64_t len);
+bool gdb_hw_hit(struct vcpu *v, uint64_t pc);
 
 /* The shell's "gdb P [N]": the console input goes to P's stub (the N-th, default the first)
  * until Ctrl-]; *chan is the byte channel to attach, *mux_channel its number. 0, -HV_ENOENT. */

@@ -92,6 +92,13 @@
 #define MSR_IS  E500_U32(0x00000020)
 #define MSR_DS  E500_U32(0x00000010)
 
+/* Debug control and status (E500MCRM, Debug Support: DBCR0, DBSR): the instruction complete
+ * event in internal debug mode, used for the gdb stub's hardware breakpoints. */
+#define SPRN_DBSR  304
+#define SPRN_DBCR0 308
+#define DBCR0_IDM  E500_U32(0x40000000)
+#define DBCR0_ICMP E500_U32(0x08000000)
+
 /* Exception syndrome register (E500MCRM, Register Model: ESR) */
 #define ESR_PIL        E500_U32(0x08000000) /* program: illegal instruction */
 #define ESR_PPR        E500_U32(0x04000000) /* program: privileged instruction */

@@ -55,8 +55,12 @@ struct vcpu_arch {
 	struct vtlb_entry tlb1[VTLB1_ENTRIES];
 	struct vtlb_entry tlb0[VTLB0_SETS][VTLB0_WAYS];
 	unsigned int tlb0_victim[VTLB0_SETS];
-	uint32_t shadow_tid;   /* TID of this vCPU's shadow entries (never 0) */
-	uint32_t shadow_mode;  /* guest PR/IS/DS the shadow TLB was built for */
+	uint32_t shadow_tid;  /* TID of this vCPU's shadow entries (never 0) */
+	uint32_t shadow_mode; /* guest PR/IS/DS the shadow TLB was built for */
+	/* gdb hardware breakpoints (guest_trap.c): hw_noexec, a shadow entry lost its execute
+	 * permission to one; hw_step, one instruction at hw_step_ea runs with DBCR0[ICMP]. */
+	bool hw_noexec, hw_step;
+	uint32_t hw_step_ea;
 	uint32_t host_ctx[24]; /* hypervisor context while the guest runs */
 };
 
