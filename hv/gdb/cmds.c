@@ -178,7 +178,7 @@ static void cmd_breakpoint(struct gdb_stub *s, const char *arg, bool insert)
 	char type = arg[0];
 	int err;
 
-	if ((type != '0' && type != '1') || arg[1] != ',')
+	if ((type != '0' && (type != '1' || !gdb_arch_hw_breakpoints())) || arg[1] != ',')
 		return reply(s, "");
 	arg += 2;
 	if (addr_len(&arg, &addr, &kind, 8) || (*arg && *arg != ';'))

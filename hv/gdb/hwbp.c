@@ -60,11 +60,11 @@ int gdb_hw_insert(struct gdb_stub *s, struct vcpu *v, uint64_t va)
 		return -HV_EBUSY;
 	if (hv_mutated("hwbp-soft"))
 		return soft_mutant(s, v, va, true);
-	for (int j = 0; j < GDB_HWBP_MAX; j++) {
+	for (unsigned int j = 0; j < GDB_HWBP_MAX && j < gdb_arch_hw_breakpoints(); j++) {
 		if (s->hw[j].used && s->hw[j].va == va)
 			return 0; /* gdb inserts again what it already has */
 		if (!s->hw[j].used && free < 0)
-			free = j;
+			free = (int)j;
 	}
 	if (free < 0)
 		return -HV_ENOSPC;

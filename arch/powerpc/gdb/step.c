@@ -76,3 +76,9 @@ int gdb_arch_next_pcs(struct vcpu *v, const struct trap_frame *tf, uint64_t pcs[
 	}
 	return 1;
 }
+
+/* guest_trap.c's hw_bp_fetch() emulates e500mc's two instruction address compares. */
+unsigned int gdb_arch_hw_breakpoints(void)
+{
+	return 2;
+}

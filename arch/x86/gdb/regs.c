@@ -53,6 +53,11 @@ int gdb_arch_next_pcs(struct vcpu *v, const struct trap_frame *tf, uint64_t pcs[
 	return 0;
 }
 
+unsigned int gdb_arch_hw_breakpoints(void)
+{
+	return 0;
+}
+
 const char *gdb_arch_target_xml(void)
 {
 	return "<?xml version=\"1.0\"?><!DOCTYPE target SYSTEM \"gdb-target.dtd\">"

@@ -82,6 +82,10 @@ void gdb_arch_sync_icache(struct partition *p, uint64_t gpa, size_t len);
 /* Where v may go after the instruction at its pc (tf): up to 2 addresses; the count. */
 int gdb_arch_next_pcs(struct vcpu *v, const struct trap_frame *tf, uint64_t pcs[2]);
 
+/* Hardware breakpoints the architecture's fetch path watches (gdb_hw_bp_in()): at most
+ * GDB_HWBP_MAX; 0 if it has no such path (Z1 then gets the empty reply: unsupported). */
+unsigned int gdb_arch_hw_breakpoints(void);
+
 /* The target description gdb gets for qXfer:features:read:target.xml. */
 const char *gdb_arch_target_xml(void);
 
