@@ -87,10 +87,6 @@ static void check_claimable(struct cfg_ctx *c, int i)
 
 	if (d->owner == CFG_OWNER_HV)
 		cfg_err(c, d->node, "claimable", "the hypervisor's devices are not claimable");
-	else if (d->pci_function >= 0)
-		cfg_err(c, d->node, "claimable",
-			"claimable PCI functions are not supported yet "
-			"(their BARs and configuration space belong to one partition from boot)");
 	else if (d->hw_node >= 0)
 		check_device_group(c, i);
 }
@@ -150,7 +146,7 @@ void cfg_check_claims(struct cfg_ctx *c)
 bool cfg_claimable_pair(const struct cfg_device *d, const struct cfg_device *o)
 {
 	return d->claimable != CFG_CLAIM_NONE && o->claimable != CFG_CLAIM_NONE && d->owner >= 0 &&
-	       o->owner >= 0 && d->owner != o->owner && d->pci_function < 0 && o->pci_function < 0;
+	       o->owner >= 0 && d->owner != o->owner && d->pci_function == o->pci_function;
 }
 
 const char *config_claim_name(enum cfg_claim k)

@@ -160,8 +160,8 @@ static void check_dma_fences(struct cfg_ctx *c)
 
 			if (o->hw_node != d->hw_node || d->hw_node < 0 || o->pci_function < 0 ||
 			    o->no_dma || o->owner == d->owner || o->owner == CFG_OWNER_HV ||
-			    d->owner == CFG_OWNER_HV)
-				continue;
+			    d->owner == CFG_OWNER_HV || cfg_claimable_pair(d, o))
+				continue; /* a claimable function's owners hold it one at a time */
 			refuse_shared_fence(c, i, j);
 		}
 	}

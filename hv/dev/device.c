@@ -81,7 +81,7 @@ static void device_postreset(struct handle *h)
 {
 	struct hv_device *d = h->obj;
 
-	if (d->desc.pci)
+	if (d->desc.pci && d->holder) /* a standby owner's restart leaves the holder's alone */
 		pci_function_reset(pci_function_ctx(&d->desc)); /* its controller: vpci unit */
 }
 
@@ -207,6 +207,21 @@ static int map_regions(struct hv_device *d)
 				  (unsigned long long)r->size, err);
 			return err;
 		}
+	}
+	return 0;
+}
+
+/* A standby owner's BARs: mapped, closed until a claim opens them (set_holder()). */
+static int close_bars(struct hv_device *d)
+{
+	for (unsigned int i = 0; i < BH_PCI_CONFIG_REGION_INDEX; i++) {
+		const struct dev_region *r = &d->desc.region[i];
+		int err = r->size && (r->flags & BH_REGION_FLAG_MMAP)
+				  ? partition_region_set(d->part, r->guest, false)
+				  : 0;
+
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -369,7 +384,9 @@ static int create_one(struct partition *p, const void *hw, const void *cfg_fdt,
 		return -HV_EINVAL;
 	}
 	nr_devices++;
-	err = d->desc.pci ? pci_function_setup(p, hw, &d->desc) : map_regions(d);
+	err = d->desc.pci ? pci_function_setup(p, hw, &d->desc, d->holder) : map_regions(d);
+	if (!err && d->desc.pci && !d->holder && !hv_mutated("claim-standby-open"))
+		err = close_bars(d);
 	if (!err && !d->desc.pci && cfg->device[index].map_ranges)
 		err = map_ranges(d, hw);
 	if (!err && d->desc.pci)
@@ -513,6 +530,8 @@ int device_move_holder(struct hv_device *from, struct hv_device *to)
 		if (a && b && !hv_mutated("claim-keep-irq"))
 			vpic_irq_move(a, b);
 	}
+	if (to->desc.pci)
+		pci_function_claim(pci_function_ctx(&to->desc), to->part);
 	set_holder(to, true);
 	claim_tree_update(from);
 	claim_tree_update(to);

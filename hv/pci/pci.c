@@ -73,6 +73,14 @@ struct pci_func {
 	struct dev_region region[6]; /* BARs as regions (size 0: absent) */
 };
 
+/* One owner's mapping of a function's configuration space page (the emulated region's
+ * context): several when the function is claimable; only the holder's (f->part) is live,
+ * a standby owner's reads all ones and ignores writes, as an empty slot does. */
+struct pci_view {
+	struct pci_func *f;
+	struct partition *p;
+};
+
 /* Bus addresses handed out from a bridge's memory window (bump allocator). */
 struct pci_window {
 	int bridge;
@@ -81,6 +89,8 @@ struct pci_window {
 
 static struct pci_func funcs[MAX_FUNCS];
 static unsigned int nr_funcs;
+static struct pci_view views[MAX_FUNCS * 2];
+static unsigned int nr_views;
 static struct pci_window windows[2];
 static unsigned int nr_windows;
 
@@ -268,13 +278,35 @@ static int cfg_write(void *ctx, uint64_t off, unsigned int size, uint64_t value)
 	return 0;
 }
 
-static const struct mmio_ops cfg_ops = { .read = cfg_read, .write = cfg_write };
+static int view_read(void *ctx, uint64_t off, unsigned int size, uint64_t *value)
+{
+	const struct pci_view *w = ctx;
+
+	if (w->f->part == w->p)
+		return cfg_read(w->f, off, size, value);
+	if (off >= CFG_PAGE || (off & (size - 1)))
+		return -HV_EINVAL;
+	*value = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
+	return 0;
+}
+
+static int view_write(void *ctx, uint64_t off, unsigned int size, uint64_t value)
+{
+	const struct pci_view *w = ctx;
+
+	if (w->f->part == w->p)
+		return cfg_write(w->f, off, size, value);
+	return off >= CFG_PAGE || (off & (size - 1)) ? -HV_EINVAL : 0;
+}
+
+static const struct mmio_ops cfg_ops = { .read = view_read, .write = view_write };
 
 /* ---- setup ---- */
 
 static int map_function(struct partition *p, struct pci_func *f, struct dev_desc *d)
 {
 	struct dev_region *c = &d->region[BH_PCI_CONFIG_REGION_INDEX];
+	struct pci_view *w;
 	int err;
 
 	for (unsigned int i = 0; i < 6; i++) {
@@ -286,7 +318,11 @@ static int map_function(struct partition *p, struct pci_func *f, struct dev_desc
 	c->guest = arch_guest_pci_cfg_gpa + (uint64_t)(f->bdf & 0xff) * CFG_PAGE;
 	c->size = 256;
 	c->flags = BH_REGION_FLAG_READ | BH_REGION_FLAG_WRITE;
-	return partition_map_emulated(p, c->guest, CFG_PAGE, &cfg_ops, f);
+	if (nr_views == sizeof(views) / sizeof(views[0]))
+		return -HV_ENOSPC;
+	w = &views[nr_views++];
+	*w = (struct pci_view){ .f = f, .p = p };
+	return partition_map_emulated(p, c->guest, CFG_PAGE, &cfg_ops, w);
 }
 
 static struct pci_func *find_func(int bridge, uint32_t bdf)
@@ -339,9 +375,10 @@ void pci_functions_release(void)
 		cfg_wr(&funcs[i], PCI_COMMAND, 0);
 	memset(funcs, 0, sizeof(funcs));
 	nr_funcs = 0;
+	nr_views = 0;
 }
 
-int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d)
+int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d, bool holder)
 {
 	int err = pci_function_probe(hw, d->hw_node, d->pci_bdf);
 	struct pci_func *f = err ? NULL : find_func(d->hw_node, d->pci_bdf);
@@ -352,7 +389,8 @@ int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d)
 		print_bdf(who, "cannot use PCI function", d->pci_bdf);
 		return err ? err : -HV_ENODEV;
 	}
-	f->part = p;
+	if (holder)
+		f->part = p;
 	memcpy(d->region, f->region, sizeof(f->region));
 	err = map_function(p, f, d);
 	if (err)
@@ -460,6 +498,15 @@ void pci_function_reset(void *ctx)
 	cfg_wr(f, PCI_COMMAND, CMD_MEM);
 	arch_spin_unlock(&f->cmd_lock);
 	pci_msi_off(f->bridge, f->bdf);
+}
+
+void pci_function_claim(void *ctx, struct partition *p)
+{
+	struct pci_func *f = ctx;
+
+	f->part = p;
+	arch_mb();
+	pci_function_reset(f);
 }
 
 /* The IOMMU layer's bus-master hook (under its hardware lock): the function's DMA source was

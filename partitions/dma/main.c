@@ -28,6 +28,12 @@
  * mode=race rounds=N (two vCPUs): both vCPUs call FH_DMA_ENABLE on the same handle at once,
  * then one FH_DMA_DISABLE, N times; then the DMA must not land (issue 12 #6), and after one
  * more enable it must.
+ * claim=1: the function is given on standby (claimable failover, docs/devices.md#failover):
+ * first what a standby owner sees ("dma: claimable <state>, status <status>", "dma: standby
+ * config space reads 0x<vendor/device dword>", "dma: standby enable: status N"), then
+ * FH_CLAIM_DEVICE again every 10 ms while refused with EV_INVALID_STATE ("dma: claim refused
+ * with status N" once, "dma: claimed after N refusals", "dma: config space reads 0x..."),
+ * then the usual steps with the function now its own.
  * role=manager mode=defer: for a worker with defer-dma-disable: stops it with a transfer in
  * flight and reads, with FH_PARTITION_MEMCPY, what of it landed after the stop (the worker
  * zeroes its buffer and raises a flag before each transfer): once without and once with an
@@ -161,6 +167,37 @@ static volatile void *map_region(uint32_t h, uint32_t idx)
 	if (bh_device_get_region_info(h, idx, &ri) != EV_SUCCESS || !ri.size)
 		return NULL;
 	return guest_ioremap(ri.guest_addr, 0x1000, 1);
+}
+
+/* claim=1: the standby owner's view of function dev, then the claim (see the top). */
+static int claim(uint32_t dev, uint32_t dma)
+{
+	const void *fdt = guest_boot.fdt;
+	int node = fdt_node_offset_by_compatible(fdt, -1, "bulkhead,pci-function");
+	const char *state, *status;
+	unsigned long refusals = 0;
+	uint32_t st;
+
+	state = node >= 0 ? fdt_getprop(fdt, node, "fsl,hv-claimable", NULL) : NULL;
+	status = node >= 0 ? fdt_getprop(fdt, node, "status", NULL) : NULL;
+	printf("dma: claimable %s, status %s\n", state ? state : "-", status ? status : "-");
+	cfg = map_region(dev, BH_PCI_CONFIG_REGION_INDEX);
+	if (!cfg)
+		return -1;
+	printf("dma: standby config space reads 0x%08lx\n",
+	       (unsigned long)*(volatile uint32_t *)cfg);
+	printf("dma: standby enable: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, dma));
+	while ((st = hcall1(FH_CLAIM_DEVICE, dev)) != EV_SUCCESS) {
+		if (!refusals++)
+			printf("dma: claim refused with status %lu\n", (unsigned long)st);
+		if (st != EV_INVALID_STATE)
+			return -1;
+		guest_udelay(10000);
+	}
+	printf("dma: claimed after %lu refusals\n", refusals);
+	printf("dma: config space reads 0x%08lx\n",
+	       (unsigned long)__builtin_bswap32(*(volatile uint32_t *)cfg));
+	return 0;
 }
 
 /* The handle of the first managed partition in the tree, or -1. */
@@ -533,6 +570,8 @@ int main(void)
 		printf("dma: no PCI function with a DMA handle was given to this partition\n");
 		return 1;
 	}
+	if (guest_arg_u64("claim", 0) && claim(dev, dma))
+		return 1;
 	cfg = map_region(dev, BH_PCI_CONFIG_REGION_INDEX);
 	edu = map_region(dev, 0);
 	if (!cfg || !edu || edu[0] != 0x010000edu) {

@@ -26,9 +26,15 @@ int pci_function_probe(const void *hw, int bridge, uint32_t bdf);
 void pci_functions_release(void);
 
 /* Probe the function d describes (d->pci_bdf under d->hw_node), give its BARs bus addresses,
- * map them into p and its config space at d's config region; fills d's regions. 0 or a
- * negative hv code (hv/err.h) (printed). */
-int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d);
+ * map them into p and its config space at d's config region; fills d's regions. holder:
+ * p holds the function (false: a standby owner of a claimable one, whose config space reads
+ * as an empty slot and whose BAR regions the caller closes). 0 or a negative hv code
+ * (hv/err.h) (printed). */
+int pci_function_setup(struct partition *p, const void *hw, struct dev_desc *d, bool holder);
+
+/* A claim (hv/dev/claim.c) gave the function to p: its config space is p's from now on, and
+ * the function is reset as a restart would (pci_function_reset()). */
+void pci_function_claim(void *ctx, struct partition *p);
 
 /* The function of partition p at bus 0 devfn, or NULL (hv/pci/vpci_host.c's config cycles). */
 void *pci_function_of(const struct partition *p, uint32_t devfn);
