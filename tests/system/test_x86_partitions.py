@@ -133,3 +133,27 @@ def test_x86_secondary_vcpu_released_through_the_spin_table(x86, tmp_path):
     con.wait_line(r"\[p0\] cpu 1 up")
     con.wait_line(r"\[p0\] smp: 2 cpus up")
     assert re.search(r"(?m)^1\s+p0\s+running\s+1,2\s", con.command("list"))
+
+
+def test_x86_virtual_pic_interrupt_reaches_the_guest(x86, tmp_path):
+    """The virtual PIC on x86: p0 (the irq guest) unmasks its console channel's receive
+    interrupt and halts; each line typed into its console comes back through an interrupt at
+    vector 0x20 (IACK, receive, EOI), and only then: the guest does nothing else. p1 ticks on."""
+    irq = HELLO.with_name("irq.elf")
+    cfg = tmp_path / "x86-irq.dts"
+    cfg.write_text(DEMO.read_text().replace('bootargs = "count=5";', 'bootargs = "count=0";'))
+    con = x86("--config", cfg, "--image", f"{irq}@0x18000000", "--image", f"{HELLO}@0x18800000")
+    con.wait_ready()
+    con.wait_line(r"\[p0\] irq: ready, receive interrupt \d+")
+    assert "irq: got" not in con.output       # no line before one is typed
+    con.child.send("console p0\r")
+    con.expect_exact("console: attached to p0")
+    con.child.send("first\r")
+    con.expect_line(r"\[p0\] irq: got first \(\d+ interrupts\)")
+    con.child.send("second line\r")
+    m = con.expect_line(r"\[p0\] irq: got second line \((\d+) interrupts\)")
+    assert int(m.group(1)) >= 2
+    con.child.send("\x1d")
+    con.expect_exact("bulkhead> ")
+    con.wait_line(r"\[p1\] tick 3")
+    assert "isolation fault" not in con.output

@@ -20,6 +20,7 @@
 #include <hv/partition.h>
 #include <hv/stats.h>
 #include <hv/vcpu.h>
+#include <hv/vpic.h>
 #include "../x86.h"
 #include "npt.h"
 #include "svm.h"
@@ -38,6 +39,7 @@
 #define EVENT_VALID      (1u << 31) /* EVENTINJ (APM 15.20) */
 #define EVENT_EXCEPTION  (3u << 8)
 #define VEC_UD           6
+#define VEC_HV_PIC       0x20 /* the virtual PIC's external interrupt (docs/x86.md) */
 
 /* Per physical CPU: its VMCB, host save area, whether SVM is on, where a stop returns to. */
 struct svm_cpu {
@@ -128,6 +130,15 @@ static void vmcb_setup(struct svm_cpu *c, struct vcpu *v, uint64_t ncr3)
 
 /* ---- exits ---- */
 
+/* An intercepted instruction of len bytes is done: RIP past it, and the interrupt shadow of
+ * a STI or MOV SS before it is over (it covered that instruction; left set, a "sti; hlt"
+ * would keep a pending interrupt out of the instruction after the HLT as well). */
+static void skip(struct svm_cpu *c, unsigned int len)
+{
+	V64(c, VMCB_RIP) += len;
+	V64(c, VMCB_INT_STATE) = 0;
+}
+
 /* CPUID as the host answers it, without SVM (a guest must not try to nest) and with the
  * hypervisor-present bit (CPUID 1 ECX[31]). */
 static void do_cpuid(struct svm_cpu *c, struct trap_frame *f)
@@ -143,7 +154,7 @@ static void do_cpuid(struct svm_cpu *c, struct trap_frame *f)
 	f->rbx = r[1];
 	f->rcx = r[2];
 	f->rdx = r[3];
-	V64(c, VMCB_RIP) += LEN_CPUID;
+	skip(c, LEN_CPUID);
 }
 
 /* VMMCALL: the register convention of docs/abi.md (x86): token in EAX, arguments in EBX, ECX,
@@ -168,14 +179,31 @@ static void do_vmmcall(struct svm_cpu *c, struct vcpu *v, struct trap_frame *f)
 	if (v->hcall_again)
 		v->hcall_again = false;
 	else
-		V64(c, VMCB_RIP) += LEN_VMMCALL;
+		skip(c, LEN_VMMCALL);
 }
 
-/* A halted guest: the CPU sleeps until its next interrupt or kick (a stop). */
-static void do_hlt(struct svm_cpu *c)
+/* A halted guest: the CPU sleeps until its next interrupt or kick (a stop, or a virtual PIC
+ * interrupt raised for it), unless one is pending already. */
+static void do_hlt(struct svm_cpu *c, const struct vcpu *v)
 {
-	V64(c, VMCB_RIP) += LEN_HLT;
-	arch_cpu_idle(arch_time_freq() / 100);
+	skip(c, LEN_HLT);
+	if (!vpic_pending(v))
+		arch_cpu_idle(arch_time_freq() / 100);
+}
+
+/* Before each VMRUN: the virtual PIC's external interrupt (the x86 counterpart of PowerPC's
+ * external input) is a virtual interrupt, V_IRQ with vector VEC_HV_PIC, while one is pending
+ * for v. The CPU delivers it through the guest's IDT as soon as the guest's EFLAGS.IF allows
+ * (no exit) and clears V_IRQ (APM 15.21.4); the guest then takes it with EV_INT_IACK. One
+ * still pending at the next entry (the guest had IF clear, or has not acknowledged it yet)
+ * is presented again. */
+static void present_interrupt(struct svm_cpu *c, const struct vcpu *v)
+{
+	uint64_t ctl = V_INTR_MASKING;
+
+	if (vpic_pending(v))
+		ctl |= V_IRQ | V_INTR_PRIO | V_IGN_TPR | (uint64_t)VEC_HV_PIC << V_INTR_VECTOR;
+	V64(c, VMCB_V_INTR) = ctl;
 }
 
 /* Physical interrupts pending at the exit are taken by the hypervisor's own handlers. */
@@ -202,7 +230,7 @@ static void handle_exit(struct svm_cpu *c, struct vcpu *v, uint64_t code)
 		do_cpuid(c, f);
 		return;
 	case EXIT_HLT:
-		do_hlt(c);
+		do_hlt(c, v);
 		return;
 	case EXIT_NPF:
 		partition_fault(v,
@@ -286,6 +314,7 @@ int vcpu_arch_run(struct vcpu *v)
 		uint64_t code;
 
 		V64(c, VMCB_RAX) = f->rax;
+		present_interrupt(c, v);
 		__asm__ volatile("clgi; sti" ::: "memory");
 		svm_vmrun((uint64_t)(uintptr_t)c->vmcb, f);
 		__asm__ volatile("cli; stgi" ::: "memory");

@@ -19,6 +19,7 @@
 #define VMCB_ASID            0x058
 #define VMCB_TLB_CTL         0x05c
 #define VMCB_V_INTR          0x060
+#define VMCB_INT_STATE       0x068 /* bit 0: interrupt shadow (after STI, MOV SS) */
 #define VMCB_EXITCODE        0x070
 #define VMCB_EXITINFO1       0x078
 #define VMCB_EXITINFO2       0x080
@@ -67,7 +68,12 @@
 #define INT2_CLGI     (1u << 5)
 #define INT2_SKINIT   (1u << 6)
 
+/* VMCB_V_INTR (APM 15.21.4, "Virtual Interrupt Control"): int_ctl at 0x60, vector at 0x64. */
+#define V_IRQ          (1ull << 8)
+#define V_INTR_PRIO    (0xfull << 16)
+#define V_IGN_TPR      (1ull << 20)
 #define V_INTR_MASKING (1ull << 24)
+#define V_INTR_VECTOR  32 /* shift of the vector within the 64-bit field */
 #define TLB_FLUSH_ALL  1u
 
 /* Exit codes. */

@@ -16,8 +16,6 @@
 #define FDT_NOP        4
 #define FDT_END        9
 
-uint32_t x86_hcall(uint32_t token, uint32_t regs[6]);
-
 static const uint8_t *tree;
 static uint32_t tree_size;
 static int console = -1;
@@ -221,4 +219,9 @@ void guest_unlock(volatile uint32_t *l)
 {
 	__asm__ volatile("" ::: "memory");
 	*l = 0;
+}
+
+/* A guest without interrupt handling of its own. */
+__attribute__((weak)) void guest_irq(void)
+{
 }

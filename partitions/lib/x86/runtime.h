@@ -14,6 +14,13 @@ size_t strlen(const char *s);
 /* Property name of the device-tree node at path ("/cpus/cpu@1"), its length; NULL if none. */
 const void *guest_prop(const char *path, const char *name, uint32_t *len);
 uint32_t be32(const void *p); /* a big-endian device-tree cell */
+/* Interrupts (docs/x86.md): x86_irq_init() loads the guest's GDT and an IDT whose vector
+ * 0x20 (the virtual PIC's) calls guest_irq() (a guest's own; the runtime's does nothing);
+ * then sti. x86_hcall: VMMCALL, token and six registers (EBX, ECX, EDX, ESI, EDI, EBP) in
+ * and out; returns EAX. */
+void x86_irq_init(void);
+void guest_irq(void);
+uint32_t x86_hcall(uint32_t token, uint32_t regs[6]);
 /* Serialise console lines between the partition's CPUs. */
 void guest_lock(volatile uint32_t *l);
 void guest_unlock(volatile uint32_t *l);
