@@ -340,6 +340,11 @@ bool vpic_pending(const struct vcpu *v)
 	return s->pending != 0;
 }
 
+const volatile uint64_t *vpic_pending_word(const struct vcpu *v)
+{
+	return &state_of(v)->pending;
+}
+
 int vpic_tree_node(void *fdt)
 {
 	int node = fdt_subnode_offset(fdt, 0, "hv-pic");

@@ -46,6 +46,7 @@ struct svm_cpu {
 	uint8_t vmcb[4096];
 	uint8_t hsave[4096];
 	bool ready;
+	const volatile uint64_t *irq_pending; /* the placed vCPU's vpic_pending_word() */
 	jmp_buf host_ctx;
 } __attribute__((aligned(4096))); /* each element's pages page-aligned */
 
@@ -197,11 +198,11 @@ static void do_hlt(struct svm_cpu *c, const struct vcpu *v)
  * (no exit) and clears V_IRQ (APM 15.21.4); the guest then takes it with EV_INT_IACK. One
  * still pending at the next entry (the guest had IF clear, or has not acknowledged it yet)
  * is presented again. */
-static void present_interrupt(struct svm_cpu *c, const struct vcpu *v)
+static void present_interrupt(struct svm_cpu *c)
 {
 	uint64_t ctl = V_INTR_MASKING;
 
-	if (vpic_pending(v))
+	if (*c->irq_pending)
 		ctl |= V_IRQ | V_INTR_PRIO | V_IGN_TPR | (uint64_t)VEC_HV_PIC << V_INTR_VECTOR;
 	V64(c, VMCB_V_INTR) = ctl;
 }
@@ -310,11 +311,12 @@ int vcpu_arch_run(struct vcpu *v)
 	if (err)
 		partition_fault(v, "its memory does not fit the nested page tables (%d)", err);
 	vmcb_setup(c, v, ncr3);
+	c->irq_pending = vpic_pending_word(v);
 	for (;;) {
 		uint64_t code;
 
 		V64(c, VMCB_RAX) = f->rax;
-		present_interrupt(c, v);
+		present_interrupt(c);
 		__asm__ volatile("clgi; sti" ::: "memory");
 		svm_vmrun((uint64_t)(uintptr_t)c->vmcb, f);
 		__asm__ volatile("cli; stgi" ::: "memory");

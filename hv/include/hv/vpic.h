@@ -78,6 +78,10 @@ void vpic_vcpu_stop(struct vcpu *v);
 /* Does v have an interrupt to present (the caller checks the guest's MSR[EE])? */
 bool vpic_pending(const struct vcpu *v);
 
+/* The word vpic_pending() tests (non-zero: pending), for an entry path that checks it at
+ * every guest entry without the lookup; it stays v's for as long as v's partition exists. */
+const volatile uint64_t *vpic_pending_word(const struct vcpu *v);
+
 /* Ensure the ePAPR hv-pic node exists in fdt (at /hv-pic); its phandle, or a
  * -HV_EFDT_* code. */
 int vpic_tree_node(void *fdt);
