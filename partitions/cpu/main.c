@@ -169,9 +169,11 @@ static void fp_unavail_handler(struct guest_frame *f)
 }
 
 /* f0..f31 = base + i (as doubles' bit patterns: integers loaded with lfd) */
+/* buf is the calling vCPU's own (on its stack): fp2 fills two vCPUs at once, and a shared
+ * buffer let one load the other's values (reliability.md L13). */
 static void fp_fill(uint64_t base)
 {
-	static uint64_t buf[32] __attribute__((aligned(8)));
+	uint64_t buf[32] __attribute__((aligned(8)));
 
 	for (int i = 0; i < 32; i++)
 		buf[i] = base + (uint64_t)i;
