@@ -175,8 +175,6 @@ static int claim(uint32_t dev, uint32_t dma)
 	const void *fdt = guest_boot.fdt;
 	int node = fdt_node_offset_by_compatible(fdt, -1, "bulkhead,pci-function");
 	const char *state, *status;
-	unsigned long refusals = 0;
-	uint32_t st;
 
 	state = node >= 0 ? fdt_getprop(fdt, node, "fsl,hv-claimable", NULL) : NULL;
 	status = node >= 0 ? fdt_getprop(fdt, node, "status", NULL) : NULL;
@@ -187,14 +185,8 @@ static int claim(uint32_t dev, uint32_t dma)
 	printf("dma: standby config space reads 0x%08lx\n",
 	       (unsigned long)*(volatile uint32_t *)cfg);
 	printf("dma: standby enable: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, dma));
-	while ((st = hcall1(FH_CLAIM_DEVICE, dev)) != EV_SUCCESS) {
-		if (!refusals++)
-			printf("dma: claim refused with status %lu\n", (unsigned long)st);
-		if (st != EV_INVALID_STATE)
-			return -1;
-		guest_udelay(10000);
-	}
-	printf("dma: claimed after %lu refusals\n", refusals);
+	if (guest_claim(dev, "dma"))
+		return -1;
 	printf("dma: config space reads 0x%08lx\n",
 	       (unsigned long)__builtin_bswap32(*(volatile uint32_t *)cfg));
 	return 0;

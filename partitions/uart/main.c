@@ -164,19 +164,9 @@ static int claim(int h)
 						 &(fdt32_t){ cpu_to_fdt32((uint32_t)h) }, 4);
 	const char *state = node >= 0 ? fdt_getprop(fdt, node, "fsl,hv-claimable", NULL) : NULL;
 	const char *status = node >= 0 ? fdt_getprop(fdt, node, "status", NULL) : NULL;
-	unsigned long refusals = 0;
-	uint32_t st;
 
 	printf("uart: claimable %s, status %s\n", state ? state : "-", status ? status : "-");
-	while ((st = hcall1(FH_CLAIM_DEVICE, (uint32_t)h)) != EV_SUCCESS) {
-		if (!refusals++)
-			printf("uart: claim refused with status %lu\n", (unsigned long)st);
-		if (st != EV_INVALID_STATE)
-			return -1;
-		guest_udelay(10000);
-	}
-	printf("uart: claimed after %lu refusals\n", refusals);
-	return 0;
+	return guest_claim((uint32_t)h, "uart");
 }
 
 static void receive_line(void)

@@ -98,4 +98,9 @@ static inline uint32_t ev_int_eoi(uint32_t h)
 	return hcall(EV_INT_EOI, r);
 }
 
+/* FH_CLAIM_DEVICE on handle, again every 10 ms while the holder runs; prints "<who>: claim
+ * refused with status N" at the first refusal and "<who>: claimed after N refusals". 0, or -1
+ * when the claim is refused for another reason (partitions/lib/claim.c). */
+int guest_claim(uint32_t handle, const char *who);
+
 #endif
