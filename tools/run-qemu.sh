@@ -34,7 +34,10 @@ usage: tools/run-qemu.sh [options] [-- extra QEMU args]
                         default config dts/qemu-q35/demo.dts with two x86 hello guests)
   --grub                x86: boot through GRUB 2 (a rescue ISO made with grub-mkrescue into
                         build/qemu/: multiboot with the same modules and arguments)
-  --uboot               boot through U-Boot (-bios uboot.elf, bootm of the uImage) [default]
+  --uboot               boot through U-Boot [default]. powerpc: -bios uboot.elf, bootm of the
+                        uImage. x86: -bios qemu-x86/u-boot.rom, whose distro boot runs the
+                        boot script of a FAT disk on virtio (built into build/qemu/): bootelf
+                        of bulkhead.elf32 with the hardware tree q35-uboot.dtb and the config
   --direct              firmware-less: -kernel build/powerpc/bulkhead.elf (ePAPR entry)
   --smp N               number of CPUs (default 4)
   --mem SIZE            RAM size in MiB, QEMU -m syntax (default 512)
@@ -56,6 +59,8 @@ usage: tools/run-qemu.sh [options] [-- extra QEMU args]
                         converted to MTTCG"; see docs/boot.md. Not with --icount.
                         BULKHEAD_MTTCG=1 in the environment does the same for every run
                         without --icount (e.g. a whole test run).
+  --hw-tree FILE        x86: pass this hardware tree (.dtb) as module 0 instead of the one
+                        for the firmware (q35.dtb; q35-uboot.dtb with --uboot)
   --elf FILE / --uimg FILE   other hypervisor images (default build/powerpc/bulkhead.{elf,uimg})
   --dry-run             print the QEMU command line instead of running it
   --dump-dtb FILE       write the device tree QEMU generates for these options to FILE, exit
@@ -68,7 +73,7 @@ die() { echo "run-qemu: $*" >&2; exit 2; }
 
 arch=powerpc
 mode=uboot smp=4 mem=512 config="$ROOT/dts/qemu-ppce500/demo.dts" config_addr=$CONFIG_ADDR
-appends=() serial_socket="" icount="" mttcg="" dry=0 dump_dtb="" extra=() images=() images_set=0
+hw_tree="" appends=() serial_socket="" icount="" mttcg="" dry=0 dump_dtb="" extra=() images=() images_set=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--arch) arch=${2:?--arch needs powerpc or x86}; shift ;;
@@ -87,6 +92,7 @@ while [ $# -gt 0 ]; do
 	--icount=*) icount=${1#--icount=} ;;
 	--mttcg) mttcg=1 ;;
 	--elf) HV_ELF=${2:?}; shift ;;
+	--hw-tree) hw_tree=${2:?--hw-tree needs a .dtb}; shift ;;
 	--uimg) HV_UIMG=${2:?}; shift ;;
 	--dry-run) dry=1 ;;
 	--dump-dtb) dump_dtb=${2:?--dump-dtb needs a file}; shift ;;
@@ -102,7 +108,6 @@ powerpc) [ "$mode" = grub ] && die "--grub is for --arch x86" ;;
 x86)
 	# The x86 demo config (two hello partitions) unless --config / --no-config say otherwise.
 	[ "$config" = "$ROOT/dts/qemu-ppce500/demo.dts" ] && config="$ROOT/dts/qemu-q35/demo.dts"
-	[ "$mode" = uboot ] && die "x86: the U-Boot path is not implemented yet (use --direct or --grub)"
 	[ -n "$dump_dtb" ] && die "x86: the hardware tree is dts/qemu-q35/q35.dts (no --dump-dtb)"
 	;;
 *) die "--arch wants powerpc or x86, got '$arch'" ;;
@@ -164,8 +169,57 @@ grub_iso() {
 	echo "$iso"
 }
 
-# x86-64 on q35: multiboot v1 through QEMU's -kernel or GRUB; modules: the hardware tree, the
-# config.
+# A FAT disk for U-Boot's distro boot on x86 (it runs /boot.scr from the first virtio disk by
+# itself): the hypervisor ELF, the hardware tree, the config and a boot script that loads them
+# and starts the ELF with bootelf, passing each module as module=ADDR,SIZE and then the boot
+# arguments (arch/x86/boot/uboot.c). Named by its inputs, so reruns reuse it.
+UBOOT_X86_ROM=${UBOOT_X86_ROM:-/usr/lib/u-boot/qemu-x86/u-boot.rom}
+UBOOT_X86_ELF=0x04000000   # where the script loads the ELF file (bootelf -p copies it to 16 MiB)
+UBOOT_X86_TREE=0x06000000  # the hardware tree
+UBOOT_X86_CONFIG=0x06100000  # the config (the hypervisor copies both into its image)
+uboot_x86_disk() {
+	local elf=$1 tree=$2 cfg=$3 args=$4 key disk dir mib
+	command -v mformat >/dev/null && command -v mkimage >/dev/null ||
+		die "mtools and mkimage are missing: install mtools and u-boot-tools (scripts/deps.sh)"
+	case "$args" in
+	*[\"\'\\\;\$\{\}]*) die "boot arguments for the U-Boot path may not contain \" ' \\ ; \$ { or }" ;;
+	esac
+	key=$( { printf '%s\n' "$args"; cat "$elf" "$tree" ${cfg:+"$cfg"}; } | sha1sum | cut -c1-16)
+	disk="$GEN/uboot-x86-$key.img"
+	[ -f "$disk" ] && { echo "$disk"; return; }
+	dir="$GEN/uboot-x86.$$"
+	rm -rf "$dir" && mkdir -p "$dir"
+	{
+		echo "echo run-qemu: loading Bulkhead from virtio 0"
+		echo "load virtio 0 $UBOOT_X86_ELF bulkhead.elf"
+		echo "load virtio 0 $UBOOT_X86_TREE tree.dtb"
+		echo "setenv bh_mods module=$UBOOT_X86_TREE,\${filesize}"
+		if [ -n "$cfg" ]; then
+			echo "load virtio 0 $UBOOT_X86_CONFIG config.dtb"
+			echo "setenv bh_mods \${bh_mods} module=$UBOOT_X86_CONFIG,\${filesize}"
+		fi
+		echo "setenv autostart yes"
+		echo "bootelf -p $UBOOT_X86_ELF \${bh_mods} $args"
+	} > "$dir/boot.cmd"
+	mkimage -A x86 -T script -C none -d "$dir/boot.cmd" "$dir/boot.scr" >/dev/null ||
+		die "mkimage failed on the boot script"
+	cp "$elf" "$dir/bulkhead.elf"
+	cp "$tree" "$dir/tree.dtb"
+	[ -n "$cfg" ] && cp "$cfg" "$dir/config.dtb"
+	# 1 MiB per track (64 heads x 32 sectors), 4 MiB to spare.
+	mib=$(( $(cat "$dir"/* | wc -c) / 1048576 + 4 ))
+	dd if=/dev/zero of="$disk.tmp.$$" bs=1M count="$mib" status=none
+	mformat -i "$disk.tmp.$$" -t "$mib" -h 64 -s 32 :: ||
+		die "mformat failed"
+	mcopy -i "$disk.tmp.$$" "$dir/boot.scr" "$dir/bulkhead.elf" "$dir/tree.dtb" \
+		${cfg:+"$dir/config.dtb"} :: || die "mcopy failed"
+	mv -f "$disk.tmp.$$" "$disk"
+	rm -rf "$dir"
+	echo "$disk"
+}
+
+# x86-64 on q35: multiboot v1 through QEMU's -kernel or GRUB, or U-Boot's bootelf; modules:
+# the hardware tree, the config.
 run_x86() {
 	local qemu bootargs="" mods elf="$ROOT/build/x86/bulkhead.elf32"
 	local hw="$ROOT/build/dts/qemu-q35/q35.dtb"
@@ -173,6 +227,8 @@ run_x86() {
 	[ "$HV_ELF" != "$ROOT/build/powerpc/bulkhead.elf" ] && elf=$HV_ELF
 	[ -f "$elf" ] || die "$elf is missing: run 'make ARCH=x86' first"
 	[ -f "$hw" ] || die "$hw is missing: run 'make ARCH=x86' first"
+	[ "$mode" = uboot ] && hw="$ROOT/build/dts/qemu-q35/q35-uboot.dtb"
+	[ -n "$hw_tree" ] && hw=$hw_tree
 	qemu=("${QEMU_X86:-qemu-system-x86_64}" -M q35 -cpu qemu64,+svm,+npt -m "$mem" -smp "$smp"
 	      -device intel-iommu -device edu -nic none -nographic -monitor none -no-reboot)
 	if [ -n "$serial_socket" ]; then
@@ -197,6 +253,10 @@ run_x86() {
 	[ -n "$icount" ] && qemu+=(-icount "$icount")
 	if [ "$mode" = grub ]; then
 		qemu+=(-cdrom "$(grub_iso "$elf" "$mods" "$bootargs")" -boot d)
+	elif [ "$mode" = uboot ]; then
+		[ -f "$UBOOT_X86_ROM" ] || die "$UBOOT_X86_ROM is missing: install u-boot-qemu"
+		qemu+=(-bios "$UBOOT_X86_ROM" -drive "if=virtio,format=raw,file=$(uboot_x86_disk \
+			"$elf" "$hw" "${config:+$(config_blob "$config")}" "$bootargs")")
 	else
 		qemu+=(-kernel "$elf" -initrd "$mods" -append "$bootargs")
 	fi

@@ -122,3 +122,27 @@ int acpi_madt_cpus(void)
 	}
 	return n;
 }
+
+/* MCFG (PCI Firmware Specification 3.0, 4.1.2): after the header and 8 reserved bytes, one
+ * 16-byte entry per ECAM window: base (u64), segment (u16), start bus, end bus, reserved. */
+#define MCFG_ENTRIES 44
+#define MCFG_ENTRY   16
+
+int acpi_mcfg_base(uint16_t segment, uint64_t *base)
+{
+	const struct sdt_header *mcfg = find_table("MCFG");
+
+	if (!mcfg)
+		return -HV_ENOENT;
+	for (uint32_t off = MCFG_ENTRIES; off + MCFG_ENTRY <= mcfg->length; off += MCFG_ENTRY) {
+		const uint8_t *e = (const uint8_t *)mcfg + off;
+		uint16_t seg;
+
+		memcpy(&seg, e + 8, sizeof(seg));
+		if (seg == segment) {
+			memcpy(base, e, sizeof(*base));
+			return 0;
+		}
+	}
+	return -HV_ENOENT;
+}

@@ -14,12 +14,12 @@ TGT_CFLAGS_LIBC := -O2 -g $(TGT_CPU_FLAGS) -fno-stack-protector -fno-tree-vector
 TGT_CFLAGS      = -O2 -g $(TGT_CPU_FLAGS) -mgeneral-regs-only -ffreestanding -nostdinc \
 		  -isystem $(NEWLIB_INC) -isystem $(TGT_GCC_INC) \
 		  -fno-stack-protector -fno-asynchronous-unwind-tables -ffunction-sections
-ARCH_DIRS := cpu vcpu mmu irq pci iommu gdb
-ARCH_SRCS := arch/x86/platform.c arch/x86/acpi.c arch/x86/multiboot.c \
+ARCH_DIRS := boot cpu vcpu mmu irq pci iommu gdb
+ARCH_SRCS := arch/x86/platform.c arch/x86/acpi.c \
 	     $(wildcard $(foreach d,$(ARCH_DIRS),arch/x86/$(d)/*.S arch/x86/$(d)/*.c))
 HV_LOAD_ADDR := 0x01000000
-# How "make run" boots (tools/run-qemu.sh): firmware-less multiboot until U-Boot/GRUB are done.
-RUN_BOOT := --direct
+# How "make run" boots (tools/run-qemu.sh): through U-Boot, as on PowerPC (docs/x86.md).
+RUN_BOOT := --uboot
 
 # QEMU's -kernel (and GRUB's multiboot) load only ELF32 multiboot images: the 64-bit image is
 # converted; its entry code is 32-bit (head.S) and every address is below 4 GiB.
@@ -30,9 +30,10 @@ $(BA)/bulkhead-test.elf32: $(BA)/bulkhead-test.elf
 ALL_TARGETS += $(BA)/bulkhead.elf32
 CHECK_DEPS += $(BA)/bulkhead-test.elf32
 
-# The q35 hardware description, passed as the first multiboot module.
-X86_HW_DTB := $(B)/dts/qemu-q35/q35.dtb
-$(X86_HW_DTB): dts/qemu-q35/q35.dts | $(DEPS_STAMP)
+# The q35 hardware descriptions, passed as the first boot module: q35.dtb when SeaBIOS
+# started the board (multiboot, GRUB), q35-uboot.dtb when U-Boot did.
+X86_HW_DTB := $(B)/dts/qemu-q35/q35.dtb $(B)/dts/qemu-q35/q35-uboot.dtb
+$(B)/dts/qemu-q35/%.dtb: dts/qemu-q35/%.dts dts/qemu-q35/q35-board.dtsi | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	dtc -q -I dts -O dtb -o $@ $<
 ALL_TARGETS += $(X86_HW_DTB)

@@ -1,5 +1,5 @@
 /* platform.c - build the core's platform model (<hv/platform.h>) at boot from the hardware
- * tree the multiboot loader passed as module 0 (dts/qemu-q35/), then cross-check it against
+ * tree the boot loader (multiboot or U-Boot, boot/) passed as module 0 (dts/qemu-q35/), then cross-check it against
  * what the machine itself reports: the CPU count against the ACPI MADT, the boot CPU's APIC
  * id, each memory node against the loader's memory map. A mismatch is a platform error naming
  * the node (the core prints it and starts no partition). Runs before the console exists, so
@@ -56,12 +56,12 @@ static const void *load_tree(const struct mb_boot *mb)
 	uint64_t len = mb->nr_mods ? mb->mod[0].end - mb->mod[0].start : 0;
 
 	if (!mb->valid)
-		error("not started by a multiboot loader: no hardware tree");
+		error("not started by multiboot or U-Boot's bootelf: no hardware tree");
 	else if (!src)
-		error("no hardware tree: pass it as the first multiboot module (QEMU -initrd)");
+		error("no hardware tree: pass it as the first %s module (docs/x86.md)", mb->loader);
 	else if (len < sizeof(struct fdt_header) || fdt_check_header(src) ||
 		 fdt_totalsize(src) > len)
-		error("multiboot module 0 (%s) is not a device tree", mb->mod[0].name);
+		error("%s module 0 (%s) is not a device tree", mb->loader, mb->mod[0].name);
 	else if (fdt_totalsize(src) > HW_TREE_MAX)
 		error("the hardware tree is larger than %u bytes", HW_TREE_MAX);
 	else {
@@ -260,7 +260,7 @@ static uint64_t load_config(const struct mb_boot *mb)
 	uint64_t len = mb->mod[1].end - mb->mod[1].start;
 
 	if (len > CONFIG_MAX) {
-		error("multiboot module 1 (the config, %s) is larger than %u bytes",
+		error("%s module 1 (the config, %s) is larger than %u bytes", mb->loader,
 		      mb->mod[1].name, CONFIG_MAX);
 		return 0;
 	}
@@ -268,7 +268,7 @@ static uint64_t load_config(const struct mb_boot *mb)
 	return (uint64_t)(uintptr_t)config;
 }
 
-/* The multiboot command line, plus config-addr= of the config module unless the command line
+/* The loader's command line, plus config-addr= of the config module unless the command line
  * names one. */
 static void make_bootargs(const struct mb_boot *mb)
 {
@@ -341,6 +341,22 @@ static void check_memory(const void *fdt, const struct mb_boot *mb)
 	}
 }
 
+/* Every PCI host bridge's ECAM window (reg) must be where the MCFG says segment 0's is: the
+ * firmware chose it (SeaBIOS 0xb0000000, U-Boot 0xe0000000), so each has its own tree. */
+static void check_pci(void)
+{
+	for (unsigned int i = 0; i < plat.nr_pci; i++) {
+		const struct plat_pci *b = &plat.pci[i];
+		uint64_t base;
+
+		if (acpi_mcfg_base(0, &base))
+			error("%s: no ACPI MCFG entry to check the ECAM window against", b->path);
+		else if (base != b->regs.base)
+			error("%s: ECAM window 0x%llx, the ACPI MCFG says 0x%llx", b->path,
+			      (unsigned long long)b->regs.base, (unsigned long long)base);
+	}
+}
+
 const struct platform *x86_platform_build(const struct mb_boot *mb)
 {
 	const void *fdt = load_tree(mb);
@@ -360,6 +376,7 @@ const struct platform *x86_platform_build(const struct mb_boot *mb)
 	if (described) {
 		check_cpus(fdt);
 		check_memory(fdt, mb);
+		check_pci();
 	}
 	return &plat;
 }

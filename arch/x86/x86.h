@@ -113,8 +113,12 @@ struct mb_module {
 	char name[64]; /* its string (file name and arguments) */
 };
 
+/* What the boot loader passed, copied: from multiboot (multiboot.c) or from U-Boot's bootelf
+ * arguments plus QEMU's fw_cfg memory map (uboot.c). Module 0 is the hardware tree, 1 the
+ * config. */
 struct mb_boot {
-	bool valid; /* the loader's magic was right */
+	bool valid;         /* a loader we know started us */
+	const char *loader; /* "multiboot" or "U-Boot", for messages */
 	char cmdline[MB_CMDLINE_MAX];
 	unsigned int nr_mmap;
 	struct mb_range mmap[MB_MAX_MMAP];
@@ -123,11 +127,18 @@ struct mb_boot {
 };
 
 /* Copy what the loader passed (it may lie where the hypervisor later puts data). */
+bool multiboot_magic(uint32_t eax);
 void multiboot_read(uint32_t magic, uint32_t info, struct mb_boot *mb);
+/* U-Boot's bootelf: argc/argv (module=ADDR,SIZE arguments, the rest is the command line). */
+void uboot_read(uint32_t argc, uint32_t argv, struct mb_boot *mb);
+/* QEMU's fw_cfg "etc/e820" table into mb->mmap: the number of ranges, or -HV_ENOENT. */
+int fw_cfg_read_e820(struct mb_boot *mb);
 
 /* ---- ACPI (acpi.c) ---- */
 /* Enabled local APICs in the MADT, or -HV_ENOENT: no MADT found. */
 int acpi_madt_cpus(void);
+/* The ECAM base of PCI segment `segment` in the MCFG: 0, or -HV_ENOENT (no MCFG or entry). */
+int acpi_mcfg_base(uint16_t segment, uint64_t *base);
 
 /* ---- platform model (platform.c) ---- */
 const struct platform *x86_platform_build(const struct mb_boot *mb);

@@ -12,6 +12,7 @@ from qemu_console import BANNER_RE, ROOT, parse_cpus_table
 
 X86_ELF = ROOT / "build" / "x86" / "bulkhead.elf32"
 X86_HW = ROOT / "build" / "dts" / "qemu-q35" / "q35.dtb"
+X86_HW_UBOOT = ROOT / "build" / "dts" / "qemu-q35" / "q35-uboot.dtb"
 
 pytestmark = pytest.mark.skipif(shutil.which("qemu-system-x86_64") is None,
                                 reason="qemu-system-x86_64 is not installed "
@@ -27,6 +28,19 @@ def x86(qemu):
 
     def start(*args):
         return qemu("--arch", "x86", "--direct", *args)
+    return start
+
+
+@pytest.fixture
+def x86_uboot(qemu):
+    """Factory: the x86 image through U-Boot (tools/run-qemu.sh --uboot: Debian's qemu-x86
+    U-Boot runs the boot script of a FAT disk, bootelf with module= arguments)."""
+    for f in (X86_ELF, X86_HW_UBOOT):
+        if not f.is_file():
+            pytest.fail(f"{f} is missing: run 'make ARCH=x86' (make check builds it)")
+
+    def start(*args):
+        return qemu("--arch", "x86", "--uboot", *args)
     return start
 
 
@@ -107,6 +121,17 @@ def test_x86_memory_not_in_memory_map_is_refused(x86):
     assert "platform: /cpus" not in out
 
 
+def test_x86_ecam_window_not_in_mcfg_is_refused(x86):
+    """U-Boot's tree (ECAM at 0xe0000000) on a board SeaBIOS set up (MCFG: 0xb0000000): refused,
+    naming the host bridge node. The test above is the positive control."""
+    con = x86("--hw-tree", X86_HW_UBOOT, "--no-config")
+    out = con.wait_ready()
+    assert re.search(r"(?m)^platform: /pcie@e0000000: ECAM window 0xe0000000, the ACPI MCFG "
+                     r"says 0xb0000000$", out)
+    assert "config: refused; the hardware description does not match the machine" in out
+    assert "platform: /cpus" not in out and "platform: /memory" not in out
+
+
 X86_CONFIG = ROOT / "tests" / "configs" / "x86" / "one-partition.dts"
 
 
@@ -138,3 +163,34 @@ def test_x86_boots_through_grub(x86_grub):
     assert re.search(r"(?m)^config   \d+ bytes  2 partitions: p0 p1$", out)
     con.wait_line(r"\[p0\] hello from an x86 partition")
     con.wait_line(r"\[p1\] tick 5")
+
+
+def test_x86_boots_through_uboot(x86_uboot):
+    """U-Boot (Debian's qemu-x86 build): its distro boot runs the disk's boot script, bootelf
+    enters the hypervisor with argc/argv (module= arguments for the tree and the config, then
+    the boot arguments), the memory map comes from QEMU's fw_cfg, and the cross-checks pass
+    with U-Boot's tree (ECAM at 0xe0000000); the demo's partitions run."""
+    con = x86_uboot("--append", "bulkhead.mutate=none")
+    banner = con.expect_line(BANNER_RE)
+    assert banner.group(2) == "x86_64"
+    out = con.wait_ready()
+    assert out.index("Found U-Boot script /boot.scr") < out.index("## Starting application") \
+        < out.index("partitioning hypervisor")
+    assert "platform:" not in out
+    assert re.search(r"(?m)^memory   0x000100000-0x01fefffff  510 MiB$", out)
+    assert re.search(r"(?m)^pci      0x0e0000000  /pcie@e0000000$", out)
+    assert re.search(r"(?m)^config   \d+ bytes  2 partitions: p0 p1$", out)
+    # the boot argument after the modules reached the hypervisor (a release image refuses it)
+    assert "bulkhead.mutate: refused, this is a release image" in out
+    con.wait_line(r"\[p0\] hello from an x86 partition")
+    con.wait_line(r"\[p1\] tick 5")
+
+
+def test_x86_uboot_memory_map_is_checked(x86_uboot):
+    """The fw_cfg memory map is the one the tree is checked against under U-Boot: with 256 MiB
+    the tree's memory node is refused (the test above is the positive control)."""
+    con = x86_uboot("--mem", "256", "--no-config")
+    out = con.wait_ready()
+    assert re.search(r"(?m)^platform: /memory@100000: 0x100000-0x1fefffff is not RAM in the "
+                     r"boot loader's memory map$", out)
+    assert "config: refused; the hardware description does not match the machine" in out

@@ -28,17 +28,21 @@ static void pic_disable(void)
 	}
 }
 
-/* Boot CPU, from head.S in long mode on CPU 0's stack: the loader's information is copied
- * first (modules may lie where the heap goes), then the platform model is built from the
- * hardware tree module and the core takes over. */
-void x86_boot_entry(uint32_t magic, uint32_t info)
+/* Boot CPU, from head.S in long mode on CPU 0's stack with the loader's EAX, EBX and EDX:
+ * the loader's information is copied first (modules may lie where the heap goes), then the
+ * platform model is built from the hardware tree module and the core takes over. Without
+ * the multiboot magic, EAX/EDX are U-Boot bootelf's argc/argv. */
+void x86_boot_entry(uint32_t eax, uint32_t ebx, uint32_t edx)
 {
 	const struct platform *plat;
 
 	x86_idt_init();
 	pic_disable();
 	lapic_init();
-	multiboot_read(magic, info, &boot);
+	if (multiboot_magic(eax))
+		multiboot_read(eax, ebx, &boot);
+	else
+		uboot_read(eax, edx, &boot);
 	x86_time_init();
 	plat = x86_platform_build(&boot);
 	hv_main(plat);

@@ -1,8 +1,11 @@
-/* head.S - x86-64 entry from a multiboot v1 loader (QEMU -kernel, GRUB): 32-bit protected
- * mode, flat segments, paging off, EAX = 0x2BADB002, EBX = the multiboot information
- * (Multiboot Specification 0.6.96, 3.2). Builds the boot page tables (the low 4 GiB
- * identity-mapped with 2 MiB pages), enters long mode, enables SSE (newlib may use it), and
- * calls x86_boot_entry(magic, info) on CPU 0's stack. */
+/* head.S - x86-64 entry in 32-bit protected mode with flat segments and paging off, from
+ *  - a multiboot v1 loader (QEMU -kernel, GRUB): EAX = 0x2BADB002, EBX = the multiboot
+ *    information (Multiboot Specification 0.6.96, 3.2), or
+ *  - U-Boot's bootelf (32-bit qemu-x86 build): a C call compiled with -mregparm=3, so
+ *    EAX = argc, EDX = argv (the arguments after the image address; docs/x86.md).
+ * Builds the boot page tables (the low 4 GiB identity-mapped with 2 MiB pages), enters long
+ * mode, enables SSE (newlib may use it), and calls x86_boot_entry(eax, ebx, edx) on CPU 0's
+ * stack. */
 #include <arch/layout.h>
 
 #define MB_MAGIC	0x1BADB002
@@ -44,6 +47,7 @@ _start:
 	rep stosl
 	movl	%esi, boot_magic
 	movl	%ebp, boot_info
+	movl	%edx, boot_argv		/* untouched by the clear above */
 
 	/* PML4[0] -> PDPT; PDPT[0..3] -> 4 page directories of 512 2 MiB pages each. */
 	movl	$boot_pdpt + (PTE_P | PTE_RW), boot_pml4
@@ -98,6 +102,7 @@ long_mode:
 	xorl	%ebp, %ebp
 	movl	boot_magic, %edi
 	movl	boot_info, %esi
+	movl	boot_argv, %edx
 	call	x86_boot_entry
 5:	cli
 	hlt
@@ -129,3 +134,4 @@ boot_pd:	.space 4 * 4096
 	.align 4
 boot_magic:	.space 4
 boot_info:	.space 4
+boot_argv:	.space 4

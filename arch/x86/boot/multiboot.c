@@ -69,14 +69,19 @@ static void read_mods(const struct mbi *mi, struct mb_boot *mb)
 	}
 }
 
+bool multiboot_magic(uint32_t eax)
+{
+	return eax == MB_LOADER_MAGIC;
+}
+
 void multiboot_read(uint32_t magic, uint32_t info, struct mb_boot *mb)
 {
 	const struct mbi *mi = (const struct mbi *)(uintptr_t)info;
 
-	memset(mb, 0, sizeof(*mb));
 	if (magic != MB_LOADER_MAGIC || !info)
 		return;
 	mb->valid = true;
+	mb->loader = "multiboot";
 	if (mi->flags & MBI_CMDLINE)
 		copy_str(mb->cmdline, sizeof(mb->cmdline), mi->cmdline);
 	if (mi->flags & MBI_MMAP)
