@@ -157,3 +157,45 @@ def test_x86_virtual_pic_interrupt_reaches_the_guest(x86, tmp_path):
     con.expect_exact("bulkhead> ")
     con.wait_line(r"\[p1\] tick 3")
     assert "isolation fault" not in con.output
+
+
+def fpu_runs(x86, tmp_path, *launcher):
+    """Boot the fpu guest as p0, let it run, restart it; the two "fpu: start" reports
+    (xmm0, x87 control word) and the first run's "after N hypercalls" report."""
+    fpu = HELLO.with_name("fpu.elf")
+    cfg = tmp_path / "x86-fpu.dts"
+    cfg.write_text(DEMO.read_text().replace('bootargs = "count=5";', 'bootargs = "count=0";'))
+    con = x86("--config", cfg, "--image", f"{fpu}@0x18000000", "--image",
+              f"{HELLO}@0x18800000", *launcher)
+    con.wait_ready()
+    first = con.wait_line(r"\[p0\] fpu: start xmm0 (0x[0-9a-f]+) fcw (0x[0-9a-f]+)")
+    kept = con.wait_line(r"\[p0\] fpu: after 1000 hypercalls xmm0 (0x[0-9a-f]+) fcw (0x[0-9a-f]+)")
+    mark = len(con.output)
+    con.command("restart p0")         # the guest halts after its report
+    con.wait_line(r"partition p0: stopped \(restart\)", since=mark)
+    again = con.wait_line(r"\[p0\] fpu: start xmm0 (0x[0-9a-f]+) fcw (0x[0-9a-f]+)", since=mark)
+    return con, first.groups(), kept.groups(), again.groups()
+
+
+INITIAL_FPU = ("0x00000000", "0x0000037f")     # xmm0, FCW after FNINIT (reset gives 0x0040)
+PATTERN_FPU = ("0x5eed0001", "0x0000027f")     # what partitions/x86/fpu.c leaves
+
+
+def test_x86_partition_starts_with_clean_fpu_state(x86, tmp_path):
+    """x87/SSE registers are not in the VMCB: a partition's values stay in its CPU across
+    exits (positive control: 1000 hypercalls later they are unchanged) and a new run of the
+    partition finds the initial state, not the previous run's pattern."""
+    con, first, kept, again = fpu_runs(x86, tmp_path)
+    assert first == INITIAL_FPU
+    assert kept == PATTERN_FPU
+    assert again == INITIAL_FPU
+    assert "isolation fault" not in con.output
+
+
+def test_negative_control_fpu_keep(x86, tmp_path):
+    """bulkhead.mutate=fpu-keep (no FXRSTOR of the initial state at a vCPU's start): the second
+    run finds the first run's pattern, so the test above would fail."""
+    con, first, kept, again = fpu_runs(x86, tmp_path, "--elf", X86_TEST_ELF,
+                                       "--append", "bulkhead.mutate=fpu-keep")
+    assert kept == PATTERN_FPU
+    assert again == PATTERN_FPU

@@ -17,6 +17,7 @@
 #include <hv/cpu.h>
 #include <hv/gdb.h>
 #include <hv/hcall.h>
+#include <hv/mutate.h>
 #include <hv/partition.h>
 #include <hv/stats.h>
 #include <hv/vcpu.h>
@@ -282,6 +283,29 @@ const char *arch_exit_name(unsigned int n)
 	return n < NR_EXIT_NAMES ? exit_names[n].name : n == NR_EXIT_NAMES ? "other" : NULL;
 }
 
+/* ---- x87/SSE state ---- */
+
+/* The x87, MMX and SSE registers are not in the VMCB: VMRUN and #VMEXIT leave them as they
+ * are, so the guest's values stay in the CPU across exits (the hypervisor's own code never
+ * touches them: -mgeneral-regs-only, arch.mk's sse-check). A vCPU that starts must not find
+ * what ran on its CPU before (the previous run of its partition, or another partition), so
+ * each run begins with FXRSTOR of the initial state: FCW 0x037f and MXCSR 0x1f80 as after
+ * FNINIT and reset, every tag empty, every register 0 (FXSAVE layout: AMD APM vol. 5,
+ * FXRSTOR; Intel SDM vol. 1, 10.5.1). */
+static const uint8_t fpu_initial[512] __attribute__((aligned(16))) = {
+	[0] = 0x7f,
+	[1] = 0x03, /* FCW */
+	[24] = 0x80,
+	[25] = 0x1f, /* MXCSR */
+};
+
+static __attribute__((noinline)) void fpu_reset(void) /* arch.mk's sse-check names it */
+{
+	if (hv_mutated("fpu-keep"))
+		return; /* test image: the previous run's registers stay (docs/security.md) */
+	__asm__ volatile("fxrstor %0" : : "m"(*(const uint8_t(*)[512])fpu_initial));
+}
+
 /* ---- the vCPU interface ---- */
 
 void vcpu_arch_reset(struct vcpu *v, uint64_t entry, uint64_t dtb_gpa, uint64_t ima_size)
@@ -311,6 +335,7 @@ int vcpu_arch_run(struct vcpu *v)
 	if (err)
 		partition_fault(v, "its memory does not fit the nested page tables (%d)", err);
 	vmcb_setup(c, v, ncr3);
+	fpu_reset();
 	c->irq_pending = vpic_pending_word(v);
 	for (;;) {
 		uint64_t code;
