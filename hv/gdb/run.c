@@ -24,6 +24,7 @@ struct gdb_hold {
 };
 
 static struct gdb_hold holds[PART_MAX][PART_MAX_VCPUS];
+volatile bool gdb_holds_asked; /* gdb.h: any halt_req was ever set */
 
 static struct gdb_hold *hold_of(const struct vcpu *v)
 {
@@ -51,6 +52,7 @@ void gdb_hold_hit(struct vcpu *v)
 	struct gdb_hold *h = hold_of(v);
 
 	h->event = GDB_SIGTRAP;
+	gdb_holds_asked = true;
 	arch_mb();
 	h->halt_req = true;
 }
@@ -83,7 +85,7 @@ static void kick_idle_cpus(uint64_t *next)
 			arch_cpu_kick(cpu);
 }
 
-bool gdb_vcpu_exit(struct vcpu *v, struct trap_frame *tf)
+bool gdb_vcpu_hold(struct vcpu *v, struct trap_frame *tf)
 {
 	struct gdb_hold *h = hold_of(v);
 	uint64_t next = 0;
@@ -109,6 +111,7 @@ void gdb_halt_all(struct gdb_stub *s)
 	uint64_t end;
 
 	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
+		gdb_holds_asked = true;
 		holds[p - partitions][i].halt_req = true;
 		arch_mb();
 		if (p->vcpu[i].state == VCPU_RUNNING)

@@ -28,8 +28,16 @@ bool gdb_trap_hit(struct vcpu *v, uint64_t pc);
 
 /* End of every guest exit on v's CPU, before interrupts are delivered: while the stub holds
  * v halted, v waits here with its state in tf (the stub reads and writes it). True if v was
- * held: the stub may have changed breakpoints, so the caller drops v's cached translations. */
-bool gdb_vcpu_exit(struct vcpu *v, struct trap_frame *tf);
+ * held: the stub may have changed breakpoints, so the caller drops v's cached translations.
+ * On the hot path of every exit, so the common case is one load: gdb_holds_asked is set
+ * (for good) the first time any stub asks any vCPU to hold. */
+extern volatile bool gdb_holds_asked;
+bool gdb_vcpu_hold(struct vcpu *v, struct trap_frame *tf);
+
+static inline bool gdb_vcpu_exit(struct vcpu *v, struct trap_frame *tf)
+{
+	return gdb_holds_asked && gdb_vcpu_hold(v, tf);
+}
 
 /* Hardware breakpoints (gdb's Z1, docs/gdb.md), for the architecture's instruction-fetch
  * path: gdb_hw_any() is one load; gdb_hw_bp_in(): does guest virtual [va, va + len) of v's
