@@ -38,3 +38,13 @@ def test_every_interrupt_arrives_while_another_cpu_raises(run):
 def test_negative_control_racy_pending_update_loses_an_interrupt(run):
     lines = run("vpic-racy")
     assert [l for l in lines if l.startswith("FAIL: every edu interrupt arrives")], lines
+
+
+def test_irqlat_takes_every_interrupt_it_raises(qemu, tmp_path):
+    """The P8 bench guest (bench/irqpath.py) works: edu interrupts raised one at a time, each
+    taken once through the virtual PIC."""
+    lines = run_until_exit(qemu, tmp_path, [partition("i", "irqlat", 1, bootargs="n=200",
+                                                      extra=EDU)],
+                           label="i", launcher=("--icount",), qemu_args=EDU_QEMU)
+    assert "irqlat: ready" in lines, lines
+    assert any(l.startswith("irqlat: 200 interrupts, ") for l in lines), lines

@@ -103,4 +103,15 @@ static inline uint32_t ev_int_eoi(uint32_t h)
  * when the claim is refused for another reason (partitions/lib/claim.c). */
 int guest_claim(uint32_t handle, const char *who);
 
+/* The first PCI function given to the partition: its device handle, BAR0 (the first 4 KiB,
+ * mapped uncached) and its INTx handle. 0, or -1 when any of them is missing
+ * (partitions/lib/pcifn.c). */
+struct guest_pci_fn {
+	uint32_t handle;
+	volatile uint32_t *bar0;
+	uint32_t intx;
+};
+
+int guest_pci_function(struct guest_pci_fn *fn);
+
 #endif
