@@ -127,18 +127,13 @@ static void cmd_write_mem(struct gdb_stub *s, const char *arg)
 static int resume_at(struct gdb_stub *s, struct vcpu *v, const char *arg)
 {
 	struct trap_frame *tf = v ? gdb_frame(s, v) : NULL;
-	uint8_t regs[GDB_REGS_MAX];
-	size_t off, size;
 	uint64_t addr;
 
 	if (!*arg)
 		return 0;
-	if (!tf || gdb_parse_hex(&arg, &addr) || *arg || gdb_arch_reg_slot(64, &off, &size))
+	if (!tf || gdb_parse_hex(&arg, &addr) || *arg)
 		return -HV_EINVAL;
-	gdb_arch_read_regs(v, tf, regs);
-	for (size_t i = 0; i < size; i++)
-		regs[off + i] = (uint8_t)(addr >> (8 * (size - 1 - i)));
-	gdb_arch_write_regs(v, tf, regs);
+	gdb_arch_set_pc(tf, addr);
 	return 0;
 }
 

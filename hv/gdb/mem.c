@@ -84,6 +84,8 @@ static int plant(struct gdb_stub *s, struct gdb_bp *b)
 	uint8_t insn[sizeof(b->orig)];
 
 	b->len = gdb_arch_break_insn(insn);
+	if (!b->len)
+		return -HV_ENOSYS; /* no software breakpoints on this architecture yet */
 	if (guest_read(s->part, b->gpa, b->orig, b->len) ||
 	    guest_write(s->part, b->gpa, insn, b->len))
 		return -HV_EFAULT;

@@ -91,6 +91,11 @@ uint64_t gdb_arch_pc(const struct trap_frame *tf)
 	return tf->pc;
 }
 
+void gdb_arch_set_pc(struct trap_frame *tf, uint64_t pc)
+{
+	tf->pc = (uint32_t)pc & ~3u; /* as a 'G' write of the pc */
+}
+
 /* The guest TLB entry for va in the address space of the access (MSR[IS] or MSR[DS]) and the
  * guest's PID, read under the TLB's lock (other vCPUs' tlbivax write it). */
 int gdb_arch_translate(struct vcpu *v, uint64_t va, bool insn, uint64_t *gpa, uint64_t *room)

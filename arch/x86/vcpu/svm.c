@@ -348,6 +348,11 @@ static __attribute__((noinline)) void fpu_reset(void) /* arch.mk's sse-check nam
 
 /* ---- the vCPU interface ---- */
 
+const uint8_t *svm_vmcb_of(const struct vcpu *v)
+{
+	return svm_cpus[v->pcpu < HV_NR_CPUS ? v->pcpu : 0].vmcb;
+}
+
 void vcpu_arch_reset(struct vcpu *v, uint64_t entry, uint64_t dtb_gpa, uint64_t ima_size)
 {
 	memset(&v->arch, 0, sizeof(v->arch));

@@ -90,4 +90,10 @@
 #define EXIT_NPF      0x400
 #define EXIT_INVALID  ((uint64_t)-1)
 
+struct vcpu;
+
+/* The VMCB of the CPU v is placed on (the gdb stub reads a held vCPU's segment selectors and
+ * CR0 there; svm.c). */
+const uint8_t *svm_vmcb_of(const struct vcpu *v);
+
 #endif

@@ -76,12 +76,15 @@ struct trap_frame *gdb_arch_frame(struct vcpu *v);
 
 /* The guest pc in v's saved frame. */
 uint64_t gdb_arch_pc(const struct trap_frame *tf);
+/* Resume at pc ('c addr', 's addr'): set the frame's program counter. */
+void gdb_arch_set_pc(struct trap_frame *tf, uint64_t pc);
 
 /* Guest virtual va of v (instruction or data side) to guest physical; *room: bytes from gpa
  * to the end of the translation's page. 0, or -HV_EFAULT when v's TLB has no translation. */
 int gdb_arch_translate(struct vcpu *v, uint64_t va, bool insn, uint64_t *gpa, uint64_t *room);
 
-/* The software breakpoint instruction (target byte order) and its length. */
+/* The software breakpoint instruction (target byte order) and its length; 0: none (Z0 is
+ * refused). */
 size_t gdb_arch_break_insn(uint8_t *insn);
 
 /* Make len bytes just written at guest physical gpa of p visible to instruction fetch. */
