@@ -43,17 +43,13 @@
 
 static volatile uint8_t *regs;
 static uint32_t nr_sources;
-static volatile uint32_t mapped_on[2]; /* bit per physical CPU: TLB entry installed */
-
-/* The mapping was added after the secondaries started: install it on this CPU first. */
+/* The registers' TLB1 entry is in the table before the secondaries start (hv_main() calls
+ * irqchip_arch_init() first), and each secondary installs the whole table at its start
+ * (powerpc_mmu_init_secondary()): every CPU can use them at once. (A per-access check that
+ * this CPU had mapped them cost about 140 instructions per device interrupt: P8 in
+ * docs/benchmarks.md.) */
 static volatile uint8_t *base(void)
 {
-	unsigned int cpu = arch_cpu_id();
-
-	if (cpu < 64 && !(mapped_on[cpu / 32] & (1u << (cpu % 32)))) {
-		powerpc_mmu_init_secondary(~0u); /* replays the table; same entries */
-		mapped_on[cpu / 32] |= 1u << (cpu % 32);
-	}
 	return regs;
 }
 
@@ -104,7 +100,6 @@ int irqchip_arch_init(const struct plat_irqchip *c)
 	regs = arch_ioremap(r.base, r.size < MPIC_SIZE ? MPIC_SIZE : r.size);
 	if (!regs)
 		return -HV_ENODEV;
-	mapped_on[arch_cpu_id() / 32] |= 1u << (arch_cpu_id() % 32);
 	if (reset()) {
 		regs = NULL;
 		return -HV_ENODEV;
