@@ -61,20 +61,12 @@ static void secondary(unsigned int cpu)
 
 static int setup_edu(void)
 {
-	int node = fdt_node_offset_by_compatible(guest_boot.fdt, -1, "bulkhead,pci-function");
-	uint32_t h = node < 0 ? ~0u : guest_fdt_u32(node, "fsl,hv-device-handle", ~0u);
-	struct bh_region_info ri = { .argsz = sizeof(ri) };
-	struct {
-		struct bh_irq_info info;
-		uint32_t handle[2];
-	} q = { .info.argsz = sizeof(q) };
+	struct guest_pci_fn fn;
 
-	if (h == ~0u || bh_device_get_region_info(h, 0, &ri) != EV_SUCCESS || !ri.size ||
-	    bh_device_get_irq_info(h, BH_PCI_INTX_IRQ_INDEX, &q.info, NULL) != EV_SUCCESS ||
-	    !q.info.count)
+	if (guest_pci_function(&fn))
 		return -1;
-	bar0 = guest_ioremap(ri.guest_addr, 0x1000, 1);
-	irq = q.handle[0];
+	bar0 = fn.bar0;
+	irq = fn.intx;
 	bar0[EDU_IRQ_ACK / 4] = bar0[EDU_IRQ_STATUS / 4];
 	return ev_int_set_config(irq, 0x2, 8, 0) == EV_SUCCESS &&
 			       ev_int_set_mask(irq, 0) == EV_SUCCESS

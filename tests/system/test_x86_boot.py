@@ -19,41 +19,34 @@ pytestmark = pytest.mark.skipif(shutil.which("qemu-system-x86_64") is None,
                                        "(scripts/deps.sh installs qemu-system-x86)")
 
 
-@pytest.fixture
-def x86(qemu):
-    """Factory: x86(*launcher_args) boots the x86 image (firmware-less multiboot)."""
-    for f in (X86_ELF, X86_HW):
+def booter(qemu, mode, hw):
+    """Factory for one boot path of the x86 image: start(*launcher_args)."""
+    for f in (X86_ELF, hw):
         if not f.is_file():
             pytest.fail(f"{f} is missing: run 'make ARCH=x86' (make check builds it)")
 
     def start(*args):
-        return qemu("--arch", "x86", "--direct", *args)
+        return qemu("--arch", "x86", mode, *args)
     return start
+
+
+@pytest.fixture
+def x86(qemu):
+    """Factory: x86(*launcher_args) boots the x86 image (firmware-less multiboot)."""
+    return booter(qemu, "--direct", X86_HW)
 
 
 @pytest.fixture
 def x86_uboot(qemu):
     """Factory: the x86 image through U-Boot (tools/run-qemu.sh --uboot: Debian's qemu-x86
     U-Boot runs the boot script of a FAT disk, bootelf with module= arguments)."""
-    for f in (X86_ELF, X86_HW_UBOOT):
-        if not f.is_file():
-            pytest.fail(f"{f} is missing: run 'make ARCH=x86' (make check builds it)")
-
-    def start(*args):
-        return qemu("--arch", "x86", "--uboot", *args)
-    return start
+    return booter(qemu, "--uboot", X86_HW_UBOOT)
 
 
 @pytest.fixture
 def x86_grub(qemu):
     """Factory: the x86 image through GRUB (tools/run-qemu.sh --grub)."""
-    for f in (X86_ELF, X86_HW):
-        if not f.is_file():
-            pytest.fail(f"{f} is missing: run 'make ARCH=x86' (make check builds it)")
-
-    def start(*args):
-        return qemu("--arch", "x86", "--grub", *args)
-    return start
+    return booter(qemu, "--grub", X86_HW)
 
 
 def test_x86_boots_to_banner_inventory_and_shell(x86):
