@@ -109,8 +109,8 @@ int gdb_arch_translate(struct vcpu *v, uint64_t va, bool insn, uint64_t *gpa, ui
 	return 0;
 }
 
-/* None yet: int3 in guest code needs the #BP intercept (and QEMU raises a guest's int3 as a
- * software interrupt, SVM's INTn intercept) before the stub can tell it from the guest's. */
+/* None yet: int3 in guest code needs the #BP intercept before the stub can tell its own
+ * breakpoints from the guest's (docs/gdb.md). */
 size_t gdb_arch_break_insn(uint8_t *insn)
 {
 	return 0;
