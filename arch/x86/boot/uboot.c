@@ -5,6 +5,7 @@
  *     bootelf -p ADDR module=TREE,SIZE module=CONFIG,SIZE [boot arguments...]
  * (hex, as U-Boot's ${filesize}). U-Boot passes no memory map: it comes from QEMU's fw_cfg
  * (fw_cfg.c) and is cross-checked with the hardware tree as a multiboot map is. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "x86.h"
@@ -25,8 +26,9 @@ static size_t copy_arg(char *dst, size_t len, uint32_t src)
 }
 
 /* module=ADDR,SIZE: the next module, or false when the value is not two hex numbers. */
-static bool add_module(struct mb_boot *mb, const char *val)
+static bool add_module(struct mb_boot *mb, const char *arg)
 {
+	const char *val = arg;
 	char *end;
 	uint64_t addr = strtoull(val, &end, 16), size;
 
@@ -38,7 +40,7 @@ static bool add_module(struct mb_boot *mb, const char *val)
 		return false;
 	mb->mod[mb->nr_mods].start = addr;
 	mb->mod[mb->nr_mods].end = addr + size;
-	strcpy(mb->mod[mb->nr_mods].name, mb->nr_mods ? "module 1 (config)" : "module 0 (tree)");
+	snprintf(mb->mod[mb->nr_mods].name, sizeof(mb->mod[0].name), "module=%s", arg);
 	mb->nr_mods++;
 	return true;
 }
