@@ -14,9 +14,11 @@
  * with EV_INVALID_STATE (its holder runs); prints "uart: claimable <state>, status <status>"
  * (the tree's fsl,hv-claimable and status), "uart: claim refused with status N" (the first
  * refusal) and "uart: claimed after N refusals".
- * go=1: before the greeting, wait (polling) for a line on the UART and print "uart: go". The
- * test sends it once the hypervisor's console is quiet (see above: a console write lowers
- * the shared line and a transmit interrupt raised under it is lost).
+ * go=1: before the greeting, print "uart: waiting for go" and wait (polling) for a line on
+ * the UART; "uart: go" is printed after the greeting. The test sends it once the hypervisor's
+ * console is quiet, and the guest prints nothing while its interrupt-driven greeting goes out
+ * (see above: a console write lowers the shared line and a transmit interrupt raised under it
+ * is lost).
  * Console lines: "uart: device handle H at 0x<addr>", "uart: greeting sent with N
  * interrupts", "uart: received '<line>'" (rx=irq: "... with N receive interrupts"). Exits 1
  * when no UART was given or a call failed. */
@@ -213,15 +215,16 @@ int main(void)
 			drain();
 		line_done = 0;
 		line_len = 0;
-		printf("uart: go\n");
 	}
 	snprintf(buf, sizeof(buf), "uart: hello from %s\r\n", guest_boot.guest_name);
-	if (use_irq) {
+	if (use_irq) /* nothing on the console meanwhile: docs/devices.md, UART interrupts */
 		send_irq(buf);
-		printf("uart: greeting sent with %u interrupts\n", nr_irqs);
-	} else {
+	else
 		uart_puts(buf);
-	}
+	if (guest_arg_u64("go", 0))
+		printf("uart: go\n");
+	if (use_irq)
+		printf("uart: greeting sent with %u interrupts\n", nr_irqs);
 	printf("uart: waiting for input\n");
 	for (uint64_t k = 0; k < lines; k++) {
 		receive_line();
