@@ -3,11 +3,15 @@
 Each partition gets 16 MiB of RAM at 0x10000000 + 16 MiB * index (guest physical 0), a console
 byte channel on the UART mux, its image preloaded by QEMU's loader at 0x1c000000 + 8 MiB *
 index, and optional byte channels to other partitions. partition(...) describes one; config()
-returns (dts_text, extra_qemu_args)."""
+returns (dts_text, extra_qemu_args). arch="x86" takes the guests of build/x86/partitions and
+keeps the hypervisor's memory above the first MiB (the PC's low memory and BIOS area), as
+dts/qemu-q35/demo.dts does."""
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUESTS = ROOT / "build" / "powerpc" / "partitions"
+HV_MEM = {"powerpc": (0x0, 0x08000000), "x86": (0x00100000, 0x07F00000)}
 MEM_BASE, MEM_SIZE = 0x10000000, 0x01000000
 IMG_BASE, IMG_SIZE = 0x1C000000, 0x00800000
 DTB_WINDOW = (0x00F00000, 0x00010000)
@@ -85,8 +89,8 @@ def _part_dts(i, p):
 HV_PART = """
 	hv_mem: hv-mem {
 		compatible = "phys-mem-area";
-		addr = <0x0 0x0>;
-		size = <0x0 0x08000000>;
+		addr = <0x0 HV_MEM_ADDR>;
+		size = <0x0 HV_MEM_SIZE>;
 	};
 
 	hv-config {
@@ -114,20 +118,37 @@ HV_PART = """
 """
 
 
-def config_dts(body):
+def config_dts(body, arch="powerpc"):
     """A whole config: the hypervisor's part and body (partitions, their memory)."""
+    addr, size = HV_MEM[arch]
+    hv = HV_PART.replace("HV_MEM_ADDR", f"0x{addr:08x}").replace("HV_MEM_SIZE", f"0x{size:08x}")
     return f"""/dts-v1/;
 / {{
 	compatible = "fsl,hv-config", "bulkhead,config-1";
-{HV_PART}{body}}};
+{hv}{body}}};
 """
 
 
-def config(parts):
+def config(parts, arch="powerpc"):
     """DTS text for these partitions, and the QEMU args that preload their images."""
-    dts = config_dts("".join(_part_dts(i, p) for i, p in enumerate(parts)))
+    dts = config_dts("".join(_part_dts(i, p) for i, p in enumerate(parts)), arch)
+    guests = ROOT / "build" / arch / "partitions"
     qemu = []
     for i, p in enumerate(parts):
-        qemu += ["-device", f"loader,file={GUESTS / p['image']},"
+        qemu += ["-device", f"loader,file={guests / p['image']},"
                  f"addr=0x{IMG_BASE + i * IMG_SIZE:x},force-raw=on"]
     return dts, qemu
+
+
+def x86_hw_tree(tmp_path, ncpus):
+    """The q35 hardware tree (dts/qemu-q35/q35.dts) with ncpus CPUs, for QEMU's -smp ncpus
+    (the hypervisor cross-checks the tree's CPUs against the ACPI MADT)."""
+    q35 = ROOT / "dts" / "qemu-q35" / "q35.dts"
+    extra = "".join(f'\t\tcpu@{i} {{ device_type = "cpu"; compatible = "qemu,qemu64"; '
+                    f'reg = <{i}>; }};\n' for i in range(4, ncpus))
+    src = tmp_path / f"q35-{ncpus}cpu.dts"
+    src.write_text(f'/include/ "{q35}"\n&{{/cpus}} {{\n{extra}}};\n')
+    out = tmp_path / f"q35-{ncpus}cpu.dtb"
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-i", str(q35.parent), "-o",
+                    str(out), str(src)], check=True)
+    return out

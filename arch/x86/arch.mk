@@ -38,23 +38,44 @@ $(B)/dts/qemu-q35/%.dtb: dts/qemu-q35/%.dts dts/qemu-q35/q35-board.dtsi | $(DEPS
 	dtc -q -I dts -O dtb -o $@ $<
 ALL_TARGETS += $(X86_HW_DTB)
 
-# The mk/ fragments built for x86: the board files only (test guests, the Linux guest and the
-# soak targets are PowerPC-only so far, docs/x86.md).
-ARCH_MK_PARTS := mk/qemu.part.mk
+# The mk/ fragments built for x86: the board files and the shared test guests (the Linux guest
+# and the soak targets are PowerPC-only so far, docs/x86.md).
+ARCH_MK_PARTS := mk/qemu.part.mk mk/partitions.part.mk
 
-# x86 test guests (partitions/x86/*.c on the runtime of partitions/lib/x86/): 32-bit,
-# freestanding, linked at guest-physical 1 MiB (docs/x86.md).
-X86_GUEST_OUT    := $(BA)/partitions
+# The shared test guests (mk/partitions.part.mk) that run on x86 so far: 32-bit protected
+# mode, paging off, on the runtime of partitions/lib + partitions/lib/x86 with their own
+# newlib and libfdt (the hypervisor's are 64-bit). No 32-bit libgcc exists here: the
+# runtime has the few helpers it needs (partitions/lib/x86/libgcc.c).
+GUEST_ONLY         := hello lsdev hcfuzz
+GUEST_CPU_FLAGS    := -m32 -march=i686 -fno-pic -fno-pie
+GUEST_NEWLIB_TRIPLE := i686-elf
+GUEST_NEWLIB_DIR   := $(BA)/newlib32
+GUEST_NEWLIB_LIBC  := $(GUEST_NEWLIB_DIR)/i686-elf/lib/libc.a
+GUEST_LIBFDT_A     := $(BA)/libfdt32/libfdt.a
+GUEST_LIBGCC       :=
+# The compiler is Linux's: its __linux__ would turn on newlib's Linux configuration (64-bit
+# file offsets, a dynamic reentrancy pointer) for what is a bare-metal target.
+GUEST_NOT_LINUX    := -U__linux__ -U__gnu_linux__ -Ulinux -U__unix__ -Uunix
+GUEST_CFLAGS_LIBC  := -O2 -g $(GUEST_CPU_FLAGS) $(GUEST_NOT_LINUX) -fno-stack-protector \
+		      -ffunction-sections -fdata-sections
+GUEST_TGT_CFLAGS    = -O2 -g $(GUEST_CPU_FLAGS) $(GUEST_NOT_LINUX) -mgeneral-regs-only \
+		      -ffreestanding -nostdinc \
+		      -isystem $(GUEST_NEWLIB_DIR)/i686-elf/include -isystem $(TGT_GCC_INC) \
+		      -fno-stack-protector -fno-asynchronous-unwind-tables -ffunction-sections
+
+# x86 bring-up guests (partitions/x86/*.c on their own small runtime, partitions/x86/lib/):
+# 32-bit, freestanding, linked at guest-physical 1 MiB (docs/x86.md).
+X86_GUEST_OUT    := $(BA)/partitions/x86
 X86_GUEST_CFLAGS := -m32 -march=i686 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
 		    -mgeneral-regs-only -fno-asynchronous-unwind-tables -std=gnu11 -Wall -Wextra \
 		    -Wno-unused-parameter -Iinclude
-X86_GUEST_LIB    := partitions/lib/x86/start.S partitions/lib/x86/runtime.c
+X86_GUEST_LIB    := partitions/x86/lib/start.S partitions/x86/lib/runtime.c partitions/lib/x86/hcall.S
 X86_GUESTS       := $(patsubst partitions/x86/%.c,$(X86_GUEST_OUT)/%.elf,$(wildcard partitions/x86/*.c))
 
-$(X86_GUEST_OUT)/%.elf: partitions/x86/%.c $(X86_GUEST_LIB) partitions/lib/x86/runtime.h \
-			partitions/lib/x86/guest.ld | $(DEPS_STAMP)
+$(X86_GUEST_OUT)/%.elf: partitions/x86/%.c $(X86_GUEST_LIB) partitions/x86/lib/runtime.h \
+			partitions/x86/lib/guest.ld | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(TGT_CC) $(X86_GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,-T,partitions/lib/x86/guest.ld \
+	$(TGT_CC) $(X86_GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,-T,partitions/x86/lib/guest.ld \
 		-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -o $@ $(X86_GUEST_LIB) $<
 ALL_TARGETS += $(X86_GUESTS)
 

@@ -34,24 +34,14 @@ int guest_console_handle(void)
 
 static void cons_lock(void)
 {
-	uint32_t me = guest_cpu_id() + 1, old;
+	uint32_t me = guest_cpu_id() + 1;
 
 	if (cons_owner == me) {
 		cons_depth++;
 		return;
 	}
-	do { /* lwarx/stwcx. acquire, isync orders the critical section after it */
-		__asm__ volatile("1: lwarx %0,0,%1\n"
-				 "   cmpwi %0,0\n"
-				 "   bne- 2f\n"
-				 "   stwcx. %2,0,%1\n"
-				 "   bne- 1b\n"
-				 "   isync\n"
-				 "2:"
-				 : "=&r"(old)
-				 : "r"(&cons_owner), "r"(me)
-				 : "cr0", "memory");
-	} while (old);
+	while (!guest_lock_try(&cons_owner, me))
+		guest_relax();
 	cons_depth = 1;
 }
 
@@ -59,14 +49,10 @@ static void cons_unlock(void)
 {
 	if (--cons_depth)
 		return;
-	/* order the critical section's stores before the release (E500MCRM, Instruction
-	 * Model: memory barriers) */
-	__asm__ volatile("sync" ::: "memory");
-	cons_owner = 0;
+	guest_unlock_store(&cons_owner, 0);
 }
 
-/* UART registers are cache-inhibited, guarded: mbar orders the stores, the loads are
- * issued in program order to guarded storage (E500MCRM, Instruction Model: mbar). */
+/* UART registers are mapped uncached (guest_ioremap): guest_io_wmb() orders the stores. */
 static uint8_t uart_in(unsigned int reg)
 {
 	return cons.uart[reg << cons.shift];
@@ -75,7 +61,7 @@ static uint8_t uart_in(unsigned int reg)
 static void uart_out(unsigned int reg, uint8_t v)
 {
 	cons.uart[reg << cons.shift] = v;
-	__asm__ volatile("mbar" ::: "memory");
+	guest_io_wmb();
 }
 
 static void uart_putc(char c)

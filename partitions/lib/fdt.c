@@ -6,8 +6,7 @@
 #include <guest/guest.h>
 #include "internal.h"
 
-#define HCALL_SC1       0x44000022 /* sc 1: the only hcall-instructions we execute */
-#define DEFAULT_TB_FREQ 400000000  /* QEMU ppce500, used if the tree has none */
+#define DEFAULT_TB_FREQ 400000000 /* QEMU ppce500, used if the tree has none */
 
 /* Read ncells big-endian cells as one number (the low 64 bits when ncells > 2). */
 static uint64_t read_cells(const fdt32_t *p, int ncells)
@@ -177,7 +176,7 @@ static void find_hypervisor(const void *fdt)
 	if (name)
 		guest_boot.guest_name = name;
 	insn = fdt_getprop(fdt, node, "hcall-instructions", &len);
-	guest_boot.hcall_ok = insn && len >= 4 && fdt32_to_cpu(insn[0]) == HCALL_SC1;
+	guest_boot.hcall_ok = insn && len >= 4 && fdt32_to_cpu(insn[0]) == GUEST_HCALL_INSN;
 }
 
 static void find_memory(const void *fdt)

@@ -1,35 +1,25 @@
-/* hcall.c - ePAPR hypercalls (ePAPR 1.1 hypercall ABI): token in r11, arguments in r3..r10, the
- * instruction sequence from /hypervisor/hcall-instructions ("sc 1" on Bulkhead), status
- * in r3 and results in r4..r10. Volatile registers are clobbered as for a function call. */
+/* hcall.c - the byte-channel, exit, null and memcpy hypercalls on top of each architecture's
+ * hcall() (docs/abi.md sections 1 and 1a). The 16 bytes of a byte-channel send or receive
+ * travel four a register, the first byte in the most significant byte, on every
+ * architecture. */
 #include <string.h>
 #include <guest/guest.h>
 
-uint32_t hcall(uint32_t token, uint32_t r[8])
+/* Bytes into registers, the first in the most significant byte of the first register. */
+static void pack_bytes(uint32_t *r, const void *buf, uint32_t len)
 {
-	register uint32_t r3 __asm__("r3") = r[0];
-	register uint32_t r4 __asm__("r4") = r[1];
-	register uint32_t r5 __asm__("r5") = r[2];
-	register uint32_t r6 __asm__("r6") = r[3];
-	register uint32_t r7 __asm__("r7") = r[4];
-	register uint32_t r8 __asm__("r8") = r[5];
-	register uint32_t r9 __asm__("r9") = r[6];
-	register uint32_t r10 __asm__("r10") = r[7];
-	register uint32_t r11 __asm__("r11") = token;
+	const uint8_t *b = buf;
 
-	__asm__ volatile(".long 0x44000022" /* sc 1 */
-			 : "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7), "+r"(r8), "+r"(r9),
-			   "+r"(r10), "+r"(r11)
-			 :
-			 : "r0", "r12", "ctr", "xer", "cr0", "cr1", "cr5", "cr6", "cr7", "memory");
-	r[0] = r3;
-	r[1] = r4;
-	r[2] = r5;
-	r[3] = r6;
-	r[4] = r7;
-	r[5] = r8;
-	r[6] = r9;
-	r[7] = r10;
-	return r3;
+	for (uint32_t i = 0; i < len; i++)
+		r[i / 4] |= (uint32_t)b[i] << (24 - 8 * (i % 4));
+}
+
+static void unpack_bytes(void *buf, const uint32_t *r, uint32_t len)
+{
+	uint8_t *b = buf;
+
+	for (uint32_t i = 0; i < len; i++)
+		b[i] = (uint8_t)(r[i / 4] >> (24 - 8 * (i % 4)));
 }
 
 /* EV_BYTE_CHANNEL_SEND: r3 = handle, r4 = count, r5..r8 = bytes (big-endian packed);
@@ -42,7 +32,7 @@ uint32_t bc_send(uint32_t handle, const void *buf, uint32_t len, uint32_t *sent)
 	if (len > EV_BYTE_CHANNEL_MAX_BYTES)
 		len = EV_BYTE_CHANNEL_MAX_BYTES;
 	r[1] = len;
-	memcpy(&r[2], buf, len); /* the CPU is big-endian: bytes land MSB first */
+	pack_bytes(&r[2], buf, len);
 	st = hcall(EV_BYTE_CHANNEL_SEND, r);
 	if (sent)
 		*sent = st == EV_SUCCESS ? (r[1] && r[1] <= len ? r[1] : len) : 0;
@@ -61,7 +51,7 @@ uint32_t bc_receive(uint32_t handle, void *buf, uint32_t max, uint32_t *got)
 	st = hcall(EV_BYTE_CHANNEL_RECEIVE, r);
 	if (st == EV_SUCCESS) {
 		n = r[1] <= max ? r[1] : max;
-		memcpy(buf, &r[2], n);
+		unpack_bytes(buf, &r[2], n);
 	}
 	if (got)
 		*got = n;
@@ -108,16 +98,18 @@ uint32_t guest_hv_null(void)
 	return hcall0(BH_NULL);
 }
 
-/* One scatter-gather entry: big-endian u64 source, target, size, reserved. */
+/* One scatter-gather entry: big-endian u64 source, target, size, reserved (Linux's
+ * fh_sg_list), in memory, on every architecture. */
 uint32_t guest_partition_memcpy(uint32_t src_h, uint32_t dst_h, uint32_t src, uint32_t dst,
 				uint32_t size)
 {
-	static uint32_t sg[8] __attribute__((aligned(32)));
+	static uint8_t sg[32] __attribute__((aligned(32)));
 	uint32_t r[8] = { src_h, dst_h, (uint32_t)(uintptr_t)sg, 0, 1 };
+	const uint32_t v[3] = { src, dst, size };
 
 	memset(sg, 0, sizeof(sg));
-	sg[1] = src;
-	sg[3] = dst;
-	sg[5] = size;
+	for (int i = 0; i < 3; i++) /* the low word of each u64 */
+		for (int b = 0; b < 4; b++)
+			sg[8 * i + 4 + b] = (uint8_t)(v[i] >> (24 - 8 * b));
 	return hcall(FH_PARTITION_MEMCPY, r);
 }

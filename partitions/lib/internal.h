@@ -3,8 +3,8 @@
 #define GUEST_INTERNAL_H
 
 void guest_fdt_init(void);
-void guest_tlb_init(void);
+void guest_arch_init(void); /* <arch>: vectors, mappings of the boot CPU */
 void guest_console_init(void);
-void guest_poweroff(void) __attribute__((noreturn));
+void guest_poweroff(void) __attribute__((noreturn)); /* <arch>: bare run ends */
 
 #endif

@@ -1,5 +1,5 @@
-/* time.c - timebase conversions. The timebase (and DEC) tick at tb_freq from the device
- * tree (/cpus/cpu/timebase-frequency, E500MCRM, Register Model: timer registers). */
+/* time.c - timebase conversions. guest_tb() (PowerPC time base, x86 TSC) ticks at tb_freq
+ * from the device tree (/cpus/cpu/timebase-frequency, ePAPR 1.1 CPU node properties). */
 #include <guest/guest.h>
 
 uint64_t guest_us_to_tb(uint64_t us)
@@ -17,5 +17,5 @@ void guest_udelay(uint64_t us)
 	uint64_t start = guest_tb(), ticks = guest_us_to_tb(us);
 
 	while (guest_tb() - start < ticks)
-		__asm__ volatile("or 1,1,1"); /* low-priority hint while spinning */
+		guest_relax();
 }

@@ -6,7 +6,7 @@
  * initial state (xmm0 0, control word 0x037f), not this run's pattern. */
 #include <stdint.h>
 #include <bulkhead/hcall.h>
-#include "../lib/x86/runtime.h"
+#include "lib/runtime.h"
 
 #define CR4_OSFXSR     (1u << 9)
 #define CR4_OSXMMEXCPT (1u << 10)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <bulkhead/errors.h>
 #include <bulkhead/hcall.h>
-#include "../lib/x86/runtime.h"
+#include "lib/runtime.h"
 
 #define LINE_MAX 64
 

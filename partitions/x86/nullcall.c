@@ -4,7 +4,7 @@
  * call is what the hypervisor (and the VMRUN/#VMEXIT pair) executes for one hypercall. */
 #include <stdint.h>
 #include <bulkhead/hcall.h>
-#include "../lib/x86/runtime.h"
+#include "lib/runtime.h"
 
 uint32_t x86_hcall(uint32_t token, uint32_t regs[6]);
 uint32_t x86_hcall_nop(uint32_t token, uint32_t regs[6]);

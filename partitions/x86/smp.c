@@ -2,7 +2,7 @@
  * guest boot protocol): for each /cpus/cpu@N with a cpu-release-addr, writes the stack top as
  * the argument and then the entry point, and waits until that CPU says it is up. */
 #include <stdint.h>
-#include "../lib/x86/runtime.h"
+#include "lib/runtime.h"
 
 #define MAX_CPUS 8
 #define STACK    4096

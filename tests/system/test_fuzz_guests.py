@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from partcfg import config, partition
+from partcfg import config, partition, x86_hw_tree
 from qemu_console import parse_cpus_table
 
 CALLS = int(os.environ.get("BULKHEAD_FUZZ_CALLS", "10000"))     # all vCPUs together
@@ -97,11 +97,15 @@ def fuzz_parts(calls, seed, poke=0, hammer=0):
     ]
 
 
-def boot_fuzz(qemu, tmp_path, parts, *args, edu=False):
-    dts, extra = config(parts)
+def boot_fuzz(qemu, tmp_path, parts, *args, edu=False, arch="powerpc"):
+    """arch="x86": the same partitions on q35 (build/x86/partitions, a hardware tree with SMP
+    CPUs)."""
+    dts, extra = config(parts, arch)
     extra = [*extra, *(EDU_QEMU if edu else ())]
     cfg = tmp_path / "hcfuzz.dts"
     cfg.write_text(dts)
+    if arch == "x86":
+        args = ("--arch", "x86", "--hw-tree", x86_hw_tree(tmp_path, SMP), *args)
     con = qemu("--direct", "--smp", str(SMP), *args, "--config", cfg, "--", *extra,
                timeout=FUZZ_TIMEOUT)
     con.wait_ready()
@@ -152,17 +156,21 @@ def run_hcfuzz(con):
 
 
 # make check runs both under --mttcg (one host thread per vCPU: the two fuzzing vCPUs really
-# run at once); make soak adds the round-robin TCG run (BULKHEAD_FUZZ_MODES).
-MODES = os.environ.get("BULKHEAD_FUZZ_MODES", "fuzz-mttcg,hammer-mttcg").split(",")
+# run at once), and the fuzz run on x86 too (hammer needs edu assigned: PowerPC only so far);
+# make soak adds the round-robin TCG run (BULKHEAD_FUZZ_MODES).
+MODES = os.environ.get("BULKHEAD_FUZZ_MODES", "fuzz-mttcg,hammer-mttcg,x86-fuzz-mttcg").split(",")
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_hcall_fuzzer_changes_nothing_it_does_not_own(qemu, tmp_path, mode):
     """mode fuzz: random hypercalls; hammer: the byte-channel, vPIC and DMA calls on f's own
-    handles (the SMP race run); -mttcg: under --mttcg."""
+    handles (the SMP race run); -mttcg: under --mttcg; x86-: on x86 (VMMCALL)."""
+    arch = "x86" if mode.startswith("x86-") else "powerpc"
+    mode = mode.removeprefix("x86-")
     hammer = int(mode.startswith("hammer"))
     con = boot_fuzz(qemu, tmp_path, fuzz_parts(CALLS, SEED, hammer=hammer),
-                    *(["--mttcg"] if mode.endswith("-mttcg") else []), edu=bool(hammer))
+                    *(["--mttcg"] if mode.endswith("-mttcg") else []), edu=bool(hammer),
+                    arch=arch)
     before, after, calls, skipped = run_hcfuzz(con)
     assert calls + skipped == (CALLS // FUZZ_CPUS) * FUZZ_CPUS
     assert calls >= 0.95 * CALLS
@@ -180,10 +188,16 @@ def test_hcall_fuzzer_changes_nothing_it_does_not_own(qemu, tmp_path, mode):
     assert "usage: start PARTITION" in shell(con, "start", r"usage: start PARTITION")
 
 
-def test_victim_check_sees_a_managers_write(qemu, tmp_path):
+ARCHES = ("powerpc", "x86")
+X86_TEST_ELF = Path(__file__).resolve().parent.parent.parent / "build" / "x86" / \
+    "bulkhead-test.elf32"
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_victim_check_sees_a_managers_write(qemu, tmp_path, arch):
     """Positive control: m, which manages v, copies 4 bytes into v's buffer from its third
     tick on (FH_PARTITION_MEMCPY, allowed for a manager); v's sum shows it."""
-    con = boot_fuzz(qemu, tmp_path, fuzz_parts(CALLS, SEED, poke=3))
+    con = boot_fuzz(qemu, tmp_path, fuzz_parts(CALLS, SEED, poke=3), arch=arch)
     wait_ticks(con, "v", 2)
     wait_line(con, r"\[m\] victim: poked the managed partition: status 0")
     wait_line(con, r"\[v\] victim: CORRUPT")
@@ -195,11 +209,13 @@ def test_victim_check_sees_a_managers_write(qemu, tmp_path):
     assert "CORRUPT" not in "\n".join(guest_lines(con, "m"))
 
 
-def test_hcall_fuzzer_negative_control_unbounded_guest_memory(qemu, tmp_path, hv_test_elf):
+@pytest.mark.parametrize("arch", ARCHES)
+def test_hcall_fuzzer_negative_control_unbounded_guest_memory(qemu, tmp_path, hv_test_elf, arch):
     """Negative control: with guest_read/guest_write's range check broken on purpose, the
     same run must be caught (a victim corrupted or stopped, or the hypervisor parked)."""
-    con = boot_fuzz(qemu, tmp_path, fuzz_parts(CALLS, SEED), "--elf", hv_test_elf,
-                    "--append", "bulkhead.mutate=guest-mem-unbounded")
+    elf = X86_TEST_ELF if arch == "x86" else hv_test_elf
+    con = boot_fuzz(qemu, tmp_path, fuzz_parts(CALLS, SEED), "--elf", elf,
+                    "--append", "bulkhead.mutate=guest-mem-unbounded", arch=arch)
     with pytest.raises(AssertionError):
         run_hcfuzz(con)
 

@@ -154,7 +154,7 @@ def test_x86_boots_through_grub(x86_grub):
     assert out.index("Booting from DVD/CD") < out.index("GRUB!") < out.index("partitioning hyp")
     assert "platform:" not in out
     assert re.search(r"(?m)^config   \d+ bytes  2 partitions: p0 p1$", out)
-    con.wait_line(r"\[p0\] hello from an x86 partition")
+    con.wait_line(r"\[p0\] hello from p0")
     con.wait_line(r"\[p1\] tick 5")
 
 
@@ -175,7 +175,7 @@ def test_x86_boots_through_uboot(x86_uboot):
     assert re.search(r"(?m)^config   \d+ bytes  2 partitions: p0 p1$", out)
     # the boot argument after the modules reached the hypervisor (a release image refuses it)
     assert "bulkhead.mutate: refused, this is a release image" in out
-    con.wait_line(r"\[p0\] hello from an x86 partition")
+    con.wait_line(r"\[p0\] hello from p0")
     con.wait_line(r"\[p1\] tick 5")
 
 

@@ -1,7 +1,8 @@
 """x86-64 port, milestone 2 (issue 16, docs/x86.md): partitions run on AMD SVM with nested
-paging. The demo config's two hello guests print through their console byte channels (VMMCALL
-hypercalls); a guest access outside its memory is an isolation fault that stops only its own
-partition. Negative control: the test image with bulkhead.mutate=npt-extra (the nested tables
+paging. The demo config's two hello guests (partitions/hello, the same source as PowerPC's, on
+the shared runtime) print through their console byte channels (VMMCALL hypercalls) and exit
+through BH_GUEST_EXIT; a guest access outside its memory is an isolation fault that stops only
+its own partition. Negative control: the test image with bulkhead.mutate=npt-extra (the nested tables
 map 2 MiB past the partition, onto the next partition's memory) lets the access through, and
 the isolation check fails."""
 import re
@@ -14,6 +15,7 @@ from qemu_console import ROOT
 X86_ELF = ROOT / "build" / "x86" / "bulkhead.elf32"
 X86_TEST_ELF = ROOT / "build" / "x86" / "bulkhead-test.elf32"
 HELLO = ROOT / "build" / "x86" / "partitions" / "hello.elf"
+BRINGUP = ROOT / "build" / "x86" / "partitions" / "x86"   # partitions/x86/*.c
 DEMO = ROOT / "dts" / "qemu-q35" / "demo.dts"
 OUTSIDE = 0x4000000     # the first guest-physical byte past p0's 64 MiB
 
@@ -39,13 +41,14 @@ def test_x86_demo_partitions_print_through_byte_channels(x86):
     out = con.wait_ready()
     assert re.search(r"(?m)^config   \d+ bytes  2 partitions: p0 p1$", out)
     for part, count in (("p0", 3), ("p1", 5)):
-        con.wait_line(rf"\[{part}\] hello from an x86 partition")
+        hello = con.wait_line(rf"\[{part}\] hello from {part}")
         for k in range(1, count + 1):
-            con.wait_line(rf"\[{part}\] tick {k}")
-        con.wait_line(rf"\[{part}\] hello: done")
+            con.wait_line(rf"\[{part}\] tick {k}", since=hello.start())
+        con.wait_line(rf"\[{part}\] exit 0", since=hello.start())
+        con.wait_line(rf"partition {part}: exited with code 0", since=hello.start())
     listing = con.command("list")
-    assert re.search(r"(?m)^1\s+p0\s+running\s+1\s+64 MiB", listing)
-    assert re.search(r"(?m)^2\s+p1\s+running\s+2\s+64 MiB", listing)
+    assert re.search(r"(?m)^1\s+p0\s+stopped\s+1\s+64 MiB", listing)
+    assert re.search(r"(?m)^2\s+p1\s+stopped\s+2\s+64 MiB", listing)
     assert "isolation fault" not in con.output
 
 
@@ -58,7 +61,7 @@ def fault_config(tmp_path):
     """The demo with p0 reading guest-physical OUTSIDE after one tick, p1 ticking forever."""
     text = DEMO.read_text()
     text = text.replace('bootargs = "count=3";', f'bootargs = "count=1 fault={OUTSIDE:#x}";')
-    text = text.replace('bootargs = "count=5";', 'bootargs = "count=0";')
+    text = text.replace('bootargs = "count=5";', 'bootargs = "count=0 interval=100";')
     cfg = tmp_path / "x86-fault.dts"
     cfg.write_text(text)
     return cfg
@@ -73,7 +76,7 @@ def check_isolation(con):
     # p1 still prints after p0's fault: two more ticks from after that line.
     tick = con.wait_line(r"\[p1\] tick \d+", since=fault.end())
     con.wait_line(r"\[p1\] tick \d+", since=tick.end())
-    assert not re.search(r"(?m)^\[p0\] 0x[0-9a-f]+ read", con.output), "p0's read went through"
+    assert not re.search(r"(?m)^\[p0\] hello: read 0x[0-9a-f]+", con.output), "p0's read went through"
     listing = con.command("list")
     assert re.search(r"(?m)^1\s+p0\s+stopped", listing), listing
     assert re.search(r"(?m)^2\s+p1\s+running", listing), listing
@@ -92,8 +95,8 @@ def test_negative_control_npt_extra(x86, tmp_path):
     con.expect_line(r"TEST IMAGE: protections broken on purpose: npt-extra")
     con.wait_ready()
     # p0 reads p1's memory through the extra mapping and carries on.
-    con.wait_line(r"\[p0\] 0x[0-9a-f]+ read")
-    con.wait_line(r"\[p0\] hello: done")
+    con.wait_line(r"\[p0\] hello: read 0x[0-9a-f]+")
+    con.wait_line(r"\[p0\] exit 0")
     with pytest.raises(AssertionError):
         check_isolation(con)
 
@@ -102,7 +105,7 @@ def test_x86_stop_start_and_restart_from_the_shell(x86, tmp_path):
     """A partition spinning in guest context leaves it on a stop (the kick IPI is a physical
     interrupt: #VMEXIT(INTR)), starts again from its image, and a restart does both."""
     cfg = tmp_path / "x86-forever.dts"
-    cfg.write_text(DEMO.read_text().replace('bootargs = "count=5";', 'bootargs = "count=0";'))
+    cfg.write_text(DEMO.read_text().replace('bootargs = "count=5";', 'bootargs = "count=0 interval=100";'))
     con = x86("--config", cfg, *images())
     con.wait_ready()
     con.wait_line(r"\[p1\] tick 2")
@@ -111,19 +114,19 @@ def test_x86_stop_start_and_restart_from_the_shell(x86, tmp_path):
     mark = len(con.output)
     con.command("start p1")
     con.wait_line(r"partition p1: started on cpu 2", since=mark)
-    con.wait_line(r"\[p1\] hello from an x86 partition", since=mark)
+    con.wait_line(r"\[p1\] hello from p1", since=mark)
     con.wait_line(r"\[p1\] tick 1", since=mark)
     mark = len(con.output)
     con.command("restart p1")
     con.wait_line(r"partition p1: stopped \(restart\)", since=mark)
-    con.wait_line(r"\[p1\] hello from an x86 partition", since=mark)
+    con.wait_line(r"\[p1\] hello from p1", since=mark)
     assert re.search(r"(?m)^2\s+p1\s+running", con.command("list"))
 
 
 def test_x86_secondary_vcpu_released_through_the_spin_table(x86, tmp_path):
     """A two-CPU partition: the smp guest writes its secondary's spin-table entry (argument,
     then entry point: docs/x86.md) and the secondary vCPU runs and prints on its own CPU."""
-    smp = HELLO.with_name("smp.elf")
+    smp = BRINGUP / "smp.elf"
     cfg = tmp_path / "x86-smp.dts"
     cfg.write_text(DEMO.read_text().replace("cpus = <1 1>;", "cpus = <1 2>;")
                    .replace("cpus = <2 1>;", "cpus = <3 1>;"))
@@ -139,9 +142,9 @@ def test_x86_virtual_pic_interrupt_reaches_the_guest(x86, tmp_path):
     """The virtual PIC on x86: p0 (the irq guest) unmasks its console channel's receive
     interrupt and halts; each line typed into its console comes back through an interrupt at
     vector 0x20 (IACK, receive, EOI), and only then: the guest does nothing else. p1 ticks on."""
-    irq = HELLO.with_name("irq.elf")
+    irq = BRINGUP / "irq.elf"
     cfg = tmp_path / "x86-irq.dts"
-    cfg.write_text(DEMO.read_text().replace('bootargs = "count=5";', 'bootargs = "count=0";'))
+    cfg.write_text(DEMO.read_text().replace('bootargs = "count=5";', 'bootargs = "count=0 interval=100";'))
     con = x86("--config", cfg, "--image", f"{irq}@0x18000000", "--image", f"{HELLO}@0x18800000")
     con.wait_ready()
     con.wait_line(r"\[p0\] irq: ready, receive interrupt \d+")
@@ -162,9 +165,9 @@ def test_x86_virtual_pic_interrupt_reaches_the_guest(x86, tmp_path):
 def fpu_runs(x86, tmp_path, *launcher):
     """Boot the fpu guest as p0, let it run, restart it; the two "fpu: start" reports
     (xmm0, x87 control word) and the first run's "after N hypercalls" report."""
-    fpu = HELLO.with_name("fpu.elf")
+    fpu = BRINGUP / "fpu.elf"
     cfg = tmp_path / "x86-fpu.dts"
-    cfg.write_text(DEMO.read_text().replace('bootargs = "count=5";', 'bootargs = "count=0";'))
+    cfg.write_text(DEMO.read_text().replace('bootargs = "count=5";', 'bootargs = "count=0 interval=100";'))
     con = x86("--config", cfg, "--image", f"{fpu}@0x18000000", "--image",
               f"{HELLO}@0x18800000", *launcher)
     con.wait_ready()

@@ -1,7 +1,8 @@
 /* guest_boot.c - the guest boot protocol on x86-64 (docs/x86.md): vCPU 0 starts in 32-bit
  * protected mode with flat segments and paging off at the image's entry point, EAX =
  * 0x45504150 ("EPAP") and EBX = the guest-physical address of its device tree (svm.c). The
- * tree's /cpus has one "cpu" node per vCPU, reg = its number; each secondary has
+ * tree's /cpus has one "cpu" node per vCPU, reg = its number, and timebase-frequency = the
+ * TSC's rate; each secondary has
  * enable-method = "spin-table" and cpu-release-addr = its release area: 16 bytes at the end
  * of the device-tree window (as ePAPR's spin table, in the guest's byte order): a 64-bit entry
  * address, 1 = not released, and a 64-bit argument. The guest writes the argument, then the
@@ -12,6 +13,7 @@
 #include <hv/arch/boot.h>
 #include <hv/console.h>
 #include <hv/partition.h>
+#include <hv/platform.h>
 
 #define TRY(x)                     \
 	do {                       \
@@ -49,6 +51,8 @@ static int x86_tree_cpus(void *fdt, const struct partition *p, const struct plat
 	TRY(cpus);
 	TRY(fdt_setprop_u32(fdt, cpus, "#address-cells", 1));
 	TRY(fdt_setprop_u32(fdt, cpus, "#size-cells", 0));
+	/* the TSC's rate, as PowerPC's trees give the time base's (ePAPR 1.1, CPU node) */
+	TRY(fdt_setprop_u32(fdt, cpus, "timebase-frequency", hw->timebase_hz));
 	for (unsigned int i = p->nr_vcpus; i-- > 0;) /* libfdt adds before the siblings */
 		TRY(add_cpu(fdt, cpus, p, i));
 	return 0;

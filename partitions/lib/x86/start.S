@@ -1,98 +1,34 @@
-/* start.S - entry of an x86 test guest (docs/x86.md, guest boot protocol): 32-bit protected
- * mode, flat segments, paging off, EAX = 0x45504150, EBX = the device tree's address. Sets
- * up the stack and calls guest_main(tree); halts when it returns. Also x86_hcall(), the
- * VMMCALL with the register convention of docs/abi.md. */
+/* start.S - entry of an x86 test guest on the shared runtime (docs/x86.md, guest boot
+ * protocol): 32-bit protected mode, flat segments, paging off, EAX = 0x45504150, EBX = the
+ * device tree's guest-physical address. Clears BSS, sets the boot CPU's stack and calls
+ * guest_start(tree, magic, 0). A secondary vCPU released through the spin table
+ * (smp.c) enters _secondary_start with EBX = its stack top. */
 	.section .text.entry, "ax"
 	.code32
 	.globl	_start
 _start:
 	cli
 	cld
-	movl	$guest_stack_top, %esp
-	pushl	%ebx			/* the device tree */
-	call	guest_main
+	movl	%eax, %esi		/* the magic */
+	movl	%ebx, %edx		/* the tree */
+	movl	$__bss_start, %edi
+	movl	$__bss_end, %ecx
+	subl	%edi, %ecx
+	xorl	%eax, %eax
+	rep stosb
+	movl	$__stack_top, %esp
+	pushl	$0			/* no initial mapping size */
+	pushl	%esi
+	pushl	%edx
+	call	guest_start
 1:	hlt
 	jmp	1b
 
-/* uint32_t x86_hcall(uint32_t token, uint32_t regs[6]): regs in and out of EBX, ECX, EDX,
- * ESI, EDI, EBP; returns EAX (the status). */
-	.text
-	.globl	x86_hcall
-x86_hcall:
-	pushl	%ebx
-	pushl	%esi
-	pushl	%edi
-	pushl	%ebp
-	movl	20(%esp), %eax		/* token */
-	pushl	24(%esp)		/* regs: kept for after the call */
-	movl	(%esp), %ebp
-	movl	0(%ebp), %ebx
-	movl	4(%ebp), %ecx
-	movl	8(%ebp), %edx
-	movl	12(%ebp), %esi
-	movl	16(%ebp), %edi
-	movl	20(%ebp), %ebp
-	vmmcall
-	pushl	%ebp
-	movl	4(%esp), %ebp
-	movl	%ebx, 0(%ebp)
-	movl	%ecx, 4(%ebp)
-	movl	%edx, 8(%ebp)
-	movl	%esi, 12(%ebp)
-	movl	%edi, 16(%ebp)
-	popl	%ecx
-	movl	%ecx, 20(%ebp)
-	addl	$4, %esp
-	popl	%ebp
-	popl	%edi
-	popl	%esi
-	popl	%ebx
-	ret
-
-/* void x86_irq_init(void): the guest's own GDT (flat code 0x08, data 0x10: the boot
- * protocol's selectors, now backed by descriptors, which an interrupt gate and IRET load)
- * and an IDT whose vector 0x20, the virtual PIC's external interrupt (docs/x86.md), calls
- * guest_irq() with every register saved; any other vector is beyond the IDT's limit (a
- * triple fault: the partition is stopped). Interrupts stay disabled (the caller's sti). */
-	.globl	x86_irq_init
-x86_irq_init:
-	lgdt	gdt_desc
-	ljmp	$0x08, $1f
-1:	movw	$0x10, %ax
-	movw	%ax, %ds
-	movw	%ax, %es
-	movw	%ax, %ss
-	movw	%ax, %fs
-	movw	%ax, %gs
-	movl	$irq_entry, %eax
-	movw	%ax, idt + 0x20 * 8		/* offset 15:0 */
-	movw	$0x08, idt + 0x20 * 8 + 2	/* code selector */
-	movw	$0x8e00, idt + 0x20 * 8 + 4	/* present, DPL 0, 32-bit interrupt gate */
-	shrl	$16, %eax
-	movw	%ax, idt + 0x20 * 8 + 6		/* offset 31:16 */
-	lidt	idt_desc
-	ret
-
-irq_entry:
-	pushal
+	.globl	_secondary_start
+_secondary_start:
+	cli
 	cld
-	call	guest_irq
-	popal
-	iret
-
-	.data
-	.align	8
-gdt:	.quad	0, 0x00cf9a000000ffff, 0x00cf92000000ffff
-gdt_desc:
-	.word	3 * 8 - 1
-	.long	gdt
-idt_desc:
-	.word	0x21 * 8 - 1
-	.long	idt
-
-	.bss
-	.align	8
-idt:	.space	0x21 * 8
-	.align	16
-	.space	16384
-guest_stack_top:
+	movl	%ebx, %esp
+	call	guest_secondary_entry
+2:	hlt
+	jmp	2b

@@ -1,0 +1,71 @@
+/* guest/arch.h (x86) - the x86 part of the guest runtime (docs/x86.md, guest boot protocol):
+ * 32-bit protected mode with paging off, so guest physical == virtual; the TSC as the time
+ * base; the atomic primitives the portable runtime (guest/guest.h) builds on. */
+#ifndef GUEST_ARCH_H
+#define GUEST_ARCH_H
+
+#include <stdint.h>
+
+#define GUEST_HCALL_INSN 0x0f01d990 /* VMMCALL, NOP: /hypervisor/hcall-instructions */
+
+/* The time-stamp counter: tb_freq ticks a second (the tree's timebase-frequency). */
+static inline uint64_t guest_tb(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void guest_irq_enable(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+
+static inline void guest_irq_disable(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
+
+static inline uint32_t atomic_add_return(volatile uint32_t *p, uint32_t n)
+{
+	uint32_t v = n;
+
+	__asm__ volatile("lock xaddl %0, %1" : "+r"(v), "+m"(*p) : : "memory");
+	return v + n;
+}
+
+/* Full barrier (x86 orders everything but a store before a later load: mfence). */
+static inline void guest_sync(void)
+{
+	__asm__ volatile("mfence" ::: "memory");
+}
+
+/* Take *p from 0 to v: 1 on success (a locked cmpxchg is a full barrier). */
+static inline int guest_lock_try(volatile uint32_t *p, uint32_t v)
+{
+	uint32_t old = 0;
+
+	__asm__ volatile("lock cmpxchgl %2, %1" : "+a"(old), "+m"(*p) : "r"(v) : "memory");
+	return !old;
+}
+
+/* *p = v after the critical section's stores (x86 keeps stores in order). */
+static inline void guest_unlock_store(volatile uint32_t *p, uint32_t v)
+{
+	__asm__ volatile("" ::: "memory");
+	*p = v;
+}
+
+/* Stores to uncached device memory stay in program order on x86. */
+static inline void guest_io_wmb(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+static inline void guest_relax(void)
+{
+	__asm__ volatile("pause");
+}
+
+#endif
