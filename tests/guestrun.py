@@ -3,7 +3,12 @@ boot the hypervisor (or, with a mutation, the test image) on QEMU, wait until on
 exits, and hand back that partition's console lines."""
 import re
 
-from partcfg import config
+from partcfg import ROOT, config
+
+# The architectures the shared guests' tests run on, and x86's test image (PowerPC's is the
+# hv_test_elf fixture's).
+ARCHES = ("powerpc", "x86")
+X86_TEST_ELF = ROOT / "build" / "x86" / "bulkhead-test.elf32"
 
 EDU = 'edu { device = "pci0"; pci-function = <2 0>; };'
 EDU_QEMU = ["-device", "edu,addr=2.0"]
@@ -19,10 +24,17 @@ def partition_lines(output, label):
     return re.findall(r"(?m)^\[" + label + r"\] " + WHOLE, output)
 
 
-def mutation_args(hv_test_elf, mutate):
-    """Launcher options that boot the test image with bulkhead.mutate=mutate (none: release)."""
-    return ["--elf", str(hv_test_elf), "--append", f"bulkhead.mutate={mutate}"] \
-        if mutate else []
+def mutation_args(hv_test_elf, mutate, arch="powerpc"):
+    """Launcher options that boot the test image with bulkhead.mutate=mutate (none: release);
+    arch="x86": x86's test image, and the launcher's --arch."""
+    elf = X86_TEST_ELF if arch == "x86" else hv_test_elf
+    return [*arch_args(arch), *(["--elf", str(elf), "--append", f"bulkhead.mutate={mutate}"]
+                                if mutate else [])]
+
+
+def arch_args(arch):
+    """The launcher's option for arch."""
+    return ["--arch", "x86"] if arch == "x86" else []
 
 
 def run_until_exit(qemu, tmp_path, parts, *, label, hv_test_elf=None, mutate=None,

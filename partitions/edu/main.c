@@ -39,7 +39,7 @@ static void cfg_wr32(unsigned int off, uint32_t v)
 	*(volatile uint32_t *)(cfg + off) = __builtin_bswap32(v);
 }
 
-static void external(struct guest_frame *f)
+static void external(void)
 {
 	uint32_t vec;
 
@@ -124,7 +124,7 @@ static void check_interrupts(uint32_t h)
 	/* As a driver's probe does: the device keeps its state across a partition restart */
 	bar0[EDU_STATUS / 4] = 0;
 	bar0[EDU_IRQ_ACK / 4] = bar0[EDU_IRQ_STATUS / 4];
-	guest_set_handler(4, external);
+	guest_set_irq_handler(external);
 	ev_int_set_config(irq_handle, 0x2, 8, 0);
 	ev_int_set_mask(irq_handle, 0);
 	guest_irq_enable();

@@ -22,8 +22,8 @@ static volatile uint32_t rings; /* doorbell interrupts taken */
 static uint32_t doorbell = ~0u;
 static struct bh_error rec, peeked;
 
-/* IVOR4: take every pending virtual-PIC interrupt; count the doorbell's. */
-static void external(struct guest_frame *f)
+/* The external interrupt: take every pending virtual-PIC interrupt; count the doorbell's. */
+static void external(void)
 {
 	uint32_t vec;
 
@@ -88,7 +88,7 @@ int main(void)
 	}
 	h = guest_fdt_u32(node, "hv-handle", ~0u);
 	doorbell = guest_fdt_u32(node, "interrupts", ~0u);
-	guest_set_handler(4, external);
+	guest_set_irq_handler(external);
 	if (ev_int_set_config(doorbell, 0x1, 8, 0) != EV_SUCCESS ||
 	    ev_int_set_mask(doorbell, 0) != EV_SUCCESS) {
 		printf("errmgr: cannot enable doorbell %lu\n", (unsigned long)doorbell);

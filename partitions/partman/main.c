@@ -16,8 +16,8 @@
 static volatile uint32_t rings; /* state-change doorbell interrupts taken */
 static uint32_t doorbell = ~0u;
 
-/* IVOR4: take every pending virtual-PIC interrupt; count the state-change doorbell. */
-static void external(struct guest_frame *f)
+/* The external interrupt: take every pending virtual-PIC interrupt; count the state-change doorbell. */
+static void external(void)
 {
 	uint32_t vec;
 
@@ -37,7 +37,7 @@ static int setup_doorbell(void)
 	if (node < 0)
 		return -1;
 	doorbell = guest_fdt_u32(node, "interrupts", ~0u); /* <handle sense> */
-	guest_set_handler(4, external);
+	guest_set_irq_handler(external);
 	if (ev_int_set_config(doorbell, 0x1, 8, 0) != EV_SUCCESS ||
 	    ev_int_set_mask(doorbell, 0) != EV_SUCCESS)
 		return -1;

@@ -44,6 +44,20 @@ void guest_set_handler(unsigned int ivor, guest_handler_t fn)
 		handlers[ivor] = fn;
 }
 
+/* guest_set_irq_handler()'s function, called from IVOR4's handler. */
+static void (*volatile irq_fn)(void);
+
+static void external(struct guest_frame *f)
+{
+	irq_fn();
+}
+
+void guest_set_irq_handler(void (*fn)(void))
+{
+	irq_fn = fn;
+	guest_set_handler(IVOR_EXTERNAL, fn ? external : NULL);
+}
+
 /* Exit code of an unexpected exception: 100 + IVOR number. */
 static void default_handler(struct guest_frame *f)
 {

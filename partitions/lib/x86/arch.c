@@ -1,6 +1,6 @@
 /* arch.c - the x86 entry points of the portable runtime (docs/x86.md): hcall() on VMMCALL
- * (docs/abi.md 1a), the boot CPU's set-up (nothing to do: paging is off and the guest takes
- * no exceptions of its own), guest_ioremap() (physical == virtual) and the end of a run. */
+ * (docs/abi.md 1a), the boot CPU's set-up (its descriptor tables: exc.c; paging stays off),
+ * guest_ioremap() (physical == virtual) and the end of a run. */
 #include <guest/guest.h>
 #include "../internal.h"
 
@@ -14,8 +14,11 @@ uint32_t hcall(uint32_t token, uint32_t r[8])
 	return st;
 }
 
+void guest_x86_vectors_init(void);
+
 void guest_arch_init(void)
 {
+	guest_x86_vectors_init();
 }
 
 void *guest_ioremap(uint64_t pa, uint32_t size, int keep)

@@ -29,11 +29,14 @@ unsigned int guest_cpu_id(void)
 	return 0;
 }
 
-/* C entry of a released CPU (start.S set its stack). */
+void guest_x86_vectors_init(void);
+
+/* C entry of a released CPU (start.S set its stack): its own descriptor tables. */
 void guest_secondary_entry(void)
 {
 	unsigned int cpu = guest_cpu_id();
 
+	guest_x86_vectors_init();
 	if (cpu < GUEST_MAX_CPUS && sec_fn[cpu])
 		sec_fn[cpu](cpu);
 	for (;;)

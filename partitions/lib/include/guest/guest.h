@@ -48,6 +48,13 @@ void guest_puts(const char *s);                      /* no newline added */
 int guest_console_handle(void);                      /* console byte channel, -1 on a UART */
 void guest_exit(int code) __attribute__((noreturn)); /* prints "exit N", then stops */
 
+/* ---- interrupts --------------------------------------------------------------------- */
+
+/* The external interrupt's handler (the virtual PIC's: PowerPC IVOR4, x86 vector 0x20), run
+ * with interrupts disabled on the interrupted stack; NULL: none (PowerPC's default handler
+ * reports it). Interrupts come once guest_irq_enable() allows them. */
+void guest_set_irq_handler(void (*fn)(void));
+
 /* ---- hypercalls (docs/abi.md section 1: PowerPC r11 token, r3..r10; x86 EAX, EBX..EBP) -- */
 
 /* in/out: argument n in r[n] (PowerPC r3 + n; x86 EBX, ECX, EDX, ESI, EDI, EBP for 0..5,
