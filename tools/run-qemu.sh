@@ -229,8 +229,11 @@ run_x86() {
 	[ -f "$hw" ] || die "$hw is missing: run 'make ARCH=x86' first"
 	[ "$mode" = uboot ] && hw="$ROOT/build/dts/qemu-q35/q35-uboot.dtb"
 	[ -n "$hw_tree" ] && hw=$hw_tree
+	# QEMU's edu at 00:02.0 (the DMA self-test's), unless the extra arguments bring their own
+	edu=(-device edu)
+	for a in "${extra[@]}"; do [[ $a == edu* ]] && edu=(); done
 	qemu=("${QEMU_X86:-qemu-system-x86_64}" -M q35 -cpu qemu64,+svm,+npt -m "$mem" -smp "$smp"
-	      -device intel-iommu -device edu -nic none -nographic -monitor none -no-reboot)
+	      -device intel-iommu "${edu[@]}" -nic none -nographic -monitor none -no-reboot)
 	if [ -n "$serial_socket" ]; then
 		qemu+=(-chardev "socket,id=con0,path=$serial_socket,server=on,wait=on"
 		       -serial chardev:con0)

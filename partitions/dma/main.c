@@ -77,18 +77,17 @@ static volatile uint8_t *cfg;
 static void wr(unsigned int off, uint32_t v)
 {
 	edu[off / 4] = v;
-	__asm__ volatile("mbar" ::: "memory");
+	guest_io_wmb();
 }
 
-/* Configuration space is little-endian. */
 static uint16_t command(void)
 {
-	return __builtin_bswap16(*(volatile uint16_t *)(cfg + PCI_COMMAND));
+	return guest_cfg_rd16(cfg, PCI_COMMAND);
 }
 
 static void set_command(uint16_t v)
 {
-	*(volatile uint16_t *)(cfg + PCI_COMMAND) = __builtin_bswap16(v);
+	guest_cfg_wr16(cfg, PCI_COMMAND, v);
 }
 
 static void dma_start(uint64_t src, uint64_t dst, uint32_t cmd)
@@ -114,7 +113,7 @@ static int dma_wait(void)
 	while (dma_busy())
 		if ((int64_t)(guest_tb() - end) > 0)
 			return -1;
-	__asm__ volatile("sync" ::: "memory");
+	guest_sync();
 	return 0;
 }
 
@@ -132,7 +131,7 @@ static int count_not(const volatile uint8_t *p, size_t n, uint8_t v)
 static int to_bus(uint64_t bus, volatile uint8_t *where)
 {
 	memset((void *)where, MARK, LEN);
-	__asm__ volatile("sync" ::: "memory");
+	guest_sync();
 	dma_start(EDU_BUF, bus, EDU_TO_RAM);
 	return dma_wait() ? -1 : count_not(where, LEN, MARK);
 }
@@ -187,8 +186,7 @@ static int claim(uint32_t dev, uint32_t dma)
 	printf("dma: standby enable: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, dma));
 	if (guest_claim(dev, "dma"))
 		return -1;
-	printf("dma: config space reads 0x%08lx\n",
-	       (unsigned long)__builtin_bswap32(*(volatile uint32_t *)cfg));
+	printf("dma: config space reads 0x%08lx\n", (unsigned long)guest_cfg_rd32(cfg, 0));
 	return 0;
 }
 
@@ -353,28 +351,6 @@ static int wait_key(void)
 	return 0;
 }
 
-/* The manager's 1 ms decrementer tick: nothing to do but acknowledge it (TSR[DIS] is
- * write-one-to-clear). It exists for QEMU's -icount round robin, which lets a spinning CPU run
- * until the next timer deadline (up to 100 ms of virtual time): with a tick, the manager,
- * which spins while it waits for its worker, hands the host thread back every 1 ms, and a
- * restart takes the same virtual time whenever it happens. */
-static void tick(struct guest_frame *f)
-{
-	mtspr(SPRN_TSR, TSR_DIS);
-}
-
-static void tick_start(void)
-{
-	uint32_t period = (uint32_t)guest_us_to_tb(1000);
-
-	guest_set_handler(IVOR_DECREMENTER, tick);
-	mtspr(SPRN_DECAR, period);
-	mtspr(SPRN_DEC, period);
-	mtspr(SPRN_TSR, TSR_DIS);
-	mtspr(SPRN_TCR, TCR_DIE | TCR_ARE);
-	guest_irq_enable();
-}
-
 static int manager(void)
 {
 	uint64_t rounds = guest_arg_u64("count", 10);
@@ -387,7 +363,11 @@ static int manager(void)
 	       (unsigned)sizeof(victim), (unsigned long)(uintptr_t)victim);
 	if (h < 0 || ch < 0)
 		return 1;
-	tick_start();
+	/* a 1 ms tick for QEMU's -icount round robin, which lets a spinning CPU run until the
+	 * next timer deadline (up to 100 ms of virtual time): with it the manager, which spins
+	 * while it waits for its worker, hands the host thread back every 1 ms, and a restart
+	 * takes the same virtual time whenever it happens */
+	guest_tick_start(1000);
 	if (guest_arg_str("mode", key, sizeof(key)) && !strcmp(key, "defer"))
 		return manager_defer((uint32_t)h, ch);
 	for (uint64_t k = 1; k <= rounds + 1; k++) {
@@ -435,7 +415,7 @@ static void arm(void)
 	for (int i = 0; i < LEN; i++)
 		inflight[i] = 0;
 	armed = 1;
-	__asm__ volatile("sync" ::: "memory");
+	guest_sync();
 	dma_start(EDU_BUF, (uintptr_t)inflight, EDU_TO_RAM);
 }
 
@@ -445,7 +425,7 @@ static void steps(uint32_t h, uint64_t peer, uint64_t outside)
 	printf("enable: status %lu\n", (unsigned long)hcall1(FH_DMA_ENABLE, h));
 	for (int i = 0; i < LEN; i++)
 		pattern[i] = (uint8_t)(0x80 + i);
-	__asm__ volatile("sync" ::: "memory");
+	guest_sync();
 	dma_start((uintptr_t)pattern, EDU_BUF, 0);
 	dma_wait();
 	printf("after enable: %d bytes landed\n", to_target());

@@ -31,12 +31,12 @@ static volatile uint32_t irqs_taken, last_status;
 
 static uint32_t cfg_rd32(unsigned int off)
 {
-	return __builtin_bswap32(*(volatile uint32_t *)(cfg + off)); /* little-endian */
+	return guest_cfg_rd32(cfg, off);
 }
 
 static void cfg_wr32(unsigned int off, uint32_t v)
 {
-	*(volatile uint32_t *)(cfg + off) = __builtin_bswap32(v);
+	guest_cfg_wr32(cfg, off, v);
 }
 
 static void external(void)

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from guestrun import mutation_args, partition_lines
+from guestrun import X86_TEST_ELF, arch_args, mutation_args, partition_lines
 from partcfg import MEM_BASE, MEM_SIZE, config, partition
 
 EDU = ("--", "-device", "edu,dma_mask=0xffffffff")   # default mask clips to 28-bit addresses
@@ -138,6 +138,10 @@ FIRST_RUN = ["bus master at start: off", "left-over DMA none in flight: 0 bytes 
 IN_FLIGHT = "left-over DMA completed after the restart: 0 bytes landed"
 NOT_IN_FLIGHT = "left-over DMA none in flight: 0 bytes landed"
 ICOUNT = "--icount=shift=5,sleep=off"
+# x86's restart scrubs with 8-byte stores (PowerPC: dcbz, 64 bytes an instruction), 16 MiB in
+# 2 M instructions, 70 ms at shift=5: at shift=3 (8 ns an instruction) a restart takes about
+# 20 ms of the transfer's 100 ms, as on PowerPC.
+ICOUNT_X86 = "--icount=shift=3,sleep=off"
 
 
 guest_lines = partition_lines
@@ -157,17 +161,19 @@ def hv_memory(con):
     return lines
 
 
-def restart_loop(qemu, tmp_path, cycles, *launcher):
+def restart_loop(qemu, tmp_path, cycles, *launcher, arch="powerpc"):
     """a keeps a DMA in flight, m restarts it cycles times; returns (console, output, memory
     report before the loop)."""
+    launcher = (*arch_args(arch), *launcher)
     dts, extra = config([
         partition("a", "dma", 1, bootargs=f"peer=0x{MEM_BASE + MEM_SIZE:x} beat=1",
                   channels=[("mgr", "m", "worker")], extra=EDU_ASSIGNED),
         partition("m", "dma", 2, manages=["a"], channels=[("worker", "a", "mgr")],
-                  bootargs=f"role=manager count={cycles} go=key")])
+                  bootargs=f"role=manager count={cycles} go=key")], arch)
     cfg = tmp_path / "dma.dts"
     cfg.write_text(dts)
-    con = qemu("--direct", ICOUNT, *launcher, "--config", cfg, "--", "-device",
+    con = qemu("--direct", ICOUNT_X86 if arch == "x86" else ICOUNT, *launcher, "--config", cfg,
+               "--", "-device",
                "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
     con.wait_ready()
     con.command("loglevel debug")      # restart timing lines, for the log
@@ -188,8 +194,15 @@ def restart_loop(qemu, tmp_path, cycles, *launcher):
     return con, con.output, before
 
 
-def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
-    con, out, before = restart_loop(qemu, tmp_path, CYCLES)
+ARCHES = ("powerpc", "x86")
+# x86: VT-d reports the DMA a aims at m's buffer (its host address is no guest-physical
+# address of a's) as a blocked write, once a run; PowerPC's inbound windows drop it silently.
+PEER_BLOCKED = r"dma: pci 0x10 of a: blocked write at 0x(1[01][0-9a-f]{6}) \(reason 0x[0-9a-f]+\)"
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path, arch):
+    con, out, before = restart_loop(qemu, tmp_path, CYCLES, arch=arch)
     assert "partition a: PCI 1234:11e8 at 00:02.0" in out
     restarts = re.findall(r"(?m)^\[m\] restart \d+: status (\d+)", out)
     assert restarts == ["0"] * CYCLES, out
@@ -209,36 +222,64 @@ def test_assigned_edu_dma_and_restart_loop(qemu, tmp_path):
     # counts only then): under --icount the order is fixed. (Two restarts in twenty once found
     # the engine idle: the console CPU had lost its decrementer wake-up and handled m's restart
     # late, docs/reliability.md Q2.)
-    for n, run in enumerate(all_runs[3:], 4):
-        assert run[1:] == ["bus master at start: off", IN_FLIGHT] + STEPS, f"run {n}: {run}"
+    counted = all_runs[3:]
+    for n, run in enumerate(counted, 4):
+        if arch == "powerpc":
+            assert run[1:] == ["bus master at start: off", IN_FLIGHT] + STEPS, f"run {n}: {run}"
+        else:
+            assert run[1:] in (["bus master at start: off", IN_FLIGHT] + STEPS,
+                               ["bus master at start: off", NOT_IN_FLIGHT] + STEPS), run
+    # x86: QEMU's -icount round robin with SVM lets the manager see the worker's byte late in
+    # some cycles (docs/x86.md, "DMA in flight at restart"): most restarts, not all, catch a
+    # transfer in flight (measured: 19 of 23); each that does lands 0 bytes.
+    caught = sum(run[2] == IN_FLIGHT for run in counted)
+    assert caught >= (CYCLES if arch == "powerpc" else CYCLES // 2), caught
     assert re.search(r"(?m)^\[m\] manager: watched buffer: 0 bytes changed",
                      out), out
-    assert "blocked" not in out and "could not be disabled" not in out
+    blocked = re.findall(r"(?m)^dma: .*blocked.*$", out)
+    if arch == "x86":
+        peer = [int(a, 16) for l in blocked for a in re.findall(PEER_BLOCKED, l)]
+        assert len(peer) == len(blocked) == CYCLES + 3, blocked
+        assert all(MEM_BASE + MEM_SIZE <= a < MEM_BASE + 2 * MEM_SIZE for a in peer), blocked
+    else:
+        assert not blocked, blocked
+    assert "could not be disabled" not in out
     assert "held back" not in out
     # No hypervisor memory or handle leaked over the restarts.
     assert hv_memory(con) == before
 
 
-# Positive control of the peer target: the test image whose fence also maps the bus addresses
-# of the 256 MiB of RAM that hold the partitions at their host addresses (as firmware leaves
-# an inbound window over RAM): a's DMA to m's buffer then lands there, so the address and
-# length the test watches are the ones a fence without isolation would let through.
-def test_positive_control_peer_target(qemu, tmp_path, hv_test_elf):
-    con, out, _ = restart_loop(qemu, tmp_path, 1, "--elf", str(hv_test_elf),
-                               "--append", "bulkhead.mutate=fence-identity")
+# Positive control of the peer target: the test image whose fence (x86: whose VT-d tables)
+# also maps the bus addresses of the 256 MiB of RAM that hold the partitions at their host
+# addresses (as firmware leaves an inbound window over RAM, or an IOMMU in pass-through): a's
+# DMA to m's buffer then lands there, so the address and length the test watches are the
+# ones a fence without isolation would let through.
+IDENTITY = {"powerpc": "fence-identity", "x86": "vtd-identity"}
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_positive_control_peer_target(qemu, tmp_path, hv_test_elf, arch):
+    elf = X86_TEST_ELF if arch == "x86" else hv_test_elf
+    con, out, _ = restart_loop(qemu, tmp_path, 1, "--elf", str(elf),
+                               "--append", f"bulkhead.mutate={IDENTITY[arch]}", arch=arch)
     assert re.search(r"(?m)^\[m\] manager: watched buffer: 64 bytes changed",
                      out), out
 
 
 # Negative controls: the test image with the DMA disable at stop skipped, or with the fence
-# left open at that disable and bus mastering no longer gated by the source: the transfer in
-# flight at the restart lands in the scrubbed memory of the next run.
-@pytest.mark.parametrize("mutation", ["dma-disable", "fence-close,bus-master"])
-def test_negative_control_restart_loop(qemu, tmp_path, hv_test_elf, mutation):
-    con, out, _ = restart_loop(qemu, tmp_path, 3, "--elf", str(hv_test_elf),
-                               "--append", f"bulkhead.mutate={mutation}")
+# left open at that disable (x86: the context entry cleared without the invalidation, so
+# VT-d's caches go on translating) and bus mastering no longer gated by the source: the
+# transfer in flight at the restart lands in the scrubbed memory of the next run.
+@pytest.mark.parametrize("arch,mutation", [
+    ("powerpc", "dma-disable"), ("powerpc", "fence-close,bus-master"),
+    ("x86", "dma-disable"), ("x86", "vtd-no-invalidate,bus-master")])
+def test_negative_control_restart_loop(qemu, tmp_path, hv_test_elf, arch, mutation):
+    elf = X86_TEST_ELF if arch == "x86" else hv_test_elf
+    cycles = 3 if arch == "powerpc" else 8      # x86: not every restart catches one in flight
+    con, out, _ = restart_loop(qemu, tmp_path, cycles, "--elf", str(elf),
+                               "--append", f"bulkhead.mutate={mutation}", arch=arch)
     all_runs = runs(guest_lines(out, "a"))
-    assert len(all_runs) == 6, out
+    assert len(all_runs) == cycles + 3, out
     # what makes the restart-loop test fail: a counted restart where the bytes landed
     landed = [run[2] for run in all_runs[3:]
               if run[2] == "left-over DMA completed after the restart: 64 bytes landed"]

@@ -220,6 +220,23 @@ static uint64_t *context_entry(uint32_t sid)
 	return &ctx_tables[bus][(sid & 0xff) * 2];
 }
 
+/* Test image only ("vtd-identity", a positive control): the 256 MiB block holding the
+ * partition's memory mapped at bus address = host address as well, as an IOMMU in
+ * pass-through leaves it: the DMA of a partition then reaches the other partitions' memory
+ * there at their host addresses (outside the partition's own guest-physical window). */
+static int map_identity(uint64_t *t, const struct iommu_domain *d)
+{
+	struct iommu_window w = { .size = 1ull << 28, .prot = IOMMU_READ | IOMMU_WRITE };
+
+	if (!d->nr_windows)
+		return 0;
+	w.gpa = w.hpa = d->win[0].hpa & ~(w.size - 1);
+	for (unsigned int i = 0; i < d->nr_windows; i++)
+		if (w.gpa < d->win[i].gpa + d->win[i].size && d->win[i].gpa < w.gpa + w.size)
+			return -HV_EEXIST; /* the block overlaps the guest-physical window */
+	return map_window(t, &w);
+}
+
 int iommu_arch_attach(struct iommu_source *s)
 {
 	struct vtd_src *v = NULL;
@@ -236,8 +253,10 @@ int iommu_arch_attach(struct iommu_source *s)
 		v->s = NULL;
 		return -HV_ENOSPC;
 	}
-	for (unsigned int i = 0; i < s->dom->nr_windows; i++) {
-		int err = map_window(v->slroot, &s->dom->win[i]);
+	for (unsigned int i = 0; i <= s->dom->nr_windows; i++) {
+		int err = i < s->dom->nr_windows       ? map_window(v->slroot, &s->dom->win[i])
+			  : hv_mutated("vtd-identity") ? map_identity(v->slroot, s->dom)
+						       : 0;
 
 		if (err) {
 			free_tables(v->slroot, 3);

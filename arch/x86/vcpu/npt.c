@@ -1,8 +1,10 @@
 /* npt.c - nested page tables (AMD64 APM vol. 2, 15.25): guest-physical -> host-physical for
- * exactly the partition's memory ranges (struct part_mem), 2 MiB pages where guest address,
+ * exactly the partition's memory ranges (struct part_mem) and its device regions that are on
+ * (REGION_DEVICE: an assigned PCI function's BARs, uncached), 2 MiB pages where guest address,
  * host address and size allow, 4 KiB pages elsewhere. Everything else is absent, so any other
- * guest-physical access is a nested page fault (svm.c: an isolation fault). One table set per
- * physical CPU (the vCPU placed there), rebuilt at each run of a vCPU. */
+ * guest-physical access is a nested page fault (svm.c: an emulated region's access, or an
+ * isolation fault). One table set per physical CPU (the vCPU placed there), rebuilt at each
+ * run of a vCPU. */
 #include <hv/err.h>
 #include <string.h>
 #include <hv/cpu.h>
@@ -14,6 +16,8 @@
 #define PTE_P     0x001ull
 #define PTE_RW    0x002ull
 #define PTE_US    0x004ull /* nested walks are user accesses: needed at every level */
+#define PTE_PWT   0x008ull /* with PCD: uncacheable through the reset PAT (APM 7.8.2) */
+#define PTE_PCD   0x010ull
 #define PTE_PS    0x080ull
 #define PTE_ADDR  0x000ffffffffff000ull
 #define SZ_4K     0x1000ull
@@ -59,26 +63,40 @@ static uint64_t *walk(struct npt_pool *pool, uint64_t *root, uint64_t gpa, int t
 	return t;
 }
 
-static int map_range(struct npt_pool *pool, uint64_t *root, const struct part_mem *m)
+/* Map [gpa, gpa + size) to hpa with the leaf bits attr (besides P, RW, US, PS). */
+static int map_range(struct npt_pool *pool, uint64_t *root, uint64_t gpa0, uint64_t hpa0,
+		     uint64_t size, uint64_t attr)
 {
 	uint64_t off = 0;
 
-	if (m->gpa + m->size < m->gpa || m->gpa + m->size > GPA_LIMIT || (m->gpa | m->hpa) & 0xfff)
+	if (gpa0 + size < gpa0 || gpa0 + size > GPA_LIMIT || (gpa0 | hpa0 | size) & 0xfff)
 		return -HV_EINVAL;
-	while (off < m->size) {
-		uint64_t gpa = m->gpa + off, hpa = m->hpa + off;
-		bool big = !(gpa & (SZ_2M - 1)) && !(hpa & (SZ_2M - 1)) && m->size - off >= SZ_2M;
+	while (off < size) {
+		uint64_t gpa = gpa0 + off, hpa = hpa0 + off;
+		bool big = !(gpa & (SZ_2M - 1)) && !(hpa & (SZ_2M - 1)) && size - off >= SZ_2M;
 		uint64_t *t = walk(pool, root, gpa, big ? 2 : 1);
 
 		if (!t)
 			return -HV_ENOMEM;
 		if (big)
-			t[(gpa >> 21) & 511] = hpa | PTE_P | PTE_RW | PTE_US | PTE_PS;
+			t[(gpa >> 21) & 511] = hpa | PTE_P | PTE_RW | PTE_US | PTE_PS | attr;
 		else
-			t[(gpa >> 12) & 511] = hpa | PTE_P | PTE_RW | PTE_US;
+			t[(gpa >> 12) & 511] = hpa | PTE_P | PTE_RW | PTE_US | attr;
 		off += big ? SZ_2M : SZ_4K;
 	}
 	return 0;
+}
+
+static int map_device(struct npt_pool *pool, uint64_t *root, const struct part_region *r)
+{
+	return map_range(pool, root, r->gpa, r->hpa, r->size, PTE_PWT | PTE_PCD);
+}
+
+int npt_map_region(unsigned int cpu, uint64_t root_pa, const struct part_region *r)
+{
+	if (r->kind != REGION_DEVICE || r->off)
+		return -HV_EINVAL;
+	return map_device(&pools[cpu], (uint64_t *)(uintptr_t)root_pa, r);
 }
 
 int npt_build(unsigned int cpu, const struct partition *p, uint64_t *root_pa)
@@ -89,7 +107,15 @@ int npt_build(unsigned int cpu, const struct partition *p, uint64_t *root_pa)
 	pool->used = 0;
 	root = alloc_table(pool);
 	for (unsigned int i = 0; i < p->nr_mem; i++) {
-		int err = map_range(pool, root, &p->mem[i]);
+		const struct part_mem *m = &p->mem[i];
+		int err = map_range(pool, root, m->gpa, m->hpa, m->size, 0);
+
+		if (err)
+			return err;
+	}
+	for (unsigned int i = 0; i < p->nr_regions; i++) {
+		const struct part_region *r = &p->regions[i];
+		int err = r->kind == REGION_DEVICE && !r->off ? map_device(pool, root, r) : 0;
 
 		if (err)
 			return err;
@@ -98,8 +124,7 @@ int npt_build(unsigned int cpu, const struct partition *p, uint64_t *root_pa)
 	 * memory that follows it (docs/security.md, "npt-extra"). */
 	if (hv_mutated("npt-extra") && p->nr_mem) {
 		const struct part_mem *l = &p->mem[p->nr_mem - 1];
-		struct part_mem extra = { l->gpa + l->size, l->hpa + l->size, SZ_2M, 0 };
-		int err = map_range(pool, root, &extra);
+		int err = map_range(pool, root, l->gpa + l->size, l->hpa + l->size, SZ_2M, 0);
 
 		if (err)
 			return err;

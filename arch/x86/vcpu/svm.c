@@ -23,6 +23,7 @@
 #include <hv/vcpu.h>
 #include <hv/vpic.h>
 #include "../x86.h"
+#include "mmio.h"
 #include "npt.h"
 #include "svm.h"
 
@@ -227,6 +228,46 @@ static void take_interrupts(void)
 	__asm__ volatile("sti; nop; cli" ::: "memory");
 }
 
+#define NPF_FETCH (1ull << 4) /* EXITINFO1 of a nested page fault: an instruction fetch */
+#define CS_ATTR_D (1u << 10)  /* VMCB segment attributes: default operand size 32 */
+#define CR0_PG    (1ull << 31)
+
+/* A nested page fault on one of the partition's regions: a device region turned on after the
+ * tables were built (a claim) is mapped now and the access runs again; an emulated region's
+ * load or store is done by mmio.c. 0 when handled; else the fault's reason for the console. */
+static const char *handle_npf(struct svm_cpu *c, struct vcpu *v, struct trap_frame *f, uint64_t gpa,
+			      uint64_t err)
+{
+	const struct part_region *r = partition_region(v->part, gpa);
+	struct x86_mmio_state s;
+
+	if (!r || r->off)
+		return "outside its memory";
+	if (r->kind == REGION_DEVICE) {
+		if (npt_map_region(arch_cpu_id(), V64(c, VMCB_N_CR3), r))
+			return "in a device region the nested tables cannot map";
+		V32(c, VMCB_TLB_CTL) = TLB_FLUSH_ALL;
+		return NULL;
+	}
+	if (err & NPF_FETCH)
+		return "(instruction fetch from an emulated region)";
+	s = (struct x86_mmio_state){
+		.f = f,
+		.rax = V64(c, VMCB_RAX),
+		.rsp = V64(c, VMCB_RSP),
+		.rip = V64(c, VMCB_RIP),
+		.cs_base = V64(c, VMCB_CS + 8),
+		.flat32 = !(V64(c, VMCB_CR0) & CR0_PG) && (V16(c, VMCB_CS + 2) & CS_ATTR_D),
+	};
+	if (x86_mmio_emulate(v, &s, r, gpa))
+		return "(an emulated region's access by an instruction not emulated)";
+	V64(c, VMCB_RAX) = s.rax;
+	V64(c, VMCB_RSP) = s.rsp;
+	V64(c, VMCB_RIP) = s.rip;
+	V64(c, VMCB_INT_STATE) = 0;
+	return NULL;
+}
+
 static void handle_exit(struct svm_cpu *c, struct vcpu *v, uint64_t code)
 {
 	struct trap_frame *f = &v->arch.frame;
@@ -247,11 +288,16 @@ static void handle_exit(struct svm_cpu *c, struct vcpu *v, uint64_t code)
 	case EXIT_HLT:
 		do_hlt(c, v);
 		return;
-	case EXIT_NPF:
+	case EXIT_NPF: {
+		const char *why = handle_npf(c, v, f, info2, info1);
+
+		if (!why)
+			return;
 		partition_fault(v,
-				"access to guest physical 0x%" PRIx64 " outside its memory "
+				"access to guest physical 0x%" PRIx64 " %s "
 				"(nested page fault, error 0x%" PRIx64 ") at rip 0x%" PRIx64,
-				info2, info1, V64(c, VMCB_RIP));
+				info2, why, info1, V64(c, VMCB_RIP));
+	}
 	case EXIT_IOIO:
 		partition_fault(v, "%s of port 0x%" PRIx64 " at rip 0x%" PRIx64,
 				info1 & 1 ? "read" : "write", info1 >> 16 & 0xffff,

@@ -83,3 +83,22 @@ void guest_exc_dispatch(struct guest_frame *f)
 	else
 		default_handler(f);
 }
+
+/* guest_tick_start(): the decrementer, auto-reloaded (TCR[ARE]); its handler acknowledges it
+ * (TSR[DIS] is write-one-to-clear, E500MCRM, Register Model: TSR). */
+static void tick(struct guest_frame *f)
+{
+	mtspr(SPRN_TSR, TSR_DIS);
+}
+
+void guest_tick_start(uint32_t us)
+{
+	uint32_t period = (uint32_t)guest_us_to_tb(us);
+
+	guest_set_handler(IVOR_DECREMENTER, tick);
+	mtspr(SPRN_DECAR, period);
+	mtspr(SPRN_DEC, period);
+	mtspr(SPRN_TSR, TSR_DIS);
+	mtspr(SPRN_TCR, TCR_DIE | TCR_ARE);
+	guest_irq_enable();
+}

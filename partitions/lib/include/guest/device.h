@@ -49,6 +49,38 @@ static inline uint32_t bh_device_get_dt_path(uint32_t h, uint32_t kind, uint32_t
 	return st;
 }
 
+/* PCI configuration space is little-endian (PCI Local Bus 3.0, 6.1): a register of the
+ * function's configuration region (BH_PCI_CONFIG_REGION_INDEX), read or written with a
+ * plain load or store of its size, as the CPU's byte order needs it. */
+static inline uint32_t guest_cfg_le(uint32_t v, unsigned int size)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return size == 4 ? __builtin_bswap32(v) : __builtin_bswap16((uint16_t)v);
+#else
+	return v;
+#endif
+}
+
+static inline uint32_t guest_cfg_rd32(const volatile uint8_t *cfg, unsigned int off)
+{
+	return guest_cfg_le(*(const volatile uint32_t *)(cfg + off), 4);
+}
+
+static inline void guest_cfg_wr32(volatile uint8_t *cfg, unsigned int off, uint32_t v)
+{
+	*(volatile uint32_t *)(cfg + off) = guest_cfg_le(v, 4);
+}
+
+static inline uint16_t guest_cfg_rd16(const volatile uint8_t *cfg, unsigned int off)
+{
+	return (uint16_t)guest_cfg_le(*(const volatile uint16_t *)(cfg + off), 2);
+}
+
+static inline void guest_cfg_wr16(volatile uint8_t *cfg, unsigned int off, uint16_t v)
+{
+	*(volatile uint16_t *)(cfg + off) = (uint16_t)guest_cfg_le(v, 2);
+}
+
 static inline uint32_t bh_device_reset(uint32_t h, uint32_t probe)
 {
 	uint32_t r[8] = { h, probe };

@@ -111,6 +111,10 @@ void guest_tlb_replay(void); /* install the kept mappings on this CPU */
 
 /* ---- time (guest_tb(): PowerPC time base, x86 TSC; tb_freq ticks a second) ---------- */
 
+/* A timer interrupt every us microseconds that only ends what the CPU was doing: a guest
+ * that spins hands QEMU's -icount round robin back to the other CPUs at each one (PowerPC:
+ * the decrementer; x86: none yet, a no-op). Enables interrupts. */
+void guest_tick_start(uint32_t us);
 uint64_t guest_us_to_tb(uint64_t us);
 uint64_t guest_tb_to_us(uint64_t ticks);
 void guest_udelay(uint64_t us);
