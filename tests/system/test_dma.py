@@ -302,30 +302,32 @@ DEFER_STEPS = [
 ]
 
 
-def defer_boot(qemu, tmp_path, *launcher):
+def defer_boot(qemu, tmp_path, *launcher, arch="powerpc"):
     """a (defer-dma-disable, owns edu) managed by m in mode=defer, booted; the console."""
+    launcher = (*arch_args(arch), *launcher)
     dts, extra = config([
         partition("a", "dma", 1, channels=[("mgr", "m", "worker")],
                   extra="defer-dma-disable; " + EDU_ASSIGNED),
         partition("m", "dma", 2, manages=["a"], channels=[("worker", "a", "mgr")],
-                  bootargs="role=manager mode=defer")])
+                  bootargs="role=manager mode=defer")], arch)
     cfg = tmp_path / "defer.dts"
     cfg.write_text(dts)
-    con = qemu("--direct", ICOUNT, *launcher, "--config", cfg, "--", "-device",
+    con = qemu("--direct", ICOUNT_X86 if arch == "x86" else ICOUNT, *launcher, "--config", cfg, "--", "-device",
                "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
     con.wait_ready()
     return con
 
 
-def defer_run(qemu, tmp_path, *launcher):
-    con = defer_boot(qemu, tmp_path, *launcher)
+def defer_run(qemu, tmp_path, *launcher, arch="powerpc"):
+    con = defer_boot(qemu, tmp_path, *launcher, arch=arch)
     if not re.search(r"(?m)^\[m\] manager: done", con.output):
         con.expect_line(r"\[m\] manager: (?:done|no word.*)", timeout=60)
     return con.output
 
 
-def test_defer_dma_disable_and_stop_dma(qemu, tmp_path):
-    out = defer_run(qemu, tmp_path)
+@pytest.mark.parametrize("arch", ARCHES)
+def test_defer_dma_disable_and_stop_dma(qemu, tmp_path, arch):
+    out = defer_run(qemu, tmp_path, arch=arch)
     lines = guest_lines(out, "m")
     assert lines[0].startswith("manager: worker handle"), lines
     # the positive control of "0 bytes landed after the stop" is the deferred stop before it:
@@ -347,9 +349,10 @@ def test_defer_dma_disable_and_stop_dma(qemu, tmp_path):
 # Bytes land either where m watches after STOP_DMA, or (when the restart comes first) in the
 # restarted a before it enabled anything; a run may then break down (its memory was written),
 # so the first sign is awaited, not the end of the run.
-def test_negative_control_stop_dma(qemu, tmp_path, hv_test_elf):
-    con = defer_boot(qemu, tmp_path, "--elf", str(hv_test_elf),
-                     "--append", "bulkhead.mutate=stop-dma")
+@pytest.mark.parametrize("arch", ARCHES)
+def test_negative_control_stop_dma(qemu, tmp_path, hv_test_elf, arch):
+    con = defer_boot(qemu, tmp_path, "--elf", str(X86_TEST_ELF if arch == "x86" else hv_test_elf),
+                     "--append", "bulkhead.mutate=stop-dma", arch=arch)
     landed = (r"\[m\] stopped, stop_dma at once: 64 bytes landed after the stop|"
               r"\[a\] before enable: 64 bytes landed")
     if not re.search(r"(?m)^(?:" + landed + r")\r*\n", con.output):
@@ -373,21 +376,22 @@ DW_NODE = """
 # Positive control: the same function without a dma-window reaches the same address (64
 # bytes land there); negative control: the test image that builds the fence without the
 # window lets them land too.
+@pytest.mark.parametrize("arch", ARCHES)
 @pytest.mark.parametrize("window,mutation,landed", [
     (True, None, 0), (False, None, 64), (True, "dma-window", 64)],
     ids=["window", "positive-control-no-window", "negative-control-mutation"])
 def test_dma_window_limits_an_assigned_function(qemu, tmp_path, hv_test_elf, window, mutation,
-                                                landed):
+                                                landed, arch):
     dw = " dma-window = <&dw_a>;" if window else ""
     dts, extra = config([partition(
         "a", "dma", 1, bootargs="outside=0xc00000",
-        extra=f'edu {{ device = "pci0"; pci-function = <2 0>;{dw} }};')])
+        extra=f'edu {{ device = "pci0"; pci-function = <2 0>;{dw} }};')], arch)
     end = dts.rindex("};")
     dts = dts[:end] + DW_NODE + dts[end:]
     cfg = tmp_path / "dw.dts"
     cfg.write_text(dts)
-    image = mutation_args(hv_test_elf, mutation)
-    con = qemu("--direct", ICOUNT, *image, "--config", cfg, "--", "-device",
+    image = mutation_args(hv_test_elf, mutation, arch)
+    con = qemu("--direct", ICOUNT_X86 if arch == "x86" else ICOUNT, *image, "--config", cfg, "--", "-device",
                "edu,addr=2.0,dma_mask=0xffffffff", *extra, timeout=TIMEOUT)
     con.wait_ready()
     if not re.search(r"(?m)^\[a\] dma in flight", con.output):
