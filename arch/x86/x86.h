@@ -68,10 +68,15 @@ static inline uint32_t inl(uint16_t port)
 }
 
 /* ---- interrupts (idt.c, vectors.S) ---- */
-#define VEC_TIMER    0xf0 /* local APIC timer: wakes arch_cpu_idle() */
-#define VEC_KICK     0xf1 /* arch_cpu_kick() IPI */
-#define VEC_SPURIOUS 0xff /* local APIC spurious vector (no EOI) */
-#define VEC_PIC_BASE 0x20 /* the 8259 pair, remapped and masked */
+#define VEC_TIMER         0xf0 /* local APIC timer: wakes arch_cpu_idle() */
+#define VEC_KICK          0xf1 /* arch_cpu_kick() IPI */
+#define VEC_SPURIOUS      0xff /* local APIC spurious vector (no EOI) */
+#define VEC_PIC_BASE      0x20 /* the 8259 pair, remapped and masked */
+#define VEC_IOAPIC_BASE   0x30 /* I/O APIC input n: vector 0x30 + n (ioapic.c) */
+#define IOAPIC_MAX_INPUTS 24
+
+/* ---- I/O APIC (irq/ioapic.c) ---- */
+void x86_ioapic_interrupt(unsigned int src);
 
 /* What vectors.S pushes: caller-saved registers, vector, error code, then the CPU's frame. */
 struct x86_irq_frame {

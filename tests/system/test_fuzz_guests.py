@@ -156,9 +156,10 @@ def run_hcfuzz(con):
 
 
 # make check runs both under --mttcg (one host thread per vCPU: the two fuzzing vCPUs really
-# run at once), and the fuzz run on x86 too (hammer needs edu assigned: PowerPC only so far);
+# run at once), on both architectures;
 # make soak adds the round-robin TCG run (BULKHEAD_FUZZ_MODES).
-MODES = os.environ.get("BULKHEAD_FUZZ_MODES", "fuzz-mttcg,hammer-mttcg,x86-fuzz-mttcg").split(",")
+MODES = os.environ.get("BULKHEAD_FUZZ_MODES",
+                       "fuzz-mttcg,hammer-mttcg,x86-fuzz-mttcg,x86-hammer-mttcg").split(",")
 
 
 @pytest.mark.parametrize("mode", MODES)

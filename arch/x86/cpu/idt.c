@@ -1,6 +1,7 @@
 /* idt.c - the hypervisor's interrupt descriptor table: 256 interrupt gates on the stubs of
  * vectors.S, one table for every CPU. Exceptions in the hypervisor are fatal (one report,
- * the CPU parks); the local APIC timer and the kick IPI only wake a halted CPU. */
+ * the CPU parks); the local APIC timer and the kick IPI only wake a halted CPU; an I/O APIC
+ * input goes to ioapic.c. */
 #include <inttypes.h>
 #include <hv/arch.h>
 #include <hv/console.h>
@@ -91,6 +92,10 @@ void x86_interrupt(struct x86_irq_frame *f)
 		return; /* APIC spurious; a masked 8259's spurious IRQ7/15 */
 	if (f->vector == 2)
 		return; /* NMI (nothing sends one; a guest's exits with it, svm.c): ignored */
+	if (f->vector >= VEC_IOAPIC_BASE && f->vector < VEC_IOAPIC_BASE + IOAPIC_MAX_INPUTS) {
+		x86_ioapic_interrupt((unsigned int)(f->vector - VEC_IOAPIC_BASE));
+		return;
+	}
 	if (f->vector < 32)
 		fatal(f);
 	hv_printf("cpu %u: unexpected interrupt vector %" PRIu64 "\n", arch_cpu_id(), f->vector);

@@ -418,8 +418,10 @@ int vcpu_arch_run(struct vcpu *v)
 	uint64_t ncr3;
 	int err;
 
-	if (setjmp(c->host_ctx))
-		return 0; /* vcpu_arch_stop() */
+	if (setjmp(c->host_ctx)) { /* vcpu_arch_stop() */
+		vpic_vcpu_stop(v);
+		return 0;
+	}
 	if (svm_cpu_init(c))
 		partition_fault(v, "this CPU has no SVM with nested paging");
 	err = npt_build(cpu, v->part, &ncr3);
@@ -447,8 +449,10 @@ int vcpu_arch_run(struct vcpu *v)
 		f->rsp = V64(c, VMCB_RSP);
 		f->rflags = V64(c, VMCB_RFLAGS);
 		gdb_vcpu_exit(v, f);
-		if (v->part->state != PART_RUNNING)
+		if (v->part->state != PART_RUNNING) {
+			vpic_vcpu_stop(v); /* its device interrupts masked before this CPU idles */
 			return 0;
+		}
 		V64(c, VMCB_RIP) = f->rip; /* as the gdb stub may have left them (rax: */
 		V64(c, VMCB_RSP) = f->rsp;
 		V64(c, VMCB_RFLAGS) = f->rflags; /* at the top of the loop) */
