@@ -1,14 +1,16 @@
-"""irqpath.py - P8 (docs/benchmarks.md): hypervisor instructions from a device interrupt to the
-first instruction of the guest's handler, on PowerPC, from an instruction trace.
+"""irqpath.py [powerpc|x86] - P8 (docs/benchmarks.md): hypervisor instructions from a device
+interrupt to the first instruction of the guest's handler, from an instruction trace.
 
 The irqlat guest (partitions/irqlat) owns QEMU's edu device and raises its INTx in a loop
 (edu_raise(): one store to edu's interrupt-raise register). QEMU runs under -icount; once the
 loop runs, QEMU's monitor switches on `-d exec,nochain` (one line per translation block run)
 for one emulated second. On the guest's CPU, every block run between the block holding the
-store and the first block of the guest's external-interrupt vector (guest_vec_4) is the
-hypervisor's; its instructions are counted from the disassembly of build/powerpc/bulkhead.elf
-(a block ends at a branch, rfi, sc, mtmsr, wrtee or isync). Prints the median count and where
-the instructions go (by function). Not a test: needs objdump from binutils-powerpc-linux-gnu."""
+store and the first block of the guest's external-interrupt vector (guest_vec_4; x86:
+guest_vec_ext, vector 0x20) is the hypervisor's; its instructions are counted from the
+disassembly of build/<arch>/bulkhead.elf (a block ends where QEMU's translator ends one: a
+branch, rfi, sc, mtmsr, wrtee or isync; on x86 a jump, call, return, VMRUN, STI/CLI, HLT, a
+control-register or MSR write). Prints the median count and where the instructions go (by
+function). Not a test: needs the architecture's objdump."""
 import bisect
 import collections
 import re
@@ -22,13 +24,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from guestrun import EDU, EDU_QEMU  # noqa: E402
-from partcfg import GUESTS, ROOT, config, partition  # noqa: E402
+from partcfg import ROOT, config, partition  # noqa: E402
 
-HV = ROOT / "build" / "powerpc" / "bulkhead.elf"
-GUEST = GUESTS / "irqlat.elf"
-OBJDUMP = "powerpc-linux-gnu-objdump"
-NM = "powerpc-linux-gnu-nm"
-BLOCK_END = re.compile(r"^(b|rfi|rfci|rfmci|rfdi|sc|mtmsr|wrtee|isync|tw)")
+# What differs by architecture: images, tools, the guest's vector, where a block ends.
+ARCH = {
+    "powerpc": dict(prefix="powerpc-linux-gnu-", vector="guest_vec_4",
+                    block_end=r"^(b|rfi|rfci|rfmci|rfdi|sc|mtmsr|wrtee|isync|tw)"),
+    "x86": dict(prefix="x86_64-linux-gnu-", vector="guest_vec_ext",
+                block_end=r"^(j|call|ret|iret|lret|vmrun|vmload|vmsave|stgi|clgi|sti|cli|hlt|"
+                          r"int|lidt|lgdt|ltr|wrmsr|xsetbv|pause|mov\s+%\w+,%cr|popf)"),
+}
+arch = sys.argv[1] if len(sys.argv) > 1 else "powerpc"
+if arch not in ARCH:
+    raise SystemExit(f"irqpath: usage: irqpath.py [{'|'.join(ARCH)}]")
+HV = ROOT / "build" / arch / "bulkhead.elf"
+GUEST = ROOT / "build" / arch / "partitions" / "irqlat.elf"
+OBJDUMP = ARCH[arch]["prefix"] + "objdump"
+NM = ARCH[arch]["prefix"] + "nm"
+BLOCK_END = re.compile(ARCH[arch]["block_end"])
 
 
 def symbols(elf):
@@ -59,10 +72,11 @@ def block_lengths(elf):
 
 def trace(tmp):
     """Run irqlat under -icount and return the exec trace of one emulated second."""
-    dts, extra = config([partition("i", "irqlat", 1, bootargs="n=0", extra=EDU)])
+    dts, extra = config([partition("i", "irqlat", 1, bootargs="n=0", extra=EDU)], arch)
     cfg, log, mon = Path(tmp) / "irqlat.dts", Path(tmp) / "exec.log", Path(tmp) / "mon.sock"
     cfg.write_text(dts)
     p = subprocess.Popen([ROOT / "tools/run-qemu.sh", "--direct", "--smp", "4", "--icount",
+                          *(["--arch", "x86"] if arch == "x86" else []),
                           "--config", cfg, "--", *extra, *EDU_QEMU, "-D", str(log),
                           "-monitor", f"unix:{mon},server=on,wait=off"],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -91,7 +105,7 @@ def main():
     gsyms = dict((n, a) for a, n in symbols(GUEST))
     raise_lo = gsyms["edu_raise"]
     raise_hi = min(a for a in gsyms.values() if a > raise_lo)
-    vector = gsyms["guest_vec_4"]
+    vector = gsyms[ARCH[arch]["vector"]]
     hsyms = symbols(HV)
     keys = [a for a, _ in hsyms]
     length = block_lengths(HV)
@@ -124,7 +138,7 @@ def main():
     per = collections.Counter()
     for pc in typical:
         per[fn(pc)] += length(pc)
-    print(f"P8 device interrupt -> guest handler (PowerPC): {med:.0f} hypervisor instructions "
+    print(f"P8 device interrupt -> guest handler ({arch}): {med:.0f} hypervisor instructions "
           f"(median of {len(paths)} interrupts, min {min(counts)}, max {max(counts)}; "
           f"goal <= 300)")
     for name, n in per.most_common():

@@ -3,7 +3,8 @@
  * edu_raise() stores to edu's interrupt-raise register, and the interrupt is taken with
  * EV_INT_IACK, acknowledged at the device and ended with EV_INT_EOI, n=N times (default
  * 100000; 0: forever). edu_raise() is a function of its own so that the bench finds the store
- * in an instruction trace; the guest's external-interrupt vector is guest_vec_4. Prints
+ * in an instruction trace; the guest's external-interrupt vector is guest_vec_4 on PowerPC,
+ * guest_vec_ext on x86. Prints
  * "irqlat: ready" before the loop and "irqlat: N interrupts, T ticks each" after it (T: time
  * base ticks from the raise to the handler's first C statement, times 100). */
 #include <stdio.h>
@@ -23,7 +24,7 @@ __attribute__((noinline)) void edu_raise(void)
 	edu.bar0[EDU_IRQ_RAISE / 4] = 1;
 }
 
-static void external(struct guest_frame *f)
+static void external(void)
 {
 	uint32_t vec;
 
@@ -47,7 +48,7 @@ int main(void)
 		return 1;
 	}
 	edu.bar0[EDU_IRQ_ACK / 4] = edu.bar0[EDU_IRQ_STATUS / 4];
-	guest_set_handler(4, external);
+	guest_set_irq_handler(external);
 	ev_int_set_config(edu.intx, 0x2, 8, 0);
 	ev_int_set_mask(edu.intx, 0);
 	guest_irq_enable();

@@ -9,6 +9,10 @@
  * the others get a 0 pushed here, so every frame has the same layout. */
 .macro	vec n
 vec_\n:
+	.if \n == 32
+	.globl	guest_vec_ext		/* the virtual PIC's interrupt: bench/irqpath.py finds it */
+guest_vec_ext:
+	.endif
 	.if (\n == 8) || (\n >= 10 && \n <= 14) || (\n == 17) || (\n == 21) || (\n == 29) || (\n == 30)
 	.else
 	pushl	$0
