@@ -32,6 +32,9 @@
 static volatile uint32_t *regs;
 static unsigned int nr_inputs;
 static arch_spinlock_t lock; /* IOREGSEL/IOWIN pairs (taken with interrupts off only) */
+/* Each redirection entry's low word as last written: a mask or unmask is one write, no read
+ * (an interrupt's path masks its input: docs/benchmarks.md, P8). */
+static uint32_t rte_lo[IOAPIC_MAX_INPUTS];
 /* The input each CPU took last (irqchip_arch_ack()), IRQCHIP_NONE when none. */
 static uint32_t taken[HV_NR_CPUS];
 
@@ -67,6 +70,7 @@ int irqchip_arch_init(const struct plat_irqchip *c)
 	if (nr_inputs > IOAPIC_MAX_INPUTS)
 		nr_inputs = IOAPIC_MAX_INPUTS;
 	for (unsigned int i = 0; i < nr_inputs; i++) {
+		rte_lo[i] = RTE_MASK;
 		wr(RTE_LO(i), RTE_MASK);
 		wr(RTE_HI(i), 0);
 	}
@@ -96,6 +100,7 @@ int irqchip_arch_route(uint32_t src, uint32_t sense, unsigned int pcpu, unsigned
 	lock_regs();
 	wr(RTE_LO(src), RTE_MASK);
 	wr(RTE_HI(src), hv_cpus[pcpu].hw_id << 24);
+	rte_lo[src] = lo;
 	wr(RTE_LO(src), lo);
 	arch_spin_unlock(&lock);
 	return 0;
@@ -103,13 +108,11 @@ int irqchip_arch_route(uint32_t src, uint32_t sense, unsigned int pcpu, unsigned
 
 void irqchip_arch_mask(uint32_t src, bool mask)
 {
-	uint32_t lo;
-
 	if (!regs || src >= nr_inputs)
 		return;
 	lock_regs();
-	lo = rd(RTE_LO(src));
-	wr(RTE_LO(src), mask ? lo | RTE_MASK : lo & ~RTE_MASK);
+	rte_lo[src] = mask ? rte_lo[src] | RTE_MASK : rte_lo[src] & ~RTE_MASK;
+	wr(RTE_LO(src), rte_lo[src]);
 	arch_spin_unlock(&lock);
 }
 
