@@ -109,11 +109,12 @@ int gdb_arch_translate(struct vcpu *v, uint64_t va, bool insn, uint64_t *gpa, ui
 	return 0;
 }
 
-/* None yet: int3 in guest code needs the #BP intercept before the stub can tell its own
- * breakpoints from the guest's (docs/gdb.md). */
+/* INT3: intercepted (svm.c do_swint(), the INTn intercept, as QEMU raises INT3 as a software
+ * interrupt), the stub's own told from the guest's by gdb_trap_hit(). */
 size_t gdb_arch_break_insn(uint8_t *insn)
 {
-	return 0;
+	insn[0] = 0xcc;
+	return 1;
 }
 
 void gdb_arch_sync_icache(struct partition *p, uint64_t gpa, size_t len)

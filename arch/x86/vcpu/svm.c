@@ -40,6 +40,11 @@
 #define LEN_VMMCALL      3
 #define EVENT_VALID      (1u << 31) /* EVENTINJ (APM 15.20) */
 #define EVENT_EXCEPTION  (3u << 8)
+#define EVENT_SOFT_INT   (4u << 8)
+#define CR0_PG           (1ull << 31)
+#define VEC_BP           3
+#define OP_INT3          0xcc
+#define OP_INTN          0xcd
 #define VEC_UD           6
 #define VEC_HV_PIC       0x20 /* the virtual PIC's external interrupt (docs/x86.md) */
 
@@ -100,7 +105,7 @@ static void vmcb_setup(struct svm_cpu *c, struct vcpu *v, uint64_t ncr3)
 {
 	memset(c->vmcb, 0, sizeof(c->vmcb));
 	V32(c, VMCB_INTERCEPT_MISC1) = INT1_INTR | INT1_NMI | INT1_INIT | INT1_CPUID | INT1_HLT |
-				       INT1_IOIO | INT1_MSR | INT1_SHUTDOWN;
+				       INT1_IOIO | INT1_MSR | INT1_SHUTDOWN | INT1_INTN;
 	V32(c, VMCB_INTERCEPT_MISC2) = INT2_VMRUN | INT2_VMMCALL | INT2_VMLOAD | INT2_VMSAVE |
 				       INT2_STGI | INT2_CLGI | INT2_SKINIT;
 	V64(c, VMCB_IOPM_PA) = (uint64_t)(uintptr_t)iopm;
@@ -198,6 +203,33 @@ static void do_vmmcall(struct svm_cpu *c, struct vcpu *v, struct trap_frame *f)
 		skip(c, LEN_VMMCALL);
 }
 
+/* INT3 or INT n (intercepted, RIP on the instruction): an INT3 where the partition's gdb stub
+ * put a breakpoint holds the vCPU there (gdb_trap_hit(); docs/gdb.md); any other goes on to
+ * the guest's own IDT, RIP past the instruction, as it would without the intercept (#BP a
+ * trap, INT n a software interrupt). Paging on or bytes outside its memory: not reflected,
+ * an isolation fault. */
+static void do_swint(struct svm_cpu *c, struct vcpu *v)
+{
+	uint64_t rip = V64(c, VMCB_RIP), lin = V64(c, VMCB_CS + 8) + rip;
+	uint8_t b[2] = { 0, 0 };
+
+	if ((V64(c, VMCB_CR0) & CR0_PG) || guest_read(v->part, lin, b, 1) ||
+	    (b[0] == OP_INTN && guest_read(v->part, lin + 1, b + 1, 1)))
+		partition_fault(v, "software interrupt at rip 0x%" PRIx64 " not reflected", rip);
+	if (b[0] == OP_INT3) {
+		if (gdb_trap_hit(v, rip))
+			return;
+		V64(c, VMCB_RIP) = rip + 1;
+		V32(c, VMCB_EVENTINJ) = EVENT_VALID | EVENT_EXCEPTION | VEC_BP;
+		return;
+	}
+	if (b[0] != OP_INTN)
+		partition_fault(v, "software interrupt 0x%02x at rip 0x%" PRIx64 " not reflected",
+				b[0], rip);
+	V64(c, VMCB_RIP) = rip + 2;
+	V32(c, VMCB_EVENTINJ) = EVENT_VALID | EVENT_SOFT_INT | b[1];
+}
+
 /* A halted guest: the CPU sleeps until its next interrupt or kick (a stop, or a virtual PIC
  * interrupt raised for it), unless one is pending already. */
 static void do_hlt(struct svm_cpu *c, const struct vcpu *v)
@@ -230,7 +262,6 @@ static void take_interrupts(void)
 
 #define NPF_FETCH (1ull << 4) /* EXITINFO1 of a nested page fault: an instruction fetch */
 #define CS_ATTR_D (1u << 10)  /* VMCB segment attributes: default operand size 32 */
-#define CR0_PG    (1ull << 31)
 
 /* A nested page fault on one of the partition's regions: a device region turned on after the
  * tables were built (a claim) is mapped now and the access runs again; an emulated region's
@@ -287,6 +318,9 @@ static void handle_exit(struct svm_cpu *c, struct vcpu *v, uint64_t code)
 		return;
 	case EXIT_HLT:
 		do_hlt(c, v);
+		return;
+	case EXIT_SWINT:
+		do_swint(c, v);
 		return;
 	case EXIT_NPF: {
 		const char *why = handle_npf(c, v, f, info2, info1);

@@ -56,6 +56,7 @@
 #define INT1_NMI      (1u << 1)
 #define INT1_INIT     (1u << 3)
 #define INT1_CPUID    (1u << 18)
+#define INT1_INTN     (1u << 21) /* INT n and INT3 (QEMU raises INT3 as one, not as #BP) */
 #define INT1_HLT      (1u << 24)
 #define INT1_IOIO     (1u << 27)
 #define INT1_MSR      (1u << 28)
@@ -81,6 +82,7 @@
 #define EXIT_NMI      0x061
 #define EXIT_INIT     0x063
 #define EXIT_CPUID    0x072
+#define EXIT_SWINT    0x075
 #define EXIT_HLT      0x078
 #define EXIT_IOIO     0x07b
 #define EXIT_MSR      0x07c
