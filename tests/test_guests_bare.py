@@ -173,7 +173,7 @@ def test_smp_guest_two_cpus(guest):
     assert failed == []
     assert re.search(r"^cpu 0 up$", g.output, re.M) and re.search(r"^cpu 1 up$", g.output, re.M)
     assert "smp: counter=100000 expected=100000" in g.output
-    assert "lwarx/stwcx. counter is exact on 2 cpus" in passed
+    assert "atomic counter is exact on 2 cpus" in passed
     assert code == 0
 
 

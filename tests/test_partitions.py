@@ -136,13 +136,14 @@ def test_privileged_instruction_is_reflected_to_the_guest(boot):
     assert any(re.match(r"privop: program interrupt ESR 0x04000000 ", l) for l in lines), lines
 
 
-def test_smp_guest_with_two_vcpus(boot):
-    con = boot([partition("s", "smp", 1, ncpus=2)])
+@pytest.mark.parametrize("arch", ARCHES)
+def test_smp_guest_with_two_vcpus(boot, arch):
+    con = boot([partition("s", "smp", 1, ncpus=2)], arch=arch)
     wait_exit(con, "s")
     lines = guest_lines(con, "s")
     assert "partition s: started on cpus 1 2" in con.output
     assert "PASS: cpu 1 released through the spin table" in lines
-    assert "PASS: lwarx/stwcx. counter is exact on 2 cpus" in lines
+    assert "PASS: atomic counter is exact on 2 cpus" in lines
     assert not [l for l in lines if l.startswith("FAIL")], lines
 
 

@@ -1,15 +1,16 @@
-/* smp - two vCPUs: the boot CPU releases CPU 1 through the ePAPR spin table named by its
- * /cpus node (cpu-release-addr), each prints "cpu N up", then both add 1 to a shared
- * counter iters times with lwarx/stwcx. and the boot CPU checks the total.
+/* smp - two vCPUs: the boot CPU releases CPU 1 through the spin table named by its /cpus node
+ * (cpu-release-addr), each prints "cpu N up", then both add 1 to a shared counter iters times
+ * with atomic_add_return() (PowerPC lwarx/stwcx., x86 lock xadd) and the boot CPU checks the
+ * total.
  * bootargs: iters=N (default 100000), timeout=MS (default 5000). Needs -smp 2 bare. */
 #include <stdio.h>
 #include <guest/guest.h>
 
-/* Shared between the CPUs; all updates are atomic (lwarx/stwcx.). */
+/* Shared between the CPUs; all updates are atomic (atomic_add_return()). */
 static volatile uint32_t counter;
-static volatile uint32_t ready;  /* CPUs that reached the start line */
-static volatile uint32_t done;   /* CPUs that finished their increments */
-static volatile uint32_t pir[2]; /* each CPU's PIR */
+static volatile uint32_t ready;   /* CPUs that reached the start line */
+static volatile uint32_t done;    /* CPUs that finished their increments */
+static volatile uint32_t hwid[2]; /* each CPU's hardware id (PIR, APIC id) */
 static uint32_t iters;
 
 static void add_many(void)
@@ -33,7 +34,7 @@ static int wait_for(volatile uint32_t *v, uint32_t target, uint64_t ms)
 
 static void secondary(unsigned int cpu)
 {
-	pir[1] = mfspr(SPRN_PIR);
+	hwid[1] = guest_hw_cpu_id();
 	printf("cpu %u up\n", cpu);
 	atomic_add_return(&ready, 1);
 	while (ready < 2)
@@ -49,7 +50,7 @@ int main(void)
 	int up;
 
 	iters = (uint32_t)guest_arg_u64("iters", 100000);
-	pir[0] = mfspr(SPRN_PIR);
+	hwid[0] = guest_hw_cpu_id();
 	printf("cpu 0 up\n");
 	if (!guest_check(guest_start_cpu(1, 1, secondary) == 0, "cpu 1 has a spin table in /cpus",
 			 "no cpu node with reg 1 and cpu-release-addr"))
@@ -59,15 +60,15 @@ int main(void)
 	if (!guest_check(up, "cpu 1 released through the spin table", "not up after %llu ms",
 			 (unsigned long long)ms))
 		guest_finish("smp");
-	guest_check(pir[0] != pir[1], "the two cpus have distinct PIR", "both 0x%lx",
-		    (unsigned long)pir[0]);
+	guest_check(hwid[0] != hwid[1], "the two cpus have distinct hardware ids", "both 0x%lx",
+		    (unsigned long)hwid[0]);
 	add_many();
 	if (guest_check(wait_for(&done, 1, ms), "cpu 1 finished its increments",
 			"not done after %llu ms", (unsigned long long)ms)) {
 		printf("smp: counter=%lu expected=%lu\n", (unsigned long)counter,
 		       (unsigned long)(2 * iters));
-		guest_check(counter == 2 * iters, "lwarx/stwcx. counter is exact on 2 cpus",
-			    "%lu != %lu", (unsigned long)counter, (unsigned long)(2 * iters));
+		guest_check(counter == 2 * iters, "atomic counter is exact on 2 cpus", "%lu != %lu",
+			    (unsigned long)counter, (unsigned long)(2 * iters));
 	}
 	guest_finish("smp");
 }

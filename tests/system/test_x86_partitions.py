@@ -123,21 +123,6 @@ def test_x86_stop_start_and_restart_from_the_shell(x86, tmp_path):
     assert re.search(r"(?m)^2\s+p1\s+running", con.command("list"))
 
 
-def test_x86_secondary_vcpu_released_through_the_spin_table(x86, tmp_path):
-    """A two-CPU partition: the smp guest writes its secondary's spin-table entry (argument,
-    then entry point: docs/x86.md) and the secondary vCPU runs and prints on its own CPU."""
-    smp = BRINGUP / "smp.elf"
-    cfg = tmp_path / "x86-smp.dts"
-    cfg.write_text(DEMO.read_text().replace("cpus = <1 1>;", "cpus = <1 2>;")
-                   .replace("cpus = <2 1>;", "cpus = <3 1>;"))
-    con = x86("--config", cfg, "--image", f"{smp}@0x18000000", "--image", f"{HELLO}@0x18800000")
-    con.wait_ready()
-    con.wait_line(r"partition p0: started on cpus 1 2")
-    con.wait_line(r"\[p0\] cpu 1 up")
-    con.wait_line(r"\[p0\] smp: 2 cpus up")
-    assert re.search(r"(?m)^1\s+p0\s+running\s+1,2\s", con.command("list"))
-
-
 def test_x86_virtual_pic_interrupt_reaches_the_guest(x86, tmp_path):
     """The virtual PIC on x86: p0 (the irq guest) unmasks its console channel's receive
     interrupt and halts; each line typed into its console comes back through an interrupt at

@@ -17,6 +17,16 @@ static inline uint64_t guest_tb(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* This CPU's hardware id: the initial local APIC id, CPUID 1 EBX[31:24] (Bulkhead answers
+ * CPUID with the physical CPU's). */
+static inline uint32_t guest_hw_cpu_id(void)
+{
+	uint32_t a = 1, b, c = 0, d;
+
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	return b >> 24;
+}
+
 static inline void guest_irq_enable(void)
 {
 	__asm__ volatile("sti" ::: "memory");
