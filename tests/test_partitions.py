@@ -147,6 +147,26 @@ def test_smp_guest_with_two_vcpus(boot, arch):
     assert not [l for l in lines if l.startswith("FAIL")], lines
 
 
+# The guest's own trap instruction reaches the guest's own handler (the partition's gdb stub,
+# none here, would take only its own breakpoints): PowerPC's program interrupt, x86's #BP
+# through the INTn intercept (docs/gdb.md); the default handler reports it, exit 100 + vector.
+TRAP_REPORT = {"powerpc": (r"guest: unexpected program exception at PC 0x[0-9a-f]{8} ESR 0x",
+                           106),
+               "x86": (r"guest: unexpected breakpoint exception \(vector 3\) at EIP 0x[0-9a-f]{8} ",
+                       103)}
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_guest_trap_instruction_reaches_the_guests_handler(boot, arch):
+    con = boot([partition("a", "hello", 1, bootargs="count=1 interval=1 trap=1")], arch=arch)
+    report, code = TRAP_REPORT[arch]
+    wait_exit(con, "a", code)
+    lines = guest_lines(con, "a")
+    assert lines[:3] == ["hello from a", "tick 1", "hello: trap"], lines
+    assert re.match(report, lines[3]), lines
+    assert "isolation fault" not in con.output
+
+
 @pytest.mark.parametrize("arch", ARCHES)
 def test_guest_tree_describes_the_partition(boot, arch):
     con = boot([partition("a", "hello", 1, bootargs="count=1 interval=1")], arch=arch)

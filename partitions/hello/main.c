@@ -1,6 +1,8 @@
 /* hello - prints a greeting and "tick K" lines at a steady interval, then exits 0.
  * bootargs: count=N (default 3, 0 = forever), interval=MS (default 10),
- * fault=0x<va> (after the ticks, load from va: exercises the default exception handler). */
+ * fault=0x<va> (after the ticks, load from va: exercises the default exception handler),
+ * trap=1 (after the ticks, the architecture's trap instruction, guest_trap_insn(): the
+ * guest's own default handler reports it). */
 #include <stdio.h>
 #include <guest/guest.h>
 
@@ -10,6 +12,7 @@ int main(void)
 	uint64_t interval = guest_arg_u64("interval", 10);
 	uint64_t step = guest_us_to_tb(interval * 1000), next = guest_tb() + step;
 	uint32_t fault = (uint32_t)guest_arg_u64("fault", 0);
+	int trap = (int)guest_arg_u64("trap", 0);
 	uint64_t k;
 
 	printf("hello from %s\n", guest_boot.guest_name);
@@ -18,6 +21,10 @@ int main(void)
 			;
 		next += step;
 		printf("tick %llu\n", (unsigned long long)k);
+	}
+	if (trap) {
+		printf("hello: trap\n");
+		guest_trap_insn();
 	}
 	if (fault) {
 		printf("hello: loading from 0x%08lx\n", (unsigned long)fault);

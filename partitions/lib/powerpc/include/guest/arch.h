@@ -74,6 +74,12 @@ static inline uint64_t guest_tb(void)
 	})
 #define mtspr(n, v) __asm__ volatile("mtspr %0,%1" : : "i"(n), "r"((uint32_t)(v)) : "memory")
 
+/* The trap instruction (tw 31,0,0: a program interrupt, ESR[PTR]). */
+static inline void guest_trap_insn(void)
+{
+	__asm__ volatile("trap" ::: "memory");
+}
+
 /* This CPU's hardware id (PIR; emulated under Bulkhead). */
 static inline uint32_t guest_hw_cpu_id(void)
 {

@@ -17,6 +17,12 @@ static inline uint64_t guest_tb(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* The trap instruction: INT3 (#BP; under Bulkhead through the INTn intercept, reflected). */
+static inline void guest_trap_insn(void)
+{
+	__asm__ volatile("int3" ::: "memory");
+}
+
 /* This CPU's hardware id: the initial local APIC id, CPUID 1 EBX[31:24] (Bulkhead answers
  * CPUID with the physical CPU's). */
 static inline uint32_t guest_hw_cpu_id(void)
