@@ -22,12 +22,12 @@
 
 /* One decoded move. */
 struct mov {
-	unsigned int len;  /* instruction bytes */
-	unsigned int size; /* access bytes: 1, 2, 4 */
-	bool store;
+	unsigned int len;      /* instruction bytes */
+	unsigned int size;     /* access bytes: 1, 2, 4 */
+	bool store;            /* to the region (else a load from it) */
 	bool imm_src;          /* store of an immediate */
 	uint32_t imm;          /* its value */
-	int reg;               /* general register (0 = EAX .. 7 = EDI), -1 for EAX of A0-A3 (0) */
+	int reg;               /* general register, 0 = EAX .. 7 = EDI (A0-A3: EAX) */
 	bool sign;             /* MOVSX: sign-extend the loaded value */
 	bool widen;            /* MOVZX/MOVSX: the destination is 32 (or 16 with 66) bits */
 	unsigned int dst_size; /* bytes of the destination register written by a load */
