@@ -252,7 +252,7 @@ def cpubound_reference(iters):
 @pytest.mark.parametrize("iters", [None, 5])
 def test_cpubound_result_is_deterministic(guest, iters):
     g = guest("cpubound", append=None if iters is None else f"iters={iters}")
-    m = g.expect(r"cpubound: ticks=(\d+) result=0x([0-9a-f]{8}) iters=(\d+)\r*\n")
+    m = g.expect(r"cpubound: ticks=(\d+) result=0x([0-9a-f]{8}) iters=(\d+)(?=\r*\n)")
     n = int(m.group(3))
     assert n == (64 if iters is None else iters)
     assert int(m.group(2), 16) == cpubound_reference(n)
