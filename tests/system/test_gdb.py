@@ -313,11 +313,9 @@ def elf32_bytes(path, addr, n):
     raise AssertionError(f"0x{addr:x} is in no segment of {path}")
 
 
-def test_x86_gdb_reads_registers_and_memory_and_detaches(sockhv):
-    """The stub on x86 (gdb's i386 target): gdb attaches to an x86 partition (held at once),
-    reads eip, eflags and cs (eip inside the guest's code, cs the boot protocol's 0x08) and
-    memory (main's first bytes equal the ELF's: the shared hello, partitions/hello), and detaches; the guest ticks on.
-    Steps are refused on x86 for now (docs/gdb.md); breakpoints: the test below."""
+def x86_hello_with_stub(sockhv):
+    """The x86 demo with p0's hello ticking for ever and a gdb stub on p0's vCPU; (hv, the
+    first tick seen, a bridge to the stub)."""
     assert GDB, "gdb-multiarch is not installed (make deps installs it)"
     dts = X86_DEMO.read_text().replace('bootargs = "count=3";', 'bootargs = "count=0 interval=100";')
     dts = dts.replace("""			mux-channel = <1>;
@@ -333,15 +331,27 @@ def test_x86_gdb_reads_registers_and_memory_and_detaches(sockhv):
                 launcher=("--arch", "x86", "--image", f"{X86_HELLO}@0x18000000",
                           "--image", f"{X86_HELLO}@0x18800000"))
     first = wait_ticks(hv, "p0", 1)
-    bridge = Bridge(hv, "p0")
+    return hv, first, Bridge(hv, "p0")
+
+
+def x86_symbols():
+    return dict((l.split()[2], int(l.split()[0], 16)) for l in subprocess.run(
+        ["nm", str(X86_HELLO)], capture_output=True, text=True, check=True).stdout.splitlines()
+        if len(l.split()) == 3)
+
+
+def test_x86_gdb_reads_registers_and_memory_and_detaches(sockhv):
+    """The stub on x86 (gdb's i386 target): gdb attaches to an x86 partition (held at once),
+    reads eip, eflags and cs (eip inside the guest's code, cs the boot protocol's 0x08) and
+    memory (main's first bytes equal the ELF's: the shared hello, partitions/hello), and detaches; the guest ticks on.
+    Steps are refused on x86 for now (docs/gdb.md); breakpoints: the test below."""
+    hv, first, bridge = x86_hello_with_stub(sockhv)
     try:
         out = run_gdb(hv, bridge.port, ["info registers eip eflags cs", "x/4xb main",
                                         "detach"], arch="i386", elf=X86_HELLO)
     finally:
         bridge.finish()
-    syms = dict((l.split()[2], int(l.split()[0], 16)) for l in subprocess.run(
-        ["nm", str(X86_HELLO)], capture_output=True, text=True, check=True).stdout.splitlines()
-        if len(l.split()) == 3)
+    syms = x86_symbols()
     eip = re.search(r"(?m)^eip\s+0x([0-9a-f]+)\s+0x[0-9a-f]+ <(\w+)", out)
     assert eip and int(eip.group(1), 16) >= syms["_start"] and eip.group(2) in syms, out
     assert re.search(r"(?m)^cs\s+0x8\s", out), out
@@ -358,31 +368,14 @@ def test_x86_gdb_breakpoint_stops_the_vcpu_there(sockhv):
     breakpoint 1 with eip at the function), the breakpoint is removed (the original byte is
     back in guest memory: the positive control of the INT3 written there) and after the detach
     the guest ticks on."""
-    assert GDB, "gdb-multiarch is not installed (make deps installs it)"
-    dts = X86_DEMO.read_text().replace('bootargs = "count=3";', 'bootargs = "count=0 interval=100";')
-    dts = dts.replace("""			mux-channel = <1>;
-		};""", """			mux-channel = <1>;
-		};
-		gdb-stub {
-			compatible = "gdb-stub", "debug-stub";
-			endpoint = <&mux>;
-			mux-channel = <3>;
-			debug-cpus = <0 1>;
-		};""", 1)
-    hv = sockhv(None, built=(dts, []),
-                launcher=("--arch", "x86", "--image", f"{X86_HELLO}@0x18000000",
-                          "--image", f"{X86_HELLO}@0x18800000"))
-    first = wait_ticks(hv, "p0", 1)
-    bridge = Bridge(hv, "p0")
+    hv, first, bridge = x86_hello_with_stub(sockhv)
     try:
         out = run_gdb(hv, bridge.port, ["break guest_console_write", "continue",
                                         "info registers eip", "delete", "x/1xb guest_console_write",
                                         "detach"], arch="i386", elf=X86_HELLO)
     finally:
         bridge.finish()
-    syms = dict((l.split()[2], int(l.split()[0], 16)) for l in subprocess.run(
-        ["nm", str(X86_HELLO)], capture_output=True, text=True, check=True).stdout.splitlines()
-        if len(l.split()) == 3)
+    syms = x86_symbols()
     fn = syms["guest_console_write"]
     assert re.search(r"Breakpoint 1(?:\.\d+)?, guest_console_write \(buf=", out), out
     assert re.search(rf"(?m)^eip\s+0x{fn:x}\s+0x{fn:x} <guest_console_write>", out), out
