@@ -6,9 +6,11 @@
 #   build/powerpc/partitions/<name>.uimg   the same as a U-Boot legacy image (load 1 MiB)
 # An architecture may build only some guests (GUEST_ONLY) and its own C library and libfdt
 # for them (GUEST_CPU_FLAGS, GUEST_TGT_CFLAGS, GUEST_NEWLIB_LIBC, GUEST_LIBFDT_A: x86's guests
-# are 32-bit, its hypervisor 64-bit); by default the hypervisor's.
+# are 32-bit, its hypervisor 64-bit); by default the hypervisor's. GUEST_OTHER_ARCH names
+# the guests of another architecture's hardware that an architecture does not build.
 
-GUEST_ALL     := $(filter-out lib x86,$(notdir $(patsubst %/,%,$(dir $(wildcard partitions/*/main.c)))))
+GUEST_OTHER   := lib x86 $(GUEST_OTHER_ARCH)
+GUEST_ALL     := $(filter-out $(GUEST_OTHER),$(notdir $(patsubst %/,%,$(dir $(wildcard partitions/*/main.c)))))
 GUEST_NAMES   := $(if $(GUEST_ONLY),$(filter $(GUEST_ONLY),$(GUEST_ALL)),$(GUEST_ALL))
 GUEST_OUT     := $(BA)/partitions
 GUEST_OBJDIR  := $(GUEST_OUT)/obj

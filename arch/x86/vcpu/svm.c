@@ -26,6 +26,7 @@
 #include "mmio.h"
 #include "npt.h"
 #include "svm.h"
+#include "vlapic.h"
 
 /* Guest entry state of the boot protocol (docs/x86.md): EAX = magic, EBX = device tree. */
 #define GUEST_BOOT_MAGIC 0x45504150u /* "EPAP", as ePAPR's r6 */
@@ -54,6 +55,7 @@ struct svm_cpu {
 	uint8_t hsave[4096];
 	bool ready;
 	const volatile uint64_t *irq_pending; /* the placed vCPU's vpic_pending_word() */
+	uint64_t timer_armed; /* TSC deadline the physical local APIC timer is set for, or 0 */
 	jmp_buf host_ctx;
 } __attribute__((aligned(4096))); /* each element's pages page-aligned */
 
@@ -148,14 +150,18 @@ static void skip(struct svm_cpu *c, unsigned int len)
 }
 
 /* CPUID as the host answers it, without SVM (a guest must not try to nest) and with the
- * hypervisor-present bit (CPUID 1 ECX[31]). */
-static void do_cpuid(struct svm_cpu *c, struct trap_frame *f)
+ * hypervisor-present bit (CPUID 1 ECX[31]); leaf 1 gives the vCPU's number as its initial
+ * APIC ID (as PowerPC's PIR) and offers neither x2APIC nor the TSC-deadline timer, which
+ * the virtual local APIC does not have (vlapic.c). */
+static void do_cpuid(struct svm_cpu *c, const struct vcpu *v, struct trap_frame *f)
 {
 	uint32_t leaf = (uint32_t)V64(c, VMCB_RAX), r[4];
 
 	cpuid(leaf, (uint32_t)f->rcx, r);
-	if (leaf == 1)
-		r[2] |= 1u << 31;
+	if (leaf == 1) { /* the vCPU's own APIC ID (its vlapic.c ID), no x2APIC, no TSC deadline */
+		r[1] = (r[1] & 0x00ffffffu) | (uint32_t)v->index << 24;
+		r[2] = (r[2] & ~(CPUID_X2APIC_ECX | CPUID_TSC_DEADLINE_ECX)) | 1u << 31;
+	}
 	if (leaf == 0x80000001)
 		r[2] &= ~CPUID_SVM_ECX;
 	V64(c, VMCB_RAX) = r[0];
@@ -231,12 +237,24 @@ static void do_swint(struct svm_cpu *c, struct vcpu *v)
 }
 
 /* A halted guest: the CPU sleeps until its next interrupt or kick (a stop, or a virtual PIC
- * interrupt raised for it), unless one is pending already. */
-static void do_hlt(struct svm_cpu *c, const struct vcpu *v)
+ * interrupt raised for it) or its local APIC timer's deadline, unless an interrupt is pending
+ * already; at most 10 ms, then the guest halts again. */
+static void do_hlt(struct svm_cpu *c, struct vcpu *v)
 {
+	uint64_t ticks = arch_time_freq() / 100, wake, now;
+
 	skip(c, LEN_HLT);
-	if (!vpic_pending(v))
-		arch_cpu_idle(arch_time_freq() / 100);
+	vlapic_update(&v->arch.lapic, arch_time_now());
+	if (vpic_pending(v) || vlapic_vector(&v->arch.lapic) != VLAPIC_NO_VECTOR)
+		return;
+	wake = vlapic_wakeup(&v->arch.lapic);
+	now = arch_time_now();
+	if (wake && (int64_t)(wake - now) <= 0)
+		return;
+	if (wake && wake - now < ticks)
+		ticks = wake - now;
+	arch_cpu_idle(ticks);
+	c->timer_armed = 0; /* arch_cpu_idle() leaves the physical timer stopped */
 }
 
 /* Before each VMRUN: the virtual PIC's external interrupt (the x86 counterpart of PowerPC's
@@ -244,14 +262,51 @@ static void do_hlt(struct svm_cpu *c, const struct vcpu *v)
  * for v. The CPU delivers it through the guest's IDT as soon as the guest's EFLAGS.IF allows
  * (no exit) and clears V_IRQ (APM 15.21.4); the guest then takes it with EV_INT_IACK. One
  * still pending at the next entry (the guest had IF clear, or has not acknowledged it yet)
- * is presented again. */
-static void present_interrupt(struct svm_cpu *c)
+ * is presented again. Otherwise the local APIC timer's interrupt, when pending, is V_IRQ with
+ * the guest's LVT vector: V_IRQ cleared at the next exit means the guest took it. The virtual
+ * PIC goes first because its acknowledgement is a hypercall: the exit it makes presents the
+ * timer's interrupt next, with no wait for another exit. */
+static void present_interrupt(struct svm_cpu *c, struct vlapic *l)
 {
 	uint64_t ctl = V_INTR_MASKING;
+	int vec = vlapic_vector(l);
 
-	if (*c->irq_pending)
+	l->presented = false;
+	if (*c->irq_pending) {
 		ctl |= V_IRQ | V_INTR_PRIO | V_IGN_TPR | (uint64_t)VEC_HV_PIC << V_INTR_VECTOR;
+	} else if (vec != VLAPIC_NO_VECTOR) {
+		ctl |= V_IRQ | V_INTR_PRIO | V_IGN_TPR | (uint64_t)vec << V_INTR_VECTOR;
+		l->presented = true;
+	}
 	V64(c, VMCB_V_INTR) = ctl;
+}
+
+/* After an exit: the timer's interrupt presented at the entry was delivered if the CPU
+ * cleared V_IRQ. */
+static void interrupt_taken(struct svm_cpu *c, struct vlapic *l)
+{
+	if (l->presented && !(V64(c, VMCB_V_INTR) & V_IRQ))
+		l->pending = false;
+}
+
+/* The physical local APIC timer, set while the vCPU runs for its virtual timer's next deadline
+ * (the interrupt exits, and the next entry presents the guest's): rounded up, never early. */
+static void arm_timer(struct svm_cpu *c, const struct vlapic *l)
+{
+	uint64_t wake = vlapic_wakeup(l), now, count;
+
+	if (wake == c->timer_armed)
+		return;
+	c->timer_armed = wake;
+	if (!wake) {
+		lapic_timer_oneshot(0);
+		return;
+	}
+	now = arch_time_now();
+	count = 1;
+	if ((int64_t)(wake - now) > 0 && x86_tsc_hz())
+		count = ((wake - now) * x86_lapic_timer_hz() + x86_tsc_hz() - 1) / x86_tsc_hz();
+	lapic_timer_oneshot(count > 0xffffffffu ? 0xffffffffu : count ? (uint32_t)count : 1);
 }
 
 /* Physical interrupts pending at the exit are taken by the hypervisor's own handlers. */
@@ -270,8 +325,15 @@ static const char *handle_npf(struct svm_cpu *c, struct vcpu *v, struct trap_fra
 			      uint64_t err)
 {
 	const struct part_region *r = partition_region(v->part, gpa);
+	struct part_region lapic = { .gpa = VLAPIC_GPA,
+				     .size = VLAPIC_SIZE,
+				     .kind = REGION_EMULATED,
+				     .ops = &vlapic_ops,
+				     .ctx = &v->arch.lapic };
 	struct x86_mmio_state s;
 
+	if (!r && gpa - VLAPIC_GPA < VLAPIC_SIZE)
+		r = &lapic;
 	if (!r || r->off)
 		return "outside its memory";
 	if (r->kind == REGION_DEVICE) {
@@ -282,6 +344,8 @@ static const char *handle_npf(struct svm_cpu *c, struct vcpu *v, struct trap_fra
 	}
 	if (err & NPF_FETCH)
 		return "(instruction fetch from an emulated region)";
+	if (V64(c, VMCB_EXITINTINFO) & EVENT_VALID) /* an IDT or stack access of a delivery */
+		return "(an emulated region's access by an interrupt's delivery)";
 	s = (struct x86_mmio_state){
 		.f = f,
 		.rax = V64(c, VMCB_RAX),
@@ -290,8 +354,16 @@ static const char *handle_npf(struct svm_cpu *c, struct vcpu *v, struct trap_fra
 		.cs_base = V64(c, VMCB_CS + 8),
 		.flat32 = !(V64(c, VMCB_CR0) & CR0_PG) && (V16(c, VMCB_CS + 2) & CS_ATTR_D),
 	};
-	if (x86_mmio_emulate(v, &s, r, gpa))
+	switch (x86_mmio_emulate(v, &s, r, gpa)) {
+	case 0:
+		break;
+	case -HV_EIO:
+		return r == &lapic
+			       ? "(a local APIC register not emulated, or a read-only one written)"
+			       : "(refused by the emulated region)";
+	default:
 		return "(an emulated region's access by an instruction not emulated)";
+	}
 	V64(c, VMCB_RAX) = s.rax;
 	V64(c, VMCB_RSP) = s.rsp;
 	V64(c, VMCB_RIP) = s.rip;
@@ -309,12 +381,13 @@ static void handle_exit(struct svm_cpu *c, struct vcpu *v, uint64_t code)
 	case EXIT_NMI:
 	case EXIT_INIT:
 		take_interrupts();
+		c->timer_armed = 0; /* it may have been the physical timer: set it again */
 		return;
 	case EXIT_VMMCALL:
 		do_vmmcall(c, v, f);
 		return;
 	case EXIT_CPUID:
-		do_cpuid(c, f);
+		do_cpuid(c, v, f);
 		return;
 	case EXIT_HLT:
 		do_hlt(c, v);
@@ -442,6 +515,7 @@ void vcpu_arch_reset(struct vcpu *v, uint64_t entry, uint64_t dtb_gpa, uint64_t 
 	v->arch.frame.rflags = 0x2;
 	v->arch.frame.rax = GUEST_BOOT_MAGIC;
 	v->arch.frame.rbx = dtb_gpa;
+	vlapic_reset(&v->arch.lapic, v->index);
 }
 
 int vcpu_arch_run(struct vcpu *v)
@@ -464,15 +538,19 @@ int vcpu_arch_run(struct vcpu *v)
 	vmcb_setup(c, v, ncr3);
 	fpu_reset();
 	c->irq_pending = vpic_pending_word(v);
+	c->timer_armed = 0;
 	for (;;) {
 		uint64_t code;
 
 		V64(c, VMCB_RAX) = f->rax;
-		present_interrupt(c);
+		vlapic_update(&v->arch.lapic, arch_time_now());
+		present_interrupt(c, &v->arch.lapic);
+		arm_timer(c, &v->arch.lapic);
 		__asm__ volatile("clgi; sti" ::: "memory");
 		svm_vmrun((uint64_t)(uintptr_t)c->vmcb, f);
 		__asm__ volatile("cli; stgi" ::: "memory");
 		f->rax = V64(c, VMCB_RAX);
+		interrupt_taken(c, &v->arch.lapic);
 		code = V64(c, VMCB_EXITCODE);
 		V32(c, VMCB_TLB_CTL) = 0;
 		V32(c, VMCB_EVENTINJ) = 0;

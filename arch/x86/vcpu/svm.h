@@ -5,11 +5,13 @@
 
 #include <stdint.h>
 
-#define MSR_EFER        0xc0000080
-#define EFER_SVME       (1u << 12)
-#define MSR_VM_HSAVE_PA 0xc0010117
-#define CPUID_SVM_ECX   (1u << 2) /* CPUID 0x80000001 ECX */
-#define CPUID_NPT_EDX   (1u << 0) /* CPUID 0x8000000a EDX */
+#define MSR_EFER               0xc0000080
+#define EFER_SVME              (1u << 12)
+#define MSR_VM_HSAVE_PA        0xc0010117
+#define CPUID_SVM_ECX          (1u << 2)  /* CPUID 0x80000001 ECX */
+#define CPUID_NPT_EDX          (1u << 0)  /* CPUID 0x8000000a EDX */
+#define CPUID_X2APIC_ECX       (1u << 21) /* CPUID 1 ECX */
+#define CPUID_TSC_DEADLINE_ECX (1u << 24) /* CPUID 1 ECX */
 
 /* Control area offsets. */
 #define VMCB_INTERCEPT_MISC1 0x00c
@@ -23,6 +25,7 @@
 #define VMCB_EXITCODE        0x070
 #define VMCB_EXITINFO1       0x078
 #define VMCB_EXITINFO2       0x080
+#define VMCB_EXITINTINFO     0x088 /* an event whose delivery the exit interrupted */
 #define VMCB_NP_ENABLE       0x090
 #define VMCB_EVENTINJ        0x0a8
 #define VMCB_N_CR3           0x0b0

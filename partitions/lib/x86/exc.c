@@ -1,10 +1,11 @@
-/* exc.c - the x86 guest's exceptions and external interrupt (docs/x86.md): the IDT's gates
- * (to the stubs of vectors.S), the handler of the virtual PIC's vector 0x20 and the default
- * handler, which reports an unexpected exception and exits, as PowerPC's does. */
+/* exc.c - the x86 guest's exceptions and interrupts (docs/x86.md): the IDT's gates (to the
+ * stubs of vectors.S), the handlers of the virtual PIC's vector 0x20 and of the local APIC
+ * timer's vector 0x21 (guest_tick_start()), and the default handler, which reports an
+ * unexpected exception and exits, as PowerPC's does. */
 #include <stdio.h>
 #include <guest/guest.h>
 
-#define NR_VECTORS  33     /* exceptions 0-31 and the external interrupt */
+#define NR_VECTORS  34     /* exceptions 0-31, the external interrupt and the timer */
 #define VEC_EXT     0x20   /* the virtual PIC's interrupt (docs/abi.md 1a) */
 #define GATE_INTR32 0x8e00 /* present, DPL 0, 32-bit interrupt gate (SDM vol. 3A, 6.11) */
 
@@ -26,6 +27,7 @@ void guest_x86_tables(void);
 void guest_x86_trap(struct x86_frame *f);
 
 static void (*volatile irq_handler)(void);
+static void (*volatile timer_handler)(void);
 
 static const char *const names[32] = {
 	"divide error",
@@ -57,6 +59,11 @@ void guest_set_irq_handler(void (*fn)(void))
 	irq_handler = fn;
 }
 
+void guest_x86_set_timer_handler(void (*fn)(void))
+{
+	timer_handler = fn;
+}
+
 /* Every vector's gate, then the tables: done on each CPU before it enables interrupts. */
 void guest_x86_vectors_init(void)
 {
@@ -82,6 +89,13 @@ void guest_x86_trap(struct x86_frame *f)
 			fn();
 		return;
 	}
+	if (f->vec == GUEST_VEC_TIMER) {
+		fn = timer_handler;
+		if (fn)
+			fn();
+		guest_lapic_write(LAPIC_EOI, 0);
+		return;
+	}
 	printf("guest: unexpected %s exception (vector %lu) at EIP 0x%08lx error 0x%08lx "
 	       "EFLAGS 0x%08lx (cpu %u)\n",
 	       f->vec < 32 && names[f->vec] ? names[f->vec] : "reserved", (unsigned long)f->vec,
@@ -90,9 +104,13 @@ void guest_x86_trap(struct x86_frame *f)
 	guest_exit(100 + (int)f->vec);
 }
 
-/* No timer a partition can program yet (its local APIC is the hypervisor's): the tick is not
- * there, and QEMU's -icount round robin lets a spinning CPU run until the next deadline. */
+/* guest_tick_start(): the local APIC timer, periodic, divided by 1, counting at the TSC's
+ * rate (docs/x86.md, "Local APIC"); its interrupt is only acknowledged (EOI). */
 void guest_tick_start(uint32_t us)
 {
+	guest_lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | 0xff);
+	guest_lapic_write(LAPIC_TIMER_DIV, LAPIC_DIV_1);
+	guest_lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_PERIODIC | GUEST_VEC_TIMER);
+	guest_lapic_write(LAPIC_TIMER_INIT, (uint32_t)guest_us_to_tb(us));
 	guest_irq_enable();
 }

@@ -1,7 +1,7 @@
 /* vectors.S - the x86 guest's descriptor tables and interrupt entry (docs/x86.md): a flat GDT
  * (code 0x08, data 0x10: the boot protocol's selectors, now backed by descriptors, which an
- * interrupt gate and IRET load) and an IDT for the 32 exceptions and vector 0x20, the virtual
- * PIC's external interrupt. Every entry saves all general registers and calls
+ * interrupt gate and IRET load) and an IDT for the 32 exceptions, vector 0x20, the virtual
+ * PIC's external interrupt, and vector 0x21, the local APIC timer's. Every entry saves all general registers and calls
  * guest_x86_trap(frame) (exc.c) on the interrupted stack (the guest runs at CPL 0 only). */
 	.code32
 
@@ -22,7 +22,7 @@ guest_vec_ext:
 .endm
 
 	.text
-	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32
+	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33
 	vec	\n
 	.endr
 
@@ -56,7 +56,7 @@ guest_x86_tables:
 	.align	4
 	.globl	guest_vec_entry
 guest_vec_entry:			/* each vector's stub, for the IDT's gates (exc.c) */
-	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32
+	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33
 	.long	vec_\n
 	.endr
 
@@ -68,5 +68,5 @@ gdt_desc:
 	.long	gdt
 	.globl	guest_idt_desc
 guest_idt_desc:
-	.word	33 * 8 - 1
+	.word	34 * 8 - 1
 	.long	guest_idt

@@ -113,7 +113,7 @@ void guest_tlb_replay(void); /* install the kept mappings on this CPU */
 
 /* A timer interrupt every us microseconds that only ends what the CPU was doing: a guest
  * that spins hands QEMU's -icount round robin back to the other CPUs at each one (PowerPC:
- * the decrementer; x86: none yet, a no-op). Enables interrupts. */
+ * the decrementer; x86: the local APIC timer). Enables interrupts. */
 void guest_tick_start(uint32_t us);
 uint64_t guest_us_to_tb(uint64_t us);
 uint64_t guest_tb_to_us(uint64_t ticks);

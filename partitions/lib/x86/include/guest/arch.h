@@ -79,6 +79,38 @@ static inline void guest_io_wmb(void)
 	__asm__ volatile("" ::: "memory");
 }
 
+/* The vCPU's local APIC (docs/x86.md, "Local APIC"): xAPIC registers at 0xfee00000, 32 bits
+ * each (Intel SDM 3A, 11.4.1). Its timer counts at the TSC's rate (guest_boot.tb_freq) divided
+ * by the divide configuration; vector GUEST_VEC_TIMER is the runtime's timer vector, whose
+ * handler (guest_x86_set_timer_handler()) the runtime follows with the EOI. */
+#define GUEST_LAPIC_BASE   0xfee00000u
+#define GUEST_VEC_TIMER    0x21
+#define LAPIC_ID           0x020
+#define LAPIC_VERSION      0x030
+#define LAPIC_EOI          0x0b0
+#define LAPIC_SVR          0x0f0
+#define LAPIC_ICR_LO       0x300
+#define LAPIC_LVT_TIMER    0x320
+#define LAPIC_TIMER_INIT   0x380
+#define LAPIC_TIMER_CUR    0x390
+#define LAPIC_TIMER_DIV    0x3e0
+#define LAPIC_SVR_ENABLE   (1u << 8)
+#define LAPIC_LVT_MASKED   (1u << 16)
+#define LAPIC_LVT_PERIODIC (1u << 17)
+#define LAPIC_DIV_1        0xb
+
+static inline uint32_t guest_lapic_read(uint32_t reg)
+{
+	return *(volatile uint32_t *)(uintptr_t)(GUEST_LAPIC_BASE + reg);
+}
+
+static inline void guest_lapic_write(uint32_t reg, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)(GUEST_LAPIC_BASE + reg) = v;
+}
+
+void guest_x86_set_timer_handler(void (*fn)(void));
+
 static inline void guest_relax(void)
 {
 	__asm__ volatile("pause");
