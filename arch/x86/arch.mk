@@ -47,7 +47,7 @@ ARCH_MK_PARTS := mk/qemu.part.mk mk/partitions.part.mk
 # newlib and libfdt (the hypervisor's are 64-bit). No 32-bit libgcc exists here: the
 # runtime has the few helpers it needs (partitions/lib/x86/libgcc.c).
 GUEST_ONLY         := hello lsdev hcfuzz partman errmgr chat echo devabi attacker conspam cpubound \
-		      dma edu irqlat smp lapic
+		      dma edu irqlat smp lapic wdog
 GUEST_CPU_FLAGS    := -m32 -march=i686 -fno-pic -fno-pie
 GUEST_NEWLIB_TRIPLE := i686-elf
 GUEST_NEWLIB_DIR   := $(BA)/newlib32

@@ -12,6 +12,7 @@
 #include <hv/stats.h>
 #include <hv/claim.h>
 #include <hv/errmgr.h>
+#include <hv/watchdog.h>
 
 #define BYTES_PER_REG 4 /* the ABI packs 4 bytes a register (ePAPR), on every arch */
 #define BC_DATA_REG   2 /* reg[2..5] carry the bytes */
@@ -113,6 +114,15 @@ static void hc_null(struct vcpu *v, struct hcall_regs *r)
 	r->reg[0] = EV_SUCCESS;
 }
 
+/* The guest feeds its partition's watchdog (the first feed arms it; without a
+ * watchdog-timeout nothing happens), as a Book E guest does by writing TSR[ENW|WIS]: the way
+ * on architectures without that register (x86). */
+static void hc_watchdog_feed(struct vcpu *v, struct hcall_regs *r)
+{
+	watchdog_feed(v->part);
+	r->reg[0] = EV_SUCCESS;
+}
+
 /* The guest asks to stop; the console shows the code once it is stopped. */
 static void hc_guest_exit(struct vcpu *v, struct hcall_regs *r)
 {
@@ -156,6 +166,7 @@ static const hcall_fn bulkhead_calls[] = {
 	[HC_NUMBER(BH_ABI_VERSION)] = hc_abi_version,
 	[HC_NUMBER(BH_NULL)] = hc_null,
 	[HC_NUMBER(BH_GUEST_EXIT)] = hc_guest_exit,
+	[HC_NUMBER(BH_WATCHDOG_FEED)] = hc_watchdog_feed,
 	/* issue 5: device descriptors (hv/dev/hcall.c) */
 	[HC_NUMBER(BH_DEVICE_GET_INFO)] = hc_device_get_info,
 	[HC_NUMBER(BH_DEVICE_GET_REGION_INFO)] = hc_device_get_region_info,

@@ -7,7 +7,7 @@
 #define BULKHEAD_ABI_H
 
 #define BULKHEAD_ABI_MAJOR 1
-#define BULKHEAD_ABI_MINOR 0
+#define BULKHEAD_ABI_MINOR 1
 
 #include <bulkhead/errors.h>
 #include <bulkhead/hcall.h>

@@ -61,6 +61,7 @@
 #define BH_ABI_VERSION            HC_TOKEN(HC_VENDOR_BULKHEAD, 1) /* r4 = major, r5 = minor */
 #define BH_GUEST_EXIT             HC_TOKEN(HC_VENDOR_BULKHEAD, 2) /* r3 = code: stop self */
 #define BH_NULL                   HC_TOKEN(HC_VENDOR_BULKHEAD, 3) /* does nothing (bench) */
+#define BH_WATCHDOG_FEED          HC_TOKEN(HC_VENDOR_BULKHEAD, 4) /* feed (arm) the watchdog */
 #define BH_DEVICE_GET_INFO        HC_TOKEN(HC_VENDOR_BULKHEAD, 16)
 #define BH_DEVICE_GET_REGION_INFO HC_TOKEN(HC_VENDOR_BULKHEAD, 17)
 #define BH_DEVICE_GET_IRQ_INFO    HC_TOKEN(HC_VENDOR_BULKHEAD, 18)

@@ -1,5 +1,5 @@
-/* wdog - feeds its watchdog (Book E: write 1 to TSR[ENW] and TSR[WIS], E500MCRM 2.8.3)
- * feeds=N times every interval=MS milliseconds, printing "wdog: fed K", then prints
+/* wdog - feeds its watchdog (guest_watchdog_feed(): PowerPC writes 1 to TSR[ENW] and
+ * TSR[WIS], E500MCRM 2.8.3; x86 calls BH_WATCHDOG_FEED) feeds=N times every interval=MS milliseconds, printing "wdog: fed K", then prints
  * "wdog: hanging" and spins with interrupts off: the hypervisor's watchdog must catch it.
  * bootargs: feeds=N (default 3), interval=MS (default 20). */
 #include <stdio.h>
@@ -10,7 +10,7 @@ int main(void)
 	uint64_t feeds = guest_arg_u64("feeds", 3), interval = guest_arg_u64("interval", 20);
 
 	for (uint64_t k = 1; k <= feeds; k++) {
-		mtspr(SPRN_TSR, TSR_ENW | TSR_WIS);
+		guest_watchdog_feed();
 		printf("wdog: fed %llu\n", (unsigned long long)k);
 		guest_udelay(interval * 1000);
 	}

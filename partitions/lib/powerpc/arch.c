@@ -40,6 +40,12 @@ uint32_t hcall(uint32_t token, uint32_t r[8])
 	return r3;
 }
 
+/* Book E: the watchdog is fed by writing 1 to TSR[ENW] and TSR[WIS] (E500MCRM 2.8.3). */
+void guest_watchdog_feed(void)
+{
+	mtspr(SPRN_TSR, TSR_ENW | TSR_WIS);
+}
+
 void guest_arch_init(void)
 {
 	guest_vectors_init();

@@ -117,6 +117,9 @@ void guest_tlb_replay(void); /* install the kept mappings on this CPU */
 void guest_tick_start(uint32_t us);
 uint64_t guest_us_to_tb(uint64_t us);
 uint64_t guest_tb_to_us(uint64_t ticks);
+/* Feed the partition's watchdog (docs/partitions.md): PowerPC as on bare e500mc, 1 to TSR[ENW]
+ * and TSR[WIS]; x86 with BH_WATCHDOG_FEED. */
+void guest_watchdog_feed(void);
 void guest_udelay(uint64_t us);
 
 /* ---- SMP ----------------------------------------------------------------------------- */
