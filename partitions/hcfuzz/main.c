@@ -137,6 +137,7 @@ static uint32_t pick_token(struct fuzz_cpu *c)
 		BH_ABI_VERSION,
 		BH_NULL,
 		BH_GUEST_EXIT,
+		BH_WATCHDOG_FEED,
 		BH_DEVICE_GET_INFO,
 		BH_DEVICE_GET_REGION_INFO,
 		BH_DEVICE_GET_IRQ_INFO,
