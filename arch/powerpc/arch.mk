@@ -36,5 +36,5 @@ CHECK_DEPS += $(BA)/bulkhead-test.uimg
 # (test guests, Linux guest, soak targets, QEMU glue).
 RUN_BOOT := --uboot
 ARCH_MK_PARTS := $(wildcard mk/*.part.mk)
-# Test guests of x86 hardware (partitions/lapic: the x86 local APIC) are not built here.
-GUEST_OTHER_ARCH := lapic
+# Test guests of x86 hardware (the local APIC, SSE, HLT, VMMCALL) are not built here.
+GUEST_OTHER_ARCH := lapic fpu irq nullcall

@@ -47,7 +47,7 @@ ARCH_MK_PARTS := mk/qemu.part.mk mk/partitions.part.mk
 # newlib and libfdt (the hypervisor's are 64-bit). No 32-bit libgcc exists here: the
 # runtime has the few helpers it needs (partitions/lib/x86/libgcc.c).
 GUEST_ONLY         := hello lsdev hcfuzz partman errmgr chat echo devabi attacker conspam cpubound \
-		      dma edu irqlat smp lapic wdog
+		      dma edu irqlat smp lapic wdog fpu irq nullcall
 GUEST_CPU_FLAGS    := -m32 -march=i686 -fno-pic -fno-pie
 GUEST_NEWLIB_TRIPLE := i686-elf
 GUEST_NEWLIB_DIR   := $(BA)/newlib32
@@ -63,22 +63,6 @@ GUEST_TGT_CFLAGS    = -O2 -g $(GUEST_CPU_FLAGS) $(GUEST_NOT_LINUX) -mgeneral-reg
 		      -ffreestanding -nostdinc \
 		      -isystem $(GUEST_NEWLIB_DIR)/i686-elf/include -isystem $(TGT_GCC_INC) \
 		      -fno-stack-protector -fno-asynchronous-unwind-tables -ffunction-sections
-
-# x86 bring-up guests (partitions/x86/*.c on their own small runtime, partitions/x86/lib/):
-# 32-bit, freestanding, linked at guest-physical 1 MiB (docs/x86.md).
-X86_GUEST_OUT    := $(BA)/partitions/x86
-X86_GUEST_CFLAGS := -m32 -march=i686 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
-		    -mgeneral-regs-only -fno-asynchronous-unwind-tables -std=gnu11 -Wall -Wextra \
-		    -Wno-unused-parameter -Iinclude
-X86_GUEST_LIB    := partitions/x86/lib/start.S partitions/x86/lib/runtime.c partitions/lib/x86/hcall.S
-X86_GUESTS       := $(patsubst partitions/x86/%.c,$(X86_GUEST_OUT)/%.elf,$(wildcard partitions/x86/*.c))
-
-$(X86_GUEST_OUT)/%.elf: partitions/x86/%.c $(X86_GUEST_LIB) partitions/x86/lib/runtime.h \
-			partitions/x86/lib/guest.ld | $(DEPS_STAMP)
-	@mkdir -p $(@D)
-	$(TGT_CC) $(X86_GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,-T,partitions/x86/lib/guest.ld \
-		-Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -o $@ $(X86_GUEST_LIB) $<
-ALL_TARGETS += $(X86_GUESTS)
 
 # The hypervisor never saves a guest's SSE state around an exit (docs/x86.md): the code linked
 # in may use SSE registers only where it is known not to disturb them (fpu_reset() loads the

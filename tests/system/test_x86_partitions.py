@@ -15,7 +15,7 @@ from qemu_console import ROOT
 X86_ELF = ROOT / "build" / "x86" / "bulkhead.elf32"
 X86_TEST_ELF = ROOT / "build" / "x86" / "bulkhead-test.elf32"
 HELLO = ROOT / "build" / "x86" / "partitions" / "hello.elf"
-BRINGUP = ROOT / "build" / "x86" / "partitions" / "x86"   # partitions/x86/*.c
+X86_GUESTS = ROOT / "build" / "x86" / "partitions"   # the x86-only guests (partitions/fpu, irq)
 DEMO = ROOT / "dts" / "qemu-q35" / "demo.dts"
 OUTSIDE = 0x4000000     # the first guest-physical byte past p0's 64 MiB
 
@@ -127,7 +127,7 @@ def test_x86_virtual_pic_interrupt_reaches_the_guest(x86, tmp_path):
     """The virtual PIC on x86: p0 (the irq guest) unmasks its console channel's receive
     interrupt and halts; each line typed into its console comes back through an interrupt at
     vector 0x20 (IACK, receive, EOI), and only then: the guest does nothing else. p1 ticks on."""
-    irq = BRINGUP / "irq.elf"
+    irq = X86_GUESTS / "irq.elf"
     cfg = tmp_path / "x86-irq.dts"
     cfg.write_text(DEMO.read_text().replace('bootargs = "count=5";', 'bootargs = "count=0 interval=100";'))
     con = x86("--config", cfg, "--image", f"{irq}@0x18000000", "--image", f"{HELLO}@0x18800000")
@@ -150,7 +150,7 @@ def test_x86_virtual_pic_interrupt_reaches_the_guest(x86, tmp_path):
 def fpu_runs(x86, tmp_path, *launcher):
     """Boot the fpu guest as p0, let it run, restart it; the two "fpu: start" reports
     (xmm0, x87 control word) and the first run's "after N hypercalls" report."""
-    fpu = BRINGUP / "fpu.elf"
+    fpu = X86_GUESTS / "fpu.elf"
     cfg = tmp_path / "x86-fpu.dts"
     cfg.write_text(DEMO.read_text().replace('bootargs = "count=5";', 'bootargs = "count=0 interval=100";'))
     con = x86("--config", cfg, "--image", f"{fpu}@0x18000000", "--image",
@@ -166,7 +166,7 @@ def fpu_runs(x86, tmp_path, *launcher):
 
 
 INITIAL_FPU = ("0x00000000", "0x0000037f")     # xmm0, FCW after FNINIT (reset gives 0x0040)
-PATTERN_FPU = ("0x5eed0001", "0x0000027f")     # what partitions/x86/fpu.c leaves
+PATTERN_FPU = ("0x5eed0001", "0x0000027f")     # what partitions/fpu leaves
 
 
 def test_x86_partition_starts_with_clean_fpu_state(x86, tmp_path):

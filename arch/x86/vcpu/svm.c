@@ -269,12 +269,12 @@ static void do_hlt(struct svm_cpu *c, struct vcpu *v)
 static void present_interrupt(struct svm_cpu *c, struct vlapic *l)
 {
 	uint64_t ctl = V_INTR_MASKING;
-	int vec = vlapic_vector(l);
+	int vec;
 
 	l->presented = false;
 	if (*c->irq_pending) {
 		ctl |= V_IRQ | V_INTR_PRIO | V_IGN_TPR | (uint64_t)VEC_HV_PIC << V_INTR_VECTOR;
-	} else if (vec != VLAPIC_NO_VECTOR) {
+	} else if (l->pending && (vec = vlapic_vector(l)) != VLAPIC_NO_VECTOR) {
 		ctl |= V_IRQ | V_INTR_PRIO | V_IGN_TPR | (uint64_t)vec << V_INTR_VECTOR;
 		l->presented = true;
 	}
@@ -293,8 +293,11 @@ static void interrupt_taken(struct svm_cpu *c, struct vlapic *l)
  * (the interrupt exits, and the next entry presents the guest's): rounded up, never early. */
 static void arm_timer(struct svm_cpu *c, const struct vlapic *l)
 {
-	uint64_t wake = vlapic_wakeup(l), now, count;
+	uint64_t wake, now, count;
 
+	if (!l->deadline && !c->timer_armed)
+		return; /* no timer counting, none set: the common case, nothing to read */
+	wake = vlapic_wakeup(l);
 	if (wake == c->timer_armed)
 		return;
 	c->timer_armed = wake;
@@ -543,7 +546,8 @@ int vcpu_arch_run(struct vcpu *v)
 		uint64_t code;
 
 		V64(c, VMCB_RAX) = f->rax;
-		vlapic_update(&v->arch.lapic, arch_time_now());
+		if (v->arch.lapic.deadline)
+			vlapic_update(&v->arch.lapic, arch_time_now());
 		present_interrupt(c, &v->arch.lapic);
 		arm_timer(c, &v->arch.lapic);
 		__asm__ volatile("clgi; sti" ::: "memory");

@@ -74,11 +74,12 @@ void vlapic_reset(struct vlapic *l, unsigned int vcpu_index)
 	l->dfr = 0xffffffffu;
 	for (unsigned int i = 0; i < NR_LVT; i++)
 		l->lvt[i] = LVT_MASK;
+	l->mask_ignored = hv_mutated("vlapic-unmasked");
 }
 
 static bool timer_masked(const struct vlapic *l)
 {
-	if (hv_mutated("vlapic-unmasked")) /* test image: the LVT mask ignored (security.md) */
+	if (l->mask_ignored) /* test image: bulkhead.mutate=vlapic-unmasked (security.md) */
 		return !(l->svr & SVR_ENABLE);
 	return !(l->svr & SVR_ENABLE) || (l->lvt[LVT_TIMER_SLOT] & LVT_MASK);
 }

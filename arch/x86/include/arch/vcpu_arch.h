@@ -22,6 +22,7 @@ struct vlapic {
 	uint64_t period;             /* TSC ticks of one count from initial (initial x divide) */
 	bool pending;                /* the timer fired; its interrupt is not delivered yet */
 	bool presented;              /* this entry's V_IRQ is the timer's vector */
+	bool mask_ignored;           /* test image: bulkhead.mutate=vlapic-unmasked */
 };
 
 struct vcpu_arch {
