@@ -117,17 +117,14 @@ static void test_masked(uint64_t period_us)
 
 int main(void)
 {
-	uint32_t n = (uint32_t)guest_arg_u64("count", 20);
-	uint64_t period_us = guest_arg_u64("period", 1000);
-	uint32_t slack = (uint32_t)guest_arg_u64("slack", 50);
+	uint64_t period_us = guest_arg_u64("period", 1000), n = guest_arg_u64("count", 20);
 
-	if (n < 2)
-		n = 2;
+	n = n < 2 ? 2 : n;
 	printf("lapic: timebase %lu Hz, %lu interrupts of %llu us\n",
 	       (unsigned long)guest_boot.tb_freq, (unsigned long)n, (unsigned long long)period_us);
 	guest_x86_set_timer_handler(on_tick);
 	test_registers();
-	test_periodic(n, period_us, slack);
+	test_periodic((uint32_t)n, period_us, (uint32_t)guest_arg_u64("slack", 50));
 	test_one_shot(period_us);
 	test_masked(period_us);
 	if (guest_arg_u64("icr", 0)) {
