@@ -10,9 +10,12 @@
 #include <hv/unit.h>
 #include <hv/watchdog.h>
 
-/* One partition's watchdog (the unit's slot): timeout in time-base ticks, 0 = none. */
+/* One partition's watchdog (the unit's slot): timeout in ms, 0 = none. The last feed is a
+ * 32-bit millisecond count (wraps after 49 days; compared by difference): one aligned word,
+ * so the console CPU never reads half of a feed that a vCPU is storing (a 64-bit time-base
+ * value is two stores on 32-bit PowerPC). */
 struct part_watchdog {
-	uint64_t timeout, last_feed;
+	volatile uint32_t last_feed_ms;
 	uint32_t timeout_ms, expiries;
 	enum cfg_watchdog_action action;
 	volatile bool armed, fired;
@@ -40,7 +43,6 @@ static int wd_create(struct partition *p, const struct unit_env *env)
 	struct part_watchdog *w = wd_of(p);
 
 	w->timeout_ms = cp->watchdog_ms;
-	w->timeout = arch_time_freq() / 1000 * cp->watchdog_ms;
 	w->action = cp->watchdog_action;
 	return 0;
 }
@@ -55,13 +57,19 @@ static int wd_reset(struct partition *p)
 	return 0;
 }
 
+/* Milliseconds of the time base, modulo 2^32. */
+static uint32_t now_ms(void)
+{
+	return (uint32_t)(arch_time_now() / (arch_time_freq() / 1000));
+}
+
 void watchdog_feed(struct partition *p)
 {
 	struct part_watchdog *w = wd_of(p);
 
-	if (!w->timeout)
+	if (!w->timeout_ms)
 		return;
-	w->last_feed = arch_time_now();
+	w->last_feed_ms = now_ms();
 	w->fired = false;
 	arch_mb();
 	w->armed = true;
@@ -82,14 +90,17 @@ static void expire(struct partition *p, struct part_watchdog *w)
 
 void watchdog_poll(void)
 {
-	uint64_t now = arch_time_now();
+	uint32_t now = now_ms();
 
 	for (unsigned int i = 0; i < nr_partitions; i++) {
 		struct partition *p = &partitions[i];
 		struct part_watchdog *w = wd_of(p);
 
-		if (p->state == PART_RUNNING && w->armed && !w->fired &&
-		    now - w->last_feed > w->timeout)
+		if (p->state != PART_RUNNING || !w->armed || w->fired)
+			continue;
+		arch_mb(); /* the feed that armed it is seen with its time (the feeder's order) */
+		if ((uint32_t)(now - w->last_feed_ms) > w->timeout_ms &&
+		    (int32_t)(now - w->last_feed_ms) > 0)
 			expire(p, w);
 	}
 }
