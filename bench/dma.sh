@@ -27,3 +27,7 @@ echo "$out" | awk '{
 	printf "p3: (quiesce + scrub + postreset) / memset = %.3f  (the DMA part alone)\n", (q + s + p) / m
 }'
 /usr/bin/python3 bench/restart.py
+# the same on x86 when its hypervisor is built (make ARCH=x86)
+if [ -f build/x86/bulkhead.elf32 ] && [ -f build/x86/partitions/dma.elf ]; then
+	/usr/bin/python3 bench/restart.py x86
+fi
