@@ -290,7 +290,9 @@ static void interrupt_taken(struct svm_cpu *c, struct vlapic *l)
 }
 
 /* The physical local APIC timer, set while the vCPU runs for its virtual timer's next deadline
- * (the interrupt exits, and the next entry presents the guest's): rounded up, never early. */
+ * (the interrupt exits, and the next entry presents the guest's): rounded up, never early.
+ * Set again at every entry while the guest's timer counts, since an exit's handler may have
+ * used the physical timer meanwhile (arch_cpu_idle() in a wait). */
 static void arm_timer(struct svm_cpu *c, const struct vlapic *l)
 {
 	uint64_t wake, now, count;
@@ -298,7 +300,7 @@ static void arm_timer(struct svm_cpu *c, const struct vlapic *l)
 	if (!l->deadline && !c->timer_armed)
 		return; /* no timer counting, none set: the common case, nothing to read */
 	wake = vlapic_wakeup(l);
-	if (wake == c->timer_armed)
+	if (!wake && !c->timer_armed)
 		return;
 	c->timer_armed = wake;
 	if (!wake) {
@@ -384,7 +386,6 @@ static void handle_exit(struct svm_cpu *c, struct vcpu *v, uint64_t code)
 	case EXIT_NMI:
 	case EXIT_INIT:
 		take_interrupts();
-		c->timer_armed = 0; /* it may have been the physical timer: set it again */
 		return;
 	case EXIT_VMMCALL:
 		do_vmmcall(c, v, f);
