@@ -295,7 +295,7 @@ static void interrupt_taken(struct svm_cpu *c, struct vlapic *l)
  * used the physical timer meanwhile (arch_cpu_idle() in a wait). */
 static void arm_timer(struct svm_cpu *c, const struct vlapic *l)
 {
-	uint64_t wake, now, count;
+	uint64_t wake, now, delta, count;
 
 	if (!l->deadline && !c->timer_armed)
 		return; /* no timer counting, none set: the common case, nothing to read */
@@ -308,9 +308,10 @@ static void arm_timer(struct svm_cpu *c, const struct vlapic *l)
 		return;
 	}
 	now = arch_time_now();
-	count = 1;
-	if ((int64_t)(wake - now) > 0 && x86_tsc_hz())
-		count = ((wake - now) * x86_lapic_timer_hz() + x86_tsc_hz() - 1) / x86_tsc_hz();
+	delta = (int64_t)(wake - now) > 0 ? wake - now : 0;
+	if (delta > x86_tsc_hz()) /* at most 1 s ahead: the product below stays in 64 bits */
+		delta = x86_tsc_hz();
+	count = x86_tsc_hz() ? (delta * x86_lapic_timer_hz() + x86_tsc_hz() - 1) / x86_tsc_hz() : 1;
 	lapic_timer_oneshot(count > 0xffffffffu ? 0xffffffffu : count ? (uint32_t)count : 1);
 }
 
