@@ -99,10 +99,16 @@ void vlapic_update(struct vlapic *l, uint64_t now)
 		l->deadline = now + l->period - (now - l->deadline) % l->period;
 }
 
+/* Vectors 0-15 are illegal in an LVT entry: the APIC does not deliver them (SDM 3A 11.5.3),
+ * so a guest cannot make its timer raise an exception vector. */
+#define VEC_FIRST_LEGAL 16
+
 int vlapic_vector(const struct vlapic *l)
 {
-	return l->pending && !timer_masked(l) ? (int)(l->lvt[LVT_TIMER_SLOT] & 0xff)
-					      : VLAPIC_NO_VECTOR;
+	uint32_t vec = l->lvt[LVT_TIMER_SLOT] & 0xff;
+
+	return l->pending && !timer_masked(l) && vec >= VEC_FIRST_LEGAL ? (int)vec
+									: VLAPIC_NO_VECTOR;
 }
 
 uint64_t vlapic_wakeup(const struct vlapic *l)
